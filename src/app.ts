@@ -1,0 +1,70 @@
+import express, { Express } from "express";
+import { randomUUID } from "node:crypto";
+import pinoHttp from "pino-http";
+import { DataSource } from "typeorm";
+import { Config } from "./config/env";
+import { TokensService } from "./domain/tokens/tokens.service";
+import { UsersService } from "./domain/users/users.service";
+import { createMetrics } from "./http/metrics";
+import { scimRouter } from "./http/scim/scim.router";
+import { logger } from "./log";
+
+export interface Services {
+  users: UsersService;
+  tokens: TokensService;
+}
+
+export function createServices(ds: DataSource, cfg: Config): Services {
+  return { users: new UsersService(ds), tokens: new TokensService(ds, cfg.TOKEN_CACHE_SECONDS * 1000) };
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** The express app: mounts the doors and the operational endpoints; no logic of its own. */
+export function createApp(cfg: Config, ds: DataSource, services: Services): Express {
+  const app = express();
+  app.set("etag", false);
+  app.set("x-powered-by", false);
+  // Flat query objects: scimmy-style `filter`/`count` strings, no qs nesting (express 5 re-parses req.query on each access).
+  app.set("query parser", (s: string) => Object.fromEntries(new URLSearchParams(s)));
+  const metrics = createMetrics();
+
+  app.use(pinoHttp({
+    logger,
+    genReqId: (req, res) => {
+      const given = req.headers["x-request-id"];
+      const id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+      res.setHeader("X-Request-Id", id);
+      return id;
+    },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
+  }));
+  app.use(metrics.middleware);
+
+  app.get("/healthz", (_req, res) => void res.json({ status: "ok" }));
+  app.get("/readyz", async (_req, res) => {
+    try {
+      await Promise.race([ds.query("SELECT 1"), new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 2000))]);
+      res.json({ status: "ready" });
+    } catch {
+      res.status(503).json({ status: "unavailable", detail: "the database does not answer" });
+    }
+  });
+  app.get("/metrics", async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  app.use("/scim/v2", scimRouter({
+    users: services.users,
+    tokens: services.tokens,
+    maxResults: cfg.SCIM_MAX_RESULTS,
+    maxFilterLength: cfg.SCIM_FILTER_MAX_LENGTH,
+    bodyLimitBytes: cfg.BODY_LIMIT_BYTES,
+    publicBaseUrl: cfg.PUBLIC_BASE_URL,
+  }));
+
+  app.use((_req, res) => {
+    res.status(404).type("application/problem+json").send(JSON.stringify({ type: "about:blank", title: "Not Found", status: 404, code: "not_found" }));
+  });
+  return app;
+}

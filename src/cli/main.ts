@@ -1,0 +1,27 @@
+import "reflect-metadata";
+import { Command, CommanderError } from "commander";
+import { ConfigError } from "../config/env";
+import { DomainError } from "../domain/errors";
+import { tokenCommands } from "./token.commands";
+import { withDatabase } from "./with-database";
+
+/** `roster` command line: works beside a running server (it shares the embedded database) and without one. */
+const program = new Command()
+  .name("roster")
+  .description("Roster SCIM 2.0 provisioning service: operator commands")
+  .exitOverride();
+
+tokenCommands(program);
+
+program
+  .command("migrate")
+  .description("apply pending database migrations")
+  .action(() => withDatabase(async () => void process.stderr.write("migrations are up to date\n")));
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  if (e instanceof CommanderError) process.exit(e.exitCode);
+  const message = e instanceof ConfigError || e instanceof DomainError ? e.message : `failed: ${e instanceof Error ? e.message : String(e)}`;
+  process.stderr.write(`roster: ${message}\n`);
+  process.exit(1);
+});
+

@@ -1,0 +1,32 @@
+import { Command } from "commander";
+import { Ctx, systemActor } from "../domain/context";
+import { TokensService } from "../domain/tokens/tokens.service";
+import { withDatabase } from "./with-database";
+
+const cliCtx: Ctx = { actor: { ...systemActor, name: `cli:${process.env.USER ?? "operator"}` }, door: "cli", requestId: null };
+
+/** `roster token create|list|revoke`. `create` prints the token alone on stdout; it cannot be shown again. */
+export function tokenCommands(program: Command): void {
+  const token = program.command("token").description("manage bearer tokens (scopes: scim, admin, auditor)");
+  token
+    .command("create")
+    .requiredOption("--name <name>", "a name to recognise the token by (e.g. okta-prod)")
+    .requiredOption("--scope <scope>", "scim (identity providers), admin or auditor")
+    .action((o: { name: string; scope: string }) => withDatabase(async (ds) => {
+      const { token: secret } = await new TokensService(ds).create(cliCtx, o.name, o.scope);
+      process.stdout.write(`${secret}\n`);
+    }));
+  token
+    .command("list")
+    .description("list live tokens (names and scopes, never the secrets)")
+    .action(() => withDatabase(async (ds) => {
+      for (const t of await new TokensService(ds).list()) process.stdout.write(`${t.name}\t${t.scope}\t${t.createdAt.toISOString()}\n`);
+    }));
+  token
+    .command("revoke <name>")
+    .description("revoke a token by name")
+    .action((name: string) => withDatabase(async (ds) => {
+      await new TokensService(ds).revoke(cliCtx, name);
+      process.stderr.write(`token ${name} revoked\n`);
+    }));
+}

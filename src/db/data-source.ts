@@ -1,0 +1,26 @@
+import "reflect-metadata";
+import { DataSource } from "typeorm";
+import { InitialSchema1764000000000 } from "../../migrations/1764000000000-initial-schema";
+import { ApiTokenRow } from "./entities/api-token.entity";
+import { AuditEventRow } from "./entities/audit-event.entity";
+import { OutboxMessageRow } from "./entities/outbox-message.entity";
+import { UserRow } from "./entities/user.entity";
+
+export const entities = [UserRow, ApiTokenRow, AuditEventRow, OutboxMessageRow];
+/** Listed explicitly (no globs) so the same list works from src/ under tsx and from dist/. */
+export const migrations = [InitialSchema1764000000000];
+
+/** A TypeORM DataSource on `url`; schema changes come only from migrations, never `synchronize`. */
+export function createDataSource(url: string, poolSize = 10): DataSource {
+  return new DataSource({
+    type: "postgres",
+    url,
+    entities,
+    migrations,
+    migrationsTableName: "schema_migrations",
+    synchronize: false,
+    logging: false,
+    poolSize,
+    extra: { connectionTimeoutMillis: 5000, application_name: "roster" },
+  });
+}

@@ -1,0 +1,42 @@
+import { DataSource } from "typeorm";
+import { Config } from "../config/env";
+import { createDataSource } from "./data-source";
+import { EmbeddedDatabase, startEmbeddedPostgres } from "./embedded";
+
+export interface Database {
+  dataSource: DataSource;
+  /** True when this process started the embedded PostgreSQL (and so must stop it). */
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+type Log = (msg: string) => void;
+
+/** Connects to DATABASE_URL, or starts the embedded PostgreSQL under DATA_DIR, then applies pending migrations. */
+export async function openDatabase(cfg: Config, log: Log = () => undefined): Promise<Database> {
+  let embedded: EmbeddedDatabase | undefined;
+  let url = cfg.DATABASE_URL;
+  if (!url) {
+    embedded = await startEmbeddedPostgres({ dataDir: cfg.DATA_DIR, port: cfg.EMBEDDED_PG_PORT, database: "roster" });
+    url = embedded.url;
+    log(`embedded PostgreSQL started on ${new URL(url).port} (data in ${cfg.DATA_DIR}/pg)`);
+  }
+  const dataSource = createDataSource(url, cfg.DB_POOL_SIZE);
+  try {
+    await dataSource.initialize();
+    const applied = await dataSource.runMigrations({ transaction: "each" });
+    for (const m of applied) log(`migration applied: ${m.name}`);
+  } catch (e) {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await embedded?.stop();
+    throw e;
+  }
+  return {
+    dataSource,
+    embedded: Boolean(embedded),
+    async close() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await embedded?.stop();
+    },
+  };
+}

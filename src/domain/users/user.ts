@@ -1,0 +1,74 @@
+import { MultiValue } from "../../db/entities/user.entity";
+
+export type { MultiValue };
+export type UserSource = "scim" | "admin" | "csv" | "jit" | "signup";
+
+export interface PersonName {
+  formatted: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  middleName: string | null;
+  honorificPrefix: string | null;
+  honorificSuffix: string | null;
+}
+
+/** RFC 7643 §4.3 enterprise extension; the manager is kept as the id the IdP sent. */
+export interface EnterpriseFields {
+  employeeNumber: string | null;
+  costCenter: string | null;
+  organization: string | null;
+  division: string | null;
+  department: string | null;
+  managerId: string | null;
+}
+
+/** What a door may set on a person. */
+export interface UserProfile {
+  userName: string;
+  externalId: string | null;
+  name: PersonName;
+  displayName: string | null;
+  nickName: string | null;
+  profileUrl: string | null;
+  title: string | null;
+  userType: string | null;
+  preferredLanguage: string | null;
+  locale: string | null;
+  timezone: string | null;
+  active: boolean;
+  emails: MultiValue[];
+  phoneNumbers: MultiValue[];
+  /** addresses, ims, photos, entitlements, roles, x509Certificates, as sent. */
+  extras: Record<string, unknown[]>;
+  enterprise: EnterpriseFields;
+}
+
+export interface User extends UserProfile {
+  id: string;
+  source: UserSource;
+  sourceRef: string | null;
+  removedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+}
+
+/** A profile plus an optional new password (never stored or returned in clear). */
+export interface UserWrite {
+  profile: UserProfile;
+  password?: string;
+}
+
+export function emptyProfile(userName: string): UserProfile {
+  const nulls = <K extends string>(keys: K[]) => Object.fromEntries(keys.map((k) => [k, null])) as Record<K, null>;
+  return {
+    userName,
+    externalId: null,
+    name: nulls(["formatted", "givenName", "familyName", "middleName", "honorificPrefix", "honorificSuffix"]),
+    displayName: null, nickName: null, profileUrl: null, title: null, userType: null,
+    preferredLanguage: null, locale: null, timezone: null,
+    active: true,
+    emails: [], phoneNumbers: [], extras: {},
+    enterprise: nulls(["employeeNumber", "costCenter", "organization", "division", "department", "managerId"]),
+  };
+}

@@ -1,0 +1,33 @@
+import { RequestHandler } from "express";
+import { Scope, TokensService } from "../../domain/tokens/tokens.service";
+import { AuthLocals } from "./request-context";
+
+export interface AuthFailure {
+  status: 401 | 403;
+  detail: string;
+}
+
+/** Accepts `Authorization: Bearer <token>` whose scope is one of `scopes`; failures go to `reject` so each door answers in its own format. */
+export function bearerAuth(tokens: TokensService, scopes: Scope[], reject: (res: Parameters<RequestHandler>[1], f: AuthFailure) => void): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.get("authorization") ?? "";
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) {
+      res.set("WWW-Authenticate", 'Bearer realm="roster"');
+      return reject(res, { status: 401, detail: "A bearer token is required (Authorization: Bearer <token>)" });
+    }
+    try {
+      const token = await tokens.authenticate(match[1]);
+      if (!token) {
+        res.set("WWW-Authenticate", 'Bearer realm="roster", error="invalid_token"');
+        return reject(res, { status: 401, detail: "The bearer token is not valid" });
+      }
+      if (!scopes.includes(token.scope)) return reject(res, { status: 403, detail: `A token of scope ${scopes.join(" or ")} is required` });
+      const auth: AuthLocals = { actor: { type: "token", id: token.id, name: token.name }, scope: token.scope };
+      res.locals.auth = auth;
+      next();
+    } catch (e) {
+      next(e);
+    }
+  };
+}

@@ -1,0 +1,28 @@
+import { Router } from "express";
+import { ScimError } from "./scim-errors";
+import { SCIMMY, SCIM_CONTENT_TYPE } from "./scimmy";
+
+type Readable = { read(): Promise<unknown> };
+
+/** /ServiceProviderConfig, /ResourceTypes, /Schemas (RFC 7644 §4), produced by scimmy from what is declared. */
+export function scimDiscoveryRouter(): Router {
+  const r = Router({ caseSensitive: false });
+  const send = (make: () => Readable) => async (_req: unknown, res: import("express").Response) => {
+    const body = await make().read();
+    res.status(200).type(SCIM_CONTENT_TYPE).send(JSON.stringify(body));
+  };
+  const guard = <T>(make: () => T) => () => {
+    try {
+      return make() as unknown as Readable;
+    } catch (e) {
+      const err = e as { status?: number; message?: string };
+      throw new ScimError(err.status ?? 400, null, err.message ?? "invalid request");
+    }
+  };
+  r.get("/ServiceProviderConfig", send(guard(() => new SCIMMY.Resources.ServiceProviderConfig())));
+  r.get("/ResourceTypes", send(guard(() => new SCIMMY.Resources.ResourceType())));
+  r.get("/ResourceTypes/:id", (req, res) => send(guard(() => new SCIMMY.Resources.ResourceType(req.params.id)))(req, res));
+  r.get("/Schemas", send(guard(() => new SCIMMY.Resources.Schema())));
+  r.get("/Schemas/:id", (req, res) => send(guard(() => new SCIMMY.Resources.Schema(req.params.id)))(req, res));
+  return r;
+}

@@ -1,0 +1,52 @@
+import { ErrorRequestHandler, Response } from "express";
+import { ConflictError, DomainError, InvalidError, NotFoundError, PreconditionFailedError, UnavailableError } from "../../domain/errors";
+import { logger } from "../../log";
+import { FilterError } from "./filter";
+import { SCIM_CONTENT_TYPE } from "./scimmy";
+
+const ERROR_URN = "urn:ietf:params:scim:api:messages:2.0:Error";
+
+/** An error the SCIM door answers with as it is (RFC 7644 §3.12). */
+export class ScimError extends Error {
+  constructor(readonly status: number, readonly scimType: string | null, detail: string) {
+    super(detail);
+  }
+}
+
+export function sendScimError(res: Response, status: number, scimType: string | null, detail: string): void {
+  const body: Record<string, unknown> = { schemas: [ERROR_URN], status: String(status), detail };
+  if (scimType) body.scimType = scimType;
+  res.status(status).type(SCIM_CONTENT_TYPE).send(JSON.stringify(body));
+}
+
+/** Maps domain errors, scimmy errors and body-parser errors to SCIM error bodies; anything unknown is a 500 without internals. */
+export function toScimError(e: unknown): ScimError | null {
+  if (e instanceof ScimError) return e;
+  if (e instanceof FilterError) return new ScimError(400, "invalidFilter", e.message);
+  if (e instanceof DomainError) return fromDomain(e);
+  const err = e as { status?: unknown; statusCode?: unknown; scimType?: unknown; type?: unknown; message?: string };
+  // scimmy's SCIMMY.Types.Error carries a numeric status and a scimType.
+  if (typeof err.status === "number" && "scimType" in err) {
+    return new ScimError(err.status, (err.scimType as string | null) ?? null, err.message ?? "invalid request");
+  }
+  if (err.type === "entity.too.large") return new ScimError(413, null, "The request body is larger than the service accepts");
+  if (err.type === "entity.parse.failed") return new ScimError(400, "invalidSyntax", "The request body is not valid JSON");
+  if (err.type === "encoding.unsupported" || err.type === "charset.unsupported") return new ScimError(415, null, err.message ?? "unsupported encoding");
+  return null;
+}
+
+function fromDomain(e: DomainError): ScimError {
+  if (e instanceof NotFoundError) return new ScimError(404, null, `${e.resource} ${e.id} not found`);
+  if (e instanceof ConflictError) return new ScimError(409, "uniqueness", e.message);
+  if (e instanceof InvalidError) return new ScimError(400, "invalidValue", e.message);
+  if (e instanceof PreconditionFailedError) return new ScimError(412, null, e.message);
+  if (e instanceof UnavailableError) return new ScimError(503, null, "The service is temporarily unavailable, retry later");
+  return new ScimError(403, null, e.message);
+}
+
+export const scimErrorHandler: ErrorRequestHandler = (e: unknown, req, res, _next) => {
+  const mapped = toScimError(e);
+  if (mapped) return sendScimError(res, mapped.status, mapped.scimType, mapped.message);
+  (req as { log?: typeof logger }).log?.error({ err: e }, "unhandled error in SCIM request") ?? logger.error({ err: e });
+  sendScimError(res, 500, null, "Internal server error");
+};

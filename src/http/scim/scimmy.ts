@@ -1,0 +1,36 @@
+import SCIMMY from "scimmy";
+
+export { SCIMMY };
+export const SCIM_CONTENT_TYPE = "application/scim+json";
+export const ENTERPRISE_URN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+export const USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User";
+export const SCIM_BASE_PATH = "/scim/v2";
+
+let declared = false;
+
+/** Declares Roster's SCIM resources and what the service provider supports (RFC 7643 §5). Idempotent: SCIMMY is process-global. */
+export function declareScimResources(opts: { maxResults: number; maxPayloadSize: number }): void {
+  if (!declared) {
+    SCIMMY.Resources.declare(SCIMMY.Resources.User).extend(SCIMMY.Schemas.EnterpriseUser, false);
+    for (const R of [SCIMMY.Resources.User, SCIMMY.Resources.Schema, SCIMMY.Resources.ResourceType, SCIMMY.Resources.ServiceProviderConfig]) {
+      R.basepath(SCIM_BASE_PATH);
+    }
+    declared = true;
+  }
+  SCIMMY.Config.set({
+    documentationUri: "https://github.com/roster-scim/roster#readme",
+    patch: true,
+    filter: { supported: true, maxResults: opts.maxResults },
+    sort: true,
+    etag: true,
+    changePassword: false,
+    bulk: { supported: false, maxOperations: 0, maxPayloadSize: opts.maxPayloadSize },
+  });
+  SCIMMY.Config.set("authenticationSchemes", []);
+  SCIMMY.Config.set("authenticationSchemes", [{
+    type: "oauthbearertoken",
+    name: "Bearer token",
+    description: "A token created with `npx roster token create --scope scim`, sent as `Authorization: Bearer <token>`.",
+    primary: true,
+  }]);
+}

@@ -1,0 +1,56 @@
+import type { AttributeMap, SubAttr } from "./filter";
+
+const text = (sql: string, caseExact = false) => ({ kind: "string" as const, sql, caseExact });
+const multiSub: Record<string, SubAttr> = {
+  value: { kind: "string" }, display: { kind: "string" }, type: { kind: "string" }, primary: { kind: "boolean" },
+};
+const extra = (attr: string) => ({ kind: "multi" as const, sql: `(u.extras->'${attr}')`, sub: multiSub });
+
+/** SCIM User attributes -> SQL over `users u`, for filters and sortBy (RFC 7643 §4.1 caseExact rules). */
+export const userAttributes: AttributeMap = {
+  id: { kind: "id", sql: "u.id" },
+  externalid: text("u.external_id", true),
+  username: text("u.user_name"),
+  name: {
+    kind: "complex",
+    sub: {
+      formatted: text("u.name_formatted"), givenname: text("u.given_name"), familyname: text("u.family_name"),
+      middlename: text("u.middle_name"), honorificprefix: text("u.honorific_prefix"), honorificsuffix: text("u.honorific_suffix"),
+    },
+  },
+  displayname: text("u.display_name"),
+  nickname: text("u.nick_name"),
+  profileurl: text("u.profile_url", true),
+  title: text("u.title"),
+  usertype: text("u.user_type"),
+  preferredlanguage: text("u.preferred_language"),
+  locale: text("u.locale"),
+  timezone: text("u.timezone"),
+  active: { kind: "boolean", sql: "u.active" },
+  emails: { kind: "multi", sql: "u.emails", sub: multiSub },
+  phonenumbers: { kind: "multi", sql: "u.phone_numbers", sub: multiSub },
+  addresses: {
+    kind: "multi", sql: "(u.extras->'addresses')",
+    sub: {
+      formatted: { kind: "string" }, streetaddress: { kind: "string" }, locality: { kind: "string" }, region: { kind: "string" },
+      postalcode: { kind: "string" }, country: { kind: "string" }, type: { kind: "string" }, primary: { kind: "boolean" },
+    },
+  },
+  ims: extra("ims"),
+  photos: extra("photos"),
+  entitlements: extra("entitlements"),
+  roles: extra("roles"),
+  x509certificates: extra("x509Certificates"),
+  meta: {
+    kind: "complex",
+    sub: { created: { kind: "datetime", sql: "u.created_at" }, lastmodified: { kind: "datetime", sql: "u.updated_at" } },
+  },
+  "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user": {
+    kind: "complex",
+    sub: {
+      employeenumber: text("u.employee_number"), costcenter: text("u.cost_center"), organization: text("u.organization"),
+      division: text("u.division"), department: text("u.department"),
+      manager: { kind: "complex", sub: { value: text("u.manager_id", true) } },
+    },
+  },
+};

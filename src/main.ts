@@ -1,0 +1,50 @@
+import "reflect-metadata";
+import { Server } from "node:http";
+import { ConfigError, parseConfig } from "./config/env";
+
+/** Starts Roster: config, database (embedded unless DATABASE_URL), migrations, then HTTP. */
+async function main(): Promise<void> {
+  let cfg;
+  try {
+    cfg = parseConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`roster: ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  // Loaded after the config check so that a bad LOG_LEVEL is reported in one line too.
+  const { logger } = require("./log") as typeof import("./log");
+  const { openDatabase } = require("./db/database") as typeof import("./db/database");
+  const { createApp, createServices } = require("./app") as typeof import("./app");
+
+  const db = await openDatabase(cfg, (msg) => logger.info(msg));
+  const app = createApp(cfg, db.dataSource, createServices(db.dataSource, cfg));
+  const server: Server = app.listen(cfg.PORT, cfg.HOST);
+  await new Promise<void>((resolve, reject) => server.once("listening", resolve).once("error", reject));
+  logger.info({ host: cfg.HOST, port: cfg.PORT }, `roster listening on http://${cfg.HOST}:${cfg.PORT}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down: no new connections, finishing requests in flight");
+    const force = setTimeout(() => server.closeAllConnections(), cfg.SHUTDOWN_TIMEOUT_MS).unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    clearTimeout(force);
+    await db.close();
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((e) => {
+  process.stderr.write(`roster: failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

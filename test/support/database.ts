@@ -1,0 +1,37 @@
+import { Client } from "pg";
+import { DataSource } from "typeorm";
+import { createDataSource } from "../../src/db/data-source";
+
+/** URL of a database of this jest worker's own (created and migrated on first use). */
+export async function workerDatabaseUrl(suffix = ""): Promise<string> {
+  const base = process.env.ROSTER_TEST_PG_URL;
+  if (!base) throw new Error("ROSTER_TEST_PG_URL is not set: run the tests through jest (its globalSetup starts PostgreSQL)");
+  const name = `roster_test_w${process.env.JEST_WORKER_ID ?? "0"}${suffix}`;
+  const admin = new Client({ connectionString: withDatabase(base, "postgres") });
+  await admin.connect();
+  try {
+    const found = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (found.rowCount === 0) await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return withDatabase(base, name);
+}
+
+export async function openTestDataSource(suffix = ""): Promise<DataSource> {
+  const ds = createDataSource(await workerDatabaseUrl(suffix), 10);
+  await ds.initialize();
+  await ds.runMigrations({ transaction: "each" });
+  return ds;
+}
+
+/** Empties every table a test writes, so each file starts from a known state. */
+export async function resetDatabase(ds: DataSource): Promise<void> {
+  await ds.query("TRUNCATE users, audit_events, outbox, api_tokens RESTART IDENTITY");
+}
+
+function withDatabase(url: string, db: string): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
