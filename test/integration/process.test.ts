@@ -1,0 +1,55 @@
+import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { freePort } from "../../src/db/embedded";
+import { runCli, startServer, tempDataDir } from "../support/process";
+
+const ROOT = path.resolve(__dirname, "../..");
+const scimJson = { "Content-Type": "application/scim+json" };
+
+describe("the process: configuration, embedded database, CLI, shutdown", () => {
+  it("stops with one clear line naming a bad variable", () => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: ROOT, env: { ...process.env, PORT: "eighty" }, encoding: "utf8", timeout: 30_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/PORT/);
+  });
+
+  it("starts an embedded PostgreSQL, keeps data across a restart, serves the CLI beside it and stops cleanly on SIGTERM", async () => {
+    const dataDir = tempDataDir();
+    const env = { DATA_DIR: dataDir, PORT: String(await freePort()), EMBEDDED_PG_PORT: String(await freePort()), TOKEN_CACHE_SECONDS: "0", DATABASE_URL: "" };
+    try {
+      let server = await startServer(env);
+      const created = runCli(["token", "create", "--name", "okta-e2e", "--scope", "scim"], env);
+      expect(created.status).toBe(0);
+      expect(created.stdout).toMatch(/^rst_[\w-]{43}\n$/);
+      const auth = { Authorization: `Bearer ${created.stdout.trim()}` };
+      expect(runCli(["token", "list"], env).stdout).toMatch(/^okta-e2e\tscim\t/m);
+
+      const post = await fetch(`${server.baseUrl}/scim/v2/Users`, { method: "POST", headers: { ...auth, ...scimJson }, body: JSON.stringify({ userName: "kept@example.test" }) });
+      expect(post.status).toBe(201);
+      const { id } = await post.json();
+      expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200);
+      const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
+      expect(metrics).toMatch(/roster_http_requests_total\{method="POST",route="\/scim\/v2\/Users\/",status="201"\} 1/);
+
+      expect(await server.stop("SIGTERM")).toBe(0);
+      const lines = server.stdout().trim().split("\n");
+      expect(lines.every((l) => JSON.parse(l))).toBe(true);
+      expect(server.stdout()).not.toContain(created.stdout.trim());
+
+      server = await startServer(env);
+      const again = await fetch(`${server.baseUrl}/scim/v2/Users/${id}`, { headers: auth });
+      expect(again.status).toBe(200);
+      expect((await again.json()).userName).toBe("kept@example.test");
+
+      expect(runCli(["token", "revoke", "okta-e2e"], env).status).toBe(0);
+      expect((await fetch(`${server.baseUrl}/scim/v2/Users/${id}`, { headers: auth })).status).toBe(401);
+      expect(await server.stop("SIGINT")).toBe(0);
+      // The CLI also works with no server running (it starts and stops the embedded database itself).
+      expect(runCli(["token", "list"], env).status).toBe(0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
