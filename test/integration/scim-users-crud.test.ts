@@ -82,3 +82,15 @@ describe("SCIM /Users create, read, replace, delete", () => {
     expect(events.map((e: { topic: string }) => e.topic)).toEqual(["user.created", "user.deactivated"]);
   });
 });
+
+describe("SCIM /Users values IdPs send", () => {
+  it("stores Okta's password hashed (never returned) and Entra's role types", async () => {
+    const body = buildScimUser({ password: "Tr0ub4dor&3", roles: [{ value: "Reader", type: "WindowsAzureActiveDirectoryRole", primary: false }] });
+    const res = await t.scim.post("/Users", body).expect(201);
+    expect(res.body.password).toBeUndefined();
+    expect(res.body.roles).toEqual([{ value: "Reader", type: "WindowsAzureActiveDirectoryRole", primary: false }]);
+    const [row] = await t.ds.query("SELECT password_hash FROM users WHERE id = $1", [res.body.id]);
+    expect(row.password_hash).toMatch(/^scrypt\$/);
+    expect(row.password_hash).not.toContain("Tr0ub4dor");
+  });
+});

@@ -12,6 +12,12 @@ let declared = false;
 export function declareScimResources(opts: { maxResults: number; maxPayloadSize: number }): void {
   if (!declared) {
     SCIMMY.Resources.declare(SCIMMY.Resources.User).extend(SCIMMY.Schemas.EnterpriseUser, false);
+    // scimmy declares these with an empty canonical list, which refuses every value (Entra sends
+    // roles[].type "WindowsAzureActiveDirectoryRole"); RFC 7643 names no canonical values for them.
+    for (const path of ["roles.type", "x509Certificates.type", "entitlements.type"]) {
+      const attribute = SCIMMY.Schemas.User.definition.attribute(path) as unknown as { config: { canonicalValues: unknown } };
+      attribute.config.canonicalValues = false;
+    }
     for (const R of [SCIMMY.Resources.User, SCIMMY.Resources.Schema, SCIMMY.Resources.ResourceType, SCIMMY.Resources.ServiceProviderConfig]) {
       R.basepath(SCIM_BASE_PATH);
     }

@@ -24,7 +24,9 @@ export function parseUserBody(body: unknown): UserWrite {
 /** Runs scimmy's schema coercion (types, required, canonical names); its TypeErrors become 400s. */
 export function coerceUser(data: Json): Json {
   try {
-    return JSON.parse(JSON.stringify(new SCIMMY.Schemas.User(data, "in")));
+    const instance = new SCIMMY.Schemas.User(data, "in") as unknown as Json;
+    // scimmy keeps `password` on the instance but leaves it out of its JSON form (returned: never).
+    return { ...JSON.parse(JSON.stringify(instance)), password: instance.password };
   } catch (e) {
     const err = e as { status?: number; scimType?: string; message?: string };
     throw new ScimError(typeof err.status === "number" ? err.status : 400, err.scimType ?? "invalidValue", err.message ?? "Invalid User");
