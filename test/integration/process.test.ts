@@ -28,7 +28,7 @@ describe("the process: configuration, embedded database, CLI, shutdown", () => {
 
       const post = await fetch(`${server.baseUrl}/scim/v2/Users`, { method: "POST", headers: { ...auth, ...scimJson }, body: JSON.stringify({ userName: "kept@example.test" }) });
       expect(post.status).toBe(201);
-      const { id } = await post.json();
+      const { id } = (await post.json()) as { id: string };
       expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200);
       const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
       expect(metrics).toMatch(/roster_http_requests_total\{method="POST",route="\/scim\/v2\/Users\/",status="201"\} 1/);
@@ -41,7 +41,7 @@ describe("the process: configuration, embedded database, CLI, shutdown", () => {
       server = await startServer(env);
       const again = await fetch(`${server.baseUrl}/scim/v2/Users/${id}`, { headers: auth });
       expect(again.status).toBe(200);
-      expect((await again.json()).userName).toBe("kept@example.test");
+      expect(((await again.json()) as { userName: string }).userName).toBe("kept@example.test");
 
       expect(runCli(["token", "revoke", "okta-e2e"], env).status).toBe(0);
       expect((await fetch(`${server.baseUrl}/scim/v2/Users/${id}`, { headers: auth })).status).toBe(401);

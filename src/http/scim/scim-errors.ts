@@ -22,7 +22,7 @@ export function sendScimError(res: Response, status: number, scimType: string | 
 /** Maps domain errors, scimmy errors and body-parser errors to SCIM error bodies; anything unknown is a 500 without internals. */
 export function toScimError(e: unknown): ScimError | null {
   if (e instanceof ScimError) return e;
-  if (e instanceof FilterError) return new ScimError(400, "invalidFilter", e.message);
+  if (e instanceof FilterError) return new ScimError(400, e.scimType, e.message);
   if (e instanceof DomainError) return fromDomain(e);
   const err = e as { status?: unknown; statusCode?: unknown; scimType?: unknown; type?: unknown; message?: string };
   // scimmy's SCIMMY.Types.Error carries a numeric status and a scimType.

@@ -32,8 +32,9 @@ export const userAttributes: AttributeMap = {
   addresses: {
     kind: "multi", sql: "(u.extras->'addresses')",
     sub: {
-      formatted: { kind: "string" }, streetaddress: { kind: "string" }, locality: { kind: "string" }, region: { kind: "string" },
-      postalcode: { kind: "string" }, country: { kind: "string" }, type: { kind: "string" }, primary: { kind: "boolean" },
+      formatted: { kind: "string" }, streetaddress: { kind: "string", jsonKey: "streetAddress" }, locality: { kind: "string" },
+      region: { kind: "string" }, postalcode: { kind: "string", jsonKey: "postalCode" }, country: { kind: "string" },
+      type: { kind: "string" }, primary: { kind: "boolean" },
     },
   },
   ims: extra("ims"),
