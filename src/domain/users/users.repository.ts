@@ -22,13 +22,14 @@ export const isUuid = (id: string) => UUID.test(id);
 
 /** Data access for `users`; no rules here, only rows. */
 export class UsersRepository {
+  /** Every column but the password hash, aliased to UserRow's property names. */
   private readonly columns: string;
+  private readonly returning: string;
 
   constructor(manager: EntityManager) {
-    this.columns = manager.connection.getMetadata(UserRow).columns
-      .filter((c) => c.propertyName !== "passwordHash")
-      .map((c) => `u.${c.databaseName} AS "${c.propertyName}"`)
-      .join(", ");
+    const cols = manager.connection.getMetadata(UserRow).columns.filter((c) => c.propertyName !== "passwordHash");
+    this.columns = cols.map((c) => `u.${c.databaseName} AS "${c.propertyName}"`).join(", ");
+    this.returning = cols.map((c) => `${c.databaseName} AS "${c.propertyName}"`).join(", ");
   }
 
   async lockById(m: EntityManager, id: string): Promise<User | null> {
@@ -53,19 +54,19 @@ export class UsersRepository {
     const result = await m.createQueryBuilder().insert().into(UserRow)
       .values({ ...toRow(p), source, sourceRef, passwordHash } as QueryDeepPartialEntity<UserRow>)
       .orIgnore()
-      .returning("id")
+      .returning(this.returning)
       .execute();
-    const id = result.raw[0]?.id as string | undefined;
-    return id ? this.findLiveById(m, id) : null;
+    const row = result.raw[0] as UserRow | undefined;
+    return row ? toUser(row) : null;
   }
 
   async update(m: EntityManager, id: string, p: UserProfile, extra: Partial<UserRow> = {}): Promise<User> {
-    await m.createQueryBuilder().update(UserRow)
+    const result = await m.createQueryBuilder().update(UserRow)
       .set({ ...toRow(p), ...extra, updatedAt: () => "clock_timestamp()", version: () => "version + 1" } as QueryDeepPartialEntity<UserRow>)
       .where("id = :id", { id })
+      .returning(this.returning)
       .execute();
-    const rows: UserRow[] = await m.query(`SELECT ${this.columns} FROM users u WHERE u.id = $1`, [id]);
-    return toUser(rows[0]);
+    return toUser(result.raw[0] as UserRow);
   }
 
   /** Filters, sorts and pages in PostgreSQL; counts only when the page does not already tell the total. */
