@@ -4,7 +4,8 @@ module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: {
-    "^.+\\.ts$": ["@swc/jest", {
+    // .js too: ESM-only packages listed in transformIgnorePatterns (jose) are compiled to CommonJS for jest.
+    "^.+\\.(ts|js)$": ["@swc/jest", {
       jsc: {
         parser: { syntax: "typescript", decorators: true },
         transform: { legacyDecorator: true, decoratorMetadata: true },
@@ -13,6 +14,7 @@ module.exports = {
       module: { type: "commonjs", ignoreDynamic: true },
     }],
   },
+  transformIgnorePatterns: ["/node_modules/(?!jose/)"],
   globalSetup: "<rootDir>/test/support/global-setup.ts",
   globalTeardown: "<rootDir>/test/support/global-teardown.ts",
   setupFiles: ["<rootDir>/test/support/env.ts"],

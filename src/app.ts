@@ -6,6 +6,7 @@ import { Config } from "./config/env";
 import { TokensService } from "./domain/tokens/tokens.service";
 import { UsersService } from "./domain/users/users.service";
 import { createMetrics } from "./http/metrics";
+import { createJwtVerifier } from "./http/middleware/jwt-verifier";
 import { scimRouter } from "./http/scim/scim.router";
 import { logger } from "./log";
 
@@ -61,6 +62,9 @@ export function createApp(cfg: Config, ds: DataSource, services: Services): Expr
     maxFilterLength: cfg.SCIM_FILTER_MAX_LENGTH,
     bodyLimitBytes: cfg.BODY_LIMIT_BYTES,
     publicBaseUrl: cfg.PUBLIC_BASE_URL,
+    jwt: cfg.SCIM_JWT_ISSUER && cfg.SCIM_JWT_AUDIENCE && cfg.SCIM_JWT_JWKS_URL
+      ? createJwtVerifier({ issuer: cfg.SCIM_JWT_ISSUER, audience: cfg.SCIM_JWT_AUDIENCE, jwksUrl: cfg.SCIM_JWT_JWKS_URL, algorithms: cfg.SCIM_JWT_ALGORITHMS.split(",") })
+      : undefined,
   }));
 
   app.use((_req, res) => {

@@ -16,6 +16,16 @@ const schema = z.object({
   SCIM_FILTER_MAX_LENGTH: z.coerce.number().int().min(16).max(65_536).default(2048),
   TOKEN_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  SCIM_JWT_ISSUER: z.string().min(1).optional(),
+  SCIM_JWT_AUDIENCE: z.string().min(1).optional(),
+  SCIM_JWT_JWKS_URL: z.url().optional(),
+  SCIM_JWT_ALGORITHMS: z.string().regex(/^[A-Z0-9]+(,[A-Z0-9]+)*$/, "comma-separated JWS algorithms, e.g. RS256").default("RS256"),
+}).superRefine((c, ctx) => {
+  const jwt = [c.SCIM_JWT_ISSUER, c.SCIM_JWT_AUDIENCE, c.SCIM_JWT_JWKS_URL];
+  if (jwt.some(Boolean) && !jwt.every(Boolean)) {
+    const missing = (["SCIM_JWT_ISSUER", "SCIM_JWT_AUDIENCE", "SCIM_JWT_JWKS_URL"] as const).find((k) => !c[k])!;
+    ctx.addIssue({ code: "custom", path: [missing], message: "set SCIM_JWT_ISSUER, SCIM_JWT_AUDIENCE and SCIM_JWT_JWKS_URL together" });
+  }
 });
 
 export type Config = z.infer<typeof schema>;

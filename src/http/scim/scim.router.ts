@@ -2,6 +2,7 @@ import express, { Request, Router } from "express";
 import { TokensService } from "../../domain/tokens/tokens.service";
 import { UsersService } from "../../domain/users/users.service";
 import { bearerAuth } from "../middleware/bearer-auth";
+import { JwtVerifier } from "../middleware/jwt-verifier";
 import { scimDiscoveryRouter } from "./discovery.routes";
 import { ScimError, scimErrorHandler, sendScimError } from "./scim-errors";
 import { SCIM_BASE_PATH, declareScimResources } from "./scimmy";
@@ -14,6 +15,7 @@ export interface ScimDeps {
   maxFilterLength: number;
   bodyLimitBytes: number;
   publicBaseUrl?: string;
+  jwt?: JwtVerifier;
 }
 
 const JSON_TYPES = ["application/scim+json", "application/json", "application/*+json"];
@@ -23,7 +25,7 @@ export function scimRouter(d: ScimDeps): Router {
   declareScimResources({ maxResults: d.maxResults, maxPayloadSize: d.bodyLimitBytes });
   const baseUrl = (req: Request) => `${d.publicBaseUrl?.replace(/\/$/, "") ?? `${req.protocol}://${req.get("host")}`}${SCIM_BASE_PATH}`;
   const r = Router({ caseSensitive: false });
-  r.use(bearerAuth(d.tokens, ["scim"], (res, f) => sendScimError(res, f.status, null, f.detail)));
+  r.use(bearerAuth({ tokens: d.tokens, scopes: ["scim"], jwt: d.jwt }, (res, f) => sendScimError(res, f.status, null, f.detail)));
   r.use((req, _res, next) => {
     const hasBody = Number(req.get("content-length") ?? 0) > 0 || req.get("transfer-encoding") !== undefined;
     if (hasBody && !req.is(JSON_TYPES)) throw new ScimError(415, null, "Send the body as application/scim+json or application/json");
