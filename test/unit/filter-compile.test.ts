@@ -255,3 +255,11 @@ describe("compileFilter: placeholders", () => {
     expect(r.sql).toContain("$64");
   });
 });
+
+describe("escaped quotes in values (RFC 7644 §3.4.2.2: compValue is a JSON string)", () => {
+  it("decodes \\\" into a quote, also inside value filters and next to an escaped backslash", () => {
+    expect(c('userName eq "Conan \\"The\\" O\'Brien"').params).toEqual(['Conan "The" O\'Brien']);
+    expect(c('emails[value eq "a\\"b"]').params).toEqual(['a"b']);
+    expect(c('userName eq "ends with backslash\\\\" or title eq "x"').params).toEqual(["ends with backslash\\", "x"]);
+  });
+});

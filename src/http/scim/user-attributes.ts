@@ -6,8 +6,7 @@ const multiSub: Record<string, SubAttr> = {
 };
 const extra = (attr: string) => ({ kind: "multi" as const, sql: `(u.extras->'${attr}')`, sub: multiSub });
 
-/** SCIM User attributes -> SQL over `users u`, for filters and sortBy (RFC 7643 §4.1 caseExact rules). */
-export const userAttributes: AttributeMap = {
+const coreAttributes: AttributeMap = {
   id: { kind: "id", sql: "u.id" },
   externalid: text("u.external_id", true),
   username: text("u.user_name"),
@@ -46,6 +45,13 @@ export const userAttributes: AttributeMap = {
     kind: "complex",
     sub: { created: { kind: "datetime", sql: "u.created_at" }, lastmodified: { kind: "datetime", sql: "u.updated_at" } },
   },
+};
+
+/** SCIM User attributes -> SQL over `users u`, for filters and sortBy (RFC 7643 §4.1 caseExact rules). */
+export const userAttributes: AttributeMap = {
+  ...coreAttributes,
+  // RFC 7644 §3.10: attribute names may be fully qualified with their schema URN.
+  "urn:ietf:params:scim:schemas:core:2.0:user": { kind: "complex", sub: coreAttributes },
   "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user": {
     kind: "complex",
     sub: {

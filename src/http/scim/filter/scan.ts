@@ -46,9 +46,7 @@ export function scan(expr: string): Token[] {
 function stringEnd(expr: string, start: number): number {
   for (let i = start + 1; i < expr.length; i++) {
     if (expr[i] === "\\") {
-      // scimmy's lexer ends a string at the first quote even when escaped, so refuse rather than mis-parse.
-      if (expr[i + 1] === '"') throw new FilterError(`Escaped quotes (\\") in filter values are not supported (at character ${i + 1})`);
-      i++;
+      i++; // an escaped character, `\"` included (term.ts masks those before scimmy sees them)
     } else if (expr[i] === '"') {
       return i + 1;
     }

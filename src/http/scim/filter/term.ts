@@ -30,7 +30,7 @@ export interface ParsedTerm {
 export function parseTerm(text: string): ParsedTerm {
   let raw: unknown[];
   try {
-    raw = [...new SCIMMY.Types.Filter(text)];
+    raw = [...new SCIMMY.Types.Filter(maskEscapedQuotes(text))];
   } catch (e) {
     const err = e as { scimType?: unknown; message?: unknown };
     // scimmy throws SCIMError for syntax it recognises and plain TypeErrors from deeper inside for the rest.
@@ -76,11 +76,32 @@ function condition(parts: unknown[], text: string): Condition {
   return { op: op as Operator, negated, value: decode(values[0], text) };
 }
 
+/** Stands in for `\"` while scimmy lexes: its lexer ends a string at the first quote, even an escaped one. */
+const ESCAPED_QUOTE = "\uE000";
+
+/** Replaces each `\"` inside a quoted string by ESCAPED_QUOTE (other escapes stay for decode). */
+function maskEscapedQuotes(text: string): string {
+  if (text.includes(ESCAPED_QUOTE)) throw new FilterError(`Invalid character U+E000 in filter term '${text}'`);
+  let out = "";
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString && c === "\\") {
+      out += text[i + 1] === '"' ? ESCAPED_QUOTE : c + (text[i + 1] ?? "");
+      i++;
+    } else {
+      if (c === '"') inString = !inString;
+      out += c;
+    }
+  }
+  return out;
+}
+
 /** scimmy keeps JSON escapes (`\\`, `\u00e9`) verbatim; SCIM values are JSON strings (RFC 7644 §3.4.2.2). */
 function decode(value: unknown, text: string): unknown {
-  if (typeof value !== "string" || !value.includes("\\")) return value;
+  if (typeof value !== "string" || !(value.includes("\\") || value.includes(ESCAPED_QUOTE))) return value;
   try {
-    return JSON.parse(`"${value}"`) as string;
+    return JSON.parse(`"${value.replaceAll(ESCAPED_QUOTE, '\\"')}"`) as string;
   } catch {
     throw new FilterError(`Invalid escape sequence in value "${value}" of '${text}'`);
   }
