@@ -1,0 +1,175 @@
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import { Pool } from "pg";
+import { bareExpressCeiling, rawInsertCeiling } from "./ceilings";
+import { CpuWindow, cpuModel, startCpuWindow } from "./machine";
+import { seedUsers } from "./seed";
+import { Roster, startRoster } from "./server";
+import { CONNECTIONS, Load, Measurement, cannon, scimLoads } from "./workloads";
+
+function intEnv(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min) throw new Error(`${name} must be an integer >= ${min} (got ${JSON.stringify(raw)})`);
+  return v;
+}
+
+let N: number, SECONDS: number, WARMUP: number;
+try {
+  N = intEnv("BENCH_USERS", 10_000, 1);
+  SECONDS = intEnv("BENCH_SECONDS", 10, 1);
+  WARMUP = intEnv("BENCH_WARMUP", Math.min(2, Math.max(1, Math.round(SECONDS / 4))), 0);
+} catch (e) {
+  process.stderr.write(`bench: ${(e as Error).message}\n`);
+  process.exit(2);
+}
+// Unique per run, so names never collide with an earlier run in a shared DATABASE_URL.
+const RUN_ID = `${Date.now().toString(36)}${randomBytes(2).toString("hex")}`;
+
+const say = (line = "") => process.stdout.write(`${line}\n`);
+const secs = (from: number) => (performance.now() - from) / 1000;
+const cores = (v: number | null) => (v === null ? "?" : v.toFixed(2));
+const cpuText = (c: CpuWindow) => `bench ${cores(c.bench)}, app ${cores(c.app)}, pg ${cores(c.db)}, kernel ${cores(c.kernel)}, others ${cores(c.others)}`;
+const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "-");
+
+interface Row {
+  m: Measurement;
+  cpu: CpuWindow;
+  ceiling?: Measurement;
+}
+
+/** Runs one workload (warm-up included) inside a CPU window; warm-up figures are dropped but its failures count. */
+async function measured(run: () => Promise<{ warmup: Measurement | null; main: Measurement; cpu?: CpuWindow }>): Promise<Row> {
+  const end = startCpuWindow();
+  const { warmup, main, cpu: own } = await run();
+  const cpu = own ?? end();
+  const m = warmup?.failures ? { ...main, failures: main.failures + warmup.failures, problems: [...warmup.problems.map((p) => `(warm-up) ${p}`), ...main.problems] } : main;
+  say(`  ${m.name}: ${m.rate.toFixed(0)}/s, p50 ${ms(m.p50)} ms, p99 ${ms(m.p99)} ms, cpu: ${cpuText(cpu)}${m.failures ? `, ${m.failures} FAILED` : ""}`);
+  return { m, cpu };
+}
+
+const http = (load: Load) => measured(async () => ({ warmup: WARMUP > 0 ? await cannon(load, WARMUP) : null, main: await cannon(load, SECONDS) }));
+
+function printTable(rows: Row[], embedded: boolean): void {
+  const header = ["workload", "req/s", "p50 ms", "p99 ms", "requests", "secs", "vs ceiling", "bench", "app", "pg", "kernel", "others", "failures"];
+  const cells = rows.map(({ m, ceiling, cpu }) => [
+    m.name, m.rate.toFixed(0), ms(m.p50), ms(m.p99), String(m.ok), m.seconds.toFixed(1),
+    ceiling ? `${((100 * m.rate) / ceiling.rate).toFixed(1)}% of ${ceiling.name.replace("ceiling: ", "")}` : "(ceiling)",
+    cores(cpu.bench), cores(cpu.app), cores(cpu.db), cores(cpu.kernel), cores(cpu.others), String(m.failures),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c: string[]) => c.map((v, i) => (i === 0 || i === 6 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join("  ");
+  say(line(header));
+  say(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const c of cells) say(line(c));
+  say("bench..others: cores' worth of CPU used during the workload (warm-up included) by this process (autocannon, raw-insert loops),");
+  say("the app under test (Roster server, or the bare express child), the embedded PostgreSQL, the kernel (I/O, interrupts), other processes");
+  if (!embedded) say("(with DATABASE_URL, a PostgreSQL on this machine counts among the others)");
+  say();
+  say("approx. CPU ms per operation (cores / rate):");
+  for (const { m, cpu } of rows) {
+    const per = (v: number | null) => (v === null || m.rate === 0 ? "?" : ((1000 * v) / m.rate).toFixed(2));
+    say(`  ${m.name.padEnd(widths[0])}  app ${per(cpu.app).padStart(6)}  pg ${per(cpu.db).padStart(6)}  bench ${per(cpu.bench).padStart(6)}`);
+  }
+}
+
+async function main(): Promise<number> {
+  const t0 = performance.now();
+  say(`Roster bench: N=${N} users, ${SECONDS} s per workload (+${WARMUP} s warm-up), ${CONNECTIONS} connections, run ${RUN_ID}`);
+  say(`node ${process.version}, ${os.cpus().length} cpus (${cpuModel()}), ${os.platform()} ${os.release()}`);
+  const idle = startCpuWindow();
+  await new Promise((r) => setTimeout(r, 1000));
+  const before = idle();
+  const busy = before.others === null || before.kernel === null ? null : before.others + before.kernel;
+  say(`before start, the rest of the machine kept ${cores(busy)} of ${os.cpus().length} cores busy; autocannon runs inside this process, so load generator, server and PostgreSQL share the cores`);
+  if (process.env.DATABASE_URL) say("WARNING: DATABASE_URL is set: the bench writes users (and audit/outbox rows) into THAT database and leaves them there.");
+
+  let roster: Roster | undefined;
+  let pool: Pool | undefined;
+  const stopAll = async () => {
+    await pool?.end().catch(() => undefined);
+    pool = undefined;
+    const problem = (await roster?.stop()) ?? null;
+    roster = undefined;
+    return problem;
+  };
+  const onSignal = () => void stopAll().finally(() => process.exit(130));
+  process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
+
+  let rows: Row[];
+  let startSeconds: number;
+  let seedLine: string;
+  let deepStart: number;
+  try {
+    const t = performance.now();
+    roster = await startRoster(RUN_ID);
+    startSeconds = secs(t);
+    say(`server ready on ${roster.baseUrl} in ${startSeconds.toFixed(1)} s (${roster.embedded ? "embedded PostgreSQL" : "DATABASE_URL"}), scim token made by the CLI`);
+
+    pool = new Pool({ connectionString: roster.dbUrl, max: 1, application_name: "roster-bench-seed" });
+    const seeded = await seedUsers(pool, N, RUN_ID);
+    await pool.end();
+    pool = undefined;
+    seedLine = `seed ${N} users ${seeded.insertSeconds.toFixed(2)} s (${(N / seeded.insertSeconds).toFixed(0)} rows/s, multi-row INSERTs of 1000) + ANALYZE ${seeded.analyzeSeconds.toFixed(2)} s`;
+    say(seedLine);
+
+    const loads = scimLoads(roster.baseUrl, roster.token, seeded, RUN_ID);
+    deepStart = loads.deepStart;
+    const dbUrl = roster.dbUrl;
+    say("measuring:");
+    const bare = await measured(() => bareExpressCeiling(SECONDS, WARMUP));
+    // Reads and updates first, on exactly the N seeded rows; the inserts (which grow the table) come last.
+    const lookup = await http(loads.lookup);
+    const patch = await http(loads.patch);
+    const first = await http(loads.firstPage);
+    const deep = await http(loads.deepPage);
+    const raw = await measured(async () => ({ warmup: null, main: await rawInsertCeiling(dbUrl, SECONDS, WARMUP, RUN_ID) }));
+    const create = await http(loads.create);
+    rows = [bare, raw, { ...lookup, ceiling: bare.m }, { ...patch, ceiling: bare.m }, { ...first, ceiling: bare.m }, { ...deep, ceiling: bare.m }, { ...create, ceiling: raw.m }];
+  } catch (e) {
+    say(`\nERROR: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    if (roster) say(`server log tail:\n${roster.logTail()}`);
+    await stopAll();
+    return 1;
+  }
+
+  const logTail = roster.logTail().trim();
+  const embedded = roster.embedded;
+  const stopProblem = await stopAll();
+
+  say();
+  printTable(rows, embedded);
+  const [bare, raw, lookup, patch, first, deep, create] = rows.map((r) => r.m);
+  const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)}%`;
+  const check = (ok: boolean, text: string) => say(`${ok ? "PASS" : "FAIL"}  ${text}`);
+  say();
+  say("targets:");
+  check(create.rate >= 0.5 * raw.rate, `create ${create.rate.toFixed(0)} req/s = ${pct(create.rate, raw.rate)} of raw INSERT ${raw.rate.toFixed(0)} rows/s (target >= 50%)`);
+  check(lookup.rate >= 0.5 * bare.rate, `lookup ${lookup.rate.toFixed(0)} req/s = ${pct(lookup.rate, bare.rate)} of bare express ${bare.rate.toFixed(0)} req/s (target >= 50%)`);
+  check(patch.rate >= 0.5 * bare.rate, `patch ${patch.rate.toFixed(0)} req/s = ${pct(patch.rate, bare.rate)} of bare express ${bare.rate.toFixed(0)} req/s (target >= 50%)`);
+  check(deep.p50 <= 1.5 * first.p50, `deep page (startIndex=${deepStart}) p50 ${deep.p50.toFixed(2)} ms = ${(deep.p50 / first.p50).toFixed(2)}x first page p50 ${first.p50.toFixed(2)} ms (target <= 1.5x)`);
+  say();
+  say(`N=${N}, node ${process.version}, ${os.cpus().length} cpus, ${CONNECTIONS} connections, ${SECONDS} s + ${WARMUP} s warm-up per workload`);
+  say(`durations: server start ${startSeconds.toFixed(1)} s, ${seedLine}, whole run ${secs(t0).toFixed(1)} s`);
+
+  if (logTail) say(`\nthe server logged (LOG_LEVEL=warn), last lines:\n${logTail}`);
+  const failed = rows.filter((r) => r.m.failures > 0);
+  if (failed.length === 0 && !stopProblem) return 0;
+  say();
+  say("ERRORS:");
+  if (stopProblem) say(`  ${stopProblem}`);
+  for (const { m } of failed) {
+    say(`  ${m.name}: ${m.failures} failed requests (its figures are not trustworthy)`);
+    for (const p of m.problems) say(`    ${p}`);
+  }
+  return 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);
