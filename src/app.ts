@@ -1,5 +1,6 @@
 import express, { Express } from "express";
 import { randomUUID } from "node:crypto";
+import { IncomingMessage, ServerResponse } from "node:http";
 import pinoHttp from "pino-http";
 import { DataSource } from "typeorm";
 import { Config } from "./config/env";
@@ -30,16 +31,22 @@ export function createApp(cfg: Config, ds: DataSource, services: Services): Expr
   app.set("query parser", (s: string) => Object.fromEntries(new URLSearchParams(s)));
   const metrics = createMetrics();
 
-  app.use(pinoHttp({
-    logger,
-    genReqId: (req, res) => {
-      const given = req.headers["x-request-id"];
-      const id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
-      res.setHeader("X-Request-Id", id);
-      return id;
-    },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
-  }));
+  const requestId = (req: IncomingMessage, res: ServerResponse) => {
+    const given = req.headers["x-request-id"];
+    const id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader("X-Request-Id", id);
+    return id;
+  };
+  if (logger.isLevelEnabled("info")) {
+    app.use(pinoHttp({ logger, genReqId: requestId, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info") }));
+  } else {
+    // Above info no request line is written; pino-http would still build a child logger per request.
+    app.use((req, res, next) => {
+      req.id = requestId(req, res);
+      req.log = logger;
+      next();
+    });
+  }
   app.use(metrics.middleware);
 
   app.get("/healthz", (_req, res) => void res.json({ status: "ok" }));

@@ -1,17 +1,7 @@
-import { OutboxMessageRow } from "../db/entities/outbox-message.entity";
-import { TxCtx } from "./context";
-
+/** Events the side modules react to; written with the change that caused them (see effects.ts). */
 export type OutboxTopic =
   | "user.created"
   | "user.updated"
   | "user.deactivated"
   | "user.reactivated"
   | "user.deleted";
-
-/** Queues an event for the side modules, committed (or rolled back) with the change that caused it. */
-export async function enqueue(tx: TxCtx, topic: OutboxTopic, payload: Record<string, unknown>): Promise<void> {
-  await tx.manager.insert(OutboxMessageRow, {
-    topic,
-    payload: { ...payload, requestId: tx.requestId, door: tx.door } as object,
-  });
-}

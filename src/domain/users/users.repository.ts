@@ -1,6 +1,7 @@
 import { EntityManager } from "typeorm";
-import { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import { UserRow } from "../../db/entities/user.entity";
+import { sql } from "../../db/sql";
+import { Statement } from "../effects";
 import { User, UserProfile, UserSource } from "./user";
 
 export interface SqlWhere {
@@ -20,53 +21,83 @@ export interface ListQuery {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (id: string) => UUID.test(id);
 
-/** Data access for `users`; no rules here, only rows. */
-export class UsersRepository {
-  /** Every column but the password hash, aliased to UserRow's property names. */
-  private readonly columns: string;
-  private readonly returning: string;
+/** Profile columns in a fixed order, so each statement's text never varies (it is prepared once per connection). */
+const PROFILE_COLUMNS: [keyof UserRow, string][] = [
+  ["userName", "user_name"], ["externalId", "external_id"], ["nameFormatted", "name_formatted"], ["givenName", "given_name"],
+  ["familyName", "family_name"], ["middleName", "middle_name"], ["honorificPrefix", "honorific_prefix"],
+  ["honorificSuffix", "honorific_suffix"], ["displayName", "display_name"], ["nickName", "nick_name"], ["profileUrl", "profile_url"],
+  ["title", "title"], ["userType", "user_type"], ["preferredLanguage", "preferred_language"], ["locale", "locale"],
+  ["timezone", "timezone"], ["active", "active"], ["emails", "emails"], ["phoneNumbers", "phone_numbers"], ["extras", "extras"],
+  ["employeeNumber", "employee_number"], ["costCenter", "cost_center"], ["organization", "organization"], ["division", "division"],
+  ["department", "department"], ["managerId", "manager_id"],
+];
+const META_COLUMNS: [keyof UserRow, string][] = [
+  ["id", "id"], ["source", "source"], ["sourceRef", "source_ref"], ["removedAt", "removed_at"],
+  ["createdAt", "created_at"], ["updatedAt", "updated_at"], ["version", "version"],
+];
+const JSONB = new Set<string>(["emails", "phone_numbers", "extras"]);
+const RETURNING = [...META_COLUMNS, ...PROFILE_COLUMNS].map(([p, c]) => `${c} AS "${p}"`).join(", ");
+const SELECT = [...META_COLUMNS, ...PROFILE_COLUMNS].map(([p, c]) => `u.${c} AS "${p}"`).join(", ");
+const SET_PROFILE = PROFILE_COLUMNS.map(([, c], i) => `${c} = $${i + 2}${JSONB.has(c) ? "::jsonb" : ""}`).join(", ");
+const P = PROFILE_COLUMNS.length;
 
-  constructor(manager: EntityManager) {
-    const cols = manager.connection.getMetadata(UserRow).columns.filter((c) => c.propertyName !== "passwordHash");
-    this.columns = cols.map((c) => `u.${c.databaseName} AS "${c.propertyName}"`).join(", ");
-    this.returning = cols.map((c) => `${c.databaseName} AS "${c.propertyName}"`).join(", ");
+/** Data access for `users`: SQL only, no rules. Writes come back as Statements for writeWithEffects. */
+export class UsersRepository {
+  async findLiveById(m: EntityManager, id: string): Promise<User | null> {
+    if (!isUuid(id)) return null;
+    const rows = await sql<UserRow>(m, `SELECT ${SELECT} FROM users u WHERE u.id = $1 AND u.removed_at IS NULL`, [id]);
+    return rows[0] ? toUser(rows[0]) : null;
   }
 
   async lockById(m: EntityManager, id: string): Promise<User | null> {
     if (!isUuid(id)) return null;
-    const rows: UserRow[] = await m.query(`SELECT ${this.columns} FROM users u WHERE u.id = $1 FOR UPDATE`, [id]);
+    const rows = await sql<UserRow>(m, `SELECT ${SELECT} FROM users u WHERE u.id = $1 FOR UPDATE`, [id]);
     return rows[0] ? toUser(rows[0]) : null;
   }
 
   async lockByUserName(m: EntityManager, userName: string): Promise<User | null> {
-    const rows: UserRow[] = await m.query(`SELECT ${this.columns} FROM users u WHERE lower(u.user_name) = lower($1) FOR UPDATE`, [userName]);
+    const rows = await sql<UserRow>(m, `SELECT ${SELECT} FROM users u WHERE lower(u.user_name) = lower($1) FOR UPDATE`, [userName]);
     return rows[0] ? toUser(rows[0]) : null;
   }
 
-  async findLiveById(m: EntityManager, id: string): Promise<User | null> {
-    if (!isUuid(id)) return null;
-    const rows: UserRow[] = await m.query(`SELECT ${this.columns} FROM users u WHERE u.id = $1 AND u.removed_at IS NULL`, [id]);
-    return rows[0] ? toUser(rows[0]) : null;
+  /** Inserts unless the userName exists in any casing (then it returns no row). */
+  insert(id: string, p: UserProfile, source: UserSource, sourceRef: string | null, passwordHash: string | null): Statement {
+    const cols = PROFILE_COLUMNS.map(([, c]) => c).join(", ");
+    const params = PROFILE_COLUMNS.map(([, c], i) => `$${i + 2}${JSONB.has(c) ? "::jsonb" : ""}`).join(", ");
+    return {
+      text: `INSERT INTO users (id, ${cols}, source, source_ref, password_hash) VALUES ($1, ${params}, $${P + 2}, $${P + 3}, $${P + 4})
+             ON CONFLICT DO NOTHING RETURNING ${RETURNING}`,
+      values: [id, ...profileValues(p), source, sourceRef, passwordHash],
+    };
   }
 
-  /** Inserts unless the userName exists (any casing); null means it lost that race. */
-  async insertIfAbsent(m: EntityManager, p: UserProfile, source: UserSource, sourceRef: string | null, passwordHash: string | null): Promise<User | null> {
-    const result = await m.createQueryBuilder().insert().into(UserRow)
-      .values({ ...toRow(p), source, sourceRef, passwordHash } as QueryDeepPartialEntity<UserRow>)
-      .orIgnore()
-      .returning(this.returning)
-      .execute();
-    const row = result.raw[0] as UserRow | undefined;
-    return row ? toUser(row) : null;
+  /** Replaces the profile of a live user, only if it is still at `version` (else no row). */
+  update(id: string, version: number, p: UserProfile, passwordHash: string | null): Statement {
+    return {
+      text: `UPDATE users SET ${SET_PROFILE}, password_hash = COALESCE($${P + 3}, password_hash),
+             updated_at = clock_timestamp(), version = version + 1
+             WHERE id = $1 AND removed_at IS NULL AND version = $${P + 2} RETURNING ${RETURNING}`,
+      values: [id, ...profileValues(p), version, passwordHash],
+    };
   }
 
-  async update(m: EntityManager, id: string, p: UserProfile, extra: Partial<UserRow> = {}): Promise<User> {
-    const result = await m.createQueryBuilder().update(UserRow)
-      .set({ ...toRow(p), ...extra, updatedAt: () => "clock_timestamp()", version: () => "version + 1" } as QueryDeepPartialEntity<UserRow>)
-      .where("id = :id", { id })
-      .returning(this.returning)
-      .execute();
-    return toUser(result.raw[0] as UserRow);
+  /** Brings a removed account back under a new profile. */
+  restore(id: string, p: UserProfile, source: UserSource, sourceRef: string | null, passwordHash: string | null): Statement {
+    return {
+      text: `UPDATE users SET ${SET_PROFILE}, source = $${P + 2}, source_ref = $${P + 3}, password_hash = COALESCE($${P + 4}, password_hash),
+             removed_at = NULL, updated_at = clock_timestamp(), version = version + 1
+             WHERE id = $1 AND removed_at IS NOT NULL RETURNING ${RETURNING}`,
+      values: [id, ...profileValues(p), source, sourceRef, passwordHash],
+    };
+  }
+
+  /** IdP removal: deactivated and hidden from SCIM, data kept. */
+  markRemoved(id: string, version: number): Statement {
+    return {
+      text: `UPDATE users SET active = false, removed_at = clock_timestamp(), updated_at = clock_timestamp(), version = version + 1
+             WHERE id = $1 AND removed_at IS NULL AND version = $2 RETURNING ${RETURNING}`,
+      values: [id, version],
+    };
   }
 
   /** Filters, sorts and pages in PostgreSQL; counts only when the page does not already tell the total. */
@@ -77,31 +108,32 @@ export class UsersRepository {
     const order = `${q.orderBy ? `${q.orderBy} ${dir} NULLS LAST, ` : ""}u.created_at ${dir}, u.id ${dir}`;
     let users: User[] = [];
     if (q.limit > 0) {
-      const rows: UserRow[] = await m.query(
-        `SELECT ${this.columns} FROM users u WHERE ${where} ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-        [...params, q.limit, q.offset],
-      );
+      const rows = await sql<UserRow>(m,
+        `SELECT ${SELECT} FROM users u WHERE ${where} ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+        [...params, q.limit, q.offset]);
       users = rows.map(toUser);
     }
     if (users.length > 0 && users.length < q.limit) return { total: q.offset + users.length, users };
-    const [{ count }] = await m.query(`SELECT count(*)::int AS count FROM users u WHERE ${where}`, params);
+    const [{ count }] = await sql<{ count: number }>(m, `SELECT count(*)::int AS count FROM users u WHERE ${where}`, params);
     return { total: count, users };
   }
 }
 
-function toRow(p: UserProfile): Partial<UserRow> {
-  return {
+function profileValues(p: UserProfile): unknown[] {
+  const row: Partial<Record<keyof UserRow, unknown>> = {
     userName: p.userName, externalId: p.externalId,
     nameFormatted: p.name.formatted, givenName: p.name.givenName, familyName: p.name.familyName,
     middleName: p.name.middleName, honorificPrefix: p.name.honorificPrefix, honorificSuffix: p.name.honorificSuffix,
     displayName: p.displayName, nickName: p.nickName, profileUrl: p.profileUrl, title: p.title, userType: p.userType,
     preferredLanguage: p.preferredLanguage, locale: p.locale, timezone: p.timezone, active: p.active,
-    emails: p.emails, phoneNumbers: p.phoneNumbers, extras: p.extras,
+    // pg would send JS arrays as PostgreSQL arrays: jsonb goes as JSON text.
+    emails: JSON.stringify(p.emails), phoneNumbers: JSON.stringify(p.phoneNumbers), extras: JSON.stringify(p.extras),
     ...p.enterprise,
   };
+  return PROFILE_COLUMNS.map(([prop]) => row[prop] ?? null);
 }
 
-function toUser(r: UserRow): User {
+export function toUser(r: UserRow): User {
   return {
     id: r.id, userName: r.userName, externalId: r.externalId,
     name: { formatted: r.nameFormatted, givenName: r.givenName, familyName: r.familyName, middleName: r.middleName, honorificPrefix: r.honorificPrefix, honorificSuffix: r.honorificSuffix },

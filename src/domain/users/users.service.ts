@@ -1,12 +1,14 @@
-import { DataSource } from "typeorm";
-import { recordAudit, diffFields } from "../audit";
-import { Ctx, TxCtx } from "../context";
+import { randomUUID } from "node:crypto";
+import { DataSource, EntityManager } from "typeorm";
+import { UserRow } from "../../db/entities/user.entity";
+import { diffFields, FieldChanges } from "../audit";
+import { Ctx } from "../context";
+import { Effects, Statement, writeWithEffects } from "../effects";
 import { ConflictError, NotFoundError, PreconditionFailedError } from "../errors";
-import { enqueue } from "../outbox";
 import { hashPassword } from "../passwords";
 import { inTransaction, withDb } from "../transaction";
 import { User, UserSource, UserWrite } from "./user";
-import { ListQuery, UsersRepository, profileOf } from "./users.repository";
+import { ListQuery, UsersRepository, profileOf, toUser } from "./users.repository";
 import { assertValidProfile, auditView } from "./users.rules";
 
 export interface WriteOptions {
@@ -17,27 +19,39 @@ export interface WriteOptions {
 /** Creates a replacement for `current`; returning it unchanged is a no-op. */
 export type Mutation = (current: User) => UserWrite | Promise<UserWrite>;
 
-/** The user use cases every door shares. Each write is one transaction with its audit and outbox rows. */
-export class UsersService {
-  private readonly repo: UsersRepository;
+/** Optimistic attempts before an update waits for the row lock instead (heavy contention on one user). */
+const OPTIMISTIC_ATTEMPTS = 3;
 
-  constructor(private readonly ds: DataSource) {
-    this.repo = new UsersRepository(ds.manager);
-  }
+/**
+ * The user use cases every door shares. Each write and its audit and outbox rows commit as one unit:
+ * a single statement on the fast path (writeWithEffects), a transaction holding the row lock otherwise.
+ */
+export class UsersService {
+  private readonly repo = new UsersRepository();
+
+  constructor(private readonly ds: DataSource) {}
 
   /** Creates a user; a userName an IdP removed earlier brings that account back instead of failing. */
   async create(ctx: Ctx, input: UserWrite, source: UserSource, sourceRef: string | null = null): Promise<User> {
     assertValidProfile(input.profile);
     const passwordHash = input.password ? await hashPassword(input.password) : null;
+    const id = randomUUID();
+    const effects: Effects = {
+      audits: [{ action: "user.created", subject: { type: "user", id }, changes: diffFields({}, auditView(input.profile)) }],
+      events: [{ topic: "user.created", payload: { userId: id, source } }],
+    };
+    const row = await withDb(() => writeWithEffects<UserRow>(this.ds.manager, ctx, this.repo.insert(id, input.profile, source, sourceRef, passwordHash), effects));
+    if (row) return toUser(row);
+    // The name is taken: by a live user (409) or by one an IdP removed (restore it), decided under the row lock.
     return inTransaction(this.ds, ctx, async (tx) => {
       const existing = await this.repo.lockByUserName(tx.manager, input.profile.userName);
-      if (existing && !existing.removedAt) throw new ConflictError("userName", `userName '${input.profile.userName}' is already taken`);
-      if (existing) return this.restore(tx, existing, input, passwordHash, source, sourceRef);
-      const user = await this.repo.insertIfAbsent(tx.manager, input.profile, source, sourceRef, passwordHash);
-      if (!user) throw new ConflictError("userName", `userName '${input.profile.userName}' is already taken`);
-      await recordAudit(tx, "user.created", { type: "user", id: user.id }, diffFields({}, auditView(input.profile)));
-      await enqueue(tx, "user.created", { userId: user.id, source });
-      return user;
+      if (!existing || !existing.removedAt) throw new ConflictError("userName", `userName '${input.profile.userName}' is already taken`);
+      const changes = { ...diffFields(auditView(profileOf(existing)), auditView(input.profile)), removed: { before: true, after: false } };
+      const restored = await writeWithEffects<UserRow>(tx.manager, ctx, this.repo.restore(existing.id, input.profile, source, sourceRef, passwordHash), {
+        audits: [{ action: "user.restored", subject: { type: "user", id: existing.id }, changes }],
+        events: [{ topic: "user.created", payload: { userId: existing.id, source, restored: true } }],
+      });
+      return toUser(restored!);
     });
   }
 
@@ -51,57 +65,65 @@ export class UsersService {
     return withDb(() => this.repo.list(this.ds.manager, query));
   }
 
-  /** Locks the row, applies `mutate` to the current state and writes the result: concurrent updates never lose each other. */
+  /**
+   * Applies `mutate` to the current state and writes the result only if nobody wrote in between
+   * (version check); on a lost race it starts again from the new state, and after a few losses it
+   * takes the row lock. Concurrent updates never lose each other.
+   */
   async update(ctx: Ctx, id: string, mutate: Mutation, opts: WriteOptions = {}): Promise<{ user: User; changed: boolean }> {
-    return inTransaction(this.ds, ctx, async (tx) => {
-      const current = await this.lockLive(tx, id, opts);
-      const next = await mutate(current);
-      assertValidProfile(next.profile);
-      const changes = diffFields(auditView(profileOf(current)), auditView(next.profile));
-      if (Object.keys(changes).length === 0 && !next.password) return { user: current, changed: false };
-      const extra = next.password ? { passwordHash: await hashPassword(next.password) } : {};
-      if (next.password) changes.password = { before: "[hidden]", after: "[changed]" };
-      const user = await this.repo.update(tx.manager, id, next.profile, extra);
-      await this.recordUpdate(tx, current, user, changes);
-      return { user, changed: true };
-    });
+    for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+      const result = await withDb(() => this.tryUpdate(this.ds.manager, ctx, id, mutate, opts, false));
+      if (result) return result;
+    }
+    return inTransaction(this.ds, ctx, async (tx) => (await this.tryUpdate(tx.manager, ctx, id, mutate, opts, true))!);
   }
 
   /** IdP removal (SCIM DELETE): the account stays, deactivated and hidden from SCIM, its data kept. */
   async remove(ctx: Ctx, id: string, opts: WriteOptions = {}): Promise<void> {
     await inTransaction(this.ds, ctx, async (tx) => {
-      const current = await this.lockLive(tx, id, opts);
-      await this.repo.update(tx.manager, id, { ...profileOf(current), active: false }, { removedAt: new Date() });
-      await recordAudit(tx, "user.deleted", { type: "user", id }, { active: { before: current.active, after: false }, removed: { before: false, after: true } });
-      await enqueue(tx, "user.deleted", { userId: id });
+      const current = this.checkLive(await this.repo.lockById(tx.manager, id), id, opts);
+      await writeWithEffects(tx.manager, ctx, this.repo.markRemoved(id, current.version), {
+        audits: [{ action: "user.deleted", subject: { type: "user", id }, changes: { active: { before: current.active, after: false }, removed: { before: false, after: true } } }],
+        events: [{ topic: "user.deleted", payload: { userId: id } }],
+      });
     });
   }
 
-  private async lockLive(tx: TxCtx, id: string, opts: WriteOptions): Promise<User> {
-    const current = await this.repo.lockById(tx.manager, id);
-    if (!current || current.removedAt) throw new NotFoundError("User", id);
-    if (opts.ifMatch && !opts.ifMatch.includes(current.version)) throw new PreconditionFailedError(current.version);
-    return current;
+  /** One read-mutate-write round; null when another writer got there first. */
+  private async tryUpdate(m: EntityManager, ctx: Ctx, id: string, mutate: Mutation, opts: WriteOptions, lock: boolean) {
+    const found = lock ? await this.repo.lockById(m, id) : await this.repo.findLiveById(m, id);
+    const current = this.checkLive(found, id, opts);
+    const next = await mutate(current);
+    assertValidProfile(next.profile);
+    const changes = diffFields(auditView(profileOf(current)), auditView(next.profile));
+    if (Object.keys(changes).length === 0 && !next.password) return { user: current, changed: false };
+    if (next.password) changes.password = { before: "[hidden]", after: "[changed]" };
+    const passwordHash = next.password ? await hashPassword(next.password) : null;
+    const write: Statement = this.repo.update(id, current.version, next.profile, passwordHash);
+    const row = await writeWithEffects<UserRow>(m, ctx, write, updateEffects(current, next.profile.active, changes));
+    return row ? { user: toUser(row), changed: true } : null;
   }
 
-  private async restore(tx: TxCtx, removed: User, input: UserWrite, passwordHash: string | null, source: UserSource, sourceRef: string | null): Promise<User> {
-    const user = await this.repo.update(tx.manager, removed.id, input.profile, { removedAt: null, source, sourceRef, ...(passwordHash ? { passwordHash } : {}) });
-    const changes = diffFields(auditView(profileOf(removed)), auditView(input.profile));
-    await recordAudit(tx, "user.restored", { type: "user", id: user.id }, { ...changes, removed: { before: true, after: false } });
-    await enqueue(tx, "user.created", { userId: user.id, source, restored: true });
+  private checkLive(user: User | null, id: string, opts: WriteOptions): User {
+    if (!user || user.removedAt) throw new NotFoundError("User", id);
+    if (opts.ifMatch && !opts.ifMatch.includes(user.version)) throw new PreconditionFailedError(user.version);
     return user;
   }
+}
 
-  private async recordUpdate(tx: TxCtx, before: User, after: User, changes: ReturnType<typeof diffFields>): Promise<void> {
-    const { active, ...others } = changes;
-    if (Object.keys(others).length > 0) {
-      await recordAudit(tx, "user.updated", { type: "user", id: after.id }, others);
-      await enqueue(tx, "user.updated", { userId: after.id, fields: Object.keys(others) });
-    }
-    if (active) {
-      const topic = after.active ? "user.reactivated" : "user.deactivated";
-      await recordAudit(tx, topic, { type: "user", id: after.id }, { active });
-      await enqueue(tx, topic, { userId: after.id, wasActive: before.active });
-    }
+/** user.updated for profile changes, user.deactivated / user.reactivated for a change of `active`. */
+function updateEffects(before: User, nowActive: boolean, changes: FieldChanges): Effects {
+  const { active, ...others } = changes;
+  const effects: Effects = { audits: [], events: [] };
+  const subject = { type: "user" as const, id: before.id };
+  if (Object.keys(others).length > 0) {
+    effects.audits.push({ action: "user.updated", subject, changes: others });
+    effects.events.push({ topic: "user.updated", payload: { userId: before.id, fields: Object.keys(others) } });
   }
+  if (active) {
+    const topic = nowActive ? "user.reactivated" : "user.deactivated";
+    effects.audits.push({ action: topic, subject, changes: { active } });
+    effects.events.push({ topic, payload: { userId: before.id, wasActive: before.active } });
+  }
+  return effects;
 }
