@@ -108,8 +108,12 @@ export class UsersRepository {
     const order = `${q.orderBy ? `${q.orderBy} ${dir} NULLS LAST, ` : ""}u.created_at ${dir}, u.id ${dir}`;
     let users: User[] = [];
     if (q.limit > 0) {
+      // Deferred join: OFFSET walks ids only (an index-only scan when the order is creation time),
+      // and full rows are fetched by primary key for the page alone, so a deep page costs about what the first one does.
       const rows = await sql<UserRow>(m,
-        `SELECT ${SELECT} FROM users u WHERE ${where} ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+        `SELECT ${SELECT} FROM users u WHERE u.id = ANY(ARRAY(
+           SELECT u.id FROM users u WHERE ${where} ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}))
+         ORDER BY ${order}`,
         [...params, q.limit, q.offset]);
       users = rows.map(toUser);
     }

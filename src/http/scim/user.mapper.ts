@@ -9,34 +9,54 @@ export const etagOf = (version: number) => `W/"${version}"`;
 
 /** Domain user -> SCIM User representation (RFC 7643 §4.1, §4.3). Absent values are omitted, never null. */
 export function toScimUser(u: User, baseUrl: string): Json {
+  // Built with plain assignments: this runs once per user on every list page.
+  const out: Json = { schemas: [USER_URN], id: u.id };
+  put(out, "externalId", u.externalId);
+  out.userName = u.userName;
+  const name: Json = {};
+  for (const k in u.name) put(name, k, u.name[k as keyof typeof u.name]);
+  if (!isEmpty(name)) out.name = name;
+  put(out, "displayName", u.displayName);
+  put(out, "nickName", u.nickName);
+  put(out, "profileUrl", u.profileUrl);
+  put(out, "title", u.title);
+  put(out, "userType", u.userType);
+  put(out, "preferredLanguage", u.preferredLanguage);
+  put(out, "locale", u.locale);
+  put(out, "timezone", u.timezone);
+  out.active = u.active;
+  if (u.emails.length) out.emails = u.emails;
+  if (u.phoneNumbers.length) out.phoneNumbers = u.phoneNumbers;
+  for (const k of EXTRA_ATTRIBUTES) if (u.extras[k]?.length) out[k] = u.extras[k];
   const ent = u.enterprise;
-  const enterprise = compact({
-    employeeNumber: ent.employeeNumber, costCenter: ent.costCenter, organization: ent.organization,
-    division: ent.division, department: ent.department,
-    manager: ent.managerId ? { value: ent.managerId, $ref: `${baseUrl}/Users/${ent.managerId}` } : null,
-  });
-  const extras = Object.fromEntries(EXTRA_ATTRIBUTES.filter((k) => u.extras[k]?.length).map((k) => [k, u.extras[k]]));
-  return compact({
-    schemas: Object.keys(enterprise).length ? [USER_URN, ENTERPRISE_URN] : [USER_URN],
-    id: u.id,
-    externalId: u.externalId,
-    userName: u.userName,
-    name: nonEmpty(compact({ ...u.name })),
-    displayName: u.displayName, nickName: u.nickName, profileUrl: u.profileUrl, title: u.title, userType: u.userType,
-    preferredLanguage: u.preferredLanguage, locale: u.locale, timezone: u.timezone,
-    active: u.active,
-    emails: u.emails.length ? u.emails : null,
-    phoneNumbers: u.phoneNumbers.length ? u.phoneNumbers : null,
-    ...extras,
-    [ENTERPRISE_URN]: nonEmpty(enterprise),
-    meta: {
-      resourceType: "User",
-      created: u.createdAt.toISOString(),
-      lastModified: u.updatedAt.toISOString(),
-      location: `${baseUrl}/Users/${u.id}`,
-      version: etagOf(u.version),
-    },
-  });
+  const enterprise: Json = {};
+  put(enterprise, "employeeNumber", ent.employeeNumber);
+  put(enterprise, "costCenter", ent.costCenter);
+  put(enterprise, "organization", ent.organization);
+  put(enterprise, "division", ent.division);
+  put(enterprise, "department", ent.department);
+  if (ent.managerId) enterprise.manager = { value: ent.managerId, $ref: `${baseUrl}/Users/${ent.managerId}` };
+  if (!isEmpty(enterprise)) {
+    out.schemas = [USER_URN, ENTERPRISE_URN];
+    out[ENTERPRISE_URN] = enterprise;
+  }
+  out.meta = {
+    resourceType: "User",
+    created: u.createdAt.toISOString(),
+    lastModified: u.updatedAt.toISOString(),
+    location: `${baseUrl}/Users/${u.id}`,
+    version: etagOf(u.version),
+  };
+  return out;
+}
+
+function put(o: Json, key: string, value: string | null): void {
+  if (value !== null && value !== undefined) o[key] = value;
+}
+
+function isEmpty(o: Json): boolean {
+  for (const _ in o) return false;
+  return true;
 }
 
 /** A SCIM User, already coerced by scimmy, -> what the domain writes. Everything not sent is unassigned (PUT semantics). */
@@ -71,11 +91,3 @@ const str = (v: unknown): string | null => (v === undefined || v === null || v =
 const multi = (v: unknown): MultiValue[] => (Array.isArray(v) ? (plain(v) as MultiValue[]) : []);
 /** scimmy hands back frozen, proxied instances: store plain JSON copies. */
 const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
-
-function compact(o: Json): Json {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
-}
-
-function nonEmpty(o: Json): Json | null {
-  return Object.keys(o).length ? o : null;
-}
