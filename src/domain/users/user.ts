@@ -59,6 +59,16 @@ export interface UserWrite {
   password?: string;
 }
 
+const PROFILE_KEYS: (keyof UserProfile)[] = [
+  "userName", "externalId", "name", "displayName", "nickName", "profileUrl", "title", "userType", "preferredLanguage",
+  "locale", "timezone", "active", "emails", "phoneNumbers", "extras", "enterprise",
+];
+
+/** Only the profile fields of `p` (a whole User, or a door's object carrying more, is cut down to them). */
+export function pickProfile(p: UserProfile): UserProfile {
+  return Object.fromEntries(PROFILE_KEYS.map((k) => [k, p[k]])) as unknown as UserProfile;
+}
+
 export function emptyProfile(userName: string): UserProfile {
   const nulls = <K extends string>(keys: K[]) => Object.fromEntries(keys.map((k) => [k, null])) as Record<K, null>;
   return {

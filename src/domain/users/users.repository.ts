@@ -2,7 +2,7 @@ import { EntityManager } from "typeorm";
 import { UserRow } from "../../db/entities/user.entity";
 import { sql } from "../../db/sql";
 import { Statement } from "../effects";
-import { User, UserProfile, UserSource } from "./user";
+import { User, UserProfile, UserSource, pickProfile } from "./user";
 
 export interface SqlWhere {
   sql: string;
@@ -151,7 +151,4 @@ export function toUser(r: UserRow): User {
 }
 
 /** The profile part of a user (what doors may change). */
-export function profileOf(u: User): UserProfile {
-  const { id: _i, source: _s, sourceRef: _r, removedAt: _d, createdAt: _c, updatedAt: _u, version: _v, ...profile } = u;
-  return profile;
-}
+export const profileOf = (u: User): UserProfile => pickProfile(u);

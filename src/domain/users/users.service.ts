@@ -7,7 +7,7 @@ import { Effects, Statement, writeWithEffects } from "../effects";
 import { ConflictError, NotFoundError, PreconditionFailedError } from "../errors";
 import { hashPassword } from "../passwords";
 import { inTransaction, withDb } from "../transaction";
-import { User, UserSource, UserWrite } from "./user";
+import { User, UserSource, UserWrite, pickProfile } from "./user";
 import { ListQuery, UsersRepository, profileOf, toUser } from "./users.repository";
 import { assertValidProfile, auditView } from "./users.rules";
 
@@ -33,6 +33,7 @@ export class UsersService {
 
   /** Creates a user; a userName an IdP removed earlier brings that account back instead of failing. */
   async create(ctx: Ctx, input: UserWrite, source: UserSource, sourceRef: string | null = null): Promise<User> {
+    input = { ...input, profile: pickProfile(input.profile) };
     assertValidProfile(input.profile);
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     const id = randomUUID();
@@ -93,7 +94,8 @@ export class UsersService {
   private async tryUpdate(m: EntityManager, ctx: Ctx, id: string, mutate: Mutation, opts: WriteOptions, lock: boolean) {
     const found = lock ? await this.repo.lockById(m, id) : await this.repo.findLiveById(m, id);
     const current = this.checkLive(found, id, opts);
-    const next = await mutate(current);
+    const mutated = await mutate(current);
+    const next = { ...mutated, profile: pickProfile(mutated.profile) };
     assertValidProfile(next.profile);
     const changes = diffFields(auditView(profileOf(current)), auditView(next.profile));
     if (Object.keys(changes).length === 0 && !next.password) return { user: current, changed: false };
