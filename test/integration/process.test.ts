@@ -26,8 +26,9 @@ describe("the process: configuration, embedded database, CLI, shutdown", () => {
       const auth = { Authorization: `Bearer ${created.stdout.trim()}` };
       expect(runCli(["token", "list"], env).stdout).toMatch(/^okta-e2e\tscim\t/m);
 
-      const post = await fetch(`${server.baseUrl}/scim/v2/Users`, { method: "POST", headers: { ...auth, ...scimJson }, body: JSON.stringify({ userName: "kept@example.test" }) });
+      const post = await fetch(`${server.baseUrl}/scim/v2/Users`, { method: "POST", headers: { ...auth, ...scimJson, "X-Request-Id": "e2e-req-42" }, body: JSON.stringify({ userName: "kept@example.test" }) });
       expect(post.status).toBe(201);
+      expect(post.headers.get("x-request-id")).toBe("e2e-req-42");
       const { id } = (await post.json()) as { id: string };
       expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200);
       const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
@@ -37,6 +38,8 @@ describe("the process: configuration, embedded database, CLI, shutdown", () => {
       const lines = server.stdout().trim().split("\n");
       expect(lines.every((l) => JSON.parse(l))).toBe(true);
       expect(server.stdout()).not.toContain(created.stdout.trim());
+      const requestLine = lines.map((l) => JSON.parse(l)).find((l) => l.req?.id === "e2e-req-42");
+      expect(requestLine).toMatchObject({ req: { method: "POST", headers: { authorization: "[redacted]" } }, res: { statusCode: 201 } });
 
       server = await startServer(env);
       const again = await fetch(`${server.baseUrl}/scim/v2/Users/${id}`, { headers: auth });
