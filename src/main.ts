@@ -31,10 +31,13 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, "shutting down: no new connections, finishing requests in flight");
     const force = setTimeout(() => server.closeAllConnections(), cfg.SHUTDOWN_TIMEOUT_MS).unref();
+    // Keep-alive sockets become idle as their last response ends: close them as soon as they do.
+    const reap = setInterval(() => server.closeIdleConnections(), 100);
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
+    clearInterval(reap);
     clearTimeout(force);
     await db.close();
     logger.info("stopped");

