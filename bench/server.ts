@@ -1,9 +1,9 @@
 import { ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "../src/db/embedded";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -20,16 +20,6 @@ export interface Roster extends Child {
   embedded: boolean;
   /** The last few KB the server wrote (warn and error logs at LOG_LEVEL=warn). */
   logTail(): string;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A fresh folder for the embedded PostgreSQL: 0755, because under root it runs as the `postgres` user (mkdtemp gives 0700). */

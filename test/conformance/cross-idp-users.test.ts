@@ -4,27 +4,18 @@
  * Statement ids refer to /work/shared/idp-behaviours.md ("Cross-IdP statements worth adding to our own suite").
  */
 import { randomUUID } from "node:crypto";
-import request from "supertest";
 import { startTestApp, TestApp } from "../support/app";
 import { ENTERPRISE, PATCH_OP, USER_SCHEMA, uniqueName } from "../support/factories";
-
-const ERROR_URN = "urn:ietf:params:scim:api:messages:2.0:Error";
+import { ERROR_URN, expectPatchOk, filterUrl, Json, oktaActive } from "../support/scim-assertions";
 
 let t: TestApp;
 beforeAll(async () => { t = await startTestApp(); });
 afterAll(async () => t.close());
 
-type Json = Record<string, any>;
-
-const filterUrl = (filter: string, extra = "") => `/Users?filter=${encodeURIComponent(filter)}${extra}`;
 const oktaLookup = (userName: string) => t.scim.get(filterUrl(`userName eq "${userName}"`, "&startIndex=1&count=100"));
-const expectPatchOk = (res: request.Response) => {
-  expect([200, 204]).toContain(res.status);
-};
 
 // What each IdP sends.
 const entraDisable = (value: string | boolean = "False") => ({ schemas: [PATCH_OP], Operations: [{ op: "Replace", path: "active", value }] });
-const oktaActive = (active: boolean) => ({ schemas: [PATCH_OP], Operations: [{ op: "replace", value: { active } }] });
 
 /** The profile both IdPs push, in neutral form. */
 function profile(userName: string) {

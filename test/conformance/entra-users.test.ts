@@ -5,33 +5,16 @@
  * Statement ids (E1-E24) refer to /work/shared/idp-behaviours.md.
  */
 import { randomUUID } from "node:crypto";
-import request from "supertest";
 import { startTestApp, TestApp } from "../support/app";
 import { ENTERPRISE, PATCH_OP, USER_SCHEMA, uniqueName } from "../support/factories";
+import { expectPatchOk, expectScimError, expectScimJson, filterUrl, Json, LIST_URN } from "../support/scim-assertions";
 
-const ERROR_URN = "urn:ietf:params:scim:api:messages:2.0:Error";
-const LIST_URN = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 const MANAGER_PATH = `${ENTERPRISE}:manager`;
 
 let t: TestApp;
 beforeAll(async () => { t = await startTestApp(); });
 afterAll(async () => t.close());
 
-type Json = Record<string, any>;
-
-const filterUrl = (filter: string, extra = "") => `/Users?filter=${encodeURIComponent(filter)}${extra}`;
-const expectScimJson = (res: request.Response) => expect(res.headers["content-type"]).toMatch(/^application\/scim\+json/);
-const expectScimError = (res: request.Response, status: number) => {
-  expect(res.status).toBe(status);
-  expectScimJson(res);
-  expect(res.body.schemas).toEqual([ERROR_URN]);
-  expect(res.body.status).toBe(String(status));
-};
-/** Entra accepts 200 with the resource or 204 (UG "General": a PATCH response need not contain the full resource). */
-const expectPatchOk = (res: request.Response) => {
-  expect([200, 204]).toContain(res.status);
-  if (res.status === 200) expectScimJson(res);
-};
 /** Entra sends Operations with capitalised ops and the PatchOp schema after them, as in the UG "Disable User" sample. */
 const entraPatch = (...Operations: Json[]) => ({ schemas: [PATCH_OP], Operations });
 

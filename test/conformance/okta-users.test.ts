@@ -7,33 +7,17 @@ import request from "supertest";
 import { randomUUID } from "node:crypto";
 import { startTestApp, TestApp } from "../support/app";
 import { PATCH_OP, USER_SCHEMA, uniqueName } from "../support/factories";
+import { expectPatchOk, expectScimError, expectScimJson, filterUrl, Json, LIST_URN, oktaActive } from "../support/scim-assertions";
 
-const ERROR_URN = "urn:ietf:params:scim:api:messages:2.0:Error";
-const LIST_URN = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 const OKTA_UA = "Okta SCIM Client 1.0.0";
 
 let t: TestApp;
 beforeAll(async () => { t = await startTestApp(); });
 afterAll(async () => t.close());
 
-type Json = Record<string, any>;
-
 /** Okta's lookup: `GET /Users?filter=userName%20eq%20%22...%22&startIndex=1&count=100`. */
 const oktaLookup = (userName: string) =>
-  t.scim.get(`/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}&startIndex=1&count=100`).set("User-Agent", OKTA_UA);
-const expectScimJson = (res: request.Response) => expect(res.headers["content-type"]).toMatch(/^application\/scim\+json/);
-const expectScimError = (res: request.Response, status: number) => {
-  expect(res.status).toBe(status);
-  expectScimJson(res);
-  expect(res.body.schemas).toEqual([ERROR_URN]);
-  expect(res.body.status).toBe(String(status));
-};
-/** O6: Okta accepts 200 with the user or 204 with no body. */
-const expectPatchOk = (res: request.Response) => {
-  expect([200, 204]).toContain(res.status);
-  if (res.status === 200) expectScimJson(res);
-};
-const oktaActive = (active: boolean) => ({ schemas: [PATCH_OP], Operations: [{ op: "replace", value: { active } }] });
+  t.scim.get(filterUrl(`userName eq "${userName}"`, "&startIndex=1&count=100")).set("User-Agent", OKTA_UA);
 
 /**
  * The O20 "Create the User" request body. Okta also sends `password` when password sync is on; it is left out by

@@ -6,9 +6,8 @@ import { randomUUID } from "node:crypto";
 import request from "supertest";
 import { startTestApp, TestApp } from "../support/app";
 import { buildScimUser, ENTERPRISE, PATCH_OP, patchOp, USER_SCHEMA, uniqueName } from "../support/factories";
+import { expectScimError, expectScimJson, filterUrl, Json, LIST_URN } from "../support/scim-assertions";
 
-const ERROR_URN = "urn:ietf:params:scim:api:messages:2.0:Error";
-const LIST_URN = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 const SEARCH_URN = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
 const SPC_URN = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
 const RESOURCE_TYPE_URN = "urn:ietf:params:scim:schemas:core:2.0:ResourceType";
@@ -18,16 +17,6 @@ let t: TestApp;
 beforeAll(async () => { t = await startTestApp(); });
 afterAll(async () => t.close());
 
-type Json = Record<string, any>;
-
-const filterUrl = (filter: string, extra = "") => `/Users?filter=${encodeURIComponent(filter)}${extra}`;
-const expectScimJson = (res: request.Response) => expect(res.headers["content-type"]).toMatch(/^application\/scim\+json/);
-const expectScimError = (res: request.Response, status: number) => {
-  expect(res.status).toBe(status);
-  expectScimJson(res);
-  expect(res.body.schemas).toEqual([ERROR_URN]);
-  expect(res.body.status).toBe(String(status));
-};
 async function create(overrides: Json = {}): Promise<Json> {
   const res = await t.scim.post("/Users", buildScimUser(overrides));
   expect(res.status).toBe(201);

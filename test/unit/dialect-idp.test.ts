@@ -1,20 +1,10 @@
 import SCIMMY from "scimmy";
 import { normalisePatchBody, normaliseUserBody } from "../../src/http/scim/dialect";
+import { declareScimmyUser, ENT, Json, oktaPutBody, PATCH_OP, PatchRequest, toJson, USER } from "../support/scimmy-harness";
 
 // Full request sequences as Entra ID and Okta send them, through normalise + scimmy, against a tiny in-memory store.
-const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
-const ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-type Json = Record<string, unknown>;
-type PatchRequest = ConstructorParameters<typeof SCIMMY.Messages.PatchOp>[0];
 
-beforeAll(() => {
-  if (!SCIMMY.Resources.declared(SCIMMY.Resources.User)) {
-    SCIMMY.Resources.declare(SCIMMY.Resources.User).extend(SCIMMY.Schemas.EnterpriseUser, false);
-  }
-});
-
-const toJson = (v: unknown): Json => JSON.parse(JSON.stringify(v)) as Json;
+beforeAll(declareScimmyUser);
 
 /** Stores what scimmy accepted and answers GET in RFC form. */
 class Store {
@@ -167,19 +157,7 @@ describe("Okta provisioning sequence", () => {
   });
 
   it("replaces the whole user with PUT", () => {
-    const user = store.write({
-      schemas: [USER],
-      id: "23a35c27-23d3-4c03-b4c5-6443c09e7173",
-      userName: "test.user@okta.local",
-      name: { givenName: "Another", middleName: "", familyName: "User" },
-      emails: [{ primary: true, value: "test.user@okta.local", type: "work", display: "test.user@okta.local" }],
-      locale: "en-GB",
-      externalId: "00u1dhhb1fkIGP7RL1d8",
-      groups: [],
-      password: "1mz050nq",
-      active: true,
-      meta: { resourceType: "User" },
-    });
+    const user = store.write(oktaPutBody({ locale: "en-GB" }));
     expect(user).toMatchObject({
       id: "23a35c27-23d3-4c03-b4c5-6443c09e7173",
       locale: "en-GB",

@@ -1,50 +1,10 @@
 import SCIMMY from "scimmy";
 import { normalisePatchBody } from "../../src/http/scim/dialect";
+import { apply, currentUser, declareScimmyUser, ENT, Json, opsOf, PATCH_OP, patch, PatchRequest, USER } from "../support/scimmy-harness";
 
 // PATCH paths: filters matching nothing, path-less dotted/URN keys, and shapes left for scimmy to reject.
 
-const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
-const ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-type Json = Record<string, unknown>;
-type PatchRequest = ConstructorParameters<typeof SCIMMY.Messages.PatchOp>[0];
-
-beforeAll(() => {
-  if (!SCIMMY.Resources.declared(SCIMMY.Resources.User)) {
-    SCIMMY.Resources.declare(SCIMMY.Resources.User).extend(SCIMMY.Schemas.EnterpriseUser, false);
-  }
-});
-
-/** A user as GET /Users/{id} returns it. */
-function currentUser(): Json {
-  return {
-    schemas: [USER, ENT],
-    id: "2819c223-7f76-453a-919d-413861904646",
-    externalId: "e-1001",
-    userName: "alice@contoso.com",
-    name: { givenName: "Alice", familyName: "Smith", formatted: "Alice Smith" },
-    displayName: "Alice Smith",
-    active: true,
-    emails: [{ value: "alice@contoso.com", type: "work", primary: true }],
-    addresses: [{ type: "home", locality: "Springfield", country: "US" }],
-    [ENT]: { employeeNumber: "1001", department: "Eng", manager: { value: "m-1", displayName: "Bob Boss" } },
-    meta: {
-      resourceType: "User", created: "2024-01-01T00:00:00.000Z", lastModified: "2024-01-01T00:00:00.000Z",
-      location: "https://roster.example/scim/v2/Users/2819c223-7f76-453a-919d-413861904646", version: "W/\"1\"",
-    },
-  };
-}
-
-const patch = (...Operations: unknown[]): Json => ({ schemas: [PATCH_OP], Operations });
-const opsOf = (body: unknown): unknown[] => (body as { Operations: unknown[] }).Operations;
-
-/** Normalises, then lets scimmy apply the PatchOp. Returns the patched user as JSON, or undefined when nothing changed. */
-async function apply(body: unknown, current: Json = currentUser()): Promise<Json | undefined> {
-  const normalised = normalisePatchBody(body, current);
-  const instance = new SCIMMY.Schemas.User(current, "out");
-  const result = await new SCIMMY.Messages.PatchOp(normalised as PatchRequest).apply(instance, async (t) => t);
-  return result === undefined ? undefined : (JSON.parse(JSON.stringify(result)) as Json);
-}
+beforeAll(declareScimmyUser);
 
 describe("normalisePatchBody: filtered path with no matching element", () => {
   it("Entra's Add phoneNumbers[type eq \"work\"].value on a user without a work phone", async () => {

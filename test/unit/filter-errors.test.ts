@@ -1,18 +1,10 @@
-import { AttributeMap, compileFilter, FilterError } from "../../src/http/scim/filter";
+import { compileFilter, FilterError } from "../../src/http/scim/filter";
+import { addresses, ENT, enterprise, filterMap } from "../support/filter-map";
 
-const ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-const map: AttributeMap = {
-  id: { kind: "id", sql: "u.id" },
-  username: { kind: "string", sql: "u.user_name" },
-  title: { kind: "string", sql: "u.title" },
-  active: { kind: "boolean", sql: "u.active" },
-  logincount: { kind: "integer", sql: "u.login_count" },
-  name: { kind: "complex", sub: { givenname: { kind: "string", sql: "u.given_name" }, familyname: { kind: "string", sql: "u.family_name" } } },
-  emails: { kind: "multi", sql: "u.emails", sub: { value: { kind: "string" }, type: { kind: "string" }, primary: { kind: "boolean" } } },
-  addresses: { kind: "multi", sql: "(u.extras->'addresses')", sub: { locality: { kind: "string" } } },
-  meta: { kind: "complex", sub: { created: { kind: "datetime", sql: "u.created_at" }, lastmodified: { kind: "datetime", sql: "u.updated_at" } } },
-  "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user": { kind: "complex", sub: { department: { kind: "string", sql: "u.department" } } },
-};
+const map = filterMap(["id", "username", "title", "active", "logincount", "name", "emails", "meta"], {
+  addresses: addresses({ locality: { kind: "string" } }),
+  ...enterprise({ manager: false }),
+});
 
 function errorOf(filter: string, opts?: Parameters<typeof compileFilter>[2]): FilterError {
   try {

@@ -1,21 +1,10 @@
-import { AttributeMap, compileSortKey, FilterError } from "../../src/http/scim/filter";
+import { compileSortKey, FilterError } from "../../src/http/scim/filter";
+import { addresses, ENT, enterprise, filterMap } from "../support/filter-map";
 
-const ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-const map: AttributeMap = {
-  id: { kind: "id", sql: "u.id" },
-  username: { kind: "string", sql: "u.user_name" },
-  externalid: { kind: "string", sql: "u.external_id", caseExact: true },
-  active: { kind: "boolean", sql: "u.active" },
-  name: { kind: "complex", sub: { givenname: { kind: "string", sql: "u.given_name" }, familyname: { kind: "string", sql: "u.family_name" } } },
-  emails: { kind: "multi", sql: "u.emails", sub: { value: { kind: "string" }, type: { kind: "string" }, primary: { kind: "boolean" } } },
-  ims: { kind: "multi", sql: "(u.extras->'ims')", sub: { value: { kind: "string", caseExact: true } } },
-  addresses: { kind: "multi", sql: "(u.extras->'addresses')", sub: { locality: { kind: "string" } } },
-  meta: { kind: "complex", sub: { created: { kind: "datetime", sql: "u.created_at" }, lastmodified: { kind: "datetime", sql: "u.updated_at" } } },
-  "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user": {
-    kind: "complex",
-    sub: { department: { kind: "string", sql: "u.department" }, manager: { kind: "complex", sub: { value: { kind: "string", sql: "u.manager_id", caseExact: true } } } },
-  },
-};
+const map = filterMap(["id", "username", "externalid", "active", "name", "emails", "ims", "meta"], {
+  addresses: addresses({ locality: { kind: "string" } }),
+  ...enterprise({ manager: true }),
+});
 
 const s = (sortBy: string) => compileSortKey(sortBy, map);
 
