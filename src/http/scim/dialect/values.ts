@@ -49,28 +49,23 @@ function normaliseValue(attr: AttrDef, value: unknown, ctx: Ctx, element = false
 
 function normaliseComplex(attr: AttrDef, value: unknown, ctx: Ctx, inArray: boolean): unknown {
   if (!isObject(value)) return value;
-  const out: Json = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (inArray && k === "$ref" && v === null) continue;
-    const sub = findAttr(attr.subAttributes, k);
-    if (!sub) {
-      if (!(ctx.body && v === null)) out[k] = stripNullRefs(v);
-      continue;
-    }
-    const nv = normaliseValue(sub, v, ctx);
-    if (nv !== undefined) out[sub.name] = nv;
-  }
-  return out;
+  // Entra sends `"$ref": null` on members.
+  const entries = Object.entries(value).filter(([k, v]) => !(inArray && k === "$ref" && v === null));
+  return normaliseEntries(attr.subAttributes, entries, ctx);
 }
 
 /** Normalises an object holding the attributes of one schema (the value of an extension key). */
 export function normaliseNamespaceObject(ns: Namespace, obj: Json, mode: Mode): Json {
-  const ctx: Ctx = { ...mode, ns: ns.id };
+  return normaliseEntries(ns.attributes, Object.entries(obj), { ...mode, ns: ns.id });
+}
+
+/** Known attributes get their schema spelling and normalised values; unknown ones are kept for scimmy to judge. */
+function normaliseEntries(attrs: Parameters<typeof findAttr>[0], entries: [string, unknown][], ctx: Ctx): Json {
   const out: Json = {};
-  for (const [k, v] of Object.entries(obj)) {
-    const attr = findAttr(ns.attributes, k);
+  for (const [k, v] of entries) {
+    const attr = findAttr(attrs, k);
     if (!attr) {
-      if (!(mode.body && v === null)) out[k] = stripNullRefs(v);
+      if (!(ctx.body && v === null)) out[k] = stripNullRefs(v);
       continue;
     }
     const nv = normaliseValue(attr, v, ctx);
