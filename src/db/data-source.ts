@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { DataSource } from "typeorm";
 import { InitialSchema1764000000000 } from "../../migrations/1764000000000-initial-schema";
 import { UsersAutovacuum1764000000001 } from "../../migrations/1764000000001-users-autovacuum";
+import { EmailValuesIndex1764000000002 } from "../../migrations/1764000000002-email-values-index";
 import { ApiTokenRow } from "./entities/api-token.entity";
 import { AuditEventRow } from "./entities/audit-event.entity";
 import { OutboxMessageRow } from "./entities/outbox-message.entity";
@@ -9,7 +10,7 @@ import { UserRow } from "./entities/user.entity";
 
 export const entities = [UserRow, ApiTokenRow, AuditEventRow, OutboxMessageRow];
 /** Listed explicitly (no globs) so the same list works from src/ under tsx and from dist/. */
-export const migrations = [InitialSchema1764000000000, UsersAutovacuum1764000000001];
+export const migrations = [InitialSchema1764000000000, UsersAutovacuum1764000000001, EmailValuesIndex1764000000002];
 
 /** A TypeORM DataSource on `url`; schema changes come only from migrations, never `synchronize`. */
 export function createDataSource(url: string, poolSize = 10): DataSource {

@@ -26,7 +26,7 @@ const coreAttributes: AttributeMap = {
   locale: text("u.locale"),
   timezone: text("u.timezone"),
   active: { kind: "boolean", sql: "u.active" },
-  emails: { kind: "multi", sql: "u.emails", sub: multiSub },
+  emails: { kind: "multi", sql: "u.emails", sub: multiSub, valueIndex: "roster_lower_values(u.emails)" },
   phonenumbers: { kind: "multi", sql: "u.phone_numbers", sub: multiSub },
   addresses: {
     kind: "multi", sql: "(u.extras->'addresses')",

@@ -120,7 +120,18 @@ function multi(attr: MultiAttr, path: string, f: AttrFilter, ctx: Context): Pred
     onSub("value", path, { conds: f.conds, subs: [] });
   }
   for (const [name, sf] of f.subs) onSub(name, `${path}.${name}`, sf);
-  return { sql: `EXISTS (SELECT 1 FROM ${elements(attr)} AS ${alias} WHERE ${preds.map((p) => p.sql).join(" AND ")})`, nullSafe: true };
+  const exists = `EXISTS (SELECT 1 FROM ${elements(attr)} AS ${alias} WHERE ${preds.map((p) => p.sql).join(" AND ")})`;
+  return { sql: [...indexHints(attr, f, ctx), exists].join(" AND "), nullSafe: true };
+}
+
+/** `valueIndex @> ARRAY[lower($n)]` for each case-insensitive `value eq "x"`: implied by the EXISTS, but indexable. */
+function indexHints(attr: MultiAttr, f: AttrFilter, ctx: Context): string[] {
+  const valueSub = lookup(attr.sub, "value");
+  if (!attr.valueIndex || !valueSub || valueSub.caseExact) return [];
+  const onValue = [...f.conds, ...f.subs.filter(([name]) => name.toLowerCase() === "value").flatMap(([, sf]) => sf.conds)];
+  return onValue
+    .filter((c) => c.op === "eq" && !c.negated && typeof c.value === "string")
+    .map((c) => `${attr.valueIndex} @> ARRAY[lower(${ctx.param(c.value)})]`);
 }
 
 function elementOperand(alias: string, mapKey: string, sub: SubAttr, name: string): Operand {

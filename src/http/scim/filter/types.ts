@@ -21,6 +21,11 @@ export interface MultiAttr {
   /** Trusted SQL expression of a jsonb array of objects, e.g. "u.emails". */
   sql: string;
   sub: Record<string, SubAttr>;
+  /**
+   * Optional SQL expression giving the lower-cased `value`s as text[], backed by a GIN index: an `eq` on
+   * `value` then also tests `<valueIndex> @> ARRAY[lower($n)]`, so the index finds the rows instead of a scan.
+   */
+  valueIndex?: string;
 }
 
 export interface ComplexAttr {
