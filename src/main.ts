@@ -20,7 +20,9 @@ async function main(): Promise<void> {
   const { createApp, createServices } = require("./app") as typeof import("./app");
 
   const db = await openDatabase(cfg, (msg) => logger.info(msg));
-  const app = createApp(cfg, db.dataSource, createServices(db.dataSource, cfg));
+  const services = createServices(db.dataSource, cfg);
+  const revocations = await services.tokens.watchRevocations(db.url);
+  const app = createApp(cfg, db.dataSource, services);
   const server: Server = app.listen(cfg.PORT, cfg.HOST);
   await new Promise<void>((resolve, reject) => server.once("listening", resolve).once("error", reject));
   logger.info({ host: cfg.HOST, port: cfg.PORT }, `roster listening on http://${cfg.HOST}:${cfg.PORT}`);
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
     });
     clearInterval(reap);
     clearTimeout(force);
+    await revocations.close();
     await db.close();
     logger.info("stopped");
     process.exit(0);

@@ -5,6 +5,7 @@ import { EmbeddedDatabase, startEmbeddedPostgres } from "./embedded";
 
 export interface Database {
   dataSource: DataSource;
+  url: string;
   /** True when this process started the embedded PostgreSQL (and so must stop it). */
   embedded: boolean;
   close(): Promise<void>;
@@ -33,6 +34,7 @@ export async function openDatabase(cfg: Config, log: Log = () => undefined): Pro
   }
   return {
     dataSource,
+    url,
     embedded: Boolean(embedded),
     async close() {
       if (dataSource.isInitialized) await dataSource.destroy();

@@ -18,7 +18,8 @@ describe("the process: configuration, embedded database, CLI, shutdown", () => {
 
   it("starts an embedded PostgreSQL, keeps data across a restart, serves the CLI beside it and stops cleanly on SIGTERM", async () => {
     const dataDir = tempDataDir();
-    const env = { DATA_DIR: dataDir, PORT: String(await freePort()), EMBEDDED_PG_PORT: String(await freePort()), TOKEN_CACHE_SECONDS: "0", DATABASE_URL: "" };
+    // The default token cache (10 s) is on: a revocation by the CLI must still bite at once (LISTEN/NOTIFY).
+    const env = { DATA_DIR: dataDir, PORT: String(await freePort()), EMBEDDED_PG_PORT: String(await freePort()), DATABASE_URL: "" };
     try {
       let server = await startServer(env);
       const created = runCli(["token", "create", "--name", "okta-e2e", "--scope", "scim"], env);

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { DataSource, IsNull } from "typeorm";
 import { ApiTokenRow } from "../../db/entities/api-token.entity";
+import { Listener, listen } from "../../db/notifications";
 import { recordAudit } from "../audit";
 import { Ctx } from "../context";
 import { ConflictError, InvalidError, NotFoundError } from "../errors";
@@ -15,6 +16,8 @@ export interface TokenInfo {
   scope: Scope;
   createdAt: Date;
 }
+
+const REVOKED_CHANNEL = "roster_token_revoked";
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
@@ -48,11 +51,22 @@ export class TokensService {
       if (!row) throw new NotFoundError("Token", name);
       await tx.manager.update(ApiTokenRow, { id: row.id }, { revokedAt: new Date() });
       await recordAudit(tx, "token.revoked", { type: "token", id: row.id }, { name });
+      // Delivered on commit to every server process listening (watchRevocations).
+      await tx.manager.query("SELECT pg_notify($1, $2)", [REVOKED_CHANNEL, row.id]);
     });
     this.cache.clear();
   }
 
-  /** The live token a bearer string stands for, or null. Cached for `cacheMs` (revocation from another process waits at most that long). */
+  /** Forgets cached tokens whenever any process revokes one, so a revocation bites at once everywhere. */
+  async watchRevocations(url: string): Promise<Listener> {
+    const forget = () => this.cache.clear();
+    return listen(url, REVOKED_CHANNEL, forget, forget);
+  }
+
+  /**
+   * The live token a bearer string stands for, or null. Cached for `cacheMs`; revocations clear the cache
+   * at once through watchRevocations, and the TTL bounds staleness should that listener be down.
+   */
   async authenticate(token: string): Promise<TokenInfo | null> {
     const hash = hashToken(token);
     const hit = this.cache.get(hash);
