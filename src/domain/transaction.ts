@@ -1,6 +1,6 @@
 import { DataSource } from "typeorm";
 import { Ctx, TxCtx } from "./context";
-import { ConflictError, DomainError, UnavailableError } from "./errors";
+import { ConflictError, DomainError, InvalidError, UnavailableError } from "./errors";
 
 /** Unique indexes and the field they protect, for ConflictError messages. */
 const uniqueFields: Record<string, string> = {
@@ -35,6 +35,8 @@ function translateDbError(e: unknown): unknown {
     const field = uniqueFields[constraint ?? ""] ?? "value";
     return new ConflictError(field, `${field} is already taken`);
   }
+  // Text the database cannot store (a NUL byte, an invalid sequence) is bad input, not a server fault.
+  if (code === "22021" || code === "22P05") return new InvalidError("value", "contains characters that cannot be stored");
   if (isOutage(code, e)) return new UnavailableError("the database is unavailable");
   return e;
 }

@@ -17,6 +17,18 @@ export function assertValidProfile(p: UserProfile): void {
   assertMultiValued("emails", p.emails, true, true);
   assertMultiValued("phoneNumbers", p.phoneNumbers, true, true);
   for (const [attr, values] of Object.entries(p.extras)) assertMultiValued(attr, values as Record<string, unknown>[], false, attr === "addresses");
+  assertNoNul("", p);
+}
+
+/** PostgreSQL text and jsonb cannot hold U+0000: refuse it by name rather than fail in the database. */
+function assertNoNul(path: string, value: unknown): void {
+  if (typeof value === "string") {
+    if (value.includes("\u0000")) throw new InvalidError(path || "value", "must not contain the NUL character (U+0000)");
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => assertNoNul(`${path}[${i}]`, v));
+  } else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) assertNoNul(path ? `${path}.${k}` : k, v);
+  }
 }
 
 function assertTexts(prefix: string, fields: Record<string, string | null>): void {
@@ -33,6 +45,7 @@ function assertMultiValued(attr: string, values: Record<string, unknown>[], need
   let primaries = 0;
   const types = new Set<string>();
   values.forEach((v, i) => {
+    if (!v || typeof v !== "object" || Array.isArray(v)) throw new InvalidError(`${attr}[${i}]`, "must be an object");
     // Entra requires a type to appear once per attribute (no two "work" emails).
     if (uniqueTypes && typeof v.type === "string") {
       const type = v.type.toLowerCase();
