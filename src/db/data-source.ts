@@ -6,9 +6,8 @@ import { EmailValuesIndex1764000000002 } from "../../migrations/1764000000002-em
 import { ApiTokenRow } from "./entities/api-token.entity";
 import { AuditEventRow } from "./entities/audit-event.entity";
 import { OutboxMessageRow } from "./entities/outbox-message.entity";
-import { UserRow } from "./entities/user.entity";
 
-export const entities = [UserRow, ApiTokenRow, AuditEventRow, OutboxMessageRow];
+export const entities = [ApiTokenRow, AuditEventRow, OutboxMessageRow];
 /** Listed explicitly (no globs) so the same list works from src/ under tsx and from dist/. */
 export const migrations = [InitialSchema1764000000000, UsersAutovacuum1764000000001, EmailValuesIndex1764000000002];
 

@@ -1,6 +1,12 @@
-import { MultiValue } from "../../db/entities/user.entity";
+/** One value of a multi-valued attribute (RFC 7643 §2.4), kept as sent. */
+export interface MultiValue {
+  value?: string;
+  display?: string;
+  type?: string;
+  primary?: boolean;
+  [key: string]: unknown;
+}
 
-export type { MultiValue };
 export type UserSource = "scim" | "admin" | "csv" | "jit" | "signup";
 
 export interface PersonName {

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager } from "typeorm";
-import { UserRow } from "../../db/entities/user.entity";
 import { diffFields, FieldChanges } from "../audit";
 import { Ctx } from "../context";
 import { Effects, Statement, writeWithEffects } from "../effects";
@@ -8,7 +7,7 @@ import { ConflictError, NotFoundError, PreconditionFailedError } from "../errors
 import { hashPassword } from "../passwords";
 import { inTransaction, withDb } from "../transaction";
 import { User, UserSource, UserWrite, pickProfile } from "./user";
-import { ListQuery, UsersRepository, profileOf, toUser } from "./users.repository";
+import { ListQuery, UserRow, UsersRepository, profileOf, toUser } from "./users.repository";
 import { assertValidProfile, auditView } from "./users.rules";
 
 export interface WriteOptions {

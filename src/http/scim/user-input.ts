@@ -22,7 +22,7 @@ export function parseUserBody(body: unknown): UserWrite {
 }
 
 /** Runs scimmy's schema coercion (types, required, canonical names); its TypeErrors become 400s. */
-export function coerceUser(data: Json): Json {
+function coerceUser(data: Json): Json {
   try {
     const instance = new SCIMMY.Schemas.User(data, "in") as unknown as Json;
     // scimmy keeps `password` on the instance but leaves it out of its JSON form (returned: never).
