@@ -92,5 +92,10 @@ describe("SCIM /Users values IdPs send", () => {
     const [row] = await t.ds.query("SELECT password_hash FROM users WHERE id = $1", [res.body.id]);
     expect(row.password_hash).toMatch(/^scrypt\$/);
     expect(row.password_hash).not.toContain("Tr0ub4dor");
+    // Okta's password sync: a path-less PATCH of the password alone stores a new hash.
+    await t.scim.patch(`/Users/${res.body.id}`, patchOp({ op: "replace", value: { password: "N3w-secret!" } })).expect(200);
+    const [after] = await t.ds.query("SELECT password_hash FROM users WHERE id = $1", [res.body.id]);
+    expect(after.password_hash).toMatch(/^scrypt\$/);
+    expect(after.password_hash).not.toBe(row.password_hash);
   });
 });

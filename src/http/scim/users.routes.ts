@@ -77,7 +77,7 @@ export function scimUsersRouter(o: ScimUsersOptions): Router {
   return r;
 }
 
-/** Runs scimmy's PatchOp engine (RFC 7644 §3.5.2) on the locked current state; the result is validated like a PUT. */
+/** Runs scimmy's PatchOp engine (RFC 7644 §3.5.2) on the current state; UsersService validates and writes the result. */
 async function applyPatch(body: unknown, current: User, baseUrl: string): Promise<UserWrite> {
   const scim = toScimUser(current, baseUrl);
   const message = newPatchOp(normalisePatchBody(body, scim));
