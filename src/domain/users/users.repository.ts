@@ -1,48 +1,22 @@
 import { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
 import { Statement } from "../effects";
-import { MultiValue, User, UserProfile, UserSource, pickProfile } from "./user";
+import { EnterpriseFields, PersonName, User, UserProfile, UserSource, pickProfile } from "./user";
 
 /**
  * A `users` row as the statements below return it (columns aliased to these names). The table is reached
  * only through this file's SQL; migrations/ define it.
  */
-export interface UserRow {
+export type UserRow = Omit<UserProfile, "name" | "enterprise"> & Omit<PersonName, "formatted"> & EnterpriseFields & {
   id: string;
-  userName: string;
-  externalId: string | null;
   nameFormatted: string | null;
-  givenName: string | null;
-  familyName: string | null;
-  middleName: string | null;
-  honorificPrefix: string | null;
-  honorificSuffix: string | null;
-  displayName: string | null;
-  nickName: string | null;
-  profileUrl: string | null;
-  title: string | null;
-  userType: string | null;
-  preferredLanguage: string | null;
-  locale: string | null;
-  timezone: string | null;
-  active: boolean;
-  emails: MultiValue[];
-  phoneNumbers: MultiValue[];
-  /** addresses, ims, photos, entitlements, roles, x509Certificates: kept as sent. */
-  extras: Record<string, unknown[]>;
-  employeeNumber: string | null;
-  costCenter: string | null;
-  organization: string | null;
-  division: string | null;
-  department: string | null;
-  managerId: string | null;
   source: string;
   sourceRef: string | null;
   removedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
   version: number;
-}
+};
 
 export interface SqlWhere {
   sql: string;
