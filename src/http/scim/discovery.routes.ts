@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { ScimError } from "./scim-errors";
+import { fromScimmy } from "./scim-errors";
 import { SCIMMY, SCIM_CONTENT_TYPE } from "./scimmy";
 
 type Readable = { read(): Promise<unknown> };
@@ -15,8 +15,7 @@ export function scimDiscoveryRouter(): Router {
     try {
       return make() as unknown as Readable;
     } catch (e) {
-      const err = e as { status?: number; message?: string };
-      throw new ScimError(err.status ?? 400, null, err.message ?? "invalid request");
+      throw fromScimmy(e, null, "invalid request");
     }
   };
   r.get("/ServiceProviderConfig", send(guard(() => new SCIMMY.Resources.ServiceProviderConfig())));

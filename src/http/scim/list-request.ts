@@ -1,7 +1,7 @@
 import { Request } from "express";
 import { ListQuery } from "../../domain/users/users.repository";
 import { AttributeMap, compileFilter, compileSortKey } from "./filter";
-import { ScimError } from "./scim-errors";
+import { ScimError, fromScimmy } from "./scim-errors";
 import { SCIMMY } from "./scimmy";
 
 export const LIST_RESPONSE_URN = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
@@ -30,8 +30,7 @@ export function listParamsFromSearch(body: unknown, map: AttributeMap, limits: L
   try {
     request = new SCIMMY.Messages.SearchRequest(body as never) as unknown as Record<string, unknown>;
   } catch (e) {
-    const err = e as { status?: number; scimType?: string; message?: string };
-    throw new ScimError(400, err.scimType ?? "invalidValue", err.message ?? "Invalid SearchRequest");
+    throw fromScimmy(e, "invalidValue", "Invalid SearchRequest");
   }
   const join = (v: unknown) => (Array.isArray(v) ? v.join(",") : (v as string | undefined));
   return build({ ...request, attributes: join(request.attributes), excludedAttributes: join(request.excludedAttributes) } as Record<string, unknown>, map, limits);

@@ -13,6 +13,15 @@ export class ScimError extends Error {
   }
 }
 
+/**
+ * scimmy throws SCIMMY.Types.Error (status, scimType) for what it recognises and plain TypeErrors for values
+ * of the wrong type; from a call that parses client input, both are the client's fault.
+ */
+export function fromScimmy(e: unknown, scimType: string | null, detail: string): ScimError {
+  const err = e as { status?: unknown; scimType?: string | null; message?: string };
+  return new ScimError(typeof err.status === "number" ? err.status : 400, err.scimType ?? scimType, err.message ?? detail);
+}
+
 export function sendScimError(res: Response, status: number, scimType: string | null, detail: string): void {
   const body: Record<string, unknown> = { schemas: [ERROR_URN], status: String(status), detail };
   if (scimType) body.scimType = scimType;

@@ -1,6 +1,6 @@
 import { UserWrite } from "../../domain/users/user";
 import { normaliseUserBody } from "./dialect";
-import { ScimError } from "./scim-errors";
+import { ScimError, fromScimmy } from "./scim-errors";
 import { ENTERPRISE_URN, SCIMMY } from "./scimmy";
 import { fromScimUser } from "./user.mapper";
 
@@ -28,7 +28,6 @@ function coerceUser(data: Json): Json {
     // scimmy keeps `password` on the instance but leaves it out of its JSON form (returned: never).
     return { ...JSON.parse(JSON.stringify(instance)), password: instance.password };
   } catch (e) {
-    const err = e as { status?: number; scimType?: string; message?: string };
-    throw new ScimError(typeof err.status === "number" ? err.status : 400, err.scimType ?? "invalidValue", err.message ?? "Invalid User");
+    throw fromScimmy(e, "invalidValue", "Invalid User");
   }
 }

@@ -7,7 +7,7 @@ import { normalisePatchBody } from "./dialect";
 import { ifMatchVersions, ifNoneMatchHits } from "./etag";
 import { ListParams, listParamsFromQuery, listParamsFromSearch, listResponse } from "./list-request";
 import { project } from "./projection";
-import { ScimError } from "./scim-errors";
+import { ScimError, fromScimmy } from "./scim-errors";
 import { SCIMMY, SCIM_CONTENT_TYPE } from "./scimmy";
 import { parseUserBody } from "./user-input";
 import { userAttributes } from "./user-attributes";
@@ -82,9 +82,8 @@ async function applyPatch(body: unknown, current: User, baseUrl: string): Promis
   const scim = toScimUser(current, baseUrl);
   const message = newPatchOp(normalisePatchBody(body, scim));
   const { meta: _meta, ...data } = scim;
-  const patched = await message.apply(new SCIMMY.Schemas.User(data, "out")).catch((e: { status?: number; message?: string }) => {
-    // scimmy reports a value of the wrong type as a plain TypeError.
-    throw typeof e.status === "number" ? e : new ScimError(400, "invalidValue", e.message ?? "Invalid PATCH value");
+  const patched = await message.apply(new SCIMMY.Schemas.User(data, "out")).catch((e: unknown) => {
+    throw fromScimmy(e, "invalidValue", "Invalid PATCH value");
   });
   if (!patched) return { profile: profileOf(current) };
   // scimmy coerced every value it set on the instance; the domain rules run on the result.
@@ -98,7 +97,6 @@ function newPatchOp(body: unknown): InstanceType<typeof SCIMMY.Messages.PatchOp>
   try {
     return new SCIMMY.Messages.PatchOp(body as never);
   } catch (e) {
-    const err = e as { status?: number; scimType?: string; message?: string };
-    throw new ScimError(err.status ?? 400, err.scimType ?? "invalidSyntax", err.message ?? "Invalid PatchOp");
+    throw fromScimmy(e, "invalidSyntax", "Invalid PatchOp");
   }
 }
