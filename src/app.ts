@@ -4,20 +4,23 @@ import { IncomingMessage, ServerResponse } from "node:http";
 import pinoHttp from "pino-http";
 import { DataSource } from "typeorm";
 import { Config } from "./config/env";
+import { AccessService } from "./domain/access/access.service";
 import { TokensService } from "./domain/tokens/tokens.service";
 import { UsersService } from "./domain/users/users.service";
 import { createMetrics } from "./http/metrics";
-import { createJwtVerifier } from "./http/middleware/jwt-verifier";
+import { adminRouter } from "./http/admin/admin.router";
+import { createJwtChecker, createJwtVerifier } from "./http/middleware/jwt-verifier";
 import { scimRouter } from "./http/scim/scim.router";
 import { logger } from "./log";
 
 export interface Services {
   users: UsersService;
   tokens: TokensService;
+  access: AccessService;
 }
 
 export function createServices(ds: DataSource, cfg: Config): Services {
-  return { users: new UsersService(ds), tokens: new TokensService(ds, cfg.TOKEN_CACHE_SECONDS * 1000) };
+  return { users: new UsersService(ds), tokens: new TokensService(ds, cfg.TOKEN_CACHE_SECONDS * 1000), access: new AccessService(ds) };
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -71,6 +74,22 @@ export function createApp(cfg: Config, ds: DataSource, services: Services): Expr
     publicBaseUrl: cfg.PUBLIC_BASE_URL,
     jwt: cfg.SCIM_JWT_ISSUER && cfg.SCIM_JWT_AUDIENCE && cfg.SCIM_JWT_JWKS_URL
       ? createJwtVerifier({ issuer: cfg.SCIM_JWT_ISSUER, audience: cfg.SCIM_JWT_AUDIENCE, jwksUrl: cfg.SCIM_JWT_JWKS_URL, algorithms: cfg.SCIM_JWT_ALGORITHMS.split(",") })
+      : undefined,
+  }));
+
+  app.use("/admin/v1", adminRouter({
+    users: services.users,
+    tokens: services.tokens,
+    access: services.access,
+    bodyLimitBytes: cfg.BODY_LIMIT_BYTES,
+    jwt: cfg.ADMIN_JWT_ISSUER && cfg.ADMIN_JWT_AUDIENCE && cfg.ADMIN_JWT_JWKS_URL
+      ? {
+        check: createJwtChecker({ issuer: cfg.ADMIN_JWT_ISSUER, audience: cfg.ADMIN_JWT_AUDIENCE, jwksUrl: cfg.ADMIN_JWT_JWKS_URL, algorithms: cfg.ADMIN_JWT_ALGORITHMS.split(",") }),
+        roleClaim: cfg.ADMIN_JWT_ROLE_CLAIM,
+        loginClaim: cfg.ADMIN_JWT_LOGIN_CLAIM,
+        adminValue: cfg.ADMIN_JWT_ADMIN_ROLE,
+        auditorValue: cfg.ADMIN_JWT_AUDITOR_ROLE,
+      }
       : undefined,
   }));
 

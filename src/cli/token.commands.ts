@@ -12,8 +12,9 @@ export function tokenCommands(program: Command): void {
     .command("create")
     .requiredOption("--name <name>", "a name to recognise the token by (e.g. okta-prod)")
     .requiredOption("--scope <scope>", "scim (identity providers), admin or auditor")
-    .action((o: { name: string; scope: string }) => withDatabase(async (ds) => {
-      const { token: secret } = await new TokensService(ds).create(cliCtx, o.name, o.scope);
+    .option("--user <userName>", "act as this person: their system role and admin scope apply (admin/auditor only)")
+    .action((o: { name: string; scope: string; user?: string }) => withDatabase(async (ds) => {
+      const { token: secret } = await new TokensService(ds).create(cliCtx, o.name, o.scope, o.user);
       process.stdout.write(`${secret}\n`);
     }));
   token

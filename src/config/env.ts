@@ -20,11 +20,22 @@ const schema = z.object({
   SCIM_JWT_AUDIENCE: z.string().min(1).optional(),
   SCIM_JWT_JWKS_URL: z.url().optional(),
   SCIM_JWT_ALGORITHMS: z.string().regex(/^[A-Z0-9]+(,[A-Z0-9]+)*$/, "comma-separated JWS algorithms, e.g. RS256").default("RS256"),
+  ADMIN_JWT_ISSUER: z.string().min(1).optional(),
+  ADMIN_JWT_AUDIENCE: z.string().min(1).optional(),
+  ADMIN_JWT_JWKS_URL: z.url().optional(),
+  ADMIN_JWT_ALGORITHMS: z.string().regex(/^[A-Z0-9]+(,[A-Z0-9]+)*$/, "comma-separated JWS algorithms, e.g. RS256").default("RS256"),
+  ADMIN_JWT_ROLE_CLAIM: z.string().min(1).default("roles"),
+  ADMIN_JWT_LOGIN_CLAIM: z.string().min(1).default("email"),
+  ADMIN_JWT_ADMIN_ROLE: z.string().min(1).default("admin"),
+  ADMIN_JWT_AUDITOR_ROLE: z.string().min(1).default("auditor"),
 }).superRefine((c, ctx) => {
-  const jwt = [c.SCIM_JWT_ISSUER, c.SCIM_JWT_AUDIENCE, c.SCIM_JWT_JWKS_URL];
-  if (jwt.some(Boolean) && !jwt.every(Boolean)) {
-    const missing = (["SCIM_JWT_ISSUER", "SCIM_JWT_AUDIENCE", "SCIM_JWT_JWKS_URL"] as const).find((k) => !c[k])!;
-    ctx.addIssue({ code: "custom", path: [missing], message: "set SCIM_JWT_ISSUER, SCIM_JWT_AUDIENCE and SCIM_JWT_JWKS_URL together" });
+  for (const prefix of ["SCIM", "ADMIN"] as const) {
+    const keys = [`${prefix}_JWT_ISSUER`, `${prefix}_JWT_AUDIENCE`, `${prefix}_JWT_JWKS_URL`] as const;
+    const set = keys.map((k) => c[k]);
+    if (set.some(Boolean) && !set.every(Boolean)) {
+      const missing = keys.find((k) => !c[k])!;
+      ctx.addIssue({ code: "custom", path: [missing], message: `set ${keys.join(", ")} together` });
+    }
   }
 });
 

@@ -13,6 +13,11 @@ export interface Ctx {
   actor: Actor;
   door: Door;
   requestId: string | null;
+  /**
+   * Entities (sub-entities already included) the actor may see and change users of; absent or null = all.
+   * Set by the admin door for an admin limited to part of the organisation; services enforce it.
+   */
+  entityScope?: readonly string[] | null;
 }
 
 /** A Ctx inside an open transaction: repositories use `manager`. */

@@ -19,7 +19,21 @@ export interface TestApp {
     patch(path: string, body?: unknown): request.Test;
     delete(path: string): request.Test;
   };
+  /** supertest on /admin/v1 with a full admin token (JSON bodies). */
+  admin: AdminClient;
+  /** The same client with another bearer token (an auditor's, a person's, a JWT). */
+  adminAs(token: string): AdminClient;
+  /** Creates a token of `scope`, optionally acting as the person with that userName. */
+  token(scope: "scim" | "admin" | "auditor", asUser?: string): Promise<string>;
   close(): Promise<void>;
+}
+
+export interface AdminClient {
+  get(path: string): request.Test;
+  post(path: string, body?: unknown): request.Test;
+  put(path: string, body?: unknown): request.Test;
+  patch(path: string, body?: unknown): request.Test;
+  delete(path: string): request.Test;
 }
 
 /** The real app on this worker's real PostgreSQL, emptied, with a fresh SCIM token. */
@@ -33,8 +47,23 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const withAuth = (t: request.Test) => t.set("Authorization", `Bearer ${token}`);
   const withBody = (t: request.Test, body: unknown) => (body === undefined ? withAuth(t) : withAuth(t).set("Content-Type", "application/scim+json").send(JSON.stringify(body)));
   const base = "/scim/v2";
+  let n = 0;
+  const makeToken = async (scope: string, asUser?: string) =>
+    (await services.tokens.create({ actor: systemActor, door: "cli", requestId: null }, `test-${scope}-${++n}`, scope, asUser)).token;
+  const adminAs = (bearer: string): AdminClient => {
+    const auth = (t: request.Test) => t.set("Authorization", `Bearer ${bearer}`);
+    const json = (t: request.Test, b: unknown) => (b === undefined ? auth(t) : auth(t).set("Content-Type", "application/json").send(JSON.stringify(b)));
+    return {
+      get: (p) => auth(request(app).get(`/admin/v1${p}`)),
+      post: (p, b) => json(request(app).post(`/admin/v1${p}`), b),
+      put: (p, b) => json(request(app).put(`/admin/v1${p}`), b),
+      patch: (p, b) => json(request(app).patch(`/admin/v1${p}`), b),
+      delete: (p) => auth(request(app).delete(`/admin/v1${p}`)),
+    };
+  };
+  const admin = adminAs(await makeToken("admin"));
   return {
-    app, ds, services, scimToken: token,
+    app, ds, services, scimToken: token, admin, adminAs, token: makeToken,
     scim: {
       get: (p) => withAuth(request(app).get(base + p)),
       post: (p, b) => withBody(request(app).post(base + p), b),

@@ -7,5 +7,6 @@ export class ApiTokenRow {
   @Column({ type: "text" }) scope: "scim" | "admin" | "auditor";
   @Column({ name: "token_hash", type: "text" }) tokenHash: string;
   @Column({ name: "created_at", type: "timestamptz", default: () => "now()" }) createdAt: Date;
+  @Column({ name: "user_id", type: "uuid", nullable: true }) userId: string | null;
   @Column({ name: "revoked_at", type: "timestamptz", nullable: true }) revokedAt: Date | null;
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { DataSource, IsNull } from "typeorm";
+import { DataSource, EntityManager, IsNull } from "typeorm";
 import { ApiTokenRow } from "../../db/entities/api-token.entity";
 import { Listener, listen } from "../../db/notifications";
 import { recordAudit } from "../audit";
@@ -14,6 +14,8 @@ export interface TokenInfo {
   id: string;
   name: string;
   scope: Scope;
+  /** The person the token acts as (their role and admin scope apply), or null for a service token. */
+  userId: string | null;
   createdAt: Date;
 }
 
@@ -27,17 +29,26 @@ export class TokensService {
 
   constructor(private readonly ds: DataSource, private readonly cacheMs = 0) {}
 
-  async create(ctx: Ctx, name: string, scope: string): Promise<{ token: string; info: TokenInfo }> {
+  /** `asUser` (a userName) binds an admin/auditor token to a person: it then has that person's rights, never more. */
+  async create(ctx: Ctx, name: string, scope: string, asUser?: string): Promise<{ token: string; info: TokenInfo }> {
     if (!/^[\w.@-]{1,100}$/.test(name)) throw new InvalidError("name", "use 1-100 letters, digits, '.', '_', '@' or '-'");
     if (!SCOPES.includes(scope as Scope)) throw new InvalidError("scope", `must be one of ${SCOPES.join(", ")}`);
     const token = `rst_${randomBytes(32).toString("base64url")}`;
     return inTransaction(this.ds, ctx, async (tx) => {
       const live = await tx.manager.findOneBy(ApiTokenRow, { name, revokedAt: IsNull() });
       if (live) throw new ConflictError("name", `a token named '${name}' already exists`);
-      const row = await tx.manager.save(ApiTokenRow, tx.manager.create(ApiTokenRow, { name, scope: scope as Scope, tokenHash: hashToken(token) }));
-      await recordAudit(tx, "token.created", { type: "token", id: row.id }, { name, scope });
+      const userId = asUser === undefined ? null : await this.personId(tx.manager, scope, asUser);
+      const row = await tx.manager.save(ApiTokenRow, tx.manager.create(ApiTokenRow, { name, scope: scope as Scope, tokenHash: hashToken(token), userId }));
+      await recordAudit(tx, "token.created", { type: "token", id: row.id }, { name, scope, ...(userId ? { userId } : {}) });
       return { token, info: toInfo(row) };
     });
+  }
+
+  private async personId(m: EntityManager, scope: string, userName: string): Promise<string> {
+    if (scope === "scim") throw new InvalidError("user", "only admin and auditor tokens can act as a person");
+    const [row] = await m.query(`SELECT id FROM users WHERE lower(user_name) = lower($1) AND removed_at IS NULL`, [userName]) as { id: string }[];
+    if (!row) throw new NotFoundError("User", userName);
+    return row.id;
   }
 
   async list(): Promise<TokenInfo[]> {
@@ -82,5 +93,5 @@ export class TokensService {
 }
 
 function toInfo(r: ApiTokenRow): TokenInfo {
-  return { id: r.id, name: r.name, scope: r.scope, createdAt: r.createdAt };
+  return { id: r.id, name: r.name, scope: r.scope, userId: r.userId, createdAt: r.createdAt };
 }

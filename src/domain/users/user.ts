@@ -49,8 +49,34 @@ export interface UserProfile {
   enterprise: EnterpriseFields;
 }
 
+export type SystemRole = "member" | "admin" | "auditor";
+export const SYSTEM_ROLES: readonly SystemRole[] = ["member", "admin", "auditor"];
+
+/**
+ * What the platform decides about a person, beside the profile an IdP sends: only the admin door changes it,
+ * so a SCIM PUT never resets it.
+ */
+export interface UserAccount {
+  entityId: string | null;
+  systemRole: SystemRole;
+  /** Entities an admin is limited to (their sub-entities included); empty = the whole organisation. */
+  adminScope: string[];
+  external: boolean;
+}
+
+/** Lifecycle times the auth flows set (invitation sent, password set, last sign-in). */
+export interface UserLifecycle {
+  invitedAt: Date | null;
+  enrolledAt: Date | null;
+  lastLoginAt: Date | null;
+}
+
+export const defaultAccount = (): UserAccount => ({ entityId: null, systemRole: "member", adminScope: [], external: false });
+
 export interface User extends UserProfile {
   id: string;
+  account: UserAccount;
+  lifecycle: UserLifecycle;
   source: UserSource;
   sourceRef: string | null;
   removedAt: Date | null;

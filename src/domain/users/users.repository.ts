@@ -1,7 +1,7 @@
 import { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
 import { Statement } from "../effects";
-import { EnterpriseFields, PersonName, User, UserProfile, UserSource, pickProfile } from "./user";
+import { EnterpriseFields, PersonName, SystemRole, User, UserAccount, UserProfile, UserSource, defaultAccount, pickProfile } from "./user";
 
 /**
  * A `users` row as the statements below return it (columns aliased to these names). The table is reached
@@ -16,6 +16,13 @@ export type UserRow = Omit<UserProfile, "name" | "enterprise"> & Omit<PersonName
   createdAt: Date;
   updatedAt: Date;
   version: number;
+  entityId: string | null;
+  systemRole: SystemRole;
+  adminScope: string[];
+  external: boolean;
+  invitedAt: Date | null;
+  enrolledAt: Date | null;
+  lastLoginAt: Date | null;
 };
 
 export interface SqlWhere {
@@ -48,6 +55,8 @@ const PROFILE_COLUMNS: [keyof UserRow, string][] = [
 const META_COLUMNS: [keyof UserRow, string][] = [
   ["id", "id"], ["source", "source"], ["sourceRef", "source_ref"], ["removedAt", "removed_at"],
   ["createdAt", "created_at"], ["updatedAt", "updated_at"], ["version", "version"],
+  ["entityId", "entity_id"], ["systemRole", "system_role"], ["adminScope", "admin_scope"], ["external", "external"],
+  ["invitedAt", "invited_at"], ["enrolledAt", "enrolled_at"], ["lastLoginAt", "last_login_at"],
 ];
 const JSONB = new Set<string>(["emails", "phone_numbers", "extras"]);
 const RETURNING = [...META_COLUMNS, ...PROFILE_COLUMNS].map(([p, c]) => `${c} AS "${p}"`).join(", ");
@@ -75,13 +84,14 @@ export class UsersRepository {
   }
 
   /** Inserts unless the userName exists in any casing (then it returns no row). */
-  insert(id: string, p: UserProfile, source: UserSource, sourceRef: string | null, passwordHash: string | null): Statement {
+  insert(id: string, p: UserProfile, source: UserSource, sourceRef: string | null, passwordHash: string | null, account: UserAccount = defaultAccount()): Statement {
     const cols = PROFILE_COLUMNS.map(([, c]) => c).join(", ");
     const params = PROFILE_COLUMNS.map(([, c], i) => `$${i + 2}${JSONB.has(c) ? "::jsonb" : ""}`).join(", ");
     return {
-      text: `INSERT INTO users (id, ${cols}, source, source_ref, password_hash) VALUES ($1, ${params}, $${P + 2}, $${P + 3}, $${P + 4})
+      text: `INSERT INTO users (id, ${cols}, source, source_ref, password_hash, entity_id, system_role, admin_scope, external)
+             VALUES ($1, ${params}, $${P + 2}, $${P + 3}, $${P + 4}, $${P + 5}, $${P + 6}, $${P + 7}::uuid[], $${P + 8})
              ON CONFLICT DO NOTHING RETURNING ${RETURNING}`,
-      values: [id, ...profileValues(p), source, sourceRef, passwordHash],
+      values: [id, ...profileValues(p), source, sourceRef, passwordHash, ...accountValues(account)],
     };
   }
 
@@ -137,6 +147,8 @@ export class UsersRepository {
   }
 }
 
+const accountValues = (a: UserAccount): unknown[] => [a.entityId, a.systemRole, a.adminScope, a.external];
+
 function profileValues(p: UserProfile): unknown[] {
   const row: Partial<Record<keyof UserRow, unknown>> = {
     userName: p.userName, externalId: p.externalId,
@@ -159,6 +171,8 @@ export function toUser(r: UserRow): User {
     preferredLanguage: r.preferredLanguage, locale: r.locale, timezone: r.timezone, active: r.active,
     emails: r.emails, phoneNumbers: r.phoneNumbers, extras: r.extras,
     enterprise: { employeeNumber: r.employeeNumber, costCenter: r.costCenter, organization: r.organization, division: r.division, department: r.department, managerId: r.managerId },
+    account: { entityId: r.entityId, systemRole: r.systemRole, adminScope: r.adminScope, external: r.external },
+    lifecycle: { invitedAt: r.invitedAt, enrolledAt: r.enrolledAt, lastLoginAt: r.lastLoginAt },
     source: r.source as UserSource, sourceRef: r.sourceRef, removedAt: r.removedAt,
     createdAt: r.createdAt, updatedAt: r.updatedAt, version: r.version,
   };

@@ -6,7 +6,7 @@ import { Effects, Statement, writeWithEffects } from "../effects";
 import { ConflictError, NotFoundError, PreconditionFailedError } from "../errors";
 import { hashPassword } from "../passwords";
 import { inTransaction, withDb } from "../transaction";
-import { User, UserSource, UserWrite, pickProfile } from "./user";
+import { User, UserAccount, UserSource, UserWrite, defaultAccount, pickProfile } from "./user";
 import { ListQuery, UserRow, UsersRepository, profileOf, toUser } from "./users.repository";
 import { assertValidProfile, auditView } from "./users.rules";
 
@@ -31,16 +31,18 @@ export class UsersService {
   constructor(private readonly ds: DataSource) {}
 
   /** Creates a user; a userName an IdP removed earlier brings that account back instead of failing. */
-  async create(ctx: Ctx, input: UserWrite, source: UserSource, sourceRef: string | null = null): Promise<User> {
+  async create(ctx: Ctx, input: UserWrite, source: UserSource, sourceRef: string | null = null, account?: UserAccount): Promise<User> {
     input = { ...input, profile: pickProfile(input.profile) };
     assertValidProfile(input.profile);
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     const id = randomUUID();
+    const accountChanges = account ? diffFields({ ...defaultAccount() }, { ...account }) : {};
     const effects: Effects = {
-      audits: [{ action: "user.created", subject: { type: "user", id }, changes: diffFields({}, auditView(input.profile)) }],
+      audits: [{ action: "user.created", subject: { type: "user", id }, changes: { ...diffFields({}, auditView(input.profile)), ...accountChanges } }],
       events: [{ topic: "user.created", payload: { userId: id, source } }],
     };
-    const row = await withDb(() => writeWithEffects<UserRow>(this.ds.manager, ctx, this.repo.insert(id, input.profile, source, sourceRef, passwordHash), effects));
+    const insert = this.repo.insert(id, input.profile, source, sourceRef, passwordHash, account);
+    const row = await withDb(() => writeWithEffects<UserRow>(this.ds.manager, ctx, insert, effects));
     if (row) return toUser(row);
     // The name is taken: by a live user (409) or by one an IdP removed (restore it), decided under the row lock.
     return inTransaction(this.ds, ctx, async (tx) => {

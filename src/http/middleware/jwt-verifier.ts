@@ -8,12 +8,15 @@ export interface JwtSettings {
   algorithms: string[];
 }
 
+export type JwtClaims = Jose.JWTPayload;
+/** The verified claims of a bearer JWT, or null when it is not one or does not verify. */
+export type JwtChecker = (token: string) => Promise<JwtClaims | null>;
 export type JwtVerifier = (token: string) => Promise<Actor | null>;
 
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 /** Verifies a bearer JWT against the configured issuer's JWKS (jose): issuer, audience, algorithm and lifetime all checked. */
-export function createJwtVerifier(s: JwtSettings): JwtVerifier {
+export function createJwtChecker(s: JwtSettings): JwtChecker {
   // jose is ESM-only; Node >= 20.19 loads it with require().
   const jose = require("jose") as typeof Jose;
   const keys = jose.createRemoteJWKSet(new URL(s.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 });
@@ -21,10 +24,20 @@ export function createJwtVerifier(s: JwtSettings): JwtVerifier {
     if (!JWT_SHAPE.test(token)) return null;
     try {
       const { payload } = await jose.jwtVerify(token, keys, { issuer: s.issuer, audience: s.audience, algorithms: s.algorithms, clockTolerance: 60 });
-      const subject = String(payload.appid ?? payload.azp ?? payload.sub ?? "unknown");
-      return { type: "token", id: subject, name: `jwt:${payload.iss}` };
+      return payload;
     } catch {
       return null;
     }
+  };
+}
+
+/** A JWT checker whose answer is the acting client (Entra's provisioning app id, or the subject). */
+export function createJwtVerifier(s: JwtSettings): JwtVerifier {
+  const check = createJwtChecker(s);
+  return async (token) => {
+    const payload = await check(token);
+    if (!payload) return null;
+    const subject = String(payload.appid ?? payload.azp ?? payload.sub ?? "unknown");
+    return { type: "token", id: subject, name: `jwt:${payload.iss}` };
   };
 }

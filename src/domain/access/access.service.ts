@@ -1,0 +1,56 @@
+import { DataSource } from "typeorm";
+import { sql } from "../../db/sql";
+import { withDb } from "../transaction";
+import { SystemRole } from "../users/user";
+
+/** What a person may do in the admin door, read fresh at each request so a change of role or scope bites at once. */
+export interface PersonRights {
+  userId: string;
+  userName: string;
+  role: SystemRole;
+  /** Entity ids with every sub-entity included, or null when the person is not limited to part of the organisation. */
+  entityScope: string[] | null;
+  /** false when the account is deactivated or removed: it has no rights at all. */
+  enabled: boolean;
+}
+
+interface RightsRow {
+  userId: string;
+  userName: string;
+  role: SystemRole;
+  enabled: boolean;
+  scope: string[];
+  closure: string[] | null;
+}
+
+const RIGHTS = (match: string) => `
+  WITH RECURSIVE p AS (
+    SELECT u.id, u.user_name, u.system_role, u.admin_scope, u.active AND u.removed_at IS NULL AS enabled FROM users u WHERE ${match} LIMIT 1),
+  s AS (SELECT e.id FROM entities e, p WHERE e.id = ANY(p.admin_scope)
+        UNION SELECT e.id FROM entities e JOIN s ON e.parent_id = s.id)
+  SELECT p.id AS "userId", p.user_name AS "userName", p.system_role AS role, p.enabled, p.admin_scope AS scope,
+         (SELECT array_agg(id) FROM s) AS closure
+  FROM p`;
+
+/** Admin roles and scopes of people (users.system_role, users.admin_scope over the entities tree). */
+export class AccessService {
+  constructor(private readonly ds: DataSource) {}
+
+  async rightsOf(userId: string): Promise<PersonRights | null> {
+    const rows = await withDb(() => sql<RightsRow>(this.ds.manager, RIGHTS("u.id = $1::uuid"), [userId]));
+    return rows[0] ? toRights(rows[0]) : null;
+  }
+
+  /** The person signing in with `login`: their userName, else their email (case-insensitive). */
+  async rightsOfLogin(login: string): Promise<PersonRights | null> {
+    const match = `u.removed_at IS NULL AND (lower(u.user_name) = lower($1) OR roster_lower_values(u.emails) @> ARRAY[lower($1)])`;
+    const rows = await withDb(() => sql<RightsRow>(this.ds.manager, RIGHTS(match), [login]));
+    return rows[0] ? toRights(rows[0]) : null;
+  }
+}
+
+function toRights(r: RightsRow): PersonRights {
+  // A scope naming only entities that no longer exist leaves nothing in reach, never everything.
+  const entityScope = r.scope.length === 0 ? null : (r.closure ?? []);
+  return { userId: r.userId, userName: r.userName, role: r.role, entityScope, enabled: r.enabled };
+}
