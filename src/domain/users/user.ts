@@ -49,8 +49,16 @@ export interface UserProfile {
   enterprise: EnterpriseFields;
 }
 
+/** A group the user is a direct member of (read-only, RFC 7643 §4.1.2 `groups`). */
+export interface UserGroup {
+  id: string;
+  display: string;
+}
+
 export interface User extends UserProfile {
   id: string;
+  /** Direct memberships, kept by the group use cases. */
+  groups: UserGroup[];
   source: UserSource;
   sourceRef: string | null;
   removedAt: Date | null;
