@@ -67,6 +67,8 @@ export async function groupWorkload(o: GroupBenchOptions): Promise<{ problems: s
   o.say(`  grow one group to ${ids.length} members in ${times.length} PATCH batches of ${o.batch} (sequential, rename + add, as Okta sends):`);
   o.say(`    first 10 batches ms: ${fmt(first)}  (mean ${mean(first).toFixed(2)})`);
   o.say(`    last 10 batches ms:  ${fmt(last)}  (mean ${mean(last).toFixed(2)})`);
+  const tenths = Array.from({ length: 10 }, (_, i) => mean(times.slice((i * times.length) / 10, ((i + 1) * times.length) / 10)));
+  o.say(`    mean ms per tenth of the growth: ${fmt(tenths)}`);
   o.say(`    all batches: p50 ${percentile([...times].sort((a, b) => a - b), 50).toFixed(2)} ms, total ${(times.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s`);
 
   // Alternating, so drift on the shared machine hits both sides alike.
