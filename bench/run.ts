@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { Pool } from "pg";
 import { bareExpressCeiling, rawInsertCeiling } from "./ceilings";
+import { groupWorkload } from "./groups";
 import { CpuWindow, cpuModel, startCpuWindow } from "./machine";
 import { seedUsers } from "./seed";
 import { Roster, startRoster } from "./server";
@@ -15,8 +16,11 @@ function intEnv(name: string, fallback: number, min: number): number {
   return v;
 }
 
-let N: number, SECONDS: number, WARMUP: number;
+let N: number, SECONDS: number, WARMUP: number, GROUP_MEMBERS: number;
+/** `npm run bench -- groups` runs the group workload alone. */
+const GROUPS_ONLY = process.argv.slice(2).includes("groups");
 try {
+  GROUP_MEMBERS = intEnv("BENCH_GROUP_MEMBERS", 100_000, 100);
   N = intEnv("BENCH_USERS", 10_000, 1);
   SECONDS = intEnv("BENCH_SECONDS", 10, 1);
   WARMUP = intEnv("BENCH_WARMUP", Math.min(2, Math.max(1, Math.round(SECONDS / 4))), 0);
@@ -74,7 +78,36 @@ function printTable(rows: Row[], embedded: boolean): void {
   }
 }
 
+/** The group workload against its own server: 100,000 members in PATCH batches of 100, then the GET comparison. */
+async function groupsOnly(): Promise<number> {
+  const t0 = performance.now();
+  say(`Roster bench, group workload: ${GROUP_MEMBERS} members in PATCH batches of 100, run ${RUN_ID}`);
+  say(`node ${process.version}, ${os.cpus().length} cpus (${cpuModel()}), ${os.platform()} ${os.release()}`);
+  const roster = await startRoster(RUN_ID);
+  let result: Awaited<ReturnType<typeof groupWorkload>>;
+  try {
+    result = await groupWorkload({ baseUrl: roster.baseUrl, token: roster.token, dbUrl: roster.dbUrl, runId: RUN_ID, members: GROUP_MEMBERS, batch: 100, gets: 200, say });
+  } catch (e) {
+    say(`\nERROR: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\nserver log tail:\n${roster.logTail()}`);
+    await roster.stop();
+    return 1;
+  }
+  const stopProblem = await roster.stop();
+  say();
+  reportGroups(result);
+  say(`whole run ${secs(t0).toFixed(1)} s`);
+  for (const p of [...result.problems, ...(stopProblem ? [stopProblem] : [])]) say(`ERROR: ${p}`);
+  return result.problems.length || stopProblem ? 1 : 0;
+}
+
+function reportGroups(r: { ratio: number; getRatio: number }): void {
+  const check = (ok: boolean, text: string) => say(`${ok ? "PASS" : "FAIL"}  ${text}`);
+  check(r.ratio <= 1.2, `group PATCH: last 10 batches / first 10 batches = ${r.ratio.toFixed(2)} (target <= 1.2)`);
+  check(r.getRatio <= 1.2, `GET excludedAttributes=members at ${GROUP_MEMBERS} members / on an empty group = ${r.getRatio.toFixed(2)} (target: the same within noise, <= 1.2)`);
+}
+
 async function main(): Promise<number> {
+  if (GROUPS_ONLY) return groupsOnly();
   const t0 = performance.now();
   say(`Roster bench: N=${N} users, ${SECONDS} s per workload (+${WARMUP} s warm-up), ${CONNECTIONS} connections, run ${RUN_ID}`);
   say(`node ${process.version}, ${os.cpus().length} cpus (${cpuModel()}), ${os.platform()} ${os.release()}`);
@@ -101,6 +134,7 @@ async function main(): Promise<number> {
   let startSeconds: number;
   let seedLine: string;
   let deepStart: number;
+  let groups: Awaited<ReturnType<typeof groupWorkload>>;
   try {
     const t = performance.now();
     roster = await startRoster(RUN_ID);
@@ -127,6 +161,8 @@ async function main(): Promise<number> {
     const patch = await http(loads.patch);
     const raw = await measured(async () => ({ warmup: null, main: await rawInsertCeiling(dbUrl, SECONDS, WARMUP, RUN_ID) }));
     const create = await http(loads.create);
+    say("group workload:");
+    groups = await groupWorkload({ baseUrl: roster.baseUrl, token: roster.token, dbUrl, runId: RUN_ID, members: GROUP_MEMBERS, batch: 100, gets: 200, say });
     rows = [bare, raw, { ...lookup, ceiling: bare.m }, { ...patch, ceiling: bare.m }, { ...first, ceiling: bare.m }, { ...deep, ceiling: bare.m }, { ...create, ceiling: raw.m }];
   } catch (e) {
     say(`\nERROR: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
@@ -150,16 +186,18 @@ async function main(): Promise<number> {
   check(lookup.rate >= 0.5 * bare.rate, `lookup ${lookup.rate.toFixed(0)} req/s = ${pct(lookup.rate, bare.rate)} of bare express ${bare.rate.toFixed(0)} req/s (target >= 50%)`);
   check(patch.rate >= 0.5 * bare.rate, `patch ${patch.rate.toFixed(0)} req/s = ${pct(patch.rate, bare.rate)} of bare express ${bare.rate.toFixed(0)} req/s (target >= 50%)`);
   check(deep.p50 <= 1.5 * first.p50, `deep page (startIndex=${deepStart}) p50 ${deep.p50.toFixed(2)} ms = ${(deep.p50 / first.p50).toFixed(2)}x first page p50 ${first.p50.toFixed(2)} ms (target <= 1.5x)`);
+  reportGroups(groups);
   say();
   say(`N=${N}, node ${process.version}, ${os.cpus().length} cpus, ${CONNECTIONS} connections, ${SECONDS} s + ${WARMUP} s warm-up per workload`);
   say(`durations: server start ${startSeconds.toFixed(1)} s, ${seedLine}, whole run ${secs(t0).toFixed(1)} s`);
 
   if (logTail) say(`\nthe server logged (LOG_LEVEL=warn), last lines:\n${logTail}`);
   const failed = rows.filter((r) => r.m.failures > 0);
-  if (failed.length === 0 && !stopProblem) return 0;
+  if (failed.length === 0 && !stopProblem && groups.problems.length === 0) return 0;
   say();
   say("ERRORS:");
   if (stopProblem) say(`  ${stopProblem}`);
+  for (const p of groups.problems) say(`  group workload: ${p}`);
   for (const { m } of failed) {
     say(`  ${m.name}: ${m.failures} failed requests (its figures are not trustworthy)`);
     for (const p of m.problems) say(`    ${p}`);

@@ -5,6 +5,7 @@ import pinoHttp from "pino-http";
 import { DataSource } from "typeorm";
 import { Config } from "./config/env";
 import { AccessService } from "./domain/access/access.service";
+import { GroupsService } from "./domain/groups/groups.service";
 import { TokensService } from "./domain/tokens/tokens.service";
 import { UsersService } from "./domain/users/users.service";
 import { createMetrics } from "./http/metrics";
@@ -15,12 +16,15 @@ import { logger } from "./log";
 
 export interface Services {
   users: UsersService;
+  groups: GroupsService;
   tokens: TokensService;
   access: AccessService;
 }
 
 export function createServices(ds: DataSource, cfg: Config): Services {
-  return { users: new UsersService(ds), tokens: new TokensService(ds, cfg.TOKEN_CACHE_SECONDS * 1000), access: new AccessService(ds) };
+  return {
+    users: new UsersService(ds), groups: new GroupsService(ds), tokens: new TokensService(ds, cfg.TOKEN_CACHE_SECONDS * 1000), access: new AccessService(ds),
+  };
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -67,6 +71,7 @@ export function createApp(cfg: Config, ds: DataSource, services: Services): Expr
 
   app.use("/scim/v2", scimRouter({
     users: services.users,
+    groups: services.groups,
     tokens: services.tokens,
     maxResults: cfg.SCIM_MAX_RESULTS,
     maxFilterLength: cfg.SCIM_FILTER_MAX_LENGTH,

@@ -40,3 +40,9 @@ export async function writeWithEffects<T extends object>(m: EntityManager, ctx: 
   const rows = await sql<T>(m, text, [...write.values, JSON.stringify(audits), JSON.stringify(events)]);
   return rows[0] ?? null;
 }
+
+/** Writes audit records and outbox events on their own (inside the caller's transaction), for changes made by earlier statements. */
+export async function recordEffects(m: EntityManager, ctx: Ctx, effects: Effects): Promise<void> {
+  if (effects.audits.length === 0 && effects.events.length === 0) return;
+  await writeWithEffects(m, ctx, { text: "SELECT 1 AS one", values: [] }, effects);
+}

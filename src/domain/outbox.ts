@@ -4,4 +4,9 @@ export type OutboxTopic =
   | "user.updated"
   | "user.deactivated"
   | "user.reactivated"
-  | "user.deleted";
+  | "user.deleted"
+  | "group.created"
+  | "group.updated"
+  | "group.deleted"
+  | "membership.added"
+  | "membership.removed";

@@ -5,6 +5,7 @@ import { ConflictError, DomainError, InvalidError, UnavailableError } from "./er
 /** Unique indexes and the field they protect, for ConflictError messages. */
 const uniqueFields: Record<string, string> = {
   users_user_name_lower_key: "userName",
+  groups_display_name_lower_key: "displayName",
   api_tokens_live_name_key: "name",
 };
 

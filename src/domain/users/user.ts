@@ -73,10 +73,18 @@ export interface UserLifecycle {
 
 export const defaultAccount = (): UserAccount => ({ entityId: null, systemRole: "member", adminScope: [], external: false });
 
+/** A group the user is a direct member of (read-only, RFC 7643 §4.1.2 `groups`). */
+export interface UserGroup {
+  id: string;
+  display: string;
+}
+
 export interface User extends UserProfile {
   id: string;
   account: UserAccount;
   lifecycle: UserLifecycle;
+  /** Direct memberships, kept by the group use cases. */
+  groups: UserGroup[];
   source: UserSource;
   sourceRef: string | null;
   removedAt: Date | null;

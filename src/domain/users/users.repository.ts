@@ -1,7 +1,7 @@
 import { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
 import { Statement } from "../effects";
-import { EnterpriseFields, PersonName, SystemRole, User, UserAccount, UserProfile, UserSource, defaultAccount, pickProfile } from "./user";
+import { EnterpriseFields, PersonName, SystemRole, User, UserAccount, UserGroup, UserProfile, UserSource, defaultAccount, pickProfile } from "./user";
 
 /**
  * A `users` row as the statements below return it (columns aliased to these names). The table is reached
@@ -23,6 +23,7 @@ export type UserRow = Omit<UserProfile, "name" | "enterprise"> & Omit<PersonName
   invitedAt: Date | null;
   enrolledAt: Date | null;
   lastLoginAt: Date | null;
+  groups: UserGroup[];
 };
 
 export interface SqlWhere {
@@ -59,8 +60,11 @@ const META_COLUMNS: [keyof UserRow, string][] = [
   ["invitedAt", "invited_at"], ["enrolledAt", "enrolled_at"], ["lastLoginAt", "last_login_at"],
 ];
 const JSONB = new Set<string>(["emails", "phone_numbers", "extras"]);
-const RETURNING = [...META_COLUMNS, ...PROFILE_COLUMNS].map(([p, c]) => `${c} AS "${p}"`).join(", ");
-const SELECT = [...META_COLUMNS, ...PROFILE_COLUMNS].map(([p, c]) => `u.${c} AS "${p}"`).join(", ");
+/** The user's direct groups (User.groups) through group_members' user_id index. */
+const groupsOf = (userId: string) => `(SELECT COALESCE(jsonb_agg(jsonb_build_object('id', g.id, 'display', g.display_name) ORDER BY g.display_name, g.id), '[]'::jsonb)
+  FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.user_id = ${userId}) AS "groups"`;
+const RETURNING = [...META_COLUMNS, ...PROFILE_COLUMNS].map(([p, c]) => `${c} AS "${p}"`).join(", ") + `, ${groupsOf("users.id")}`;
+const SELECT = [...META_COLUMNS, ...PROFILE_COLUMNS].map(([p, c]) => `u.${c} AS "${p}"`).join(", ") + `, ${groupsOf("u.id")}`;
 const SET_PROFILE = PROFILE_COLUMNS.map(([, c], i) => `${c} = $${i + 2}${JSONB.has(c) ? "::jsonb" : ""}`).join(", ");
 const P = PROFILE_COLUMNS.length;
 
@@ -174,7 +178,7 @@ export function toUser(r: UserRow): User {
     account: { entityId: r.entityId, systemRole: r.systemRole, adminScope: r.adminScope, external: r.external },
     lifecycle: { invitedAt: r.invitedAt, enrolledAt: r.enrolledAt, lastLoginAt: r.lastLoginAt },
     source: r.source as UserSource, sourceRef: r.sourceRef, removedAt: r.removedAt,
-    createdAt: r.createdAt, updatedAt: r.updatedAt, version: r.version,
+    createdAt: r.createdAt, updatedAt: r.updatedAt, version: r.version, groups: r.groups ?? [],
   };
 }
 

@@ -4,6 +4,7 @@ import { diffFields, FieldChanges } from "../audit";
 import { Ctx } from "../context";
 import { Effects, Statement, writeWithEffects } from "../effects";
 import { ConflictError, NotFoundError, PreconditionFailedError } from "../errors";
+import { detachUser, lockGroupsOfUser } from "../groups/memberships";
 import { hashPassword } from "../passwords";
 import { inTransaction, withDb } from "../transaction";
 import { User, UserAccount, UserSource, UserWrite, defaultAccount, pickProfile } from "./user";
@@ -80,14 +81,19 @@ export class UsersService {
     return inTransaction(this.ds, ctx, async (tx) => (await this.tryUpdate(tx.manager, ctx, id, mutate, opts, true))!);
   }
 
-  /** IdP removal (SCIM DELETE): the account stays, deactivated and hidden from SCIM, its data kept. */
+  /**
+   * IdP removal (SCIM DELETE): the account stays, deactivated and hidden from SCIM, its data kept; it leaves
+   * every group in the same transaction (deactivation, by contrast, keeps memberships).
+   */
   async remove(ctx: Ctx, id: string, opts: WriteOptions = {}): Promise<void> {
     await inTransaction(this.ds, ctx, async (tx) => {
+      await lockGroupsOfUser(tx, id);
       const current = this.checkLive(await this.repo.lockById(tx.manager, id), id, opts);
       await writeWithEffects(tx.manager, ctx, this.repo.markRemoved(id, current.version), {
         audits: [{ action: "user.deleted", subject: { type: "user", id }, changes: { active: { before: current.active, after: false }, removed: { before: false, after: true } } }],
         events: [{ topic: "user.deleted", payload: { userId: id } }],
       });
+      await detachUser(tx, id);
     });
   }
 

@@ -1,15 +1,19 @@
 import express, { Request, Router } from "express";
+import { GroupsService } from "../../domain/groups/groups.service";
 import { TokensService } from "../../domain/tokens/tokens.service";
 import { UsersService } from "../../domain/users/users.service";
 import { bearerAuth } from "../middleware/bearer-auth";
 import { JwtVerifier } from "../middleware/jwt-verifier";
 import { scimDiscoveryRouter } from "./discovery.routes";
+import { scimGroupsRouter } from "./groups.routes";
 import { ScimError, scimErrorHandler, sendScimError } from "./scim-errors";
 import { SCIM_BASE_PATH, declareScimResources } from "./scimmy";
+import { rootSearch } from "./search.routes";
 import { scimUsersRouter } from "./users.routes";
 
 export interface ScimDeps {
   users: UsersService;
+  groups: GroupsService;
   tokens: TokensService;
   maxResults: number;
   maxFilterLength: number;
@@ -35,13 +39,10 @@ export function scimRouter(d: ScimDeps): Router {
 
   const users = scimUsersRouter({ users: d.users, maxResults: d.maxResults, maxFilterLength: d.maxFilterLength, baseUrl });
   r.use("/Users", users);
-  // The root search spans every resource type; Users is the only one served so far.
-  r.post("/.search", (req, res, next) => {
-    req.url = "/.search";
-    users(req, res, next);
-  });
+  r.use("/Groups", scimGroupsRouter({ groups: d.groups, maxResults: d.maxResults, maxFilterLength: d.maxFilterLength, baseUrl }));
+  r.post("/.search", rootSearch({ users: d.users, groups: d.groups, maxResults: d.maxResults, maxFilterLength: d.maxFilterLength, baseUrl }));
   r.use(scimDiscoveryRouter());
-  r.all(["/Groups", "/Groups/*rest", "/Bulk", "/Me"], () => {
+  r.all(["/Bulk", "/Me"], () => {
     throw new ScimError(501, null, "This resource type is not supported yet");
   });
   r.use((req) => {

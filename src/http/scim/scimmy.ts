@@ -4,6 +4,8 @@ export { SCIMMY };
 export const SCIM_CONTENT_TYPE = "application/scim+json";
 export const ENTERPRISE_URN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 export const USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User";
+export const GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group";
+export const PATCH_OP_URN = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 export const SCIM_BASE_PATH = "/scim/v2";
 
 let declared = false;
@@ -12,13 +14,14 @@ let declared = false;
 export function declareScimResources(opts: { maxResults: number; maxPayloadSize: number }): void {
   if (!declared) {
     SCIMMY.Resources.declare(SCIMMY.Resources.User).extend(SCIMMY.Schemas.EnterpriseUser, false);
+    SCIMMY.Resources.declare(SCIMMY.Resources.Group);
     // scimmy declares these with an empty canonical list, which refuses every value (Entra sends
     // roles[].type "WindowsAzureActiveDirectoryRole"); RFC 7643 names no canonical values for them.
     for (const path of ["roles.type", "x509Certificates.type", "entitlements.type"]) {
       const attribute = SCIMMY.Schemas.User.definition.attribute(path) as unknown as { config: { canonicalValues: unknown } };
       attribute.config.canonicalValues = false;
     }
-    for (const R of [SCIMMY.Resources.User, SCIMMY.Resources.Schema, SCIMMY.Resources.ResourceType, SCIMMY.Resources.ServiceProviderConfig]) {
+    for (const R of [SCIMMY.Resources.User, SCIMMY.Resources.Group, SCIMMY.Resources.Schema, SCIMMY.Resources.ResourceType, SCIMMY.Resources.ServiceProviderConfig]) {
       R.basepath(SCIM_BASE_PATH);
     }
     declared = true;

@@ -41,9 +41,20 @@ const coreAttributes: AttributeMap = {
   entitlements: extra("entitlements"),
   roles: extra("roles"),
   x509certificates: extra("x509Certificates"),
+  // Read-only direct memberships (RFC 7643 §4.1.2): `groups.value eq "id"` is an EXISTS on group_members' user_id index.
+  groups: {
+    kind: "relation",
+    from: "group_members {a} JOIN groups {a}g ON {a}g.id = {a}.group_id",
+    where: "{a}.user_id = u.id",
+    sub: { value: { kind: "id", sql: "{a}.group_id" }, display: { kind: "string", sql: "{a}g.display_name" } },
+  },
   meta: {
     kind: "complex",
-    sub: { created: { kind: "datetime", sql: "u.created_at" }, lastmodified: { kind: "datetime", sql: "u.updated_at" } },
+    sub: {
+      created: { kind: "datetime", sql: "u.created_at" }, lastmodified: { kind: "datetime", sql: "u.updated_at" },
+      // Lets a root /.search (RFC 7644 §3.4.3) pick a resource type.
+      resourcetype: text("'User'"),
+    },
   },
 };
 

@@ -27,6 +27,7 @@ export function toScimUser(u: User, baseUrl: string): Json {
   out.active = u.active;
   if (u.emails.length) out.emails = u.emails;
   if (u.phoneNumbers.length) out.phoneNumbers = u.phoneNumbers;
+  if (u.groups.length) out.groups = u.groups.map((g) => ({ value: g.id, display: g.display, $ref: `${baseUrl}/Groups/${g.id}` }));
   for (const k of EXTRA_ATTRIBUTES) if (u.extras[k]?.length) out[k] = u.extras[k];
   const ent = u.enterprise;
   const enterprise: Json = {};

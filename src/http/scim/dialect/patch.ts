@@ -18,7 +18,7 @@ export function normalisePatch(body: unknown, current: unknown): unknown {
 }
 
 /** scimmy reads `schemas` and `Operations` case-sensitively; message attribute names are case-insensitive too. */
-function canonicalMessageKeys(body: Json): Json {
+export function canonicalMessageKeys(body: Json): Json {
   const out: Json = {};
   for (const [k, v] of Object.entries(body)) {
     const canonical = ["schemas", "Operations"].find((c) => c.toLowerCase() === k.toLowerCase());

@@ -3,7 +3,7 @@ import { countTerms, LogicNode, parseLogic } from "./logic";
 import { comparison, negate, Operand, Pred, presence } from "./predicate";
 import { lookup, resolveAttr } from "./resolve";
 import { AttrFilter, parseTerm } from "./term";
-import { AttrNode, AttributeMap, CompiledSql, CompileOptions, ComplexAttr, FilterError, MultiAttr, SubAttr } from "./types";
+import { AttrNode, AttributeMap, CompiledSql, CompileOptions, ComplexAttr, FilterError, MultiAttr, RelationAttr, SubAttr } from "./types";
 
 class Context {
   readonly params: unknown[] = [];
@@ -70,6 +70,7 @@ function attribute(scope: Record<string, AttrNode>, name: string, path: string, 
   if (!attr) throw unknown(path);
   if (attr.kind === "multi") return multi(attr, path, f, ctx);
   if (attr.kind === "complex") return complex(attr, path, f, ctx);
+  if (attr.kind === "relation") return relation(attr, path, f, ctx);
   if (f.subs.length) throw unknown(`${path}.${f.subs[0][0]}`);
   const operand: Operand = { expr: attr.sql, kind: attr.kind, caseExact: attr.caseExact ?? false, name: path, element: false };
   return all(f.conds.map((c) => comparison(operand, c, ctx.param)), " AND ");
@@ -79,18 +80,19 @@ function attribute(scope: Record<string, AttrNode>, name: string, path: string, 
 function complex(attr: ComplexAttr, path: string, f: AttrFilter, ctx: Context): Pred {
   const preds = f.conds.map((c) => {
     if (c.op !== "pr") throw new FilterError(`'${path}' is a complex attribute: compare one of its sub-attributes instead`);
-    const p = complexPresence(attr);
+    const p = complexPresence(attr, ctx);
     return c.negated ? negate(p) : p;
   });
   for (const [sub, sf] of f.subs) preds.push(attribute(attr.sub, sub, `${path}.${sub}`, sf, ctx));
   return all(preds, " AND ");
 }
 
-function complexPresence(attr: ComplexAttr): Pred {
+function complexPresence(attr: ComplexAttr, ctx: Context): Pred {
   if (!Object.keys(attr.sub).length) return { sql: "FALSE", nullSafe: true };
   return all(Object.values(attr.sub).map((a) => {
-    if (a.kind === "complex") return complexPresence(a);
+    if (a.kind === "complex") return complexPresence(a, ctx);
     if (a.kind === "multi") return multiPresence(a);
+    if (a.kind === "relation") return relationExists(a, ctx.alias(), []);
     return presence({ expr: a.sql, kind: a.kind, element: false });
   }), " OR ");
 }
@@ -136,6 +138,34 @@ function indexHints(attr: MultiAttr, f: AttrFilter, ctx: Context): string[] {
 
 function elementOperand(alias: string, mapKey: string, sub: SubAttr, name: string): Operand {
   return { expr: elementExpr(alias, mapKey, sub), kind: sub.kind, caseExact: sub.caseExact ?? false, name, element: true };
+}
+
+/**
+ * A multi-valued attribute in another table (`members.value eq "id"`, `groups.value eq "id"`): one EXISTS
+ * subquery in which all conditions hold for the same related row. `pr` on the attribute means "has any".
+ */
+function relation(attr: RelationAttr, path: string, f: AttrFilter, ctx: Context): Pred {
+  const alias = ctx.alias();
+  const bind = (sql: string) => sql.replace(/\{a\}/g, alias);
+  const preds: Pred[] = [];
+  const onSub = (name: string, subPath: string, sf: AttrFilter) => {
+    const sub = lookup(attr.sub, name);
+    if (!sub) throw unknown(subPath);
+    if (sf.subs.length) throw unknown(`${subPath}.${sf.subs[0][0]}`);
+    const operand: Operand = { expr: bind(sub.sql), kind: sub.kind, caseExact: sub.caseExact ?? false, name: subPath, element: false };
+    for (const c of sf.conds) preds.push(comparison(operand, c, ctx.param));
+  };
+  const conds = f.conds.filter((c) => !(c.op === "pr" && !c.negated));
+  if (f.conds.some((c) => c.op === "pr" && c.negated)) throw new FilterError(`'${path}' supports 'pr' but not 'not pr': use 'not (${path} pr)'`);
+  if (conds.length) onSub("value", path, { conds, subs: [] });
+  for (const [name, sf] of f.subs) onSub(name, `${path}.${name}`, sf);
+  return relationExists(attr, alias, preds);
+}
+
+function relationExists(attr: RelationAttr, alias: string, preds: Pred[]): Pred {
+  const bind = (sql: string) => sql.replace(/\{a\}/g, alias);
+  const where = [bind(attr.where), ...preds.map((p) => p.sql)].join(" AND ");
+  return { sql: `EXISTS (SELECT 1 FROM ${bind(attr.from)} WHERE ${where})`, nullSafe: true };
 }
 
 const unknown = (path: string) => new FilterError(`Unknown attribute '${path}' in filter`);

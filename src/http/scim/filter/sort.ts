@@ -15,6 +15,7 @@ export function compileSortKey(sortBy: string, map: AttributeMap): string {
     const attr = lookup(scope, segments[i]);
     if (!attr) throw invalid(`Cannot sort by unknown attribute '${path}'`);
     const last = i === segments.length - 1;
+    if (attr.kind === "relation") throw invalid(`Cannot sort by '${path}': it is a list kept in another table`);
     if (attr.kind === "multi") {
       if (i < segments.length - 2) throw invalid(`Cannot sort by unknown attribute '${path}'`);
       return primaryElement(attr, path, last ? undefined : segments[i + 1]);

@@ -28,12 +28,25 @@ export interface MultiAttr {
   valueIndex?: string;
 }
 
-export interface ComplexAttr {
-  kind: "complex";
-  sub: Record<string, ScalarAttr | MultiAttr | ComplexAttr>;
+/**
+ * A multi-valued attribute kept in another table (group members, a user's groups): comparisons become
+ * `EXISTS (SELECT 1 FROM <from> WHERE <where> AND ...)`. `{a}` in from/where/sub sql stands for a fresh alias.
+ */
+export interface RelationAttr {
+  kind: "relation";
+  /** Trusted SQL: the FROM list of the subquery, e.g. "group_members {a}". */
+  from: string;
+  /** Trusted SQL: ties the subquery to the outer row, e.g. "{a}.group_id = g.id". */
+  where: string;
+  sub: Record<string, ScalarAttr>;
 }
 
-export type AttrNode = ScalarAttr | MultiAttr | ComplexAttr;
+export interface ComplexAttr {
+  kind: "complex";
+  sub: Record<string, ScalarAttr | MultiAttr | ComplexAttr | RelationAttr>;
+}
+
+export type AttrNode = ScalarAttr | MultiAttr | ComplexAttr | RelationAttr;
 
 /** Keys are lower-cased attribute names; lower-cased schema URNs map to ComplexAttr. */
 export type AttributeMap = Record<string, AttrNode>;

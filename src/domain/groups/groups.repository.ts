@@ -1,0 +1,62 @@
+import { EntityManager } from "typeorm";
+import { sql } from "../../db/sql";
+import { Statement } from "../effects";
+import { ListQuery, isUuid } from "../users/users.repository";
+import { Group, GroupFields } from "./group";
+
+const COLUMNS = `g.id AS "id", g.display_name AS "displayName", g.external_id AS "externalId",
+  g.created_at AS "createdAt", g.updated_at AS "updatedAt", g.version AS "version"`;
+
+/** Data access for `groups`: SQL only, no rules. Members live in group_members (members.repository.ts). */
+export class GroupsRepository {
+  async findById(m: EntityManager, id: string): Promise<Group | null> {
+    if (!isUuid(id)) return null;
+    const rows = await sql<Group>(m, `SELECT ${COLUMNS} FROM groups g WHERE g.id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  /** Locks the group row for the rest of the transaction: its writes (and their audit order) are serialised. */
+  async lockById(m: EntityManager, id: string): Promise<Group | null> {
+    if (!isUuid(id)) return null;
+    const rows = await sql<Group>(m, `SELECT ${COLUMNS} FROM groups g WHERE g.id = $1 FOR NO KEY UPDATE`, [id]);
+    return rows[0] ?? null;
+  }
+
+  /** A unique violation on lower(display_name) surfaces as ConflictError("displayName"). */
+  insert(id: string, f: GroupFields): Statement {
+    return {
+      text: `INSERT INTO groups AS g (id, display_name, external_id) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`,
+      values: [id, f.displayName, f.externalId],
+    };
+  }
+
+  /** Writes the fields and moves version and lastModified on (also for a change of members only). */
+  update(id: string, f: GroupFields): Statement {
+    return {
+      text: `UPDATE groups AS g SET display_name = $2, external_id = $3, version = g.version + 1, updated_at = clock_timestamp()
+             WHERE g.id = $1 RETURNING ${COLUMNS}`,
+      values: [id, f.displayName, f.externalId],
+    };
+  }
+
+  /** Hard delete; group_members rows go with it (ON DELETE CASCADE). */
+  delete(id: string): Statement {
+    return { text: `DELETE FROM groups AS g WHERE g.id = $1 RETURNING ${COLUMNS}`, values: [id] };
+  }
+
+  /** Filters, sorts and pages in PostgreSQL; counts only when the page does not already tell the total. */
+  async list(m: EntityManager, q: ListQuery): Promise<{ total: number; groups: Group[] }> {
+    const params = [...(q.where?.params ?? [])];
+    const where = q.where ? `(${q.where.sql})` : "TRUE";
+    const dir = q.descending ? "DESC" : "ASC";
+    const order = `${q.orderBy ? `${q.orderBy} ${dir} NULLS LAST, ` : ""}g.created_at ${dir}, g.id ${dir}`;
+    let groups: Group[] = [];
+    if (q.limit > 0) {
+      groups = await sql<Group>(m, `SELECT ${COLUMNS} FROM groups g WHERE ${where} ORDER BY ${order}
+        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [...params, q.limit, q.offset]);
+    }
+    if (groups.length > 0 && groups.length < q.limit) return { total: q.offset + groups.length, groups };
+    const [{ count }] = await sql<{ count: number }>(m, `SELECT count(*)::int AS count FROM groups g WHERE ${where}`, params);
+    return { total: count, groups };
+  }
+}

@@ -1,0 +1,123 @@
+import { randomUUID } from "node:crypto";
+import { DataSource } from "typeorm";
+import { diffFields } from "../audit";
+import { Ctx, TxCtx } from "../context";
+import { Effects, recordEffects, writeWithEffects } from "../effects";
+import { NotFoundError, PreconditionFailedError } from "../errors";
+import { inTransaction, withDb } from "../transaction";
+import { ListQuery } from "../users/users.repository";
+import { Group, GroupFields, GroupResult, Member, MemberOp } from "./group";
+import { GroupsRepository } from "./groups.repository";
+import { assertValidGroup, auditView } from "./groups.rules";
+import { MembersRepository } from "./members.repository";
+import { MemberChanges, applyMemberOps, hasMemberChanges, membershipEffects } from "./memberships";
+
+export interface GroupWriteOptions {
+  /** Versions the caller accepts (If-Match); any other current version is PreconditionFailedError. */
+  ifMatch?: number[];
+}
+
+/** A change to a group: new fields computed from the current ones (under the row lock), and member operations. */
+export interface GroupChange {
+  fields?: (current: Group) => GroupFields | Promise<GroupFields>;
+  members: MemberOp[];
+}
+
+/** Members fetched per round trip when a group's member list is read. */
+export const MEMBER_PAGE_SIZE = 1000;
+
+/**
+ * The group use cases every door shares. Each write holds the group's row lock for its transaction, so
+ * version, lastModified and the order of audit records agree, and concurrent member changes all apply.
+ */
+export class GroupsService {
+  private readonly repo = new GroupsRepository();
+  private readonly members = new MembersRepository();
+
+  constructor(private readonly ds: DataSource) {}
+
+  /** Creates a group with its initial members (unknown ids skipped and audited). */
+  async create(ctx: Ctx, fields: GroupFields, memberIds: string[] = []): Promise<GroupResult> {
+    fields = { displayName: fields.displayName, externalId: fields.externalId };
+    assertValidGroup(fields);
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const id = randomUUID();
+      const created = await writeWithEffects<Group>(tx.manager, ctx, this.repo.insert(id, fields), {
+        audits: [{ action: "group.created", subject: { type: "group", id }, changes: diffFields({}, auditView(fields)) }],
+        events: [{ topic: "group.created", payload: { groupId: id } }],
+      });
+      const changes = await applyMemberOps(tx.manager, id, memberIds.length ? [{ op: "add", ids: memberIds }] : []);
+      await recordEffects(tx.manager, ctx, membershipEffects(id, changes));
+      return { group: created!, changed: true, skippedMembers: changes.skipped, members: changes.known };
+    });
+  }
+
+  async get(id: string): Promise<Group> {
+    const group = await withDb(() => this.repo.findById(this.ds.manager, id));
+    if (!group) throw new NotFoundError("Group", id);
+    return group;
+  }
+
+  async list(query: ListQuery): Promise<{ total: number; groups: Group[] }> {
+    return withDb(() => this.repo.list(this.ds.manager, query));
+  }
+
+  /**
+   * The members of a group, a page of MEMBER_PAGE_SIZE at a time (keyset batches), so a reader never holds more
+   * than one page of a 100,000-member group. Each page is its own snapshot: the whole list is not one.
+   */
+  async *memberPages(groupId: string, pageSize = MEMBER_PAGE_SIZE): AsyncGenerator<Member[]> {
+    let after: string | null = null;
+    do {
+      const page: { members: Member[]; last: string | null } = await withDb(() => this.members.page(this.ds.manager, groupId, after, pageSize));
+      if (page.members.length) yield page.members;
+      after = page.last;
+    } while (after !== null);
+  }
+
+  /** PATCH and PUT: field changes and member set operations in one transaction, under the group's row lock. */
+  async update(ctx: Ctx, id: string, change: GroupChange, opts: GroupWriteOptions = {}): Promise<GroupResult> {
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const current = checkVersion(await this.repo.lockById(tx.manager, id), id, opts);
+      const next = change.fields ? await change.fields(current) : current;
+      const fields = { displayName: next.displayName, externalId: next.externalId };
+      assertValidGroup(fields);
+      const fieldChanges = diffFields(auditView(current), auditView(fields));
+      const members = await applyMemberOps(tx.manager, id, change.members);
+      const effects = updateEffects(id, fieldChanges, members);
+      if (Object.keys(fieldChanges).length === 0 && !hasMemberChanges(members)) {
+        await recordEffects(tx.manager, ctx, effects);
+        return { group: current, changed: false, skippedMembers: members.skipped, members: members.known };
+      }
+      const group = await writeWithEffects<Group>(tx.manager, ctx, this.repo.update(id, fields), effects);
+      return { group: group!, changed: true, skippedMembers: members.skipped, members: members.known };
+    });
+  }
+
+  /** Hard delete: the group and its memberships go; the audit keeps its name and member count. */
+  async remove(ctx: Ctx, id: string, opts: GroupWriteOptions = {}): Promise<void> {
+    await inTransaction(this.ds, ctx, async (tx: TxCtx) => {
+      const current = checkVersion(await this.repo.lockById(tx.manager, id), id, opts);
+      const memberCount = await this.members.count(tx.manager, id);
+      await writeWithEffects(tx.manager, ctx, this.repo.delete(id), {
+        audits: [{ action: "group.deleted", subject: { type: "group", id }, changes: { ...diffFields(auditView(current), {}), memberCount } }],
+        events: [{ topic: "group.deleted", payload: { groupId: id, displayName: current.displayName } }],
+      });
+    });
+  }
+}
+
+function checkVersion(group: Group | null, id: string, opts: GroupWriteOptions): Group {
+  if (!group) throw new NotFoundError("Group", id);
+  if (opts.ifMatch && !opts.ifMatch.includes(group.version)) throw new PreconditionFailedError(group.version);
+  return group;
+}
+
+function updateEffects(id: string, fieldChanges: Record<string, unknown>, members: MemberChanges): Effects {
+  const effects = membershipEffects(id, members);
+  if (Object.keys(fieldChanges).length > 0) {
+    effects.audits.unshift({ action: "group.updated", subject: { type: "group", id }, changes: fieldChanges });
+    effects.events.unshift({ topic: "group.updated", payload: { groupId: id, fields: Object.keys(fieldChanges) } });
+  }
+  return effects;
+}
