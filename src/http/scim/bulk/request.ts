@@ -87,11 +87,10 @@ function parseOperation(raw: unknown, index: number): BulkOperation {
     const pathRef = op.id === undefined ? undefined : bulkIdIn(op.id);
     if (pathRef !== undefined) refs.add(pathRef);
     if (upper !== "DELETE") {
-      const data = field(raw, "data");
+      const data = upper === "PATCH" ? asPatchOp(field(raw, "data")) : field(raw, "data");
       if (!isObject(data)) throw syntax(`${name}.data must be an object for ${upper}`);
       collectReferences(data, refs);
-      // RFC 7644 §3.7's own examples send PATCH data without `schemas`; the message can only be a PatchOp.
-      op.data = upper === "PATCH" && field(data, "schemas") === undefined ? { schemas: [PATCH_OP_URN], ...data } : data;
+      op.data = data;
     }
     op.refs = [...refs];
   } catch (e) {
@@ -100,6 +99,15 @@ function parseOperation(raw: unknown, index: number): BulkOperation {
     op.refs = [];
   }
   return op;
+}
+
+/**
+ * RFC 7644 §3.7 describes PATCH data as "a list of operation objects" and its examples leave out `schemas`; clients
+ * send either that list or a PatchOp message with or without `schemas`. The message can only be a PatchOp.
+ */
+function asPatchOp(data: unknown): unknown {
+  if (Array.isArray(data)) return { schemas: [PATCH_OP_URN], Operations: data };
+  return isObject(data) && field(data, "schemas") === undefined ? { schemas: [PATCH_OP_URN], ...data } : data;
 }
 
 /** "/Users" for POST, "/Users/{id}" otherwise (RFC 7644 §3.7 `path`); answered like the same request sent on its own. */
