@@ -59,12 +59,13 @@ describe("POST /Bulk: methods, locations and versions", () => {
     await t.scim.get(`/Users/${doomed.id}`).expect(404);
   });
 
-  it("takes a version as If-Match: the current one applies, a stale one is 412 and changes nothing", async () => {
+  it("takes a version as If-Match: the current one applies, a stale or unreadable one is 412 and changes nothing", async () => {
     const u = (await t.scim.post("/Users", buildScimUser()).expect(201)).body;
     const setTitle = (title: string, version: string) =>
       ({ method: "PATCH", path: `/Users/${u.id}`, version, data: { schemas: [PATCH_OP], Operations: [{ op: "replace", path: "title", value: title }] } });
-    const ops = await runBulk(bulk([setTitle("first", 'W/"1"'), setTitle("second", 'W/"1"'), setTitle("third", "garbage")]));
-    expect(ops.map((o) => o.status)).toEqual(["200", "412", "412"]);
+    const ops = await runBulk(bulk([setTitle("first", 'W/"1"'), setTitle("second", 'W/"1"'), setTitle("third", "garbage"), { ...post("new"), version: "garbage" }]));
+    // A create has no version to match: its `version` is ignored.
+    expect(ops.map((o) => o.status)).toEqual(["200", "412", "412", "201"]);
     expect(ops[1].response).toMatchObject({ schemas: [ERROR_URN], status: "412" });
     expect(ops[1].location).toMatch(new RegExp(`/Users/${u.id}$`));
     expect((await t.scim.get(`/Users/${u.id}`).expect(200)).body).toMatchObject({ title: "first", meta: { version: 'W/"2"' } });

@@ -79,7 +79,8 @@ async function execute(op: BulkOperation, run: BulkRun, refs: References): Promi
   const target = run.registry[endpoint];
   if (!target) return { response: failed(op, new ScimError(501, null, `/${endpoint} is not supported yet`), location) };
   try {
-    const ifMatch = ifMatchOf(op.version, "version");
+    // `version` is an If-Match (§3.7): it means nothing to a create.
+    const ifMatch = op.method === "POST" ? undefined : ifMatchOf(op.version, "version");
     const data = resolveReferences(op.data, refs.created);
     let result: BulkWriteResult;
     if (op.method === "POST") result = await target.create(run.ctx, data, run.baseUrl);
