@@ -76,6 +76,7 @@ export function createApp(cfg: Config, ds: DataSource, services: Services): Expr
     maxResults: cfg.SCIM_MAX_RESULTS,
     maxFilterLength: cfg.SCIM_FILTER_MAX_LENGTH,
     bodyLimitBytes: cfg.BODY_LIMIT_BYTES,
+    bulk: { maxOperations: cfg.SCIM_BULK_MAX_OPERATIONS, maxPayloadBytes: cfg.SCIM_BULK_MAX_PAYLOAD_BYTES },
     publicBaseUrl: cfg.PUBLIC_BASE_URL,
     jwt: cfg.SCIM_JWT_ISSUER && cfg.SCIM_JWT_AUDIENCE && cfg.SCIM_JWT_JWKS_URL
       ? createJwtVerifier({ issuer: cfg.SCIM_JWT_ISSUER, audience: cfg.SCIM_JWT_AUDIENCE, jwksUrl: cfg.SCIM_JWT_JWKS_URL, algorithms: cfg.SCIM_JWT_ALGORITHMS.split(",") })

@@ -14,6 +14,8 @@ const schema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   SCIM_MAX_RESULTS: z.coerce.number().int().min(1).max(10_000).default(200),
   SCIM_FILTER_MAX_LENGTH: z.coerce.number().int().min(16).max(65_536).default(2048),
+  SCIM_BULK_MAX_OPERATIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
+  SCIM_BULK_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(104_857_600).default(1_048_576),
   TOKEN_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   SCIM_JWT_ISSUER: z.string().min(1).optional(),

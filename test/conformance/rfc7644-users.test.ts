@@ -361,7 +361,7 @@ describe("RFC 7644 §2 / §3.12 authentication and errors", () => {
 });
 
 describe("RFC 7644 §4 discovery", () => {
-  it("RFC 7644 §4 / RFC 7643 §5: /ServiceProviderConfig says patch, filter, sort and etag are supported, bulk is not", async () => {
+  it("RFC 7644 §4 / RFC 7643 §5: /ServiceProviderConfig says patch, filter, sort, etag and bulk are supported", async () => {
     const res = await t.scim.get("/ServiceProviderConfig");
     expect(res.status).toBe(200);
     expectScimJson(res);
@@ -374,7 +374,7 @@ describe("RFC 7644 §4 discovery", () => {
     expect(spc.filter.maxResults).toBeGreaterThan(0);
     expect(spc.sort).toEqual({ supported: true });
     expect(spc.etag).toEqual({ supported: true });
-    expect(spc.bulk.supported).toBe(false);
+    expect(spc.bulk).toMatchObject({ supported: true, maxOperations: expect.any(Number), maxPayloadSize: expect.any(Number) });
     expect(typeof spc.changePassword.supported).toBe("boolean");
     expect(spc.authenticationSchemes.map((s: Json) => s.type)).toContain("oauthbearertoken");
     expect(nullPaths(spc)).toEqual([]);

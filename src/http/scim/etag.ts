@@ -3,10 +3,14 @@ import { ScimError } from "./scim-errors";
 
 /** Versions named by If-Match (RFC 7644 §3.14, RFC 9110 §13.1.1); undefined when absent or `*`. */
 export function ifMatchVersions(req: Request): number[] | undefined {
-  const header = req.get("if-match");
-  if (!header || header.trim() === "*") return undefined;
-  const versions = parseTags(header);
-  if (versions.length === 0) throw new ScimError(412, null, "If-Match names no version of this resource");
+  return ifMatchOf(req.get("if-match"), "If-Match");
+}
+
+/** An If-Match value (a header, or a bulk operation's `version`, RFC 7644 §3.7) -> versions; undefined when absent or `*`. */
+export function ifMatchOf(value: string | undefined, name: string): number[] | undefined {
+  if (!value || value.trim() === "*") return undefined;
+  const versions = parseTags(value);
+  if (versions.length === 0) throw new ScimError(412, null, `${name} names no version of this resource`);
   return versions;
 }
 

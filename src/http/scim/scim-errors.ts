@@ -22,10 +22,15 @@ export function fromScimmy(e: unknown, scimType: string | null, detail: string):
   return new ScimError(typeof err.status === "number" ? err.status : 400, err.scimType ?? scimType, err.message ?? detail);
 }
 
-export function sendScimError(res: Response, status: number, scimType: string | null, detail: string): void {
+/** An RFC 7644 §3.12 error body; `status` is a string, as the RFC's examples send it. */
+export function scimErrorBody(status: number, scimType: string | null, detail: string): Record<string, unknown> {
   const body: Record<string, unknown> = { schemas: [ERROR_URN], status: String(status), detail };
   if (scimType) body.scimType = scimType;
-  res.status(status).type(SCIM_CONTENT_TYPE).send(JSON.stringify(body));
+  return body;
+}
+
+export function sendScimError(res: Response, status: number, scimType: string | null, detail: string): void {
+  res.status(status).type(SCIM_CONTENT_TYPE).send(JSON.stringify(scimErrorBody(status, scimType, detail)));
 }
 
 /** Maps domain errors, scimmy errors and body-parser errors to SCIM error bodies; anything unknown is a 500 without internals. */

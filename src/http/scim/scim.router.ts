@@ -4,11 +4,15 @@ import { TokensService } from "../../domain/tokens/tokens.service";
 import { UsersService } from "../../domain/users/users.service";
 import { bearerAuth } from "../middleware/bearer-auth";
 import { JwtVerifier } from "../middleware/jwt-verifier";
+import { bulkTarget } from "./bulk";
+import { scimBulkRouter } from "./bulk.routes";
 import { scimDiscoveryRouter } from "./discovery.routes";
+import { createGroup, deleteGroup, patchGroup, replaceGroup } from "./groups.handlers";
 import { scimGroupsRouter } from "./groups.routes";
 import { ScimError, scimErrorHandler, sendScimError } from "./scim-errors";
-import { SCIM_BASE_PATH, declareScimResources } from "./scimmy";
+import { SCIM_BASE_PATH, SCIM_JSON_TYPES, declareScimResources } from "./scimmy";
 import { rootSearch } from "./search.routes";
+import { createUser, deleteUser, patchUser, replaceUser } from "./users.handlers";
 import { scimUsersRouter } from "./users.routes";
 
 export interface ScimDeps {
@@ -18,31 +22,40 @@ export interface ScimDeps {
   maxResults: number;
   maxFilterLength: number;
   bodyLimitBytes: number;
+  bulk: { maxOperations: number; maxPayloadBytes: number };
   publicBaseUrl?: string;
   jwt?: JwtVerifier;
 }
 
-const JSON_TYPES = ["application/scim+json", "application/json", "application/*+json"];
-
 /** The SCIM 2.0 door, mounted at /scim/v2 (RFC 7644). */
 export function scimRouter(d: ScimDeps): Router {
-  declareScimResources({ maxResults: d.maxResults, maxPayloadSize: d.bodyLimitBytes });
+  declareScimResources({ maxResults: d.maxResults, bulk: { maxOperations: d.bulk.maxOperations, maxPayloadSize: d.bulk.maxPayloadBytes } });
   const baseUrl = (req: Request) => `${d.publicBaseUrl?.replace(/\/$/, "") ?? `${req.protocol}://${req.get("host")}`}${SCIM_BASE_PATH}`;
   const r = Router({ caseSensitive: false });
   r.use(bearerAuth({ tokens: d.tokens, scopes: ["scim"], jwt: d.jwt }, (res, f) => sendScimError(res, f.status, null, f.detail)));
   r.use((req, _res, next) => {
     const hasBody = Number(req.get("content-length") ?? 0) > 0 || req.get("transfer-encoding") !== undefined;
-    if (hasBody && !req.is(JSON_TYPES)) throw new ScimError(415, null, "Send the body as application/scim+json or application/json");
+    if (hasBody && !req.is(SCIM_JSON_TYPES)) throw new ScimError(415, null, "Send the body as application/scim+json or application/json");
     next();
   });
-  r.use(express.json({ type: JSON_TYPES, limit: d.bodyLimitBytes, strict: false }));
+  // /Bulk reads its own body, under its own limit (RFC 7644 §3.7.4), so it comes before the general parser.
+  r.use("/Bulk", scimBulkRouter({
+    registry: {
+      Users: bulkTarget({ users: d.users }, { create: createUser, replace: replaceUser, patch: patchUser, delete: deleteUser }),
+      Groups: bulkTarget({ groups: d.groups }, { create: createGroup, replace: replaceGroup, patch: patchGroup, delete: deleteGroup }),
+    },
+    maxOperations: d.bulk.maxOperations,
+    maxPayloadBytes: d.bulk.maxPayloadBytes,
+    baseUrl,
+  }));
+  r.use(express.json({ type: SCIM_JSON_TYPES, limit: d.bodyLimitBytes, strict: false }));
 
   const users = scimUsersRouter({ users: d.users, maxResults: d.maxResults, maxFilterLength: d.maxFilterLength, baseUrl });
   r.use("/Users", users);
   r.use("/Groups", scimGroupsRouter({ groups: d.groups, maxResults: d.maxResults, maxFilterLength: d.maxFilterLength, baseUrl }));
   r.post("/.search", rootSearch({ users: d.users, groups: d.groups, maxResults: d.maxResults, maxFilterLength: d.maxFilterLength, baseUrl }));
   r.use(scimDiscoveryRouter());
-  r.all(["/Bulk", "/Me"], () => {
+  r.all(["/Me"], () => {
     throw new ScimError(501, null, "This resource type is not supported yet");
   });
   r.use((req) => {

@@ -2,6 +2,8 @@ import SCIMMY from "scimmy";
 
 export { SCIMMY };
 export const SCIM_CONTENT_TYPE = "application/scim+json";
+/** Request content types the SCIM door parses as JSON. */
+export const SCIM_JSON_TYPES = ["application/scim+json", "application/json", "application/*+json"];
 export const ENTERPRISE_URN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 export const USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User";
 export const GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group";
@@ -11,7 +13,7 @@ export const SCIM_BASE_PATH = "/scim/v2";
 let declared = false;
 
 /** Declares Roster's SCIM resources and what the service provider supports (RFC 7643 §5). Idempotent: SCIMMY is process-global. */
-export function declareScimResources(opts: { maxResults: number; maxPayloadSize: number }): void {
+export function declareScimResources(opts: { maxResults: number; bulk: { maxOperations: number; maxPayloadSize: number } }): void {
   if (!declared) {
     SCIMMY.Resources.declare(SCIMMY.Resources.User).extend(SCIMMY.Schemas.EnterpriseUser, false);
     SCIMMY.Resources.declare(SCIMMY.Resources.Group);
@@ -33,7 +35,7 @@ export function declareScimResources(opts: { maxResults: number; maxPayloadSize:
     sort: true,
     etag: true,
     changePassword: false,
-    bulk: { supported: false, maxOperations: 0, maxPayloadSize: opts.maxPayloadSize },
+    bulk: { supported: true, maxOperations: opts.bulk.maxOperations, maxPayloadSize: opts.bulk.maxPayloadSize },
   });
   SCIMMY.Config.set("authenticationSchemes", []);
   SCIMMY.Config.set("authenticationSchemes", [{

@@ -1,17 +1,14 @@
 import { Request, Response, Router } from "express";
-import { User, UserWrite } from "../../domain/users/user";
-import { profileOf } from "../../domain/users/users.repository";
 import { UsersService } from "../../domain/users/users.service";
 import { ctxOf } from "../middleware/request-context";
-import { normalisePatchBody } from "./dialect";
 import { ifMatchVersions, ifNoneMatchHits } from "./etag";
 import { ListParams, listParamsFromQuery, listParamsFromSearch, listResponse } from "./list-request";
 import { project } from "./projection";
-import { ScimError, fromScimmy } from "./scim-errors";
-import { SCIMMY, SCIM_CONTENT_TYPE } from "./scimmy";
-import { parseUserBody } from "./user-input";
+import { ScimError } from "./scim-errors";
+import { SCIM_CONTENT_TYPE } from "./scimmy";
 import { userAttributes } from "./user-attributes";
-import { etagOf, fromScimUser, toScimUser } from "./user.mapper";
+import { etagOf, toScimUser } from "./user.mapper";
+import { ScimWriteResult, createUser, deleteUser, patchUser, replaceUser } from "./users.handlers";
 
 export interface ScimUsersOptions {
   users: UsersService;
@@ -20,15 +17,21 @@ export interface ScimUsersOptions {
   baseUrl: (req: Request) => string;
 }
 
-/** /Users (RFC 7644 §3): thin handlers; every rule lives in UsersService. */
+/** /Users (RFC 7644 §3): thin routes over users.handlers.ts (writes) and UsersService (reads). */
 export function scimUsersRouter(o: ScimUsersOptions): Router {
   const r = Router({ caseSensitive: false });
   const limits = { maxResults: o.maxResults, maxFilterLength: o.maxFilterLength };
 
-  const sendUser = (req: Request, res: Response, user: User, status = 200) => {
+  const deps = { users: o.users };
+  const sendResource = (req: Request, res: Response, status: number, resource: Record<string, unknown>, version: number) => {
     const q = req.query as Record<string, string | undefined>;
-    res.status(status).set("ETag", etagOf(user.version)).type(SCIM_CONTENT_TYPE)
-      .send(JSON.stringify(project(toScimUser(user, o.baseUrl(req)), q.attributes, q.excludedAttributes)));
+    res.status(status).set("ETag", etagOf(version)).type(SCIM_CONTENT_TYPE)
+      .send(JSON.stringify(project(resource, q.attributes, q.excludedAttributes)));
+  };
+  const sendWrite = (req: Request, res: Response, w: ScimWriteResult) => {
+    if (w.status === 201 && w.location) res.set("Location", w.location);
+    if (!w.resource || w.version === undefined) return void res.status(w.status).end();
+    sendResource(req, res, w.status, w.resource, w.version);
   };
 
   const sendList = async (req: Request, res: Response, params: ListParams) => {
@@ -41,62 +44,26 @@ export function scimUsersRouter(o: ScimUsersOptions): Router {
   r.get("/", async (req, res) => sendList(req, res, listParamsFromQuery(req, userAttributes, limits)));
   r.post("/.search", async (req, res) => sendList(req, res, listParamsFromSearch(req.body, userAttributes, limits)));
 
-  r.post("/", async (req, res) => {
-    const write = parseUserBody(req.body);
-    const user = await o.users.create(ctxOf(req, res, "scim"), write, "scim", res.locals.auth?.actor.name ?? null);
-    res.set("Location", `${o.baseUrl(req)}/Users/${user.id}`);
-    sendUser(req, res, user, 201);
-  });
+  r.post("/", async (req, res) => sendWrite(req, res, await createUser(deps, ctxOf(req, res, "scim"), req.body, o.baseUrl(req))));
 
   r.get("/:id", async (req, res) => {
     const user = await o.users.get(req.params.id);
     if (ifNoneMatchHits(req, user.version)) return void res.status(304).set("ETag", etagOf(user.version)).end();
-    sendUser(req, res, user);
+    sendResource(req, res, 200, toScimUser(user, o.baseUrl(req)), user.version);
   });
 
   r.put("/:id", async (req, res) => {
-    const write = parseUserBody(req.body);
-    const { user } = await o.users.update(ctxOf(req, res, "scim"), req.params.id, () => write, { ifMatch: ifMatchVersions(req) });
-    sendUser(req, res, user);
+    sendWrite(req, res, await replaceUser(deps, ctxOf(req, res, "scim"), req.params.id, req.body, o.baseUrl(req), ifMatchVersions(req)));
   });
 
   r.patch("/:id", async (req, res) => {
-    const base = o.baseUrl(req);
-    const { user } = await o.users.update(ctxOf(req, res, "scim"), req.params.id, (current) => applyPatch(req.body, current, base), { ifMatch: ifMatchVersions(req) });
-    sendUser(req, res, user);
+    sendWrite(req, res, await patchUser(deps, ctxOf(req, res, "scim"), req.params.id, req.body, o.baseUrl(req), ifMatchVersions(req)));
   });
 
-  r.delete("/:id", async (req, res) => {
-    await o.users.remove(ctxOf(req, res, "scim"), req.params.id, { ifMatch: ifMatchVersions(req) });
-    res.status(204).end();
-  });
+  r.delete("/:id", async (req, res) => sendWrite(req, res, await deleteUser(deps, ctxOf(req, res, "scim"), req.params.id, ifMatchVersions(req))));
 
   r.all(["/", "/:id", "/.search"], (req) => {
     throw new ScimError(405, null, `Method ${req.method} is not supported on ${req.originalUrl.split("?")[0]}`);
   });
   return r;
-}
-
-/** Runs scimmy's PatchOp engine (RFC 7644 §3.5.2) on the current state; UsersService validates and writes the result. */
-async function applyPatch(body: unknown, current: User, baseUrl: string): Promise<UserWrite> {
-  const scim = toScimUser(current, baseUrl);
-  const message = newPatchOp(normalisePatchBody(body, scim));
-  const { meta: _meta, ...data } = scim;
-  const patched = await message.apply(new SCIMMY.Schemas.User(data, "out")).catch((e: unknown) => {
-    throw fromScimmy(e, "invalidValue", "Invalid PATCH value");
-  });
-  if (!patched) return { profile: profileOf(current) };
-  // scimmy coerced every value it set on the instance; the domain rules run on the result.
-  // The password is kept on the instance but left out of its JSON form (returned: never).
-  const password = (patched as unknown as { password?: unknown }).password;
-  return fromScimUser({ ...JSON.parse(JSON.stringify(patched)), password });
-}
-
-function newPatchOp(body: unknown): InstanceType<typeof SCIMMY.Messages.PatchOp> {
-  if (!body || typeof body !== "object" || Array.isArray(body)) throw new ScimError(400, "invalidSyntax", "The request body must be a PatchOp object");
-  try {
-    return new SCIMMY.Messages.PatchOp(body as never);
-  } catch (e) {
-    throw fromScimmy(e, "invalidSyntax", "Invalid PatchOp");
-  }
 }

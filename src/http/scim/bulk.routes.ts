@@ -1,0 +1,55 @@
+import express, { Request, RequestHandler, Router } from "express";
+import { logger } from "../../log";
+import { ctxOf } from "../middleware/request-context";
+import { BulkRegistry, bulkResponse, parseBulkRequest, runBulk } from "./bulk";
+import { ScimError } from "./scim-errors";
+import { SCIM_CONTENT_TYPE, SCIM_JSON_TYPES } from "./scimmy";
+
+export interface ScimBulkOptions {
+  registry: BulkRegistry;
+  maxOperations: number;
+  maxPayloadBytes: number;
+  baseUrl: (req: Request) => string;
+}
+
+/** /Bulk (RFC 7644 §3.7). Mounted before the SCIM door's general body parser: it reads its body under its own limit. */
+export function scimBulkRouter(o: ScimBulkOptions): Router {
+  const r = Router({ caseSensitive: false });
+  r.post("/", refuseDeclaredOversize(o.maxPayloadBytes), parseBody(o.maxPayloadBytes), async (req, res) => {
+    const request = parseBulkRequest(req.body, o.maxOperations);
+    const operations = await runBulk(request, {
+      registry: o.registry,
+      ctx: ctxOf(req, res, "scim"),
+      baseUrl: o.baseUrl(req),
+      onUnexpected: (e) => (req.log ?? logger).error({ err: e }, "unhandled error in a SCIM bulk operation"),
+    });
+    res.status(200).type(SCIM_CONTENT_TYPE).send(JSON.stringify(bulkResponse(operations)));
+  });
+  r.all("/", (req) => {
+    throw new ScimError(405, null, `Method ${req.method} is not supported on ${req.originalUrl.split("?")[0]}`);
+  });
+  return r;
+}
+
+const tooLarge = (limit: number) => new ScimError(413, null, `The size of the bulk request exceeds maxPayloadSize (${limit} bytes)`);
+
+/**
+ * RFC 7644 §3.7.4: a Content-Length above the limit is refused before a byte of the body is read; the connection is
+ * closed after the answer rather than drained.
+ */
+function refuseDeclaredOversize(limit: number): RequestHandler {
+  return (req, res, next) => {
+    const declared = Number(req.get("content-length"));
+    if (!(declared > limit)) return next();
+    res.set("Connection", "close");
+    next(tooLarge(limit));
+  };
+}
+
+/** express.json under the bulk limit; a body that grows past it while streaming (no Content-Length) is a 413 too. */
+function parseBody(limit: number): RequestHandler {
+  const json = express.json({ type: SCIM_JSON_TYPES, limit, strict: false });
+  return (req, res, next) => json(req, res, (e?: unknown) => {
+    next((e as { type?: string } | undefined)?.type === "entity.too.large" ? tooLarge(limit) : e);
+  });
+}
