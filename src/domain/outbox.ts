@@ -4,4 +4,8 @@ export type OutboxTopic =
   | "user.updated"
   | "user.deactivated"
   | "user.reactivated"
-  | "user.deleted";
+  | "user.deleted"
+  | "invitation.requested"
+  | "entity.created"
+  | "entity.updated"
+  | "entity.deleted";
