@@ -42,9 +42,9 @@ export class PeopleService {
 
   async create(ctx: Ctx, p: NewPerson): Promise<PersonView> {
     this.assertManualCreation();
+    const email = checkEmail(p.email);
     const givenName = checkName(this.s.policy, "givenName", p.givenName);
     const familyName = checkName(this.s.policy, "familyName", p.familyName);
-    const email = checkEmail(p.email);
     const profile = applyChanges(emptyProfile(email), { givenName: givenName ?? undefined, familyName: familyName ?? undefined, email, language: checkLanguage(p.language ?? null) });
     const account: UserAccount = { entityId: p.entityId ?? null, systemRole: p.role ?? "member", adminScope: p.adminScope ?? [], external: p.external ?? false };
     const opts: CreateOptions = { invite: p.invite === true, uniqueEmail: true };

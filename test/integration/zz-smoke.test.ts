@@ -1,0 +1,26 @@
+import { startTestApp, TestApp } from "../support/app";
+let t: TestApp;
+beforeAll(async () => { t = await startTestApp(); });
+afterAll(async () => t.close());
+it("smoke", async () => {
+  const e = await t.admin.post("/entities", { name: "France" });
+  console.log(e.status, e.body);
+  const c = await t.admin.post("/entities", { name: "Lyon", parentId: e.body.id });
+  console.log(c.status, c.body);
+  const u = await t.admin.post("/users", { email: "ada.lovelace@x.test", givenName: "Ada", familyName: "Lovelace", entityId: c.body.id, invite: "now" });
+  console.log(u.status, u.body);
+  const u2 = await t.admin.post("/users", { email: "ada2@x.test", givenName: "Ádá", familyName: "Lovelace" });
+  console.log(u2.status, u2.body.userName);
+  const tree = await t.admin.get("/entities?tree=true");
+  console.log(JSON.stringify(tree.body));
+  const b = await t.admin.post("/users/batch", { emails: ["grace.hopper@x.test", "bad", "grace.hopper@x.test", "ab.cd@x.test", "ada.lovelace@x.test"], invite: "later" });
+  console.log(b.status, JSON.stringify(b.body));
+  const p = await t.admin.patch(`/users/${u.body.id}`, { role: "admin", adminScope: [e.body.id] });
+  console.log(p.status, p.body);
+  const d = await t.admin.delete(`/entities/${c.body.id}`);
+  console.log(d.status, d.body);
+  const m = await t.admin.patch(`/entities/${e.body.id}`, { parentId: c.body.id });
+  console.log(m.status, m.body);
+  console.log(await t.ds.query("select action, target_type, changes from audit_events order by id"));
+  console.log(await t.ds.query("select topic, payload from outbox order by id"));
+});
