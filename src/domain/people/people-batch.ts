@@ -70,6 +70,7 @@ export async function createBatch(people: PeopleService, ctx: Ctx, lines: BatchL
 }
 
 async function createLine(people: PeopleService, ctx: Ctx, n: number, email: string, line: BatchLine, shared: BatchSettings): Promise<BatchResult> {
+  if (await people.emailInUse(email)) return { line: n, email, status: "exists", code: "email_taken", field: "email", detail: `email '${email}' already belongs to another person` };
   const derived = line.givenName === undefined && line.familyName === undefined ? namesFromEmail(email) : null;
   try {
     const { user } = await people.create(ctx, { ...shared, email, userName: line.userName, givenName: line.givenName ?? derived?.givenName, familyName: line.familyName ?? derived?.familyName });

@@ -29,8 +29,9 @@ export class PeopleService {
 
   constructor(private readonly ds: DataSource, private readonly users: UsersService, private readonly s: PeopleSettings) {}
 
-  get policy(): ManualPolicy {
-    return this.s.policy;
+  /** For a batch: a line whose email is taken is reported as existing before its names are judged. */
+  emailInUse(email: string): Promise<boolean> {
+    return this.users.emailInUse(email);
   }
 
   /** Refused in SSO-only mode, before anything is read. */

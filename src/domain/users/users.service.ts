@@ -98,6 +98,11 @@ export class UsersService {
     return withDb(() => this.repo.takenUserNames(this.ds.manager, names.map((n) => n.toLowerCase())));
   }
 
+  /** Whether a live user has this email address (case-insensitive). A read only: creates check again under a lock. */
+  async emailInUse(email: string): Promise<boolean> {
+    return (await withDb(() => this.repo.liveUserWithEmail(this.ds.manager, [email.toLowerCase()], null))) !== null;
+  }
+
   /** The entity the IdP-sent attribute named by SCIM_ENTITY_MAPPING points at, if exactly one matches. */
   async mappedEntity(profile: UserProfile, m: EntityManager = this.ds.manager): Promise<string | null> {
     const value = this.mapping === "none" ? null : profile.enterprise[this.mapping];
