@@ -1,3 +1,5 @@
+import { UsersService } from "../../src/domain/users/users.service";
+import { emptyProfile } from "../../src/domain/users/user";
 import { startTestApp, TestApp } from "../support/app";
 import { entity } from "../support/admin-fixtures";
 import { buildScimUser, ENTERPRISE, patchOp, USER_SCHEMA } from "../support/factories";
@@ -61,5 +63,16 @@ describe("SCIM_ENTITY_MAPPING=department: the IdP's department places the person
 
   it("does not hold IdP input to the manual policy", async () => {
     await t.scim.post("/Users", buildScimUser({ userName: "x_1@corp.test", name: { givenName: "X1", familyName: "Y" } })).expect(201);
+  });
+});
+
+describe("SCIM_ENTITY_MAPPING=organization", () => {
+  it("matches the enterprise organization instead of the department", async () => {
+    const subsidiary = await entity(t, "Acme Iberia", null, "ACME-ES");
+    const users = new UsersService(t.ds, "organization");
+    const profile = emptyProfile("iberia.person@corp.test");
+    profile.enterprise = { ...profile.enterprise, organization: "acme-es", department: "SALES" };
+    const created = await users.create({ actor: { type: "token", id: null, name: "idp" }, door: "scim", requestId: null }, { profile }, "scim");
+    expect(created.account.entityId).toBe(subsidiary);
   });
 });

@@ -47,3 +47,12 @@ describe("account rules: who may place people and grant rights", () => {
     expect(normaliseAccount(acct({ adminScope: ["B", "a", "b"] })).adminScope).toEqual(["a", "b"]);
   });
 });
+
+describe("account rules: rights left alone are not judged again", () => {
+  it("lets a write that does not touch rights through, even over an odd stored state", () => {
+    const odd = acct({ systemRole: "member", adminScope: ["lyon"] });
+    expect(refusal(() => assertAccountChange(ctx(null), odd, { ...odd, external: true }))).toBe("ok");
+    expect(refusal(() => assertAccountChange(ctx(null), odd, { ...odd, systemRole: "auditor" }))).toBe("ok");
+    expect(refusal(() => assertAccountChange(ctx(null), acct(), odd))).toBe("invalid:adminScope");
+  });
+});

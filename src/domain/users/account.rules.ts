@@ -16,13 +16,14 @@ export function normaliseAccount(a: UserAccount): UserAccount {
  * own scope; they never change the role or scope of someone whose rights reach beyond theirs.
  */
 export function assertAccountChange(ctx: Ctx, before: UserAccount | null, after: UserAccount): void {
-  if (!SYSTEM_ROLES.includes(after.systemRole)) throw new InvalidError("role", `must be one of ${SYSTEM_ROLES.join(", ")}`);
-  if (after.systemRole === "member" && after.adminScope.length > 0) throw new InvalidError("adminScope", "only admins and auditors have an admin scope");
+  // Rights stored earlier are not judged again by a write that leaves them alone (a SCIM PUT, a rename).
+  const rightsChanged = !before || before.systemRole !== after.systemRole || before.adminScope.join() !== after.adminScope.join();
+  if (rightsChanged && !SYSTEM_ROLES.includes(after.systemRole)) throw new InvalidError("role", `must be one of ${SYSTEM_ROLES.join(", ")}`);
+  if (rightsChanged && after.systemRole === "member" && after.adminScope.length > 0) throw new InvalidError("adminScope", "only admins and auditors have an admin scope");
   const scope = scopeOf(ctx);
   if (scope === null) return;
   if (after.entityId === null) throw outOfScope("an admin limited to some entities places every person in one of them: set entityId", "entityId");
   if (!scope.includes(after.entityId)) throw outOfScope("entityId is outside your admin scope", "entityId");
-  const rightsChanged = !before || before.systemRole !== after.systemRole || before.adminScope.join() !== after.adminScope.join();
   if (!rightsChanged) return;
   if (before && outranks(scope, before)) throw outOfScope("this person's admin rights reach beyond your own", "role");
   if (after.systemRole === "member") return;
