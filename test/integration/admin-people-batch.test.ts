@@ -44,6 +44,13 @@ describe("POST /admin/v1/users/batch", () => {
     expect(res.body.results[3].userName).toBe("emile.zola");
   });
 
+  it("gives people of the same name distinct userNames, even when their lines are created at once", async () => {
+    const emails = ["sam.smith@corp.test", "sam.smith@other.test", "SAM.SMITH@third.test", "sám.smith@fourth.test"];
+    const res = await t.admin.post("/users/batch", emails).expect(200);
+    expect(res.body.results.map((r: { status: string }) => r.status)).toEqual(["created", "created", "created", "created"]);
+    expect(res.body.results.map((r: { userName: string }) => r.userName).sort()).toEqual(["sam.smith", "sam.smith2", "sam.smith3", "sam.smith4"]);
+  });
+
   it("reads text/plain, one email per line (names optional), settings from the query string", async () => {
     const e = await entity(t, "Text-site");
     const text = "# new starters\nlinus.torvalds@corp.test\n\nmargaret@corp.test, Margaret, Hamilton\nbad line\n";

@@ -25,6 +25,9 @@ export interface BatchSettings {
   invite?: boolean;
 }
 
+/** Lines created at once (each is its own transaction; the pool has more connections than this). */
+const PARALLEL_LINES = 4;
+
 export type BatchStatus = "created" | "exists" | "invalid" | "duplicate";
 
 export interface BatchResult {
@@ -53,30 +56,40 @@ export async function createBatch(people: PeopleService, ctx: Ctx, lines: BatchL
     entityId: shared.entityId ?? null, systemRole: shared.role ?? "member", adminScope: shared.adminScope ?? [], external: shared.external ?? false,
   }));
   const seen = new Map<string, number>();
-  const results: BatchResult[] = [];
+  const results: (BatchResult | null)[] = [];
+  const todo: { at: number; n: number; email: string; line: BatchLine }[] = [];
   for (const [i, line] of lines.entries()) {
     const n = line.line ?? i + 1;
     const email = line.email.trim();
-    const key = email.toLowerCase();
-    const first = seen.get(key);
+    const first = seen.get(email.toLowerCase());
     if (first !== undefined) {
       results.push({ line: n, email, status: "duplicate", duplicateOf: first, detail: `the same email as line ${first}` });
       continue;
     }
-    seen.set(key, n);
-    results.push(await createLine(people, ctx, n, email, line, shared));
+    seen.set(email.toLowerCase(), n);
+    todo.push({ at: results.length, n, email, line });
+    results.push(null);
   }
-  return results;
+  // Lines are independent once duplicates are out (each create is its own transaction): a few run at once.
+  let next = 0;
+  const worker = async () => {
+    for (let job = todo[next++]; job; job = todo[next++]) results[job.at] = await createLine(people, ctx, job.n, job.email, job.line, shared);
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_LINES, todo.length) }, worker));
+  return results as BatchResult[];
 }
 
 async function createLine(people: PeopleService, ctx: Ctx, n: number, email: string, line: BatchLine, shared: BatchSettings): Promise<BatchResult> {
-  if (await people.emailInUse(email)) return { line: n, email, status: "exists", code: "email_taken", field: "email", detail: `email '${email}' already belongs to another person` };
   const derived = line.givenName === undefined && line.familyName === undefined ? namesFromEmail(email) : null;
   try {
     const { user } = await people.create(ctx, { ...shared, email, userName: line.userName, givenName: line.givenName ?? derived?.givenName, familyName: line.familyName ?? derived?.familyName });
     return { line: n, email, status: "created", id: user.id, userName: user.userName };
   } catch (e) {
     if (e instanceof ConflictError) return { line: n, email, status: "exists", code: `${e.field}_taken`, field: e.field, detail: e.message };
+    // A line whose email is taken exists, whatever else is wrong with it.
+    if ((e instanceof InvalidError || e instanceof RefusedError) && e.field !== "email" && (await people.emailInUse(email))) {
+      return { line: n, email, status: "exists", code: "email_taken", field: "email", detail: `email '${email}' already belongs to another person` };
+    }
     if (e instanceof InvalidError) {
       const hint = !derived && !line.givenName && (e.field === "givenName" || e.field === "familyName") ? " (names are read from first.last@… addresses; give them otherwise)" : "";
       return { line: n, email, status: "invalid", code: "invalid_value", field: e.field, detail: e.message + hint };
