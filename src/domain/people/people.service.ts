@@ -29,7 +29,7 @@ export class PeopleService {
 
   constructor(private readonly ds: DataSource, private readonly users: UsersService, private readonly s: PeopleSettings) {}
 
-  /** For a batch: a line whose email is taken is reported as existing before its names are judged. */
+  /** For a batch: a line that fails while its email is taken is reported as existing. */
   emailInUse(email: string): Promise<boolean> {
     return this.users.emailInUse(email);
   }
