@@ -6,6 +6,8 @@ import { DataSource } from "typeorm";
 import { Config } from "./config/env";
 import { AccessService } from "./domain/access/access.service";
 import { GroupsService } from "./domain/groups/groups.service";
+import { EntitiesService } from "./domain/entities/entities.service";
+import { PeopleService } from "./domain/people/people.service";
 import { TokensService } from "./domain/tokens/tokens.service";
 import { UsersService } from "./domain/users/users.service";
 import { createMetrics } from "./http/metrics";
@@ -19,11 +21,19 @@ export interface Services {
   groups: GroupsService;
   tokens: TokensService;
   access: AccessService;
+  entities: EntitiesService;
+  people: PeopleService;
 }
 
 export function createServices(ds: DataSource, cfg: Config): Services {
+  const users = new UsersService(ds, cfg.SCIM_ENTITY_MAPPING);
+  const people = new PeopleService(ds, users, {
+    policy: { userNames: cfg.ADMIN_USERNAME_POLICY, nameMinLength: cfg.ADMIN_NAME_MIN_LENGTH, nameDigits: cfg.ADMIN_NAME_ALLOW_DIGITS },
+    ssoOnly: cfg.SSO_ONLY,
+  });
   return {
-    users: new UsersService(ds), groups: new GroupsService(ds), tokens: new TokensService(ds, cfg.TOKEN_CACHE_SECONDS * 1000), access: new AccessService(ds),
+    users, groups: new GroupsService(ds), tokens: new TokensService(ds, cfg.TOKEN_CACHE_SECONDS * 1000), access: new AccessService(ds),
+    entities: new EntitiesService(ds), people,
   };
 }
 
@@ -88,6 +98,9 @@ export function createApp(cfg: Config, ds: DataSource, services: Services): Expr
     tokens: services.tokens,
     access: services.access,
     bodyLimitBytes: cfg.BODY_LIMIT_BYTES,
+    entities: services.entities,
+    people: services.people,
+    batchMaxLines: cfg.ADMIN_BATCH_MAX_LINES,
     jwt: cfg.ADMIN_JWT_ISSUER && cfg.ADMIN_JWT_AUDIENCE && cfg.ADMIN_JWT_JWKS_URL
       ? {
         check: createJwtChecker({ issuer: cfg.ADMIN_JWT_ISSUER, audience: cfg.ADMIN_JWT_AUDIENCE, jwksUrl: cfg.ADMIN_JWT_JWKS_URL, algorithms: cfg.ADMIN_JWT_ALGORITHMS.split(",") }),

@@ -30,6 +30,13 @@ const schema = z.object({
   ADMIN_JWT_LOGIN_CLAIM: z.string().min(1).default("email"),
   ADMIN_JWT_ADMIN_ROLE: z.string().min(1).default("admin"),
   ADMIN_JWT_AUDITOR_ROLE: z.string().min(1).default("auditor"),
+  // people (admin door): manual-creation policy, SSO-only mode, batch size, SCIM -> entity mapping
+  SSO_ONLY: z.stringbool().default(false),
+  ADMIN_USERNAME_POLICY: z.enum(["first.last", "email", "free"]).default("first.last"),
+  ADMIN_NAME_MIN_LENGTH: z.coerce.number().int().min(0).max(100).default(3),
+  ADMIN_NAME_ALLOW_DIGITS: z.stringbool().default(false),
+  ADMIN_BATCH_MAX_LINES: z.coerce.number().int().min(1).max(100_000).default(1000),
+  SCIM_ENTITY_MAPPING: z.enum(["none", "department", "organization"]).default("none"),
 }).superRefine((c, ctx) => {
   for (const prefix of ["SCIM", "ADMIN"] as const) {
     const keys = [`${prefix}_JWT_ISSUER`, `${prefix}_JWT_AUDIENCE`, `${prefix}_JWT_JWKS_URL`] as const;

@@ -5,6 +5,7 @@ import { UsersAutovacuum1764000000001 } from "../../migrations/1764000000001-use
 import { EmailValuesIndex1764000000002 } from "../../migrations/1764000000002-email-values-index";
 import { AdminFoundation1764000000003 } from "../../migrations/1764000000003-admin-foundation";
 import { Groups1764000000010 } from "../../migrations/1764000000010-groups";
+import { PeopleIndexes1764000000004 } from "../../migrations/1764000000004-people-indexes";
 import { ApiTokenRow } from "./entities/api-token.entity";
 import { AuditEventRow } from "./entities/audit-event.entity";
 import { OutboxMessageRow } from "./entities/outbox-message.entity";
@@ -12,7 +13,8 @@ import { OutboxMessageRow } from "./entities/outbox-message.entity";
 export const entities = [ApiTokenRow, AuditEventRow, OutboxMessageRow];
 /** Listed explicitly (no globs) so the same list works from src/ under tsx and from dist/. */
 export const migrations = [
-  InitialSchema1764000000000, UsersAutovacuum1764000000001, EmailValuesIndex1764000000002, AdminFoundation1764000000003, Groups1764000000010,
+  InitialSchema1764000000000, UsersAutovacuum1764000000001, EmailValuesIndex1764000000002, AdminFoundation1764000000003,
+  PeopleIndexes1764000000004, Groups1764000000010,
 ];
 
 /** A TypeORM DataSource on `url`; schema changes come only from migrations, never `synchronize`. */

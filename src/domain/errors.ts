@@ -35,6 +35,16 @@ export class PreconditionFailedError extends DomainError {
   }
 }
 
+/**
+ * A use case refused by a business rule, with a stable code the doors pass on (`sso_only`, `idp_owned_field`,
+ * `out_of_scope`, `entity_cycle`, ...): `forbidden` by policy or rights, or in `conflict` with the current state.
+ */
+export class RefusedError extends DomainError {
+  constructor(readonly code: string, readonly kind: "forbidden" | "conflict", message: string, readonly field?: string) {
+    super(message);
+  }
+}
+
 /** The store cannot be reached: doors answer 503, never 404. */
 export class UnavailableError extends DomainError {
   readonly code = "unavailable";

@@ -9,4 +9,8 @@ export type OutboxTopic =
   | "group.updated"
   | "group.deleted"
   | "membership.added"
-  | "membership.removed";
+  | "membership.removed"
+  | "invitation.requested"
+  | "entity.created"
+  | "entity.updated"
+  | "entity.deleted";

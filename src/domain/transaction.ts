@@ -7,6 +7,14 @@ const uniqueFields: Record<string, string> = {
   users_user_name_lower_key: "userName",
   groups_display_name_lower_key: "displayName",
   api_tokens_live_name_key: "name",
+  entities_sibling_name_key: "name",
+  entities_external_key_key: "externalKey",
+};
+
+/** Foreign keys and the field naming the row they point at, for InvalidError messages (the row vanished or never was). */
+const referenceFields: Record<string, string> = {
+  users_entity_id_fkey: "entityId",
+  entities_parent_id_fkey: "parentId",
 };
 
 /** The one place a transaction opens. Audit and outbox rows written through `tx` commit or roll back with the change. */
@@ -36,6 +44,7 @@ function translateDbError(e: unknown): unknown {
     const field = uniqueFields[constraint ?? ""] ?? "value";
     return new ConflictError(field, `${field} is already taken`);
   }
+  if (code === "23503" && referenceFields[constraint ?? ""]) return new InvalidError(referenceFields[constraint!], "names nothing that exists");
   // Text the database cannot store (a NUL byte, an invalid sequence) is bad input, not a server fault.
   if (code === "22021" || code === "22P05") return new InvalidError("value", "contains characters that cannot be stored");
   if (isOutage(code, e)) return new UnavailableError("the database is unavailable");

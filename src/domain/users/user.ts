@@ -93,10 +93,12 @@ export interface User extends UserProfile {
   version: number;
 }
 
-/** A profile plus an optional new password (never stored or returned in clear). */
+/** A profile plus an optional new password (never stored or returned in clear), and the account when a door changes it. */
 export interface UserWrite {
   profile: UserProfile;
   password?: string;
+  /** Left out, the account stays as it is (the SCIM door never changes it; an entity mapping may). */
+  account?: UserAccount;
 }
 
 const PROFILE_KEYS: (keyof UserProfile)[] = [

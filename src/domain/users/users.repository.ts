@@ -87,36 +87,63 @@ export class UsersRepository {
     return rows[0] ? toUser(rows[0]) : null;
   }
 
-  /** Inserts unless the userName exists in any casing (then it returns no row). */
-  insert(id: string, p: UserProfile, source: UserSource, sourceRef: string | null, passwordHash: string | null, account: UserAccount = defaultAccount()): Statement {
+  /** Inserts unless the userName exists in any casing (then it returns no row). `invite` stamps invited_at. */
+  insert(id: string, p: UserProfile, source: UserSource, sourceRef: string | null, passwordHash: string | null, account: UserAccount = defaultAccount(), invite = false): Statement {
     const cols = PROFILE_COLUMNS.map(([, c]) => c).join(", ");
     const params = PROFILE_COLUMNS.map(([, c], i) => `$${i + 2}${JSONB.has(c) ? "::jsonb" : ""}`).join(", ");
     return {
-      text: `INSERT INTO users (id, ${cols}, source, source_ref, password_hash, entity_id, system_role, admin_scope, external)
-             VALUES ($1, ${params}, $${P + 2}, $${P + 3}, $${P + 4}, $${P + 5}, $${P + 6}, $${P + 7}::uuid[], $${P + 8})
+      text: `INSERT INTO users (id, ${cols}, source, source_ref, password_hash, entity_id, system_role, admin_scope, external, invited_at)
+             VALUES ($1, ${params}, $${P + 2}, $${P + 3}, $${P + 4}, $${P + 5}, $${P + 6}, $${P + 7}::uuid[], $${P + 8},
+                     CASE WHEN $${P + 9}::boolean THEN clock_timestamp() END)
              ON CONFLICT DO NOTHING RETURNING ${RETURNING}`,
-      values: [id, ...profileValues(p), source, sourceRef, passwordHash, ...accountValues(account)],
+      values: [id, ...profileValues(p), source, sourceRef, passwordHash, ...accountValues(account), invite],
     };
   }
 
-  /** Replaces the profile of a live user, only if it is still at `version` (else no row). */
-  update(id: string, version: number, p: UserProfile, passwordHash: string | null): Statement {
+  /** Replaces the profile and account of a live user, only if it is still at `version` (else no row). */
+  update(id: string, version: number, p: UserProfile, passwordHash: string | null, account: UserAccount): Statement {
     return {
       text: `UPDATE users SET ${SET_PROFILE}, password_hash = COALESCE($${P + 3}, password_hash),
+             entity_id = $${P + 4}, system_role = $${P + 5}, admin_scope = $${P + 6}::uuid[], external = $${P + 7},
              updated_at = clock_timestamp(), version = version + 1
              WHERE id = $1 AND removed_at IS NULL AND version = $${P + 2} RETURNING ${RETURNING}`,
-      values: [id, ...profileValues(p), version, passwordHash],
+      values: [id, ...profileValues(p), version, passwordHash, ...accountValues(account)],
     };
   }
 
-  /** Brings a removed account back under a new profile. */
-  restore(id: string, p: UserProfile, source: UserSource, sourceRef: string | null, passwordHash: string | null): Statement {
+  /** Brings a removed account back under a new profile and account. */
+  restore(id: string, p: UserProfile, source: UserSource, sourceRef: string | null, passwordHash: string | null, account: UserAccount, invite = false): Statement {
     return {
       text: `UPDATE users SET ${SET_PROFILE}, source = $${P + 2}, source_ref = $${P + 3}, password_hash = COALESCE($${P + 4}, password_hash),
+             entity_id = $${P + 5}, system_role = $${P + 6}, admin_scope = $${P + 7}::uuid[], external = $${P + 8},
+             invited_at = CASE WHEN $${P + 9}::boolean THEN clock_timestamp() ELSE invited_at END,
              removed_at = NULL, updated_at = clock_timestamp(), version = version + 1
              WHERE id = $1 AND removed_at IS NOT NULL RETURNING ${RETURNING}`,
-      values: [id, ...profileValues(p), source, sourceRef, passwordHash],
+      values: [id, ...profileValues(p), source, sourceRef, passwordHash, ...accountValues(account), invite],
     };
+  }
+
+  /** Which of `names` (lower-cased) are taken, by live users or by accounts an IdP removed. */
+  async takenUserNames(m: EntityManager, names: string[]): Promise<Set<string>> {
+    const rows = await sql<{ name: string }>(m, `SELECT lower(user_name) AS name FROM users WHERE lower(user_name) = ANY($1::text[])`, [names]);
+    return new Set(rows.map((r) => r.name));
+  }
+
+  /**
+   * Holds, until the transaction ends, a lock per lower-cased email (taken in sorted order): two writers giving one
+   * address to two people are serialised, so the second sees the first.
+   */
+  async lockEmails(m: EntityManager, emails: string[]): Promise<void> {
+    await sql(m, `SELECT pg_advisory_xact_lock(hashtextextended('roster.email:' || e, 0)) FROM unnest($1::text[]) AS e`, [emails]);
+  }
+
+  /** A live user other than `exceptId` having one of `emails` (lower-cased), with that address. */
+  async liveUserWithEmail(m: EntityManager, emails: string[], exceptId: string | null): Promise<{ id: string; email: string } | null> {
+    const rows = await sql<{ id: string; email: string }>(m, `
+      SELECT u.id, (SELECT e FROM unnest(roster_lower_values(u.emails)) AS e WHERE e = ANY($1::text[]) LIMIT 1) AS email
+      FROM users u WHERE u.removed_at IS NULL AND roster_lower_values(u.emails) && $1::text[] AND u.id IS DISTINCT FROM $2::uuid LIMIT 1`,
+    [emails, exceptId]);
+    return rows[0] ?? null;
   }
 
   /** IdP removal: deactivated and hidden from SCIM, data kept. */

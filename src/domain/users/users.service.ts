@@ -1,66 +1,92 @@
 import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager } from "typeorm";
-import { diffFields, FieldChanges } from "../audit";
+import { inScope } from "../access/scope";
+import { diffFields } from "../audit";
 import { Ctx } from "../context";
 import { Effects, Statement, writeWithEffects } from "../effects";
-import { ConflictError, NotFoundError, PreconditionFailedError } from "../errors";
+import { EntitiesRepository } from "../entities/entities.repository";
+import { ConflictError, InvalidError, NotFoundError, PreconditionFailedError } from "../errors";
 import { detachUser, lockGroupsOfUser } from "../groups/memberships";
 import { hashPassword } from "../passwords";
 import { inTransaction, withDb } from "../transaction";
-import { User, UserAccount, UserSource, UserWrite, defaultAccount, pickProfile } from "./user";
+import { assertAccountChange, normaliseAccount } from "./account.rules";
+import { User, UserAccount, UserProfile, UserSource, UserWrite, defaultAccount, pickProfile } from "./user";
+import { createEffects, restoreEffects, updateEffects } from "./users.effects";
 import { ListQuery, UserRow, UsersRepository, profileOf, toUser } from "./users.repository";
 import { assertValidProfile, auditView } from "./users.rules";
 
 export interface WriteOptions {
   /** Versions the caller accepts (If-Match); any other current version is PreconditionFailedError. */
   ifMatch?: number[];
+  /** Refuse an email address another live user has (the manual doors; an IdP is not held to it). */
+  uniqueEmail?: boolean;
 }
 
-/** Creates a replacement for `current`; returning it unchanged is a no-op. */
+export interface CreateOptions {
+  /** Queue the invitation now: invited_at is set and `invitation.requested` is written with the user. */
+  invite?: boolean;
+  uniqueEmail?: boolean;
+  /** A userName held by an account an IdP removed brings that account back (default); false answers 409 instead. */
+  restoreRemoved?: boolean;
+}
+
+/** Which enterprise attribute an IdP's value is matched against entities by (SCIM_ENTITY_MAPPING). */
+export type EntityMapping = "none" | "department" | "organization";
+
+/** Creates a replacement for `current` (its account too, when the door changes it); returning it unchanged is a no-op. */
 export type Mutation = (current: User) => UserWrite | Promise<UserWrite>;
 
 /** Optimistic attempts before an update waits for the row lock instead (heavy contention on one user). */
 const OPTIMISTIC_ATTEMPTS = 3;
 
+const lowerEmails = (p: UserProfile) => [...new Set(p.emails.map((e) => String(e.value).toLowerCase()))].sort();
+
 /**
  * The user use cases every door shares. Each write and its audit and outbox rows commit as one unit:
  * a single statement on the fast path (writeWithEffects), a transaction holding the row lock otherwise.
+ * An actor limited to some entities (ctx.entityScope) reaches only the people placed in them.
  */
 export class UsersService {
   private readonly repo = new UsersRepository();
+  private readonly entities = new EntitiesRepository();
 
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly ds: DataSource, private readonly mapping: EntityMapping = "none") {}
 
   /** Creates a user; a userName an IdP removed earlier brings that account back instead of failing. */
-  async create(ctx: Ctx, input: UserWrite, source: UserSource, sourceRef: string | null = null, account?: UserAccount): Promise<User> {
-    input = { ...input, profile: pickProfile(input.profile) };
-    assertValidProfile(input.profile);
+  async create(ctx: Ctx, input: UserWrite, source: UserSource, sourceRef: string | null = null, account?: UserAccount, opts: CreateOptions = {}): Promise<User> {
+    const profile = pickProfile(input.profile);
+    assertValidProfile(profile);
+    const acct = await this.accountFor(this.ds.manager, ctx, null, account ?? defaultAccount(), profile, true);
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     const id = randomUUID();
-    const accountChanges = account ? diffFields({ ...defaultAccount() }, { ...account }) : {};
-    const effects: Effects = {
-      audits: [{ action: "user.created", subject: { type: "user", id }, changes: { ...diffFields({}, auditView(input.profile)), ...accountChanges } }],
-      events: [{ topic: "user.created", payload: { userId: id, source } }],
-    };
-    const insert = this.repo.insert(id, input.profile, source, sourceRef, passwordHash, account);
-    const row = await withDb(() => writeWithEffects<UserRow>(this.ds.manager, ctx, insert, effects));
-    if (row) return toUser(row);
-    // The name is taken: by a live user (409) or by one an IdP removed (restore it), decided under the row lock.
+    const invite = opts.invite === true;
+    const insert = this.repo.insert(id, profile, source, sourceRef, passwordHash, acct, invite);
+    const effects = createEffects(id, profile, acct, source, invite);
+    if (!opts.uniqueEmail) {
+      const row = await withDb(() => writeWithEffects<UserRow>(this.ds.manager, ctx, insert, effects));
+      if (row) return toUser(row);
+    }
     return inTransaction(this.ds, ctx, async (tx) => {
-      const existing = await this.repo.lockByUserName(tx.manager, input.profile.userName);
-      if (!existing || !existing.removedAt) throw new ConflictError("userName", `userName '${input.profile.userName}' is already taken`);
-      const changes = { ...diffFields(auditView(profileOf(existing)), auditView(input.profile)), removed: { before: true, after: false } };
-      const restored = await writeWithEffects<UserRow>(tx.manager, ctx, this.repo.restore(existing.id, input.profile, source, sourceRef, passwordHash), {
-        audits: [{ action: "user.restored", subject: { type: "user", id: existing.id }, changes }],
-        events: [{ topic: "user.created", payload: { userId: existing.id, source, restored: true } }],
-      });
+      if (opts.uniqueEmail) {
+        await this.claimEmails(tx.manager, lowerEmails(profile), null);
+        const row = await writeWithEffects<UserRow>(tx.manager, ctx, insert, effects);
+        if (row) return toUser(row);
+      }
+      // The name is taken: by a live user (409) or by one an IdP removed (restore it), decided under the row lock.
+      const existing = await this.repo.lockByUserName(tx.manager, profile.userName);
+      if (!existing || !existing.removedAt || opts.restoreRemoved === false) {
+        throw new ConflictError("userName", `userName '${profile.userName}' is already taken`);
+      }
+      const write = this.repo.restore(existing.id, profile, source, sourceRef, passwordHash, acct, invite);
+      const restored = await writeWithEffects<UserRow>(tx.manager, ctx, write, restoreEffects(existing, profile, acct, source, invite));
       return toUser(restored!);
     });
   }
 
-  async get(id: string): Promise<User> {
+  /** A live user; with a ctx, one outside the actor's entity scope is not found either. */
+  async get(id: string, ctx?: Ctx): Promise<User> {
     const user = await withDb(() => this.repo.findLiveById(this.ds.manager, id));
-    if (!user) throw new NotFoundError("User", id);
+    if (!user || (ctx && !inScope(ctx, user.account.entityId))) throw new NotFoundError("User", id);
     return user;
   }
 
@@ -68,13 +94,30 @@ export class UsersService {
     return withDb(() => this.repo.list(this.ds.manager, query));
   }
 
+  /** Which of these userNames (lower-cased) are taken, including by accounts an IdP removed. */
+  takenUserNames(names: string[]): Promise<Set<string>> {
+    return withDb(() => this.repo.takenUserNames(this.ds.manager, names.map((n) => n.toLowerCase())));
+  }
+
+  /** Whether a live user has this email address (case-insensitive). A read only: creates check again under a lock. */
+  async emailInUse(email: string): Promise<boolean> {
+    return (await withDb(() => this.repo.liveUserWithEmail(this.ds.manager, [email.toLowerCase()], null))) !== null;
+  }
+
+  /** The entity the IdP-sent attribute named by SCIM_ENTITY_MAPPING points at, if exactly one matches. */
+  async mappedEntity(profile: UserProfile, m: EntityManager = this.ds.manager): Promise<string | null> {
+    const value = this.mapping === "none" ? null : profile.enterprise[this.mapping];
+    return value ? withDb(() => this.entities.idForValue(m, value)) : null;
+  }
+
   /**
    * Applies `mutate` to the current state and writes the result only if nobody wrote in between
    * (version check); on a lost race it starts again from the new state, and after a few losses it
-   * takes the row lock. Concurrent updates never lose each other.
+   * takes the row lock. Concurrent updates never lose each other. With `uniqueEmail` the write runs
+   * under the row lock and the locks of the addresses it adds.
    */
   async update(ctx: Ctx, id: string, mutate: Mutation, opts: WriteOptions = {}): Promise<{ user: User; changed: boolean }> {
-    for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+    for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS && !opts.uniqueEmail; attempt++) {
       const result = await withDb(() => this.tryUpdate(this.ds.manager, ctx, id, mutate, opts, false));
       if (result) return result;
     }
@@ -88,7 +131,7 @@ export class UsersService {
   async remove(ctx: Ctx, id: string, opts: WriteOptions = {}): Promise<void> {
     await inTransaction(this.ds, ctx, async (tx) => {
       await lockGroupsOfUser(tx, id);
-      const current = this.checkLive(await this.repo.lockById(tx.manager, id), id, opts);
+      const current = this.checkLive(ctx, await this.repo.lockById(tx.manager, id), id, opts);
       await writeWithEffects(tx.manager, ctx, this.repo.markRemoved(id, current.version), {
         audits: [{ action: "user.deleted", subject: { type: "user", id }, changes: { active: { before: current.active, after: false }, removed: { before: false, after: true } } }],
         events: [{ topic: "user.deleted", payload: { userId: id } }],
@@ -100,39 +143,57 @@ export class UsersService {
   /** One read-mutate-write round; null when another writer got there first. */
   private async tryUpdate(m: EntityManager, ctx: Ctx, id: string, mutate: Mutation, opts: WriteOptions, lock: boolean) {
     const found = lock ? await this.repo.lockById(m, id) : await this.repo.findLiveById(m, id);
-    const current = this.checkLive(found, id, opts);
+    const current = this.checkLive(ctx, found, id, opts);
     const mutated = await mutate(current);
-    const next = { ...mutated, profile: pickProfile(mutated.profile) };
-    assertValidProfile(next.profile);
-    const changes = diffFields(auditView(profileOf(current)), auditView(next.profile));
-    if (Object.keys(changes).length === 0 && !next.password) return { user: current, changed: false };
-    if (next.password) changes.password = { before: "[hidden]", after: "[changed]" };
-    const passwordHash = next.password ? await hashPassword(next.password) : null;
-    const write: Statement = this.repo.update(id, current.version, next.profile, passwordHash);
-    const row = await writeWithEffects<UserRow>(m, ctx, write, updateEffects(current, next.profile.active, changes));
+    const profile = pickProfile(mutated.profile);
+    assertValidProfile(profile);
+    const remapped = ctx.door === "scim" || this.mappedValue(profile) !== this.mappedValue(current);
+    const account = await this.accountFor(m, ctx, current.account, mutated.account ?? current.account, profile, remapped);
+    const changes = { ...diffFields(auditView(profileOf(current)), auditView(profile)), ...diffFields({ ...current.account }, { ...account }) };
+    if (Object.keys(changes).length === 0 && !mutated.password) return { user: current, changed: false };
+    if (opts.uniqueEmail) {
+      const before = new Set(lowerEmails(current));
+      await this.claimEmails(m, lowerEmails(profile).filter((e) => !before.has(e)), id);
+    }
+    if (mutated.password) changes.password = { before: "[hidden]", after: "[changed]" };
+    const passwordHash = mutated.password ? await hashPassword(mutated.password) : null;
+    const write: Statement = this.repo.update(id, current.version, profile, passwordHash, account);
+    const row = await writeWithEffects<UserRow>(m, ctx, write, updateEffects(current, profile.active, changes));
     return row ? { user: toUser(row), changed: true } : null;
   }
 
-  private checkLive(user: User | null, id: string, opts: WriteOptions): User {
-    if (!user || user.removedAt) throw new NotFoundError("User", id);
+  /**
+   * The account to write: the entity follows the IdP's mapped value when `remap` and one entity matches (an unmatched
+   * value changes nothing), then the actor's rights are checked and a new admin scope must name existing entities.
+   */
+  private async accountFor(m: EntityManager, ctx: Ctx, before: UserAccount | null, wanted: UserAccount, profile: UserProfile, remap: boolean): Promise<UserAccount> {
+    const mapped = remap ? await this.mappedEntity(profile, m) : null;
+    const next = normaliseAccount({ ...wanted, entityId: mapped ?? wanted.entityId });
+    const prior = before ? normaliseAccount(before) : null;
+    assertAccountChange(ctx, prior, next);
+    if (next.adminScope.length > 0 && next.adminScope.join() !== prior?.adminScope.join()) {
+      const known = new Set((await this.entities.refs(m, next.adminScope)).map((e) => e.id));
+      const unknown = next.adminScope.find((e) => !known.has(e));
+      if (unknown) throw new InvalidError("adminScope", `${unknown} names no entity`);
+    }
+    return next;
+  }
+
+  private mappedValue(p: UserProfile): string | null {
+    return this.mapping === "none" ? null : (p.enterprise[this.mapping]?.toLowerCase() ?? null);
+  }
+
+  /** Inside a transaction: locks the addresses, then refuses any another live user already has. */
+  private async claimEmails(m: EntityManager, emails: string[], exceptId: string | null): Promise<void> {
+    if (emails.length === 0) return;
+    await this.repo.lockEmails(m, emails);
+    const holder = await this.repo.liveUserWithEmail(m, emails, exceptId);
+    if (holder) throw new ConflictError("email", `email '${holder.email}' already belongs to another person`);
+  }
+
+  private checkLive(ctx: Ctx, user: User | null, id: string, opts: WriteOptions): User {
+    if (!user || user.removedAt || !inScope(ctx, user.account.entityId)) throw new NotFoundError("User", id);
     if (opts.ifMatch && !opts.ifMatch.includes(user.version)) throw new PreconditionFailedError(user.version);
     return user;
   }
-}
-
-/** user.updated for profile changes, user.deactivated / user.reactivated for a change of `active`. */
-function updateEffects(before: User, nowActive: boolean, changes: FieldChanges): Effects {
-  const { active, ...others } = changes;
-  const effects: Effects = { audits: [], events: [] };
-  const subject = { type: "user" as const, id: before.id };
-  if (Object.keys(others).length > 0) {
-    effects.audits.push({ action: "user.updated", subject, changes: others });
-    effects.events.push({ topic: "user.updated", payload: { userId: before.id, fields: Object.keys(others) } });
-  }
-  if (active) {
-    const topic = nowActive ? "user.reactivated" : "user.deactivated";
-    effects.audits.push({ action: topic, subject, changes: { active } });
-    effects.events.push({ topic, payload: { userId: before.id, wasActive: before.active } });
-  }
-  return effects;
 }

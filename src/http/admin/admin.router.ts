@@ -1,8 +1,12 @@
 import express, { Router } from "express";
 import { AccessService } from "../../domain/access/access.service";
+import { EntitiesService } from "../../domain/entities/entities.service";
+import { PeopleService } from "../../domain/people/people.service";
 import { TokensService } from "../../domain/tokens/tokens.service";
 import { UsersService } from "../../domain/users/users.service";
 import { AdminJwtSettings, adminAuth, writesNeedAdmin } from "./admin-auth";
+import { entitiesRouter } from "./entities.routes";
+import { peopleRouter } from "./people.routes";
 import { Problem, problemErrorHandler } from "./problem";
 
 export interface AdminDeps {
@@ -11,6 +15,10 @@ export interface AdminDeps {
   access: AccessService;
   bodyLimitBytes: number;
   jwt?: AdminJwtSettings;
+  // people lane
+  entities: EntitiesService;
+  people: PeopleService;
+  batchMaxLines: number;
 }
 
 const JSON_TYPES = ["application/json", "application/*+json"];
@@ -21,6 +29,10 @@ export function adminRouter(d: AdminDeps): Router {
   r.use(adminAuth({ tokens: d.tokens, access: d.access, jwt: d.jwt }));
   r.use(writesNeedAdmin);
   r.use(express.json({ type: JSON_TYPES, limit: d.bodyLimitBytes, strict: true }));
+
+  // --- people lane: entities, and people created, read and changed one by one or in batches ---
+  r.use("/entities", entitiesRouter(d.entities));
+  r.use("/users", peopleRouter({ people: d.people, batchMaxLines: d.batchMaxLines, bodyLimitBytes: d.bodyLimitBytes }));
 
   r.use((req) => {
     throw new Problem(404, "not_found", `No admin endpoint at ${req.method} ${req.originalUrl.split("?")[0]}`);

@@ -1,7 +1,7 @@
 import { ErrorRequestHandler, Response } from "express";
 import { ZodError } from "zod";
 import { logger } from "../../log";
-import { ConflictError, DomainError, ForbiddenError, InvalidError, NotFoundError, PreconditionFailedError, UnavailableError } from "../../domain/errors";
+import { ConflictError, DomainError, ForbiddenError, InvalidError, NotFoundError, PreconditionFailedError, RefusedError, UnavailableError } from "../../domain/errors";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 const TYPE_BASE = "https://roster.dev/problems/";
@@ -53,6 +53,7 @@ export function toProblem(e: unknown): Problem {
   if (e instanceof InvalidError) return new Problem(400, "invalid_value", e.message, e.field);
   if (e instanceof PreconditionFailedError) return new Problem(412, "version_mismatch", e.message);
   if (e instanceof ForbiddenError) return new Problem(403, "forbidden", e.message);
+  if (e instanceof RefusedError) return new Problem(e.kind === "forbidden" ? 403 : 409, e.code, e.message, e.field);
   if (e instanceof UnavailableError) return new Problem(503, "unavailable", "The database is unavailable; try again shortly");
   if (e instanceof DomainError) return new Problem(400, e.code, e.message);
   const bodyError = e as { type?: string; status?: number };

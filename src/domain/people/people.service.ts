@@ -1,0 +1,138 @@
+import { DataSource } from "typeorm";
+import { outranks } from "../users/account.rules";
+import { scopeOf } from "../access/scope";
+import { Ctx } from "../context";
+import { EntitiesRepository } from "../entities/entities.repository";
+import { ConflictError, RefusedError } from "../errors";
+import { withDb } from "../transaction";
+import { User, UserAccount, UserProfile, emptyProfile } from "../users/user";
+import { profileOf } from "../users/users.repository";
+import { CreateOptions, UsersService } from "../users/users.service";
+import { ManualPolicy, checkEmail, checkLanguage, checkName, checkUserName, firstLastBase, userNameCandidates } from "./manual-policy.rules";
+import { IDP_OWNED, NewPerson, PersonChanges, PersonView } from "./person";
+import { applyChanges, idpOwnedChange } from "./person.rules";
+
+export interface PeopleSettings {
+  policy: ManualPolicy;
+  /** SSO_ONLY: accounts come only from the IdP (SCIM, SSO); manual creation is refused. */
+  ssoOnly: boolean;
+}
+
+const WINDOW = 20;
+
+/**
+ * The admin door's people use cases: the manual policy and the admin-only fields on top of UsersService, which does
+ * every write (and holds every rule the doors share: profile checks, entity scope, rights, email and userName uniqueness).
+ */
+export class PeopleService {
+  private readonly entities = new EntitiesRepository();
+
+  constructor(private readonly ds: DataSource, private readonly users: UsersService, private readonly s: PeopleSettings) {}
+
+  /** For a batch: a line that fails while its email is taken is reported as existing. */
+  emailInUse(email: string): Promise<boolean> {
+    return this.users.emailInUse(email);
+  }
+
+  /** Refused in SSO-only mode, before anything is read. */
+  assertManualCreation(): void {
+    if (this.s.ssoOnly) {
+      throw new RefusedError("sso_only", "forbidden", "Accounts come from single sign-on and SCIM provisioning here: creating people by hand is turned off (SSO_ONLY)");
+    }
+  }
+
+  async create(ctx: Ctx, p: NewPerson): Promise<PersonView> {
+    this.assertManualCreation();
+    const email = checkEmail(p.email);
+    const givenName = checkName(this.s.policy, "givenName", p.givenName);
+    const familyName = checkName(this.s.policy, "familyName", p.familyName);
+    const profile = applyChanges(emptyProfile(email), { givenName: givenName ?? undefined, familyName: familyName ?? undefined, email, language: checkLanguage(p.language ?? null) });
+    const account: UserAccount = { entityId: p.entityId ?? null, systemRole: p.role ?? "member", adminScope: p.adminScope ?? [], external: p.external ?? false };
+    const opts: CreateOptions = { invite: p.invite === true, uniqueEmail: true };
+    if (p.userName !== undefined) profile.userName = checkUserName(this.s.policy, p.userName);
+    else if (this.s.policy.userNames === "first.last") return this.view(await this.createNamed(ctx, profile, account, opts));
+    return this.view(await this.users.create(ctx, { profile }, "admin", ctx.actor.name, account, opts));
+  }
+
+  async get(ctx: Ctx, id: string): Promise<PersonView> {
+    return this.view(await this.users.get(id, ctx));
+  }
+
+  /** Changes what an admin may change; for a SCIM-managed person the fields the IdP keeps in sync are refused by name. */
+  async change(ctx: Ctx, id: string, c: PersonChanges, ifMatch?: number[]): Promise<PersonView> {
+    const { user } = await this.users.update(ctx, id, async (current) => {
+      const owned = current.source === "scim" ? IDP_OWNED.find((f) => idpOwnedChange(current, f, c)) : undefined;
+      if (owned) throw idpOwned(owned);
+      if (current.source === "scim" && c.entityId !== undefined && c.entityId !== current.account.entityId && (await this.users.mappedEntity(current))) {
+        throw idpOwned("entityId", "the entity follows the identity provider's value (SCIM_ENTITY_MAPPING)");
+      }
+      const checked: PersonChanges = { ...c };
+      if (c.givenName !== undefined && c.givenName !== current.name.givenName) checked.givenName = checkName(this.s.policy, "givenName", c.givenName) ?? undefined;
+      if (c.familyName !== undefined && c.familyName !== current.name.familyName) checked.familyName = checkName(this.s.policy, "familyName", c.familyName) ?? undefined;
+      if (c.userName !== undefined && c.userName !== current.userName) checked.userName = checkUserName(this.s.policy, c.userName);
+      if (c.email !== undefined) checked.email = checkEmail(c.email);
+      if (c.language !== undefined) checked.language = checkLanguage(c.language);
+      const role = c.role ?? current.account.systemRole;
+      const account: UserAccount = {
+        entityId: c.entityId === undefined ? current.account.entityId : c.entityId,
+        systemRole: role,
+        adminScope: c.adminScope ?? (role === "member" ? [] : current.account.adminScope),
+        external: c.external ?? current.account.external,
+      };
+      return { profile: applyChanges(profileOf(current), checked), account };
+    }, { ifMatch, uniqueEmail: true });
+    return this.view(user);
+  }
+
+  /** Deactivation keeps every datum and right; activation gives back exactly the rights the person had. */
+  async setActive(ctx: Ctx, id: string, active: boolean): Promise<PersonView> {
+    const { user } = await this.users.update(ctx, id, (current) => {
+      if (!active && ctx.actor.type === "user" && ctx.actor.id === current.id) {
+        throw new RefusedError("cannot_deactivate_self", "conflict", "You cannot deactivate your own account");
+      }
+      const scope = scopeOf(ctx);
+      if (scope && outranks(scope, current.account)) {
+        throw new RefusedError("out_of_scope", "forbidden", "this person's admin rights reach beyond your own", "id");
+      }
+      return { profile: { ...profileOf(current), active } };
+    });
+    return this.view(user);
+  }
+
+  async view(user: User): Promise<PersonView> {
+    const ids = [...new Set([...(user.account.entityId ? [user.account.entityId] : []), ...user.account.adminScope])];
+    const refs = await withDb(() => this.entities.refs(this.ds.manager, ids));
+    const byId = new Map(refs.map((r) => [r.id, r]));
+    return {
+      user,
+      entity: user.account.entityId ? (byId.get(user.account.entityId) ?? null) : null,
+      adminScope: user.account.adminScope.map((id) => byId.get(id) ?? { id, name: "" }),
+    };
+  }
+
+  /** Policy first.last: the first free of first.last, first.last2, ... (names held by removed accounts count as taken). */
+  private async createNamed(ctx: Ctx, profile: UserProfile, account: UserAccount, opts: CreateOptions): Promise<User> {
+    const base = firstLastBase(profile.name.givenName, profile.name.familyName);
+    let from = 1;
+    while (from < 10_000) {
+      const candidates = userNameCandidates(base, from, WINDOW);
+      const taken = await this.users.takenUserNames(candidates);
+      const free = candidates.findIndex((c) => !taken.has(c));
+      if (free < 0) {
+        from += WINDOW;
+        continue;
+      }
+      try {
+        return await this.users.create(ctx, { profile: { ...profile, userName: candidates[free] } }, "admin", ctx.actor.name, account, { ...opts, restoreRemoved: false });
+      } catch (e) {
+        if (!(e instanceof ConflictError && e.field === "userName")) throw e;
+        from += free + 1; // taken meanwhile by a concurrent create: try the next one
+      }
+    }
+    throw new ConflictError("userName", `no free userName from '${base}': give one`);
+  }
+}
+
+function idpOwned(field: string, why = "it is kept in sync by the identity provider for this SCIM-managed person: change it there") {
+  return new RefusedError("idp_owned_field", "conflict", `${field} cannot be changed here: ${why}`, field);
+}

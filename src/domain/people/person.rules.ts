@@ -1,0 +1,39 @@
+import { MultiValue, User, UserProfile } from "../users/user";
+import { PersonChanges } from "./person";
+
+/** The address a person is reached and signs in with: the primary email, else the first. */
+export const primaryEmail = (p: UserProfile): string | null => String((p.emails.find((e) => e.primary === true) ?? p.emails[0])?.value ?? "") || null;
+
+/** The profile with an admin's (already checked) changes; names also set the formatted and display names. */
+export function applyChanges(p: UserProfile, c: PersonChanges): UserProfile {
+  const next: UserProfile = { ...p, name: { ...p.name } };
+  if (c.givenName !== undefined) next.name.givenName = c.givenName;
+  if (c.familyName !== undefined) next.name.familyName = c.familyName;
+  if (c.givenName !== undefined || c.familyName !== undefined) {
+    const full = [next.name.givenName, next.name.familyName].filter(Boolean).join(" ") || null;
+    next.name.formatted = full;
+    next.displayName = full;
+  }
+  if (c.email !== undefined) next.emails = withPrimaryEmail(p.emails, c.email);
+  if (c.userName !== undefined) next.userName = c.userName;
+  if (c.language !== undefined) next.preferredLanguage = c.language;
+  return next;
+}
+
+function withPrimaryEmail(emails: MultiValue[], email: string): MultiValue[] {
+  if (emails.length === 0) return [{ value: email, type: "work", primary: true }];
+  const primary = Math.max(0, emails.findIndex((e) => e.primary === true));
+  return emails.map((e, i) => (i === primary ? { ...e, value: email } : e));
+}
+
+/** Whether `c` changes `field` of `current` (a value sent back unchanged is no change; emails compare case-insensitively). */
+export function idpOwnedChange(current: User, field: keyof PersonChanges, c: PersonChanges): boolean {
+  switch (field) {
+    case "givenName": return c.givenName !== undefined && c.givenName !== current.name.givenName;
+    case "familyName": return c.familyName !== undefined && c.familyName !== current.name.familyName;
+    case "email": return c.email !== undefined && c.email.trim().toLowerCase() !== primaryEmail(current)?.toLowerCase();
+    case "userName": return c.userName !== undefined && c.userName !== current.userName;
+    case "language": return c.language !== undefined && c.language !== current.preferredLanguage;
+    default: return false;
+  }
+}

@@ -1,0 +1,40 @@
+import { EntityRef } from "../entities/entity";
+import { SystemRole, User } from "../users/user";
+
+/** A person an admin creates by hand. Left out: no language (automatic), role member, no entity, internal, invite later. */
+export interface NewPerson {
+  email: string;
+  userName?: string;
+  givenName?: string | null;
+  familyName?: string | null;
+  /** A language tag, or null for automatic (the IdP's locale, else the browser's at first sign-in). */
+  language?: string | null;
+  role?: SystemRole;
+  adminScope?: string[];
+  entityId?: string | null;
+  external?: boolean;
+  invite?: boolean;
+}
+
+/** What an admin may change on a person; what is left out stays as it is. */
+export interface PersonChanges {
+  givenName?: string;
+  familyName?: string;
+  email?: string;
+  userName?: string;
+  language?: string | null;
+  entityId?: string | null;
+  role?: SystemRole;
+  adminScope?: string[];
+  external?: boolean;
+}
+
+/** A person with the names of the entities their account points at. */
+export interface PersonView {
+  user: User;
+  entity: EntityRef | null;
+  adminScope: EntityRef[];
+}
+
+/** Profile fields an identity provider keeps in sync for a SCIM-managed person: the admin door does not change them. */
+export const IDP_OWNED: readonly (keyof PersonChanges)[] = ["givenName", "familyName", "email", "userName", "language"];

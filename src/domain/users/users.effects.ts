@@ -1,0 +1,51 @@
+import { diffFields, FieldChanges } from "../audit";
+import { Effects } from "../effects";
+import { User, UserAccount, UserProfile, UserSource, defaultAccount } from "./user";
+import { profileOf } from "./users.repository";
+import { auditView } from "./users.rules";
+
+/** An invitation asked for with a write: its audit record and the job the invitations module sends. */
+function inviteEffects(userId: string, effects: Effects): Effects {
+  effects.audits.push({ action: "user.invited", subject: { type: "user", id: userId }, changes: {} });
+  effects.events.push({ topic: "invitation.requested", payload: { userId } });
+  return effects;
+}
+
+/** user.created with every field set (profile and account), and the invitation when asked for. */
+export function createEffects(id: string, p: UserProfile, account: UserAccount, source: UserSource, invite: boolean): Effects {
+  const effects: Effects = {
+    audits: [{ action: "user.created", subject: { type: "user", id }, changes: { ...diffFields({}, auditView(p)), ...diffFields({ ...defaultAccount() }, { ...account }) } }],
+    events: [{ topic: "user.created", payload: { userId: id, source } }],
+  };
+  return invite ? inviteEffects(id, effects) : effects;
+}
+
+/** user.restored: a removed account brought back under a new profile and account. */
+export function restoreEffects(existing: User, p: UserProfile, account: UserAccount, source: UserSource, invite: boolean): Effects {
+  const changes = {
+    ...diffFields(auditView(profileOf(existing)), auditView(p)), ...diffFields({ ...existing.account }, { ...account }),
+    removed: { before: true, after: false },
+  };
+  const effects: Effects = {
+    audits: [{ action: "user.restored", subject: { type: "user", id: existing.id }, changes }],
+    events: [{ topic: "user.created", payload: { userId: existing.id, source, restored: true } }],
+  };
+  return invite ? inviteEffects(existing.id, effects) : effects;
+}
+
+/** user.updated for profile and account changes, user.deactivated / user.reactivated for a change of `active`. */
+export function updateEffects(before: User, nowActive: boolean, changes: FieldChanges): Effects {
+  const { active, ...others } = changes;
+  const effects: Effects = { audits: [], events: [] };
+  const subject = { type: "user" as const, id: before.id };
+  if (Object.keys(others).length > 0) {
+    effects.audits.push({ action: "user.updated", subject, changes: others });
+    effects.events.push({ topic: "user.updated", payload: { userId: before.id, fields: Object.keys(others) } });
+  }
+  if (active) {
+    const topic = nowActive ? "user.reactivated" : "user.deactivated";
+    effects.audits.push({ action: topic, subject, changes: { active } });
+    effects.events.push({ topic, payload: { userId: before.id, wasActive: before.active } });
+  }
+  return effects;
+}

@@ -1,0 +1,32 @@
+import { PERMISSIONS } from "../../domain/access/permissions";
+import { PersonView } from "../../domain/people/person";
+import { primaryEmail } from "../../domain/people/person.rules";
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** A person as the admin API shows it (AdminUser in openapi.yaml). */
+export function presentPerson(v: PersonView) {
+  const u = v.user;
+  return {
+    id: u.id,
+    userName: u.userName,
+    givenName: u.name.givenName,
+    familyName: u.name.familyName,
+    displayName: u.displayName,
+    email: primaryEmail(u),
+    language: u.preferredLanguage,
+    active: u.active,
+    source: u.source,
+    external: u.account.external,
+    invitedAt: iso(u.lifecycle.invitedAt),
+    enrolledAt: iso(u.lifecycle.enrolledAt),
+    lastLoginAt: iso(u.lifecycle.lastLoginAt),
+    entity: v.entity,
+    role: u.account.systemRole,
+    permissions: PERMISSIONS[u.account.systemRole],
+    adminScope: v.adminScope,
+    createdAt: u.createdAt.toISOString(),
+    updatedAt: u.updatedAt.toISOString(),
+    version: u.version,
+  };
+}
