@@ -5,7 +5,10 @@ import pinoHttp from "pino-http";
 import { DataSource } from "typeorm";
 import { Config } from "./config/env";
 import { AccessService } from "./domain/access/access.service";
+import { JobsService } from "./domain/jobs/jobs.service";
 import { TokensService } from "./domain/tokens/tokens.service";
+import { UserActionsService } from "./domain/users/users-actions.service";
+import { UsersSearch } from "./domain/users/users.search";
 import { UsersService } from "./domain/users/users.service";
 import { createMetrics } from "./http/metrics";
 import { adminRouter } from "./http/admin/admin.router";
@@ -17,10 +20,19 @@ export interface Services {
   users: UsersService;
   tokens: TokensService;
   access: AccessService;
+  search: UsersSearch;
+  jobs: JobsService;
+  actions: UserActionsService;
 }
 
 export function createServices(ds: DataSource, cfg: Config): Services {
-  return { users: new UsersService(ds), tokens: new TokensService(ds, cfg.TOKEN_CACHE_SECONDS * 1000), access: new AccessService(ds) };
+  const users = new UsersService(ds);
+  const search = new UsersSearch(ds);
+  const jobs = new JobsService(ds, search);
+  return {
+    users, tokens: new TokensService(ds, cfg.TOKEN_CACHE_SECONDS * 1000), access: new AccessService(ds),
+    search, jobs, actions: new UserActionsService(ds, users, search, jobs, cfg.ADMIN_ACTIONS_SYNC_MAX),
+  };
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -81,6 +93,9 @@ export function createApp(cfg: Config, ds: DataSource, services: Services): Expr
     users: services.users,
     tokens: services.tokens,
     access: services.access,
+    search: services.search,
+    actions: services.actions,
+    jobs: services.jobs,
     bodyLimitBytes: cfg.BODY_LIMIT_BYTES,
     jwt: cfg.ADMIN_JWT_ISSUER && cfg.ADMIN_JWT_AUDIENCE && cfg.ADMIN_JWT_JWKS_URL
       ? {

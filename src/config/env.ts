@@ -28,6 +28,10 @@ const schema = z.object({
   ADMIN_JWT_LOGIN_CLAIM: z.string().min(1).default("email"),
   ADMIN_JWT_ADMIN_ROLE: z.string().min(1).default("admin"),
   ADMIN_JWT_AUDITOR_ROLE: z.string().min(1).default("auditor"),
+  // Admin mass actions: selections up to this size are answered at once, larger ones run as background jobs.
+  ADMIN_ACTIONS_SYNC_MAX: z.coerce.number().int().min(0).max(10_000).default(500),
+  ADMIN_JOBS_CONCURRENCY: z.coerce.number().int().min(0).max(32).default(2),
+  ADMIN_JOBS_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
 }).superRefine((c, ctx) => {
   for (const prefix of ["SCIM", "ADMIN"] as const) {
     const keys = [`${prefix}_JWT_ISSUER`, `${prefix}_JWT_AUDIENCE`, `${prefix}_JWT_JWKS_URL`] as const;

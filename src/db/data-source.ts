@@ -4,13 +4,16 @@ import { InitialSchema1764000000000 } from "../../migrations/1764000000000-initi
 import { UsersAutovacuum1764000000001 } from "../../migrations/1764000000001-users-autovacuum";
 import { EmailValuesIndex1764000000002 } from "../../migrations/1764000000002-email-values-index";
 import { AdminFoundation1764000000003 } from "../../migrations/1764000000003-admin-foundation";
+import { AdminSearch1764000000006 } from "../../migrations/1764000000006-admin-search";
+import { AdminJobs1764000000007 } from "../../migrations/1764000000007-admin-jobs";
 import { ApiTokenRow } from "./entities/api-token.entity";
 import { AuditEventRow } from "./entities/audit-event.entity";
 import { OutboxMessageRow } from "./entities/outbox-message.entity";
 
 export const entities = [ApiTokenRow, AuditEventRow, OutboxMessageRow];
 /** Listed explicitly (no globs) so the same list works from src/ under tsx and from dist/. */
-export const migrations = [InitialSchema1764000000000, UsersAutovacuum1764000000001, EmailValuesIndex1764000000002, AdminFoundation1764000000003];
+export const migrations = [InitialSchema1764000000000, UsersAutovacuum1764000000001, EmailValuesIndex1764000000002, AdminFoundation1764000000003,
+  AdminSearch1764000000006, AdminJobs1764000000007];
 
 /** A TypeORM DataSource on `url`; schema changes come only from migrations, never `synchronize`. */
 export function createDataSource(url: string, poolSize = 10): DataSource {

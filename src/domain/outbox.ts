@@ -4,4 +4,5 @@ export type OutboxTopic =
   | "user.updated"
   | "user.deactivated"
   | "user.reactivated"
-  | "user.deleted";
+  | "user.deleted"
+  | "invitation.requested";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager } from "typeorm";
 import { diffFields, FieldChanges } from "../audit";
-import { Ctx } from "../context";
+import { Ctx, TxCtx } from "../context";
 import { Effects, Statement, writeWithEffects } from "../effects";
 import { ConflictError, NotFoundError, PreconditionFailedError } from "../errors";
 import { hashPassword } from "../passwords";
@@ -78,6 +78,11 @@ export class UsersService {
       if (result) return result;
     }
     return inTransaction(this.ds, ctx, async (tx) => (await this.tryUpdate(tx.manager, ctx, id, mutate, opts, true))!);
+  }
+
+  /** The same update inside the caller's transaction, under the row lock: for use cases that commit more with it. */
+  async updateWithin(tx: TxCtx, id: string, mutate: Mutation, opts: WriteOptions = {}): Promise<{ user: User; changed: boolean }> {
+    return (await this.tryUpdate(tx.manager, tx, id, mutate, opts, true))!;
   }
 
   /** IdP removal (SCIM DELETE): the account stays, deactivated and hidden from SCIM, its data kept. */

@@ -1,14 +1,22 @@
 import express, { Router } from "express";
 import { AccessService } from "../../domain/access/access.service";
+import { JobsService } from "../../domain/jobs/jobs.service";
 import { TokensService } from "../../domain/tokens/tokens.service";
+import { UserActionsService } from "../../domain/users/users-actions.service";
+import { UsersSearch } from "../../domain/users/users.search";
 import { UsersService } from "../../domain/users/users.service";
 import { AdminJwtSettings, adminAuth, writesNeedAdmin } from "./admin-auth";
+import { jobsRouter } from "./jobs.routes";
+import { usersSearchRouter } from "./users-search.routes";
 import { Problem, problemErrorHandler } from "./problem";
 
 export interface AdminDeps {
   users: UsersService;
   tokens: TokensService;
   access: AccessService;
+  search: UsersSearch;
+  actions: UserActionsService;
+  jobs: JobsService;
   bodyLimitBytes: number;
   jwt?: AdminJwtSettings;
 }
@@ -21,6 +29,9 @@ export function adminRouter(d: AdminDeps): Router {
   r.use(adminAuth({ tokens: d.tokens, access: d.access, jwt: d.jwt }));
   r.use(writesNeedAdmin);
   r.use(express.json({ type: JSON_TYPES, limit: d.bodyLimitBytes, strict: true }));
+  // search + mass actions: GET /users and POST /users/actions only, beside the router of single users
+  r.use("/users", usersSearchRouter({ search: d.search, actions: d.actions }));
+  r.use("/jobs", jobsRouter(d.jobs));
 
   r.use((req) => {
     throw new Problem(404, "not_found", `No admin endpoint at ${req.method} ${req.originalUrl.split("?")[0]}`);
