@@ -27,7 +27,7 @@ async function allPages(qs: string, limit: number, between?: (page: number) => P
   const pages: Item[][] = [];
   let cursor: string | null = null;
   do {
-    const res = await t.admin.get(`/users?${qs}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`).expect(200);
+    const res: { body: { items: Item[]; nextCursor: string | null } } = await t.admin.get(`/users?${qs}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`).expect(200);
     pages.push(res.body.items);
     cursor = res.body.nextCursor;
     if (cursor && between) await between(pages.length);

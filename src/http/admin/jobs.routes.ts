@@ -32,8 +32,9 @@ export function jobsRouter(jobs: JobsService): Router {
 }
 
 function decodeSeq(cursor: string): number {
-  const n = Number(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!Number.isInteger(n) || n < 0 || n > 2 ** 31) throw new Problem(400, "invalid_value", "cursor: is not a cursor this API returned", "cursor");
+  const text = Buffer.from(cursor, "base64url").toString("utf8");
+  const n = Number(text);
+  if (!/^\d{1,10}$/.test(text) || n > 2 ** 31) throw new Problem(400, "invalid_value", "cursor: is not a cursor this API returned", "cursor");
   return n;
 }
 
