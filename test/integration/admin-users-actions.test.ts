@@ -114,6 +114,8 @@ describe("POST /admin/v1/users/actions: bad requests change nothing", () => {
     [{ action: "disable", ids: [] }, "ids"],
     [{ action: "disable", ids: [UNKNOWN, "bob"] }, "ids[1]"],
     [{ action: "disable", filter: {} }, "filter"],
+    [{ action: "disable", filter: { q: "   " } }, "filter"],
+    [{ action: "disable", filter: { includeSubEntities: true } }, "filter"],
     [{ action: "disable", filter: { status: "asleep" } }, "filter.status[0]"],
     [{ action: "disable", filter: { colour: "blue" } }, "filter.colour"],
     [{ action: "disable", ids: [UNKNOWN], extra: 1 }, "extra"],

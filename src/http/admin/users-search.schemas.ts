@@ -35,7 +35,11 @@ const querySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).default(DEFAULT_LIMIT).transform((n) => Math.min(n, MAX_LIMIT)),
 });
 
-const filterSchema = z.strictObject(filterShape).refine((f) => Object.keys(f).length > 0, "must have at least one criterion (an empty filter would select everyone)");
+/** A criterion that narrows the selection: a blank `q` or `includeSubEntities` alone would still select everyone. */
+const narrows = ([key, value]: [string, unknown]) =>
+  value !== undefined && key !== "includeSubEntities" && !(key === "q" && String(value).trim() === "");
+const filterSchema = z.strictObject(filterShape)
+  .refine((f) => Object.entries(f).some(narrows), "must have at least one criterion (an empty filter would select everyone)");
 
 const actionsSchema = z.strictObject({
   action: z.enum(USER_ACTIONS as [UserAction, ...UserAction[]]),
