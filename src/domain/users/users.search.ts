@@ -7,6 +7,9 @@ import { MultiValue, SystemRole, UserSource } from "./user";
 import { SqlWhere } from "./users.repository";
 import { decodeCursor, encodeCursor, fingerprint } from "./users-search.cursor";
 import { FACETS_SQL, FacetFilter, facetCodes } from "./users-search.facets";
+import { PageShape, SORTS, UserSortField, candidatesStatement, pageStatement } from "./users-search.sql";
+
+export type { UserSortField } from "./users-search.sql";
 
 /** What the admin search selects; every criterion given must hold. */
 export interface UserSearchFilter extends FacetFilter {
@@ -15,8 +18,6 @@ export interface UserSearchFilter extends FacetFilter {
   entity?: string[];
   includeSubEntities?: boolean;
 }
-
-export type UserSortField = "userName" | "familyName" | "createdAt" | "lastLoginAt";
 
 export interface UserSearchQuery {
   filter: UserSearchFilter;
@@ -50,66 +51,45 @@ export interface UserSearchPage {
 
 export const MAX_TERMS = 8;
 
-/**
- * Sort keys, each served by an index (migrations 1764000000000/6). Keys are never null, so a keyset comparison holds:
- * a missing family name sorts as "", a user who never signed in as -infinity (last when the newest come first).
- * userName is unique (case-insensitively), so it needs no id to break ties.
- */
-const SORTS: Record<UserSortField, { key: string; type: "text" | "timestamptz"; unique: boolean }> = {
-  userName: { key: "lower(u.user_name)", type: "text", unique: true },
-  familyName: { key: "lower(coalesce(u.family_name, ''))", type: "text", unique: false },
-  createdAt: { key: "u.created_at", type: "timestamptz", unique: false },
-  lastLoginAt: { key: "coalesce(u.last_login_at, '-infinity'::timestamptz)", type: "timestamptz", unique: false },
-};
+type SummaryRow = Omit<UserSummary, "email"> & { emails: MultiValue[]; sortKey: string; candidates?: number };
 
-const SUMMARY = `u.id, u.user_name AS "userName", u.given_name AS "givenName", u.family_name AS "familyName", u.emails, u.active,
-  u.source, u.external, u.entity_id AS "entityId", u.system_role AS role, u.invited_at AS "invitedAt", u.enrolled_at AS "enrolledAt",
-  u.last_login_at AS "lastLoginAt", u.created_at AS "createdAt"`;
-
-type SummaryRow = Omit<UserSummary, "email"> & { emails: MultiValue[]; sortKey: string };
+/** A text query whose words match at most this many users is answered from all its matches, sorted (see candidatesStatement). */
+export const TEXT_CANDIDATES_CAP = 20_000;
 
 /**
- * The admin search over users: filters, sort and keyset pages, all in PostgreSQL. Statements are sent unnamed, so
- * each is planned with its values: a rare word is best found through the trigram index, a common one by walking the
- * sort order, and a plan cached for one would be slow for the other.
+ * The admin search over users: filters, sort and keyset pages, all in PostgreSQL. A text query is answered from all its
+ * matches (through the trigram index) when they are at most `textCap`, else, like any other query, by the planner's
+ * choice between walking the sort order and a filter's index. Statements are sent unnamed, so each is planned with its
+ * values (a plan cached for a rare status would be slow for a common one).
  */
 export class UsersSearch {
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly ds: DataSource, private readonly textCap = TEXT_CANDIDATES_CAP) {}
 
   async search(ctx: Ctx, query: UserSearchQuery): Promise<UserSearchPage> {
-    const page = await this.pageStatement(ctx, query);
-    const rows = (await withDb(() => this.ds.query(page.text, page.values))) as SummaryRow[];
+    const { candidates, page } = await this.statements(ctx, query);
+    let rows: SummaryRow[] | null = null;
+    if (candidates) {
+      const found = (await withDb(() => this.ds.query(candidates.text, candidates.values))) as SummaryRow[];
+      if (found[0].candidates! <= this.textCap) rows = found.filter((r) => r.id !== null);
+    }
+    rows ??= (await withDb(() => this.ds.query(page.text, page.values))) as SummaryRow[];
     const items = rows.slice(0, query.limit);
     const last = items[items.length - 1];
     const nextCursor = rows.length > query.limit ? encodeCursor(searchFingerprint(query), { key: last.sortKey, id: last.id }) : null;
     return { items: items.map(toSummary), nextCursor };
   }
 
-  /** The page statement as `search` runs it (tests EXPLAIN it). */
-  async pageStatement(ctx: Ctx, query: UserSearchQuery): Promise<Statement> {
+  /**
+   * The statements `search` runs (tests EXPLAIN them): for a text query, first its candidates (up to the cap), and the
+   * page walking the sort order when there are more; otherwise the page alone.
+   */
+  async statements(ctx: Ctx, query: UserSearchQuery): Promise<{ candidates: Statement | null; page: Statement }> {
     const sort = SORTS[query.sort];
     const where = await this.where(ctx, query.filter);
-    const values = [...where.params];
-    const conditions = [where.sql];
-    const [dir, op] = query.descending ? ["DESC", "<"] : ["ASC", ">"];
-    if (query.cursor) {
-      const at = decodeCursor(query.cursor, searchFingerprint(query), sort.type);
-      values.push(at.key);
-      if (sort.unique) {
-        conditions.push(`${sort.key} ${op} $${values.length}::${sort.type}`);
-      } else {
-        values.push(at.id);
-        conditions.push(`(${sort.key}, u.id) ${op} ($${values.length - 1}::${sort.type}, $${values.length}::uuid)`);
-      }
-    }
-    values.push(query.limit + 1);
-    const order = sort.unique ? `${sort.key} ${dir}` : `${sort.key} ${dir}, u.id ${dir}`;
-    return {
-      // to_json prints timestamps in ISO 8601 whatever the session's DateStyle, and exactly (microseconds).
-      text: `SELECT ${SUMMARY}, to_json(${sort.key}) #>> '{}' AS "sortKey" FROM users u
-             WHERE ${conditions.join(" AND ")} ORDER BY ${order} LIMIT $${values.length}`,
-      values,
-    };
+    const after = query.cursor ? decodeCursor(query.cursor, searchFingerprint(query), sort.type) : undefined;
+    const shape: PageShape = { sort, descending: query.descending, after, limit: query.limit };
+    const text = searchTerms(query.filter.q).length > 0;
+    return { candidates: text ? candidatesStatement(where, shape, this.textCap) : null, page: pageStatement(where, shape) };
   }
 
   /** Ids of the users a filter selects within the caller's scope, in id order, at most `limit`. */
@@ -161,7 +141,7 @@ async function subEntities(m: EntityManager, roots: string[]): Promise<string[]>
 }
 
 function toSummary(r: SummaryRow): UserSummary {
-  const { emails, sortKey: _key, ...rest } = r;
+  const { emails, sortKey: _key, candidates: _candidates, ...rest } = r;
   const email = (emails.find((e) => e.primary === true) ?? emails[0])?.value ?? null;
   return { ...rest, email: typeof email === "string" ? email : null };
 }
