@@ -2,8 +2,9 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { Pool } from "pg";
 import { bareExpressCeiling, rawInsertCeiling } from "./ceilings";
-import { groupWorkload } from "./groups";
 import { CpuWindow, cpuModel, startCpuWindow } from "./machine";
+import { adminSearchLoads, seedAdminSearch } from "./admin-search";
+import { groupWorkload } from "./groups";
 import { seedUsers } from "./seed";
 import { Roster, startRoster } from "./server";
 import { CONNECTIONS, Load, Measurement, cannon, scimLoads } from "./workloads";
@@ -16,12 +17,19 @@ function intEnv(name: string, fallback: number, min: number): number {
   return v;
 }
 
-let N: number, SECONDS: number, WARMUP: number, GROUP_MEMBERS: number;
-/** `npm run bench -- groups` runs the group workload alone. */
-const GROUPS_ONLY = process.argv.slice(2).includes("groups");
+/** `npm run bench` runs everything; `npm run bench -- groups` (or `scim`, `admin-search`) runs only those parts. */
+const PARTS = ["scim", "groups", "admin-search"];
+const asked = process.argv.slice(2);
+const wants = (part: string) => asked.length === 0 || asked.includes(part);
+const ONLY = { scim: wants("scim"), groups: wants("groups"), admin: wants("admin-search") };
+
+let N: number, SECONDS: number, WARMUP: number, ADMIN_N: number, GROUP_MEMBERS: number;
 try {
-  GROUP_MEMBERS = intEnv("BENCH_GROUP_MEMBERS", 100_000, 100);
+  const unknown = asked.find((a) => !PARTS.includes(a));
+  if (unknown) throw new Error(`unknown workload ${JSON.stringify(unknown)} (known: ${PARTS.join(", ")})`);
   N = intEnv("BENCH_USERS", 10_000, 1);
+  ADMIN_N = intEnv("BENCH_ADMIN_USERS", 100_000, 1);
+  GROUP_MEMBERS = intEnv("BENCH_GROUP_MEMBERS", 100_000, 100);
   SECONDS = intEnv("BENCH_SECONDS", 10, 1);
   WARMUP = intEnv("BENCH_WARMUP", Math.min(2, Math.max(1, Math.round(SECONDS / 4))), 0);
 } catch (e) {
@@ -78,103 +86,39 @@ function printTable(rows: Row[], embedded: boolean): void {
   }
 }
 
-/** The group workload against its own server: 100,000 members in PATCH batches of 100, then the GET comparison. */
-async function groupsOnly(): Promise<number> {
-  const t0 = performance.now();
-  say(`Roster bench, group workload: ${GROUP_MEMBERS} members in PATCH batches of 100, run ${RUN_ID}`);
-  say(`node ${process.version}, ${os.cpus().length} cpus (${cpuModel()}), ${os.platform()} ${os.release()}`);
-  const roster = await startRoster(RUN_ID);
-  let result: Awaited<ReturnType<typeof groupWorkload>>;
-  try {
-    result = await groupWorkload({ baseUrl: roster.baseUrl, token: roster.token, dbUrl: roster.dbUrl, runId: RUN_ID, members: GROUP_MEMBERS, batch: 100, gets: 200, say });
-  } catch (e) {
-    say(`\nERROR: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\nserver log tail:\n${roster.logTail()}`);
-    await roster.stop();
-    return 1;
-  }
-  const stopProblem = await roster.stop();
-  say();
-  reportGroups(result);
-  say(`whole run ${secs(t0).toFixed(1)} s`);
-  for (const p of [...result.problems, ...(stopProblem ? [stopProblem] : [])]) say(`ERROR: ${p}`);
-  return result.problems.length || stopProblem ? 1 : 0;
+interface ScimPart {
+  rows: Row[];
+  seedLine: string;
+  deepStart: number;
 }
 
-function reportGroups(r: { ratio: number; getRatio: number }): void {
-  const check = (ok: boolean, text: string) => say(`${ok ? "PASS" : "FAIL"}  ${text}`);
-  check(r.ratio <= 1.2, `group PATCH: last 10 batches / first 10 batches = ${r.ratio.toFixed(2)} (target <= 1.2)`);
-  check(r.getRatio <= 1.2, `GET excludedAttributes=members at ${GROUP_MEMBERS} members / on an empty group = ${r.getRatio.toFixed(2)} (target: the same within noise, <= 1.2)`);
+/** The SCIM workloads on N seeded users, against their ceilings. */
+async function scimPart(roster: Roster, track: (p: Pool | undefined) => void): Promise<ScimPart> {
+  const pool = new Pool({ connectionString: roster.dbUrl, max: 1, application_name: "roster-bench-seed" });
+  track(pool);
+  const seeded = await seedUsers(pool, N, RUN_ID);
+  await pool.end();
+  track(undefined);
+  const seedLine = `seed ${N} users ${seeded.insertSeconds.toFixed(2)} s (${(N / seeded.insertSeconds).toFixed(0)} rows/s, multi-row INSERTs of 1000) + VACUUM ANALYZE ${seeded.analyzeSeconds.toFixed(2)} s`;
+  say(seedLine);
+
+  const loads = scimLoads(roster.baseUrl, roster.token, seeded, RUN_ID);
+  const dbUrl = roster.dbUrl;
+  say("measuring:");
+  const bare = await measured(() => bareExpressCeiling(SECONDS, WARMUP));
+  // Reads first, on the N seeded rows as loaded; then updates (which leave dead row versions until
+  // autovacuum passes); the inserts (which grow the table) come last.
+  const lookup = await http(loads.lookup);
+  const first = await http(loads.firstPage);
+  const deep = await http(loads.deepPage);
+  const patch = await http(loads.patch);
+  const raw = await measured(async () => ({ warmup: null, main: await rawInsertCeiling(dbUrl, SECONDS, WARMUP, RUN_ID) }));
+  const create = await http(loads.create);
+  const rows = [bare, raw, { ...lookup, ceiling: bare.m }, { ...patch, ceiling: bare.m }, { ...first, ceiling: bare.m }, { ...deep, ceiling: bare.m }, { ...create, ceiling: raw.m }];
+  return { rows, seedLine, deepStart: loads.deepStart };
 }
 
-async function main(): Promise<number> {
-  if (GROUPS_ONLY) return groupsOnly();
-  const t0 = performance.now();
-  say(`Roster bench: N=${N} users, ${SECONDS} s per workload (+${WARMUP} s warm-up), ${CONNECTIONS} connections, run ${RUN_ID}`);
-  say(`node ${process.version}, ${os.cpus().length} cpus (${cpuModel()}), ${os.platform()} ${os.release()}`);
-  const idle = startCpuWindow();
-  await new Promise((r) => setTimeout(r, 1000));
-  const before = idle();
-  const busy = before.others === null || before.kernel === null ? null : before.others + before.kernel;
-  say(`before start, the rest of the machine kept ${cores(busy)} of ${os.cpus().length} cores busy; autocannon runs inside this process, so load generator, server and PostgreSQL share the cores`);
-  if (process.env.DATABASE_URL) say("WARNING: DATABASE_URL is set: the bench writes users (and audit/outbox rows) into THAT database and leaves them there.");
-
-  let roster: Roster | undefined;
-  let pool: Pool | undefined;
-  const stopAll = async () => {
-    await pool?.end().catch(() => undefined);
-    pool = undefined;
-    const problem = (await roster?.stop()) ?? null;
-    roster = undefined;
-    return problem;
-  };
-  const onSignal = () => void stopAll().finally(() => process.exit(130));
-  process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
-
-  let rows: Row[];
-  let startSeconds: number;
-  let seedLine: string;
-  let deepStart: number;
-  let groups: Awaited<ReturnType<typeof groupWorkload>>;
-  try {
-    const t = performance.now();
-    roster = await startRoster(RUN_ID);
-    startSeconds = secs(t);
-    say(`server ready on ${roster.baseUrl} in ${startSeconds.toFixed(1)} s (${roster.embedded ? "embedded PostgreSQL" : "DATABASE_URL"}), scim token made by the CLI`);
-
-    pool = new Pool({ connectionString: roster.dbUrl, max: 1, application_name: "roster-bench-seed" });
-    const seeded = await seedUsers(pool, N, RUN_ID);
-    await pool.end();
-    pool = undefined;
-    seedLine = `seed ${N} users ${seeded.insertSeconds.toFixed(2)} s (${(N / seeded.insertSeconds).toFixed(0)} rows/s, multi-row INSERTs of 1000) + VACUUM ANALYZE ${seeded.analyzeSeconds.toFixed(2)} s`;
-    say(seedLine);
-
-    const loads = scimLoads(roster.baseUrl, roster.token, seeded, RUN_ID);
-    deepStart = loads.deepStart;
-    const dbUrl = roster.dbUrl;
-    say("measuring:");
-    const bare = await measured(() => bareExpressCeiling(SECONDS, WARMUP));
-    // Reads first, on the N seeded rows as loaded; then updates (which leave dead row versions until
-    // autovacuum passes); the inserts (which grow the table) come last.
-    const lookup = await http(loads.lookup);
-    const first = await http(loads.firstPage);
-    const deep = await http(loads.deepPage);
-    const patch = await http(loads.patch);
-    const raw = await measured(async () => ({ warmup: null, main: await rawInsertCeiling(dbUrl, SECONDS, WARMUP, RUN_ID) }));
-    const create = await http(loads.create);
-    say("group workload:");
-    groups = await groupWorkload({ baseUrl: roster.baseUrl, token: roster.token, dbUrl, runId: RUN_ID, members: GROUP_MEMBERS, batch: 100, gets: 200, say });
-    rows = [bare, raw, { ...lookup, ceiling: bare.m }, { ...patch, ceiling: bare.m }, { ...first, ceiling: bare.m }, { ...deep, ceiling: bare.m }, { ...create, ceiling: raw.m }];
-  } catch (e) {
-    say(`\nERROR: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    if (roster) say(`server log tail:\n${roster.logTail()}`);
-    await stopAll();
-    return 1;
-  }
-
-  const logTail = roster.logTail().trim();
-  const embedded = roster.embedded;
-  const stopProblem = await stopAll();
-
+function reportScim({ rows, deepStart }: ScimPart, embedded: boolean): void {
   say();
   printTable(rows, embedded);
   const [bare, raw, lookup, patch, first, deep, create] = rows.map((r) => r.m);
@@ -186,18 +130,120 @@ async function main(): Promise<number> {
   check(lookup.rate >= 0.5 * bare.rate, `lookup ${lookup.rate.toFixed(0)} req/s = ${pct(lookup.rate, bare.rate)} of bare express ${bare.rate.toFixed(0)} req/s (target >= 50%)`);
   check(patch.rate >= 0.5 * bare.rate, `patch ${patch.rate.toFixed(0)} req/s = ${pct(patch.rate, bare.rate)} of bare express ${bare.rate.toFixed(0)} req/s (target >= 50%)`);
   check(deep.p50 <= 1.5 * first.p50, `deep page (startIndex=${deepStart}) p50 ${deep.p50.toFixed(2)} ms = ${(deep.p50 / first.p50).toFixed(2)}x first page p50 ${first.p50.toFixed(2)} ms (target <= 1.5x)`);
-  reportGroups(groups);
+}
+
+type GroupPart = Awaited<ReturnType<typeof groupWorkload>>;
+
+/** One group grown to GROUP_MEMBERS members in PATCH batches of 100, then GET excludedAttributes=members at that size vs empty. */
+async function groupsPart(roster: Roster): Promise<GroupPart> {
+  say(`group workload: ${GROUP_MEMBERS} members in PATCH batches of 100`);
+  return groupWorkload({ baseUrl: roster.baseUrl, token: roster.token, dbUrl: roster.dbUrl, runId: RUN_ID, members: GROUP_MEMBERS, batch: 100, gets: 200, say });
+}
+
+function reportGroups(r: GroupPart): void {
+  const check = (ok: boolean, text: string) => say(`${ok ? "PASS" : "FAIL"}  ${text}`);
   say();
-  say(`N=${N}, node ${process.version}, ${os.cpus().length} cpus, ${CONNECTIONS} connections, ${SECONDS} s + ${WARMUP} s warm-up per workload`);
-  say(`durations: server start ${startSeconds.toFixed(1)} s, ${seedLine}, whole run ${secs(t0).toFixed(1)} s`);
+  check(r.ratio <= 1.2, `group PATCH: last 10 batches / first 10 batches = ${r.ratio.toFixed(2)} (target <= 1.2)`);
+  check(r.getRatio <= 1.2, `GET excludedAttributes=members at ${GROUP_MEMBERS} members / on an empty group = ${r.getRatio.toFixed(2)} (target: the same within noise, <= 1.2)`);
+}
+
+interface AdminPart {
+  rows: Row[];
+  seedLine: string;
+}
+
+/** GET /admin/v1/users at ADMIN_N more users (varied names, statuses, sources, entities): p50/p99 of each query kind. */
+async function adminPart(roster: Roster, track: (p: Pool | undefined) => void): Promise<AdminPart> {
+  const pool = new Pool({ connectionString: roster.dbUrl, max: 1, application_name: "roster-bench-seed" });
+  track(pool);
+  const seeded = await seedAdminSearch(pool, ADMIN_N, RUN_ID);
+  await pool.end();
+  track(undefined);
+  const seedLine = `seed ${ADMIN_N} admin-search users ${seeded.insertSeconds.toFixed(2)} s (one INSERT … SELECT, search and facet indexes maintained) + VACUUM ANALYZE ${seeded.analyzeSeconds.toFixed(2)} s`;
+  say(seedLine);
+  say("measuring:");
+  const rows: Row[] = [];
+  for (const load of adminSearchLoads(roster.baseUrl, roster.adminToken)) rows.push(await http(load));
+  return { rows, seedLine };
+}
+
+function reportAdmin({ rows }: AdminPart): void {
+  say();
+  say(`admin search (GET /admin/v1/users, limit 50) over ${ADMIN_N} users seeded for it:`);
+  const header = ["workload", "req/s", "p50 ms", "p99 ms", "requests", "app", "pg", "failures"];
+  const cells = rows.map(({ m, cpu }) => [m.name, m.rate.toFixed(0), ms(m.p50), ms(m.p99), String(m.ok), cores(cpu.app), cores(cpu.db), String(m.failures)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join("  ");
+  say(line(header));
+  say(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const c of cells) say(line(c));
+}
+
+async function main(): Promise<number> {
+  const t0 = performance.now();
+  const what = [ONLY.scim ? `N=${N} users` : null, ONLY.groups ? `a group of ${GROUP_MEMBERS}` : null, ONLY.admin ? `admin search at ${ADMIN_N} users` : null]
+    .filter(Boolean).join(" + ");
+  say(`Roster bench: ${what}, ${SECONDS} s per workload (+${WARMUP} s warm-up), ${CONNECTIONS} connections, run ${RUN_ID}`);
+  say(`node ${process.version}, ${os.cpus().length} cpus (${cpuModel()}), ${os.platform()} ${os.release()}`);
+  const idle = startCpuWindow();
+  await new Promise((r) => setTimeout(r, 1000));
+  const before = idle();
+  const busy = before.others === null || before.kernel === null ? null : before.others + before.kernel;
+  say(`before start, the rest of the machine kept ${cores(busy)} of ${os.cpus().length} cores busy; autocannon runs inside this process, so load generator, server and PostgreSQL share the cores`);
+  if (process.env.DATABASE_URL) say("WARNING: DATABASE_URL is set: the bench writes users (and audit/outbox rows) into THAT database and leaves them there.");
+
+  let roster: Roster | undefined;
+  let pool: Pool | undefined;
+  const track = (p: Pool | undefined) => (pool = p);
+  const stopAll = async () => {
+    await pool?.end().catch(() => undefined);
+    pool = undefined;
+    const problem = (await roster?.stop()) ?? null;
+    roster = undefined;
+    return problem;
+  };
+  const onSignal = () => void stopAll().finally(() => process.exit(130));
+  process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
+
+  let scim: ScimPart | undefined;
+  let admin: AdminPart | undefined;
+  let groups: GroupPart | undefined;
+  let startSeconds: number;
+  try {
+    const t = performance.now();
+    roster = await startRoster(RUN_ID);
+    startSeconds = secs(t);
+    say(`server ready on ${roster.baseUrl} in ${startSeconds.toFixed(1)} s (${roster.embedded ? "embedded PostgreSQL" : "DATABASE_URL"}), scim and admin tokens made by the CLI`);
+    if (ONLY.scim) scim = await scimPart(roster, track);
+    if (ONLY.groups) groups = await groupsPart(roster);
+    if (ONLY.admin) admin = await adminPart(roster, track);
+  } catch (e) {
+    say(`\nERROR: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    if (roster) say(`server log tail:\n${roster.logTail()}`);
+    await stopAll();
+    return 1;
+  }
+
+  const logTail = roster.logTail().trim();
+  const embedded = roster.embedded;
+  const stopProblem = await stopAll();
+
+  if (scim) reportScim(scim, embedded);
+  if (groups) reportGroups(groups);
+  if (admin) reportAdmin(admin);
+  say();
+  say(`${what}, node ${process.version}, ${os.cpus().length} cpus, ${CONNECTIONS} connections, ${SECONDS} s + ${WARMUP} s warm-up per workload`);
+  const seeds = [scim?.seedLine, admin?.seedLine].filter(Boolean).join(", ");
+  say(`durations: server start ${startSeconds.toFixed(1)} s, ${seeds}, whole run ${secs(t0).toFixed(1)} s`);
 
   if (logTail) say(`\nthe server logged (LOG_LEVEL=warn), last lines:\n${logTail}`);
-  const failed = rows.filter((r) => r.m.failures > 0);
-  if (failed.length === 0 && !stopProblem && groups.problems.length === 0) return 0;
+  const failed = [...(scim?.rows ?? []), ...(admin?.rows ?? [])].filter((r) => r.m.failures > 0);
+  const groupProblems = groups?.problems ?? [];
+  if (failed.length === 0 && !stopProblem && groupProblems.length === 0) return 0;
   say();
   say("ERRORS:");
   if (stopProblem) say(`  ${stopProblem}`);
-  for (const p of groups.problems) say(`  group workload: ${p}`);
+  for (const p of groupProblems) say(`  group workload: ${p}`);
   for (const { m } of failed) {
     say(`  ${m.name}: ${m.failures} failed requests (its figures are not trustworthy)`);
     for (const p of m.problems) say(`    ${p}`);

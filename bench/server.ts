@@ -17,6 +17,8 @@ export interface Roster extends Child {
   /** Where the bench itself connects for seeding and the raw-insert ceiling. */
   dbUrl: string;
   token: string;
+  /** A token of scope admin (the admin search workloads). */
+  adminToken: string;
   embedded: boolean;
   /** The last few KB the server wrote (warn and error logs at LOG_LEVEL=warn). */
   logTail(): string;
@@ -78,7 +80,7 @@ export async function startBareExpress(): Promise<Child> {
 
 /**
  * The real server (src/main.ts), on the embedded PostgreSQL in a fresh DATA_DIR unless DATABASE_URL is set,
- * plus a scim token made by the real CLI (which shares the server's embedded cluster).
+ * plus a scim and an admin token made by the real CLI (which shares the server's embedded cluster).
  */
 export async function startRoster(runId: string): Promise<Roster> {
   const external = process.env.DATABASE_URL || undefined;
@@ -101,8 +103,9 @@ export async function startRoster(runId: string): Promise<Roster> {
   try {
     await waitFor(`${baseUrl}/readyz`, proc, output);
     const token = await cli(["token", "create", "--name", `bench-${runId}`, "--scope", "scim"], env);
+    const adminToken = await cli(["token", "create", "--name", `bench-admin-${runId}`, "--scope", "admin"], env);
     const dbUrl = external ?? embeddedUrl(dataDir!);
-    return { baseUrl, dbUrl, token, embedded: !external, stop: cleanup, logTail: output };
+    return { baseUrl, dbUrl, token, adminToken, embedded: !external, stop: cleanup, logTail: output };
   } catch (e) {
     await cleanup();
     throw e;

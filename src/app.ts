@@ -8,7 +8,10 @@ import { AccessService } from "./domain/access/access.service";
 import { GroupsService } from "./domain/groups/groups.service";
 import { EntitiesService } from "./domain/entities/entities.service";
 import { PeopleService } from "./domain/people/people.service";
+import { JobsService } from "./domain/jobs/jobs.service";
 import { TokensService } from "./domain/tokens/tokens.service";
+import { UserActionsService } from "./domain/users/users-actions.service";
+import { UsersSearch } from "./domain/users/users.search";
 import { UsersService } from "./domain/users/users.service";
 import { createMetrics } from "./http/metrics";
 import { adminRouter } from "./http/admin/admin.router";
@@ -23,6 +26,9 @@ export interface Services {
   access: AccessService;
   entities: EntitiesService;
   people: PeopleService;
+  search: UsersSearch;
+  jobs: JobsService;
+  actions: UserActionsService;
 }
 
 export function createServices(ds: DataSource, cfg: Config): Services {
@@ -31,9 +37,12 @@ export function createServices(ds: DataSource, cfg: Config): Services {
     policy: { userNames: cfg.ADMIN_USERNAME_POLICY, nameMinLength: cfg.ADMIN_NAME_MIN_LENGTH, nameDigits: cfg.ADMIN_NAME_ALLOW_DIGITS },
     ssoOnly: cfg.SSO_ONLY,
   });
+  const search = new UsersSearch(ds);
+  const jobs = new JobsService(ds, search);
   return {
     users, groups: new GroupsService(ds), tokens: new TokensService(ds, cfg.TOKEN_CACHE_SECONDS * 1000), access: new AccessService(ds),
     entities: new EntitiesService(ds), people,
+    search, jobs, actions: new UserActionsService(ds, users, search, jobs, cfg.ADMIN_ACTIONS_SYNC_MAX),
   };
 }
 
@@ -97,6 +106,9 @@ export function createApp(cfg: Config, ds: DataSource, services: Services): Expr
     users: services.users,
     tokens: services.tokens,
     access: services.access,
+    search: services.search,
+    actions: services.actions,
+    jobs: services.jobs,
     bodyLimitBytes: cfg.BODY_LIMIT_BYTES,
     entities: services.entities,
     people: services.people,

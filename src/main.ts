@@ -18,10 +18,14 @@ async function main(): Promise<void> {
   const { logger } = require("./log") as typeof import("./log");
   const { openDatabase } = require("./db/database") as typeof import("./db/database");
   const { createApp, createServices } = require("./app") as typeof import("./app");
+  const { JobsRunner } = require("./worker/jobs.runner") as typeof import("./worker/jobs.runner");
+  const { jobHandlers } = require("./worker/job-handlers") as typeof import("./worker/job-handlers");
 
   const db = await openDatabase(cfg, (msg) => logger.info(msg));
   const services = createServices(db.dataSource, cfg);
   const revocations = await services.tokens.watchRevocations(db.url);
+  const runner = new JobsRunner(services.jobs, jobHandlers(services.actions), { concurrency: cfg.ADMIN_JOBS_CONCURRENCY, pollMs: cfg.ADMIN_JOBS_POLL_MS }).start();
+  services.jobs.onEnqueued = () => runner.wake();
   const app = createApp(cfg, db.dataSource, services);
   const server: Server = app.listen(cfg.PORT, cfg.HOST);
   await new Promise<void>((resolve, reject) => server.once("listening", resolve).once("error", reject));
@@ -41,6 +45,8 @@ async function main(): Promise<void> {
     });
     clearInterval(reap);
     clearTimeout(force);
+    // The item in hand finishes; what is left of a job waits in the database for the next start.
+    await runner.stop();
     await revocations.close();
     await db.close();
     logger.info("stopped");

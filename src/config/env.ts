@@ -37,6 +37,10 @@ const schema = z.object({
   ADMIN_NAME_ALLOW_DIGITS: z.stringbool().default(false),
   ADMIN_BATCH_MAX_LINES: z.coerce.number().int().min(1).max(100_000).default(1000),
   SCIM_ENTITY_MAPPING: z.enum(["none", "department", "organization"]).default("none"),
+  // Admin mass actions: selections up to this size are answered at once, larger ones run as background jobs.
+  ADMIN_ACTIONS_SYNC_MAX: z.coerce.number().int().min(0).max(10_000).default(500),
+  ADMIN_JOBS_CONCURRENCY: z.coerce.number().int().min(0).max(32).default(2),
+  ADMIN_JOBS_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
 }).superRefine((c, ctx) => {
   for (const prefix of ["SCIM", "ADMIN"] as const) {
     const keys = [`${prefix}_JWT_ISSUER`, `${prefix}_JWT_AUDIENCE`, `${prefix}_JWT_JWKS_URL`] as const;

@@ -27,7 +27,7 @@ export async function openTestDataSource(suffix = ""): Promise<DataSource> {
 
 /** Empties every table a test writes, so each file starts from a known state. */
 export async function resetDatabase(ds: DataSource): Promise<void> {
-  await ds.query("TRUNCATE group_members, groups, users, audit_events, outbox, api_tokens, entities RESTART IDENTITY");
+  await ds.query("TRUNCATE group_members, groups, users, audit_events, outbox, api_tokens, entities, admin_jobs, admin_job_items RESTART IDENTITY");
 }
 
 function withDatabase(url: string, db: string): string {

@@ -155,6 +155,11 @@ export class UsersRepository {
     };
   }
 
+  /** Records that an invitation was asked for (lifecycle only: the SCIM version and lastModified do not move). */
+  markInvited(id: string, at: Date): Statement {
+    return { text: `UPDATE users SET invited_at = $2 WHERE id = $1 AND removed_at IS NULL RETURNING ${RETURNING}`, values: [id, at] };
+  }
+
   /** Filters, sorts and pages in PostgreSQL; counts only when the page does not already tell the total. */
   async list(m: EntityManager, q: ListQuery): Promise<{ total: number; users: User[] }> {
     const params = [...(q.where?.params ?? [])];

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager } from "typeorm";
 import { inScope } from "../access/scope";
-import { diffFields } from "../audit";
-import { Ctx } from "../context";
+import { diffFields, FieldChanges } from "../audit";
+import { Ctx, TxCtx } from "../context";
 import { Effects, Statement, writeWithEffects } from "../effects";
 import { EntitiesRepository } from "../entities/entities.repository";
 import { ConflictError, InvalidError, NotFoundError, PreconditionFailedError } from "../errors";
@@ -122,6 +122,11 @@ export class UsersService {
       if (result) return result;
     }
     return inTransaction(this.ds, ctx, async (tx) => (await this.tryUpdate(tx.manager, ctx, id, mutate, opts, true))!);
+  }
+
+  /** The same update inside the caller's transaction, under the row lock: for use cases that commit more with it. */
+  async updateWithin(tx: TxCtx, id: string, mutate: Mutation, opts: WriteOptions = {}): Promise<{ user: User; changed: boolean }> {
+    return (await this.tryUpdate(tx.manager, tx, id, mutate, opts, true))!;
   }
 
   /**

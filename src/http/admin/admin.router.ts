@@ -2,17 +2,25 @@ import express, { Router } from "express";
 import { AccessService } from "../../domain/access/access.service";
 import { EntitiesService } from "../../domain/entities/entities.service";
 import { PeopleService } from "../../domain/people/people.service";
+import { JobsService } from "../../domain/jobs/jobs.service";
 import { TokensService } from "../../domain/tokens/tokens.service";
+import { UserActionsService } from "../../domain/users/users-actions.service";
+import { UsersSearch } from "../../domain/users/users.search";
 import { UsersService } from "../../domain/users/users.service";
 import { AdminJwtSettings, adminAuth, writesNeedAdmin } from "./admin-auth";
 import { entitiesRouter } from "./entities.routes";
 import { peopleRouter } from "./people.routes";
+import { jobsRouter } from "./jobs.routes";
+import { usersSearchRouter } from "./users-search.routes";
 import { Problem, problemErrorHandler } from "./problem";
 
 export interface AdminDeps {
   users: UsersService;
   tokens: TokensService;
   access: AccessService;
+  search: UsersSearch;
+  actions: UserActionsService;
+  jobs: JobsService;
   bodyLimitBytes: number;
   jwt?: AdminJwtSettings;
   // people lane
@@ -29,6 +37,9 @@ export function adminRouter(d: AdminDeps): Router {
   r.use(adminAuth({ tokens: d.tokens, access: d.access, jwt: d.jwt }));
   r.use(writesNeedAdmin);
   r.use(express.json({ type: JSON_TYPES, limit: d.bodyLimitBytes, strict: true }));
+  // search + mass actions: GET /users and POST /users/actions only, beside the router of single users
+  r.use("/users", usersSearchRouter({ search: d.search, actions: d.actions }));
+  r.use("/jobs", jobsRouter(d.jobs));
 
   // --- people lane: entities, and people created, read and changed one by one or in batches ---
   r.use("/entities", entitiesRouter(d.entities));

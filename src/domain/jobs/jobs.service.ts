@@ -1,0 +1,101 @@
+import { DataSource } from "typeorm";
+import { logger } from "../../log";
+import { Ctx } from "../context";
+import { NotFoundError, UnavailableError } from "../errors";
+import { inTransaction, withDb } from "../transaction";
+import { isUuid } from "../users/users.repository";
+import { UserSearchFilter, UsersSearch } from "../users/users.search";
+import { ItemOutcome, JobHandlers, JobItem, JobRow, JobView } from "./job";
+import { JobsRepository } from "./jobs.repository";
+
+/** Users a job acts on: ids as given, or a search filter resolved to ids when the job is created. */
+export type UserSelection = { ids: string[] } | { filter: UserSearchFilter };
+
+/** How many active jobs a runner step looks at (oldest first). */
+const ACTIVE_WINDOW = 8;
+
+/**
+ * Background jobs of the admin door. A job's selection becomes item rows at creation; runners (src/worker) take items
+ * one at a time with `FOR UPDATE SKIP LOCKED` and record each outcome in the transaction of the change itself.
+ */
+export class JobsService {
+  private readonly repo = new JobsRepository();
+  /** Called after a job is created (the runner of this process starts on it at once; others on their next poll). */
+  onEnqueued: () => void = () => undefined;
+
+  constructor(private readonly ds: DataSource, private readonly search: UsersSearch) {}
+
+  async enqueueUsersAction(ctx: Ctx, action: string, selection: UserSelection): Promise<JobView> {
+    const id = await inTransaction(this.ds, ctx, async (tx) => {
+      const record = "ids" in selection ? { ids: selection.ids.length } : { filter: selection.filter };
+      const jobId = await this.repo.insert(tx.manager, {
+        kind: "users.action", action, selection: record, actor: ctx.actor, requestId: ctx.requestId, entityScope: ctx.entityScope ?? null,
+      });
+      const total = "ids" in selection
+        ? await this.repo.addItems(tx.manager, jobId, selection.ids)
+        : await this.repo.addItemsWhere(tx.manager, jobId, await this.search.where(ctx, selection.filter, 1, tx.manager));
+      await this.repo.setTotal(tx.manager, jobId, total);
+      return jobId;
+    });
+    this.onEnqueued();
+    return this.get(ctx, id);
+  }
+
+  /** A job and its progress; jobs of others are hidden from an admin limited to some entities. */
+  async get(ctx: Ctx, id: string): Promise<JobView> {
+    const job = await this.visibleJob(ctx, id);
+    const counts = await withDb(() => this.repo.counts(this.ds.manager, id));
+    const { actorType: _t, actorId: _i, actorName, requestId: _r, entityScope: _s, ...rest } = job;
+    return { ...rest, ...counts, requestedBy: actorName };
+  }
+
+  /** Per-user results after item `afterSeq`, in selection order. */
+  async results(ctx: Ctx, id: string, outcome: ItemOutcome | "pending" | null, afterSeq: number, limit: number): Promise<JobItem[]> {
+    await this.visibleJob(ctx, id);
+    return withDb(() => this.repo.items(this.ds.manager, id, outcome, afterSeq, limit));
+  }
+
+  /**
+   * One unit of runner work: the next pending item of the oldest job that has one, applied by the job's handler and
+   * recorded in the same transaction. False when no item could be claimed (jobs found complete are marked done).
+   */
+  async step(handlers: JobHandlers): Promise<boolean> {
+    const jobs = await withDb(() => this.repo.active(this.ds.manager, ACTIVE_WINDOW));
+    for (const job of jobs) {
+      if (job.status === "queued") await withDb(() => this.repo.markRunning(this.ds.manager, job.id));
+      if (await this.processOne(job, handlers)) return true;
+      await withDb(() => this.repo.finishIfComplete(this.ds.manager, job.id));
+    }
+    return false;
+  }
+
+  private async processOne(job: JobRow, handlers: JobHandlers): Promise<boolean> {
+    const ctx: Ctx = {
+      actor: { type: job.actorType, id: job.actorId, name: job.actorName }, door: "admin", requestId: job.requestId, entityScope: job.entityScope,
+    };
+    const held: { item?: { seq: number; userId: string } } = {};
+    try {
+      return await inTransaction(this.ds, ctx, async (tx) => {
+        held.item = (await this.repo.claim(tx.manager, job.id)) ?? undefined;
+        if (!held.item) return false;
+        const result = await handlers[job.kind](tx, job, held.item.userId);
+        await this.repo.record(tx.manager, job.id, held.item.seq, result);
+        return true;
+      });
+    } catch (e) {
+      if (e instanceof UnavailableError || !held.item) throw e;
+      // The change rolled back with its transaction: record the failure on its own, so one bad user cannot stall the job.
+      logger.error({ err: e, jobId: job.id, userId: held.item.userId }, "admin job item failed");
+      await withDb(() => this.repo.recordFailure(this.ds.manager, job.id, held.item!.seq, "internal_error"));
+      return true;
+    }
+  }
+
+  private async visibleJob(ctx: Ctx, id: string): Promise<JobRow> {
+    const job = isUuid(id) ? await withDb(() => this.repo.find(this.ds.manager, id)) : null;
+    // An admin limited to some entities sees only the jobs they asked for: others' could name users beyond their reach.
+    const visible = job && (!ctx.entityScope || (job.actorType === ctx.actor.type && job.actorId === ctx.actor.id));
+    if (!job || !visible) throw new NotFoundError("Job", id);
+    return job;
+  }
+}

@@ -1,0 +1,101 @@
+import { DataSource } from "typeorm";
+import { logger } from "../../log";
+import { Ctx, TxCtx } from "../context";
+import { writeWithEffects } from "../effects";
+import { DomainError, NotFoundError, UnavailableError } from "../errors";
+import { ItemResult, JobView } from "../jobs/job";
+import { JobsService, UserSelection } from "../jobs/jobs.service";
+import { inTransaction } from "../transaction";
+import { profileOf, UsersRepository } from "./users.repository";
+import { UsersSearch } from "./users.search";
+import { UsersService } from "./users.service";
+
+export type UserAction = "invite" | "disable" | "enable";
+export const USER_ACTIONS: readonly UserAction[] = ["invite", "disable", "enable"];
+
+export interface UserActionResult extends ItemResult {
+  id: string;
+}
+
+/** Small selections are answered at once, user by user; larger ones become a background job. */
+export type ActionsAnswer = { mode: "sync"; results: UserActionResult[] } | { mode: "job"; job: JobView };
+
+/** Whether the caller may reach a user of `entityId`: a scoped admin never reaches users without an entity. */
+const inScope = (ctx: Ctx, entityId: string | null) => !ctx.entityScope || (entityId !== null && ctx.entityScope.includes(entityId));
+
+/**
+ * Mass actions on users (invite, disable, enable). Each user is handled in a transaction of its own, so one failure
+ * changes nothing for the others; disable/enable are UsersService updates (audit and outbox included), so they keep
+ * every datum, membership and role, and enabling restores exactly the rights held before.
+ */
+export class UserActionsService {
+  private readonly repo = new UsersRepository();
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly users: UsersService,
+    private readonly search: UsersSearch,
+    private readonly jobs: JobsService,
+    private readonly syncMax: number,
+  ) {}
+
+  async run(ctx: Ctx, action: UserAction, selection: UserSelection): Promise<ActionsAnswer> {
+    let ids: string[];
+    if ("ids" in selection) {
+      ids = [...new Set(selection.ids.map((id) => id.toLowerCase()))];
+      if (ids.length > this.syncMax) return { mode: "job", job: await this.jobs.enqueueUsersAction(ctx, action, { ids }) };
+    } else {
+      ids = await this.search.selectIds(ctx, selection.filter, this.syncMax + 1);
+      if (ids.length > this.syncMax) return { mode: "job", job: await this.jobs.enqueueUsersAction(ctx, action, selection) };
+    }
+    const results: UserActionResult[] = [];
+    for (const id of ids) results.push({ id, ...(await this.applyAlone(ctx, action, id)) });
+    return { mode: "sync", results };
+  }
+
+  /** One user in a transaction of its own; whatever goes wrong is that user's result, not the request's. */
+  async applyAlone(ctx: Ctx, action: UserAction, id: string): Promise<ItemResult> {
+    try {
+      return await inTransaction(this.ds, ctx, (tx) => this.apply(tx, action, id));
+    } catch (e) {
+      if (e instanceof UnavailableError) return { outcome: "failed", reason: "unavailable" };
+      logger.error({ err: e, userId: id, action }, "mass action failed for a user");
+      return { outcome: "failed", reason: "internal_error" };
+    }
+  }
+
+  /** One user inside the caller's transaction (a job records the outcome in the same one). */
+  async apply(tx: TxCtx, action: UserAction, id: string, payload: Record<string, unknown> = {}): Promise<ItemResult> {
+    try {
+      return action === "invite" ? await this.invite(tx, id, payload) : await this.setActive(tx, id, action === "enable");
+    } catch (e) {
+      if (e instanceof NotFoundError) return { outcome: "not_found" };
+      if (e instanceof DomainError && !(e instanceof UnavailableError)) return { outcome: "failed", reason: e.code };
+      throw e;
+    }
+  }
+
+  private async setActive(tx: TxCtx, id: string, active: boolean): Promise<ItemResult> {
+    if (!active && tx.actor.type === "user" && tx.actor.id === id) return { outcome: "skipped", reason: "cannot_disable_self" };
+    const { changed } = await this.users.updateWithin(tx, id, (current) => {
+      if (!inScope(tx, current.account.entityId)) throw new NotFoundError("User", id);
+      return { profile: { ...profileOf(current), active } };
+    });
+    if (changed) return { outcome: "done" };
+    return { outcome: "skipped", reason: active ? "already_enabled" : "already_disabled" };
+  }
+
+  /** Asks for an invitation: `invitation.requested` in the outbox (the invitations module sends it) and invited_at set. */
+  private async invite(tx: TxCtx, id: string, payload: Record<string, unknown>): Promise<ItemResult> {
+    const user = await this.repo.lockById(tx.manager, id);
+    if (!user || user.removedAt || !inScope(tx, user.account.entityId)) return { outcome: "not_found" };
+    if (user.lifecycle.enrolledAt) return { outcome: "skipped", reason: "already_enrolled" };
+    if (!user.active) return { outcome: "skipped", reason: "deactivated" };
+    const at = new Date();
+    await writeWithEffects(tx.manager, tx, this.repo.markInvited(id, at), {
+      audits: [{ action: "user.invited", subject: { type: "user", id }, changes: { invitedAt: { before: user.lifecycle.invitedAt, after: at } } }],
+      events: [{ topic: "invitation.requested", payload: { userId: id, reinvitation: user.lifecycle.invitedAt !== null, ...payload } }],
+    });
+    return { outcome: "done" };
+  }
+}

@@ -1,0 +1,147 @@
+import { DataSource, EntityManager } from "typeorm";
+import { Ctx } from "../context";
+import { Statement } from "../effects";
+import { InvalidError } from "../errors";
+import { withDb } from "../transaction";
+import { MultiValue, SystemRole, UserSource } from "./user";
+import { SqlWhere } from "./users.repository";
+import { decodeCursor, encodeCursor, fingerprint } from "./users-search.cursor";
+import { FACETS_SQL, FacetFilter, facetCodes } from "./users-search.facets";
+import { PageShape, SORTS, UserSortField, candidatesStatement, pageStatement } from "./users-search.sql";
+
+export type { UserSortField } from "./users-search.sql";
+
+/** What the admin search selects; every criterion given must hold. */
+export interface UserSearchFilter extends FacetFilter {
+  /** Words matched, each anywhere in the names, userName or emails, ignoring case and accents. */
+  q?: string;
+  entity?: string[];
+  includeSubEntities?: boolean;
+}
+
+export interface UserSearchQuery {
+  filter: UserSearchFilter;
+  sort: UserSortField;
+  descending: boolean;
+  cursor?: string;
+  limit: number;
+}
+
+export interface UserSummary {
+  id: string;
+  userName: string;
+  givenName: string | null;
+  familyName: string | null;
+  email: string | null;
+  active: boolean;
+  source: UserSource;
+  external: boolean;
+  entityId: string | null;
+  role: SystemRole;
+  invitedAt: Date | null;
+  enrolledAt: Date | null;
+  lastLoginAt: Date | null;
+  createdAt: Date;
+}
+
+export interface UserSearchPage {
+  items: UserSummary[];
+  nextCursor: string | null;
+}
+
+export const MAX_TERMS = 8;
+
+type SummaryRow = Omit<UserSummary, "email"> & { emails: MultiValue[]; sortKey: string; candidates?: number };
+
+/** A text query whose words match at most this many users is answered from all its matches, sorted (see candidatesStatement). */
+export const TEXT_CANDIDATES_CAP = 20_000;
+
+/**
+ * The admin search over users: filters, sort and keyset pages, all in PostgreSQL. A text query is answered from all its
+ * matches (through the trigram index) when they are at most `textCap`, else, like any other query, by the planner's
+ * choice between walking the sort order and a filter's index. Statements are sent unnamed, so each is planned with its
+ * values (a plan cached for a rare status would be slow for a common one).
+ */
+export class UsersSearch {
+  constructor(private readonly ds: DataSource, private readonly textCap = TEXT_CANDIDATES_CAP) {}
+
+  async search(ctx: Ctx, query: UserSearchQuery): Promise<UserSearchPage> {
+    const { candidates, page } = await this.statements(ctx, query);
+    let rows: SummaryRow[] | null = null;
+    if (candidates) {
+      const found = (await withDb(() => this.ds.query(candidates.text, candidates.values))) as SummaryRow[];
+      if (found[0].candidates! <= this.textCap) rows = found.filter((r) => r.id !== null);
+    }
+    rows ??= (await withDb(() => this.ds.query(page.text, page.values))) as SummaryRow[];
+    const items = rows.slice(0, query.limit);
+    const last = items[items.length - 1];
+    const nextCursor = rows.length > query.limit ? encodeCursor(searchFingerprint(query), { key: last.sortKey, id: last.id }) : null;
+    return { items: items.map(toSummary), nextCursor };
+  }
+
+  /**
+   * The statements `search` runs (tests EXPLAIN them): for a text query, first its candidates (up to the cap), and the
+   * page walking the sort order when there are more; otherwise the page alone.
+   */
+  async statements(ctx: Ctx, query: UserSearchQuery): Promise<{ candidates: Statement | null; page: Statement }> {
+    const sort = SORTS[query.sort];
+    const where = await this.where(ctx, query.filter);
+    const after = query.cursor ? decodeCursor(query.cursor, searchFingerprint(query), sort.type) : undefined;
+    const shape: PageShape = { sort, descending: query.descending, after, limit: query.limit };
+    const text = searchTerms(query.filter.q).length > 0;
+    return { candidates: text ? candidatesStatement(where, shape, this.textCap) : null, page: pageStatement(where, shape) };
+  }
+
+  /** Ids of the users a filter selects within the caller's scope, in id order, at most `limit`. */
+  async selectIds(ctx: Ctx, filter: UserSearchFilter, limit: number): Promise<string[]> {
+    const where = await this.where(ctx, filter);
+    const rows = (await withDb(() => this.ds.query(
+      `SELECT u.id FROM users u WHERE ${where.sql} ORDER BY u.id LIMIT $${where.params.length + 1}`, [...where.params, limit]))) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * The condition (on `users u`) for live users matching `f` within the caller's entity scope. Its parameters are
+   * numbered from `$offset + 1`, so a statement can put its own first.
+   */
+  async where(ctx: Ctx, f: UserSearchFilter, offset = 0, m: EntityManager = this.ds.manager): Promise<SqlWhere> {
+    const conditions = ["u.removed_at IS NULL"];
+    const params: unknown[] = [];
+    const param = (v: unknown) => `$${offset + params.push(v)}`;
+    for (const term of searchTerms(f.q)) conditions.push(`u.search_text LIKE roster_fold(${param(`%${escapeLike(term)}%`)})`);
+    const codes = facetCodes(f);
+    if (codes) conditions.push(codes.length ? `${FACETS_SQL} = ANY(${param(codes)}::int[])` : "false");
+    if (f.entity) {
+      const ids = f.includeSubEntities ? await withDb(() => subEntities(m, f.entity!)) : f.entity;
+      conditions.push(`u.entity_id = ANY(${param(ids)}::uuid[])`);
+    }
+    // A scoped admin reaches users of their entities only; users without an entity are out of their reach.
+    if (ctx.entityScope) conditions.push(`u.entity_id = ANY(${param([...ctx.entityScope])}::uuid[])`);
+    return { sql: conditions.join(" AND "), params };
+  }
+}
+
+/** The words of `q`, each matched on its own (so "dupont jean" finds Jean Dupont). */
+export function searchTerms(q: string | undefined): string[] {
+  const terms = [...new Set((q ?? "").trim().split(/\s+/).filter(Boolean))];
+  if (terms.length > MAX_TERMS) throw new InvalidError("q", `at most ${MAX_TERMS} words`);
+  return terms;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+const searchFingerprint = (q: UserSearchQuery) => fingerprint({ filter: q.filter, sort: q.sort, descending: q.descending });
+
+async function subEntities(m: EntityManager, roots: string[]): Promise<string[]> {
+  const [row] = (await m.query(
+    `WITH RECURSIVE s AS (SELECT id FROM entities WHERE id = ANY($1::uuid[])
+                          UNION SELECT e.id FROM entities e JOIN s ON e.parent_id = s.id)
+     SELECT coalesce(array_agg(id), '{}') AS ids FROM s`, [roots])) as { ids: string[] }[];
+  return row.ids;
+}
+
+function toSummary(r: SummaryRow): UserSummary {
+  const { emails, sortKey: _key, candidates: _candidates, ...rest } = r;
+  const email = (emails.find((e) => e.primary === true) ?? emails[0])?.value ?? null;
+  return { ...rest, email: typeof email === "string" ? email : null };
+}
