@@ -5,6 +5,7 @@ import pinoHttp from "pino-http";
 import { DataSource } from "typeorm";
 import { Config } from "./config/env";
 import { AccessService } from "./domain/access/access.service";
+import { AuditLogService } from "./domain/audit-log/audit-log.service";
 import { TokensService } from "./domain/tokens/tokens.service";
 import { UsersService } from "./domain/users/users.service";
 import { createMetrics } from "./http/metrics";
@@ -17,10 +18,12 @@ export interface Services {
   users: UsersService;
   tokens: TokensService;
   access: AccessService;
+  audit: AuditLogService;
 }
 
 export function createServices(ds: DataSource, cfg: Config): Services {
-  return { users: new UsersService(ds), tokens: new TokensService(ds, cfg.TOKEN_CACHE_SECONDS * 1000), access: new AccessService(ds) };
+  return { users: new UsersService(ds), tokens: new TokensService(ds, cfg.TOKEN_CACHE_SECONDS * 1000), access: new AccessService(ds),
+    audit: new AuditLogService(ds) };
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -81,6 +84,7 @@ export function createApp(cfg: Config, ds: DataSource, services: Services): Expr
     users: services.users,
     tokens: services.tokens,
     access: services.access,
+    audit: services.audit,
     bodyLimitBytes: cfg.BODY_LIMIT_BYTES,
     jwt: cfg.ADMIN_JWT_ISSUER && cfg.ADMIN_JWT_AUDIENCE && cfg.ADMIN_JWT_JWKS_URL
       ? {

@@ -4,13 +4,18 @@ import { InitialSchema1764000000000 } from "../../migrations/1764000000000-initi
 import { UsersAutovacuum1764000000001 } from "../../migrations/1764000000001-users-autovacuum";
 import { EmailValuesIndex1764000000002 } from "../../migrations/1764000000002-email-values-index";
 import { AdminFoundation1764000000003 } from "../../migrations/1764000000003-admin-foundation";
+import { AuditChain1764000000008 } from "../../migrations/1764000000008-audit-chain";
+import { AuditFilterIndexes1764000000009 } from "../../migrations/1764000000009-audit-filter-indexes";
 import { ApiTokenRow } from "./entities/api-token.entity";
 import { AuditEventRow } from "./entities/audit-event.entity";
 import { OutboxMessageRow } from "./entities/outbox-message.entity";
 
 export const entities = [ApiTokenRow, AuditEventRow, OutboxMessageRow];
 /** Listed explicitly (no globs) so the same list works from src/ under tsx and from dist/. */
-export const migrations = [InitialSchema1764000000000, UsersAutovacuum1764000000001, EmailValuesIndex1764000000002, AdminFoundation1764000000003];
+export const migrations = [
+  InitialSchema1764000000000, UsersAutovacuum1764000000001, EmailValuesIndex1764000000002, AdminFoundation1764000000003,
+  AuditChain1764000000008, AuditFilterIndexes1764000000009,
+];
 
 /** A TypeORM DataSource on `url`; schema changes come only from migrations, never `synchronize`. */
 export function createDataSource(url: string, poolSize = 10): DataSource {
