@@ -4,8 +4,8 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  * Makes the audit log tamper-evident and append-only. Each record gets a gap-free `seq`, the hash of the record
  * before it (`prev_hash`) and its own `hash`: sha256 over a canonical serialisation of its content plus prev_hash.
  * A BEFORE INSERT trigger appends to the chain through the one-row `audit_chain_head`: its row lock serialises
- * appends until commit (so there are no forks, and a rolled-back insert leaves no gap), and under READ COMMITTED the
- * UPDATE re-reads the latest committed head. Existing records are chained here, in id order.
+ * appends until commit (so there are no forks, and a rolled-back insert leaves no gap), and under READ COMMITTED a
+ * writer that waited for it reads the latest committed head. Existing records are chained here, in id order.
  * UPDATE, DELETE and TRUNCATE of the log are refused by triggers; see docs/ARCHITECTURE.md for what that does
  * and does not stop, and `roster audit verify` for the check.
  */
@@ -47,21 +47,49 @@ export class AuditChain1764000000008 implements MigrationInterface {
     await q.query(`ALTER TABLE audit_events ALTER COLUMN seq SET NOT NULL, ALTER COLUMN prev_hash SET NOT NULL,
                    ALTER COLUMN hash SET NOT NULL, ADD CONSTRAINT audit_events_seq_key UNIQUE (seq)`);
 
-    // One UPDATE both takes the lock and advances the head: SET sees the old row (prev_hash := the old hash),
-    // RETURNING the new one. Whatever seq/prev_hash/hash the INSERT supplied is overwritten.
+    // The first record of a transaction locks the head row (FOR UPDATE) until commit: appends are serialised, and under
+    // READ COMMITTED a writer that waited reads the head its predecessor committed. The transaction's tail is then kept
+    // in a transaction-local setting (tagged with the txid, so a stale session-level value is ignored) for its next
+    // records, and written to the head once, at commit, by a deferred trigger: updating the head row per record would
+    // make a transaction of n records walk an n-long chain of row versions each time (quadratic).
     await q.query(`
       CREATE FUNCTION roster_audit_append() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        tail text[] := string_to_array(current_setting('roster.audit_tail', true), ':');
+        s bigint;
+        h text;
       BEGIN
-        UPDATE audit_chain_head SET seq = seq + 1, prev_hash = hash, hash = roster_audit_hash(NEW, seq + 1, hash)
-          RETURNING seq, prev_hash, hash INTO NEW.seq, NEW.prev_hash, NEW.hash;
-        IF NOT FOUND THEN
-          RAISE EXCEPTION 'audit_chain_head has no row: the audit chain cannot be extended';
+        IF tail[1] IS NOT DISTINCT FROM txid_current()::text THEN
+          s := tail[2]::bigint;
+          h := tail[4];
+        ELSE
+          SELECT c.seq, c.hash INTO s, h FROM audit_chain_head c FOR UPDATE;
+          IF NOT FOUND THEN
+            RAISE EXCEPTION 'audit_chain_head has no row: the audit chain cannot be extended';
+          END IF;
         END IF;
+        NEW.seq := s + 1;
+        NEW.prev_hash := h;
+        NEW.hash := roster_audit_hash(NEW, s + 1, h);
+        PERFORM set_config('roster.audit_tail', concat_ws(':', txid_current(), NEW.seq, NEW.prev_hash, NEW.hash), true);
         RETURN NEW;
       END $$`);
     await q.query(`CREATE TRIGGER audit_events_chain BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION roster_audit_append()`);
+    await q.query(`
+      CREATE FUNCTION roster_audit_seal() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        tail text[] := string_to_array(current_setting('roster.audit_tail', true), ':');
+      BEGIN
+        IF tail[1] IS NOT DISTINCT FROM txid_current()::text AND tail[5] IS NULL THEN
+          UPDATE audit_chain_head SET seq = tail[2]::bigint, prev_hash = tail[3], hash = tail[4];
+          PERFORM set_config('roster.audit_tail', array_to_string(tail || 'sealed'::text, ':'), true);
+        END IF;
+        RETURN NULL;
+      END $$`);
+    await q.query(`CREATE CONSTRAINT TRIGGER audit_events_seal AFTER INSERT ON audit_events DEFERRABLE INITIALLY DEFERRED
+                   FOR EACH ROW EXECUTE FUNCTION roster_audit_seal()`);
 
-    // Statement-level, so even a change touching no row is refused. The head may move only from inside the append trigger.
+    // Statement-level, so even a change touching no row is refused. The head may move only from inside the seal trigger.
     await q.query(`
       CREATE FUNCTION roster_audit_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -81,9 +109,11 @@ export class AuditChain1764000000008 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TRIGGER audit_events_append_only ON audit_events`);
+    await q.query(`DROP TRIGGER audit_events_seal ON audit_events`);
     await q.query(`DROP TRIGGER audit_events_chain ON audit_events`);
     await q.query(`DROP TABLE audit_chain_head`);
     await q.query(`DROP FUNCTION roster_audit_refuse()`);
+    await q.query(`DROP FUNCTION roster_audit_seal()`);
     await q.query(`DROP FUNCTION roster_audit_append()`);
     await q.query(`DROP FUNCTION roster_audit_hash(audit_events, bigint, text)`);
     await q.query(`ALTER TABLE audit_events DROP CONSTRAINT audit_events_seq_key, DROP COLUMN seq, DROP COLUMN prev_hash, DROP COLUMN hash`);

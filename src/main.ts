@@ -19,7 +19,12 @@ async function main(): Promise<void> {
   const { openDatabase } = require("./db/database") as typeof import("./db/database");
   const { createApp, createServices } = require("./app") as typeof import("./app");
 
+  const { AuditChainService } = require("./domain/audit-log/audit-chain.service") as typeof import("./domain/audit-log/audit-chain.service");
+
   const db = await openDatabase(cfg, (msg) => logger.info(msg));
+  // An anchor for `roster audit verify --anchor`, kept wherever the logs are shipped.
+  const head = await new AuditChainService(db.dataSource).head();
+  if (head) logger.info({ auditHead: head }, `audit chain head ${head.seq}:${head.hash}`);
   const services = createServices(db.dataSource, cfg);
   const revocations = await services.tokens.watchRevocations(db.url);
   const app = createApp(cfg, db.dataSource, services);

@@ -92,6 +92,33 @@ describe("the audit hash chain", () => {
     expect(await chain.verify()).toMatchObject({ records: 9, broken: null });
   });
 
+  it("chains many records of one transaction across statements, sealing the head at commit (or earlier, if asked)", async () => {
+    const insert = "INSERT INTO audit_events (actor_type, door, action, target_type) SELECT 'system', 'system', 'test.tx', 'user' FROM generate_series(1, $1::int)";
+    await t.ds.transaction(async (m) => {
+      await m.query(insert, [2000]);
+      await m.query("SET CONSTRAINTS ALL IMMEDIATE");
+      await m.query(insert, [3]);
+      await m.query(insert, [4]);
+    });
+    await appendAudits(t.ds, 1);
+    expect((await chain.head())?.seq).toBe(2008);
+    expect(await chain.verify()).toMatchObject({ records: 2008, broken: null });
+  });
+
+  it("ignores a session-level roster.audit_tail: only the transaction's own tail counts", async () => {
+    await appendAudits(t.ds, 3);
+    const qr = t.ds.createQueryRunner();
+    try {
+      await qr.query(`SET roster.audit_tail = '1:100:${"a".repeat(64)}:${"b".repeat(64)}'`);
+      await qr.query("INSERT INTO audit_events (actor_type, door, action, target_type) VALUES ('system', 'system', 'test.stale', 'user')");
+      await qr.query("RESET roster.audit_tail");
+    } finally {
+      await qr.release();
+    }
+    expect((await links()).map((r) => r.seq)).toEqual([1, 2, 3, 4]);
+    expect((await chain.verify()).broken).toBeNull();
+  });
+
   it("the migration chains the records written before it, in id order", async () => {
     const last = async () => (await t.ds.query("SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1"))[0].name as string;
     for (let undone = ""; undone !== "AuditChain1764000000008";) {

@@ -36,18 +36,7 @@ export interface Slice {
 /** Reads of `audit_events`, filtered and keyset-paged on seq. The SQL varies with the filters, so it is not prepared. */
 export class AuditLogRepository {
   async slice(m: EntityManager, s: Slice): Promise<AuditRecord[]> {
-    const params: unknown[] = [];
-    const p = (v: unknown) => `$${params.push(v)}`;
-    const where = conditions(s.filter, p);
-    if (s.entityScope) {
-      // Users are the only records a scoped reader is told about, judged by the user's entity now.
-      where.push(`a.target_type = 'user' AND EXISTS (SELECT 1 FROM users u
-        WHERE u.id = (CASE WHEN a.target_type = 'user' THEN a.target_id END)::uuid AND u.entity_id = ANY(${p(s.entityScope)}::uuid[]))`);
-    }
-    if (s.afterSeq !== undefined) where.push(`a.seq ${s.order === "desc" ? "<" : ">"} ${p(s.afterSeq)}`);
-    if (s.maxSeq !== undefined) where.push(`a.seq <= ${p(s.maxSeq)}`);
-    const text = `SELECT ${COLUMNS} FROM audit_events a ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-      ORDER BY a.seq ${s.order === "desc" ? "DESC" : "ASC"} LIMIT ${p(s.limit)}`;
+    const { text, params } = sliceStatement(s);
     const rows: AuditRow[] = await m.query(text, params);
     return rows.map(toRecord);
   }
@@ -56,6 +45,23 @@ export class AuditLogRepository {
     const rows: { seq: string }[] = await m.query(`SELECT seq FROM audit_chain_head`);
     return Number(rows[0]?.seq ?? 0);
   }
+}
+
+/** The SELECT for one slice (exported for the query-plan tests). */
+export function sliceStatement(s: Slice): { text: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const p = (v: unknown) => `$${params.push(v)}`;
+  const where = conditions(s.filter, p);
+  if (s.entityScope) {
+    // Users are the only records a scoped reader is told about, judged by the user's entity now.
+    where.push(`a.target_type = 'user' AND EXISTS (SELECT 1 FROM users u
+      WHERE u.id = (CASE WHEN a.target_type = 'user' THEN a.target_id END)::uuid AND u.entity_id = ANY(${p(s.entityScope)}::uuid[]))`);
+  }
+  if (s.afterSeq !== undefined) where.push(`a.seq ${s.order === "desc" ? "<" : ">"} ${p(s.afterSeq)}`);
+  if (s.maxSeq !== undefined) where.push(`a.seq <= ${p(s.maxSeq)}`);
+  const text = `SELECT ${COLUMNS} FROM audit_events a ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+    ORDER BY a.seq ${s.order === "desc" ? "DESC" : "ASC"} LIMIT ${p(s.limit)}`;
+  return { text, params };
 }
 
 function conditions(f: AuditFilter, p: (v: unknown) => string): string[] {
