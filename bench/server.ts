@@ -18,6 +18,8 @@ export interface Roster extends Child {
   dbUrl: string;
   token: string;
   embedded: boolean;
+  /** The server process, for memory readings. */
+  pid: number;
   /** The last few KB the server wrote (warn and error logs at LOG_LEVEL=warn). */
   logTail(): string;
 }
@@ -102,7 +104,7 @@ export async function startRoster(runId: string): Promise<Roster> {
     await waitFor(`${baseUrl}/readyz`, proc, output);
     const token = await cli(["token", "create", "--name", `bench-${runId}`, "--scope", "scim"], env);
     const dbUrl = external ?? embeddedUrl(dataDir!);
-    return { baseUrl, dbUrl, token, embedded: !external, stop: cleanup, logTail: output };
+    return { baseUrl, dbUrl, token, embedded: !external, pid: proc.pid!, stop: cleanup, logTail: output };
   } catch (e) {
     await cleanup();
     throw e;

@@ -14,12 +14,13 @@ const record = (seq: number): AuditRecord => ({
 
 /** A real HTTP server exporting 50,000 synthetic records; counts how many batches the export has pulled so far. */
 async function server() {
-  const state = { pulled: 0, finished: false };
+  const state = { pulled: 0, finished: false, listeners: 0 };
   const app = express().get("/", async (_req, res) => {
     async function* batches() {
       try {
         for (let b = 0; b < BATCHES; b++) {
           state.pulled++;
+          state.listeners = Math.max(state.listeners, res.listenerCount("drain") + res.listenerCount("close"));
           yield Array.from({ length: PER_BATCH }, (_, i) => record(b * PER_BATCH + i + 1));
         }
       } finally {
@@ -54,6 +55,8 @@ describe("streamExport backpressure", () => {
       await new Promise((r) => res.once("end", r));
       expect(lines).toBe(BATCHES * PER_BATCH);
       expect(srv.state.pulled).toBe(BATCHES);
+      // Each wait for 'drain' removes its listeners again (none pile up over a long export).
+      expect(srv.state.listeners).toBeLessThan(5);
     } finally {
       await srv.close();
     }

@@ -1,5 +1,4 @@
 import { Response } from "express";
-import { once } from "node:events";
 import { AuditRecord } from "../../domain/audit-log/audit-log";
 import { csvRow } from "./csv";
 
@@ -35,5 +34,11 @@ export async function streamExport(res: Response, format: keyof typeof EXPORT_FO
 
 async function write(res: Response, chunk: string): Promise<void> {
   if (res.write(chunk) || res.destroyed) return;
-  await Promise.race([once(res, "drain"), once(res, "close")]);
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      res.off("drain", done).off("close", done);
+      resolve();
+    };
+    res.on("drain", done).on("close", done);
+  });
 }

@@ -8,7 +8,8 @@ export const AUDIT_PAGE_MAX = 500;
 
 const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: "must be an ISO 8601 date-time with a zone (2026-01-31T12:00:00Z) or a date (2026-01-31, midnight UTC)" })
   .transform((v) => new Date(v.length === 10 ? `${v}T00:00:00Z` : v));
-const uuid = z.uuid({ error: "must be a UUID" });
+// Any 8-4-4-4-12 hex id (not only RFC 9562 versions): ids are compared as text, never cast.
+const uuid = z.guid({ error: "must be a UUID" });
 // `user.updated` exact; `user.` or `user.*` a prefix.
 const action = z.string().regex(/^[\w-]+(\.[\w-]+)*(\.|\.\*)?$/, { error: "an action such as user.updated, or a prefix such as user. or user.*" }).max(200);
 
