@@ -3,8 +3,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import { Pool } from "pg";
+import { seedUsers } from "./seed";
 import { startRoster } from "./server";
-import { CONNECTIONS, cannon, percentile } from "./workloads";
+import { CONNECTIONS, Load, cannon, percentile, scimLoads } from "./workloads";
 
 /**
  * `npm run bench:audit`: what the hash chain costs and how the audit log reads at size. Audited commits against
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
     }
     await pool.query("DROP TABLE bench_unchained");
 
+
     const count = Number((await pool.query("SELECT count(*) FROM audit_events")).rows[0].count);
     t = performance.now();
     const verify = spawnSync(process.execPath, ["bin/roster.js", "audit", "verify"], { env: { ...process.env, DATABASE_URL: roster.dbUrl, LOG_LEVEL: "warn" }, encoding: "utf8" });
@@ -84,17 +86,82 @@ async function main(): Promise<void> {
     const exportSecs = (performance.now() - t) / 1000;
     say(`export csv: ${res.status}, ${lines - 1} records, ${(bytes / 1e6).toFixed(1)} MB in ${exportSecs.toFixed(1)} s (${(lines / exportSecs).toFixed(0)} records/s); server RSS ${before.toFixed(0)} MB before, ${peak.toFixed(0)} MB peak`);
 
+    say(await cappedExport(roster.dbUrl, runId, auditor, bytes));
+
     const auth = { authorization: `Bearer ${auditor}` };
     const someUser = (await pool.query("SELECT md5('7')::uuid::text AS id")).rows[0].id;
     for (const [name, path] of [["newest page", "/admin/v1/audit?limit=50"], ["one user's page", `/admin/v1/audit?user=${someUser}&limit=50`], ["action prefix page", "/admin/v1/audit?action=user.&limit=50"]]) {
       const m = await cannon({ name, url: `${roster.baseUrl}${path}`, requests: [{ method: "GET", path, headers: auth }] }, SECONDS);
       say(`GET ${path.split("?")[0]} ${name}: ${m.rate.toFixed(0)} req/s, p50 ${ms(m.p50)} ms, p99 ${ms(m.p99)} ms${m.failures ? `, ${m.failures} FAILED: ${m.problems[0]}` : ""}`);
     }
+
+    await chainedVersusNot(pool, roster.baseUrl, roster.token, runId);
   } finally {
     await pool.end();
     const problem = await roster.stop();
     if (problem) say(`server: ${problem}`);
   }
+}
+
+/**
+ * Memory bound: the same export through a second server process (on the same database) whose V8 heap is capped
+ * below the export's size; it can only finish if the export streams.
+ */
+async function cappedExport(dbUrl: string, runId: string, auditor: string, exportBytes: number): Promise<string> {
+  const capMb = Number(process.env.BENCH_AUDIT_HEAP_MB ?? 48);
+  const saved = { url: process.env.DATABASE_URL, options: process.env.NODE_OPTIONS };
+  process.env.DATABASE_URL = dbUrl;
+  process.env.NODE_OPTIONS = `${saved.options ?? ""} --max-old-space-size=${capMb}`.trim();
+  const capped = await startRoster(`${runId}m`).finally(() => {
+    process.env.DATABASE_URL = saved.url;
+    process.env.NODE_OPTIONS = saved.options;
+  });
+  try {
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(capped.pid))), 25);
+    const res = await fetch(`${capped.baseUrl}/admin/v1/audit/export?format=ndjson`, { headers: { authorization: `Bearer ${auditor}` } });
+    let bytes = 0;
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
+    clearInterval(sampler);
+    return `export ndjson through a server with a ${capMb} MB heap cap: ${res.status}, ${(bytes / 1e6).toFixed(1)} MB (the csv was ${(exportBytes / 1e6).toFixed(1)} MB), RSS peak ${peak.toFixed(0)} MB`;
+  } finally {
+    const problem = await capped.stop();
+    if (problem) say(`capped server: ${problem}`);
+  }
+}
+
+/**
+ * The SCIM write workloads of `npm run bench` (8 connections), alternating between the real chain trigger and a
+ * stand-in that only numbers records from a sequence (no lock, no hash, no seal), in one server and database so
+ * the machine's other load falls on both alike.
+ */
+async function chainedVersusNot(pool: Pool, baseUrl: string, token: string, runId: string): Promise<void> {
+  const seeded = await seedUsers(pool, 10_000, runId);
+  const loads = scimLoads(baseUrl, token, seeded, runId);
+  await pool.query(`CREATE SEQUENCE bench_audit_seq START 1000000000000`);
+  await pool.query(`CREATE FUNCTION bench_unchained() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN NEW.seq := nextval('bench_audit_seq'); NEW.prev_hash := ''; NEW.hash := ''; RETURN NEW; END $$`);
+  await pool.query(`CREATE TRIGGER bench_unchained BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION bench_unchained()`);
+  const chain = (on: boolean) => pool.query(on
+    ? "ALTER TABLE audit_events DISABLE TRIGGER bench_unchained, ENABLE TRIGGER audit_events_chain, ENABLE TRIGGER audit_events_seal"
+    : "ALTER TABLE audit_events ENABLE TRIGGER bench_unchained, DISABLE TRIGGER audit_events_chain, DISABLE TRIGGER audit_events_seal");
+  const results = new Map<string, string[]>();
+  const run = async (load: Load, on: boolean) => {
+    await chain(on);
+    await cannon(load, 1);
+    const m = await cannon(load, SECONDS);
+    const key = `${load.name} ${on ? "chained" : "unchained"}`;
+    results.set(key, [...(results.get(key) ?? []), `${m.rate.toFixed(0)}/s p50 ${ms(m.p50)} p99 ${ms(m.p99)}${m.failures ? ` (${m.failures} FAILED: ${m.problems[0]})` : ""}`]);
+  };
+  for (let round = 0; round < 2; round++) {
+    for (const load of [loads.create, loads.patch]) {
+      await run(load, true);
+      await run(load, false);
+    }
+  }
+  await chain(true);
+  say("SCIM writes through HTTP, 8 connections, alternating (two rounds each):");
+  for (const [key, figures] of results) say(`  ${key.padEnd(40)} ${figures.join(" | ")}`);
 }
 
 main().catch((e) => {
