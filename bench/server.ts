@@ -20,6 +20,8 @@ export interface Roster extends Child {
   /** A token of scope admin (the admin search workloads). */
   adminToken: string;
   embedded: boolean;
+  /** The server process, for memory readings. */
+  pid: number;
   /** The last few KB the server wrote (warn and error logs at LOG_LEVEL=warn). */
   logTail(): string;
 }
@@ -105,7 +107,7 @@ export async function startRoster(runId: string): Promise<Roster> {
     const token = await cli(["token", "create", "--name", `bench-${runId}`, "--scope", "scim"], env);
     const adminToken = await cli(["token", "create", "--name", `bench-admin-${runId}`, "--scope", "admin"], env);
     const dbUrl = external ?? embeddedUrl(dataDir!);
-    return { baseUrl, dbUrl, token, adminToken, embedded: !external, stop: cleanup, logTail: output };
+    return { baseUrl, dbUrl, token, adminToken, embedded: !external, pid: proc.pid!, stop: cleanup, logTail: output };
   } catch (e) {
     await cleanup();
     throw e;

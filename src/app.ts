@@ -9,6 +9,7 @@ import { GroupsService } from "./domain/groups/groups.service";
 import { EntitiesService } from "./domain/entities/entities.service";
 import { PeopleService } from "./domain/people/people.service";
 import { JobsService } from "./domain/jobs/jobs.service";
+import { AuditLogService } from "./domain/audit-log/audit-log.service";
 import { TokensService } from "./domain/tokens/tokens.service";
 import { UserActionsService } from "./domain/users/users-actions.service";
 import { UsersSearch } from "./domain/users/users.search";
@@ -29,6 +30,7 @@ export interface Services {
   search: UsersSearch;
   jobs: JobsService;
   actions: UserActionsService;
+  audit: AuditLogService;
 }
 
 export function createServices(ds: DataSource, cfg: Config): Services {
@@ -43,6 +45,7 @@ export function createServices(ds: DataSource, cfg: Config): Services {
     users, groups: new GroupsService(ds), tokens: new TokensService(ds, cfg.TOKEN_CACHE_SECONDS * 1000), access: new AccessService(ds),
     entities: new EntitiesService(ds), people,
     search, jobs, actions: new UserActionsService(ds, users, search, jobs, cfg.ADMIN_ACTIONS_SYNC_MAX),
+    audit: new AuditLogService(ds),
   };
 }
 
@@ -109,6 +112,7 @@ export function createApp(cfg: Config, ds: DataSource, services: Services): Expr
     search: services.search,
     actions: services.actions,
     jobs: services.jobs,
+    audit: services.audit,
     bodyLimitBytes: cfg.BODY_LIMIT_BYTES,
     entities: services.entities,
     people: services.people,

@@ -21,7 +21,12 @@ async function main(): Promise<void> {
   const { JobsRunner } = require("./worker/jobs.runner") as typeof import("./worker/jobs.runner");
   const { jobHandlers } = require("./worker/job-handlers") as typeof import("./worker/job-handlers");
 
+  const { AuditChainService } = require("./domain/audit-log/audit-chain.service") as typeof import("./domain/audit-log/audit-chain.service");
+
   const db = await openDatabase(cfg, (msg) => logger.info(msg));
+  // An anchor for `roster audit verify --anchor`, kept wherever the logs are shipped.
+  const head = await new AuditChainService(db.dataSource).head();
+  if (head) logger.info({ auditHead: head }, `audit chain head ${head.seq}:${head.hash}`);
   const services = createServices(db.dataSource, cfg);
   const revocations = await services.tokens.watchRevocations(db.url);
   const runner = new JobsRunner(services.jobs, jobHandlers(services.actions), { concurrency: cfg.ADMIN_JOBS_CONCURRENCY, pollMs: cfg.ADMIN_JOBS_POLL_MS }).start();

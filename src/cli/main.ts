@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/env";
 import { DomainError } from "../domain/errors";
+import { auditCommands } from "./audit.commands";
 import { tokenCommands } from "./token.commands";
 import { withDatabase } from "./with-database";
 
@@ -12,6 +13,7 @@ const program = new Command()
   .exitOverride();
 
 tokenCommands(program);
+auditCommands(program);
 
 program
   .command("migrate")

@@ -8,6 +8,8 @@ import { Groups1764000000010 } from "../../migrations/1764000000010-groups";
 import { PeopleIndexes1764000000004 } from "../../migrations/1764000000004-people-indexes";
 import { AdminSearch1764000000006 } from "../../migrations/1764000000006-admin-search";
 import { AdminJobs1764000000007 } from "../../migrations/1764000000007-admin-jobs";
+import { AuditChain1764000000008 } from "../../migrations/1764000000008-audit-chain";
+import { AuditFilterIndexes1764000000009 } from "../../migrations/1764000000009-audit-filter-indexes";
 import { ApiTokenRow } from "./entities/api-token.entity";
 import { AuditEventRow } from "./entities/audit-event.entity";
 import { OutboxMessageRow } from "./entities/outbox-message.entity";
@@ -16,7 +18,8 @@ export const entities = [ApiTokenRow, AuditEventRow, OutboxMessageRow];
 /** Listed explicitly (no globs) so the same list works from src/ under tsx and from dist/. */
 export const migrations = [
   InitialSchema1764000000000, UsersAutovacuum1764000000001, EmailValuesIndex1764000000002, AdminFoundation1764000000003,
-  PeopleIndexes1764000000004, AdminSearch1764000000006, AdminJobs1764000000007, Groups1764000000010,
+  PeopleIndexes1764000000004, AdminSearch1764000000006, AdminJobs1764000000007, AuditChain1764000000008,
+  AuditFilterIndexes1764000000009, Groups1764000000010,
 ];
 
 /** A TypeORM DataSource on `url`; schema changes come only from migrations, never `synchronize`. */

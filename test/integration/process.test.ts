@@ -53,6 +53,12 @@ describe("the process: configuration, embedded database, CLI, shutdown", () => {
       expect(await server.stop("SIGINT")).toBe(0);
       // The CLI also works with no server running (it starts and stops the embedded database itself).
       expect(runCli(["token", "list"], env).status).toBe(0);
+      // The audit chain verifies, and still holds the head the server logged at its second start (token and user created).
+      const head = /"msg":"audit chain head (2:[0-9a-f]{64})"/.exec(server.stdout())?.[1];
+      expect(head).toBeDefined();
+      const verified = runCli(["audit", "verify", "--anchor", head!], env);
+      expect(verified.stdout).toMatch(/^audit chain intact: 3 records checked/);
+      expect(verified.status).toBe(0);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

@@ -3,6 +3,7 @@ import { AccessService } from "../../domain/access/access.service";
 import { EntitiesService } from "../../domain/entities/entities.service";
 import { PeopleService } from "../../domain/people/people.service";
 import { JobsService } from "../../domain/jobs/jobs.service";
+import { AuditLogService } from "../../domain/audit-log/audit-log.service";
 import { TokensService } from "../../domain/tokens/tokens.service";
 import { UserActionsService } from "../../domain/users/users-actions.service";
 import { UsersSearch } from "../../domain/users/users.search";
@@ -12,6 +13,7 @@ import { entitiesRouter } from "./entities.routes";
 import { peopleRouter } from "./people.routes";
 import { jobsRouter } from "./jobs.routes";
 import { usersSearchRouter } from "./users-search.routes";
+import { auditRoutes } from "./audit.routes";
 import { Problem, problemErrorHandler } from "./problem";
 
 export interface AdminDeps {
@@ -21,6 +23,7 @@ export interface AdminDeps {
   search: UsersSearch;
   actions: UserActionsService;
   jobs: JobsService;
+  audit: AuditLogService;
   bodyLimitBytes: number;
   jwt?: AdminJwtSettings;
   // people lane
@@ -44,6 +47,8 @@ export function adminRouter(d: AdminDeps): Router {
   // --- people lane: entities, and people created, read and changed one by one or in batches ---
   r.use("/entities", entitiesRouter(d.entities));
   r.use("/users", peopleRouter({ people: d.people, batchMaxLines: d.batchMaxLines, bodyLimitBytes: d.bodyLimitBytes }));
+
+  r.use("/audit", auditRoutes(d.audit));
 
   r.use((req) => {
     throw new Problem(404, "not_found", `No admin endpoint at ${req.method} ${req.originalUrl.split("?")[0]}`);

@@ -1,0 +1,102 @@
+import { DataSource } from "typeorm";
+import { withDb } from "../transaction";
+
+/** prev_hash of the first record: there is nothing before it. */
+export const GENESIS_HASH = "0".repeat(64);
+
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/** The first record where the chain does not hold, and what is wrong with it. */
+export interface ChainBreak {
+  seq: number;
+  /** The record's id; null when the break is a record missing at the end of the chain. */
+  id: string | null;
+  problem: string;
+}
+
+export interface ChainReport {
+  /** Records checked (every record up to the head read when the check began). */
+  records: number;
+  head: ChainHead;
+  broken: ChainBreak | null;
+}
+
+export interface VerifyOptions {
+  batchSize?: number;
+  /** A head printed earlier (seq and hash): the record with that seq must still carry that hash. */
+  anchor?: ChainHead;
+}
+
+interface LinkRow {
+  seq: string;
+  id: string;
+  prevHash: string;
+  hash: string;
+  expected: string;
+}
+
+/**
+ * Checks the audit hash chain from the first record to the head, in keyset batches (memory stays flat at any size).
+ * Each record must follow the one before without a gap, carry that record's hash as prev_hash, and hash to what it
+ * stores; the last record must be the head. The hash is recomputed in SQL by the same function the trigger uses.
+ */
+export class AuditChainService {
+  constructor(private readonly ds: DataSource) {}
+
+  async head(): Promise<ChainHead | null> {
+    const rows: { seq: string; hash: string }[] = await withDb(() => this.ds.query(`SELECT seq, hash FROM audit_chain_head`));
+    return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : null;
+  }
+
+  async verify(opts: VerifyOptions = {}): Promise<ChainReport> {
+    const batchSize = opts.batchSize ?? 5000;
+    const head = await this.head();
+    if (!head) return { records: 0, head: { seq: 0, hash: GENESIS_HASH }, broken: { seq: 1, id: null, problem: "the chain head (audit_chain_head) is missing" } };
+    let last = { seq: 0, hash: GENESIS_HASH };
+    let records = 0;
+    let anchorSeen = false;
+    for (;;) {
+      const rows: LinkRow[] = await withDb(() => this.ds.query(
+        `SELECT a.seq, a.id, a.prev_hash AS "prevHash", a.hash, roster_audit_hash(a, a.seq, a.prev_hash) AS expected
+         FROM audit_events a WHERE a.seq > $1 AND a.seq <= $2 ORDER BY a.seq LIMIT $3`,
+        [last.seq, head.seq, batchSize],
+      ));
+      for (const row of rows) {
+        const broken = checkLink(row, last);
+        if (broken) return { records, head, broken };
+        if (opts.anchor && Number(row.seq) === opts.anchor.seq) {
+          anchorSeen = true;
+          if (row.hash !== opts.anchor.hash) return { records, head, broken: { seq: opts.anchor.seq, id: row.id, problem: `its hash ${row.hash} is not the anchored ${opts.anchor.hash} (the chain was rewritten from here on)` } };
+        }
+        last = { seq: Number(row.seq), hash: row.hash };
+        records++;
+      }
+      if (rows.length < batchSize) break;
+    }
+    if (last.seq !== head.seq) {
+      const problem = `records ${last.seq + 1}..${head.seq} are missing: the head says the chain ends at seq ${head.seq}, the last record is seq ${last.seq}`;
+      return { records, head, broken: { seq: last.seq + 1, id: null, problem } };
+    }
+    if (last.hash !== head.hash) return { records, head, broken: { seq: last.seq, id: null, problem: `the head's hash ${head.hash} is not the last record's ${last.hash}` } };
+    if (opts.anchor && !anchorSeen) return { records, head, broken: { seq: opts.anchor.seq, id: null, problem: `the anchored record seq ${opts.anchor.seq} is not in the chain (the chain ends at seq ${head.seq})` } };
+    return { records, head, broken: null };
+  }
+}
+
+function checkLink(row: LinkRow, prev: ChainHead): ChainBreak | null {
+  const seq = Number(row.seq);
+  const at = (problem: string): ChainBreak => ({ seq, id: row.id, problem });
+  if (seq !== prev.seq + 1) {
+    const gap = seq - 1 === prev.seq + 1 ? `record ${prev.seq + 1} is` : `records ${prev.seq + 1}..${seq - 1} are`;
+    return at(`${gap} missing before it (deleted?)`);
+  }
+  if (row.hash !== row.expected) return at("its content does not match its hash (changed after it was written)");
+  if (row.prevHash !== prev.hash) {
+    const before = prev.seq === 0 ? "the chain's start" : `record ${prev.seq}'s hash`;
+    return at(`its prev_hash is not ${before} (a record before it was replaced and re-hashed, or records were re-ordered)`);
+  }
+  return null;
+}

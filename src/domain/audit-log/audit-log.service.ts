@@ -1,0 +1,43 @@
+import { DataSource } from "typeorm";
+import { Ctx } from "../context";
+import { withDb } from "../transaction";
+import { AuditFilter, AuditOrder, AuditPage, AuditPageRequest, AuditRecord } from "./audit-log";
+import { AuditLogRepository } from "./audit-log.repository";
+
+/**
+ * Reading the audit log: every change from every door. A reader limited to some entities (ctx.entityScope) sees only
+ * records about users currently in those entities. seq is assigned under the chain head's lock, so it follows commit
+ * order and readers always see a gap-free prefix of it: paging by seq never skips or repeats a record while others
+ * append.
+ */
+export class AuditLogService {
+  private readonly repo = new AuditLogRepository();
+
+  constructor(private readonly ds: DataSource) {}
+
+  async page(ctx: Ctx, filter: AuditFilter, req: AuditPageRequest): Promise<AuditPage> {
+    const rows = await withDb(() => this.repo.slice(this.ds.manager, {
+      filter, entityScope: ctx.entityScope ?? null, order: req.order, afterSeq: req.afterSeq, limit: req.limit + 1,
+    }));
+    const more = rows.length > req.limit;
+    const records = more ? rows.slice(0, req.limit) : rows;
+    return { records, nextAfterSeq: more ? records[records.length - 1].seq : null };
+  }
+
+  /**
+   * Every matching record up to the head as it was when the export began, in batches of `batchSize`: one short query
+   * per batch (no connection or snapshot held between batches, so a slow reader holds nothing back).
+   */
+  async *export(ctx: Ctx, filter: AuditFilter, order: AuditOrder, batchSize = 1000): AsyncGenerator<AuditRecord[]> {
+    const maxSeq = await withDb(() => this.repo.headSeq(this.ds.manager));
+    let afterSeq: number | undefined;
+    for (;;) {
+      const batch = await withDb(() => this.repo.slice(this.ds.manager, {
+        filter, entityScope: ctx.entityScope ?? null, order, afterSeq, maxSeq, limit: batchSize,
+      }));
+      if (batch.length > 0) yield batch;
+      if (batch.length < batchSize) return;
+      afterSeq = batch[batch.length - 1].seq;
+    }
+  }
+}
