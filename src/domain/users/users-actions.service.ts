@@ -9,6 +9,7 @@ import { inTransaction } from "../transaction";
 import { profileOf, UsersRepository } from "./users.repository";
 import { UsersSearch } from "./users.search";
 import { UsersService } from "./users.service";
+import { inScope } from "../access/scope";
 
 export type UserAction = "invite" | "disable" | "enable";
 export const USER_ACTIONS: readonly UserAction[] = ["invite", "disable", "enable"];
@@ -21,7 +22,6 @@ export interface UserActionResult extends ItemResult {
 export type ActionsAnswer = { mode: "sync"; results: UserActionResult[] } | { mode: "job"; job: JobView };
 
 /** Whether the caller may reach a user of `entityId`: a scoped admin never reaches users without an entity. */
-const inScope = (ctx: Ctx, entityId: string | null) => !ctx.entityScope || (entityId !== null && ctx.entityScope.includes(entityId));
 
 /**
  * Mass actions on users (invite, disable, enable). Each user is handled in a transaction of its own, so one failure
