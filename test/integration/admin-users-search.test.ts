@@ -134,3 +134,21 @@ describe("GET /admin/v1/users: bad input is a 400 naming the parameter", () => {
     expect((await search("limit=5000")).limit).toBe(200);
   });
 });
+
+describe("GET /admin/v1/users: group (space) filter", () => {
+  it("selects direct members of any of the groups given, with the other criteria", async () => {
+    const group = async (name: string, members: string[]) => {
+      const res = await t.scim.post("/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: name, members: members.map((value) => ({ value })) }).expect(201);
+      return res.body.id as string;
+    };
+    const pilots = await group("Pilots", [ids.jean, ids.marie]);
+    const crew = await group("Crew", [ids.francois]);
+    await group("Empty", []);
+    expect(names(await search(`group=${pilots}`)).sort()).toEqual(["jean", "marie"]);
+    expect(names(await search(`group=${pilots},${crew}`)).sort()).toEqual(["francois", "jean", "marie"]);
+    expect(names(await search(`group=${pilots}&q=marie`))).toEqual(["marie"]);
+    expect(names(await search(`group=${crew}&external=false`))).toEqual([]);
+    const bad = await t.admin.get("/users?group=not-a-uuid").expect(400);
+    expect(bad.body).toMatchObject({ code: "invalid_request", field: expect.stringContaining("group") });
+  });
+});

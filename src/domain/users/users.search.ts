@@ -17,6 +17,8 @@ export interface UserSearchFilter extends FacetFilter {
   q?: string;
   entity?: string[];
   includeSubEntities?: boolean;
+  /** Direct members of any of these groups (spaces). */
+  group?: string[];
 }
 
 export interface UserSearchQuery {
@@ -115,6 +117,7 @@ export class UsersSearch {
       const ids = f.includeSubEntities ? await withDb(() => subEntities(m, f.entity!)) : f.entity;
       conditions.push(`u.entity_id = ANY(${param(ids)}::uuid[])`);
     }
+    if (f.group) conditions.push(`EXISTS (SELECT 1 FROM group_members gm WHERE gm.user_id = u.id AND gm.group_id = ANY(${param(f.group)}::uuid[]))`);
     // A scoped admin reaches users of their entities only; users without an entity are out of their reach.
     if (ctx.entityScope) conditions.push(`u.entity_id = ANY(${param([...ctx.entityScope])}::uuid[])`);
     return { sql: conditions.join(" AND "), params };

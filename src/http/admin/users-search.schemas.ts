@@ -24,6 +24,7 @@ const filterShape = {
   source: list(z.enum(USER_SOURCES)).optional(),
   entity: list(z.guid("must be an entity id")).optional(),
   includeSubEntities: flag.optional(),
+  group: list(z.guid("must be a group id")).optional(),
 };
 
 const SORTS = ["userName", "familyName", "createdAt", "lastLoginAt"] as const;
