@@ -1,11 +1,13 @@
 import express, { Router } from "express";
 import { AccessService } from "../../domain/access/access.service";
 import { EntitiesService } from "../../domain/entities/entities.service";
+import { AffiliationsService } from "../../domain/groups/affiliations.service";
 import { PeopleService } from "../../domain/people/people.service";
 import { TokensService } from "../../domain/tokens/tokens.service";
 import { UsersService } from "../../domain/users/users.service";
 import { AdminJwtSettings, adminAuth, writesNeedAdmin } from "./admin-auth";
 import { entitiesRouter } from "./entities.routes";
+import { groupsRouter } from "./groups.routes";
 import { peopleRouter } from "./people.routes";
 import { Problem, problemErrorHandler } from "./problem";
 
@@ -19,6 +21,8 @@ export interface AdminDeps {
   entities: EntitiesService;
   people: PeopleService;
   batchMaxLines: number;
+  // groups lane
+  affiliations: AffiliationsService;
 }
 
 const JSON_TYPES = ["application/json", "application/*+json"];
@@ -33,6 +37,9 @@ export function adminRouter(d: AdminDeps): Router {
   // --- people lane: entities, and people created, read and changed one by one or in batches ---
   r.use("/entities", entitiesRouter(d.entities));
   r.use("/users", peopleRouter({ people: d.people, batchMaxLines: d.batchMaxLines, bodyLimitBytes: d.bodyLimitBytes }));
+
+  // --- groups lane: groups (spaces) browsed by admins and auditors, members added and removed by admins ---
+  r.use("/groups", groupsRouter(d.affiliations));
 
   r.use((req) => {
     throw new Problem(404, "not_found", `No admin endpoint at ${req.method} ${req.originalUrl.split("?")[0]}`);
