@@ -44,7 +44,7 @@ export class AffiliationsService {
   /** A page of a group's members in id order, only those within the actor's scope. */
   async members(ctx: Ctx, groupId: string, page: PageRequest): Promise<Page<MemberSummary>> {
     const after = page.cursor === undefined ? null : decodeCursor(page.cursor, isUuid);
-    await this.get(ctx, groupId);
+    await this.groups.get(groupId); // not found first; its member count is not needed here
     const rows = await withDb(() => this.repo.membersPage(this.ds.manager, groupId, after, page.limit + 1, scopeOf(ctx)));
     const items = rows.slice(0, page.limit);
     return { items, nextCursor: rows.length > page.limit ? encodeCursor(items[items.length - 1].id) : null };
