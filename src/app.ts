@@ -5,6 +5,7 @@ import pinoHttp from "pino-http";
 import { DataSource } from "typeorm";
 import { Config } from "./config/env";
 import { AccessService } from "./domain/access/access.service";
+import { AffiliationsService } from "./domain/groups/affiliations.service";
 import { GroupsService } from "./domain/groups/groups.service";
 import { EntitiesService } from "./domain/entities/entities.service";
 import { PeopleService } from "./domain/people/people.service";
@@ -31,18 +32,21 @@ export interface Services {
   jobs: JobsService;
   actions: UserActionsService;
   audit: AuditLogService;
+  affiliations: AffiliationsService;
 }
 
 export function createServices(ds: DataSource, cfg: Config): Services {
   const users = new UsersService(ds, cfg.SCIM_ENTITY_MAPPING);
-  const people = new PeopleService(ds, users, {
+  const groups = new GroupsService(ds);
+  const affiliations = new AffiliationsService(ds, groups);
+  const people = new PeopleService(ds, users, affiliations, {
     policy: { userNames: cfg.ADMIN_USERNAME_POLICY, nameMinLength: cfg.ADMIN_NAME_MIN_LENGTH, nameDigits: cfg.ADMIN_NAME_ALLOW_DIGITS },
     ssoOnly: cfg.SSO_ONLY,
   });
   const search = new UsersSearch(ds);
   const jobs = new JobsService(ds, search);
   return {
-    users, groups: new GroupsService(ds), tokens: new TokensService(ds, cfg.TOKEN_CACHE_SECONDS * 1000), access: new AccessService(ds),
+    users, groups, affiliations, tokens: new TokensService(ds, cfg.TOKEN_CACHE_SECONDS * 1000), access: new AccessService(ds),
     entities: new EntitiesService(ds), people,
     search, jobs, actions: new UserActionsService(ds, users, search, jobs, cfg.ADMIN_ACTIONS_SYNC_MAX),
     audit: new AuditLogService(ds),
@@ -117,6 +121,7 @@ export function createApp(cfg: Config, ds: DataSource, services: Services): Expr
     entities: services.entities,
     people: services.people,
     batchMaxLines: cfg.ADMIN_BATCH_MAX_LINES,
+    affiliations: services.affiliations,
     jwt: cfg.ADMIN_JWT_ISSUER && cfg.ADMIN_JWT_AUDIENCE && cfg.ADMIN_JWT_JWKS_URL
       ? {
         check: createJwtChecker({ issuer: cfg.ADMIN_JWT_ISSUER, audience: cfg.ADMIN_JWT_AUDIENCE, jwksUrl: cfg.ADMIN_JWT_JWKS_URL, algorithms: cfg.ADMIN_JWT_ALGORITHMS.split(",") }),

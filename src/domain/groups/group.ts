@@ -34,4 +34,6 @@ export interface GroupResult {
   skippedMembers: string[];
   /** Members the request named and that are members now (for create and full replacement). */
   members?: Member[];
+  /** Ids the write made members (they were not before). */
+  added?: string[];
 }

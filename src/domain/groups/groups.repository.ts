@@ -22,6 +22,13 @@ export class GroupsRepository {
     return rows[0] ?? null;
   }
 
+  /** Locks several group rows in id order (so concurrent writers of several groups queue instead of deadlocking). */
+  async lockByIds(m: EntityManager, ids: string[]): Promise<Group[]> {
+    const uuids = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
+    if (uuids.length === 0) return [];
+    return sql<Group>(m, `SELECT ${COLUMNS} FROM groups g WHERE g.id = ANY($1::uuid[]) ORDER BY g.id FOR NO KEY UPDATE`, [uuids]);
+  }
+
   /** A unique violation on lower(display_name) surfaces as ConflictError("displayName"). */
   insert(id: string, f: GroupFields): Statement {
     return {

@@ -80,18 +80,26 @@ export class GroupsService {
     return inTransaction(this.ds, ctx, async (tx) => {
       const current = checkVersion(await this.repo.lockById(tx.manager, id), id, opts);
       const next = change.fields ? await change.fields(current) : current;
-      const fields = { displayName: next.displayName, externalId: next.externalId };
-      assertValidGroup(fields);
-      const fieldChanges = diffFields(auditView(current), auditView(fields));
-      const members = await applyMemberOps(tx.manager, id, change.members);
-      const effects = updateEffects(id, fieldChanges, members);
-      if (Object.keys(fieldChanges).length === 0 && !hasMemberChanges(members)) {
-        await recordEffects(tx.manager, ctx, effects);
-        return { group: current, changed: false, skippedMembers: members.skipped, members: members.known };
-      }
-      const group = await writeWithEffects<Group>(tx.manager, ctx, this.repo.update(id, fields), effects);
-      return { group: group!, changed: true, skippedMembers: members.skipped, members: members.known };
+      return this.write(tx, current, { displayName: next.displayName, externalId: next.externalId }, change.members);
     });
+  }
+
+  /**
+   * Locks groups for the caller's transaction, in id order (two writers of several groups never deadlock), the way a
+   * PATCH locks its group. Answers in the order of `ids`, null for an id naming no group.
+   */
+  async lockIn(tx: TxCtx, ids: string[]): Promise<(Group | null)[]> {
+    const locked = new Map((await this.repo.lockByIds(tx.manager, ids)).map((g) => [g.id, g]));
+    return ids.map((id) => locked.get(id.toLowerCase()) ?? null);
+  }
+
+  /**
+   * Member operations on a group the caller's transaction has locked (lockIn), written exactly as a SCIM PATCH writes
+   * them: set operations in SQL, then membership.* audit records and outbox events with the group's new version.
+   */
+  async changeMembersIn(tx: TxCtx, locked: Group, members: MemberOp[], opts: GroupWriteOptions = {}): Promise<GroupResult> {
+    checkVersion(locked, locked.id, opts);
+    return this.write(tx, locked, locked, members);
   }
 
   /** Hard delete: the group and its memberships go; the audit keeps its name and member count. */
@@ -104,6 +112,20 @@ export class GroupsService {
         events: [{ topic: "group.deleted", payload: { groupId: id, displayName: current.displayName } }],
       });
     });
+  }
+
+  /** The one write of a locked group: fields and members, their audit and outbox rows; nothing but a skip record when nothing changed. */
+  private async write(tx: TxCtx, current: Group, fields: GroupFields, ops: MemberOp[]): Promise<GroupResult> {
+    assertValidGroup(fields);
+    const fieldChanges = diffFields(auditView(current), auditView(fields));
+    const members = await applyMemberOps(tx.manager, current.id, ops);
+    const effects = updateEffects(current.id, fieldChanges, members);
+    if (Object.keys(fieldChanges).length === 0 && !hasMemberChanges(members)) {
+      await recordEffects(tx.manager, tx, effects);
+      return { group: current, changed: false, skippedMembers: members.skipped, members: members.known, added: members.added };
+    }
+    const group = await writeWithEffects<Group>(tx.manager, tx, this.repo.update(current.id, fields), effects);
+    return { group: group!, changed: true, skippedMembers: members.skipped, members: members.known, added: members.added };
   }
 }
 

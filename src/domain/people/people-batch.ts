@@ -23,6 +23,8 @@ export interface BatchSettings {
   entityId?: string | null;
   external?: boolean;
   invite?: boolean;
+  /** Groups (spaces) every line joins; checked once before any line is written. */
+  groups?: string[];
 }
 
 /** Lines created at once (each is its own transaction; the pool has more connections than this). */
@@ -47,7 +49,7 @@ export interface BatchResult {
 /**
  * Creates people from a list of emails with shared settings: each line is its own create (its own transaction), so valid
  * lines are created whatever happens to the others. Settings wrong for every line (SSO-only, a role or entity outside
- * the actor's scope, a bad language) refuse the whole batch before any line is written.
+ * the actor's scope, a bad language, a group that does not exist) refuse the whole batch before any line is written.
  */
 export async function createBatch(people: PeopleService, ctx: Ctx, lines: BatchLine[], shared: BatchSettings): Promise<BatchResult[]> {
   people.assertManualCreation();
@@ -55,6 +57,7 @@ export async function createBatch(people: PeopleService, ctx: Ctx, lines: BatchL
   assertAccountChange(ctx, null, normaliseAccount({
     entityId: shared.entityId ?? null, systemRole: shared.role ?? "member", adminScope: shared.adminScope ?? [], external: shared.external ?? false,
   }));
+  if (shared.groups?.length) await people.assertGroups(shared.groups);
   const seen = new Map<string, number>();
   const results: (BatchResult | null)[] = [];
   const todo: { at: number; n: number; email: string; line: BatchLine }[] = [];

@@ -2,9 +2,10 @@ import { DataSource } from "typeorm";
 import { outranks } from "../users/account.rules";
 import { scopeOf } from "../access/scope";
 import { Ctx } from "../context";
+import { AffiliationsService } from "../groups/affiliations.service";
 import { EntitiesRepository } from "../entities/entities.repository";
 import { ConflictError, RefusedError } from "../errors";
-import { withDb } from "../transaction";
+import { inTransaction, withDb } from "../transaction";
 import { User, UserAccount, UserProfile, emptyProfile } from "../users/user";
 import { profileOf } from "../users/users.repository";
 import { CreateOptions, UsersService } from "../users/users.service";
@@ -27,11 +28,21 @@ const WINDOW = 20;
 export class PeopleService {
   private readonly entities = new EntitiesRepository();
 
-  constructor(private readonly ds: DataSource, private readonly users: UsersService, private readonly s: PeopleSettings) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly users: UsersService,
+    private readonly affiliations: AffiliationsService,
+    private readonly s: PeopleSettings,
+  ) {}
 
   /** For a batch: a line that fails while its email is taken is reported as existing. */
   emailInUse(email: string): Promise<boolean> {
     return this.users.emailInUse(email);
+  }
+
+  /** For a batch: the groups its lines are created into, checked once up front (400 on `groups[i]`). */
+  assertGroups(groupIds: string[]): Promise<void> {
+    return this.affiliations.assertGroups(groupIds);
   }
 
   /** Refused in SSO-only mode, before anything is read. */
@@ -49,9 +60,24 @@ export class PeopleService {
     const profile = applyChanges(emptyProfile(email), { givenName: givenName ?? undefined, familyName: familyName ?? undefined, email, language: checkLanguage(p.language ?? null) });
     const account: UserAccount = { entityId: p.entityId ?? null, systemRole: p.role ?? "member", adminScope: p.adminScope ?? [], external: p.external ?? false };
     const opts: CreateOptions = { invite: p.invite === true, uniqueEmail: true };
+    const write = (prof: UserProfile, o: CreateOptions) => this.createWithGroups(ctx, prof, account, o, p.groups ?? []);
     if (p.userName !== undefined) profile.userName = checkUserName(this.s.policy, p.userName);
-    else if (this.s.policy.userNames === "first.last") return this.view(await this.createNamed(ctx, profile, account, opts));
-    return this.view(await this.users.create(ctx, { profile }, "admin", ctx.actor.name, account, opts));
+    else if (this.s.policy.userNames === "first.last") return this.view(await this.createNamed(profile, opts, write));
+    return this.view(await write(profile, opts));
+  }
+
+  /**
+   * The person and their group memberships in one transaction: the groups are locked first (groups, then users, as every
+   * group write does), an id naming no group refuses the whole create, and each membership is audited as a SCIM PATCH's.
+   */
+  private createWithGroups(ctx: Ctx, profile: UserProfile, account: UserAccount, opts: CreateOptions, groupIds: string[]): Promise<User> {
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const groups = await this.affiliations.lockForJoin(tx, groupIds);
+      const user = await this.users.createIn(tx, { profile }, "admin", ctx.actor.name, account, opts);
+      const joined = await this.affiliations.joinIn(tx, groups, user.id);
+      const known = new Set(user.groups.map((g) => g.id));
+      return { ...user, groups: [...user.groups, ...joined.filter((g) => !known.has(g.id))] };
+    });
   }
 
   async get(ctx: Ctx, id: string): Promise<PersonView> {
@@ -111,7 +137,7 @@ export class PeopleService {
   }
 
   /** Policy first.last: the first free of first.last, first.last2, ... (names held by removed accounts count as taken). */
-  private async createNamed(ctx: Ctx, profile: UserProfile, account: UserAccount, opts: CreateOptions): Promise<User> {
+  private async createNamed(profile: UserProfile, opts: CreateOptions, write: (p: UserProfile, o: CreateOptions) => Promise<User>): Promise<User> {
     const base = firstLastBase(profile.name.givenName, profile.name.familyName);
     let from = 1;
     while (from < 10_000) {
@@ -123,7 +149,7 @@ export class PeopleService {
         continue;
       }
       try {
-        return await this.users.create(ctx, { profile: { ...profile, userName: candidates[free] } }, "admin", ctx.actor.name, account, { ...opts, restoreRemoved: false });
+        return await write({ ...profile, userName: candidates[free] }, { ...opts, restoreRemoved: false });
       } catch (e) {
         if (!(e instanceof ConflictError && e.field === "userName")) throw e;
         from += free + 1; // taken meanwhile by a concurrent create: try the next one

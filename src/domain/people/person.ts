@@ -14,6 +14,8 @@ export interface NewPerson {
   entityId?: string | null;
   external?: boolean;
   invite?: boolean;
+  /** Groups (spaces) the person joins with their creation; each must exist. */
+  groups?: string[];
 }
 
 /** What an admin may change on a person; what is left out stays as it is. */

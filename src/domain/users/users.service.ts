@@ -30,6 +30,18 @@ export interface CreateOptions {
   restoreRemoved?: boolean;
 }
 
+/** A create checked and ready to write: the statement, its effects, and what a restore of a removed account needs. */
+interface PreparedCreate {
+  profile: UserProfile;
+  acct: UserAccount;
+  passwordHash: string | null;
+  source: UserSource;
+  sourceRef: string | null;
+  invite: boolean;
+  insert: Statement;
+  effects: Effects;
+}
+
 /** Which enterprise attribute an IdP's value is matched against entities by (SCIM_ENTITY_MAPPING). */
 export type EntityMapping = "none" | "department" | "organization";
 
@@ -54,33 +66,47 @@ export class UsersService {
 
   /** Creates a user; a userName an IdP removed earlier brings that account back instead of failing. */
   async create(ctx: Ctx, input: UserWrite, source: UserSource, sourceRef: string | null = null, account?: UserAccount, opts: CreateOptions = {}): Promise<User> {
+    const c = await this.prepareCreate(this.ds.manager, ctx, input, source, sourceRef, account, opts);
+    if (!opts.uniqueEmail) {
+      const row = await withDb(() => writeWithEffects<UserRow>(this.ds.manager, ctx, c.insert, c.effects));
+      if (row) return toUser(row);
+    }
+    return inTransaction(this.ds, ctx, (tx) => this.insertIn(tx, c, opts, !opts.uniqueEmail));
+  }
+
+  /**
+   * The same create inside the caller's transaction, for a use case that writes more with the new user (its group
+   * memberships): everything commits or rolls back together.
+   */
+  async createIn(tx: TxCtx, input: UserWrite, source: UserSource, sourceRef: string | null, account?: UserAccount, opts: CreateOptions = {}): Promise<User> {
+    return this.insertIn(tx, await this.prepareCreate(tx.manager, tx, input, source, sourceRef, account, opts), opts, false);
+  }
+
+  private async prepareCreate(m: EntityManager, ctx: Ctx, input: UserWrite, source: UserSource, sourceRef: string | null, account: UserAccount | undefined, opts: CreateOptions): Promise<PreparedCreate> {
     const profile = pickProfile(input.profile);
     assertValidProfile(profile);
-    const acct = await this.accountFor(this.ds.manager, ctx, null, account ?? defaultAccount(), profile, true);
+    const acct = await this.accountFor(m, ctx, null, account ?? defaultAccount(), profile, true);
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     const id = randomUUID();
     const invite = opts.invite === true;
     const insert = this.repo.insert(id, profile, source, sourceRef, passwordHash, acct, invite);
-    const effects = createEffects(id, profile, acct, source, invite);
-    if (!opts.uniqueEmail) {
-      const row = await withDb(() => writeWithEffects<UserRow>(this.ds.manager, ctx, insert, effects));
+    return { profile, acct, passwordHash, source, sourceRef, invite, insert, effects: createEffects(id, profile, acct, source, invite) };
+  }
+
+  /** Inserts (unless `tried`: the insert already found the name taken); a taken name is a 409, or a removed account restored under the row lock. */
+  private async insertIn(tx: TxCtx, c: PreparedCreate, opts: CreateOptions, tried: boolean): Promise<User> {
+    if (!tried) {
+      if (opts.uniqueEmail) await this.claimEmails(tx.manager, lowerEmails(c.profile), null);
+      const row = await writeWithEffects<UserRow>(tx.manager, tx, c.insert, c.effects);
       if (row) return toUser(row);
     }
-    return inTransaction(this.ds, ctx, async (tx) => {
-      if (opts.uniqueEmail) {
-        await this.claimEmails(tx.manager, lowerEmails(profile), null);
-        const row = await writeWithEffects<UserRow>(tx.manager, ctx, insert, effects);
-        if (row) return toUser(row);
-      }
-      // The name is taken: by a live user (409) or by one an IdP removed (restore it), decided under the row lock.
-      const existing = await this.repo.lockByUserName(tx.manager, profile.userName);
-      if (!existing || !existing.removedAt || opts.restoreRemoved === false) {
-        throw new ConflictError("userName", `userName '${profile.userName}' is already taken`);
-      }
-      const write = this.repo.restore(existing.id, profile, source, sourceRef, passwordHash, acct, invite);
-      const restored = await writeWithEffects<UserRow>(tx.manager, ctx, write, restoreEffects(existing, profile, acct, source, invite));
-      return toUser(restored!);
-    });
+    const existing = await this.repo.lockByUserName(tx.manager, c.profile.userName);
+    if (!existing || !existing.removedAt || opts.restoreRemoved === false) {
+      throw new ConflictError("userName", `userName '${c.profile.userName}' is already taken`);
+    }
+    const write = this.repo.restore(existing.id, c.profile, c.source, c.sourceRef, c.passwordHash, c.acct, c.invite);
+    const restored = await writeWithEffects<UserRow>(tx.manager, tx, write, restoreEffects(existing, c.profile, c.acct, c.source, c.invite));
+    return toUser(restored!);
   }
 
   /** A live user; with a ctx, one outside the actor's entity scope is not found either. */

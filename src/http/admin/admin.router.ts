@@ -1,6 +1,7 @@
 import express, { Router } from "express";
 import { AccessService } from "../../domain/access/access.service";
 import { EntitiesService } from "../../domain/entities/entities.service";
+import { AffiliationsService } from "../../domain/groups/affiliations.service";
 import { PeopleService } from "../../domain/people/people.service";
 import { JobsService } from "../../domain/jobs/jobs.service";
 import { AuditLogService } from "../../domain/audit-log/audit-log.service";
@@ -10,6 +11,7 @@ import { UsersSearch } from "../../domain/users/users.search";
 import { UsersService } from "../../domain/users/users.service";
 import { AdminJwtSettings, adminAuth, writesNeedAdmin } from "./admin-auth";
 import { entitiesRouter } from "./entities.routes";
+import { groupsRouter } from "./groups.routes";
 import { peopleRouter } from "./people.routes";
 import { jobsRouter } from "./jobs.routes";
 import { usersSearchRouter } from "./users-search.routes";
@@ -30,6 +32,8 @@ export interface AdminDeps {
   entities: EntitiesService;
   people: PeopleService;
   batchMaxLines: number;
+  // groups lane
+  affiliations: AffiliationsService;
 }
 
 const JSON_TYPES = ["application/json", "application/*+json"];
@@ -49,6 +53,8 @@ export function adminRouter(d: AdminDeps): Router {
   r.use("/users", peopleRouter({ people: d.people, batchMaxLines: d.batchMaxLines, bodyLimitBytes: d.bodyLimitBytes }));
 
   r.use("/audit", auditRoutes(d.audit));
+  // --- groups lane: groups (spaces) browsed by admins and auditors, members added and removed by admins ---
+  r.use("/groups", groupsRouter(d.affiliations));
 
   r.use((req) => {
     throw new Problem(404, "not_found", `No admin endpoint at ${req.method} ${req.originalUrl.split("?")[0]}`);

@@ -4,6 +4,8 @@ import { SYSTEM_ROLES } from "../../domain/users/user";
 const role = z.enum(SYSTEM_ROLES as [string, ...string[]]).transform((r) => r as (typeof SYSTEM_ROLES)[number]);
 const adminScope = z.array(z.guid()).max(100);
 const language = z.string().nullable();
+/** Group (space) ids; each must name a group (checked by the domain, 400 on `groups[i]`). */
+const groups = z.array(z.guid()).max(100);
 
 /** POST /admin/v1/users. Values are checked by the domain (manual policy); here only their types. */
 export const NewPersonBody = z.strictObject({
@@ -17,6 +19,7 @@ export const NewPersonBody = z.strictObject({
   entityId: z.guid().nullable().optional(),
   external: z.boolean().optional(),
   invite: z.enum(["now", "later"]).optional(),
+  groups: groups.optional(),
 });
 
 /** PATCH /admin/v1/users/{id}: only what is sent changes. */
@@ -40,6 +43,7 @@ export const BatchSettingsShape = {
   entityId: z.guid().nullable().optional(),
   external: z.boolean().optional(),
   invite: z.enum(["now", "later"]).optional(),
+  groups: groups.optional(),
 };
 
 export const BatchItem = z.union([
@@ -53,6 +57,7 @@ export const BatchBody = z.strictObject({ emails: z.array(BatchItem), ...BatchSe
 export const BatchQuery = z.strictObject({
   ...BatchSettingsShape,
   adminScope: z.string().transform((s) => s.split(",").filter(Boolean)).pipe(adminScope).optional(),
+  groups: z.string().transform((s) => s.split(",").filter(Boolean)).pipe(groups).optional(),
   external: z.enum(["true", "false"]).transform((s) => s === "true").optional(),
   entityId: z.guid().optional(),
 });

@@ -25,6 +25,7 @@ export function presentPerson(v: PersonView) {
     role: u.account.systemRole,
     permissions: PERMISSIONS[u.account.systemRole],
     adminScope: v.adminScope,
+    groups: u.groups.map((g) => ({ id: g.id, displayName: g.display })),
     createdAt: u.createdAt.toISOString(),
     updatedAt: u.updatedAt.toISOString(),
     version: u.version,

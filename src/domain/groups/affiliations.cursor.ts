@@ -1,0 +1,21 @@
+import { InvalidError } from "../errors";
+
+/**
+ * Opaque cursors of the admin group lists: the key of the last row of a page (base64url JSON). They are checked on the
+ * way back, so a hand-made or truncated cursor is a 400 naming `cursor`, never a database error.
+ */
+export function encodeCursor(key: string): string {
+  return Buffer.from(JSON.stringify({ k: key })).toString("base64url");
+}
+
+export function decodeCursor(cursor: string, valid: (key: string) => boolean = () => true): string {
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    body = null;
+  }
+  const key = body && typeof body === "object" ? (body as { k?: unknown }).k : undefined;
+  if (typeof key !== "string" || key.includes("\u0000") || !valid(key)) throw new InvalidError("cursor", "is not a cursor this API returned");
+  return key;
+}

@@ -1,0 +1,109 @@
+import { DataSource } from "typeorm";
+import { scopeOf } from "../access/scope";
+import { Ctx, TxCtx } from "../context";
+import { InvalidError, NotFoundError } from "../errors";
+import { inTransaction, withDb } from "../transaction";
+import { UserGroup } from "../users/user";
+import { isUuid } from "../users/users.repository";
+import { AffiliationResult, GroupSummary, MemberSummary, Page, PageRequest } from "./affiliation";
+import { decodeCursor, encodeCursor } from "./affiliations.cursor";
+import { AffiliationsRepository } from "./affiliations.repository";
+import { Group } from "./group";
+import { GroupWriteOptions, GroupsService } from "./groups.service";
+
+/** `%`, `_` and `\` stand for themselves in a text search. */
+const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * Group (space) affiliations as the admin door sees them: browsing groups and their members, and strict member changes.
+ * Unlike an IdP's push (which skips ids it does not know), every id named here must exist, and an actor limited to some
+ * entities (ctx.entityScope) sees and affiliates only the people placed in them: anyone else is not found. Every write
+ * goes through GroupsService under the group's row lock, so its audit and outbox rows are a SCIM PATCH's.
+ */
+export class AffiliationsService {
+  private readonly repo = new AffiliationsRepository();
+
+  constructor(private readonly ds: DataSource, private readonly groups: GroupsService) {}
+
+  /** Groups whose displayName contains `q` (case-insensitive), in displayName order. */
+  async list(ctx: Ctx, q: string | null, page: PageRequest): Promise<Page<GroupSummary>> {
+    const after = page.cursor === undefined ? null : decodeCursor(page.cursor);
+    const rows = await withDb(() => this.repo.groupsPage(this.ds.manager, {
+      pattern: q ? likePattern(q) : null, after, limit: page.limit + 1, scope: scopeOf(ctx),
+    }));
+    const items = rows.slice(0, page.limit);
+    return { items, nextCursor: rows.length > page.limit ? encodeCursor(items[items.length - 1].key) : null };
+  }
+
+  async get(ctx: Ctx, id: string): Promise<GroupSummary> {
+    const group = isUuid(id) ? await withDb(() => this.repo.group(this.ds.manager, id, scopeOf(ctx))) : null;
+    if (!group) throw new NotFoundError("Group", id);
+    return group;
+  }
+
+  /** A page of a group's members in id order, only those within the actor's scope. */
+  async members(ctx: Ctx, groupId: string, page: PageRequest): Promise<Page<MemberSummary>> {
+    const after = page.cursor === undefined ? null : decodeCursor(page.cursor, isUuid);
+    await this.groups.get(groupId); // not found first; its member count is not needed here
+    const rows = await withDb(() => this.repo.membersPage(this.ds.manager, groupId, after, page.limit + 1, scopeOf(ctx)));
+    const items = rows.slice(0, page.limit);
+    return { items, nextCursor: rows.length > page.limit ? encodeCursor(items[items.length - 1].id) : null };
+  }
+
+  /** Adds people to a group: all of them or none (an id naming no live person within the actor's scope is not found). */
+  async addMembers(ctx: Ctx, groupId: string, userIds: string[], opts: GroupWriteOptions = {}): Promise<AffiliationResult> {
+    const ids = distinctIds(userIds);
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const group = await this.lockGroup(tx, groupId);
+      const reachable = await this.repo.lockReachableUsers(tx.manager, ids.filter(isUuid), scopeOf(ctx));
+      const missing = ids.find((id) => !reachable.has(id));
+      if (missing) throw new NotFoundError("User", missing);
+      const result = await this.groups.changeMembersIn(tx, group, [{ op: "add", ids }], opts);
+      const added = new Set(result.added ?? []);
+      return { groupId: group.id, version: result.group.version, added: ids.filter((id) => added.has(id)), alreadyMembers: ids.filter((id) => !added.has(id)) };
+    });
+  }
+
+  /** Takes one person out of a group; someone who is not a member, or out of the actor's scope, is not found. */
+  async removeMember(ctx: Ctx, groupId: string, userId: string, opts: GroupWriteOptions = {}): Promise<void> {
+    const id = userId.toLowerCase();
+    await inTransaction(this.ds, ctx, async (tx) => {
+      const group = await this.lockGroup(tx, groupId);
+      if (!isUuid(id) || !(await this.repo.lockReachableUsers(tx.manager, [id], scopeOf(ctx))).has(id)) throw new NotFoundError("User", userId);
+      const result = await this.groups.changeMembersIn(tx, group, [{ op: "remove", ids: [id] }], opts);
+      if (!result.changed) throw new NotFoundError("Member", `${userId} of group ${group.id}`);
+    });
+  }
+
+  /**
+   * The groups a person is created into, checked up front (a read, for a batch: once for all its lines). An id naming no
+   * group is InvalidError on `<field>[i]`, i its position in the request.
+   */
+  async assertGroups(groupIds: string[], field = "groups"): Promise<void> {
+    const found = await withDb(() => this.repo.existingGroups(this.ds.manager, distinctIds(groupIds).filter(isUuid)));
+    const bad = groupIds.findIndex((id) => !found.has(id.toLowerCase()));
+    if (bad >= 0) throw new InvalidError(`${field}[${bad}]`, `'${groupIds[bad]}' names no group`);
+  }
+
+  /** Locks the groups a person is being created into (before the person is written: groups, then users). */
+  async lockForJoin(tx: TxCtx, groupIds: string[], field = "groups"): Promise<Group[]> {
+    const locked = await this.groups.lockIn(tx, groupIds);
+    const bad = locked.findIndex((g) => g === null);
+    if (bad >= 0) throw new InvalidError(`${field}[${bad}]`, `'${groupIds[bad]}' names no group`);
+    return [...new Map(locked.map((g) => [g!.id, g!])).values()];
+  }
+
+  /** Makes a new person a member of groups lockForJoin locked, in the same transaction; returns them as User.groups shows them. */
+  async joinIn(tx: TxCtx, groups: Group[], userId: string): Promise<UserGroup[]> {
+    for (const group of groups) await this.groups.changeMembersIn(tx, group, [{ op: "add", ids: [userId] }]);
+    return groups.map((g) => ({ id: g.id, display: g.displayName }));
+  }
+
+  private async lockGroup(tx: TxCtx, groupId: string): Promise<Group> {
+    const [group] = await this.groups.lockIn(tx, [groupId]);
+    if (!group) throw new NotFoundError("Group", groupId);
+    return group;
+  }
+}
+
+const distinctIds = (ids: string[]) => [...new Set(ids.map((id) => id.toLowerCase()))];
