@@ -4,13 +4,12 @@ import { inScope } from "../access/scope";
 import { diffFields, FieldChanges } from "../audit";
 import { Ctx, TxCtx } from "../context";
 import { Effects, Statement, writeWithEffects } from "../effects";
-import { EntitiesRepository } from "../entities/entities.repository";
-import { ConflictError, InvalidError, NotFoundError, PreconditionFailedError } from "../errors";
+import { ConflictError, NotFoundError, PreconditionFailedError } from "../errors";
 import { detachUser, lockGroupsOfUser } from "../groups/memberships";
 import { hashPassword } from "../passwords";
 import { inTransaction, withDb } from "../transaction";
-import { assertAccountChange, normaliseAccount } from "./account.rules";
 import { User, UserAccount, UserProfile, UserSource, UserWrite, defaultAccount, pickProfile } from "./user";
+import { EntityMapping, UserAccounts } from "./user-accounts";
 import { createEffects, restoreEffects, updateEffects } from "./users.effects";
 import { ListQuery, UserRow, UsersRepository, profileOf, toUser } from "./users.repository";
 import { assertValidProfile, auditView } from "./users.rules";
@@ -42,8 +41,6 @@ interface PreparedCreate {
   effects: Effects;
 }
 
-/** Which enterprise attribute an IdP's value is matched against entities by (SCIM_ENTITY_MAPPING). */
-export type EntityMapping = "none" | "department" | "organization";
 
 /** Creates a replacement for `current` (its account too, when the door changes it); returning it unchanged is a no-op. */
 export type Mutation = (current: User) => UserWrite | Promise<UserWrite>;
@@ -60,9 +57,11 @@ const lowerEmails = (p: UserProfile) => [...new Set(p.emails.map((e) => String(e
  */
 export class UsersService {
   private readonly repo = new UsersRepository();
-  private readonly entities = new EntitiesRepository();
+  private readonly accounts: UserAccounts;
 
-  constructor(private readonly ds: DataSource, private readonly mapping: EntityMapping = "none") {}
+  constructor(private readonly ds: DataSource, mapping: EntityMapping = "none") {
+    this.accounts = new UserAccounts(this.repo, mapping);
+  }
 
   /** Creates a user; a userName an IdP removed earlier brings that account back instead of failing. */
   async create(ctx: Ctx, input: UserWrite, source: UserSource, sourceRef: string | null = null, account?: UserAccount, opts: CreateOptions = {}): Promise<User> {
@@ -85,7 +84,7 @@ export class UsersService {
   private async prepareCreate(m: EntityManager, ctx: Ctx, input: UserWrite, source: UserSource, sourceRef: string | null, account: UserAccount | undefined, opts: CreateOptions): Promise<PreparedCreate> {
     const profile = pickProfile(input.profile);
     assertValidProfile(profile);
-    const acct = await this.accountFor(m, ctx, null, account ?? defaultAccount(), profile, true);
+    const acct = await this.accounts.accountFor(m, ctx, null, account ?? defaultAccount(), profile, true);
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     const id = randomUUID();
     const invite = opts.invite === true;
@@ -96,7 +95,7 @@ export class UsersService {
   /** Inserts (unless `tried`: the insert already found the name taken); a taken name is a 409, or a removed account restored under the row lock. */
   private async insertIn(tx: TxCtx, c: PreparedCreate, opts: CreateOptions, tried: boolean): Promise<User> {
     if (!tried) {
-      if (opts.uniqueEmail) await this.claimEmails(tx.manager, lowerEmails(c.profile), null);
+      if (opts.uniqueEmail) await this.accounts.claimEmails(tx.manager, lowerEmails(c.profile), null);
       const row = await writeWithEffects<UserRow>(tx.manager, tx, c.insert, c.effects);
       if (row) return toUser(row);
     }
@@ -131,9 +130,8 @@ export class UsersService {
   }
 
   /** The entity the IdP-sent attribute named by SCIM_ENTITY_MAPPING points at, if exactly one matches. */
-  async mappedEntity(profile: UserProfile, m: EntityManager = this.ds.manager): Promise<string | null> {
-    const value = this.mapping === "none" ? null : profile.enterprise[this.mapping];
-    return value ? withDb(() => this.entities.idForValue(m, value)) : null;
+  mappedEntity(profile: UserProfile): Promise<string | null> {
+    return this.accounts.mappedEntity(profile, this.ds.manager);
   }
 
   /**
@@ -178,48 +176,19 @@ export class UsersService {
     const mutated = await mutate(current);
     const profile = pickProfile(mutated.profile);
     assertValidProfile(profile);
-    const remapped = ctx.door === "scim" || this.mappedValue(profile) !== this.mappedValue(current);
-    const account = await this.accountFor(m, ctx, current.account, mutated.account ?? current.account, profile, remapped);
+    const remapped = ctx.door === "scim" || this.accounts.mappedValue(profile) !== this.accounts.mappedValue(current);
+    const account = await this.accounts.accountFor(m, ctx, current.account, mutated.account ?? current.account, profile, remapped);
     const changes = { ...diffFields(auditView(profileOf(current)), auditView(profile)), ...diffFields({ ...current.account }, { ...account }) };
     if (Object.keys(changes).length === 0 && !mutated.password) return { user: current, changed: false };
     if (opts.uniqueEmail) {
       const before = new Set(lowerEmails(current));
-      await this.claimEmails(m, lowerEmails(profile).filter((e) => !before.has(e)), id);
+      await this.accounts.claimEmails(m, lowerEmails(profile).filter((e) => !before.has(e)), id);
     }
     if (mutated.password) changes.password = { before: "[hidden]", after: "[changed]" };
     const passwordHash = mutated.password ? await hashPassword(mutated.password) : null;
     const write: Statement = this.repo.update(id, current.version, profile, passwordHash, account);
     const row = await writeWithEffects<UserRow>(m, ctx, write, updateEffects(current, profile.active, changes));
     return row ? { user: toUser(row), changed: true } : null;
-  }
-
-  /**
-   * The account to write: the entity follows the IdP's mapped value when `remap` and one entity matches (an unmatched
-   * value changes nothing), then the actor's rights are checked and a new admin scope must name existing entities.
-   */
-  private async accountFor(m: EntityManager, ctx: Ctx, before: UserAccount | null, wanted: UserAccount, profile: UserProfile, remap: boolean): Promise<UserAccount> {
-    const mapped = remap ? await this.mappedEntity(profile, m) : null;
-    const next = normaliseAccount({ ...wanted, entityId: mapped ?? wanted.entityId });
-    const prior = before ? normaliseAccount(before) : null;
-    assertAccountChange(ctx, prior, next);
-    if (next.adminScope.length > 0 && next.adminScope.join() !== prior?.adminScope.join()) {
-      const known = new Set((await this.entities.refs(m, next.adminScope)).map((e) => e.id));
-      const unknown = next.adminScope.find((e) => !known.has(e));
-      if (unknown) throw new InvalidError("adminScope", `${unknown} names no entity`);
-    }
-    return next;
-  }
-
-  private mappedValue(p: UserProfile): string | null {
-    return this.mapping === "none" ? null : (p.enterprise[this.mapping]?.toLowerCase() ?? null);
-  }
-
-  /** Inside a transaction: locks the addresses, then refuses any another live user already has. */
-  private async claimEmails(m: EntityManager, emails: string[], exceptId: string | null): Promise<void> {
-    if (emails.length === 0) return;
-    await this.repo.lockEmails(m, emails);
-    const holder = await this.repo.liveUserWithEmail(m, emails, exceptId);
-    if (holder) throw new ConflictError("email", `email '${holder.email}' already belongs to another person`);
   }
 
   private checkLive(ctx: Ctx, user: User | null, id: string, opts: WriteOptions): User {
