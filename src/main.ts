@@ -22,8 +22,12 @@ async function main(): Promise<void> {
   const { jobHandlers } = require("./worker/job-handlers") as typeof import("./worker/job-handlers");
 
   const { AuditChainService } = require("./domain/audit-log/audit-chain.service") as typeof import("./domain/audit-log/audit-chain.service");
+  const { AuditSealer } = require("./domain/audit-log/audit-sealer") as typeof import("./domain/audit-log/audit-sealer");
+  const { AuditSealLoop } = require("./worker/audit-seal.loop") as typeof import("./worker/audit-seal.loop");
 
   const db = await openDatabase(cfg, (msg) => logger.info(msg));
+  const sealer = new AuditSealer(db.dataSource);
+  await sealer.sealPending();
   // An anchor for `roster audit verify --anchor`, kept wherever the logs are shipped.
   const head = await new AuditChainService(db.dataSource).head();
   if (head) logger.info({ auditHead: head }, `audit chain head ${head.seq}:${head.hash}`);
@@ -31,6 +35,7 @@ async function main(): Promise<void> {
   const revocations = await services.tokens.watchRevocations(db.url);
   const runner = new JobsRunner(services.jobs, jobHandlers(services.actions), { concurrency: cfg.ADMIN_JOBS_CONCURRENCY, pollMs: cfg.ADMIN_JOBS_POLL_MS }).start();
   services.jobs.onEnqueued = () => runner.wake();
+  const sealLoop = new AuditSealLoop(sealer, cfg.AUDIT_SEAL_INTERVAL_MS).start();
   const app = createApp(cfg, db.dataSource, services);
   const server: Server = app.listen(cfg.PORT, cfg.HOST);
   await new Promise<void>((resolve, reject) => server.once("listening", resolve).once("error", reject));
@@ -52,6 +57,9 @@ async function main(): Promise<void> {
     clearTimeout(force);
     // The item in hand finishes; what is left of a job waits in the database for the next start.
     await runner.stop();
+    // Records committed by the last requests are sealed here, or by the next sealer of any replica.
+    await sealLoop.stop();
+    await sealer.sealBatch().catch((err) => logger.warn({ err }, "audit sealer: final seal failed"));
     await revocations.close();
     await db.close();
     logger.info("stopped");

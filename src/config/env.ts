@@ -41,6 +41,8 @@ const schema = z.object({
   ADMIN_ACTIONS_SYNC_MAX: z.coerce.number().int().min(0).max(10_000).default(500),
   ADMIN_JOBS_CONCURRENCY: z.coerce.number().int().min(0).max(32).default(2),
   ADMIN_JOBS_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  // How often each server seals committed audit records into the hash chain (reads also seal first, whatever this is).
+  AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
 }).superRefine((c, ctx) => {
   for (const prefix of ["SCIM", "ADMIN"] as const) {
     const keys = [`${prefix}_JWT_ISSUER`, `${prefix}_JWT_AUDIENCE`, `${prefix}_JWT_JWKS_URL`] as const;

@@ -64,4 +64,11 @@ describe("GET /admin/v1/audit/export", () => {
     for await (const batch of batches) last = batch[batch.length - 1].seq;
     expect(last).toBe(2601);
   });
+
+  it("includes records committed just before it began, sealing them first", async () => {
+    await appendAudits(t.ds, 3, { seal: false, action: "test.unsealed" });
+    const lines = ndjson((await t.admin.get("/audit/export?format=ndjson&action=test.unsealed").expect(200)).text);
+    expect(lines).toHaveLength(3);
+    expect(lines.every((l) => Number.isInteger(l.seq) && /^[0-9a-f]{64}$/.test(l.hash))).toBe(true);
+  });
 });

@@ -65,6 +65,32 @@ describe("GET /admin/v1/audit", () => {
     expect(seqs(oldestFirst)).toEqual(Array.from({ length: total + 6 }, (_, i) => i + 1));
   });
 
+  it("shows records committed just before the read, sealing them first (no background sealer runs in tests)", async () => {
+    await resetAuditLog(t.ds);
+    await appendAudits(t.ds, 3);
+    await appendAudits(t.ds, 2, { seal: false, action: "test.just-written" });
+    const user = (await t.scim.post("/Users", buildScimUser()).expect(201)).body;
+    const { items } = await list("?limit=10");
+    expect(items.map((i) => i.action)).toEqual(["user.created", "test.just-written", "test.just-written", "test.seeded", "test.seeded", "test.seeded"]);
+    expect(seqs(items)).toEqual([6, 5, 4, 3, 2, 1]);
+    expect(items[0].target.id).toBe(user.id);
+    expect(items[0].prevHash).toBe(items[1].hash);
+    expect(Number((await t.ds.query("SELECT count(*) FROM audit_events WHERE seq IS NULL"))[0].count)).toBe(0);
+  });
+
+  it("pages exactly while records are written unsealed between pages (each page seals before it reads)", async () => {
+    await resetAuditLog(t.ds);
+    await appendAudits(t.ds, 11, { seal: false });
+    let appended = 0;
+    const oldestFirst = await pageAll("?limit=4&order=asc", async () => {
+      if (appended++ < 3) await appendAudits(t.ds, 2, { seal: false });
+    });
+    expect(seqs(oldestFirst)).toEqual(Array.from({ length: 17 }, (_, i) => i + 1));
+    await appendAudits(t.ds, 2, { seal: false });
+    const newestFirst = await pageAll("?limit=4", () => appendAudits(t.ds, 1, { seal: false }));
+    expect(seqs(newestFirst)).toEqual(Array.from({ length: 19 }, (_, i) => 19 - i));
+  });
+
   it("caps the page size at 500", async () => {
     await appendAudits(t.ds, 520);
     const page = await list("?limit=100000");

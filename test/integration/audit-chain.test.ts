@@ -3,7 +3,7 @@ import { recordAudit } from "../../src/domain/audit";
 import { Ctx } from "../../src/domain/context";
 import { inTransaction } from "../../src/domain/transaction";
 import { startTestApp, TestApp } from "../support/app";
-import { appendAudits, resetAuditLog, tamper } from "../support/audit";
+import { appendAudits, resetAuditLog, sealAudits, tamper } from "../support/audit";
 import { buildScimUser, patchOp } from "../support/factories";
 
 let t: TestApp;
@@ -16,6 +16,7 @@ afterAll(async () => t.close());
 
 const ctx: Ctx = { actor: { type: "system", id: null, name: "chain-test" }, door: "system", requestId: null };
 const links = async () => (await t.ds.query("SELECT seq::int, prev_hash, hash FROM audit_events ORDER BY seq")) as { seq: number; prev_hash: string; hash: string }[];
+const unsealed = async () => Number((await t.ds.query("SELECT count(*) FROM audit_events WHERE seq IS NULL"))[0].count);
 
 describe("the audit hash chain", () => {
   beforeEach(async () => resetAuditLog(t.ds));
@@ -24,34 +25,42 @@ describe("the audit hash chain", () => {
     const created = await t.scim.post("/Users", buildScimUser()).expect(201);
     await t.scim.patch(`/Users/${created.body.id}`, patchOp({ op: "replace", path: "active", value: false })).expect(200);
     await t.token("auditor");
+    // Written unchained: nothing has a seq until a sealer runs.
+    expect(await unsealed()).toBe(3);
+    expect(await sealAudits(t.ds)).toBe(3);
     const rows = await links();
     expect(rows.map((r) => r.seq)).toEqual([1, 2, 3]);
     expect(rows[0].prev_hash).toBe(GENESIS_HASH);
     expect(rows[1].prev_hash).toBe(rows[0].hash);
     expect(rows[2].prev_hash).toBe(rows[1].hash);
     expect(new Set(rows.map((r) => r.hash)).size).toBe(3);
-    expect(await chain.verify()).toEqual({ records: 3, head: { seq: 3, hash: rows[2].hash }, broken: null });
+    expect(await chain.verify()).toEqual({ records: 3, head: { seq: 3, hash: rows[2].hash }, broken: null, sealed: 0, pending: 0 });
   });
 
   it("is intact and empty on a fresh log", async () => {
-    expect(await chain.verify()).toEqual({ records: 0, head: { seq: 0, hash: GENESIS_HASH }, broken: null });
+    expect(await chain.verify()).toEqual({ records: 0, head: { seq: 0, hash: GENESIS_HASH }, broken: null, sealed: 0, pending: 0 });
   });
 
-  it("leaves no gap when a transaction that wrote an audit record rolls back", async () => {
+  it("a transaction that wrote an audit record and rolled back leaves nothing: no record, no gap", async () => {
     await appendAudits(t.ds, 2);
     await expect(inTransaction(t.ds, ctx, async (tx) => {
       await recordAudit(tx, "test.rolled-back", { type: "user", id: null });
       throw new Error("abort");
     })).rejects.toThrow("abort");
+    expect(await unsealed()).toBe(0);
+    expect(await sealAudits(t.ds)).toBe(0);
     await appendAudits(t.ds, 1);
     expect((await links()).map((r) => r.seq)).toEqual([1, 2, 3]);
+    expect(await t.ds.query("SELECT 1 FROM audit_events WHERE action = 'test.rolled-back'")).toEqual([]);
     expect((await chain.verify()).broken).toBeNull();
   });
 
-  it("ignores a seq, prev_hash or hash the writer tries to set", async () => {
+  it("ignores a seq, prev_hash or hash the writer tries to set: the record is inserted unsealed", async () => {
     await appendAudits(t.ds, 1);
     await t.ds.query(`INSERT INTO audit_events (actor_type, door, action, target_type, seq, prev_hash, hash)
                       VALUES ('system', 'system', 'test.forged', 'user', 99, 'x', 'y')`);
+    expect(await t.ds.query("SELECT seq, prev_hash, hash FROM audit_events WHERE action = 'test.forged'")).toEqual([{ seq: null, prev_hash: null, hash: null }]);
+    await sealAudits(t.ds);
     expect((await links()).map((r) => r.seq)).toEqual([1, 2]);
     expect((await chain.verify()).broken).toBeNull();
   });
@@ -68,58 +77,143 @@ describe("the audit hash chain", () => {
     expect(await chain.verify()).toMatchObject({ records: 2, broken: null });
   });
 
-  it("stays one linear chain under many concurrent writers (SCIM creates, token creates, raw inserts)", async () => {
+  it("stays one linear chain under many concurrent writers (SCIM creates, token creates, raw inserts) and sealers", async () => {
+    const sealers = t.ds.query("SELECT roster_audit_seal(7) FROM generate_series(1, 1)");
     await Promise.all([
       ...Array.from({ length: 24 }, () => t.scim.post("/Users", buildScimUser()).expect(201)),
       ...Array.from({ length: 8 }, () => t.token("auditor")),
-      ...Array.from({ length: 8 }, () => appendAudits(t.ds, 5)),
+      ...Array.from({ length: 8 }, (_, i) => appendAudits(t.ds, 5, { seal: i % 2 === 0 })),
+      sealers,
     ]);
+    await sealAudits(t.ds);
     const rows = await links();
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 72 }, (_, i) => i + 1));
     for (let i = 1; i < rows.length; i++) expect(rows[i].prev_hash).toBe(rows[i - 1].hash);
     expect(await chain.verify({ batchSize: 10 })).toMatchObject({ records: 72, broken: null });
   });
 
-  it("forks never: transactions waiting on the head lock re-read the head committed before them, and rollbacks leave no gap", async () => {
-    const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => t.ds.transaction(async (m) => {
-      await m.query("INSERT INTO audit_events (actor_type, door, action, target_type) VALUES ('system', 'system', $1, 'user')", [`test.tx${i}`]);
-      await m.query("SELECT pg_sleep(0.02)"); // hold the head lock while the others queue behind it
+  it("forks never: sealers racing each other make one chain with no duplicate seq, writers' rollbacks leave no gap", async () => {
+    const writers = Promise.allSettled(Array.from({ length: 12 }, (_, i) => t.ds.transaction(async (m) => {
+      await m.query("INSERT INTO audit_events (actor_type, door, action, target_type) SELECT 'system', 'system', $1, 'user' FROM generate_series(1, 10)", [`test.tx${i}`]);
+      await m.query("SELECT pg_sleep(0.01)");
       if (i % 4 === 0) throw new Error("roll back");
     })));
+    // Six sealers on six connections, each sealing batches of 3 until its writers are done.
+    let writing = true;
+    const sealer = async () => {
+      let sealed = 0;
+      let skipped = 0;
+      while (writing) {
+        const [{ n }] = await t.ds.query("SELECT roster_audit_seal(3) AS n");
+        if (n === null) skipped++;
+        else sealed += n;
+      }
+      return { sealed, skipped };
+    };
+    const racing = Array.from({ length: 6 }, sealer);
+    const results = await writers;
+    writing = false;
+    const counts = await Promise.all(racing);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(9);
+    const rest = await sealAudits(t.ds);
+    expect(counts.reduce((sum, c) => sum + c.sealed, 0) + rest).toBe(90);
     const rows = await links();
-    expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(await chain.verify()).toMatchObject({ records: 9, broken: null });
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 90 }, (_, i) => i + 1));
+    for (let i = 1; i < rows.length; i++) expect(rows[i].prev_hash).toBe(rows[i - 1].hash);
+    expect(await chain.verify()).toMatchObject({ records: 90, broken: null, sealed: 0, pending: 0 });
   });
 
-  it("chains many records of one transaction across statements, sealing the head at commit (or earlier, if asked)", async () => {
-    const insert = "INSERT INTO audit_events (actor_type, door, action, target_type) SELECT 'system', 'system', 'test.tx', 'user' FROM generate_series(1, $1::int)";
-    await t.ds.transaction(async (m) => {
-      await m.query(insert, [2000]);
-      await m.query("SET CONSTRAINTS ALL IMMEDIATE");
-      await m.query(insert, [3]);
-      await m.query(insert, [4]);
-    });
-    await appendAudits(t.ds, 1);
-    expect((await chain.head())?.seq).toBe(2008);
-    expect(await chain.verify()).toMatchObject({ records: 2008, broken: null });
-  });
-
-  it("ignores a session-level roster.audit_tail: only the transaction's own tail counts", async () => {
-    await appendAudits(t.ds, 3);
-    const qr = t.ds.createQueryRunner();
+  it("lets one sealer at a time hold the head: another skips (NULL) without waiting, or waits if asked", async () => {
+    await appendAudits(t.ds, 4, { seal: false });
+    const holder = t.ds.createQueryRunner();
     try {
-      await qr.query(`SET roster.audit_tail = '1:100:${"a".repeat(64)}:${"b".repeat(64)}'`);
-      await qr.query("INSERT INTO audit_events (actor_type, door, action, target_type) VALUES ('system', 'system', 'test.stale', 'user')");
-      await qr.query("RESET roster.audit_tail");
+      await holder.startTransaction();
+      expect(await holder.query("SELECT roster_audit_seal(2) AS n")).toEqual([{ n: 2 }]);
+      expect(await t.ds.query("SELECT roster_audit_seal(10) AS n")).toEqual([{ n: null }]);
+      const waiter = t.ds.query("SELECT roster_audit_seal(10, true) AS n");
+      await holder.commitTransaction();
+      // The waiter reads the head its predecessor committed and seals what it left.
+      expect(await waiter).toEqual([{ n: 2 }]);
     } finally {
-      await qr.release();
+      await holder.release();
     }
     expect((await links()).map((r) => r.seq)).toEqual([1, 2, 3, 4]);
     expect((await chain.verify()).broken).toBeNull();
   });
 
-  it("the migration chains the records written before it, in id order", async () => {
+  it("chains many records of one transaction across statements, in batches, in id order", async () => {
+    const insert = "INSERT INTO audit_events (actor_type, door, action, target_type) SELECT 'system', 'system', 'test.tx', 'user' FROM generate_series(1, $1::int)";
+    await t.ds.transaction(async (m) => {
+      await m.query(insert, [2000]);
+      await m.query(insert, [3]);
+      await m.query(insert, [4]);
+    });
+    await appendAudits(t.ds, 1, { seal: false });
+    expect(await t.ds.query("SELECT roster_audit_seal(500) AS n")).toEqual([{ n: 500 }]);
+    expect(await chain.verify({ seal: false })).toMatchObject({ records: 500, head: { seq: 500 }, broken: null, sealed: 0, pending: 1508 });
+    expect(await chain.verify()).toMatchObject({ records: 2008, head: { seq: 2008 }, broken: null, sealed: 1508, pending: 0 });
+    const outOfOrder = await t.ds.query("SELECT count(*)::int AS n FROM audit_events a JOIN audit_events b ON b.seq = a.seq + 1 WHERE b.id < a.id");
+    expect(outOfOrder).toEqual([{ n: 0 }]);
+  });
+
+  it("seals a record committed late with a smaller id in a later batch: seq is seal order, not id order", async () => {
+    const late = t.ds.createQueryRunner();
+    try {
+      await late.startTransaction();
+      const [{ id: lateId }] = await late.query("INSERT INTO audit_events (actor_type, door, action, target_type) VALUES ('system', 'system', 'test.late', 'user') RETURNING id");
+      await appendAudits(t.ds, 2);
+      await late.commitTransaction();
+      await sealAudits(t.ds);
+      const rows = await t.ds.query("SELECT id::int, seq::int FROM audit_events ORDER BY seq");
+      expect(rows[2]).toEqual({ id: Number(lateId), seq: 3 });
+      expect(rows[0].id).toBeGreaterThan(Number(lateId));
+    } finally {
+      await late.release();
+    }
+    expect((await chain.verify()).broken).toBeNull();
+  });
+
+  it("refuses any UPDATE of an unsealed record but the sealer's, and of a sealed record even with the sealer's marker", async () => {
+    await appendAudits(t.ds, 2);
+    await appendAudits(t.ds, 1, { seal: false });
+    await expect(t.ds.query("UPDATE audit_events SET seq = 3, prev_hash = 'x', hash = 'y' WHERE seq IS NULL")).rejects.toThrow(/UPDATE on audit_events refused: the audit log is append-only/);
+    await expect(t.ds.query("UPDATE audit_events SET action = 'x' WHERE seq IS NULL")).rejects.toThrow(/append-only/);
+    // A session-level marker (or one of another transaction) unlocks nothing.
+    const qr = t.ds.createQueryRunner();
+    try {
+      await qr.query("SET roster.audit_sealing = '1'");
+      await expect(qr.query("UPDATE audit_events SET action = 'x' WHERE seq IS NULL")).rejects.toThrow(/append-only/);
+      await qr.query("RESET roster.audit_sealing");
+      // Someone who forges the marker of their own transaction still may only fill the chain columns of unsealed records.
+      await qr.startTransaction();
+      await qr.query("SELECT set_config('roster.audit_sealing', txid_current()::text, true)");
+      await qr.query("SAVEPOINT s");
+      await expect(qr.query("UPDATE audit_events SET actor_name = 'x' WHERE seq = 1")).rejects.toThrow(/record \d+ is sealed \(seq 1\)/);
+      await qr.query("ROLLBACK TO SAVEPOINT s");
+      await expect(qr.query("UPDATE audit_events SET seq = 3, prev_hash = 'x', hash = 'y', action = 'x' WHERE seq IS NULL")).rejects.toThrow(/sets seq, prev_hash and hash of record \d+, nothing else/);
+      await qr.query("ROLLBACK TO SAVEPOINT s");
+      await expect(qr.query("UPDATE audit_events SET seq = NULL WHERE seq IS NULL")).rejects.toThrow(/nothing else/);
+      await qr.rollbackTransaction();
+    } finally {
+      await qr.release();
+    }
+    expect(await chain.verify()).toMatchObject({ records: 3, broken: null, sealed: 1 });
+  });
+
+  it("verify catches a seal forged with the marker (chain columns of an unsealed record set by hand)", async () => {
+    await appendAudits(t.ds, 2);
+    await appendAudits(t.ds, 1, { seal: false });
+    await t.ds.transaction(async (m) => {
+      await m.query("SELECT set_config('roster.audit_sealing', txid_current()::text, true)");
+      await m.query("UPDATE audit_events SET seq = 3, prev_hash = 'forged', hash = repeat('f', 64) WHERE seq IS NULL");
+      await m.query("UPDATE audit_chain_head SET seq = 3, prev_hash = 'forged', hash = repeat('f', 64)");
+    });
+    const [{ id }] = await t.ds.query("SELECT id FROM audit_events WHERE seq = 3");
+    expect((await chain.verify()).broken).toEqual({ seq: 3, id: String(id), problem: expect.stringMatching(/content does not match its hash/) });
+  });
+
+  it("the migrations chain the records written before them, in id order (011's down seals what is pending)", async () => {
+    await appendAudits(t.ds, 2, { seal: false });
     const last = async () => (await t.ds.query("SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1"))[0].name as string;
     for (let undone = ""; undone !== "AuditChain1764000000008";) {
       undone = await last();
@@ -133,11 +227,11 @@ describe("the audit hash chain", () => {
       await t.ds.runMigrations({ transaction: "each" });
     }
     const rows = await t.ds.query("SELECT id::int, seq::int, changes->>'i' AS i FROM audit_events ORDER BY seq");
-    expect(rows.map((r: { id: number }) => r.id)).toEqual([1, 2, 3, 4, 5]);
-    expect(rows.map((r: { seq: number }) => r.seq)).toEqual([1, 2, 3, 4, 5]);
-    expect(await chain.verify()).toMatchObject({ records: 5, broken: null });
+    expect(rows.map((r: { id: number }) => r.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(rows.map((r: { seq: number }) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(await chain.verify()).toMatchObject({ records: 7, broken: null });
     await appendAudits(t.ds, 1);
-    expect(await chain.verify()).toMatchObject({ records: 6, broken: null });
+    expect(await chain.verify()).toMatchObject({ records: 8, broken: null });
   });
 });
 
@@ -185,7 +279,7 @@ describe("verification names the first broken record", () => {
     // Someone with DDL rights rewrites record 15 and recomputes every hash after it, and the head.
     await tamper(t.ds, "UPDATE audit_events SET actor_name = 'rewritten' WHERE seq = 15");
     await t.ds.transaction(async (m) => {
-      await m.query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only");
+      await m.query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only, DISABLE TRIGGER audit_events_seal_only");
       await m.query("ALTER TABLE audit_chain_head DISABLE TRIGGER audit_chain_head_guard");
       await m.query(`DO $$ DECLARE r audit_events; prev text;
         BEGIN
@@ -197,7 +291,7 @@ describe("verification names the first broken record", () => {
           UPDATE audit_chain_head SET hash = prev;
         END $$`);
       await m.query("ALTER TABLE audit_chain_head ENABLE TRIGGER audit_chain_head_guard");
-      await m.query("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only");
+      await m.query("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only, ENABLE TRIGGER audit_events_seal_only");
     });
     expect((await chain.verify()).broken).toBeNull();
     expect((await chain.verify({ anchor })).broken).toMatchObject({ seq: 30, problem: expect.stringMatching(/is not the anchored/) });

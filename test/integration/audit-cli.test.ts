@@ -9,7 +9,8 @@ beforeAll(async () => {
   ds = await openTestDataSource();
   env = { DATABASE_URL: await workerDatabaseUrl() };
   await resetAuditLog(ds);
-  await appendAudits(ds, 12);
+  await appendAudits(ds, 10);
+  await appendAudits(ds, 2, { seal: false });
 });
 afterAll(async () => ds.destroy());
 
@@ -17,10 +18,13 @@ describe("npx roster audit verify", () => {
   let head = "";
 
   it("exits 0 on an intact chain and prints the head to anchor later checks", async () => {
+    const unsealed = runCli(["audit", "verify", "--no-seal"], env);
+    expect(unsealed.status).toBe(0);
+    expect(unsealed.stdout).toMatch(/^audit chain intact: 10 records checked in [\d.]+ s\nhead 10:[0-9a-f]{64}\nrecords: 0 sealed before the check, 2 pending/);
     const r = runCli(["audit", "verify", "--batch", "5"], env);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^audit chain intact: 12 records checked in [\d.]+ s\nhead 12:[0-9a-f]{64}\n$/);
+    expect(r.stdout).toMatch(/^audit chain intact: 12 records checked in [\d.]+ s\nhead 12:[0-9a-f]{64}\nrecords: 2 sealed before the check, 0 pending \(committed since, or not sealed\)\n$/);
     head = /head (\S+)/.exec(r.stdout)![1];
     expect(runCli(["audit", "verify", "--anchor", head], env).status).toBe(0);
   });

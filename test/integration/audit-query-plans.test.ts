@@ -1,7 +1,7 @@
 import { AuditFilter } from "../../src/domain/audit-log/audit-log";
 import { sliceStatement } from "../../src/domain/audit-log/audit-log.repository";
 import { startTestApp, TestApp } from "../support/app";
-import { resetAuditLog } from "../support/audit";
+import { resetAuditLog, sealAudits } from "../support/audit";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -16,6 +16,7 @@ beforeAll(async () => {
     FROM generate_series(1, 30000) g ORDER BY g`);
   await t.ds.query(`INSERT INTO audit_events (actor_type, actor_id, actor_name, door, action, target_type)
     SELECT 'user', 'person-1', 'Alice', 'admin', 'user.updated', 'user' FROM generate_series(1, 5)`);
+  await sealAudits(t.ds);
   await t.ds.query("VACUUM ANALYZE audit_events");
 });
 afterAll(async () => t.close());

@@ -1,4 +1,6 @@
+import { AuditChainService } from "../../src/domain/audit-log/audit-chain.service";
 import { startTestApp, TestApp } from "../support/app";
+import { sealAudits } from "../support/audit";
 import { GROUP_SCHEMA, buildScimUser, patchOp, uniqueGroupName } from "../support/factories";
 
 let t: TestApp;
@@ -61,5 +63,50 @@ describe("concurrent group writes", () => {
     expect(results.filter((r) => r.status >= 300)).toEqual([]);
     const left = await t.ds.query("SELECT count(*)::int AS n FROM group_members gm JOIN users u ON u.id = gm.user_id WHERE u.removed_at IS NOT NULL");
     expect(left[0].n).toBe(0);
+  });
+});
+
+describe("audited transactions waiting on each other's row locks (the chain no longer serialises them)", () => {
+  it("an audit record written before waiting for a user's row lock does not deadlock with the holder's own audit record", async () => {
+    const [userId] = await seedUsers(1);
+    const insertAudit = "INSERT INTO audit_events (actor_type, door, action, target_type, target_id) VALUES ('system', 'system', $1, 'user', $2)";
+    const patch = t.ds.createQueryRunner();
+    const del = t.ds.createQueryRunner();
+    try {
+      // A group PATCH's shape: an audit record first, then a share lock on the member.
+      await patch.startTransaction();
+      await patch.query(insertAudit, ["membership.added", userId]);
+      // A user DELETE's shape: the user's row lock first, then its audit record.
+      await del.startTransaction();
+      await del.query("SELECT id FROM users WHERE id = $1 FOR UPDATE", [userId]);
+      const waiting = patch.query("SELECT id FROM users WHERE id = $1 FOR SHARE", [userId]);
+      // With the head locked by the PATCH's first audit record until its commit, this insert waited for it: a deadlock.
+      await del.query(insertAudit, ["user.deleted", userId]);
+      await del.commitTransaction();
+      await waiting;
+      await patch.commitTransaction();
+    } finally {
+      await patch.release();
+      await del.release();
+    }
+    // Both committed before one seal: chained in id order.
+    await sealAudits(t.ds);
+    expect(await t.ds.query("SELECT action FROM audit_events WHERE target_id = $1 ORDER BY seq", [userId]))
+      .toEqual([{ action: "membership.added" }, { action: "user.deleted" }]);
+  });
+
+  it("group PATCHes and user DELETEs in a loop, concurrently: every request succeeds and the chain stays one line", async () => {
+    const group = await createGroup();
+    for (let round = 0; round < 15; round++) {
+      const users = await Promise.all(Array.from({ length: 3 }, async () => (await t.scim.post("/Users", buildScimUser()).expect(201)).body.id as string));
+      const results = await Promise.all([
+        t.scim.patch(`/Groups/${group.id}`, patchOp({ op: "add", path: "members", value: users.map((value) => ({ value })) })),
+        ...users.map((id) => t.scim.delete(`/Users/${id}`)),
+        t.scim.patch(`/Groups/${group.id}`, patchOp({ op: "remove", path: `members[value eq "${users[0]}"]` })),
+      ]);
+      expect(results.filter((r) => r.status >= 300).map((r) => r.body)).toEqual([]);
+    }
+    await sealAudits(t.ds);
+    expect(await new AuditChainService(t.ds).verify()).toMatchObject({ broken: null, pending: 0 });
   });
 });

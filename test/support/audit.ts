@@ -1,13 +1,17 @@
 import { DataSource } from "typeorm";
+import { AuditSealer } from "../../src/domain/audit-log/audit-sealer";
 
-/** Runs SQL against the audit log with its append-only trigger disabled: what an operator with DDL rights could do. */
+/** Runs SQL against the audit log with its append-only triggers disabled: what an operator with DDL rights could do. */
 export async function tamper(ds: DataSource, text: string, params: unknown[] = []): Promise<void> {
   await ds.transaction(async (m) => {
-    await m.query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only");
+    await m.query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only, DISABLE TRIGGER audit_events_seal_only");
     await m.query(text, params);
-    await m.query("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only");
+    await m.query("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only, ENABLE TRIGGER audit_events_seal_only");
   });
 }
+
+/** Seals every committed record now (what a reader, `verify` or the background loop does). */
+export const sealAudits = (ds: DataSource): Promise<number> => new AuditSealer(ds).sealPending();
 
 export interface RawAudit {
   at?: string;
@@ -19,18 +23,27 @@ export interface RawAudit {
   targetType?: string;
   targetId?: string | null;
   changes?: Record<string, unknown>;
+  /** Seal them (and anything else pending) before returning (default); false leaves them unsealed. */
+  seal?: boolean;
 }
 
-/** Appends `count` audit records in one statement (the chain trigger numbers and hashes them); returns their seqs. */
+/**
+ * Appends `count` audit records in one statement and, unless `seal: false`, seals them; returns their ids (unsealed)
+ * or their seqs (sealed), ascending.
+ */
 export async function appendAudits(ds: DataSource, count: number, r: RawAudit = {}): Promise<number[]> {
-  const rows: { seq: string }[] = await ds.query(
+  const rows: { id: string }[] = await ds.query(
     `INSERT INTO audit_events (at, actor_type, actor_id, actor_name, door, action, target_type, target_id, changes, request_id)
      SELECT coalesce($2::timestamptz, now()), $3, $4, $5, $6, $7, $8, $9, $10::jsonb || jsonb_build_object('n', i), 'req-' || i
-     FROM generate_series(1, $1::int) AS i ORDER BY i RETURNING seq`,
+     FROM generate_series(1, $1::int) AS i ORDER BY i RETURNING id`,
     [count, r.at ?? null, r.actorType ?? "system", r.actorId ?? null, r.actorName ?? "seed", r.door ?? "system",
       r.action ?? "test.seeded", r.targetType ?? "user", r.targetId ?? null, JSON.stringify(r.changes ?? {})],
   );
-  return rows.map((x) => Number(x.seq)).sort((a, b) => a - b);
+  const ids = rows.map((x) => Number(x.id)).sort((a, b) => a - b);
+  if (r.seal === false) return ids;
+  await sealAudits(ds);
+  const sealed: { seq: string }[] = await ds.query("SELECT seq FROM audit_events WHERE id = ANY($1::bigint[]) ORDER BY seq", [ids]);
+  return sealed.map((x) => Number(x.seq));
 }
 
 /** Empties the audit log and resets its chain (other tables are kept). */

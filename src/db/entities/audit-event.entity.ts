@@ -13,8 +13,8 @@ export class AuditEventRow {
   @Column({ name: "target_id", type: "text", nullable: true }) targetId: string | null;
   @Column({ type: "jsonb" }) changes: Record<string, unknown>;
   @Column({ name: "request_id", type: "text", nullable: true }) requestId: string | null;
-  // Set by the audit_events_chain trigger (migrations/1764000000008-audit-chain.ts), never by the application.
-  @Column({ type: "bigint", insert: false, update: false }) seq: string;
-  @Column({ name: "prev_hash", type: "text", insert: false, update: false }) prevHash: string;
-  @Column({ type: "text", insert: false, update: false }) hash: string;
+  // NULL until roster_audit_seal chains the record (migrations/1764000000011-audit-seal-after-commit.ts); never set by the application.
+  @Column({ type: "bigint", nullable: true, insert: false, update: false }) seq: string | null;
+  @Column({ name: "prev_hash", type: "text", nullable: true, insert: false, update: false }) prevHash: string | null;
+  @Column({ type: "text", nullable: true, insert: false, update: false }) hash: string | null;
 }

@@ -1,5 +1,6 @@
 import { DataSource } from "typeorm";
 import { withDb } from "../transaction";
+import { AuditSealer } from "./audit-sealer";
 
 /** prev_hash of the first record: there is nothing before it. */
 export const GENESIS_HASH = "0".repeat(64);
@@ -22,12 +23,18 @@ export interface ChainReport {
   records: number;
   head: ChainHead;
   broken: ChainBreak | null;
+  /** Records the check sealed before it began (committed but not yet chained). */
+  sealed: number;
+  /** Records still unsealed when it ended (committed meanwhile, or everything pending with `seal: false`). */
+  pending: number;
 }
 
 export interface VerifyOptions {
   batchSize?: number;
   /** A head printed earlier (seq and hash): the record with that seq must still carry that hash. */
   anchor?: ChainHead;
+  /** Seal pending records first (default), so the check covers every record committed before it. */
+  seal?: boolean;
 }
 
 interface LinkRow {
@@ -41,10 +48,14 @@ interface LinkRow {
 /**
  * Checks the audit hash chain from the first record to the head, in keyset batches (memory stays flat at any size).
  * Each record must follow the one before without a gap, carry that record's hash as prev_hash, and hash to what it
- * stores; the last record must be the head. The hash is recomputed in SQL by the same function the trigger uses.
+ * stores; the last record must be the head. The hash is recomputed in SQL by the same function the sealer uses.
  */
 export class AuditChainService {
-  constructor(private readonly ds: DataSource) {}
+  private readonly sealer: AuditSealer;
+
+  constructor(private readonly ds: DataSource) {
+    this.sealer = new AuditSealer(ds);
+  }
 
   async head(): Promise<ChainHead | null> {
     const rows: { seq: string; hash: string }[] = await withDb(() => this.ds.query(`SELECT seq, hash FROM audit_chain_head`));
@@ -52,6 +63,12 @@ export class AuditChainService {
   }
 
   async verify(opts: VerifyOptions = {}): Promise<ChainReport> {
+    const sealed = opts.seal === false ? 0 : await this.sealer.sealPending();
+    const report = await this.check(opts);
+    return { ...report, sealed, pending: await this.sealer.pendingCount() };
+  }
+
+  private async check(opts: VerifyOptions): Promise<Omit<ChainReport, "sealed" | "pending">> {
     const batchSize = opts.batchSize ?? 5000;
     const head = await this.head();
     if (!head) return { records: 0, head: { seq: 0, hash: GENESIS_HASH }, broken: { seq: 1, id: null, problem: "the chain head (audit_chain_head) is missing" } };

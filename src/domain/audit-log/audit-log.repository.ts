@@ -51,7 +51,8 @@ export class AuditLogRepository {
 export function sliceStatement(s: Slice): { text: string; params: unknown[] } {
   const params: unknown[] = [];
   const p = (v: unknown) => `$${params.push(v)}`;
-  const where = conditions(s.filter, p);
+  // Unsealed records (seq NULL) are not in the chain yet: a reader seals before it reads (AuditSealer.sealPending).
+  const where = ["a.seq IS NOT NULL", ...conditions(s.filter, p)];
   if (s.entityScope) {
     // Users are the only records a scoped reader is told about, judged by the user's entity now.
     where.push(`a.target_type = 'user' AND EXISTS (SELECT 1 FROM users u
@@ -59,7 +60,7 @@ export function sliceStatement(s: Slice): { text: string; params: unknown[] } {
   }
   if (s.afterSeq !== undefined) where.push(`a.seq ${s.order === "desc" ? "<" : ">"} ${p(s.afterSeq)}`);
   if (s.maxSeq !== undefined) where.push(`a.seq <= ${p(s.maxSeq)}`);
-  const text = `SELECT ${COLUMNS} FROM audit_events a ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+  const text = `SELECT ${COLUMNS} FROM audit_events a WHERE ${where.join(" AND ")}
     ORDER BY a.seq ${s.order === "desc" ? "DESC" : "ASC"} LIMIT ${p(s.limit)}`;
   return { text, params };
 }

@@ -3,19 +3,25 @@ import { Ctx } from "../context";
 import { withDb } from "../transaction";
 import { AuditFilter, AuditOrder, AuditPage, AuditPageRequest, AuditRecord } from "./audit-log";
 import { AuditLogRepository } from "./audit-log.repository";
+import { AuditSealer } from "./audit-sealer";
 
 /**
  * Reading the audit log: every change from every door. A reader limited to some entities (ctx.entityScope) sees only
- * records about users currently in those entities. seq is assigned under the chain head's lock, so it follows commit
- * order and readers always see a gap-free prefix of it: paging by seq never skips or repeats a record while others
+ * records about users currently in those entities. Only sealed records are read, and a read first seals what is
+ * pending, so it sees every record committed before it. seq is handed out by one sealer at a time, a whole batch per
+ * commit, so readers always see a gap-free prefix of it: paging by seq never skips or repeats a record while others
  * append.
  */
 export class AuditLogService {
   private readonly repo = new AuditLogRepository();
+  private readonly sealer: AuditSealer;
 
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly ds: DataSource) {
+    this.sealer = new AuditSealer(ds);
+  }
 
   async page(ctx: Ctx, filter: AuditFilter, req: AuditPageRequest): Promise<AuditPage> {
+    await this.sealer.sealPending();
     const rows = await withDb(() => this.repo.slice(this.ds.manager, {
       filter, entityScope: ctx.entityScope ?? null, order: req.order, afterSeq: req.afterSeq, limit: req.limit + 1,
     }));
@@ -29,6 +35,7 @@ export class AuditLogService {
    * per batch (no connection or snapshot held between batches, so a slow reader holds nothing back).
    */
   async *export(ctx: Ctx, filter: AuditFilter, order: AuditOrder, batchSize = 1000): AsyncGenerator<AuditRecord[]> {
+    await this.sealer.sealPending();
     const maxSeq = await withDb(() => this.repo.headSeq(this.ds.manager));
     let afterSeq: number | undefined;
     for (;;) {

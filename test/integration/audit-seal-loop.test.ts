@@ -1,0 +1,42 @@
+import { AuditSealer } from "../../src/domain/audit-log/audit-sealer";
+import { AuditSealLoop } from "../../src/worker/audit-seal.loop";
+import { appendAudits, resetAuditLog } from "../support/audit";
+import { openTestDataSource } from "../support/database";
+import { DataSource } from "typeorm";
+
+let ds: DataSource;
+beforeAll(async () => {
+  ds = await openTestDataSource();
+  await resetAuditLog(ds);
+});
+afterAll(async () => ds.destroy());
+
+/** Polls `check` until it holds or `ms` pass (no assumption about the loop's timing). */
+async function eventually(check: () => Promise<boolean>, ms = 10_000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return check();
+}
+
+describe("the background sealer loop", () => {
+  it("seals what writers commit, two loops sharing one chain, and stops cleanly", async () => {
+    const sealer = new AuditSealer(ds);
+    const loops = [new AuditSealLoop(sealer, 10).start(), new AuditSealLoop(sealer, 10).start()];
+    try {
+      await appendAudits(ds, 7000, { seal: false });
+      await appendAudits(ds, 3, { seal: false });
+      expect(await eventually(async () => (await sealer.pendingCount()) === 0)).toBe(true);
+    } finally {
+      await Promise.all(loops.map((l) => l.stop()));
+    }
+    const rows = await ds.query("SELECT min(seq)::int AS lo, max(seq)::int AS hi, count(DISTINCT seq)::int AS n FROM audit_events");
+    expect(rows).toEqual([{ lo: 1, hi: 7003, n: 7003 }]);
+    // Stopped: nothing is sealed any more.
+    await appendAudits(ds, 1, { seal: false });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await sealer.pendingCount()).toBe(1);
+  });
+});
