@@ -3,7 +3,7 @@ import path from "node:path";
 import { Client } from "pg";
 import { freePort } from "../../src/db/embedded";
 import { eventually } from "../support/people";
-import { RunningServer, runCli, startServer, tempDataDir } from "../support/process";
+import { RunningServer, killStrayServers, runCli, startServer, tempDataDir } from "../support/process";
 
 const USERS = 1500;
 
@@ -19,6 +19,8 @@ async function query<T>(dataDir: string, text: string, values: unknown[] = []): 
     await client.end();
   }
 }
+
+afterEach(killStrayServers);
 
 describe("the process: admin jobs across restarts", () => {
   it("a job interrupted by SIGTERM and then by a crash (SIGKILL) finishes after restarts, every user exactly once", async () => {

@@ -3,10 +3,12 @@ import http from "node:http";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { freePort } from "../../src/db/embedded";
-import { runCli, startServer, tempDataDir } from "../support/process";
+import { killStrayServers, runCli, startServer, tempDataDir } from "../support/process";
 
 const ROOT = path.resolve(__dirname, "../..");
 const scimJson = { "Content-Type": "application/scim+json" };
+
+afterEach(killStrayServers);
 
 describe("the process: configuration, embedded database, CLI, shutdown", () => {
   it("stops with one clear line naming a bad variable", () => {

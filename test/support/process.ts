@@ -20,9 +20,30 @@ export function tempDataDir(): string {
   return dir;
 }
 
+const live = new Set<ChildProcess>();
+
+/**
+ * Stops every server a test started and did not stop (SIGTERM, so it stops its embedded PostgreSQL too; SIGKILL after
+ * 15 s): a failed test leaves no process behind.
+ */
+export async function killStrayServers(): Promise<void> {
+  await Promise.all([...live].map((p) => new Promise<void>((resolve) => {
+    if (p.exitCode !== null || p.signalCode !== null) return resolve();
+    const force = setTimeout(() => p.kill("SIGKILL"), 15_000);
+    p.once("exit", () => {
+      clearTimeout(force);
+      resolve();
+    });
+    p.kill("SIGTERM");
+  })));
+  live.clear();
+}
+
 /** Starts the real server (`src/main.ts` through tsx) and waits until /readyz answers 200. */
 export async function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<RunningServer> {
   const proc = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  live.add(proc);
+  proc.once("exit", () => live.delete(proc));
   let out = "";
   let err = "";
   proc.stdout!.on("data", (c) => (out += c));
