@@ -144,6 +144,7 @@ function reportGroups(r: GroupPart): void {
   const check = (ok: boolean, text: string) => say(`${ok ? "PASS" : "FAIL"}  ${text}`);
   say();
   check(r.ratio <= 1.2, `group PATCH: last 10 batches / first 10 batches = ${r.ratio.toFixed(2)} (target <= 1.2)`);
+  say(`info  interleaved control: a batch on the full group / the same batch on a small group = ${r.controlRatio.toFixed(2)} (size alone, drift cancelled)`);
   check(r.getRatio <= 1.2, `GET excludedAttributes=members at ${GROUP_MEMBERS} members / on an empty group = ${r.getRatio.toFixed(2)} (target: the same within noise, <= 1.2)`);
 }
 
@@ -233,8 +234,8 @@ async function main(): Promise<number> {
   if (admin) reportAdmin(admin);
   say();
   say(`${what}, node ${process.version}, ${os.cpus().length} cpus, ${CONNECTIONS} connections, ${SECONDS} s + ${WARMUP} s warm-up per workload`);
-  const seeds = [scim?.seedLine, admin?.seedLine].filter(Boolean).join(", ");
-  say(`durations: server start ${startSeconds.toFixed(1)} s, ${seeds}, whole run ${secs(t0).toFixed(1)} s`);
+  const seeds = [scim?.seedLine, admin?.seedLine].filter(Boolean);
+  say(`durations: ${[`server start ${startSeconds.toFixed(1)} s`, ...seeds, `whole run ${secs(t0).toFixed(1)} s`].join(", ")}`);
 
   if (logTail) say(`\nthe server logged (LOG_LEVEL=warn), last lines:\n${logTail}`);
   const failed = [...(scim?.rows ?? []), ...(admin?.rows ?? [])].filter((r) => r.m.failures > 0);
