@@ -57,22 +57,29 @@ type SummaryRow = Omit<UserSummary, "email"> & { emails: MultiValue[]; sortKey: 
 
 /** A text query whose words match at most this many users is answered from all its matches, sorted (see candidatesStatement). */
 export const TEXT_CANDIDATES_CAP = 20_000;
+/**
+ * The same for a query narrowed by status facets, entity or group: a selective one (a few thousand invited people whose
+ * names sort together) is answered from its matches through the filter's index instead of a walk of the sort order that
+ * may pass everyone else first; a common one stops after this many and costs that much more than the walk alone.
+ */
+export const FILTER_CANDIDATES_CAP = 5_000;
 
 /**
  * The admin search over users: filters, sort and keyset pages, all in PostgreSQL. A text query is answered from all its
- * matches (through the trigram index) when they are at most `textCap`, else, like any other query, by the planner's
- * choice between walking the sort order and a filter's index. Statements are sent unnamed, so each is planned with its
+ * matches (through the trigram index) when they are at most `textCap`, a query narrowed by status, entity or group from
+ * its matches when they are at most `filterCap`; otherwise by the planner's choice between walking the sort order and
+ * a filter's index. Statements are sent unnamed, so each is planned with its
  * values (a plan cached for a rare status would be slow for a common one).
  */
 export class UsersSearch {
-  constructor(private readonly ds: DataSource, private readonly textCap = TEXT_CANDIDATES_CAP) {}
+  constructor(private readonly ds: DataSource, private readonly textCap = TEXT_CANDIDATES_CAP, private readonly filterCap = FILTER_CANDIDATES_CAP) {}
 
   async search(ctx: Ctx, query: UserSearchQuery): Promise<UserSearchPage> {
-    const { candidates, page } = await this.statements(ctx, query);
+    const { candidates, page, cap } = await this.statements(ctx, query);
     let rows: SummaryRow[] | null = null;
     if (candidates) {
       const found = (await withDb(() => this.ds.query(candidates.text, candidates.values))) as SummaryRow[];
-      if (found[0].candidates! <= this.textCap) rows = found.filter((r) => r.id !== null);
+      if (found[0].candidates! <= cap) rows = found.filter((r) => r.id !== null);
     }
     rows ??= (await withDb(() => this.ds.query(page.text, page.values))) as SummaryRow[];
     const items = rows.slice(0, query.limit);
@@ -85,13 +92,15 @@ export class UsersSearch {
    * The statements `search` runs (tests EXPLAIN them): for a text query, first its candidates (up to the cap), and the
    * page walking the sort order when there are more; otherwise the page alone.
    */
-  async statements(ctx: Ctx, query: UserSearchQuery): Promise<{ candidates: Statement | null; page: Statement }> {
+  async statements(ctx: Ctx, query: UserSearchQuery): Promise<{ candidates: Statement | null; page: Statement; cap: number }> {
     const sort = SORTS[query.sort];
     const where = await this.where(ctx, query.filter);
     const after = query.cursor ? decodeCursor(query.cursor, searchFingerprint(query), sort.type) : undefined;
     const shape: PageShape = { sort, descending: query.descending, after, limit: query.limit };
-    const text = searchTerms(query.filter.q).length > 0;
-    return { candidates: text ? candidatesStatement(where, shape, this.textCap) : null, page: pageStatement(where, shape) };
+    const f = query.filter;
+    const narrowed = facetCodes(f) !== null || f.entity !== undefined || f.group !== undefined;
+    const cap = searchTerms(f.q).length > 0 ? this.textCap : narrowed ? this.filterCap : 0;
+    return { candidates: cap > 0 ? candidatesStatement(where, shape, cap) : null, page: pageStatement(where, shape), cap };
   }
 
   /** Ids of the users a filter selects within the caller's scope, in id order, at most `limit`. */
