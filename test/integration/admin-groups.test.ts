@@ -148,7 +148,7 @@ describe("POST /admin/v1/groups/{id}/members and DELETE /admin/v1/groups/{id}/me
     expect(res.headers.etag).toBe('W/"3"');
     expect(await memberIds(t, g)).toEqual([a.id, b.id, c.id].sort());
     const audit = await t.ds.query("SELECT door, changes FROM audit_events WHERE target_id = $1 AND action = 'membership.added' ORDER BY id", [g]);
-    expect(audit[1]).toEqual({ door: "admin", changes: { members: [b.id, c.id] } });
+    expect(audit[1]).toEqual({ door: "admin", changes: { members: [b.id, c.id].sort() } });
     expect(await count("SELECT count(*) FROM outbox WHERE topic = 'membership.added' AND payload->>'groupId' = $1 AND payload->>'door' = 'admin'", [g])).toBe(1);
     // Adding only members already there changes nothing: no version, no audit.
     const again = await t.admin.post(`/groups/${g}/members`, { ids: [a.id] }).expect(200);

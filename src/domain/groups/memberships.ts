@@ -57,7 +57,9 @@ async function unknownUsers(m: EntityManager, requested: string[], known: Member
 }
 
 /** membership.added / membership.removed audit records and outbox events for one group; skipped ids ride on the audit. */
-export function membershipEffects(groupId: string, c: MemberChanges): Effects {
+export function membershipEffects(groupId: string, changes: MemberChanges): Effects {
+  // In id order, whatever order the database returned them in: the same change always reads the same.
+  const c = { ...changes, added: [...changes.added].sort(), removed: [...changes.removed].sort(), skipped: [...changes.skipped].sort() };
   const effects: Effects = { audits: [], events: [] };
   const subject = { type: "group" as const, id: groupId };
   const skipped = c.skipped.length ? { skippedMembers: c.skipped } : {};
