@@ -1,9 +1,9 @@
 import { Ctx } from "../context";
 import { ConflictError, InvalidError, RefusedError } from "../errors";
 import { assertAccountChange, normaliseAccount } from "../users/account.rules";
-import { SystemRole } from "../users/user";
 import { checkLanguage, namesFromEmail } from "./manual-policy.rules";
 import { PeopleService } from "./people.service";
+import { NewPerson } from "./person";
 
 /** One line of a batch: an email, with names (else read from a first.last address) and a userName if wanted. */
 export interface BatchLine {
@@ -15,17 +15,8 @@ export interface BatchLine {
   userName?: string;
 }
 
-/** Settings every line of a batch shares. */
-export interface BatchSettings {
-  language?: string | null;
-  role?: SystemRole;
-  adminScope?: string[];
-  entityId?: string | null;
-  external?: boolean;
-  invite?: boolean;
-  /** Groups (spaces) every line joins; checked once before any line is written. */
-  groups?: string[];
-}
+/** Settings every line of a batch shares: a person's settings, without the per-line identity. */
+export type BatchSettings = Omit<NewPerson, "email" | "userName" | "givenName" | "familyName">;
 
 /** Lines created at once (each is its own transaction; the pool has more connections than this). */
 const PARALLEL_LINES = 4;

@@ -7,12 +7,8 @@ const language = z.string().nullable();
 /** Group (space) ids; each must name a group (checked by the domain, 400 on `groups[i]`). */
 const groups = z.array(z.guid()).max(100);
 
-/** POST /admin/v1/users. Values are checked by the domain (manual policy); here only their types. */
-export const NewPersonBody = z.strictObject({
-  email: z.string(),
-  userName: z.string().optional(),
-  givenName: z.string().nullable().optional(),
-  familyName: z.string().nullable().optional(),
+/** Settings a batch shares (in the JSON body, or for text/plain and a bare JSON array in the query string); a single create takes them too. */
+export const BatchSettingsShape = {
   language: language.optional(),
   role: role.optional(),
   adminScope: adminScope.optional(),
@@ -20,6 +16,15 @@ export const NewPersonBody = z.strictObject({
   external: z.boolean().optional(),
   invite: z.enum(["now", "later"]).optional(),
   groups: groups.optional(),
+};
+
+/** POST /admin/v1/users. Values are checked by the domain (manual policy); here only their types. */
+export const NewPersonBody = z.strictObject({
+  email: z.string(),
+  userName: z.string().optional(),
+  givenName: z.string().nullable().optional(),
+  familyName: z.string().nullable().optional(),
+  ...BatchSettingsShape,
 });
 
 /** PATCH /admin/v1/users/{id}: only what is sent changes. */
@@ -34,17 +39,6 @@ export const PersonPatchBody = z.strictObject({
   adminScope: adminScope.optional(),
   external: z.boolean().optional(),
 });
-
-/** Settings a batch shares, in the JSON body or (text/plain, bare JSON array) in the query string. */
-export const BatchSettingsShape = {
-  language: language.optional(),
-  role: role.optional(),
-  adminScope: adminScope.optional(),
-  entityId: z.guid().nullable().optional(),
-  external: z.boolean().optional(),
-  invite: z.enum(["now", "later"]).optional(),
-  groups: groups.optional(),
-};
 
 export const BatchItem = z.union([
   z.string(),
