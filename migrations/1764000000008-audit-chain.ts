@@ -1,5 +1,56 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
+/** The locked chain's append and seal-at-commit triggers (also what migration 011's down() puts back). */
+export const LOCKED_CHAIN_TRIGGERS: readonly string[] = [
+  `
+      CREATE FUNCTION roster_audit_append() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        tail text[] := string_to_array(current_setting('roster.audit_tail', true), ':');
+        s bigint;
+        h text;
+      BEGIN
+        IF tail[1] IS NOT DISTINCT FROM txid_current()::text THEN
+          s := tail[2]::bigint;
+          h := tail[4];
+        ELSE
+          SELECT c.seq, c.hash INTO s, h FROM audit_chain_head c FOR UPDATE;
+          IF NOT FOUND THEN
+            RAISE EXCEPTION 'audit_chain_head has no row: the audit chain cannot be extended';
+          END IF;
+        END IF;
+        NEW.seq := s + 1;
+        NEW.prev_hash := h;
+        NEW.hash := roster_audit_hash(NEW, s + 1, h);
+        PERFORM set_config('roster.audit_tail', concat_ws(':', txid_current(), NEW.seq, NEW.prev_hash, NEW.hash), true);
+        RETURN NEW;
+      END $$`,
+  `CREATE TRIGGER audit_events_chain BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION roster_audit_append()`,
+  `
+      CREATE FUNCTION roster_audit_seal() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        tail text[] := string_to_array(current_setting('roster.audit_tail', true), ':');
+      BEGIN
+        IF tail[1] IS NOT DISTINCT FROM txid_current()::text AND tail[5] IS NULL THEN
+          UPDATE audit_chain_head SET seq = tail[2]::bigint, prev_hash = tail[3], hash = tail[4];
+          PERFORM set_config('roster.audit_tail', array_to_string(tail || 'sealed'::text, ':'), true);
+        END IF;
+        RETURN NULL;
+      END $$`,
+  `CREATE CONSTRAINT TRIGGER audit_events_seal AFTER INSERT ON audit_events DEFERRABLE INITIALLY DEFERRED
+                   FOR EACH ROW EXECUTE FUNCTION roster_audit_seal()`,
+];
+
+/** Refuses UPDATE, DELETE and TRUNCATE; the head may move only from inside the seal trigger. */
+export const REFUSE_CHANGES_FN = `
+      CREATE OR REPLACE FUNCTION roster_audit_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_TABLE_NAME = 'audit_chain_head' AND TG_OP = 'UPDATE' AND pg_trigger_depth() > 1 THEN
+          RETURN NULL;
+        END IF;
+        RAISE EXCEPTION '% on % refused: the audit log is append-only', TG_OP, TG_TABLE_NAME
+          USING ERRCODE = 'insufficient_privilege', HINT = 'audit records are only ever inserted; see docs/ARCHITECTURE.md';
+      END $$`;
+
 /**
  * Makes the audit log tamper-evident and append-only. Each record gets a gap-free `seq`, the hash of the record
  * before it (`prev_hash`) and its own `hash`: sha256 over a canonical serialisation of its content plus prev_hash.
@@ -52,53 +103,10 @@ export class AuditChain1764000000008 implements MigrationInterface {
     // in a transaction-local setting (tagged with the txid, so a stale session-level value is ignored) for its next
     // records, and written to the head once, at commit, by a deferred trigger: updating the head row per record would
     // make a transaction of n records walk an n-long chain of row versions each time (quadratic).
-    await q.query(`
-      CREATE FUNCTION roster_audit_append() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE
-        tail text[] := string_to_array(current_setting('roster.audit_tail', true), ':');
-        s bigint;
-        h text;
-      BEGIN
-        IF tail[1] IS NOT DISTINCT FROM txid_current()::text THEN
-          s := tail[2]::bigint;
-          h := tail[4];
-        ELSE
-          SELECT c.seq, c.hash INTO s, h FROM audit_chain_head c FOR UPDATE;
-          IF NOT FOUND THEN
-            RAISE EXCEPTION 'audit_chain_head has no row: the audit chain cannot be extended';
-          END IF;
-        END IF;
-        NEW.seq := s + 1;
-        NEW.prev_hash := h;
-        NEW.hash := roster_audit_hash(NEW, s + 1, h);
-        PERFORM set_config('roster.audit_tail', concat_ws(':', txid_current(), NEW.seq, NEW.prev_hash, NEW.hash), true);
-        RETURN NEW;
-      END $$`);
-    await q.query(`CREATE TRIGGER audit_events_chain BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION roster_audit_append()`);
-    await q.query(`
-      CREATE FUNCTION roster_audit_seal() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE
-        tail text[] := string_to_array(current_setting('roster.audit_tail', true), ':');
-      BEGIN
-        IF tail[1] IS NOT DISTINCT FROM txid_current()::text AND tail[5] IS NULL THEN
-          UPDATE audit_chain_head SET seq = tail[2]::bigint, prev_hash = tail[3], hash = tail[4];
-          PERFORM set_config('roster.audit_tail', array_to_string(tail || 'sealed'::text, ':'), true);
-        END IF;
-        RETURN NULL;
-      END $$`);
-    await q.query(`CREATE CONSTRAINT TRIGGER audit_events_seal AFTER INSERT ON audit_events DEFERRABLE INITIALLY DEFERRED
-                   FOR EACH ROW EXECUTE FUNCTION roster_audit_seal()`);
+    for (const statement of LOCKED_CHAIN_TRIGGERS) await q.query(statement);
 
     // Statement-level, so even a change touching no row is refused. The head may move only from inside the seal trigger.
-    await q.query(`
-      CREATE FUNCTION roster_audit_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF TG_TABLE_NAME = 'audit_chain_head' AND TG_OP = 'UPDATE' AND pg_trigger_depth() > 1 THEN
-          RETURN NULL;
-        END IF;
-        RAISE EXCEPTION '% on % refused: the audit log is append-only', TG_OP, TG_TABLE_NAME
-          USING ERRCODE = 'insufficient_privilege', HINT = 'audit records are only ever inserted; see docs/ARCHITECTURE.md';
-      END $$`);
+    await q.query(REFUSE_CHANGES_FN);
     await q.query(`CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_events
                    FOR EACH STATEMENT EXECUTE FUNCTION roster_audit_refuse()`);
     await q.query(`CREATE TRIGGER audit_chain_head_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON audit_chain_head

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
+import { LOCKED_CHAIN_TRIGGERS, REFUSE_CHANGES_FN } from "./1764000000008-audit-chain";
 
 /**
  * Seals the audit hash chain after commit instead of under a lock held until each audited transaction commits.
@@ -127,50 +128,7 @@ export class AuditSealAfterCommit1764000000011 implements MigrationInterface {
     await q.query(`ALTER TABLE audit_events DROP CONSTRAINT audit_events_sealed_whole, ALTER COLUMN seq SET NOT NULL,
                    ALTER COLUMN prev_hash SET NOT NULL, ALTER COLUMN hash SET NOT NULL`);
     // Migration 008's triggers, as it created them.
-    await q.query(`
-      CREATE OR REPLACE FUNCTION roster_audit_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF TG_TABLE_NAME = 'audit_chain_head' AND TG_OP = 'UPDATE' AND pg_trigger_depth() > 1 THEN
-          RETURN NULL;
-        END IF;
-        RAISE EXCEPTION '% on % refused: the audit log is append-only', TG_OP, TG_TABLE_NAME
-          USING ERRCODE = 'insufficient_privilege', HINT = 'audit records are only ever inserted; see docs/ARCHITECTURE.md';
-      END $$`);
-    await q.query(`
-      CREATE FUNCTION roster_audit_append() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE
-        tail text[] := string_to_array(current_setting('roster.audit_tail', true), ':');
-        s bigint;
-        h text;
-      BEGIN
-        IF tail[1] IS NOT DISTINCT FROM txid_current()::text THEN
-          s := tail[2]::bigint;
-          h := tail[4];
-        ELSE
-          SELECT c.seq, c.hash INTO s, h FROM audit_chain_head c FOR UPDATE;
-          IF NOT FOUND THEN
-            RAISE EXCEPTION 'audit_chain_head has no row: the audit chain cannot be extended';
-          END IF;
-        END IF;
-        NEW.seq := s + 1;
-        NEW.prev_hash := h;
-        NEW.hash := roster_audit_hash(NEW, s + 1, h);
-        PERFORM set_config('roster.audit_tail', concat_ws(':', txid_current(), NEW.seq, NEW.prev_hash, NEW.hash), true);
-        RETURN NEW;
-      END $$`);
-    await q.query(`CREATE TRIGGER audit_events_chain BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION roster_audit_append()`);
-    await q.query(`
-      CREATE FUNCTION roster_audit_seal() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE
-        tail text[] := string_to_array(current_setting('roster.audit_tail', true), ':');
-      BEGIN
-        IF tail[1] IS NOT DISTINCT FROM txid_current()::text AND tail[5] IS NULL THEN
-          UPDATE audit_chain_head SET seq = tail[2]::bigint, prev_hash = tail[3], hash = tail[4];
-          PERFORM set_config('roster.audit_tail', array_to_string(tail || 'sealed'::text, ':'), true);
-        END IF;
-        RETURN NULL;
-      END $$`);
-    await q.query(`CREATE CONSTRAINT TRIGGER audit_events_seal AFTER INSERT ON audit_events DEFERRABLE INITIALLY DEFERRED
-                   FOR EACH ROW EXECUTE FUNCTION roster_audit_seal()`);
+    await q.query(REFUSE_CHANGES_FN);
+    for (const statement of LOCKED_CHAIN_TRIGGERS) await q.query(statement);
   }
 }
