@@ -2,6 +2,7 @@ import { AuditSealer } from "../../src/domain/audit-log/audit-sealer";
 import { AuditSealLoop } from "../../src/worker/audit-seal.loop";
 import { appendAudits, resetAuditLog } from "../support/audit";
 import { openTestDataSource } from "../support/database";
+import { eventually } from "../support/people";
 import { DataSource } from "typeorm";
 
 let ds: DataSource;
@@ -11,16 +12,6 @@ beforeAll(async () => {
 });
 afterAll(async () => ds.destroy());
 
-/** Polls `check` until it holds or `ms` pass (no assumption about the loop's timing). */
-async function eventually(check: () => Promise<boolean>, ms = 10_000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return check();
-}
-
 describe("the background sealer loop", () => {
   it("seals what writers commit, two loops sharing one chain, and stops cleanly", async () => {
     const sealer = new AuditSealer(ds);
@@ -28,7 +19,7 @@ describe("the background sealer loop", () => {
     try {
       await appendAudits(ds, 7000, { seal: false });
       await appendAudits(ds, 3, { seal: false });
-      expect(await eventually(async () => (await sealer.pendingCount()) === 0)).toBe(true);
+      expect(await eventually(async () => (await sealer.pendingCount()) === 0, 10_000, "every record sealed")).toBe(true);
     } finally {
       await Promise.all(loops.map((l) => l.stop()));
     }
