@@ -15,6 +15,8 @@ import { TokensService } from "./domain/tokens/tokens.service";
 import { UserActionsService } from "./domain/users/users-actions.service";
 import { UsersSearch } from "./domain/users/users.search";
 import { UsersService } from "./domain/users/users.service";
+import { Clock, systemClock } from "./domain/clock";
+import { InvitationsService } from "./domain/invitations/invitations.service";
 import { createMetrics } from "./http/metrics";
 import { adminRouter } from "./http/admin/admin.router";
 import { createJwtChecker, createJwtVerifier } from "./http/middleware/jwt-verifier";
@@ -33,10 +35,14 @@ export interface Services {
   actions: UserActionsService;
   audit: AuditLogService;
   affiliations: AffiliationsService;
+  invitations: InvitationsService;
+  clock: Clock;
 }
 
-export function createServices(ds: DataSource, cfg: Config): Services {
+export function createServices(ds: DataSource, cfg: Config, clock: Clock = systemClock): Services {
+  const invitations = new InvitationsService(ds, { ssoOnly: cfg.SSO_ONLY, ttlMs: cfg.INVITE_TTL, clock });
   const users = new UsersService(ds, cfg.SCIM_ENTITY_MAPPING);
+  users.invitations = invitations;
   const groups = new GroupsService(ds);
   const affiliations = new AffiliationsService(ds, groups);
   const people = new PeopleService(ds, users, affiliations, {
@@ -48,14 +54,14 @@ export function createServices(ds: DataSource, cfg: Config): Services {
   return {
     users, groups, affiliations, tokens: new TokensService(ds, cfg.TOKEN_CACHE_SECONDS * 1000), access: new AccessService(ds),
     entities: new EntitiesService(ds), people,
-    search, jobs, actions: new UserActionsService(ds, users, search, jobs, cfg.ADMIN_ACTIONS_SYNC_MAX),
-    audit: new AuditLogService(ds),
+    search, jobs, actions: new UserActionsService(ds, users, search, jobs, cfg.ADMIN_ACTIONS_SYNC_MAX, invitations),
+    audit: new AuditLogService(ds), invitations, clock,
   };
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-/** The express app: mounts the doors and the operational endpoints; no logic of its own. */
+/** The express app: mounts the doors and the operational endpoints (only those under ROLE=worker); no logic of its own. */
 export function createApp(cfg: Config, ds: DataSource, services: Services): Express {
   const app = express();
   app.set("etag", false);
@@ -95,6 +101,8 @@ export function createApp(cfg: Config, ds: DataSource, services: Services): Expr
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
+  if (cfg.ROLE === "worker") return withNotFound(app);
+
   app.use("/scim/v2", scimRouter({
     users: services.users,
     groups: services.groups,
@@ -122,6 +130,7 @@ export function createApp(cfg: Config, ds: DataSource, services: Services): Expr
     people: services.people,
     batchMaxLines: cfg.ADMIN_BATCH_MAX_LINES,
     affiliations: services.affiliations,
+    invitations: services.invitations,
     jwt: cfg.ADMIN_JWT_ISSUER && cfg.ADMIN_JWT_AUDIENCE && cfg.ADMIN_JWT_JWKS_URL
       ? {
         check: createJwtChecker({ issuer: cfg.ADMIN_JWT_ISSUER, audience: cfg.ADMIN_JWT_AUDIENCE, jwksUrl: cfg.ADMIN_JWT_JWKS_URL, algorithms: cfg.ADMIN_JWT_ALGORITHMS.split(",") }),
@@ -133,6 +142,10 @@ export function createApp(cfg: Config, ds: DataSource, services: Services): Expr
       : undefined,
   }));
 
+  return withNotFound(app);
+}
+
+function withNotFound(app: Express): Express {
   app.use((_req, res) => {
     res.status(404).type("application/problem+json").send(JSON.stringify({ type: "about:blank", title: "Not Found", status: 404, code: "not_found" }));
   });

@@ -18,8 +18,7 @@ async function main(): Promise<void> {
   const { logger } = require("./log") as typeof import("./log");
   const { openDatabase } = require("./db/database") as typeof import("./db/database");
   const { createApp, createServices } = require("./app") as typeof import("./app");
-  const { JobsRunner } = require("./worker/jobs.runner") as typeof import("./worker/jobs.runner");
-  const { jobHandlers } = require("./worker/job-handlers") as typeof import("./worker/job-handlers");
+  const { startWorker } = require("./worker/worker") as typeof import("./worker/worker");
 
   const { AuditChainService } = require("./domain/audit-log/audit-chain.service") as typeof import("./domain/audit-log/audit-chain.service");
   const { AuditSealer } = require("./domain/audit-log/audit-sealer") as typeof import("./domain/audit-log/audit-sealer");
@@ -33,13 +32,13 @@ async function main(): Promise<void> {
   if (head) logger.info({ auditHead: head }, `audit chain head ${head.seq}:${head.hash}`);
   const services = createServices(db.dataSource, cfg);
   const revocations = await services.tokens.watchRevocations(db.url);
-  const runner = new JobsRunner(services.jobs, jobHandlers(services.actions), { concurrency: cfg.ADMIN_JOBS_CONCURRENCY, pollMs: cfg.ADMIN_JOBS_POLL_MS }).start();
-  services.jobs.onEnqueued = () => runner.wake();
+  // ROLE=web leaves the side modules and admin jobs to worker replicas; their jobs wait in the database meanwhile.
+  const worker = cfg.ROLE === "web" ? null : await startWorker(db.dataSource, db.url, services, cfg);
   const sealLoop = new AuditSealLoop(sealer, cfg.AUDIT_SEAL_INTERVAL_MS).start();
   const app = createApp(cfg, db.dataSource, services);
   const server: Server = app.listen(cfg.PORT, cfg.HOST);
   await new Promise<void>((resolve, reject) => server.once("listening", resolve).once("error", reject));
-  logger.info({ host: cfg.HOST, port: cfg.PORT }, `roster listening on http://${cfg.HOST}:${cfg.PORT}`);
+  logger.info({ host: cfg.HOST, port: cfg.PORT, role: cfg.ROLE }, `roster listening on http://${cfg.HOST}:${cfg.PORT} (role ${cfg.ROLE})`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -55,8 +54,8 @@ async function main(): Promise<void> {
     });
     clearInterval(reap);
     clearTimeout(force);
-    // The item in hand finishes; what is left of a job waits in the database for the next start.
-    await runner.stop();
+    // The job in hand finishes; claimed jobs not started are given back, the rest wait in the database.
+    await worker?.stop();
     // Records committed by the last requests are sealed here, or by the next sealer of any replica.
     await sealLoop.stop();
     await sealer.sealBatch().catch((err) => logger.warn({ err }, "audit sealer: final seal failed"));

@@ -43,6 +43,24 @@ const schema = z.object({
   ADMIN_JOBS_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   // How often each server seals committed audit records into the hash chain (reads also seal first, whatever this is).
   AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
+  // Process role: `all` serves HTTP and runs the worker; `web` only HTTP; `worker` only the worker (plus health and metrics).
+  ROLE: z.enum(["all", "web", "worker"]).default("all"),
+  // The outbox worker: loops per process, idle poll, claim lease (a dead claimer's jobs come back after it), retries.
+  WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(4),
+  WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
+  WORKER_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
+  WORKER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  WORKER_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
+  OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+  // Invitations and mail: no SMTP_URL = the dev mailbox under DATA_DIR/mail (and the link in the log).
+  PLATFORM_NAME: z.string().min(1).max(100).default("Roster"),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).default("Roster <no-reply@roster.local>"),
+  INVITE_TTL: duration().default(24 * 3600 * 1000),
+  INVITE_LINK_TEMPLATE: z.string().regex(/\{token\}/, "must contain {token}").optional(),
+  DEFAULT_LANGUAGE: z.enum(["en", "fr"]).default("en"),
+  SMS_PROVIDER: z.enum(["dev"]).default("dev"),
 }).superRefine((c, ctx) => {
   for (const prefix of ["SCIM", "ADMIN"] as const) {
     const keys = [`${prefix}_JWT_ISSUER`, `${prefix}_JWT_AUDIENCE`, `${prefix}_JWT_JWKS_URL`] as const;
@@ -55,6 +73,17 @@ const schema = z.object({
 });
 
 export type Config = z.infer<typeof schema>;
+
+/** A duration such as `24h`, `90m`, `30s`, `1d` or plain milliseconds, parsed to milliseconds. */
+function duration() {
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+  return z.string().regex(/^\d+(ms|s|m|h|d)?$/, "a duration such as 24h, 90m, 30s or milliseconds")
+    .transform((v) => {
+      const [, n, unit] = /^(\d+)(ms|s|m|h|d)?$/.exec(v)!;
+      return Number(n) * units[unit ?? "ms"];
+    })
+    .pipe(z.number().int().min(60_000, "at least one minute").max(30 * 86_400_000, "at most 30 days"));
+}
 
 export class ConfigError extends Error {}
 

@@ -2,7 +2,7 @@ import { EntityManager } from "typeorm";
 import { sql } from "../db/sql";
 import { AuditSubject } from "./audit";
 import { Ctx } from "./context";
-import { OutboxTopic } from "./outbox";
+import { OutboxTopic } from "./outbox/outbox";
 
 /** Audit records and outbox events that must commit together with one write, or not at all. */
 export interface Effects {

@@ -4,6 +4,6 @@ import { UserAction, UserActionsService } from "../domain/users/users-actions.se
 /** Which use case runs each kind of admin job, per user. */
 export function jobHandlers(actions: UserActionsService): JobHandlers {
   return {
-    "users.action": (tx, job, userId) => actions.apply(tx, job.action as UserAction, userId, { jobId: job.id }),
+    "users.action": (tx, job, userId) => actions.apply(tx, job.action as UserAction, userId),
   };
 }

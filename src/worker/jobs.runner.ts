@@ -1,4 +1,5 @@
 import { logger } from "../log";
+import { WakeableSleep } from "./wakeable-sleep";
 import { JobHandlers } from "../domain/jobs/job";
 import { JobsService } from "../domain/jobs/jobs.service";
 
@@ -18,9 +19,8 @@ const MAX_BACKOFF_MS = 30_000;
  */
 export class JobsRunner {
   private stopping = false;
-  private woken = false;
   private loops: Promise<void>[] = [];
-  private readonly sleepers = new Set<() => void>();
+  private readonly idle = new WakeableSleep();
 
   constructor(private readonly jobs: JobsService, private readonly handlers: JobHandlers, private readonly opts: JobsRunnerOptions) {}
 
@@ -31,8 +31,7 @@ export class JobsRunner {
 
   /** New work: idle loops look at once instead of at their next poll. */
   wake(): void {
-    this.woken = true;
-    for (const wake of [...this.sleepers]) wake();
+    this.idle.wake();
   }
 
   async stop(): Promise<void> {
@@ -46,7 +45,7 @@ export class JobsRunner {
     let failures = 0;
     while (!this.stopping) {
       try {
-        this.woken = false;
+        this.idle.reset();
         const worked = await this.jobs.step(this.handlers);
         failures = 0;
         if (!worked) await this.sleep(this.opts.pollMs);
@@ -59,15 +58,6 @@ export class JobsRunner {
   }
 
   private sleep(ms: number): Promise<void> {
-    if (this.woken || this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.sleepers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.sleepers.add(done);
-    });
+    return this.stopping ? Promise.resolve() : this.idle.sleep(ms);
   }
 }

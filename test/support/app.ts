@@ -2,9 +2,11 @@ import { Express } from "express";
 import request from "supertest";
 import { DataSource } from "typeorm";
 import { createApp, createServices, Services } from "../../src/app";
-import { parseConfig } from "../../src/config/env";
+import { Config, parseConfig } from "../../src/config/env";
+import { Clock } from "../../src/domain/clock";
+import { RunningWorker, WorkerDeps, startWorker } from "../../src/worker/worker";
 import { systemActor } from "../../src/domain/context";
-import { openTestDataSource, resetDatabase } from "./database";
+import { openTestDataSource, resetDatabase, workerDatabaseUrl } from "./database";
 
 export interface TestApp {
   app: Express;
@@ -23,6 +25,9 @@ export interface TestApp {
   admin: AdminClient;
   /** The same client with another bearer token (an auditor's, a person's, a JWT). */
   adminAs(token: string): AdminClient;
+  cfg: Config;
+  /** Starts the worker (outbox consumers, admin jobs) in this process; stopped by close(). */
+  startWorker(deps?: WorkerDeps, env?: Record<string, string>): Promise<RunningWorker>;
   /** Creates a token of `scope`, optionally acting as the person with that userName. */
   token(scope: "scim" | "admin" | "auditor", asUser?: string): Promise<string>;
   close(): Promise<void>;
@@ -37,11 +42,12 @@ export interface AdminClient {
 }
 
 /** The real app on this worker's real PostgreSQL, emptied, with a fresh SCIM token. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<TestApp> {
   const ds = await openTestDataSource();
   await resetDatabase(ds);
   const cfg = parseConfig({ ...process.env, ...env });
-  const services = createServices(ds, cfg);
+  const services = createServices(ds, cfg, opts.clock);
+  const workers: RunningWorker[] = [];
   const app = createApp(cfg, ds, services);
   const { token } = await services.tokens.create({ actor: systemActor, door: "cli", requestId: null }, "test-idp", "scim");
   const withAuth = (t: request.Test) => t.set("Authorization", `Bearer ${token}`);
@@ -71,6 +77,15 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       patch: (p, b) => withBody(request(app).patch(base + p), b),
       delete: (p) => withAuth(request(app).delete(base + p)),
     },
-    close: () => ds.destroy(),
+    cfg,
+    async startWorker(deps = {}, workerEnv = {}) {
+      const w = await startWorker(ds, await workerDatabaseUrl(), services, parseConfig({ ...process.env, ...env, ...workerEnv }), deps);
+      workers.push(w);
+      return w;
+    },
+    async close() {
+      for (const w of workers.splice(0)) await w.stop();
+      await ds.destroy();
+    },
   };
 }

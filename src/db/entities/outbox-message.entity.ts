@@ -10,4 +10,7 @@ export class OutboxMessageRow {
   @Column({ type: "integer", default: 0 }) attempts: number;
   @Column({ name: "processed_at", type: "timestamptz", nullable: true }) processedAt: Date | null;
   @Column({ name: "last_error", type: "text", nullable: true }) lastError: string | null;
+  @Column({ name: "locked_until", type: "timestamptz", nullable: true }) lockedUntil: Date | null;
+  @Column({ name: "locked_by", type: "text", nullable: true }) lockedBy: string | null;
+  @Column({ name: "dead_at", type: "timestamptz", nullable: true }) deadAt: Date | null;
 }

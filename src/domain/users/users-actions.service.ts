@@ -1,7 +1,6 @@
 import { DataSource } from "typeorm";
 import { logger } from "../../log";
 import { Ctx, TxCtx } from "../context";
-import { writeWithEffects } from "../effects";
 import { DomainError, NotFoundError, UnavailableError } from "../errors";
 import { ItemResult, JobView } from "../jobs/job";
 import { JobsService, UserSelection } from "../jobs/jobs.service";
@@ -10,6 +9,7 @@ import { profileOf, UsersRepository } from "./users.repository";
 import { UsersSearch } from "./users.search";
 import { UsersService } from "./users.service";
 import { inScope } from "../access/scope";
+import { InvitationsService } from "../invitations/invitations.service";
 
 export type UserAction = "invite" | "disable" | "enable";
 export const USER_ACTIONS: readonly UserAction[] = ["invite", "disable", "enable"];
@@ -37,6 +37,7 @@ export class UserActionsService {
     private readonly search: UsersSearch,
     private readonly jobs: JobsService,
     private readonly syncMax: number,
+    private readonly invitations: InvitationsService,
   ) {}
 
   async run(ctx: Ctx, action: UserAction, selection: UserSelection): Promise<ActionsAnswer> {
@@ -65,9 +66,9 @@ export class UserActionsService {
   }
 
   /** One user inside the caller's transaction (a job records the outcome in the same one). */
-  async apply(tx: TxCtx, action: UserAction, id: string, payload: Record<string, unknown> = {}): Promise<ItemResult> {
+  async apply(tx: TxCtx, action: UserAction, id: string): Promise<ItemResult> {
     try {
-      return action === "invite" ? await this.invite(tx, id, payload) : await this.setActive(tx, id, action === "enable");
+      return action === "invite" ? await this.invite(tx, id) : await this.setActive(tx, id, action === "enable");
     } catch (e) {
       if (e instanceof NotFoundError) return { outcome: "not_found" };
       if (e instanceof DomainError && !(e instanceof UnavailableError)) return { outcome: "failed", reason: e.code };
@@ -85,17 +86,13 @@ export class UserActionsService {
     return { outcome: "skipped", reason: active ? "already_enabled" : "already_disabled" };
   }
 
-  /** Asks for an invitation: `invitation.requested` in the outbox (the invitations module sends it) and invited_at set. */
-  private async invite(tx: TxCtx, id: string, payload: Record<string, unknown>): Promise<ItemResult> {
+  /** Asks for an invitation (InvitationsService: a fresh one replacing any open one), unless the person joined or is off. */
+  private async invite(tx: TxCtx, id: string): Promise<ItemResult> {
     const user = await this.repo.lockById(tx.manager, id);
     if (!user || user.removedAt || !inScope(tx, user.account.entityId)) return { outcome: "not_found" };
     if (user.lifecycle.enrolledAt) return { outcome: "skipped", reason: "already_enrolled" };
     if (!user.active) return { outcome: "skipped", reason: "deactivated" };
-    const at = new Date();
-    await writeWithEffects(tx.manager, tx, this.repo.markInvited(id, at), {
-      audits: [{ action: "user.invited", subject: { type: "user", id }, changes: { invitedAt: { before: user.lifecycle.invitedAt, after: at } } }],
-      events: [{ topic: "invitation.requested", payload: { userId: id, reinvitation: user.lifecycle.invitedAt !== null, ...payload } }],
-    });
+    await this.invitations.requestIn(tx, user);
     return { outcome: "done" };
   }
 }

@@ -4,33 +4,24 @@ import { User, UserAccount, UserProfile, UserSource, defaultAccount } from "./us
 import { profileOf } from "./users.repository";
 import { auditView } from "./users.rules";
 
-/** An invitation asked for with a write: its audit record and the job the invitations module sends. */
-function inviteEffects(userId: string, effects: Effects): Effects {
-  effects.audits.push({ action: "user.invited", subject: { type: "user", id: userId }, changes: {} });
-  effects.events.push({ topic: "invitation.requested", payload: { userId } });
-  return effects;
-}
-
-/** user.created with every field set (profile and account), and the invitation when asked for. */
-export function createEffects(id: string, p: UserProfile, account: UserAccount, source: UserSource, invite: boolean): Effects {
-  const effects: Effects = {
+/** user.created with every field set (profile and account). */
+export function createEffects(id: string, p: UserProfile, account: UserAccount, source: UserSource): Effects {
+  return {
     audits: [{ action: "user.created", subject: { type: "user", id }, changes: { ...diffFields({}, auditView(p)), ...diffFields({ ...defaultAccount() }, { ...account }) } }],
     events: [{ topic: "user.created", payload: { userId: id, source } }],
   };
-  return invite ? inviteEffects(id, effects) : effects;
 }
 
 /** user.restored: a removed account brought back under a new profile and account. */
-export function restoreEffects(existing: User, p: UserProfile, account: UserAccount, source: UserSource, invite: boolean): Effects {
+export function restoreEffects(existing: User, p: UserProfile, account: UserAccount, source: UserSource): Effects {
   const changes = {
     ...diffFields(auditView(profileOf(existing)), auditView(p)), ...diffFields({ ...existing.account }, { ...account }),
     removed: { before: true, after: false },
   };
-  const effects: Effects = {
+  return {
     audits: [{ action: "user.restored", subject: { type: "user", id: existing.id }, changes }],
     events: [{ topic: "user.created", payload: { userId: existing.id, source, restored: true } }],
   };
-  return invite ? inviteEffects(existing.id, effects) : effects;
 }
 
 /** user.updated for profile and account changes, user.deactivated / user.reactivated for a change of `active`. */

@@ -87,16 +87,15 @@ export class UsersRepository {
     return rows[0] ? toUser(rows[0]) : null;
   }
 
-  /** Inserts unless the userName exists in any casing (then it returns no row). `invite` stamps invited_at. */
-  insert(id: string, p: UserProfile, source: UserSource, sourceRef: string | null, passwordHash: string | null, account: UserAccount = defaultAccount(), invite = false): Statement {
+  /** Inserts unless the userName exists in any casing (then it returns no row). */
+  insert(id: string, p: UserProfile, source: UserSource, sourceRef: string | null, passwordHash: string | null, account: UserAccount = defaultAccount()): Statement {
     const cols = PROFILE_COLUMNS.map(([, c]) => c).join(", ");
     const params = PROFILE_COLUMNS.map(([, c], i) => `$${i + 2}${JSONB.has(c) ? "::jsonb" : ""}`).join(", ");
     return {
-      text: `INSERT INTO users (id, ${cols}, source, source_ref, password_hash, entity_id, system_role, admin_scope, external, invited_at)
-             VALUES ($1, ${params}, $${P + 2}, $${P + 3}, $${P + 4}, $${P + 5}, $${P + 6}, $${P + 7}::uuid[], $${P + 8},
-                     CASE WHEN $${P + 9}::boolean THEN clock_timestamp() END)
+      text: `INSERT INTO users (id, ${cols}, source, source_ref, password_hash, entity_id, system_role, admin_scope, external)
+             VALUES ($1, ${params}, $${P + 2}, $${P + 3}, $${P + 4}, $${P + 5}, $${P + 6}, $${P + 7}::uuid[], $${P + 8})
              ON CONFLICT DO NOTHING RETURNING ${RETURNING}`,
-      values: [id, ...profileValues(p), source, sourceRef, passwordHash, ...accountValues(account), invite],
+      values: [id, ...profileValues(p), source, sourceRef, passwordHash, ...accountValues(account)],
     };
   }
 
@@ -112,14 +111,13 @@ export class UsersRepository {
   }
 
   /** Brings a removed account back under a new profile and account. */
-  restore(id: string, p: UserProfile, source: UserSource, sourceRef: string | null, passwordHash: string | null, account: UserAccount, invite = false): Statement {
+  restore(id: string, p: UserProfile, source: UserSource, sourceRef: string | null, passwordHash: string | null, account: UserAccount): Statement {
     return {
       text: `UPDATE users SET ${SET_PROFILE}, source = $${P + 2}, source_ref = $${P + 3}, password_hash = COALESCE($${P + 4}, password_hash),
              entity_id = $${P + 5}, system_role = $${P + 6}, admin_scope = $${P + 7}::uuid[], external = $${P + 8},
-             invited_at = CASE WHEN $${P + 9}::boolean THEN clock_timestamp() ELSE invited_at END,
              removed_at = NULL, updated_at = clock_timestamp(), version = version + 1
              WHERE id = $1 AND removed_at IS NOT NULL RETURNING ${RETURNING}`,
-      values: [id, ...profileValues(p), source, sourceRef, passwordHash, ...accountValues(account), invite],
+      values: [id, ...profileValues(p), source, sourceRef, passwordHash, ...accountValues(account)],
     };
   }
 

@@ -4,7 +4,9 @@ import { inScope } from "../access/scope";
 import { diffFields, FieldChanges } from "../audit";
 import { Ctx, TxCtx } from "../context";
 import { Effects, Statement, writeWithEffects } from "../effects";
-import { ConflictError, NotFoundError, PreconditionFailedError } from "../errors";
+import { ConflictError, NotFoundError, PreconditionFailedError, RefusedError } from "../errors";
+import { InviteOptions } from "../invitations/invitation";
+import type { InvitationsService } from "../invitations/invitations.service";
 import { detachUser, lockGroupsOfUser } from "../groups/memberships";
 import { hashPassword } from "../passwords";
 import { inTransaction, withDb } from "../transaction";
@@ -22,8 +24,12 @@ export interface WriteOptions {
 }
 
 export interface CreateOptions {
-  /** Queue the invitation now: invited_at is set and `invitation.requested` is written with the user. */
-  invite?: boolean;
+  /**
+   * Invite the new person in the same transaction (true, or the space they are invited into); a refusal (no contact,
+   * SSO-only) refuses the create. Left out, the communication setting decides for the source, and a person who
+   * cannot be invited is simply created without an invitation.
+   */
+  invite?: boolean | InviteOptions;
   uniqueEmail?: boolean;
   /** A userName held by an account an IdP removed brings that account back (default); false answers 409 instead. */
   restoreRemoved?: boolean;
@@ -36,7 +42,6 @@ interface PreparedCreate {
   passwordHash: string | null;
   source: UserSource;
   sourceRef: string | null;
-  invite: boolean;
   insert: Statement;
   effects: Effects;
 }
@@ -59,6 +64,10 @@ export class UsersService {
   private readonly repo = new UsersRepository();
   private readonly accounts: UserAccounts;
 
+  /** Set at wiring: where invitations are asked for, and whether people from a source are invited automatically. */
+  invitations?: InvitationsService;
+  autoInvite: (source: UserSource) => boolean | Promise<boolean> = () => false;
+
   constructor(private readonly ds: DataSource, mapping: EntityMapping = "none") {
     this.accounts = new UserAccounts(this.repo, mapping);
   }
@@ -66,11 +75,29 @@ export class UsersService {
   /** Creates a user; a userName an IdP removed earlier brings that account back instead of failing. */
   async create(ctx: Ctx, input: UserWrite, source: UserSource, sourceRef: string | null = null, account?: UserAccount, opts: CreateOptions = {}): Promise<User> {
     const c = await this.prepareCreate(this.ds.manager, ctx, input, source, sourceRef, account, opts);
-    if (!opts.uniqueEmail) {
+    const invite = opts.invite ?? (await this.autoInvite(source));
+    if (!opts.uniqueEmail && invite === false) {
       const row = await withDb(() => writeWithEffects<UserRow>(this.ds.manager, ctx, c.insert, c.effects));
       if (row) return toUser(row);
     }
-    return inTransaction(this.ds, ctx, (tx) => this.insertIn(tx, c, opts, !opts.uniqueEmail));
+    const user = await inTransaction(this.ds, ctx, async (tx) => {
+      const created = await this.insertIn(tx, c, opts, !opts.uniqueEmail && invite === false);
+      return (await this.inviteIn(tx, created, invite, opts.invite !== undefined)) ? this.repo.lockById(tx.manager, created.id).then((u) => u!) : created;
+    });
+    if (invite !== false) this.invitations?.onRequested?.();
+    return user;
+  }
+
+  /** Asks for the new person's invitation; an automatic one is skipped (false) when the person cannot be invited. */
+  private async inviteIn(tx: TxCtx, user: User, invite: boolean | InviteOptions, explicit: boolean): Promise<boolean> {
+    if (invite === false || !this.invitations) return false;
+    try {
+      await this.invitations.requestIn(tx, user, invite === true ? {} : invite);
+      return true;
+    } catch (e) {
+      if (explicit || !(e instanceof RefusedError)) throw e;
+      return false;
+    }
   }
 
   /**
@@ -78,7 +105,9 @@ export class UsersService {
    * memberships): everything commits or rolls back together.
    */
   async createIn(tx: TxCtx, input: UserWrite, source: UserSource, sourceRef: string | null, account?: UserAccount, opts: CreateOptions = {}): Promise<User> {
-    return this.insertIn(tx, await this.prepareCreate(tx.manager, tx, input, source, sourceRef, account, opts), opts, false);
+    const created = await this.insertIn(tx, await this.prepareCreate(tx.manager, tx, input, source, sourceRef, account, opts), opts, false);
+    const invite = opts.invite ?? (await this.autoInvite(source));
+    return (await this.inviteIn(tx, created, invite, opts.invite !== undefined)) ? (await this.repo.lockById(tx.manager, created.id))! : created;
   }
 
   private async prepareCreate(m: EntityManager, ctx: Ctx, input: UserWrite, source: UserSource, sourceRef: string | null, account: UserAccount | undefined, opts: CreateOptions): Promise<PreparedCreate> {
@@ -87,9 +116,8 @@ export class UsersService {
     const acct = await this.accounts.accountFor(m, ctx, null, account ?? defaultAccount(), profile, true);
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     const id = randomUUID();
-    const invite = opts.invite === true;
-    const insert = this.repo.insert(id, profile, source, sourceRef, passwordHash, acct, invite);
-    return { profile, acct, passwordHash, source, sourceRef, invite, insert, effects: createEffects(id, profile, acct, source, invite) };
+    const insert = this.repo.insert(id, profile, source, sourceRef, passwordHash, acct);
+    return { profile, acct, passwordHash, source, sourceRef, insert, effects: createEffects(id, profile, acct, source) };
   }
 
   /** Inserts (unless `tried`: the insert already found the name taken); a taken name is a 409, or a removed account restored under the row lock. */
@@ -103,8 +131,8 @@ export class UsersService {
     if (!existing || !existing.removedAt || opts.restoreRemoved === false) {
       throw new ConflictError("userName", `userName '${c.profile.userName}' is already taken`);
     }
-    const write = this.repo.restore(existing.id, c.profile, c.source, c.sourceRef, c.passwordHash, c.acct, c.invite);
-    const restored = await writeWithEffects<UserRow>(tx.manager, tx, write, restoreEffects(existing, c.profile, c.acct, c.source, c.invite));
+    const write = this.repo.restore(existing.id, c.profile, c.source, c.sourceRef, c.passwordHash, c.acct);
+    const restored = await writeWithEffects<UserRow>(tx.manager, tx, write, restoreEffects(existing, c.profile, c.acct, c.source));
     return toUser(restored!);
   }
 

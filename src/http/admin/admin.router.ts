@@ -9,6 +9,7 @@ import { TokensService } from "../../domain/tokens/tokens.service";
 import { UserActionsService } from "../../domain/users/users-actions.service";
 import { UsersSearch } from "../../domain/users/users.search";
 import { UsersService } from "../../domain/users/users.service";
+import { InvitationsService } from "../../domain/invitations/invitations.service";
 import { AdminJwtSettings, adminAuth, writesNeedAdmin } from "./admin-auth";
 import { entitiesRouter } from "./entities.routes";
 import { groupsRouter } from "./groups.routes";
@@ -16,6 +17,7 @@ import { peopleRouter } from "./people.routes";
 import { jobsRouter } from "./jobs.routes";
 import { usersSearchRouter } from "./users-search.routes";
 import { auditRoutes } from "./audit.routes";
+import { invitationsRouter } from "./invitations.routes";
 import { Problem, problemErrorHandler } from "./problem";
 
 export interface AdminDeps {
@@ -34,6 +36,7 @@ export interface AdminDeps {
   batchMaxLines: number;
   // groups lane
   affiliations: AffiliationsService;
+  invitations: InvitationsService;
 }
 
 const JSON_TYPES = ["application/json", "application/*+json"];
@@ -51,6 +54,9 @@ export function adminRouter(d: AdminDeps): Router {
   // --- people lane: entities, and people created, read and changed one by one or in batches ---
   r.use("/entities", entitiesRouter(d.entities));
   r.use("/users", peopleRouter({ people: d.people, batchMaxLines: d.batchMaxLines, bodyLimitBytes: d.bodyLimitBytes }));
+
+  // --- invitations: the latest invitation of a person, send or resend ---
+  r.use("/users", invitationsRouter(d.invitations));
 
   r.use("/audit", auditRoutes(d.audit));
   // --- groups lane: groups (spaces) browsed by admins and auditors, members added and removed by admins ---

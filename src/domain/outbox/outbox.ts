@@ -11,6 +11,8 @@ export type OutboxTopic =
   | "membership.added"
   | "membership.removed"
   | "invitation.requested"
+  | "user.enrolled"
+  | "user.password_reset"
   | "entity.created"
   | "entity.updated"
   | "entity.deleted";

@@ -1,0 +1,47 @@
+import { createHash, randomBytes } from "node:crypto";
+
+/**
+ * queued: asked for, not sent yet; pending: sent, link valid; expired: sent, link past its TTL; accepted: the person
+ * joined with it; revoked: replaced by a newer invitation (or cancelled); failed: could not be delivered.
+ */
+export type InvitationStatus = "queued" | "pending" | "expired" | "accepted" | "revoked" | "failed";
+
+export interface Invitation {
+  id: string;
+  userId: string;
+  requestedAt: Date;
+  requestedBy: string | null;
+  door: string;
+  space: { groupId: string | null; name: string } | null;
+  issuedAt: Date | null;
+  expiresAt: Date | null;
+  sentAt: Date | null;
+  channels: string[];
+  attempts: number;
+  consumedAt: Date | null;
+  revokedAt: Date | null;
+  failedAt: Date | null;
+  failure: string | null;
+}
+
+/** What an invitation request may carry: the space (a group) an external person is invited into. */
+export interface InviteOptions {
+  space?: { groupId: string; name: string };
+}
+
+export function statusOf(i: Invitation, now: Date): InvitationStatus {
+  if (i.consumedAt) return "accepted";
+  if (i.revokedAt) return "revoked";
+  if (i.failedAt) return "failed";
+  if (!i.expiresAt || !i.sentAt) return "queued";
+  return i.expiresAt.getTime() <= now.getTime() ? "expired" : "pending";
+}
+
+/** A fresh link secret: 256 random bits, url-safe. Only its hash is stored. */
+export function newInvitationToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+export function hashInvitationToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}

@@ -1,0 +1,66 @@
+import { EntityManager } from "typeorm";
+import { sql } from "../../db/sql";
+import { Invitation } from "./invitation";
+
+type InvitationRow = Omit<Invitation, "space"> & { spaceGroupId: string | null; spaceName: string | null };
+
+const SELECT = `i.id, i.user_id AS "userId", i.requested_at AS "requestedAt", i.requested_by AS "requestedBy", i.door,
+  i.space_group_id AS "spaceGroupId", i.space_name AS "spaceName", i.issued_at AS "issuedAt", i.expires_at AS "expiresAt",
+  i.sent_at AS "sentAt", i.channels, i.attempts, i.consumed_at AS "consumedAt", i.revoked_at AS "revokedAt",
+  i.failed_at AS "failedAt", i.failure`;
+
+const toInvitation = ({ spaceGroupId, spaceName, ...r }: InvitationRow): Invitation =>
+  ({ ...r, space: spaceName === null ? null : { groupId: spaceGroupId, name: spaceName } });
+
+/** SQL over `invitations`: one row per invitation asked for; the link's token is stored only as its SHA-256. */
+export class InvitationsRepository {
+  /** Revokes the user's invitations still open (queued or sent, not used): a newer one replaces them. */
+  async revokeOpen(m: EntityManager, userId: string, at: Date): Promise<number> {
+    const rows = await sql<{ id: string }>(m, `UPDATE invitations SET revoked_at = $2
+      WHERE user_id = $1 AND consumed_at IS NULL AND revoked_at IS NULL AND failed_at IS NULL RETURNING id`, [userId, at]);
+    return rows.length;
+  }
+
+  async insert(m: EntityManager, i: { id: string; userId: string; requestedAt: Date; requestedBy: string | null; door: string; space?: { groupId: string; name: string } }): Promise<void> {
+    await sql(m, `INSERT INTO invitations (id, user_id, requested_at, requested_by, door, space_group_id, space_name) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [i.id, i.userId, i.requestedAt, i.requestedBy, i.door, i.space?.groupId ?? null, i.space?.name ?? null]);
+  }
+
+  async lock(m: EntityManager, id: string): Promise<Invitation | null> {
+    const rows = await sql<InvitationRow>(m, `SELECT ${SELECT} FROM invitations i WHERE i.id = $1 FOR UPDATE`, [id]);
+    return rows[0] ? toInvitation(rows[0]) : null;
+  }
+
+  async lockByTokenHash(m: EntityManager, hash: string): Promise<Invitation | null> {
+    const rows = await sql<InvitationRow>(m, `SELECT ${SELECT} FROM invitations i WHERE i.token_hash = $1 FOR UPDATE`, [hash]);
+    return rows[0] ? toInvitation(rows[0]) : null;
+  }
+
+  async findByTokenHash(m: EntityManager, hash: string): Promise<Invitation | null> {
+    const rows = await sql<InvitationRow>(m, `SELECT ${SELECT} FROM invitations i WHERE i.token_hash = $1`, [hash]);
+    return rows[0] ? toInvitation(rows[0]) : null;
+  }
+
+  /** The user's most recent invitation (what the admin sees). */
+  async latestOf(m: EntityManager, userId: string): Promise<Invitation | null> {
+    const rows = await sql<InvitationRow>(m, `SELECT ${SELECT} FROM invitations i WHERE i.user_id = $1 ORDER BY i.requested_at DESC, i.id LIMIT 1`, [userId]);
+    return rows[0] ? toInvitation(rows[0]) : null;
+  }
+
+  /** A new link for this invitation (each send replaces the token of an earlier attempt). */
+  async issue(m: EntityManager, id: string, tokenHash: string, issuedAt: Date, expiresAt: Date): Promise<void> {
+    await sql(m, `UPDATE invitations SET token_hash = $2, issued_at = $3, expires_at = $4, attempts = attempts + 1 WHERE id = $1`, [id, tokenHash, issuedAt, expiresAt]);
+  }
+
+  async markSent(m: EntityManager, id: string, channels: string[], at: Date): Promise<void> {
+    await sql(m, `UPDATE invitations SET sent_at = $3, channels = $2::text[] WHERE id = $1`, [id, channels, at]);
+  }
+
+  async markFailed(m: EntityManager, id: string, failure: string, at: Date): Promise<void> {
+    await sql(m, `UPDATE invitations SET failed_at = $3, failure = left($2, 500), token_hash = NULL WHERE id = $1 AND consumed_at IS NULL`, [id, failure, at]);
+  }
+
+  async consume(m: EntityManager, id: string, at: Date): Promise<void> {
+    await sql(m, `UPDATE invitations SET consumed_at = $2 WHERE id = $1`, [id, at]);
+  }
+}

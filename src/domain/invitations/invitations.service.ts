@@ -1,0 +1,133 @@
+import { randomUUID } from "node:crypto";
+import { DataSource } from "typeorm";
+import { inScope } from "../access/scope";
+import { Clock } from "../clock";
+import { Ctx, TxCtx, systemActor } from "../context";
+import { recordEffects, writeWithEffects } from "../effects";
+import { NotFoundError } from "../errors";
+import { OUTBOX_CHANNEL } from "../outbox/outbox.queue";
+import { inTransaction, withDb } from "../transaction";
+import { User } from "../users/user";
+import { UsersRepository } from "../users/users.repository";
+import { Invitation, InvitationStatus, InviteOptions, hashInvitationToken, newInvitationToken, statusOf } from "./invitation";
+import { assertInvitable } from "./invitations.rules";
+import { InvitationsRepository } from "./invitations.repository";
+
+export interface InvitationsOptions {
+  ssoOnly: boolean;
+  ttlMs: number;
+  clock: Clock;
+}
+
+/** An invitation ready to send: the link's secret exists only here (and in the message), never in the database. */
+export interface IssuedInvitation {
+  token: string;
+  invitation: Invitation;
+  user: User;
+}
+
+export interface InvitationView extends Invitation {
+  status: InvitationStatus;
+}
+
+/**
+ * Invitations, the one place they are asked for (admin create or resend, mass invite, auto-invite of IdP-created
+ * users) and issued (by the worker, which sends them). Asking writes the invitation row, revokes the person's open
+ * ones, stamps invited_at, and writes the audit record and the `invitation.requested` job, all in one transaction.
+ */
+export class InvitationsService {
+  private readonly repo = new InvitationsRepository();
+  private readonly users = new UsersRepository();
+  /** Called after a request commits (the in-process worker wakes at once; other replicas hear the NOTIFY). */
+  onRequested?: () => void;
+
+  constructor(private readonly ds: DataSource, private readonly opts: InvitationsOptions) {}
+
+  get clock(): Clock {
+    return this.opts.clock;
+  }
+
+  /** Sends or resends the invitation of a person in the actor's reach. */
+  async request(ctx: Ctx, userId: string, opts: InviteOptions = {}): Promise<InvitationView> {
+    const inv = await inTransaction(this.ds, ctx, async (tx) => {
+      const user = await this.users.lockById(tx.manager, userId);
+      if (!user || user.removedAt || !inScope(ctx, user.account.entityId)) throw new NotFoundError("User", userId);
+      return this.requestIn(tx, user, opts);
+    });
+    this.onRequested?.();
+    return this.view(inv);
+  }
+
+  /** The same inside the caller's transaction, with `user` locked or just written by it. Callers call `onRequested` after commit. */
+  async requestIn(tx: TxCtx, user: User, opts: InviteOptions = {}): Promise<Invitation> {
+    assertInvitable(user, this.opts.ssoOnly);
+    const now = this.opts.clock.now();
+    const revoked = await this.repo.revokeOpen(tx.manager, user.id, now);
+    const id = randomUUID();
+    await this.repo.insert(tx.manager, { id, userId: user.id, requestedAt: now, requestedBy: tx.actor.name, door: tx.door, space: opts.space });
+    const changes: Record<string, unknown> = { invitedAt: { before: user.lifecycle.invitedAt, after: now } };
+    if (opts.space) changes.space = { before: null, after: opts.space.name };
+    await writeWithEffects(tx.manager, tx, this.users.markInvited(user.id, now), {
+      audits: [{ action: "user.invited", subject: { type: "user", id: user.id }, changes: { ...changes, ...(revoked ? { revokedInvitations: { before: revoked, after: 0 } } : {}) } }],
+      events: [{ topic: "invitation.requested", payload: { invitationId: id, userId: user.id } }],
+    });
+    await tx.manager.query("SELECT pg_notify($1, 'invitation.requested')", [OUTBOX_CHANNEL]);
+    return (await this.repo.lock(tx.manager, id))!;
+  }
+
+  /** The person's latest invitation with its status, or null when none was ever asked for. */
+  async latest(ctx: Ctx, userId: string): Promise<InvitationView | null> {
+    const user = await withDb(() => this.users.findLiveById(this.ds.manager, userId));
+    if (!user || !inScope(ctx, user.account.entityId)) throw new NotFoundError("User", userId);
+    const inv = await withDb(() => this.repo.latestOf(this.ds.manager, userId));
+    return inv ? this.view(inv) : null;
+  }
+
+  /**
+   * Worker side: gives the invitation a fresh link (replacing the token of any earlier attempt) valid for the TTL.
+   * Null when it should not be sent any more: replaced, used, failed, or the person is gone, inactive or has joined.
+   */
+  async issue(invitationId: string, requestId: string | null): Promise<IssuedInvitation | null> {
+    const ctx: Ctx = { actor: systemActor, door: "system", requestId };
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const inv = await this.repo.lock(tx.manager, invitationId);
+      if (!inv || inv.consumedAt || inv.revokedAt || inv.failedAt) return null;
+      const user = await this.users.findLiveById(tx.manager, inv.userId);
+      const now = this.opts.clock.now();
+      if (!user || !user.active || user.lifecycle.enrolledAt) {
+        await this.repo.revokeOpen(tx.manager, inv.userId, now);
+        return null;
+      }
+      const token = newInvitationToken();
+      const expiresAt = new Date(now.getTime() + this.opts.ttlMs);
+      await this.repo.issue(tx.manager, inv.id, hashInvitationToken(token), now, expiresAt);
+      await recordEffects(tx.manager, tx, {
+        audits: [{ action: "invitation.issued", subject: { type: "user", id: user.id }, changes: { invitation: { before: null, after: inv.id }, expiresAt: { before: inv.expiresAt, after: expiresAt } } }],
+        events: [],
+      });
+      return { token, user, invitation: { ...inv, issuedAt: now, expiresAt, attempts: inv.attempts + 1 } };
+    });
+  }
+
+  /** Worker side: the message left on these channels. */
+  async markSent(invitationId: string, userId: string, channels: string[], requestId: string | null): Promise<void> {
+    const ctx: Ctx = { actor: systemActor, door: "system", requestId };
+    await inTransaction(this.ds, ctx, async (tx) => {
+      await this.repo.markSent(tx.manager, invitationId, channels, this.opts.clock.now());
+      await recordEffects(tx.manager, tx, { audits: [{ action: "invitation.sent", subject: { type: "user", id: userId }, changes: { channels: { before: [], after: channels } } }], events: [] });
+    });
+  }
+
+  /** Worker side: delivery gave up (dead letter); the link is withdrawn and the admin sees `failed`. */
+  async markFailed(invitationId: string, userId: string, failure: string, requestId: string | null): Promise<void> {
+    const ctx: Ctx = { actor: systemActor, door: "system", requestId };
+    await inTransaction(this.ds, ctx, async (tx) => {
+      await this.repo.markFailed(tx.manager, invitationId, failure, this.opts.clock.now());
+      await recordEffects(tx.manager, tx, { audits: [{ action: "invitation.failed", subject: { type: "user", id: userId }, changes: { failure: { before: null, after: failure } } }], events: [] });
+    });
+  }
+
+  view(inv: Invitation): InvitationView {
+    return { ...inv, status: statusOf(inv, this.opts.clock.now()) };
+  }
+}

@@ -1,0 +1,109 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { logger } from "../log";
+import { WakeableSleep } from "./wakeable-sleep";
+import { OutboxTopic } from "../domain/outbox/outbox";
+import { OutboxJob, OutboxQueue, RetryPolicy } from "../domain/outbox/outbox.queue";
+
+/** What the worker does with the jobs of one topic. `run` must be safe to repeat: a crash mid-run runs it again. */
+export interface JobHandler {
+  run(job: OutboxJob): Promise<void>;
+  /** Called once when the job goes to the dead letters (out of attempts, or a permanent failure). */
+  onDead?(job: OutboxJob, error: string): Promise<void>;
+}
+
+/** A failure retrying cannot fix (a refused address, a malformed payload): the job goes to the dead letters at once. */
+export class PermanentJobError extends Error {}
+
+export type JobHandlers = Partial<Record<OutboxTopic, JobHandler>>;
+
+export interface OutboxWorkerOptions extends RetryPolicy {
+  concurrency: number;
+  pollMs: number;
+  batchSize: number;
+  leaseMs: number;
+}
+
+/**
+ * Runs outbox jobs: `concurrency` loops, each claiming a batch of one topic and running it job by job, marking each
+ * done as soon as it ran. Replicas share the queue through OutboxQueue's SKIP LOCKED claims. `stop()` lets the job
+ * in hand finish, gives the rest of the batch back, and resolves when every loop has ended.
+ */
+export class OutboxWorker {
+  readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private stopping = false;
+  private loops: Promise<void>[] = [];
+  private readonly idle = new WakeableSleep();
+  private readonly topics: OutboxTopic[];
+
+  constructor(private readonly queue: OutboxQueue, private readonly handlers: JobHandlers, private readonly opts: OutboxWorkerOptions) {
+    this.topics = Object.keys(handlers) as OutboxTopic[];
+  }
+
+  start(): this {
+    for (let i = 0; i < this.opts.concurrency; i++) this.loops.push(this.loop(i));
+    return this;
+  }
+
+  /** New work: idle loops look at once instead of at their next poll. */
+  wake(): void {
+    this.idle.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    await Promise.all(this.loops);
+    this.loops = [];
+  }
+
+  /** Claims and runs one batch (of the first topic with due jobs); false when nothing was due. */
+  async step(): Promise<boolean> {
+    for (const topic of this.topics) {
+      const jobs = await this.queue.claim(this.id, topic, this.opts.batchSize, this.opts.leaseMs);
+      if (jobs.length === 0) continue;
+      for (let i = 0; i < jobs.length; i++) {
+        if (this.stopping) {
+          await this.queue.release(jobs.slice(i).map((j) => j.id));
+          break;
+        }
+        await this.runOne(this.handlers[topic]!, jobs[i]);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private async runOne(handler: JobHandler, job: OutboxJob): Promise<void> {
+    try {
+      await handler.run(job);
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      const outcome = await this.queue.fail(job, error, this.opts, e instanceof PermanentJobError);
+      logger.warn({ jobId: job.id, topic: job.topic, attempts: job.attempts, outcome, err: error }, `outbox job failed: ${outcome}`);
+      if (outcome === "dead") await handler.onDead?.(job, error).catch((err) => logger.error({ err, jobId: job.id }, "outbox: onDead failed"));
+      return;
+    }
+    await this.queue.complete(job.id);
+  }
+
+  private async loop(n: number): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      try {
+        this.idle.reset();
+        const worked = await this.step();
+        failures = 0;
+        if (!worked) await this.sleep(this.opts.pollMs);
+      } catch (e) {
+        failures++;
+        logger.warn({ err: e, failures, loop: n }, "outbox worker: claim failed, backing off");
+        await this.sleep(Math.min(30_000, this.opts.pollMs * 2 ** failures));
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return this.stopping ? Promise.resolve() : this.idle.sleep(ms);
+  }
+}

@@ -1,0 +1,81 @@
+import { DataSource } from "typeorm";
+import { Services } from "../app";
+import { Config } from "../config/env";
+import { listen, Listener } from "../db/notifications";
+import { OUTBOX_CHANNEL, OutboxQueue } from "../domain/outbox/outbox.queue";
+import { OutboxTopic } from "../domain/outbox/outbox";
+import { logger } from "../log";
+import { Mailer, createMailer } from "../modules/mail/mailer";
+import { SmsProvider, createSmsProvider } from "../modules/sms/sms";
+import { InvitationDelivery } from "../modules/invitations/invitation-delivery";
+import { JobsRunner } from "./jobs.runner";
+import { jobHandlers } from "./job-handlers";
+import { JobHandlers, OutboxWorker } from "./outbox.worker";
+
+export interface WorkerDeps {
+  mailer?: Mailer;
+  sms?: SmsProvider;
+}
+
+export interface RunningWorker {
+  outbox: OutboxWorker;
+  admin: JobsRunner;
+  mailer: Mailer;
+  sms: SmsProvider;
+  stop(): Promise<void>;
+}
+
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+/** The side modules, by the outbox topic each consumes. */
+export function outboxHandlers(services: Services, cfg: Config, mailer: Mailer, sms: SmsProvider): JobHandlers {
+  const base = (cfg.PUBLIC_BASE_URL ?? `http://${cfg.HOST}:${cfg.PORT}`).replace(/\/$/, "");
+  return {
+    "invitation.requested": new InvitationDelivery(services.invitations, mailer, sms, {
+      platformName: cfg.PLATFORM_NAME,
+      linkFor: (token) => (cfg.INVITE_LINK_TEMPLATE ? cfg.INVITE_LINK_TEMPLATE.replace("{token}", token) : `${base}/auth/invitations/${token}`),
+      defaultLanguage: cfg.DEFAULT_LANGUAGE,
+      channels: async () => ({ email: true, sms: true }),
+    }),
+  };
+}
+
+/**
+ * Starts the worker side of a process (ROLE=all or worker): the outbox consumers and the admin jobs runner. Loops wake
+ * on NOTIFY from any replica and poll otherwise; old outbox rows are pruned now and then.
+ */
+export async function startWorker(ds: DataSource, dbUrl: string, services: Services, cfg: Config, deps: WorkerDeps = {}): Promise<RunningWorker> {
+  const mailer = deps.mailer ?? createMailer(cfg.SMTP_URL, cfg.MAIL_FROM, cfg.DATA_DIR);
+  const sms = deps.sms ?? createSmsProvider(cfg.SMS_PROVIDER, cfg.DATA_DIR);
+  const queue = new OutboxQueue(ds);
+  const handlers = outboxHandlers(services, cfg, mailer, sms);
+  const outbox = new OutboxWorker(queue, handlers, {
+    concurrency: cfg.WORKER_CONCURRENCY, pollMs: cfg.WORKER_POLL_MS, batchSize: cfg.WORKER_BATCH_SIZE,
+    leaseMs: cfg.WORKER_LEASE_MS, maxAttempts: cfg.WORKER_MAX_ATTEMPTS, backoffMs: cfg.WORKER_BACKOFF_MS,
+  }).start();
+  const admin = new JobsRunner(services.jobs, jobHandlers(services.actions), { concurrency: cfg.ADMIN_JOBS_CONCURRENCY, pollMs: cfg.ADMIN_JOBS_POLL_MS }).start();
+  services.jobs.onEnqueued = () => admin.wake();
+  services.invitations.onRequested = () => outbox.wake();
+  const listener: Listener = await listen(dbUrl, OUTBOX_CHANNEL, () => outbox.wake(), () => outbox.wake());
+  const prune = async () => {
+    try {
+      const consumed = Object.keys(handlers) as OutboxTopic[];
+      let n: number;
+      do n = await queue.prune(cfg.OUTBOX_RETENTION_DAYS, consumed); while (n > 0);
+    } catch (err) {
+      logger.warn({ err }, "outbox: pruning failed (tried again later)");
+    }
+  };
+  const pruner = setInterval(() => void prune(), PRUNE_EVERY_MS);
+  pruner.unref();
+  logger.info({ worker: outbox.id, mail: mailer.kind, sms: sms.kind }, "worker started");
+  return {
+    outbox, admin, mailer, sms,
+    async stop() {
+      clearInterval(pruner);
+      await listener.close();
+      await Promise.all([outbox.stop(), admin.stop()]);
+      mailer.close();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { SmtpMailer } from "../../src/modules/mail/mailer";
+import { personBody } from "../support/admin-fixtures";
+import { startTestApp, TestApp } from "../support/app";
+import { eventually } from "../support/people";
+import { SmtpSink, startSmtpSink } from "../support/smtp-sink";
+
+let t: TestApp;
+let sink: SmtpSink;
+beforeAll(async () => {
+  t = await startTestApp({ WORKER_POLL_MS: "50" });
+  sink = await startSmtpSink();
+  await t.startWorker({ mailer: new SmtpMailer(sink.url, "Roster <no-reply@roster.test>") });
+});
+afterAll(async () => {
+  await t.close();
+  await sink.close();
+});
+
+describe("an invitation asked for at creation", () => {
+  it("reaches the SMTP server with a link, and the admin sees it pending with its expiry", async () => {
+    const created = await t.admin.post("/users", { ...personBody({ givenName: "Ada", familyName: "Lovelace" }), email: "ada@corp.test", invite: "now" }).expect(201);
+    const [mail] = await sink.waitFor(1);
+    expect(mail.to).toEqual(["ada@corp.test"]);
+    expect(mail.subject).toBe("You are invited to join Roster");
+    expect(mail.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const inv = await eventually(async () => {
+      const r = await t.admin.get(`/users/${created.body.id}/invitation`).expect(200);
+      return r.body.status === "pending" ? r.body : null;
+    }, 5000, "invitation pending");
+    expect(inv.channels).toEqual(["email"]);
+    expect(new Date(inv.expiresAt).getTime() - new Date(inv.sentAt).getTime()).toBeGreaterThan(24 * 3600 * 1000 - 5000);
+    // Only the hash of the link's secret is stored.
+    const rows = await t.ds.query("SELECT token_hash FROM invitations WHERE user_id = $1", [created.body.id]);
+    expect(rows[0].token_hash).not.toContain(mail.token);
+    expect(rows[0].token_hash).toMatch(/^[0-9a-f]{64}$/);
+    const outbox = await t.ds.query("SELECT processed_at FROM outbox WHERE topic = 'invitation.requested'");
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0].processed_at).not.toBeNull();
+  });
+});
