@@ -49,6 +49,7 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     policy: { userNames: cfg.ADMIN_USERNAME_POLICY, nameMinLength: cfg.ADMIN_NAME_MIN_LENGTH, nameDigits: cfg.ADMIN_NAME_ALLOW_DIGITS },
     ssoOnly: cfg.SSO_ONLY,
   });
+  people.invitations = invitations;
   const search = new UsersSearch(ds);
   const jobs = new JobsService(ds, search);
   return {

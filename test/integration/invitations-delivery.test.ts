@@ -17,6 +17,12 @@ afterAll(async () => {
 });
 
 describe("an invitation asked for at creation", () => {
+  it("is not there for a person created without one", async () => {
+    const created = await t.admin.post("/users", personBody({ givenName: "Grace", familyName: "Hopper" })).expect(201);
+    expect(created.body.invitation).toBeNull();
+    await t.admin.get(`/users/${created.body.id}/invitation`).expect(404).expect((r) => expect(r.body.code).toBe("no_invitation"));
+  });
+
   it("reaches the SMTP server with a link, and the admin sees it pending with its expiry", async () => {
     const created = await t.admin.post("/users", { ...personBody({ givenName: "Ada", familyName: "Lovelace" }), email: "ada@corp.test", invite: "now" }).expect(201);
     const [mail] = await sink.waitFor(1);
@@ -28,6 +34,8 @@ describe("an invitation asked for at creation", () => {
       return r.body.status === "pending" ? r.body : null;
     }, 5000, "invitation pending");
     expect(inv.channels).toEqual(["email"]);
+    const person = (await t.admin.get(`/users/${created.body.id}`).expect(200)).body;
+    expect(person.invitation).toEqual({ status: "pending", invitedAt: inv.invitedAt, expiresAt: inv.expiresAt });
     expect(new Date(inv.expiresAt).getTime() - new Date(inv.sentAt).getTime()).toBeGreaterThan(24 * 3600 * 1000 - 5000);
     // Only the hash of the link's secret is stored.
     const rows = await t.ds.query("SELECT token_hash FROM invitations WHERE user_id = $1", [created.body.id]);

@@ -83,6 +83,12 @@ export class InvitationsService {
     return inv ? this.view(inv) : null;
   }
 
+  /** The latest invitation of a person the caller already reached (a person view), or null. */
+  async latestOf(userId: string): Promise<InvitationView | null> {
+    const inv = await withDb(() => this.repo.latestOf(this.ds.manager, userId));
+    return inv ? this.view(inv) : null;
+  }
+
   /**
    * Worker side: gives the invitation a fresh link (replacing the token of any earlier attempt) valid for the TTL.
    * Null when it should not be sent any more: replaced, used, failed, or the person is gone, inactive or has joined.

@@ -1,3 +1,4 @@
+import { InvitationStatus } from "../invitations/invitation";
 import { EntityRef } from "../entities/entity";
 import { SystemRole, User } from "../users/user";
 
@@ -36,6 +37,8 @@ export interface PersonView {
   user: User;
   entity: EntityRef | null;
   adminScope: EntityRef[];
+  /** The latest invitation, when one was ever asked for. */
+  invitation: { status: InvitationStatus; invitedAt: Date; expiresAt: Date | null } | null;
 }
 
 /** Profile fields an identity provider keeps in sync for a SCIM-managed person: the admin door does not change them. */
