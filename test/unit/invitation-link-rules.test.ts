@@ -1,4 +1,4 @@
-import { linkRefusal } from "../../src/domain/auth/invitation-link.rules";
+import { LinkHolder, linkRefusal } from "../../src/domain/auth/invitation-link.rules";
 import { Invitation } from "../../src/domain/invitations/invitation";
 
 const now = new Date("2026-03-01T12:00:00Z");
@@ -7,8 +7,8 @@ const invitation = (o: Partial<Invitation> = {}): Invitation => ({
   id: "i1", userId: "u1", requestedAt: at(-100), requestedBy: "admin", door: "admin", space: null, issuedAt: at(-90),
   expiresAt: at(3600), sentAt: at(-80), channels: ["email"], attempts: 1, consumedAt: null, revokedAt: null, failedAt: null, failure: null, ...o,
 });
-const holder = { active: true, removedAt: null, enrolledAt: null };
-const code = (inv: Invitation, h: typeof holder | null = holder, newer = false) => linkRefusal(inv, h, newer, now)?.code ?? "valid";
+const holder: LinkHolder = { active: true, removedAt: null, enrolledAt: null };
+const code = (inv: Invitation, h: LinkHolder | null = holder, newer = false) => linkRefusal(inv, h, newer, now)?.code ?? "valid";
 
 describe("what an invitation link is worth", () => {
   it("is valid until its expiry, and expired at the expiry instant", () => {

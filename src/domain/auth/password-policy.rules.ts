@@ -13,7 +13,7 @@ export interface PasswordOwner {
   emails: string[];
 }
 
-export type PasswordRule = "too_short" | "too_long" | "one_character" | "contains_user_name" | "contains_email" | "common";
+export type PasswordRule = "too_short" | "too_long" | "one_character" | "contains_user_name" | "contains_email" | "common" | "same_as_current";
 
 export interface PolicyViolation {
   rule: PasswordRule;
