@@ -98,7 +98,8 @@ function trustProxy() {
   const names = new Set(["loopback", "linklocal", "uniquelocal"]);
   const entry = (e: string) => {
     const [ip, bits, extra] = e.split("/");
-    return names.has(e) || (isIP(ip) !== 0 && extra === undefined && (bits === undefined || /^\d{1,3}$/.test(bits)));
+    const family = isIP(ip);
+    return names.has(e) || (family !== 0 && extra === undefined && (bits === undefined || (/^\d{1,3}$/.test(bits) && +bits <= (family === 4 ? 32 : 128))));
   };
   return z.string().transform((v, ctx): false | number | string => {
     const s = v.trim();
