@@ -65,6 +65,14 @@ describe("the link of an invitation mail", () => {
     expect(events[0].payload.door).toBe("auth");
   });
 
+  it("names the space an external person is invited into", async () => {
+    const group = (await t.scim.post("/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: `Design Studio ${Date.now()}` }).expect(201)).body;
+    const p = await t.admin.post("/users", { email: `guest.${Date.now()}@partner.test`, givenName: "Guest", familyName: "Partner", external: true }).expect(201);
+    await t.services.invitations.request({ actor: { type: "token", id: null, name: "test" }, door: "admin", requestId: null }, p.body.id, { space: { groupId: group.id, name: group.displayName } });
+    const mail = await mailTo(sink, p.body.email);
+    expect((await auth.link(mail.token!).expect(200)).body).toMatchObject({ space: group.displayName, givenName: "Guest" });
+  });
+
   it("answers the same 404 for any token that matches nothing, well-formed or not", async () => {
     const a = await auth.link("A".repeat(43)).expect(404);
     const b = await auth.link("not-a-token").expect(404);
