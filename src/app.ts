@@ -17,6 +17,10 @@ import { UsersSearch } from "./domain/users/users.search";
 import { UsersService } from "./domain/users/users.service";
 import { Clock, systemClock } from "./domain/clock";
 import { InvitationsService } from "./domain/invitations/invitations.service";
+import { CredentialsService } from "./domain/auth/credentials.service";
+import { EnrolmentService } from "./domain/auth/enrolment.service";
+import { authRouter } from "./http/auth/auth.router";
+import { redactLinkToken } from "./http/auth/link-redaction";
 import { createMetrics } from "./http/metrics";
 import { adminRouter } from "./http/admin/admin.router";
 import { createJwtChecker, createJwtVerifier } from "./http/middleware/jwt-verifier";
@@ -37,6 +41,9 @@ export interface Services {
   affiliations: AffiliationsService;
   invitations: InvitationsService;
   clock: Clock;
+  // auth lane: joining through an invitation link; passwords (sign-in, change, one-time)
+  enrolment: EnrolmentService;
+  credentials: CredentialsService;
 }
 
 export function createServices(ds: DataSource, cfg: Config, clock: Clock = systemClock): Services {
@@ -57,6 +64,8 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     entities: new EntitiesService(ds), people,
     search, jobs, actions: new UserActionsService(ds, users, search, jobs, cfg.ADMIN_ACTIONS_SYNC_MAX, invitations),
     audit: new AuditLogService(ds), invitations, clock,
+    enrolment: new EnrolmentService(ds, { clock, policy: { minLength: cfg.PASSWORD_MIN_LENGTH }, platformName: cfg.PLATFORM_NAME, ssoOnly: cfg.SSO_ONLY }),
+    credentials: new CredentialsService(ds, { clock, policy: { minLength: cfg.PASSWORD_MIN_LENGTH }, ssoOnly: cfg.SSO_ONLY }),
   };
 }
 
@@ -67,6 +76,8 @@ export function createApp(cfg: Config, ds: DataSource, services: Services): Expr
   const app = express();
   app.set("etag", false);
   app.set("x-powered-by", false);
+  // Which proxies' X-Forwarded-For to believe for req.ip (the auth door's per-address rate limits); false by default.
+  app.set("trust proxy", cfg.TRUST_PROXY);
   // Flat query objects: scimmy-style `filter`/`count` strings, no qs nesting (express 5 re-parses req.query on each access).
   app.set("query parser", (s: string) => Object.fromEntries(new URLSearchParams(s)));
   const metrics = createMetrics();
@@ -78,7 +89,10 @@ export function createApp(cfg: Config, ds: DataSource, services: Services): Expr
     return id;
   };
   if (logger.isLevelEnabled("info")) {
-    app.use(pinoHttp({ logger, genReqId: requestId, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info") }));
+    app.use(pinoHttp({
+      logger, genReqId: requestId, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
+      serializers: { req: (req: { url: string }) => ({ ...req, url: redactLinkToken(req.url) }) },
+    }));
   } else {
     // Above info no request line is written; pino-http would still build a child logger per request.
     app.use((req, res, next) => {
@@ -132,6 +146,7 @@ export function createApp(cfg: Config, ds: DataSource, services: Services): Expr
     batchMaxLines: cfg.ADMIN_BATCH_MAX_LINES,
     affiliations: services.affiliations,
     invitations: services.invitations,
+    credentials: services.credentials,
     jwt: cfg.ADMIN_JWT_ISSUER && cfg.ADMIN_JWT_AUDIENCE && cfg.ADMIN_JWT_JWKS_URL
       ? {
         check: createJwtChecker({ issuer: cfg.ADMIN_JWT_ISSUER, audience: cfg.ADMIN_JWT_AUDIENCE, jwksUrl: cfg.ADMIN_JWT_JWKS_URL, algorithms: cfg.ADMIN_JWT_ALGORITHMS.split(",") }),
@@ -142,6 +157,9 @@ export function createApp(cfg: Config, ds: DataSource, services: Services): Expr
       }
       : undefined,
   }));
+
+  // --- auth lane: the end-user door (invitation links, sign-in, password change), rate limited per client address ---
+  app.use("/auth", authRouter({ enrolment: services.enrolment, credentials: services.credentials, rateLimitPerMinute: cfg.AUTH_RATE_LIMIT_PER_MINUTE }));
 
   return withNotFound(app);
 }

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 
 /** Every setting Roster reads, with its default. `.env.example` lists the same names. */
@@ -61,6 +62,10 @@ const schema = z.object({
   INVITE_LINK_TEMPLATE: z.string().regex(/\{token\}/, "must contain {token}").optional(),
   DEFAULT_LANGUAGE: z.enum(["en", "fr"]).default("en"),
   SMS_PROVIDER: z.enum(["dev"]).default("dev"),
+  // --- auth (end-user door /auth): password policy, rate limits, and which proxies' X-Forwarded-For to believe ---
+  PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(12),
+  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  TRUST_PROXY: trustProxy().default(false),
 }).superRefine((c, ctx) => {
   for (const prefix of ["SCIM", "ADMIN"] as const) {
     const keys = [`${prefix}_JWT_ISSUER`, `${prefix}_JWT_AUDIENCE`, `${prefix}_JWT_JWKS_URL`] as const;
@@ -83,6 +88,27 @@ function duration() {
       return Number(n) * units[unit ?? "ms"];
     })
     .pipe(z.number().int().min(60_000, "at least one minute").max(30 * 86_400_000, "at most 30 days"));
+}
+
+/**
+ * Express's `trust proxy`: false (the socket's peer is the client), a number of proxy hops, or a comma-separated list of
+ * addresses, subnets (CIDR) and the names loopback, linklocal, uniquelocal. Checked here so a typo stops the start.
+ */
+function trustProxy() {
+  const names = new Set(["loopback", "linklocal", "uniquelocal"]);
+  const entry = (e: string) => {
+    const [ip, bits, extra] = e.split("/");
+    const family = isIP(ip);
+    return names.has(e) || (family !== 0 && extra === undefined && (bits === undefined || (/^\d{1,3}$/.test(bits) && +bits <= (family === 4 ? 32 : 128))));
+  };
+  return z.string().transform((v, ctx): false | number | string => {
+    const s = v.trim();
+    if (s === "false") return false;
+    if (/^\d{1,2}$/.test(s)) return Number(s);
+    if (s.split(",").map((e) => e.trim()).every(entry)) return s;
+    ctx.addIssue({ code: "custom", message: "false, a number of proxy hops, or addresses/subnets (CIDR) and loopback|linklocal|uniquelocal, comma-separated" });
+    return z.NEVER;
+  });
 }
 
 export class ConfigError extends Error {}

@@ -22,8 +22,8 @@ afterAll(async () => t.close());
 
 const key = (r: RouteKey) => `${r.method} ${r.path}`;
 
-function documented(): { key: string; op: Operation; where: string }[] {
-  return Object.entries(doc.paths).filter(([p]) => p.startsWith(ADMIN)).flatMap(([p, item]) =>
+function documented(prefix = ADMIN): { key: string; op: Operation; where: string }[] {
+  return Object.entries(doc.paths).filter(([p]) => p.startsWith(prefix)).flatMap(([p, item]) =>
     Object.entries(item).filter(([m]) => METHODS.includes(m)).map(([m, op]) => ({ key: key({ method: m.toUpperCase(), path: template(p) }), op, where: `${m.toUpperCase()} ${p}` })));
 }
 
@@ -84,5 +84,24 @@ describe("openapi.yaml and the routes the app really has (/admin/v1)", () => {
 
   it("is valid OpenAPI 3.1 at the top level", () => {
     expect(String((doc as unknown as Json).openapi)).toMatch(/^3\.1\./);
+  });
+});
+
+// --- auth lane: the end-user door is held to the same two-way check ---
+describe("openapi.yaml and the routes the app really has (/auth)", () => {
+  const AUTH = "/auth/";
+  it("documents every /auth route, and no route the app does not have", () => {
+    const routed = new Set(appRoutes(t.app).filter((r) => r.path.startsWith(AUTH)).map(key));
+    const inDoc = new Set(documented(AUTH).map((d) => d.key));
+    expect(routed.size).toBeGreaterThanOrEqual(4);
+    expect([...routed].filter((r) => !inDoc.has(r)).sort()).toEqual([]);
+    expect([...inDoc].filter((d) => !routed.has(d)).sort()).toEqual([]);
+  });
+
+  it("declares every /auth error as application/problem+json", () => {
+    const faults = documented(AUTH).flatMap(({ op, where }) => Object.entries(op.responses ?? {}).filter(([status]) => /^[45]/.test(status))
+      .filter(([, response]) => Object.keys((resolve(response).content as Json | undefined) ?? {}).join() !== "application/problem+json")
+      .map(([status]) => `${where} ${status}`));
+    expect(faults).toEqual([]);
   });
 });

@@ -19,6 +19,8 @@ import { usersSearchRouter } from "./users-search.routes";
 import { auditRoutes } from "./audit.routes";
 import { invitationsRouter } from "./invitations.routes";
 import { Problem, problemErrorHandler } from "./problem";
+import { CredentialsService } from "../../domain/auth/credentials.service";
+import { oneTimePasswordRouter } from "./one-time-password.routes";
 
 export interface AdminDeps {
   users: UsersService;
@@ -37,6 +39,8 @@ export interface AdminDeps {
   // groups lane
   affiliations: AffiliationsService;
   invitations: InvitationsService;
+  // auth lane
+  credentials: CredentialsService;
 }
 
 const JSON_TYPES = ["application/json", "application/*+json"];
@@ -57,6 +61,9 @@ export function adminRouter(d: AdminDeps): Router {
 
   // --- invitations: the latest invitation of a person, send or resend ---
   r.use("/users", invitationsRouter(d.invitations));
+
+  // --- auth lane: a one-time password an admin sets (or has generated), changed by the person at first sign-in ---
+  r.use("/users", oneTimePasswordRouter(d.credentials));
 
   r.use("/audit", auditRoutes(d.audit));
   // --- groups lane: groups (spaces) browsed by admins and auditors, members added and removed by admins ---

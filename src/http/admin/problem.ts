@@ -1,6 +1,7 @@
 import { ErrorRequestHandler, Response } from "express";
 import { ZodError } from "zod";
 import { logger } from "../../log";
+import { WeakPasswordError } from "../../domain/auth/auth.errors";
 import { ConflictError, DomainError, ForbiddenError, InvalidError, NotFoundError, PreconditionFailedError, RefusedError, UnavailableError } from "../../domain/errors";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
@@ -54,6 +55,9 @@ export function toProblem(e: unknown): Problem {
   if (e instanceof PreconditionFailedError) return new Problem(412, "version_mismatch", e.message);
   if (e instanceof ForbiddenError) return new Problem(403, "forbidden", e.message);
   if (e instanceof RefusedError) return new Problem(e.kind === "forbidden" ? 403 : 409, e.code, e.message, e.field);
+  if (e instanceof WeakPasswordError) {
+    return new Problem(400, e.code, e.message, e.field, e.violations.map((v) => ({ field: e.field, code: v.rule, detail: `${e.field} ${v.detail}` })));
+  }
   if (e instanceof UnavailableError) return new Problem(503, "unavailable", "The database is unavailable; try again shortly");
   if (e instanceof DomainError) return new Problem(400, e.code, e.message);
   const bodyError = e as { type?: string; status?: number };

@@ -1,0 +1,137 @@
+import { randomBytes } from "node:crypto";
+import { DataSource } from "typeorm";
+import { inScope, scopeOf } from "../access/scope";
+import { Clock } from "../clock";
+import { Ctx } from "../context";
+import { writeWithEffects } from "../effects";
+import { NotFoundError, RefusedError } from "../errors";
+import { InvitationsRepository } from "../invitations/invitations.repository";
+import { hashPassword, verifyPassword } from "../passwords";
+import { inTransaction, withDb } from "../transaction";
+import { outranks } from "../users/account.rules";
+import { UsersRepository } from "../users/users.repository";
+import { InvalidCredentialsError, PasswordChangeRequiredError } from "./auth.errors";
+import { Credentials, CredentialsRepository } from "./credentials.repository";
+import { assertPasswordsAllowed, assertPolicy, generatePassword, personActor } from "./credentials.rules";
+import { PasswordPolicy } from "./password-policy.rules";
+
+export interface CredentialsOptions {
+  clock: Clock;
+  policy: PasswordPolicy;
+  ssoOnly: boolean;
+}
+
+export interface SignedIn {
+  id: string;
+  userName: string;
+}
+
+export interface OneTimePassword extends SignedIn {
+  /** Only when Roster generated it: shown once, to the admin who asked. */
+  password?: string;
+}
+
+/** Hashed once per process: an unknown login is checked against it so that it costs what a wrong password does. */
+let dummy: Promise<string> | undefined;
+const dummyHash = () => (dummy ??= hashPassword(randomBytes(18).toString("base64url")));
+
+async function matches(password: string, stored: string | null): Promise<boolean> {
+  try {
+    return await verifyPassword(password, stored ?? (await dummyHash()));
+  } catch {
+    return false; // a stored value in no known format never matches
+  }
+}
+
+/**
+ * Passwords: signing in, changing one's password, and an admin's one-time password. Roster is the user store; it
+ * answers who someone is and keeps no session (the platform does).
+ */
+export class CredentialsService {
+  private readonly repo = new CredentialsRepository();
+  private readonly users = new UsersRepository();
+  private readonly invitations = new InvitationsRepository();
+
+  constructor(private readonly ds: DataSource, private readonly opts: CredentialsOptions) {}
+
+  /** The person a login and password identify; last_login_at is set (and audited). */
+  async login(ctx: Ctx, login: string, password: string): Promise<SignedIn> {
+    const cred = await this.verified(login, password);
+    if (cred.mustChange) throw new PasswordChangeRequiredError();
+    const now = this.opts.clock.now();
+    const row = await withDb(() => writeWithEffects(this.ds.manager, { ...ctx, door: "auth", actor: personActor(cred) }, this.repo.signedIn(cred.id, cred.passwordHash!, now), {
+      audits: [{ action: "user.signed_in", subject: { type: "user", id: cred.id }, changes: { lastLoginAt: { before: cred.lastLoginAt, after: now } } }],
+      events: [],
+    }));
+    if (!row) throw new InvalidCredentialsError(); // the password changed, or the person was deactivated, meanwhile
+    return { id: cred.id, userName: cred.userName };
+  }
+
+  /**
+   * Changes a password after checking the current one (a one-time password included); joining, for someone who had
+   * not yet: enrolled_at is set and their open invitations are withdrawn.
+   */
+  async changePassword(ctx: Ctx, login: string, current: string, next: string): Promise<SignedIn> {
+    const cred = await this.verified(login, current);
+    assertPolicy("newPassword", next, this.opts.policy, cred, current);
+    const passwordHash = await hashPassword(next);
+    const now = this.opts.clock.now();
+    return inTransaction(this.ds, { ...ctx, door: "auth", actor: personActor(cred) }, async (tx) => {
+      const joins = cred.enrolledAt === null;
+      const revoked = joins ? await this.invitations.revokeOpen(tx.manager, cred.id, now) : 0;
+      const row = await writeWithEffects(tx.manager, tx, this.repo.change(cred.id, cred.passwordHash!, passwordHash, now), {
+        audits: [{
+          action: "user.password_changed", subject: { type: "user", id: cred.id },
+          changes: {
+            password: { before: "[hidden]", after: "[changed]" },
+            ...(cred.mustChange ? { passwordMustChange: { before: true, after: false } } : {}),
+            ...(joins ? { enrolledAt: { before: null, after: now } } : {}),
+            ...(revoked ? { revokedInvitations: { before: revoked, after: 0 } } : {}),
+          },
+        }],
+        events: joins ? [{ topic: "user.enrolled", payload: { userId: cred.id, via: "password_change" } }] : [],
+      });
+      if (!row) throw new InvalidCredentialsError(); // changed or reset meanwhile: the current password no longer holds
+      return { id: cred.id, userName: cred.userName };
+    });
+  }
+
+  /**
+   * An admin sets a password the person must change at first sign-in, or has one generated (returned once). Within the
+   * admin's scope; refused under SSO_ONLY, for a deactivated person, and for someone whose rights reach beyond a
+   * limited admin's own.
+   */
+  async setOneTimePassword(ctx: Ctx, userId: string, given?: string): Promise<OneTimePassword> {
+    assertPasswordsAllowed(this.opts.ssoOnly);
+    const seen = await withDb(() => this.users.findLiveById(this.ds.manager, userId));
+    if (!seen || !inScope(ctx, seen.account.entityId)) throw new NotFoundError("User", userId);
+    if (given !== undefined) assertPolicy("password", given, this.opts.policy, seen);
+    const password = given ?? generatePassword(this.opts.policy, seen);
+    const passwordHash = await hashPassword(password);
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const user = await this.users.lockById(tx.manager, userId);
+      if (!user || user.removedAt || !inScope(ctx, user.account.entityId)) throw new NotFoundError("User", userId);
+      const scope = scopeOf(ctx);
+      if (scope && outranks(scope, user.account)) throw new RefusedError("out_of_scope", "forbidden", "this person's admin rights reach beyond your own", "id");
+      if (!user.active) throw new RefusedError("user_inactive", "conflict", `${user.userName} is deactivated: activate the account before setting a password`);
+      const before = await this.repo.mustChange(tx.manager, user.id);
+      await writeWithEffects(tx.manager, tx, this.repo.setOneTime(user.id, passwordHash), {
+        audits: [{
+          action: "user.password_reset", subject: { type: "user", id: user.id },
+          changes: { password: { before: "[hidden]", after: "[one-time]" }, passwordMustChange: { before, after: true }, generated: { before: null, after: given === undefined } },
+        }],
+        events: [{ topic: "user.password_reset", payload: { userId: user.id, generated: given === undefined } }],
+      });
+      return { id: user.id, userName: user.userName, ...(given === undefined ? { password } : {}) };
+    });
+  }
+
+  /** The person whose password this is; every failure is the same InvalidCredentialsError after the same work. */
+  private async verified(login: string, password: string): Promise<Credentials> {
+    assertPasswordsAllowed(this.opts.ssoOnly);
+    const cred = await withDb(() => this.repo.findByLogin(this.ds.manager, login));
+    const ok = await matches(password, cred?.passwordHash ?? null);
+    if (!cred || !cred.passwordHash || !ok) throw new InvalidCredentialsError();
+    return cred;
+  }
+}

@@ -1,0 +1,101 @@
+import { DataSource, EntityManager } from "typeorm";
+import { Clock } from "../clock";
+import { Ctx } from "../context";
+import { writeWithEffects } from "../effects";
+import { Invitation, hashInvitationToken } from "../invitations/invitation";
+import { InvitationsRepository } from "../invitations/invitations.repository";
+import { hashPassword } from "../passwords";
+import { inTransaction, withDb } from "../transaction";
+import { User } from "../users/user";
+import { UsersRepository } from "../users/users.repository";
+import { InvitationLinkError } from "./auth.errors";
+import { CredentialsRepository } from "./credentials.repository";
+import { assertPasswordsAllowed, assertPolicy, personActor } from "./credentials.rules";
+import { TOKEN_SHAPE, linkRefusal } from "./invitation-link.rules";
+import { PasswordPolicy } from "./password-policy.rules";
+
+export interface EnrolmentOptions {
+  clock: Clock;
+  policy: PasswordPolicy;
+  platformName: string;
+  ssoOnly: boolean;
+}
+
+/** What the page behind a valid link may show: nothing about the person beyond their own names. */
+export interface LinkInfo {
+  expiresAt: Date;
+  givenName: string | null;
+  userName: string;
+  platform: string;
+  space: string | null;
+}
+
+const unknown = () => new InvitationLinkError("invitation_unknown", "This invitation link is not valid");
+
+/**
+ * Joining through an invitation link: checking the link, then setting the password with it. The link's token is
+ * looked up by its SHA-256 (the only form stored); every token matching nothing gets the same answer.
+ */
+export class EnrolmentService {
+  private readonly invitations = new InvitationsRepository();
+  private readonly users = new UsersRepository();
+  private readonly credentials = new CredentialsRepository();
+
+  constructor(private readonly ds: DataSource, private readonly opts: EnrolmentOptions) {}
+
+  /** Whether the link can be used now (the refusal says why not). */
+  async check(token: string): Promise<LinkInfo> {
+    const { invitation, user } = await withDb(() => this.resolve(this.ds.manager, token));
+    return { expiresAt: invitation.expiresAt!, givenName: user.name.givenName, userName: user.userName, platform: this.opts.platformName, space: invitation.space?.name ?? null };
+  }
+
+  /**
+   * Sets the person's password with the link and consumes it. The checks run again under the locks (the person's row,
+   * then the invitation's, the order a resend takes them), so of two uses of one link exactly one succeeds.
+   */
+  async accept(ctx: Ctx, token: string, password: string): Promise<{ id: string; userName: string; enrolledAt: Date }> {
+    const seen = await withDb(() => this.resolve(this.ds.manager, token));
+    assertPolicy("password", password, this.opts.policy, seen.user);
+    const passwordHash = await hashPassword(password);
+    const tokenHash = hashInvitationToken(token);
+    const actorCtx: Ctx = { ...ctx, door: "auth", actor: personActor(seen.user) };
+    return inTransaction(this.ds, actorCtx, async (tx) => {
+      const user = await this.users.lockById(tx.manager, seen.user.id);
+      const inv = await this.invitations.lockByTokenHash(tx.manager, tokenHash);
+      if (!inv || inv.userId !== seen.user.id) throw unknown();
+      await this.refuseUnusable(tx.manager, inv, user);
+      const now = this.opts.clock.now();
+      await this.invitations.consume(tx.manager, inv.id, now);
+      const revoked = await this.invitations.revokeOpen(tx.manager, user!.id, now);
+      await writeWithEffects(tx.manager, tx, this.credentials.enrol(user!.id, passwordHash, now), {
+        audits: [{
+          action: "user.enrolled", subject: { type: "user", id: user!.id },
+          changes: {
+            enrolledAt: { before: null, after: now }, password: { before: "[hidden]", after: "[set]" }, invitation: { before: null, after: inv.id },
+            ...(revoked ? { revokedInvitations: { before: revoked, after: 0 } } : {}),
+          },
+        }],
+        events: [{ topic: "user.enrolled", payload: { userId: user!.id, invitationId: inv.id } }],
+      });
+      return { id: user!.id, userName: user!.userName, enrolledAt: now };
+    });
+  }
+
+  /** The invitation a token names and its person, when the link can be used; else the refusal. */
+  private async resolve(m: EntityManager, token: string): Promise<{ invitation: Invitation; user: User }> {
+    assertPasswordsAllowed(this.opts.ssoOnly);
+    if (!TOKEN_SHAPE.test(token)) throw unknown();
+    const invitation = await this.invitations.findByTokenHash(m, hashInvitationToken(token));
+    if (!invitation) throw unknown();
+    const user = await this.users.findLiveById(m, invitation.userId);
+    await this.refuseUnusable(m, invitation, user);
+    return { invitation, user: user! };
+  }
+
+  private async refuseUnusable(m: EntityManager, inv: Invitation, user: User | null): Promise<void> {
+    const newer = inv.revokedAt ? (await this.invitations.latestOf(m, inv.userId))?.id !== inv.id : false;
+    const holder = user && { active: user.active, removedAt: user.removedAt, enrolledAt: user.lifecycle.enrolledAt };
+    const refusal = linkRefusal(inv, holder, newer, this.opts.clock.now());
+    if (refusal) throw refusal;
+  }
+}

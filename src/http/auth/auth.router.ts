@@ -1,0 +1,41 @@
+import express, { Router } from "express";
+import { CredentialsService } from "../../domain/auth/credentials.service";
+import { EnrolmentService } from "../../domain/auth/enrolment.service";
+import { Problem } from "../admin/problem";
+import { authErrorHandler } from "./auth-problem";
+import { invitationLinkRouter } from "./invitations.routes";
+import { passwordRouter } from "./password.routes";
+import { authRateLimit } from "./rate-limit";
+
+export interface AuthDeps {
+  enrolment: EnrolmentService;
+  credentials: CredentialsService;
+  rateLimitPerMinute: number;
+}
+
+/** Bodies here are a password or two: anything larger is refused before it is read (413). */
+const BODY_LIMIT = "16kb";
+
+/**
+ * The end-user door, mounted at /auth (described in openapi.yaml): JSON in and out, errors as problem+json. No bearer
+ * token: the invitation link's token, or the person's own password, is the credential, so every route is rate limited
+ * per client address (each family on its own budget) before its body is read.
+ */
+export function authRouter(d: AuthDeps): Router {
+  const r = Router();
+  r.use((_req, res, next) => {
+    res.set("Cache-Control", "no-store");
+    next();
+  });
+  r.use("/invitations", authRateLimit("auth-invitations", d.rateLimitPerMinute));
+  r.use("/login", authRateLimit("auth-login", d.rateLimitPerMinute));
+  r.use("/password", authRateLimit("auth-password", d.rateLimitPerMinute));
+  r.use(express.json({ type: ["application/json", "application/*+json"], limit: BODY_LIMIT, strict: true }));
+  r.use("/invitations", invitationLinkRouter(d.enrolment));
+  r.use(passwordRouter(d.credentials));
+  r.use((req) => {
+    throw new Problem(404, "not_found", `No auth endpoint at ${req.method} ${req.originalUrl.split("?")[0]}`);
+  });
+  r.use(authErrorHandler);
+  return r;
+}
