@@ -17,6 +17,7 @@ import { UsersSearch } from "./domain/users/users.search";
 import { UsersService } from "./domain/users/users.service";
 import { Clock, systemClock } from "./domain/clock";
 import { InvitationsService } from "./domain/invitations/invitations.service";
+import { SettingsService } from "./domain/settings/settings.service";
 import { createMetrics } from "./http/metrics";
 import { adminRouter } from "./http/admin/admin.router";
 import { createJwtChecker, createJwtVerifier } from "./http/middleware/jwt-verifier";
@@ -37,12 +38,15 @@ export interface Services {
   affiliations: AffiliationsService;
   invitations: InvitationsService;
   clock: Clock;
+  settings: SettingsService;
 }
 
 export function createServices(ds: DataSource, cfg: Config, clock: Clock = systemClock): Services {
-  const invitations = new InvitationsService(ds, { ssoOnly: cfg.SSO_ONLY, ttlMs: cfg.INVITE_TTL, clock });
+  const settings = new SettingsService(ds);
+  const invitations = new InvitationsService(ds, { ssoOnly: cfg.SSO_ONLY, ttlMs: cfg.INVITE_TTL, clock, communication: () => settings.communication() });
   const users = new UsersService(ds, cfg.SCIM_ENTITY_MAPPING);
   users.invitations = invitations;
+  users.autoInvite = (source) => invitations.invitesAutomatically(source);
   const groups = new GroupsService(ds);
   const affiliations = new AffiliationsService(ds, groups);
   const people = new PeopleService(ds, users, affiliations, {
@@ -55,7 +59,7 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     users, groups, affiliations, tokens: new TokensService(ds, cfg.TOKEN_CACHE_SECONDS * 1000), access: new AccessService(ds),
     entities: new EntitiesService(ds), people,
     search, jobs, actions: new UserActionsService(ds, users, search, jobs, cfg.ADMIN_ACTIONS_SYNC_MAX, invitations),
-    audit: new AuditLogService(ds), invitations, clock,
+    audit: new AuditLogService(ds), invitations, clock, settings,
   };
 }
 
@@ -131,6 +135,7 @@ export function createApp(cfg: Config, ds: DataSource, services: Services): Expr
     batchMaxLines: cfg.ADMIN_BATCH_MAX_LINES,
     affiliations: services.affiliations,
     invitations: services.invitations,
+    settings: services.settings,
     jwt: cfg.ADMIN_JWT_ISSUER && cfg.ADMIN_JWT_AUDIENCE && cfg.ADMIN_JWT_JWKS_URL
       ? {
         check: createJwtChecker({ issuer: cfg.ADMIN_JWT_ISSUER, audience: cfg.ADMIN_JWT_AUDIENCE, jwksUrl: cfg.ADMIN_JWT_JWKS_URL, algorithms: cfg.ADMIN_JWT_ALGORITHMS.split(",") }),

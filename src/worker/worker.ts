@@ -35,7 +35,7 @@ export function outboxHandlers(services: Services, cfg: Config, mailer: Mailer, 
       platformName: cfg.PLATFORM_NAME,
       linkFor: (token) => (cfg.INVITE_LINK_TEMPLATE ? cfg.INVITE_LINK_TEMPLATE.replace("{token}", token) : `${base}/auth/invitations/${token}`),
       defaultLanguage: cfg.DEFAULT_LANGUAGE,
-      channels: async () => ({ email: true, sms: true }),
+      channels: async () => (await services.settings.communication()).channels,
     }),
   };
 }

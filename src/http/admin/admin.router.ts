@@ -19,6 +19,8 @@ import { usersSearchRouter } from "./users-search.routes";
 import { auditRoutes } from "./audit.routes";
 import { invitationsRouter } from "./invitations.routes";
 import { Problem, problemErrorHandler } from "./problem";
+import { SettingsService } from "../../domain/settings/settings.service";
+import { settingsRouter } from "./settings.routes";
 
 export interface AdminDeps {
   users: UsersService;
@@ -37,6 +39,8 @@ export interface AdminDeps {
   // groups lane
   affiliations: AffiliationsService;
   invitations: InvitationsService;
+  // delivery lane
+  settings: SettingsService;
 }
 
 const JSON_TYPES = ["application/json", "application/*+json"];
@@ -57,6 +61,9 @@ export function adminRouter(d: AdminDeps): Router {
 
   // --- invitations: the latest invitation of a person, send or resend ---
   r.use("/users", invitationsRouter(d.invitations));
+
+  // --- delivery lane: the communication setting, the dev mailbox, external people invited into a space ---
+  r.use("/settings", settingsRouter(d.settings));
 
   r.use("/audit", auditRoutes(d.audit));
   // --- groups lane: groups (spaces) browsed by admins and auditors, members added and removed by admins ---
