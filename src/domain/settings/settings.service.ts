@@ -66,14 +66,19 @@ export class SettingsService {
       await tx.manager.query("SELECT pg_notify($1, $2)", [CHANGED_CHANNEL, COMMUNICATION_KEY]);
       return toVersioned(row!);
     });
-    this.cache.clear();
+    this.forget();
     return saved;
   }
 
   /** Forgets cached settings whenever any process changes one (and when the listener loses its connection). */
   watch(url: string): Promise<Listener> {
-    const forget = () => this.cache.clear();
+    const forget = () => this.forget();
     return listen(url, CHANGED_CHANNEL, forget, forget);
+  }
+
+  /** Drops the cache: the next read goes to the database. */
+  forget(): void {
+    this.cache.clear();
   }
 }
 
