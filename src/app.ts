@@ -18,6 +18,7 @@ import { UsersService } from "./domain/users/users.service";
 import { Clock, systemClock } from "./domain/clock";
 import { InvitationsService } from "./domain/invitations/invitations.service";
 import { SettingsService } from "./domain/settings/settings.service";
+import { SpaceInvitationsService } from "./domain/invitations/space-invitations.service";
 import { createMetrics } from "./http/metrics";
 import { adminRouter } from "./http/admin/admin.router";
 import { createJwtChecker, createJwtVerifier } from "./http/middleware/jwt-verifier";
@@ -39,6 +40,7 @@ export interface Services {
   invitations: InvitationsService;
   clock: Clock;
   settings: SettingsService;
+  spaceInvitations: SpaceInvitationsService;
 }
 
 export function createServices(ds: DataSource, cfg: Config, clock: Clock = systemClock): Services {
@@ -60,6 +62,7 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     entities: new EntitiesService(ds), people,
     search, jobs, actions: new UserActionsService(ds, users, search, jobs, cfg.ADMIN_ACTIONS_SYNC_MAX, invitations),
     audit: new AuditLogService(ds), invitations, clock, settings,
+    spaceInvitations: new SpaceInvitationsService(ds, people, groups, invitations),
   };
 }
 
@@ -136,6 +139,7 @@ export function createApp(cfg: Config, ds: DataSource, services: Services): Expr
     affiliations: services.affiliations,
     invitations: services.invitations,
     settings: services.settings,
+    spaceInvitations: services.spaceInvitations,
     jwt: cfg.ADMIN_JWT_ISSUER && cfg.ADMIN_JWT_AUDIENCE && cfg.ADMIN_JWT_JWKS_URL
       ? {
         check: createJwtChecker({ issuer: cfg.ADMIN_JWT_ISSUER, audience: cfg.ADMIN_JWT_AUDIENCE, jwksUrl: cfg.ADMIN_JWT_JWKS_URL, algorithms: cfg.ADMIN_JWT_ALGORITHMS.split(",") }),

@@ -86,6 +86,11 @@ export class InvitationsService {
     return (await this.repo.lock(tx.manager, id))!;
   }
 
+  /** Inside the caller's transaction: the person's latest invitation row. */
+  latestIn(tx: TxCtx, userId: string): Promise<Invitation | null> {
+    return this.repo.latestOf(tx.manager, userId);
+  }
+
   /** The person's latest invitation with its status, or null when none was ever asked for. */
   async latest(ctx: Ctx, userId: string): Promise<InvitationView | null> {
     const user = await withDb(() => this.users.findLiveById(this.ds.manager, userId));

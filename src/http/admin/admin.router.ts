@@ -21,6 +21,8 @@ import { invitationsRouter } from "./invitations.routes";
 import { Problem, problemErrorHandler } from "./problem";
 import { SettingsService } from "../../domain/settings/settings.service";
 import { settingsRouter } from "./settings.routes";
+import { SpaceInvitationsService } from "../../domain/invitations/space-invitations.service";
+import { spaceInvitationsRouter } from "./space-invitations.routes";
 
 export interface AdminDeps {
   users: UsersService;
@@ -41,6 +43,7 @@ export interface AdminDeps {
   invitations: InvitationsService;
   // delivery lane
   settings: SettingsService;
+  spaceInvitations: SpaceInvitationsService;
 }
 
 const JSON_TYPES = ["application/json", "application/*+json"];
@@ -64,6 +67,7 @@ export function adminRouter(d: AdminDeps): Router {
 
   // --- delivery lane: the communication setting, the dev mailbox, external people invited into a space ---
   r.use("/settings", settingsRouter(d.settings));
+  r.use("/groups", spaceInvitationsRouter(d.spaceInvitations));
 
   r.use("/audit", auditRoutes(d.audit));
   // --- groups lane: groups (spaces) browsed by admins and auditors, members added and removed by admins ---
