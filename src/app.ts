@@ -20,6 +20,9 @@ import { InvitationsService } from "./domain/invitations/invitations.service";
 import { SettingsService } from "./domain/settings/settings.service";
 import { SpaceInvitationsService } from "./domain/invitations/space-invitations.service";
 import { createMetrics } from "./http/metrics";
+import { join } from "node:path";
+import { DevMailboxReader } from "./modules/mail/dev-mailbox.reader";
+import { invitationLinks } from "./modules/invitations/links";
 import { adminRouter } from "./http/admin/admin.router";
 import { createJwtChecker, createJwtVerifier } from "./http/middleware/jwt-verifier";
 import { scimRouter } from "./http/scim/scim.router";
@@ -140,6 +143,7 @@ export function createApp(cfg: Config, ds: DataSource, services: Services): Expr
     invitations: services.invitations,
     settings: services.settings,
     spaceInvitations: services.spaceInvitations,
+    devMailbox: cfg.SMTP_URL ? null : new DevMailboxReader(join(cfg.DATA_DIR, "mail"), invitationLinks(cfg).find),
     jwt: cfg.ADMIN_JWT_ISSUER && cfg.ADMIN_JWT_AUDIENCE && cfg.ADMIN_JWT_JWKS_URL
       ? {
         check: createJwtChecker({ issuer: cfg.ADMIN_JWT_ISSUER, audience: cfg.ADMIN_JWT_AUDIENCE, jwksUrl: cfg.ADMIN_JWT_JWKS_URL, algorithms: cfg.ADMIN_JWT_ALGORITHMS.split(",") }),

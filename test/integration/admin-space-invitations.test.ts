@@ -24,7 +24,7 @@ let n = 0;
 /** A unique address whose local part stays as given (names are read from a first.last one). */
 const address = (local = "guest") => `${local}@p${Date.now().toString(36)}${++n}.partner.test`;
 const inviteInto = (groupId: string, body: Record<string, unknown>) => t.admin.post(`/groups/${groupId}/invitations`, body);
-const mailTo = (to: string) => eventually(async () => sink.mails.find((m) => m.to.includes(to.toLowerCase())), 10_000, `mail to ${to}`);
+const mailTo = (to: string) => eventually(async () => sink.mails.find((m) => m.to.includes(to.toLowerCase())) ?? null, 10_000, `mail to ${to}`).then((m) => m!);
 const usersWithEmail = async (email: string) =>
   (await t.ds.query("SELECT id FROM users WHERE roster_lower_values(emails) && ARRAY[lower($1)]", [email])).map((r: { id: string }) => r.id);
 

@@ -23,6 +23,8 @@ import { SettingsService } from "../../domain/settings/settings.service";
 import { settingsRouter } from "./settings.routes";
 import { SpaceInvitationsService } from "../../domain/invitations/space-invitations.service";
 import { spaceInvitationsRouter } from "./space-invitations.routes";
+import { DevMailboxReader } from "../../modules/mail/dev-mailbox.reader";
+import { devMailboxRouter } from "./dev-mailbox.routes";
 
 export interface AdminDeps {
   users: UsersService;
@@ -44,6 +46,8 @@ export interface AdminDeps {
   // delivery lane
   settings: SettingsService;
   spaceInvitations: SpaceInvitationsService;
+  /** The dev mailbox (DATA_DIR/mail) when there is no SMTP_URL, else null. */
+  devMailbox: DevMailboxReader | null;
 }
 
 const JSON_TYPES = ["application/json", "application/*+json"];
@@ -68,6 +72,7 @@ export function adminRouter(d: AdminDeps): Router {
   // --- delivery lane: the communication setting, the dev mailbox, external people invited into a space ---
   r.use("/settings", settingsRouter(d.settings));
   r.use("/groups", spaceInvitationsRouter(d.spaceInvitations));
+  r.use("/dev", devMailboxRouter(d.devMailbox));
 
   r.use("/audit", auditRoutes(d.audit));
   // --- groups lane: groups (spaces) browsed by admins and auditors, members added and removed by admins ---
