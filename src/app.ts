@@ -21,7 +21,12 @@ import { CredentialsService } from "./domain/auth/credentials.service";
 import { EnrolmentService } from "./domain/auth/enrolment.service";
 import { authRouter } from "./http/auth/auth.router";
 import { redactLinkToken } from "./http/auth/link-redaction";
+import { SettingsService } from "./domain/settings/settings.service";
+import { SpaceInvitationsService } from "./domain/invitations/space-invitations.service";
 import { createMetrics } from "./http/metrics";
+import { join } from "node:path";
+import { DevMailboxReader } from "./modules/mail/dev-mailbox.reader";
+import { invitationLinks } from "./modules/invitations/links";
 import { adminRouter } from "./http/admin/admin.router";
 import { createJwtChecker, createJwtVerifier } from "./http/middleware/jwt-verifier";
 import { scimRouter } from "./http/scim/scim.router";
@@ -44,12 +49,16 @@ export interface Services {
   // auth lane: joining through an invitation link; passwords (sign-in, change, one-time)
   enrolment: EnrolmentService;
   credentials: CredentialsService;
+  settings: SettingsService;
+  spaceInvitations: SpaceInvitationsService;
 }
 
 export function createServices(ds: DataSource, cfg: Config, clock: Clock = systemClock): Services {
-  const invitations = new InvitationsService(ds, { ssoOnly: cfg.SSO_ONLY, ttlMs: cfg.INVITE_TTL, clock });
+  const settings = new SettingsService(ds);
+  const invitations = new InvitationsService(ds, { ssoOnly: cfg.SSO_ONLY, ttlMs: cfg.INVITE_TTL, clock, communication: () => settings.communication() });
   const users = new UsersService(ds, cfg.SCIM_ENTITY_MAPPING);
   users.invitations = invitations;
+  users.autoInvite = (source) => invitations.invitesAutomatically(source);
   const groups = new GroupsService(ds);
   const affiliations = new AffiliationsService(ds, groups);
   const people = new PeopleService(ds, users, affiliations, {
@@ -63,7 +72,8 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     users, groups, affiliations, tokens: new TokensService(ds, cfg.TOKEN_CACHE_SECONDS * 1000), access: new AccessService(ds),
     entities: new EntitiesService(ds), people,
     search, jobs, actions: new UserActionsService(ds, users, search, jobs, cfg.ADMIN_ACTIONS_SYNC_MAX, invitations),
-    audit: new AuditLogService(ds), invitations, clock,
+    audit: new AuditLogService(ds), invitations, clock, settings,
+    spaceInvitations: new SpaceInvitationsService(ds, people, groups, invitations),
     enrolment: new EnrolmentService(ds, { clock, policy: { minLength: cfg.PASSWORD_MIN_LENGTH }, platformName: cfg.PLATFORM_NAME, ssoOnly: cfg.SSO_ONLY }),
     credentials: new CredentialsService(ds, { clock, policy: { minLength: cfg.PASSWORD_MIN_LENGTH }, ssoOnly: cfg.SSO_ONLY }),
   };
@@ -147,6 +157,9 @@ export function createApp(cfg: Config, ds: DataSource, services: Services): Expr
     affiliations: services.affiliations,
     invitations: services.invitations,
     credentials: services.credentials,
+    settings: services.settings,
+    spaceInvitations: services.spaceInvitations,
+    devMailbox: cfg.SMTP_URL ? null : new DevMailboxReader(join(cfg.DATA_DIR, "mail"), invitationLinks(cfg).find),
     jwt: cfg.ADMIN_JWT_ISSUER && cfg.ADMIN_JWT_AUDIENCE && cfg.ADMIN_JWT_JWKS_URL
       ? {
         check: createJwtChecker({ issuer: cfg.ADMIN_JWT_ISSUER, audience: cfg.ADMIN_JWT_AUDIENCE, jwksUrl: cfg.ADMIN_JWT_JWKS_URL, algorithms: cfg.ADMIN_JWT_ALGORITHMS.split(",") }),

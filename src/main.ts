@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   if (head) logger.info({ auditHead: head }, `audit chain head ${head.seq}:${head.hash}`);
   const services = createServices(db.dataSource, cfg);
   const revocations = await services.tokens.watchRevocations(db.url);
+  const settingsChanges = await services.settings.watch(db.url);
   // ROLE=web leaves the side modules and admin jobs to worker replicas; their jobs wait in the database meanwhile.
   const worker = cfg.ROLE === "web" ? null : await startWorker(db.dataSource, db.url, services, cfg);
   const sealLoop = new AuditSealLoop(sealer, cfg.AUDIT_SEAL_INTERVAL_MS).start();
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
     await sealLoop.stop();
     await sealer.sealBatch().catch((err) => logger.warn({ err }, "audit sealer: final seal failed"));
     await revocations.close();
+    await settingsChanges.close();
     await db.close();
     logger.info("stopped");
     process.exit(0);

@@ -8,6 +8,7 @@ import { logger } from "../log";
 import { Mailer, createMailer } from "../modules/mail/mailer";
 import { SmsProvider, createSmsProvider } from "../modules/sms/sms";
 import { InvitationDelivery } from "../modules/invitations/invitation-delivery";
+import { invitationLinks } from "../modules/invitations/links";
 import { JobsRunner } from "./jobs.runner";
 import { jobHandlers } from "./job-handlers";
 import { JobHandlers, OutboxWorker } from "./outbox.worker";
@@ -29,13 +30,12 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 
 /** The side modules, by the outbox topic each consumes. */
 export function outboxHandlers(services: Services, cfg: Config, mailer: Mailer, sms: SmsProvider): JobHandlers {
-  const base = (cfg.PUBLIC_BASE_URL ?? `http://${cfg.HOST}:${cfg.PORT}`).replace(/\/$/, "");
   return {
     "invitation.requested": new InvitationDelivery(services.invitations, mailer, sms, {
       platformName: cfg.PLATFORM_NAME,
-      linkFor: (token) => (cfg.INVITE_LINK_TEMPLATE ? cfg.INVITE_LINK_TEMPLATE.replace("{token}", token) : `${base}/auth/invitations/${token}`),
+      linkFor: invitationLinks(cfg).linkFor,
       defaultLanguage: cfg.DEFAULT_LANGUAGE,
-      channels: async () => ({ email: true, sms: true }),
+      channels: async () => (await services.settings.communication()).channels,
     }),
   };
 }

@@ -7,7 +7,8 @@ import { recordEffects, writeWithEffects } from "../effects";
 import { NotFoundError } from "../errors";
 import { OUTBOX_CHANNEL } from "../outbox/outbox.queue";
 import { inTransaction, withDb } from "../transaction";
-import { User } from "../users/user";
+import { User, UserSource } from "../users/user";
+import { CommunicationSetting, autoInvites } from "../settings/communication";
 import { UsersRepository } from "../users/users.repository";
 import { Invitation, InvitationStatus, InviteOptions, hashInvitationToken, newInvitationToken, statusOf } from "./invitation";
 import { assertInvitable } from "./invitations.rules";
@@ -17,6 +18,8 @@ export interface InvitationsOptions {
   ssoOnly: boolean;
   ttlMs: number;
   clock: Clock;
+  /** The communication setting in force: which channels are on, who is invited automatically. */
+  communication(): Promise<CommunicationSetting>;
 }
 
 /** An invitation ready to send: the link's secret exists only here (and in the message), never in the database. */
@@ -47,6 +50,14 @@ export class InvitationsService {
     return this.opts.clock;
   }
 
+  /**
+   * Whether people created from `source` are invited with their creation: the communication setting says so for IdP
+   * (scim) and CSV sources, never on an SSO-only platform (no password to set), never for people an admin creates.
+   */
+  async invitesAutomatically(source: UserSource): Promise<boolean> {
+    return !this.opts.ssoOnly && autoInvites(await this.opts.communication(), source);
+  }
+
   /** Sends or resends the invitation of a person in the actor's reach. */
   async request(ctx: Ctx, userId: string, opts: InviteOptions = {}): Promise<InvitationView> {
     const inv = await inTransaction(this.ds, ctx, async (tx) => {
@@ -60,7 +71,7 @@ export class InvitationsService {
 
   /** The same inside the caller's transaction, with `user` locked or just written by it. Callers call `onRequested` after commit. */
   async requestIn(tx: TxCtx, user: User, opts: InviteOptions = {}): Promise<Invitation> {
-    assertInvitable(user, this.opts.ssoOnly);
+    assertInvitable(user, this.opts.ssoOnly, (await this.opts.communication()).channels);
     const now = this.opts.clock.now();
     const revoked = await this.repo.revokeOpen(tx.manager, user.id, now);
     const id = randomUUID();
@@ -73,6 +84,11 @@ export class InvitationsService {
     });
     await tx.manager.query("SELECT pg_notify($1, 'invitation.requested')", [OUTBOX_CHANNEL]);
     return (await this.repo.lock(tx.manager, id))!;
+  }
+
+  /** Inside the caller's transaction: the person's latest invitation row. */
+  latestIn(tx: TxCtx, userId: string): Promise<Invitation | null> {
+    return this.repo.latestOf(tx.manager, userId);
   }
 
   /** The person's latest invitation with its status, or null when none was ever asked for. */

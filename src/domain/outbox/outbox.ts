@@ -15,4 +15,5 @@ export type OutboxTopic =
   | "user.password_reset"
   | "entity.created"
   | "entity.updated"
-  | "entity.deleted";
+  | "entity.deleted"
+  | "settings.updated";

@@ -1,7 +1,7 @@
 import { DataSource } from "typeorm";
 import { outranks } from "../users/account.rules";
 import { scopeOf } from "../access/scope";
-import { Ctx } from "../context";
+import { Ctx, TxCtx } from "../context";
 import { AffiliationsService } from "../groups/affiliations.service";
 import { EntitiesRepository } from "../entities/entities.repository";
 import { ConflictError, RefusedError } from "../errors";
@@ -57,16 +57,35 @@ export class PeopleService {
 
   async create(ctx: Ctx, p: NewPerson): Promise<PersonView> {
     this.assertManualCreation();
+    const { profile, account, opts } = this.prepare(p);
+    return this.view(await this.named(profile, opts, p.userName, (prof, o) => this.createWithGroups(ctx, prof, account, o, p.groups ?? [])));
+  }
+
+  /**
+   * The same manual create inside the caller's transaction, for a use case that writes more with the person (an external
+   * person invited into a space): `invite` replaces `p.invite` (it may name the space). `p.groups` is not used here.
+   */
+  async createIn(tx: TxCtx, p: NewPerson, invite: CreateOptions["invite"]): Promise<User> {
+    this.assertManualCreation();
+    const { profile, account, opts } = this.prepare(p);
+    return this.named(profile, { ...opts, invite }, p.userName, (prof, o) => this.users.createIn(tx, { profile: prof }, "admin", tx.actor.name, account, o));
+  }
+
+  /** The manual policy's checks of a new person: their profile, account and create options. */
+  private prepare(p: NewPerson): { profile: UserProfile; account: UserAccount; opts: CreateOptions } {
     const email = checkEmail(p.email);
     const givenName = checkName(this.s.policy, "givenName", p.givenName);
     const familyName = checkName(this.s.policy, "familyName", p.familyName);
     const profile = applyChanges(emptyProfile(email), { givenName: givenName ?? undefined, familyName: familyName ?? undefined, email, language: checkLanguage(p.language ?? null) });
     const account: UserAccount = { entityId: p.entityId ?? null, systemRole: p.role ?? "member", adminScope: p.adminScope ?? [], external: p.external ?? false };
-    const opts: CreateOptions = { invite: p.invite === true, uniqueEmail: true };
-    const write = (prof: UserProfile, o: CreateOptions) => this.createWithGroups(ctx, prof, account, o, p.groups ?? []);
-    if (p.userName !== undefined) profile.userName = checkUserName(this.s.policy, p.userName);
-    else if (this.s.policy.userNames === "first.last") return this.view(await this.createNamed(profile, opts, write));
-    return this.view(await write(profile, opts));
+    return { profile, account, opts: { invite: p.invite === true, uniqueEmail: true } };
+  }
+
+  /** Writes with the userName given, else the one the policy makes (first.last: the first free one). */
+  private named(profile: UserProfile, opts: CreateOptions, userName: string | undefined, write: (p: UserProfile, o: CreateOptions) => Promise<User>): Promise<User> {
+    if (userName !== undefined) profile.userName = checkUserName(this.s.policy, userName);
+    else if (this.s.policy.userNames === "first.last") return this.createNamed(profile, opts, write);
+    return write(profile, opts);
   }
 
   /**

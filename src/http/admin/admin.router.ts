@@ -21,6 +21,12 @@ import { invitationsRouter } from "./invitations.routes";
 import { Problem, problemErrorHandler } from "./problem";
 import { CredentialsService } from "../../domain/auth/credentials.service";
 import { oneTimePasswordRouter } from "./one-time-password.routes";
+import { SettingsService } from "../../domain/settings/settings.service";
+import { settingsRouter } from "./settings.routes";
+import { SpaceInvitationsService } from "../../domain/invitations/space-invitations.service";
+import { spaceInvitationsRouter } from "./space-invitations.routes";
+import { DevMailboxReader } from "../../modules/mail/dev-mailbox.reader";
+import { devMailboxRouter } from "./dev-mailbox.routes";
 
 export interface AdminDeps {
   users: UsersService;
@@ -41,6 +47,11 @@ export interface AdminDeps {
   invitations: InvitationsService;
   // auth lane
   credentials: CredentialsService;
+  // delivery lane
+  settings: SettingsService;
+  spaceInvitations: SpaceInvitationsService;
+  /** The dev mailbox (DATA_DIR/mail) when there is no SMTP_URL, else null. */
+  devMailbox: DevMailboxReader | null;
 }
 
 const JSON_TYPES = ["application/json", "application/*+json"];
@@ -64,6 +75,10 @@ export function adminRouter(d: AdminDeps): Router {
 
   // --- auth lane: a one-time password an admin sets (or has generated), changed by the person at first sign-in ---
   r.use("/users", oneTimePasswordRouter(d.credentials));
+  // --- delivery lane: the communication setting, the dev mailbox, external people invited into a space ---
+  r.use("/settings", settingsRouter(d.settings));
+  r.use("/groups", spaceInvitationsRouter(d.spaceInvitations));
+  r.use("/dev", devMailboxRouter(d.devMailbox));
 
   r.use("/audit", auditRoutes(d.audit));
   // --- groups lane: groups (spaces) browsed by admins and auditors, members added and removed by admins ---

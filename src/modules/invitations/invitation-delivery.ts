@@ -1,6 +1,6 @@
 import { logger } from "../../log";
 import { InvitationsService, IssuedInvitation } from "../../domain/invitations/invitations.service";
-import { emailOf, phoneOf } from "../../domain/invitations/invitations.rules";
+import { Channels, reachableOn } from "../../domain/invitations/invitations.rules";
 import { OutboxJob } from "../../domain/outbox/outbox.queue";
 import { JobHandler, PermanentJobError } from "../../worker/outbox.worker";
 import { MailRejectedError, Mailer } from "../mail/mailer";
@@ -13,7 +13,7 @@ export interface DeliveryOptions {
   linkFor(token: string): string;
   defaultLanguage: Language;
   /** Which channels are on now (the communication setting). */
-  channels(): Promise<{ email: boolean; sms: boolean }>;
+  channels(): Promise<Channels>;
 }
 
 /**
@@ -35,9 +35,9 @@ export class InvitationDelivery implements JobHandler {
     const requestId = typeof job.payload.requestId === "string" ? job.payload.requestId : null;
     const issued = await this.invitations.issue(invitationId, requestId);
     if (!issued) return;
-    const on = await this.opts.channels();
-    const email = on.email ? emailOf(issued.user) : null;
-    const phone = on.sms ? phoneOf(issued.user) : null;
+    const targets = reachableOn(issued.user, await this.opts.channels());
+    const email = targets.find((x) => x.channel === "email")?.to;
+    const phone = targets.find((x) => x.channel === "sms")?.to;
     if (!email && !phone) throw new PermanentJobError("no_channel: the person has no email address or phone number on an enabled channel");
     const content = this.contentOf(issued);
     const channels: string[] = [];

@@ -42,7 +42,8 @@ const TEXTS = {
     button: "Set my password",
     expiry: (when: string) => `This link can be used once and expires on ${when}.`,
     ignore: "If you were not expecting this invitation, you can ignore this message.",
-    sms: (c: InvitationContent, when: string) => `${c.platform}: you are invited to join. Set your password: ${c.link} (valid until ${when})`,
+    sms: (c: InvitationContent, when: string) =>
+      `${c.platform}: you are invited to ${c.space ? `the space "${c.space}"` : "join"}. Set your password: ${c.link} (valid until ${when})`,
   },
   fr: {
     subject: (c: InvitationContent) => (c.space ? `Vous êtes invité·e dans ${c.space} sur ${c.platform}` : `Vous êtes invité·e à rejoindre ${c.platform}`),
@@ -54,7 +55,8 @@ const TEXTS = {
     button: "Choisir mon mot de passe",
     expiry: (when: string) => `Ce lien ne peut servir qu'une fois et expire le ${when}.`,
     ignore: "Si vous n'attendiez pas cette invitation, vous pouvez ignorer ce message.",
-    sms: (c: InvitationContent, when: string) => `${c.platform} : vous êtes invité·e. Choisissez votre mot de passe : ${c.link} (valable jusqu'au ${when})`,
+    sms: (c: InvitationContent, when: string) =>
+      `${c.platform} : vous êtes invité·e${c.space ? ` dans l'espace « ${c.space} »` : ""}. Choisissez votre mot de passe : ${c.link} (valable jusqu'au ${when})`,
   },
 } as const;
 

@@ -1,7 +1,6 @@
-import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { randomUUID } from "node:crypto";
 import nodemailer, { TransportOptions, Transporter } from "nodemailer";
+import { writeMailboxFile } from "./mailbox-files";
 
 export interface MailMessage {
   to: string;
@@ -61,11 +60,7 @@ export class DevMailbox implements Mailer {
 
   async send(m: MailMessage): Promise<void> {
     const info = await this.builder.sendMail(envelope(this.from, m));
-    await mkdir(this.dir, { recursive: true });
-    const name = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomUUID().slice(0, 8)}.eml`;
-    const tmp = join(this.dir, `.${name}.tmp`);
-    await writeFile(tmp, info.message as Buffer);
-    await rename(tmp, join(this.dir, name));
+    await writeMailboxFile(this.dir, "eml", info.message as Buffer);
   }
 
   close(): void {

@@ -1,6 +1,5 @@
-import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { randomUUID } from "node:crypto";
+import { writeMailboxFile } from "../mail/mailbox-files";
 
 /** A text message provider. Adapters for real providers (Twilio, Vonage...) implement this. */
 export interface SmsProvider {
@@ -15,11 +14,7 @@ export class DevSmsProvider implements SmsProvider {
   constructor(readonly dir: string) {}
 
   async send(to: string, text: string): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-    const name = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomUUID().slice(0, 8)}.sms.json`;
-    const tmp = join(this.dir, `.${name}.tmp`);
-    await writeFile(tmp, JSON.stringify({ to, text, at: new Date().toISOString() }, null, 2));
-    await rename(tmp, join(this.dir, name));
+    await writeMailboxFile(this.dir, "sms.json", JSON.stringify({ to, text, at: new Date().toISOString() }, null, 2));
   }
 }
 
