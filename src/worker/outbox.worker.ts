@@ -17,11 +17,16 @@ export class PermanentJobError extends Error {}
 
 export type JobHandlers = Partial<Record<OutboxTopic, JobHandler>>;
 
+export type JobOutcome = "done" | "retry" | "dead";
+
 export interface OutboxWorkerOptions extends RetryPolicy {
   concurrency: number;
   pollMs: number;
   batchSize: number;
+  /** How long a claim holds; renewed as each job starts, so it must outlast the longest single job (SMTP timeouts). */
   leaseMs: number;
+  /** Told how each job run ended (metrics). */
+  onOutcome?: (topic: OutboxTopic, outcome: JobOutcome) => void;
 }
 
 /**
@@ -64,10 +69,11 @@ export class OutboxWorker {
       if (jobs.length === 0) continue;
       for (let i = 0; i < jobs.length; i++) {
         if (this.stopping) {
-          await this.queue.release(jobs.slice(i).map((j) => j.id));
+          await this.queue.release(this.id, jobs.slice(i).map((j) => j.id));
           break;
         }
-        await this.runOne(this.handlers[topic]!, jobs[i]);
+        const attempts = await this.queue.begin(this.id, jobs[i].id, this.opts.leaseMs);
+        if (attempts !== null) await this.runOne(this.handlers[topic]!, { ...jobs[i], attempts });
       }
       return true;
     }
@@ -76,15 +82,20 @@ export class OutboxWorker {
 
   private async runOne(handler: JobHandler, job: OutboxJob): Promise<void> {
     try {
+      // Past the last attempt only when earlier runs never ended (the process died in them each time): a poison job.
+      if (job.attempts > this.opts.maxAttempts) throw new PermanentJobError(`gave up after ${job.attempts - 1} runs that never finished (the worker stopped during each)`);
       await handler.run(job);
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
-      const outcome = await this.queue.fail(job, error, this.opts, e instanceof PermanentJobError);
+      const outcome = await this.queue.fail(this.id, job, error, this.opts, e instanceof PermanentJobError);
       logger.warn({ jobId: job.id, topic: job.topic, attempts: job.attempts, outcome, err: error }, `outbox job failed: ${outcome}`);
+      if (outcome === "lost") return;
+      this.opts.onOutcome?.(job.topic, outcome);
       if (outcome === "dead") await handler.onDead?.(job, error).catch((err) => logger.error({ err, jobId: job.id }, "outbox: onDead failed"));
       return;
     }
     await this.queue.complete(job.id);
+    this.opts.onOutcome?.(job.topic, "done");
   }
 
   private async loop(n: number): Promise<void> {
