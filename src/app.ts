@@ -17,7 +17,7 @@ import { UsersSearch } from "./domain/users/users.search";
 import { UsersService } from "./domain/users/users.service";
 import { Clock, systemClock } from "./domain/clock";
 import { InvitationsService } from "./domain/invitations/invitations.service";
-import { createMetrics } from "./http/metrics";
+import { Metrics, createMetrics } from "./http/metrics";
 import { adminRouter } from "./http/admin/admin.router";
 import { createJwtChecker, createJwtVerifier } from "./http/middleware/jwt-verifier";
 import { scimRouter } from "./http/scim/scim.router";
@@ -61,14 +61,16 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-/** The express app: mounts the doors and the operational endpoints (only those under ROLE=worker); no logic of its own. */
-export function createApp(cfg: Config, ds: DataSource, services: Services): Express {
+/**
+ * The express app: mounts the doors and the operational endpoints (only those under ROLE=worker); no logic of its own.
+ * `metrics` is shared with the worker of the same process, which adds its own to the registry.
+ */
+export function createApp(cfg: Config, ds: DataSource, services: Services, metrics: Metrics = createMetrics()): Express {
   const app = express();
   app.set("etag", false);
   app.set("x-powered-by", false);
   // Flat query objects: scimmy-style `filter`/`count` strings, no qs nesting (express 5 re-parses req.query on each access).
   app.set("query parser", (s: string) => Object.fromEntries(new URLSearchParams(s)));
-  const metrics = createMetrics();
 
   const requestId = (req: IncomingMessage, res: ServerResponse) => {
     const given = req.headers["x-request-id"];
