@@ -17,6 +17,7 @@ import { UsersSearch } from "./domain/users/users.search";
 import { UsersService } from "./domain/users/users.service";
 import { Clock, systemClock } from "./domain/clock";
 import { InvitationsService } from "./domain/invitations/invitations.service";
+import { DeadLettersService } from "./domain/outbox/dead-letters.service";
 import { Metrics, createMetrics } from "./http/metrics";
 import { adminRouter } from "./http/admin/admin.router";
 import { createJwtChecker, createJwtVerifier } from "./http/middleware/jwt-verifier";
@@ -37,6 +38,8 @@ export interface Services {
   affiliations: AffiliationsService;
   invitations: InvitationsService;
   clock: Clock;
+  // worker lane: the outbox's dead letters
+  deadLetters: DeadLettersService;
 }
 
 export function createServices(ds: DataSource, cfg: Config, clock: Clock = systemClock): Services {
@@ -56,6 +59,7 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     entities: new EntitiesService(ds), people,
     search, jobs, actions: new UserActionsService(ds, users, search, jobs, cfg.ADMIN_ACTIONS_SYNC_MAX, invitations),
     audit: new AuditLogService(ds), invitations, clock,
+    deadLetters: new DeadLettersService(ds, { "invitation.requested": (tx, job) => invitations.reviveIn(tx, job.invitationId) }),
   };
 }
 
@@ -133,6 +137,7 @@ export function createApp(cfg: Config, ds: DataSource, services: Services, metri
     batchMaxLines: cfg.ADMIN_BATCH_MAX_LINES,
     affiliations: services.affiliations,
     invitations: services.invitations,
+    deadLetters: services.deadLetters,
     jwt: cfg.ADMIN_JWT_ISSUER && cfg.ADMIN_JWT_AUDIENCE && cfg.ADMIN_JWT_JWKS_URL
       ? {
         check: createJwtChecker({ issuer: cfg.ADMIN_JWT_ISSUER, audience: cfg.ADMIN_JWT_AUDIENCE, jwksUrl: cfg.ADMIN_JWT_JWKS_URL, algorithms: cfg.ADMIN_JWT_ALGORITHMS.split(",") }),
