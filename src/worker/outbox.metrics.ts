@@ -4,9 +4,6 @@ import { OutboxTopic } from "../domain/outbox/outbox";
 import { OutboxQueue, OutboxTopicStats } from "../domain/outbox/outbox.queue";
 import { JobOutcome } from "./outbox.worker";
 
-/** Scrapes within this window share one query (prom-client collects every metric of a scrape in parallel). */
-const STATS_TTL_MS = 1000;
-
 /**
  * The worker's metrics, on the app's registry: jobs run by this process by topic and outcome (a counter, summed
  * across replicas), and the queue as the database holds it (gauges read at scrape, the same from every replica).
@@ -22,19 +19,16 @@ export function registerOutboxMetrics(registry: Registry, queue: OutboxQueue, to
   });
   for (const topic of topics) for (const outcome of ["done", "retry", "dead"]) jobs.inc({ topic, outcome }, 0);
 
-  let cached: { at: number; stats: Promise<OutboxTopicStats[] | null> } | null = null;
-  const stats = () => {
-    if (!cached || Date.now() - cached.at > STATS_TTL_MS) {
-      cached = {
-        at: Date.now(),
-        stats: queue.stats(topics).catch((err) => {
-          logger.warn({ err }, "metrics: outbox stats unavailable");
-          return null;
-        }),
-      };
-    }
-    return cached.stats;
-  };
+  // The gauges of one scrape are collected in parallel: they share the query in flight.
+  let inFlight: Promise<OutboxTopicStats[] | null> | null = null;
+  const stats = () => (inFlight ??= queue.stats(topics)
+    .catch((err) => {
+      logger.warn({ err }, "metrics: outbox stats unavailable");
+      return null;
+    })
+    .finally(() => {
+      inFlight = null;
+    }));
   const gauge = (name: string, help: string, value: (s: OutboxTopicStats) => number) => new Gauge({
     name, help, labelNames: ["topic"], registers: [registry],
     async collect() {
