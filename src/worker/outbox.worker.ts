@@ -62,32 +62,36 @@ export class OutboxWorker {
     this.loops = [];
   }
 
-  /** Claims and runs one batch (of the first topic with due jobs); false when nothing was due. */
-  async step(): Promise<boolean> {
+  /**
+   * Claims and runs one batch (of the first topic with due jobs) as `claimer`; false when nothing was due. Each loop
+   * claims under a name of its own: a job left waiting in one loop's batch past its lease may be taken by another
+   * loop (of this process or a replica), and `begin` then tells the first loop it is no longer its to run.
+   */
+  async step(claimer = `${this.id}#0`): Promise<boolean> {
     for (const topic of this.topics) {
-      const jobs = await this.queue.claim(this.id, topic, this.opts.batchSize, this.opts.leaseMs);
+      const jobs = await this.queue.claim(claimer, topic, this.opts.batchSize, this.opts.leaseMs);
       if (jobs.length === 0) continue;
       for (let i = 0; i < jobs.length; i++) {
         if (this.stopping) {
-          await this.queue.release(this.id, jobs.slice(i).map((j) => j.id));
+          await this.queue.release(claimer, jobs.slice(i).map((j) => j.id));
           break;
         }
-        const attempts = await this.queue.begin(this.id, jobs[i].id, this.opts.leaseMs);
-        if (attempts !== null) await this.runOne(this.handlers[topic]!, { ...jobs[i], attempts });
+        const attempts = await this.queue.begin(claimer, jobs[i].id, this.opts.leaseMs);
+        if (attempts !== null) await this.runOne(claimer, this.handlers[topic]!, { ...jobs[i], attempts });
       }
       return true;
     }
     return false;
   }
 
-  private async runOne(handler: JobHandler, job: OutboxJob): Promise<void> {
+  private async runOne(claimer: string, handler: JobHandler, job: OutboxJob): Promise<void> {
     try {
       // Past the last attempt only when earlier runs never ended (the process died in them each time): a poison job.
       if (job.attempts > this.opts.maxAttempts) throw new PermanentJobError(`gave up after ${job.attempts - 1} runs that never finished (the worker stopped during each)`);
       await handler.run(job);
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
-      const outcome = await this.queue.fail(this.id, job, error, this.opts, e instanceof PermanentJobError);
+      const outcome = await this.queue.fail(claimer, job, error, this.opts, e instanceof PermanentJobError);
       logger.warn({ jobId: job.id, topic: job.topic, attempts: job.attempts, outcome, err: error }, `outbox job failed: ${outcome}`);
       if (outcome === "lost") return;
       this.opts.onOutcome?.(job.topic, outcome);
@@ -103,7 +107,7 @@ export class OutboxWorker {
     while (!this.stopping) {
       try {
         this.idle.reset();
-        const worked = await this.step();
+        const worked = await this.step(`${this.id}#${n}`);
         failures = 0;
         if (!worked) await this.sleep(this.opts.pollMs);
       } catch (e) {

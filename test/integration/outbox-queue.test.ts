@@ -97,6 +97,29 @@ describe("concurrency", () => {
   });
 });
 
+describe("loops of one worker", () => {
+  it("a slow batch outliving its lease: idle loops take its waiting jobs, and no job runs twice", async () => {
+    const ids = await enqueue(40);
+    const runs = new Map<string, number>();
+    const w = new OutboxWorker(queue, {
+      [TOPIC]: {
+        run: async (job) => {
+          runs.set(job.id, (runs.get(job.id) ?? 0) + 1);
+          await new Promise((r) => setTimeout(r, 60));
+        },
+      },
+    }, { concurrency: 4, pollMs: 20, batchSize: 20, leaseMs: 500, maxAttempts: 3, backoffMs: 100 }).start();
+    const deadline = Date.now() + 20_000;
+    while (runs.size < ids.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    await w.stop();
+    expect(runs.size).toBe(40);
+    expect([...runs.entries()].filter(([, n]) => n > 1)).toEqual([]);
+    // Two loops claimed the 40 jobs (20 each) and took 1.2 s over them: the idle loops stole what waited past 500 ms.
+    const claimers = await t.ds.query("SELECT count(DISTINCT locked_by)::int AS n FROM outbox WHERE id = ANY($1::bigint[])", [ids]);
+    expect(claimers[0].n).toBeGreaterThan(2);
+  });
+});
+
 describe("prune", () => {
   it("deletes events done long ago and old events no module consumes; keeps recent ones, work still to do and dead letters", async () => {
     const at = (days: number) => `now() - interval '${days} days'`;
