@@ -101,9 +101,11 @@ describe("worker processes (ROLE=worker) sharing one database", () => {
     await new Promise((r) => setTimeout(r, 1000));
     const counts = perRecipient(sink);
     expect([...counts.keys()].sort()).toEqual([...emails].sort());
+    // Only the jobs in hand at the kill (one per loop) can be sent again; in runs here that was exactly the sends the
+    // sink had received but not yet answered (`inFlight`, 2-3).
     const duplicates = sink.mails.length - N;
+    expect(inFlight).toBeGreaterThan(0);
     expect(duplicates).toBeLessThanOrEqual(CONCURRENCY);
-    expect(duplicates).toBeLessThanOrEqual(Math.max(inFlight, 0) + CONCURRENCY);
     // A person mailed twice holds two links: only the later one works.
     for (const [to, n] of counts) {
       if (n < 2) continue;
