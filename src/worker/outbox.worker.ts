@@ -3,12 +3,15 @@ import { hostname } from "node:os";
 import { logger } from "../log";
 import { WakeableSleep } from "./wakeable-sleep";
 import { OutboxTopic } from "../domain/outbox/outbox";
-import { OutboxJob, OutboxQueue, RetryPolicy } from "../domain/outbox/outbox.queue";
+import { OutboxJob, OutboxQueue, RetryPolicy, isFinalFailure } from "../domain/outbox/outbox.queue";
 
 /** What the worker does with the jobs of one topic. `run` must be safe to repeat: a crash mid-run runs it again. */
 export interface JobHandler {
   run(job: OutboxJob): Promise<void>;
-  /** Called once when the job goes to the dead letters (out of attempts, or a permanent failure). */
+  /**
+   * Called once when the job goes to the dead letters (out of attempts, or a permanent failure), just before it is
+   * marked dead, so a retry of the dead letter always comes after it.
+   */
   onDead?(job: OutboxJob, error: string): Promise<void>;
 }
 
@@ -91,11 +94,12 @@ export class OutboxWorker {
       await handler.run(job);
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
-      const outcome = await this.queue.fail(claimer, job, error, this.opts, e instanceof PermanentJobError);
+      const permanent = e instanceof PermanentJobError;
+      // onDead before the job is marked dead: an admin can retry a dead letter only once its onDead is done.
+      if (isFinalFailure(job, this.opts, permanent)) await handler.onDead?.(job, error).catch((err) => logger.error({ err, jobId: job.id }, "outbox: onDead failed"));
+      const outcome = await this.queue.fail(claimer, job, error, this.opts, permanent);
       logger.warn({ jobId: job.id, topic: job.topic, attempts: job.attempts, outcome, err: error }, `outbox job failed: ${outcome}`);
-      if (outcome === "lost") return;
-      this.opts.onOutcome?.(job.topic, outcome);
-      if (outcome === "dead") await handler.onDead?.(job, error).catch((err) => logger.error({ err, jobId: job.id }, "outbox: onDead failed"));
+      if (outcome !== "lost") this.opts.onOutcome?.(job.topic, outcome);
       return;
     }
     await this.queue.complete(job.id);

@@ -36,6 +36,9 @@ export function backoffDelay(attempts: number, baseMs: number, random = Math.ran
   return Math.round(exp * (0.8 + 0.4 * random()));
 }
 
+/** Whether a failed run sends the job to the dead letters rather than back to the queue. */
+export const isFinalFailure = (job: OutboxJob, policy: RetryPolicy, permanent: boolean): boolean => permanent || job.attempts >= policy.maxAttempts;
+
 /**
  * The outbox read as a job queue. Jobs are claimed with `FOR UPDATE SKIP LOCKED` under a lease: concurrent claimers
  * (loops, replicas) get disjoint jobs, and the jobs of a claimer that died (kill -9) become due again when its lease
@@ -78,7 +81,7 @@ export class OutboxQueue {
    * "lost" when `workerId` no longer holds the job (its lease ran out and another claimer took it): left to them.
    */
   async fail(workerId: string, job: OutboxJob, error: string, policy: RetryPolicy, permanent: boolean): Promise<"retry" | "dead" | "lost"> {
-    const dead = permanent || job.attempts >= policy.maxAttempts;
+    const dead = isFinalFailure(job, policy, permanent);
     const delay = dead ? 0 : backoffDelay(job.attempts, policy.backoffMs);
     const rows = await withDb(() => sql(this.ds.manager, `
       UPDATE outbox SET locked_until = NULL, last_error = left($2, 2000),
