@@ -53,14 +53,19 @@ export class OutboxWorker {
     return this;
   }
 
-  /** New work: idle loops look at once instead of at their next poll. */
+  /** A new job (one NOTIFY per job): one idle loop looks at once instead of at its next poll. */
   wake(): void {
+    this.idle.wakeOne();
+  }
+
+  /** News may have been missed (the LISTEN connection was lost): every idle loop looks. */
+  wakeAll(): void {
     this.idle.wake();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake();
+    this.wakeAll();
     await Promise.all(this.loops);
     this.loops = [];
   }

@@ -62,7 +62,7 @@ export async function startWorker(ds: DataSource, dbUrl: string, services: Servi
   services.jobs.onEnqueued = () => admin.wake();
   services.invitations.onRequested = () => outbox.wake();
   services.deadLetters.onRetried = () => outbox.wake();
-  const listener: Listener = await listen(dbUrl, OUTBOX_CHANNEL, () => outbox.wake(), () => outbox.wake());
+  const listener: Listener = await listen(dbUrl, OUTBOX_CHANNEL, () => outbox.wake(), () => outbox.wakeAll());
   const prune = async () => {
     try {
       const consumed = Object.keys(handlers) as OutboxTopic[];
