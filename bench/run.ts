@@ -184,10 +184,10 @@ function reportAdmin({ rows }: AdminPart): void {
 }
 
 function reportInvite(r: InviteResult): void {
-  const rate = (n: number, secs: number) => (Number.isFinite(secs) ? `${(n / secs).toFixed(0)}/s` : "-");
+  const rate = (n: number, secs: number) => (Number.isFinite(secs) ? (n / secs).toFixed(0) : "-");
   say();
   say(`mass invite of ${INVITE_N} people (POST /admin/v1/users/actions -> background job -> outbox -> SMTP sink in this process), worker at defaults:`);
-  say(`  enqueue: ${r.enqueueSeconds.toFixed(1)} s until every invitation.requested job was written (${rate(INVITE_N, r.enqueueSeconds)}; 202 after ${(r.acceptedSeconds * 1000).toFixed(0)} ms)`);
+  say(`  enqueue: ${r.enqueueSeconds.toFixed(1)} s until every invitation.requested job was written (${rate(INVITE_N, r.enqueueSeconds)} invitations/s; 202 after ${(r.acceptedSeconds * 1000).toFixed(0)} ms)`);
   say(`  delivered: ${r.deliveredSeconds.toFixed(1)} s from the POST until the sink had every mail (${rate(INVITE_N, r.deliveredSeconds)} mails/s overall)`);
   say(`  duplicates ${r.duplicates}, dead ${r.dead}; cpu: ${cpuText(r.cpu)}`);
 }
