@@ -5,6 +5,7 @@ import { bareExpressCeiling, rawInsertCeiling } from "./ceilings";
 import { CpuWindow, cpuModel, startCpuWindow } from "./machine";
 import { adminSearchLoads, seedAdminSearch } from "./admin-search";
 import { groupWorkload } from "./groups";
+import { CountingSink, InviteResult, inviteWorkload, startCountingSink } from "./invite";
 import { seedUsers } from "./seed";
 import { Roster, startRoster } from "./server";
 import { CONNECTIONS, Load, Measurement, cannon, scimLoads } from "./workloads";
@@ -17,19 +18,21 @@ function intEnv(name: string, fallback: number, min: number): number {
   return v;
 }
 
-/** `npm run bench` runs everything; `npm run bench -- groups` (or `scim`, `admin-search`) runs only those parts. */
-const PARTS = ["scim", "groups", "admin-search"];
+/** `npm run bench` runs everything; `npm run bench -- groups` (or `scim`, `admin-search`, `invite`) runs only those parts. */
+const PARTS = ["scim", "groups", "admin-search", "invite"];
 const asked = process.argv.slice(2);
 const wants = (part: string) => asked.length === 0 || asked.includes(part);
-const ONLY = { scim: wants("scim"), groups: wants("groups"), admin: wants("admin-search") };
+const ONLY = { scim: wants("scim"), groups: wants("groups"), admin: wants("admin-search"), invite: wants("invite") };
 
-let N: number, SECONDS: number, WARMUP: number, ADMIN_N: number, GROUP_MEMBERS: number;
+let N: number, SECONDS: number, WARMUP: number, ADMIN_N: number, GROUP_MEMBERS: number, INVITE_N: number, INVITE_TIMEOUT: number;
 try {
   const unknown = asked.find((a) => !PARTS.includes(a));
   if (unknown) throw new Error(`unknown workload ${JSON.stringify(unknown)} (known: ${PARTS.join(", ")})`);
   N = intEnv("BENCH_USERS", 10_000, 1);
   ADMIN_N = intEnv("BENCH_ADMIN_USERS", 100_000, 1);
   GROUP_MEMBERS = intEnv("BENCH_GROUP_MEMBERS", 100_000, 100);
+  INVITE_N = intEnv("BENCH_INVITE_USERS", 10_000, 1);
+  INVITE_TIMEOUT = intEnv("BENCH_INVITE_TIMEOUT_SECONDS", 1200, 10);
   SECONDS = intEnv("BENCH_SECONDS", 10, 1);
   WARMUP = intEnv("BENCH_WARMUP", Math.min(2, Math.max(1, Math.round(SECONDS / 4))), 0);
 } catch (e) {
@@ -180,10 +183,19 @@ function reportAdmin({ rows }: AdminPart): void {
   for (const c of cells) say(line(c));
 }
 
+function reportInvite(r: InviteResult): void {
+  const rate = (n: number, secs: number) => (Number.isFinite(secs) ? (n / secs).toFixed(0) : "-");
+  say();
+  say(`mass invite of ${INVITE_N} people (POST /admin/v1/users/actions -> background job -> outbox -> SMTP sink in this process), worker at defaults:`);
+  say(`  enqueue: ${r.enqueueSeconds.toFixed(1)} s until every invitation.requested job was written (${rate(INVITE_N, r.enqueueSeconds)} invitations/s; 202 after ${(r.acceptedSeconds * 1000).toFixed(0)} ms)`);
+  say(`  delivered: ${r.deliveredSeconds.toFixed(1)} s from the POST until the sink had every mail (${rate(INVITE_N, r.deliveredSeconds)} mails/s overall)`);
+  say(`  duplicates ${r.duplicates}, dead ${r.dead}; cpu: ${cpuText(r.cpu)}`);
+}
+
 async function main(): Promise<number> {
   const t0 = performance.now();
-  const what = [ONLY.scim ? `N=${N} users` : null, ONLY.groups ? `a group of ${GROUP_MEMBERS}` : null, ONLY.admin ? `admin search at ${ADMIN_N} users` : null]
-    .filter(Boolean).join(" + ");
+  const what = [ONLY.scim ? `N=${N} users` : null, ONLY.groups ? `a group of ${GROUP_MEMBERS}` : null, ONLY.admin ? `admin search at ${ADMIN_N} users` : null,
+    ONLY.invite ? `mass invite of ${INVITE_N}` : null].filter(Boolean).join(" + ");
   say(`Roster bench: ${what}, ${SECONDS} s per workload (+${WARMUP} s warm-up), ${CONNECTIONS} connections, run ${RUN_ID}`);
   say(`node ${process.version}, ${os.cpus().length} cpus (${cpuModel()}), ${os.platform()} ${os.release()}`);
   const idle = startCpuWindow();
@@ -195,12 +207,15 @@ async function main(): Promise<number> {
 
   let roster: Roster | undefined;
   let pool: Pool | undefined;
+  let sink: CountingSink | undefined;
   const track = (p: Pool | undefined) => (pool = p);
   const stopAll = async () => {
     await pool?.end().catch(() => undefined);
     pool = undefined;
     const problem = (await roster?.stop()) ?? null;
     roster = undefined;
+    await sink?.close();
+    sink = undefined;
     return problem;
   };
   const onSignal = () => void stopAll().finally(() => process.exit(130));
@@ -209,15 +224,22 @@ async function main(): Promise<number> {
   let scim: ScimPart | undefined;
   let admin: AdminPart | undefined;
   let groups: GroupPart | undefined;
+  let invite: InviteResult | undefined;
   let startSeconds: number;
   try {
     const t = performance.now();
-    roster = await startRoster(RUN_ID);
+    if (ONLY.invite) sink = await startCountingSink();
+    roster = await startRoster(RUN_ID, sink ? { SMTP_URL: sink.url } : {});
     startSeconds = secs(t);
     say(`server ready on ${roster.baseUrl} in ${startSeconds.toFixed(1)} s (${roster.embedded ? "embedded PostgreSQL" : "DATABASE_URL"}), scim and admin tokens made by the CLI`);
     if (ONLY.scim) scim = await scimPart(roster, track);
     if (ONLY.groups) groups = await groupsPart(roster);
     if (ONLY.admin) admin = await adminPart(roster, track);
+    if (ONLY.invite) {
+      invite = await inviteWorkload({
+        baseUrl: roster.baseUrl, adminToken: roster.adminToken, dbUrl: roster.dbUrl, runId: RUN_ID, users: INVITE_N, sink: sink!, timeoutSeconds: INVITE_TIMEOUT, say,
+      });
+    }
   } catch (e) {
     say(`\nERROR: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     if (roster) say(`server log tail:\n${roster.logTail()}`);
@@ -232,6 +254,7 @@ async function main(): Promise<number> {
   if (scim) reportScim(scim, embedded);
   if (groups) reportGroups(groups);
   if (admin) reportAdmin(admin);
+  if (invite) reportInvite(invite);
   say();
   say(`${what}, node ${process.version}, ${os.cpus().length} cpus, ${CONNECTIONS} connections, ${SECONDS} s + ${WARMUP} s warm-up per workload`);
   const seeds = [scim?.seedLine, admin?.seedLine].filter(Boolean);
@@ -240,11 +263,13 @@ async function main(): Promise<number> {
   if (logTail) say(`\nthe server logged (LOG_LEVEL=warn), last lines:\n${logTail}`);
   const failed = [...(scim?.rows ?? []), ...(admin?.rows ?? [])].filter((r) => r.m.failures > 0);
   const groupProblems = groups?.problems ?? [];
-  if (failed.length === 0 && !stopProblem && groupProblems.length === 0) return 0;
+  const inviteProblems = invite?.problems ?? [];
+  if (failed.length === 0 && !stopProblem && groupProblems.length === 0 && inviteProblems.length === 0) return 0;
   say();
   say("ERRORS:");
   if (stopProblem) say(`  ${stopProblem}`);
   for (const p of groupProblems) say(`  group workload: ${p}`);
+  for (const p of inviteProblems) say(`  invite workload: ${p}`);
   for (const { m } of failed) {
     say(`  ${m.name}: ${m.failures} failed requests (its figures are not trustworthy)`);
     for (const p of m.problems) say(`    ${p}`);

@@ -84,11 +84,12 @@ export async function startBareExpress(): Promise<Child> {
  * The real server (src/main.ts), on the embedded PostgreSQL in a fresh DATA_DIR unless DATABASE_URL is set,
  * plus a scim and an admin token made by the real CLI (which shares the server's embedded cluster).
  */
-export async function startRoster(runId: string): Promise<Roster> {
+export async function startRoster(runId: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Roster> {
   const external = process.env.DATABASE_URL || undefined;
   const dataDir = external ? undefined : tempDataDir();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...extraEnv,
     PORT: String(await freePort()),
     HOST: "127.0.0.1",
     LOG_LEVEL: "warn",

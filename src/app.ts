@@ -23,10 +23,11 @@ import { authRouter } from "./http/auth/auth.router";
 import { redactLinkToken } from "./http/auth/link-redaction";
 import { SettingsService } from "./domain/settings/settings.service";
 import { SpaceInvitationsService } from "./domain/invitations/space-invitations.service";
-import { createMetrics } from "./http/metrics";
 import { join } from "node:path";
 import { DevMailboxReader } from "./modules/mail/dev-mailbox.reader";
 import { invitationLinks } from "./modules/invitations/links";
+import { DeadLettersService } from "./domain/outbox/dead-letters.service";
+import { Metrics, createMetrics } from "./http/metrics";
 import { adminRouter } from "./http/admin/admin.router";
 import { createJwtChecker, createJwtVerifier } from "./http/middleware/jwt-verifier";
 import { scimRouter } from "./http/scim/scim.router";
@@ -51,6 +52,8 @@ export interface Services {
   credentials: CredentialsService;
   settings: SettingsService;
   spaceInvitations: SpaceInvitationsService;
+  // worker lane: the outbox's dead letters
+  deadLetters: DeadLettersService;
 }
 
 export function createServices(ds: DataSource, cfg: Config, clock: Clock = systemClock): Services {
@@ -76,13 +79,17 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     spaceInvitations: new SpaceInvitationsService(ds, people, groups, invitations),
     enrolment: new EnrolmentService(ds, { clock, policy: { minLength: cfg.PASSWORD_MIN_LENGTH }, platformName: cfg.PLATFORM_NAME, ssoOnly: cfg.SSO_ONLY }),
     credentials: new CredentialsService(ds, { clock, policy: { minLength: cfg.PASSWORD_MIN_LENGTH }, ssoOnly: cfg.SSO_ONLY }),
+    deadLetters: new DeadLettersService(ds, { "invitation.requested": (tx, job) => invitations.reviveIn(tx, job.invitationId) }),
   };
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-/** The express app: mounts the doors and the operational endpoints (only those under ROLE=worker); no logic of its own. */
-export function createApp(cfg: Config, ds: DataSource, services: Services): Express {
+/**
+ * The express app: mounts the doors and the operational endpoints (only those under ROLE=worker); no logic of its own.
+ * `metrics` is shared with the worker of the same process, which adds its own to the registry.
+ */
+export function createApp(cfg: Config, ds: DataSource, services: Services, metrics: Metrics = createMetrics()): Express {
   const app = express();
   app.set("etag", false);
   app.set("x-powered-by", false);
@@ -90,7 +97,6 @@ export function createApp(cfg: Config, ds: DataSource, services: Services): Expr
   app.set("trust proxy", cfg.TRUST_PROXY);
   // Flat query objects: scimmy-style `filter`/`count` strings, no qs nesting (express 5 re-parses req.query on each access).
   app.set("query parser", (s: string) => Object.fromEntries(new URLSearchParams(s)));
-  const metrics = createMetrics();
 
   const requestId = (req: IncomingMessage, res: ServerResponse) => {
     const given = req.headers["x-request-id"];
@@ -160,6 +166,7 @@ export function createApp(cfg: Config, ds: DataSource, services: Services): Expr
     settings: services.settings,
     spaceInvitations: services.spaceInvitations,
     devMailbox: cfg.SMTP_URL ? null : new DevMailboxReader(join(cfg.DATA_DIR, "mail"), invitationLinks(cfg).find),
+    deadLetters: services.deadLetters,
     jwt: cfg.ADMIN_JWT_ISSUER && cfg.ADMIN_JWT_AUDIENCE && cfg.ADMIN_JWT_JWKS_URL
       ? {
         check: createJwtChecker({ issuer: cfg.ADMIN_JWT_ISSUER, audience: cfg.ADMIN_JWT_AUDIENCE, jwksUrl: cfg.ADMIN_JWT_JWKS_URL, algorithms: cfg.ADMIN_JWT_ALGORITHMS.split(",") }),

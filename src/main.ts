@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   const { openDatabase } = require("./db/database") as typeof import("./db/database");
   const { createApp, createServices } = require("./app") as typeof import("./app");
   const { startWorker } = require("./worker/worker") as typeof import("./worker/worker");
+  const { createMetrics } = require("./http/metrics") as typeof import("./http/metrics");
 
   const { AuditChainService } = require("./domain/audit-log/audit-chain.service") as typeof import("./domain/audit-log/audit-chain.service");
   const { AuditSealer } = require("./domain/audit-log/audit-sealer") as typeof import("./domain/audit-log/audit-sealer");
@@ -34,9 +35,10 @@ async function main(): Promise<void> {
   const revocations = await services.tokens.watchRevocations(db.url);
   const settingsChanges = await services.settings.watch(db.url);
   // ROLE=web leaves the side modules and admin jobs to worker replicas; their jobs wait in the database meanwhile.
-  const worker = cfg.ROLE === "web" ? null : await startWorker(db.dataSource, db.url, services, cfg);
+  const metrics = createMetrics();
+  const worker = cfg.ROLE === "web" ? null : await startWorker(db.dataSource, db.url, services, cfg, { registry: metrics.registry });
   const sealLoop = new AuditSealLoop(sealer, cfg.AUDIT_SEAL_INTERVAL_MS).start();
-  const app = createApp(cfg, db.dataSource, services);
+  const app = createApp(cfg, db.dataSource, services, metrics);
   const server: Server = app.listen(cfg.PORT, cfg.HOST);
   await new Promise<void>((resolve, reject) => server.once("listening", resolve).once("error", reject));
   logger.info({ host: cfg.HOST, port: cfg.PORT, role: cfg.ROLE }, `roster listening on http://${cfg.HOST}:${cfg.PORT} (role ${cfg.ROLE})`);

@@ -4,7 +4,7 @@ import { TxCtx } from "./context";
 export type FieldChanges = Record<string, { before: unknown; after: unknown }>;
 
 export interface AuditSubject {
-  type: "user" | "group" | "token" | "entity" | "setting";
+  type: "user" | "group" | "token" | "entity" | "setting" | "outbox";
   id: string | null;
 }
 

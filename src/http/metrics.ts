@@ -1,6 +1,8 @@
 import { RequestHandler } from "express";
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
+export type Metrics = ReturnType<typeof createMetrics>;
+
 /** Prometheus metrics for one app instance: process defaults plus HTTP rate and latency by route. */
 export function createMetrics() {
   const registry = new Registry();

@@ -13,6 +13,13 @@ export class WakeableSleep {
     for (const wake of [...this.sleepers]) wake();
   }
 
+  /** News of one piece of work: one sleeper looks (all would race for it, and all but one find nothing). */
+  wakeOne(): void {
+    const first = this.sleepers.values().next();
+    if (first.done) this.woken = true;
+    else first.value();
+  }
+
   sleep(ms: number): Promise<void> {
     if (this.woken) return Promise.resolve();
     return new Promise((resolve) => {

@@ -1,3 +1,4 @@
+import { Registry } from "prom-client";
 import { DataSource } from "typeorm";
 import { Services } from "../app";
 import { Config } from "../config/env";
@@ -12,10 +13,13 @@ import { invitationLinks } from "../modules/invitations/links";
 import { JobsRunner } from "./jobs.runner";
 import { jobHandlers } from "./job-handlers";
 import { JobHandlers, OutboxWorker } from "./outbox.worker";
+import { registerOutboxMetrics } from "./outbox.metrics";
 
 export interface WorkerDeps {
   mailer?: Mailer;
   sms?: SmsProvider;
+  /** The app's metrics registry: job outcomes and queue gauges are added to it (see outbox.metrics.ts). */
+  registry?: Registry;
 }
 
 export interface RunningWorker {
@@ -49,14 +53,16 @@ export async function startWorker(ds: DataSource, dbUrl: string, services: Servi
   const sms = deps.sms ?? createSmsProvider(cfg.SMS_PROVIDER, cfg.DATA_DIR);
   const queue = new OutboxQueue(ds);
   const handlers = outboxHandlers(services, cfg, mailer, sms);
+  const onOutcome = deps.registry ? registerOutboxMetrics(deps.registry, queue, Object.keys(handlers) as OutboxTopic[]) : undefined;
   const outbox = new OutboxWorker(queue, handlers, {
     concurrency: cfg.WORKER_CONCURRENCY, pollMs: cfg.WORKER_POLL_MS, batchSize: cfg.WORKER_BATCH_SIZE,
-    leaseMs: cfg.WORKER_LEASE_MS, maxAttempts: cfg.WORKER_MAX_ATTEMPTS, backoffMs: cfg.WORKER_BACKOFF_MS,
+    leaseMs: cfg.WORKER_LEASE_MS, maxAttempts: cfg.WORKER_MAX_ATTEMPTS, backoffMs: cfg.WORKER_BACKOFF_MS, onOutcome,
   }).start();
   const admin = new JobsRunner(services.jobs, jobHandlers(services.actions), { concurrency: cfg.ADMIN_JOBS_CONCURRENCY, pollMs: cfg.ADMIN_JOBS_POLL_MS }).start();
   services.jobs.onEnqueued = () => admin.wake();
   services.invitations.onRequested = () => outbox.wake();
-  const listener: Listener = await listen(dbUrl, OUTBOX_CHANNEL, () => outbox.wake(), () => outbox.wake());
+  services.deadLetters.onRetried = () => outbox.wake();
+  const listener: Listener = await listen(dbUrl, OUTBOX_CHANNEL, () => outbox.wake(), () => outbox.wakeAll());
   const prune = async () => {
     try {
       const consumed = Object.keys(handlers) as OutboxTopic[];

@@ -3,6 +3,7 @@ import request from "supertest";
 import { DataSource } from "typeorm";
 import { createApp, createServices, Services } from "../../src/app";
 import { Config, parseConfig } from "../../src/config/env";
+import { createMetrics } from "../../src/http/metrics";
 import { Clock } from "../../src/domain/clock";
 import { RunningWorker, WorkerDeps, startWorker } from "../../src/worker/worker";
 import { systemActor } from "../../src/domain/context";
@@ -26,7 +27,7 @@ export interface TestApp {
   /** The same client with another bearer token (an auditor's, a person's, a JWT). */
   adminAs(token: string): AdminClient;
   cfg: Config;
-  /** Starts the worker (outbox consumers, admin jobs) in this process; stopped by close(). */
+  /** Starts the worker (outbox consumers, admin jobs) in this process, its metrics on the app's /metrics; stopped by close(). */
   startWorker(deps?: WorkerDeps, env?: Record<string, string>): Promise<RunningWorker>;
   /** Creates a token of `scope`, optionally acting as the person with that userName. */
   token(scope: "scim" | "admin" | "auditor", asUser?: string): Promise<string>;
@@ -48,7 +49,8 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { clo
   const cfg = parseConfig({ ...process.env, ...env });
   const services = createServices(ds, cfg, opts.clock);
   const workers: RunningWorker[] = [];
-  const app = createApp(cfg, ds, services);
+  const metrics = createMetrics();
+  const app = createApp(cfg, ds, services, metrics);
   const { token } = await services.tokens.create({ actor: systemActor, door: "cli", requestId: null }, "test-idp", "scim");
   const withAuth = (t: request.Test) => t.set("Authorization", `Bearer ${token}`);
   const withBody = (t: request.Test, body: unknown) => (body === undefined ? withAuth(t) : withAuth(t).set("Content-Type", "application/scim+json").send(JSON.stringify(body)));
@@ -79,7 +81,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { clo
     },
     cfg,
     async startWorker(deps = {}, workerEnv = {}) {
-      const w = await startWorker(ds, await workerDatabaseUrl(), services, parseConfig({ ...process.env, ...env, ...workerEnv }), deps);
+      const w = await startWorker(ds, await workerDatabaseUrl(), services, parseConfig({ ...process.env, ...env, ...workerEnv }), { registry: metrics.registry, ...deps });
       workers.push(w);
       return w;
     },

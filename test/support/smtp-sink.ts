@@ -22,14 +22,24 @@ export interface SmtpSink {
   waitFor(n: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   /** Answer the next messages to these recipients with this SMTP code (e.g. 550 refused, 451 try later). */
   refuse(recipient: string, code: number): void;
+  /** Take this recipient's messages again (undoes `refuse`). */
+  accept(recipient: string): void;
+  /** Messages fully received (so counted in `mails`) whose "250 OK" the sender is still waiting for (`delayMs`). */
+  unanswered(): number;
   close(): Promise<void>;
+}
+
+export interface SmtpSinkOptions {
+  /** Wait this long after a message has arrived before answering 250 (a slow server: sends stay in flight). */
+  delayMs?: number;
 }
 
 const LINK = /https?:\/\/\S+?\/auth\/invitations\/([A-Za-z0-9_-]{20,})/;
 
 /** A real SMTP server (npm smtp-server) on 127.0.0.1, keeping every message it accepts, parsed. */
-export async function startSmtpSink(): Promise<SmtpSink> {
+export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const mails: ReceivedMail[] = [];
+  let unanswered = 0;
   const refusals = new Map<string, number>();
   const waiters = new Set<() => void>();
   const server = new SMTPServer({
@@ -52,7 +62,12 @@ export async function startSmtpSink(): Promise<SmtpSink> {
           link: m?.[0] ?? null, token: m?.[1] ?? null, language: (parsed.headers.get("content-language") as string | undefined) ?? null, raw,
         });
         for (const w of [...waiters]) w();
-        cb();
+        if (!opts.delayMs) return cb();
+        unanswered++;
+        setTimeout(() => {
+          unanswered--;
+          cb();
+        }, opts.delayMs);
       });
     },
   });
@@ -61,6 +76,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   return {
     url: `smtp://127.0.0.1:${port}`, port, mails,
     refuse: (recipient, code) => void refusals.set(recipient.toLowerCase(), code),
+    accept: (recipient) => void refusals.delete(recipient.toLowerCase()),
+    unanswered: () => unanswered,
     waitFor(n, timeoutMs = 10_000) {
       if (mails.length >= n) return Promise.resolve(mails.slice());
       return new Promise((resolve, reject) => {

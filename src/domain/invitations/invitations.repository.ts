@@ -60,6 +60,11 @@ export class InvitationsRepository {
     await sql(m, `UPDATE invitations SET failed_at = $3, failure = left($2, 500), token_hash = NULL WHERE id = $1 AND consumed_at IS NULL`, [id, failure, at]);
   }
 
+  /** Undoes markFailed (a dead job retried by an admin): open again, to be issued a fresh link by the worker. */
+  async revive(m: EntityManager, id: string): Promise<void> {
+    await sql(m, `UPDATE invitations SET failed_at = NULL, failure = NULL WHERE id = $1 AND failed_at IS NOT NULL AND consumed_at IS NULL AND revoked_at IS NULL`, [id]);
+  }
+
   async consume(m: EntityManager, id: string, at: Date): Promise<void> {
     await sql(m, `UPDATE invitations SET consumed_at = $2 WHERE id = $1`, [id, at]);
   }

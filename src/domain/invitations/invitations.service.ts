@@ -149,6 +149,27 @@ export class InvitationsService {
     });
   }
 
+  /**
+   * A dead `invitation.requested` job is being retried (in `tx`): its invitation, marked failed when the job died, is
+   * opened again so the worker sends it. Only the person's latest invitation is: an older one was superseded by a
+   * resend and stays as it is (its job then finds nothing to send). Says what became of the invitation.
+   */
+  async reviveIn(tx: TxCtx, invitationId: unknown): Promise<Record<string, unknown> | null> {
+    if (typeof invitationId !== "string") return null;
+    const inv = await this.repo.lock(tx.manager, invitationId);
+    if (!inv) return { invitationId, status: "gone" };
+    const now = this.opts.clock.now();
+    if (!inv.failedAt || inv.consumedAt || inv.revokedAt) return { invitationId, status: statusOf(inv, now) };
+    const latest = await this.repo.latestOf(tx.manager, inv.userId);
+    if (latest?.id !== inv.id) return { invitationId, status: "failed", reason: "superseded" };
+    await this.repo.revive(tx.manager, inv.id);
+    await recordEffects(tx.manager, tx, {
+      audits: [{ action: "invitation.revived", subject: { type: "user", id: inv.userId }, changes: { invitation: { before: null, after: inv.id }, failedAt: { before: inv.failedAt, after: null }, failure: { before: inv.failure, after: null } } }],
+      events: [],
+    });
+    return { invitationId, status: "queued" };
+  }
+
   view(inv: Invitation): InvitationView {
     return { ...inv, status: statusOf(inv, this.opts.clock.now()) };
   }

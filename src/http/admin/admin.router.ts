@@ -10,6 +10,7 @@ import { UserActionsService } from "../../domain/users/users-actions.service";
 import { UsersSearch } from "../../domain/users/users.search";
 import { UsersService } from "../../domain/users/users.service";
 import { InvitationsService } from "../../domain/invitations/invitations.service";
+import { DeadLettersService } from "../../domain/outbox/dead-letters.service";
 import { AdminJwtSettings, adminAuth, writesNeedAdmin } from "./admin-auth";
 import { entitiesRouter } from "./entities.routes";
 import { groupsRouter } from "./groups.routes";
@@ -18,6 +19,7 @@ import { jobsRouter } from "./jobs.routes";
 import { usersSearchRouter } from "./users-search.routes";
 import { auditRoutes } from "./audit.routes";
 import { invitationsRouter } from "./invitations.routes";
+import { deadLettersRouter } from "./dead-letters.routes";
 import { Problem, problemErrorHandler } from "./problem";
 import { CredentialsService } from "../../domain/auth/credentials.service";
 import { oneTimePasswordRouter } from "./one-time-password.routes";
@@ -52,6 +54,8 @@ export interface AdminDeps {
   spaceInvitations: SpaceInvitationsService;
   /** The dev mailbox (DATA_DIR/mail) when there is no SMTP_URL, else null. */
   devMailbox: DevMailboxReader | null;
+  // worker lane
+  deadLetters: DeadLettersService;
 }
 
 const JSON_TYPES = ["application/json", "application/*+json"];
@@ -83,6 +87,8 @@ export function adminRouter(d: AdminDeps): Router {
   r.use("/audit", auditRoutes(d.audit));
   // --- groups lane: groups (spaces) browsed by admins and auditors, members added and removed by admins ---
   r.use("/groups", groupsRouter(d.affiliations));
+  // --- worker lane: jobs the outbox worker gave up on, listed and retried ---
+  r.use("/dead-letters", deadLettersRouter(d.deadLetters));
 
   r.use((req) => {
     throw new Problem(404, "not_found", `No admin endpoint at ${req.method} ${req.originalUrl.split("?")[0]}`);
