@@ -170,6 +170,10 @@ describe("the job runner", () => {
     expect(await job(res.body.id)).toMatchObject({ done: 5, failed: 1 });
     const failed = await t.admin.get(`/jobs/${res.body.id}/results?outcome=failed`).expect(200);
     expect(failed.body.items).toEqual([{ id: ids[2], outcome: "failed", reason: "internal_error", processedAt: expect.any(String) }]);
+    // The batch the poison was in rolled back and was redone user by user: every other change happened exactly once.
+    const audits = await t.ds.query(
+      "SELECT target_id AS id, count(*)::int AS n FROM audit_events WHERE action = 'user.deactivated' AND target_id = ANY($1) GROUP BY target_id", [ids]);
+    expect(Object.fromEntries(audits.map((a: { id: string; n: number }) => [a.id, a.n]))).toEqual(Object.fromEntries(ids.filter((_, i) => i !== 2).map((id) => [id, 1])));
   });
 
   it("stops promptly when idle", async () => {

@@ -21,9 +21,16 @@ export class InvitationsRepository {
     return rows.length;
   }
 
-  async insert(m: EntityManager, i: { id: string; userId: string; requestedAt: Date; requestedBy: string | null; door: string; space?: { groupId: string; name: string } }): Promise<void> {
-    await sql(m, `INSERT INTO invitations (id, user_id, requested_at, requested_by, door, space_group_id, space_name) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [i.id, i.userId, i.requestedAt, i.requestedBy, i.door, i.space?.groupId ?? null, i.space?.name ?? null]);
+  /** Inserts a new invitation and revokes the person's open ones, in one statement; answers how many it revoked. */
+  async replaceOpen(m: EntityManager, i: { id: string; userId: string; requestedAt: Date; requestedBy: string | null; door: string; space?: { groupId: string; name: string } }): Promise<number> {
+    const rows = await sql<{ revoked: number }>(m, `
+      WITH r AS (UPDATE invitations SET revoked_at = $3
+                 WHERE user_id = $2 AND consumed_at IS NULL AND revoked_at IS NULL AND failed_at IS NULL RETURNING 1),
+           i AS (INSERT INTO invitations (id, user_id, requested_at, requested_by, door, space_group_id, space_name)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7))
+      SELECT count(*)::int AS revoked FROM r`,
+    [i.id, i.userId, i.requestedAt, i.requestedBy, i.door, i.space?.groupId ?? null, i.space?.name ?? null]);
+    return rows[0].revoked;
   }
 
   async lock(m: EntityManager, id: string): Promise<Invitation | null> {

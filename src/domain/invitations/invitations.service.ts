@@ -73,9 +73,9 @@ export class InvitationsService {
   async requestIn(tx: TxCtx, user: User, opts: InviteOptions = {}): Promise<Invitation> {
     assertInvitable(user, this.opts.ssoOnly, (await this.opts.communication()).channels);
     const now = this.opts.clock.now();
-    const revoked = await this.repo.revokeOpen(tx.manager, user.id, now);
     const id = randomUUID();
-    await this.repo.insert(tx.manager, { id, userId: user.id, requestedAt: now, requestedBy: tx.actor.name, door: tx.door, space: opts.space });
+    const row = { id, userId: user.id, requestedAt: now, requestedBy: tx.actor.name, door: tx.door, space: opts.space };
+    const revoked = await this.repo.replaceOpen(tx.manager, row);
     const changes: Record<string, unknown> = { invitedAt: { before: user.lifecycle.invitedAt, after: now } };
     if (opts.space) changes.space = { before: null, after: opts.space.name };
     await writeWithEffects(tx.manager, tx, this.users.markInvited(user.id, now), {
@@ -83,7 +83,10 @@ export class InvitationsService {
       events: [{ topic: "invitation.requested", payload: { invitationId: id, userId: user.id } }],
     });
     await tx.manager.query("SELECT pg_notify($1, 'invitation.requested')", [OUTBOX_CHANNEL]);
-    return (await this.repo.lock(tx.manager, id))!;
+    return {
+      ...row, space: opts.space ?? null, issuedAt: null, expiresAt: null, sentAt: null, channels: [], attempts: 0,
+      consumedAt: null, revokedAt: null, failedAt: null, failure: null,
+    };
   }
 
   /** Inside the caller's transaction: the person's latest invitation row. */

@@ -84,11 +84,16 @@ export class JobsRepository {
    * Locks the next pending item of a job until the caller's transaction ends; items other runners hold are skipped
    * (several processes can work on one job). A runner that dies releases its item with its connection.
    */
-  async claim(m: EntityManager, jobId: string): Promise<{ seq: number; userId: string } | null> {
-    const rows = await sql<{ seq: number; userId: string }>(m,
+  async claim(m: EntityManager, jobId: string, limit = 1): Promise<{ seq: number; userId: string }[]> {
+    return sql<{ seq: number; userId: string }>(m,
       `SELECT seq, user_id AS "userId" FROM admin_job_items WHERE job_id = $1 AND outcome IS NULL
-       ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED`, [jobId]);
-    return rows[0] ?? null;
+       ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED`, [jobId, limit]);
+  }
+
+  /** Locks one pending item by its seq (waiting for a runner that holds it); none when it is done already. */
+  async claimSeq(m: EntityManager, jobId: string, seq: number): Promise<{ seq: number; userId: string }[]> {
+    return sql<{ seq: number; userId: string }>(m,
+      `SELECT seq, user_id AS "userId" FROM admin_job_items WHERE job_id = $1 AND seq = $2 AND outcome IS NULL FOR UPDATE`, [jobId, seq]);
   }
 
   async record(m: EntityManager, jobId: string, seq: number, r: ItemResult): Promise<void> {

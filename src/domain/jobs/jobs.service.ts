@@ -13,10 +13,12 @@ export type UserSelection = { ids: string[] } | { filter: UserSearchFilter };
 
 /** How many active jobs a runner step looks at (oldest first). */
 const ACTIVE_WINDOW = 8;
+/** Items a runner step applies in one transaction (one commit for all; a failure redoes them one by one). */
+const BATCH = 20;
 
 /**
  * Background jobs of the admin door. A job's selection becomes item rows at creation; runners (src/worker) take items
- * one at a time with `FOR UPDATE SKIP LOCKED` and record each outcome in the transaction of the change itself.
+ * a batch at a time with `FOR UPDATE SKIP LOCKED` and record each outcome in the transaction of the change itself.
  */
 export class JobsService {
   private readonly repo = new JobsRepository();
@@ -56,39 +58,58 @@ export class JobsService {
   }
 
   /**
-   * One unit of runner work: the next pending item of the oldest job that has one, applied by the job's handler and
+   * One unit of runner work: the next pending items of the oldest job that has some, applied by the job's handler and
    * recorded in the same transaction. False when no item could be claimed (jobs found complete are marked done).
    */
   async step(handlers: JobHandlers): Promise<boolean> {
     const jobs = await withDb(() => this.repo.active(this.ds.manager, ACTIVE_WINDOW));
     for (const job of jobs) {
       if (job.status === "queued") await withDb(() => this.repo.markRunning(this.ds.manager, job.id));
-      if (await this.processOne(job, handlers)) return true;
+      if (await this.process(job, handlers)) return true;
       await withDb(() => this.repo.finishIfComplete(this.ds.manager, job.id));
     }
     return false;
   }
 
-  private async processOne(job: JobRow, handlers: JobHandlers): Promise<boolean> {
-    const ctx: Ctx = {
-      actor: { type: job.actorType, id: job.actorId, name: job.actorName }, door: "admin", requestId: job.requestId, entityScope: job.entityScope,
-    };
-    const held: { item?: { seq: number; userId: string } } = {};
+  /**
+   * A batch in one transaction. Handlers turn the refusals they expect into results; anything else they throw rolls
+   * the whole batch back, and its items are then done one per transaction, so only the bad user's item fails.
+   */
+  private async process(job: JobRow, handlers: JobHandlers): Promise<boolean> {
+    const ctx = contextOf(job);
+    const claimed: { seq: number; userId: string }[] = [];
     try {
       return await inTransaction(this.ds, ctx, async (tx) => {
-        held.item = (await this.repo.claim(tx.manager, job.id)) ?? undefined;
-        if (!held.item) return false;
-        const result = await handlers[job.kind](tx, job, held.item.userId);
-        await this.repo.record(tx.manager, job.id, held.item.seq, result);
-        return true;
+        claimed.push(...(await this.repo.claim(tx.manager, job.id, BATCH)));
+        for (const item of claimed) await this.repo.record(tx.manager, job.id, item.seq, await handlers[job.kind](tx, job, item.userId));
+        return claimed.length > 0;
       });
     } catch (e) {
-      if (e instanceof UnavailableError || !held.item) throw e;
-      // The change rolled back with its transaction: record the failure on its own, so one bad user cannot stall the job.
-      logger.error({ err: e, jobId: job.id, userId: held.item.userId }, "admin job item failed");
-      await withDb(() => this.repo.recordFailure(this.ds.manager, job.id, held.item!.seq, "internal_error"));
+      if (e instanceof UnavailableError || claimed.length <= 1) return this.failed(job, claimed[0], e);
+      for (const item of claimed) await this.processOne(job, handlers, item.seq);
       return true;
     }
+  }
+
+  /** One item (the batch's fallback), claimed again by its seq: another runner may have done it meanwhile. */
+  private async processOne(job: JobRow, handlers: JobHandlers, seq: number): Promise<void> {
+    const held: { item?: { seq: number; userId: string } } = {};
+    try {
+      await inTransaction(this.ds, contextOf(job), async (tx) => {
+        [held.item] = await this.repo.claimSeq(tx.manager, job.id, seq);
+        if (held.item) await this.repo.record(tx.manager, job.id, seq, await handlers[job.kind](tx, job, held.item.userId));
+      });
+    } catch (e) {
+      await this.failed(job, held.item, e);
+    }
+  }
+
+  /** The change rolled back with its transaction: record the failure on its own, so one bad user cannot stall the job. */
+  private async failed(job: JobRow, item: { seq: number; userId: string } | undefined, e: unknown): Promise<boolean> {
+    if (e instanceof UnavailableError || !item) throw e;
+    logger.error({ err: e, jobId: job.id, userId: item.userId }, "admin job item failed");
+    await withDb(() => this.repo.recordFailure(this.ds.manager, job.id, item.seq, "internal_error"));
+    return true;
   }
 
   private async visibleJob(ctx: Ctx, id: string): Promise<JobRow> {
@@ -99,3 +120,7 @@ export class JobsService {
     return job;
   }
 }
+
+const contextOf = (job: JobRow): Ctx => ({
+  actor: { type: job.actorType, id: job.actorId, name: job.actorName }, door: "admin", requestId: job.requestId, entityScope: job.entityScope,
+});
