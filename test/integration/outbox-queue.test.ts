@@ -1,6 +1,7 @@
 import { OutboxQueue } from "../../src/domain/outbox/outbox.queue";
 import { OutboxWorker } from "../../src/worker/outbox.worker";
 import { startTestApp, TestApp } from "../support/app";
+import { enqueueJobs } from "../support/outbox";
 
 // Claims, leases, concurrency and pruning of the outbox as a queue, on the real PostgreSQL; no module consumes the
 // topics used here, so only these tests' claimers take them.
@@ -14,10 +15,7 @@ afterAll(async () => t.close());
 
 const TOPIC = "group.updated";
 
-async function enqueue(n: number, topic = TOPIC): Promise<string[]> {
-  const rows = await t.ds.query(`INSERT INTO outbox (topic, payload) SELECT $1, jsonb_build_object('n', g) FROM generate_series(1, $2::int) g RETURNING id::text`, [topic, n]);
-  return rows.map((r: { id: string }) => r.id);
-}
+const enqueue = (n: number, topic = TOPIC) => enqueueJobs(t.ds, topic, n);
 
 beforeEach(() => t.ds.query("UPDATE outbox SET processed_at = coalesce(processed_at, now()) WHERE topic = $1", [TOPIC]));
 

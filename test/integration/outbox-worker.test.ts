@@ -1,6 +1,7 @@
 import { OutboxJob, OutboxQueue } from "../../src/domain/outbox/outbox.queue";
 import { JobHandler, JobOutcome, OutboxWorker, OutboxWorkerOptions, PermanentJobError } from "../../src/worker/outbox.worker";
 import { startTestApp, TestApp } from "../support/app";
+import { enqueueJobs } from "../support/outbox";
 
 // The queue is the thing under test: jobs of topics no module consumes, run by test handlers, on the real PostgreSQL.
 let t: TestApp;
@@ -15,10 +16,7 @@ const TOPIC = "user.created";
 const options = (o: Partial<OutboxWorkerOptions> = {}): OutboxWorkerOptions =>
   ({ concurrency: 1, pollMs: 20, batchSize: 10, leaseMs: 30_000, maxAttempts: 5, backoffMs: 1000, ...o });
 
-async function enqueue(n: number): Promise<string[]> {
-  const rows = await t.ds.query(`INSERT INTO outbox (topic, payload) SELECT $1, jsonb_build_object('n', g) FROM generate_series(1, $2::int) g RETURNING id::text`, [TOPIC, n]);
-  return rows.map((r: { id: string }) => r.id);
-}
+const enqueue = (n: number) => enqueueJobs(t.ds, TOPIC, n);
 
 const row = async (id: string) => (await t.ds.query(
   `SELECT attempts, last_error, processed_at, dead_at, locked_by, locked_until,
