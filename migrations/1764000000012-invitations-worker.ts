@@ -23,6 +23,8 @@ export class InvitationsWorker1764000000012 implements MigrationInterface {
     await q.query(`
       CREATE TABLE invitations (
         id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        -- the order invitations were asked in (requested_at can tie: one clock reading, or a test's clock)
+        seq            bigint GENERATED ALWAYS AS IDENTITY,
         user_id        uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
         requested_at   timestamptz NOT NULL DEFAULT now(),
         requested_by   text,
@@ -40,7 +42,7 @@ export class InvitationsWorker1764000000012 implements MigrationInterface {
         failed_at      timestamptz,
         failure        text
       )`);
-    await q.query(`CREATE INDEX invitations_user_idx ON invitations (user_id, requested_at DESC)`);
+    await q.query(`CREATE INDEX invitations_user_idx ON invitations (user_id, seq DESC)`);
 
     await q.query(`ALTER TABLE users ADD COLUMN password_must_change boolean NOT NULL DEFAULT false`);
 

@@ -1,5 +1,6 @@
 import { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
+import { Statement } from "../effects";
 import { Invitation } from "./invitation";
 
 type InvitationRow = Omit<Invitation, "space"> & { spaceGroupId: string | null; spaceName: string | null };
@@ -48,23 +49,42 @@ export class InvitationsRepository {
     return rows[0] ? toInvitation(rows[0]) : null;
   }
 
-  /** The user's most recent invitation (what the admin sees). */
+  /** The user's most recent invitation (what the admin sees): the last one asked for. */
   async latestOf(m: EntityManager, userId: string): Promise<Invitation | null> {
-    const rows = await sql<InvitationRow>(m, `SELECT ${SELECT} FROM invitations i WHERE i.user_id = $1 ORDER BY i.requested_at DESC, i.id LIMIT 1`, [userId]);
+    const rows = await sql<InvitationRow>(m, `SELECT ${SELECT} FROM invitations i WHERE i.user_id = $1 ORDER BY i.seq DESC LIMIT 1`, [userId]);
     return rows[0] ? toInvitation(rows[0]) : null;
   }
 
   /** A new link for this invitation (each send replaces the token of an earlier attempt). */
-  async issue(m: EntityManager, id: string, tokenHash: string, issuedAt: Date, expiresAt: Date): Promise<void> {
-    await sql(m, `UPDATE invitations SET token_hash = $2, issued_at = $3, expires_at = $4, attempts = attempts + 1 WHERE id = $1`, [id, tokenHash, issuedAt, expiresAt]);
+  async find(m: EntityManager, id: string): Promise<Invitation | null> {
+    const rows = await sql<InvitationRow>(m, `SELECT ${SELECT} FROM invitations i WHERE i.id = $1`, [id]);
+    return rows[0] ? toInvitation(rows[0]) : null;
   }
 
-  async markSent(m: EntityManager, id: string, channels: string[], at: Date): Promise<void> {
-    await sql(m, `UPDATE invitations SET sent_at = $3, channels = $2::text[] WHERE id = $1`, [id, channels, at]);
+  /**
+   * A new link for this invitation (each send replaces the token of an earlier attempt), only while it is open and
+   * its person live, active and not joined: checked by the statement itself, so a concurrent use or resend wins.
+   */
+  issue(id: string, tokenHash: string, issuedAt: Date, expiresAt: Date): Statement {
+    return {
+      text: `UPDATE invitations i SET token_hash = $2, issued_at = $3, expires_at = $4, attempts = i.attempts + 1
+             FROM users u
+             WHERE i.id = $1 AND u.id = i.user_id AND i.consumed_at IS NULL AND i.revoked_at IS NULL AND i.failed_at IS NULL
+               AND u.removed_at IS NULL AND u.active AND u.enrolled_at IS NULL
+             RETURNING i.id`,
+      values: [id, tokenHash, issuedAt, expiresAt],
+    };
   }
 
-  async markFailed(m: EntityManager, id: string, failure: string, at: Date): Promise<void> {
-    await sql(m, `UPDATE invitations SET failed_at = $3, failure = left($2, 500), token_hash = NULL WHERE id = $1 AND consumed_at IS NULL`, [id, failure, at]);
+  markSent(id: string, channels: string[], at: Date): Statement {
+    return { text: `UPDATE invitations SET sent_at = $3, channels = $2::text[] WHERE id = $1 RETURNING id`, values: [id, channels, at] };
+  }
+
+  markFailed(id: string, failure: string, at: Date): Statement {
+    return {
+      text: `UPDATE invitations SET failed_at = $3, failure = left($2, 500), token_hash = NULL WHERE id = $1 AND consumed_at IS NULL RETURNING id`,
+      values: [id, failure, at],
+    };
   }
 
   /** Undoes markFailed (a dead job retried by an admin): open again, to be issued a fresh link by the worker. */

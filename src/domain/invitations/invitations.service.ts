@@ -114,42 +114,37 @@ export class InvitationsService {
    */
   async issue(invitationId: string, requestId: string | null): Promise<IssuedInvitation | null> {
     const ctx: Ctx = { actor: systemActor, door: "system", requestId };
-    return inTransaction(this.ds, ctx, async (tx) => {
-      const inv = await this.repo.lock(tx.manager, invitationId);
-      if (!inv || inv.consumedAt || inv.revokedAt || inv.failedAt) return null;
-      const user = await this.users.findLiveById(tx.manager, inv.userId);
-      const now = this.opts.clock.now();
-      if (!user || !user.active || user.lifecycle.enrolledAt) {
-        await this.repo.revokeOpen(tx.manager, inv.userId, now);
-        return null;
-      }
-      const token = newInvitationToken();
-      const expiresAt = new Date(now.getTime() + this.opts.ttlMs);
-      await this.repo.issue(tx.manager, inv.id, hashInvitationToken(token), now, expiresAt);
-      await recordEffects(tx.manager, tx, {
-        audits: [{ action: "invitation.issued", subject: { type: "user", id: user.id }, changes: { invitation: { before: null, after: inv.id }, expiresAt: { before: inv.expiresAt, after: expiresAt } } }],
-        events: [],
-      });
-      return { token, user, invitation: { ...inv, issuedAt: now, expiresAt, attempts: inv.attempts + 1 } };
-    });
+    const inv = await withDb(() => this.repo.find(this.ds.manager, invitationId));
+    if (!inv || inv.consumedAt || inv.revokedAt || inv.failedAt) return null;
+    const user = await withDb(() => this.users.findLiveById(this.ds.manager, inv.userId));
+    const now = this.opts.clock.now();
+    if (!user || !user.active || user.lifecycle.enrolledAt) {
+      await inTransaction(this.ds, ctx, (tx) => this.repo.revokeOpen(tx.manager, inv.userId, now));
+      return null;
+    }
+    const token = newInvitationToken();
+    const expiresAt = new Date(now.getTime() + this.opts.ttlMs);
+    const issued = await withDb(() => writeWithEffects(this.ds.manager, ctx, this.repo.issue(inv.id, hashInvitationToken(token), now, expiresAt), {
+      audits: [{ action: "invitation.issued", subject: { type: "user", id: user.id }, changes: { invitation: { before: null, after: inv.id }, expiresAt: { before: inv.expiresAt, after: expiresAt } } }],
+      events: [],
+    }));
+    return issued ? { token, user, invitation: { ...inv, issuedAt: now, expiresAt, attempts: inv.attempts + 1 } } : null;
   }
 
   /** Worker side: the message left on these channels. */
   async markSent(invitationId: string, userId: string, channels: string[], requestId: string | null): Promise<void> {
     const ctx: Ctx = { actor: systemActor, door: "system", requestId };
-    await inTransaction(this.ds, ctx, async (tx) => {
-      await this.repo.markSent(tx.manager, invitationId, channels, this.opts.clock.now());
-      await recordEffects(tx.manager, tx, { audits: [{ action: "invitation.sent", subject: { type: "user", id: userId }, changes: { channels: { before: [], after: channels } } }], events: [] });
-    });
+    await withDb(() => writeWithEffects(this.ds.manager, ctx, this.repo.markSent(invitationId, channels, this.opts.clock.now()), {
+      audits: [{ action: "invitation.sent", subject: { type: "user", id: userId }, changes: { channels: { before: [], after: channels } } }], events: [],
+    }));
   }
 
   /** Worker side: delivery gave up (dead letter); the link is withdrawn and the admin sees `failed`. */
   async markFailed(invitationId: string, userId: string, failure: string, requestId: string | null): Promise<void> {
     const ctx: Ctx = { actor: systemActor, door: "system", requestId };
-    await inTransaction(this.ds, ctx, async (tx) => {
-      await this.repo.markFailed(tx.manager, invitationId, failure, this.opts.clock.now());
-      await recordEffects(tx.manager, tx, { audits: [{ action: "invitation.failed", subject: { type: "user", id: userId }, changes: { failure: { before: null, after: failure } } }], events: [] });
-    });
+    await withDb(() => writeWithEffects(this.ds.manager, ctx, this.repo.markFailed(invitationId, failure, this.opts.clock.now()), {
+      audits: [{ action: "invitation.failed", subject: { type: "user", id: userId }, changes: { failure: { before: null, after: failure } } }], events: [],
+    }));
   }
 
   /**
