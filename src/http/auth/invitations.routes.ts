@@ -1,9 +1,12 @@
-import { Request, Router } from "express";
+import express, { Request, Response, Router } from "express";
 import { z } from "zod";
 import { EnrolmentService } from "../../domain/auth/enrolment.service";
 import { ctxOf } from "../middleware/request-context";
+import { toAuthProblem } from "./auth-problem";
+import { formPage, joinedPage, problemPage, wantsHtml } from "./invitation-page";
 
 const AcceptBody = z.object({ password: z.string() });
+const FormBody = z.object({ password: z.string().default(""), confirmation: z.string().default("") });
 
 const token = (req: Request) => String(req.params.token);
 
@@ -19,8 +22,27 @@ export function invitationLinkRouter(enrolment: EnrolmentService): Router {
   });
 
   r.get("/:token", async (req, res) => {
+    if (wantsHtml(req)) return page(res, async () => formPage(res, await enrolment.check(token(req))));
     const info = await enrolment.check(token(req));
     res.json({ valid: true, expiresAt: info.expiresAt.toISOString(), givenName: info.givenName, userName: info.userName, platform: info.platform, space: info.space });
+  });
+
+  // The page's form posts here as application/x-www-form-urlencoded and gets a page back.
+  r.post("/:token", express.urlencoded({ extended: false, limit: "16kb" }), async (req, res, next) => {
+    if (!req.is("application/x-www-form-urlencoded")) return next();
+    await page(res, async () => {
+      const form = FormBody.parse(req.body ?? {});
+      const info = await enrolment.check(token(req));
+      if (form.password !== form.confirmation) return formPage(res, info, ["The two passwords are not the same."], 400);
+      try {
+        const done = await enrolment.accept(ctxOf(req, res, "auth"), token(req), form.password);
+        joinedPage(res, done.userName, info.platform);
+      } catch (err) {
+        const p = toAuthProblem(err);
+        if (p.code !== "weak_password") throw err;
+        formPage(res, info, p.errors?.map((x) => x.detail) ?? [p.detail], 400);
+      }
+    });
   });
 
   r.post("/:token", async (req, res) => {
@@ -29,4 +51,15 @@ export function invitationLinkRouter(enrolment: EnrolmentService): Router {
     res.json({ id: done.id, userName: done.userName, enrolledAt: done.enrolledAt.toISOString() });
   });
   return r;
+}
+
+/** Runs a page handler; a refusal or failure becomes a page with the status the JSON answer would have. */
+async function page(res: Response, render: () => Promise<void>): Promise<void> {
+  try {
+    await render();
+  } catch (err) {
+    const p = toAuthProblem(err);
+    if (p.status >= 500 && p.status !== 503) res.req.log?.error({ err }, "invitation page failed");
+    problemPage(res, p);
+  }
 }
