@@ -1,23 +1,17 @@
-import { SmtpMailer } from "../../src/modules/mail/mailer";
 import { entity, person, scopedAdmin } from "../support/admin-fixtures";
-import { startTestApp, TestApp } from "../support/app";
+import { startMailingApp, TestApp } from "../support/app";
 import { CollectingSms, invitationsOf, setCommunication } from "../support/delivery";
 import { memberIds, scimGroup } from "../support/group-fixtures";
 import { eventually } from "../support/people";
-import { SmtpSink, startSmtpSink } from "../support/smtp-sink";
+import { SmtpSink } from "../support/smtp-sink";
 
 /** POST /admin/v1/groups/{id}/invitations: people invited into a space, external people created on the way. */
 let t: TestApp;
 let sink: SmtpSink;
 beforeAll(async () => {
-  t = await startTestApp({ WORKER_POLL_MS: "50" });
-  sink = await startSmtpSink();
-  await t.startWorker({ mailer: new SmtpMailer(sink.url, "Roster <no-reply@roster.test>"), sms: new CollectingSms() });
+  ({ t, sink } = await startMailingApp({}, { sms: new CollectingSms() }));
 });
-afterAll(async () => {
-  await t.close();
-  await sink.close();
-});
+afterAll(async () => t.close());
 beforeEach(async () => setCommunication(t));
 
 let n = 0;

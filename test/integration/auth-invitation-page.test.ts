@@ -1,21 +1,15 @@
 import request from "supertest";
-import { SmtpMailer } from "../../src/modules/mail/mailer";
-import { startTestApp, TestApp } from "../support/app";
+import { startMailingApp, TestApp } from "../support/app";
 import { invitedPerson } from "../support/invitation-links";
-import { SmtpSink, startSmtpSink } from "../support/smtp-sink";
+import { SmtpSink } from "../support/smtp-sink";
 
 // The page a browser gets behind the invitation link: the whole flow without the platform's own page.
 let t: TestApp;
 let sink: SmtpSink;
 beforeAll(async () => {
-  t = await startTestApp({ WORKER_POLL_MS: "50", AUTH_RATE_LIMIT_PER_MINUTE: "100000", PLATFORM_NAME: "Acme <Hub>" });
-  sink = await startSmtpSink();
-  await t.startWorker({ mailer: new SmtpMailer(sink.url, "Acme <no-reply@acme.test>") });
+  ({ t, sink } = await startMailingApp({ AUTH_RATE_LIMIT_PER_MINUTE: "100000", PLATFORM_NAME: "Acme <Hub>" }));
 });
-afterAll(async () => {
-  await t.close();
-  await sink.close();
-});
+afterAll(async () => t.close());
 
 const BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 const open = (token: string) => request(t.app).get(`/auth/invitations/${token}`).set("Accept", BROWSER);

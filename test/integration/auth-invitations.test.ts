@@ -1,9 +1,8 @@
 import { ManualClock } from "../../src/domain/clock";
-import { SmtpMailer } from "../../src/modules/mail/mailer";
-import { startTestApp, TestApp } from "../support/app";
+import { startMailingApp, TestApp } from "../support/app";
 import { authClient, invitedPerson, mailTo } from "../support/invitation-links";
 import { eventually } from "../support/people";
-import { SmtpSink, startSmtpSink } from "../support/smtp-sink";
+import { SmtpSink } from "../support/smtp-sink";
 
 const GOOD = "violet-harbour-41-tram";
 const clock = new ManualClock(new Date("2026-03-02T09:00:00Z"));
@@ -12,15 +11,10 @@ let sink: SmtpSink;
 let auth: ReturnType<typeof authClient>;
 
 beforeAll(async () => {
-  t = await startTestApp({ WORKER_POLL_MS: "50", AUTH_RATE_LIMIT_PER_MINUTE: "100000", PLATFORM_NAME: "Acme Hub" }, { clock });
-  sink = await startSmtpSink();
-  await t.startWorker({ mailer: new SmtpMailer(sink.url, "Acme <no-reply@acme.test>") });
+  ({ t, sink } = await startMailingApp({ AUTH_RATE_LIMIT_PER_MINUTE: "100000", PLATFORM_NAME: "Acme Hub" }, { clock }));
   auth = authClient(t);
 });
-afterAll(async () => {
-  await t.close();
-  await sink.close();
-});
+afterAll(async () => t.close());
 
 const invitationOf = async (id: string) => (await t.admin.get(`/users/${id}/invitation`).expect(200)).body;
 const pending = (id: string) => eventually(async () => ((await invitationOf(id)).status === "pending" ? invitationOf(id) : null), 5000, "invitation pending");

@@ -1,23 +1,17 @@
-import { SmtpMailer } from "../../src/modules/mail/mailer";
 import { entity, personBody, scopedAdmin } from "../support/admin-fixtures";
-import { AdminClient, startTestApp, TestApp } from "../support/app";
+import { AdminClient, startMailingApp, TestApp } from "../support/app";
 import { eventually } from "../support/people";
-import { SmtpSink, startSmtpSink } from "../support/smtp-sink";
+import { SmtpSink } from "../support/smtp-sink";
 
 let t: TestApp;
 let sink: SmtpSink;
 let auditor: AdminClient;
 beforeAll(async () => {
   // Two attempts, 100 ms apart: a 451 makes a dead letter within a second.
-  t = await startTestApp({ WORKER_POLL_MS: "50", WORKER_MAX_ATTEMPTS: "2", WORKER_BACKOFF_MS: "100" });
-  sink = await startSmtpSink();
-  await t.startWorker({ mailer: new SmtpMailer(sink.url, "Roster <no-reply@roster.test>") });
+  ({ t, sink } = await startMailingApp({ WORKER_MAX_ATTEMPTS: "2", WORKER_BACKOFF_MS: "100" }));
   auditor = t.adminAs(await t.token("auditor"));
 });
-afterAll(async () => {
-  await t.close();
-  await sink.close();
-});
+afterAll(async () => t.close());
 
 const invitationOf = async (userId: string) => (await t.admin.get(`/users/${userId}/invitation`).expect(200)).body;
 const deadJobOf = async (userId: string) => {

@@ -1,26 +1,20 @@
 import { systemActor } from "../../src/domain/context";
 import { emptyProfile } from "../../src/domain/users/user";
-import { SmtpMailer } from "../../src/modules/mail/mailer";
 import { personBody } from "../support/admin-fixtures";
-import { startTestApp, TestApp } from "../support/app";
+import { startMailingApp, TestApp } from "../support/app";
 import { CollectingSms, invitationsOf, setCommunication } from "../support/delivery";
 import { buildScimUser, uniqueName } from "../support/factories";
 import { eventually } from "../support/people";
-import { SmtpSink, startSmtpSink } from "../support/smtp-sink";
+import { SmtpSink } from "../support/smtp-sink";
 
 /** Auto-invite (the communication setting) of people the IdP creates, through the SCIM door and the real worker. */
 let t: TestApp;
 let sink: SmtpSink;
 const sms = new CollectingSms();
 beforeAll(async () => {
-  t = await startTestApp({ WORKER_POLL_MS: "50" });
-  sink = await startSmtpSink();
-  await t.startWorker({ mailer: new SmtpMailer(sink.url, "Roster <no-reply@roster.test>"), sms });
+  ({ t, sink } = await startMailingApp({}, { sms }));
 });
-afterAll(async () => {
-  await t.close();
-  await sink.close();
-});
+afterAll(async () => t.close());
 beforeEach(async () => setCommunication(t));
 
 const BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";

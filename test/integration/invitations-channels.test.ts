@@ -1,24 +1,18 @@
 import { createHash } from "node:crypto";
-import { SmtpMailer } from "../../src/modules/mail/mailer";
-import { startTestApp, TestApp } from "../support/app";
+import { startMailingApp, TestApp } from "../support/app";
 import { CollectingSms, invitationsOf, setCommunication, smsToken } from "../support/delivery";
 import { buildScimUser } from "../support/factories";
 import { eventually } from "../support/people";
-import { SmtpSink, startSmtpSink } from "../support/smtp-sink";
+import { SmtpSink } from "../support/smtp-sink";
 
 /** Invitation channels: email and/or SMS as the communication setting and the person's contacts allow. */
 let t: TestApp;
 let sink: SmtpSink;
 const sms = new CollectingSms();
 beforeAll(async () => {
-  t = await startTestApp({ WORKER_POLL_MS: "50", PLATFORM_NAME: "Acme Hub" });
-  sink = await startSmtpSink();
-  await t.startWorker({ mailer: new SmtpMailer(sink.url, "Acme <no-reply@acme.test>"), sms });
+  ({ t, sink } = await startMailingApp({ PLATFORM_NAME: "Acme Hub" }, { sms }));
 });
-afterAll(async () => {
-  await t.close();
-  await sink.close();
-});
+afterAll(async () => t.close());
 beforeEach(async () => setCommunication(t));
 
 let n = 0;

@@ -1,20 +1,14 @@
-import { SmtpMailer } from "../../src/modules/mail/mailer";
 import { personBody } from "../support/admin-fixtures";
-import { startTestApp, TestApp } from "../support/app";
+import { startMailingApp, TestApp } from "../support/app";
 import { eventually } from "../support/people";
-import { SmtpSink, startSmtpSink } from "../support/smtp-sink";
+import { SmtpSink } from "../support/smtp-sink";
 
 let t: TestApp;
 let sink: SmtpSink;
 beforeAll(async () => {
-  t = await startTestApp({ WORKER_POLL_MS: "50" });
-  sink = await startSmtpSink();
-  await t.startWorker({ mailer: new SmtpMailer(sink.url, "Roster <no-reply@roster.test>") });
+  ({ t, sink } = await startMailingApp());
 });
-afterAll(async () => {
-  await t.close();
-  await sink.close();
-});
+afterAll(async () => t.close());
 
 describe("an invitation asked for at creation", () => {
   it("is not there for a person created without one", async () => {

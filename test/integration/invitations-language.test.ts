@@ -1,23 +1,17 @@
-import { SmtpMailer } from "../../src/modules/mail/mailer";
 import { personBody } from "../support/admin-fixtures";
-import { startTestApp, TestApp } from "../support/app";
+import { startMailingApp, TestApp } from "../support/app";
 import { setCommunication } from "../support/delivery";
 import { buildScimUser } from "../support/factories";
 import { eventually } from "../support/people";
-import { SmtpSink, startSmtpSink } from "../support/smtp-sink";
+import { SmtpSink } from "../support/smtp-sink";
 
 /** Invitation mail in the person's language (en, fr), through the real worker to a real SMTP server. */
 let t: TestApp;
 let sink: SmtpSink;
 beforeAll(async () => {
-  t = await startTestApp({ WORKER_POLL_MS: "50", PLATFORM_NAME: "Plateforme Test" });
-  sink = await startSmtpSink();
-  await t.startWorker({ mailer: new SmtpMailer(sink.url, "Roster <no-reply@roster.test>") });
+  ({ t, sink } = await startMailingApp({ PLATFORM_NAME: "Plateforme Test" }));
 });
-afterAll(async () => {
-  await t.close();
-  await sink.close();
-});
+afterAll(async () => t.close());
 
 const mailTo = (to: string) => eventually(async () => sink.mails.find((m) => m.to.includes(to.toLowerCase())) ?? null, 10_000, `mail to ${to}`).then((m) => m!);
 

@@ -1,20 +1,14 @@
-import { SmtpMailer } from "../../src/modules/mail/mailer";
 import { personBody } from "../support/admin-fixtures";
-import { startTestApp, TestApp } from "../support/app";
+import { startMailingApp, TestApp } from "../support/app";
 import { eventually } from "../support/people";
-import { SmtpSink, startSmtpSink } from "../support/smtp-sink";
+import { SmtpSink } from "../support/smtp-sink";
 
 let t: TestApp;
 let sink: SmtpSink;
 beforeAll(async () => {
-  t = await startTestApp({ WORKER_POLL_MS: "50", WORKER_MAX_ATTEMPTS: "6", WORKER_BACKOFF_MS: "150" });
-  sink = await startSmtpSink();
-  await t.startWorker({ mailer: new SmtpMailer(sink.url, "Roster <no-reply@roster.test>") });
+  ({ t, sink } = await startMailingApp({ WORKER_MAX_ATTEMPTS: "6", WORKER_BACKOFF_MS: "150" }));
 });
-afterAll(async () => {
-  await t.close();
-  await sink.close();
-});
+afterAll(async () => t.close());
 
 const invitationOf = async (userId: string) => (await t.admin.get(`/users/${userId}/invitation`).expect(200)).body;
 const jobOf = async (userId: string) =>

@@ -1,23 +1,17 @@
 import request from "supertest";
-import { SmtpMailer } from "../../src/modules/mail/mailer";
 import { RunningWorker } from "../../src/worker/worker";
 import { personBody } from "../support/admin-fixtures";
-import { startTestApp, TestApp } from "../support/app";
+import { startMailingApp, TestApp } from "../support/app";
 import { eventually } from "../support/people";
-import { SmtpSink, startSmtpSink } from "../support/smtp-sink";
+import { SmtpSink } from "../support/smtp-sink";
 
 let t: TestApp;
 let sink: SmtpSink;
 let worker: RunningWorker;
 beforeAll(async () => {
-  t = await startTestApp({ WORKER_POLL_MS: "50" });
-  sink = await startSmtpSink();
-  worker = await t.startWorker({ mailer: new SmtpMailer(sink.url, "Roster <no-reply@roster.test>") });
+  ({ t, sink, worker } = await startMailingApp());
 });
-afterAll(async () => {
-  await t.close();
-  await sink.close();
-});
+afterAll(async () => t.close());
 
 /** The value of one sample of /metrics, e.g. `roster_outbox_jobs_total{topic="invitation.requested",outcome="done"}`. */
 async function sample(name: string, labels: Record<string, string>): Promise<number | undefined> {

@@ -6,6 +6,9 @@ import { Config, parseConfig } from "../../src/config/env";
 import { createMetrics } from "../../src/http/metrics";
 import { Clock } from "../../src/domain/clock";
 import { RunningWorker, WorkerDeps, startWorker } from "../../src/worker/worker";
+import { SmtpMailer } from "../../src/modules/mail/mailer";
+import { SmsProvider } from "../../src/modules/sms/sms";
+import { SmtpSink, startSmtpSink } from "./smtp-sink";
 import { systemActor } from "../../src/domain/context";
 import { openTestDataSource, resetDatabase, workerDatabaseUrl } from "./database";
 
@@ -90,4 +93,20 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { clo
       await ds.destroy();
     },
   };
+}
+
+/**
+ * The test app with a real SMTP server (smtp-sink.ts) and the worker sending to it (plus `sms`, when given); the sink
+ * closes with the app. WORKER_POLL_MS is 50 unless `env` says otherwise.
+ */
+export async function startMailingApp(env: Record<string, string> = {}, opts: { clock?: Clock; sms?: SmsProvider } = {}): Promise<{ t: TestApp; sink: SmtpSink; worker: RunningWorker }> {
+  const t = await startTestApp({ WORKER_POLL_MS: "50", ...env }, { clock: opts.clock });
+  const sink = await startSmtpSink();
+  const worker = await t.startWorker({ mailer: new SmtpMailer(sink.url, "Roster <no-reply@roster.test>"), sms: opts.sms });
+  const closeApp = t.close;
+  t.close = async () => {
+    await closeApp();
+    await sink.close();
+  };
+  return { t, sink, worker };
 }
