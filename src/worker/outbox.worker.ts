@@ -43,6 +43,7 @@ export class OutboxWorker {
   private loops: Promise<void>[] = [];
   private readonly idle = new WakeableSleep();
   private readonly topics: OutboxTopic[];
+  private turn = 0;
 
   constructor(private readonly queue: OutboxQueue, private readonly handlers: JobHandlers, private readonly opts: OutboxWorkerOptions) {
     this.topics = Object.keys(handlers) as OutboxTopic[];
@@ -76,7 +77,9 @@ export class OutboxWorker {
    * loop (of this process or a replica), and `begin` then tells the first loop it is no longer its to run.
    */
   async step(claimer = `${this.id}#0`): Promise<boolean> {
-    for (const topic of this.topics) {
+    // Topics take turns being looked at first, so a flood of one cannot hold up the others.
+    const first = this.turn++ % this.topics.length;
+    for (const topic of [...this.topics.slice(first), ...this.topics.slice(0, first)]) {
       const jobs = await this.queue.claim(claimer, topic, this.opts.batchSize, this.opts.leaseMs);
       if (jobs.length === 0) continue;
       for (let i = 0; i < jobs.length; i++) {

@@ -8,6 +8,7 @@ import { OutboxTopic } from "../domain/outbox/outbox";
 import { logger } from "../log";
 import { Mailer, createMailer } from "../modules/mail/mailer";
 import { SmsProvider, createSmsProvider } from "../modules/sms/sms";
+import { RevokeInvitationsOnLeave } from "../modules/lifecycle/revoke-invitations-on-leave";
 import { InvitationDelivery } from "../modules/invitations/invitation-delivery";
 import { invitationLinks } from "../modules/invitations/links";
 import { JobsRunner } from "./jobs.runner";
@@ -34,7 +35,10 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 
 /** The side modules, by the outbox topic each consumes. */
 export function outboxHandlers(services: Services, cfg: Config, mailer: Mailer, sms: SmsProvider): JobHandlers {
+  const leave = new RevokeInvitationsOnLeave(services.invitations);
   return {
+    "user.deactivated": leave,
+    "user.deleted": leave,
     "invitation.requested": new InvitationDelivery(services.invitations, mailer, sms, {
       platformName: cfg.PLATFORM_NAME,
       linkFor: invitationLinks(cfg).linkFor,

@@ -149,3 +149,19 @@ describe("graceful stop", () => {
     expect(other.map((j) => j.id).sort()).toEqual(ids.slice(1).sort());
   });
 });
+
+describe("several topics", () => {
+  it("take turns: a backlog of one topic does not hold up the jobs of another", async () => {
+    const OTHER = "group.created";
+    await t.ds.query("UPDATE outbox SET processed_at = coalesce(processed_at, now()) WHERE topic = $1", [OTHER]);
+    await enqueue(30);
+    await enqueueJobs(t.ds, OTHER, 1);
+    const ran: string[] = [];
+    const w = new OutboxWorker(queue, { [TOPIC]: handler(async (j) => void ran.push(j.topic)), [OTHER]: handler(async (j) => void ran.push(j.topic)) },
+      options({ batchSize: 5 }));
+    expect(await w.step()).toBe(true);
+    expect(await w.step()).toBe(true);
+    // The first step took a batch of the backlog; the second looked at the other topic first.
+    expect(ran).toEqual([...Array(5).fill(TOPIC), OTHER]);
+  });
+});

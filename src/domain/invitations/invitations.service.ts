@@ -131,6 +131,25 @@ export class InvitationsService {
     return issued ? { token, user, invitation: { ...inv, issuedAt: now, expiresAt, attempts: inv.attempts + 1 } } : null;
   }
 
+  /**
+   * Worker side, after a deactivation or removal: revokes the person's open invitations (audited), unless they are
+   * active again by now (the event is old news). Repeating it changes nothing.
+   */
+  async revokeForLeaver(userId: string, requestId: string | null): Promise<number> {
+    const ctx: Ctx = { actor: systemActor, door: "system", requestId };
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const user = await this.users.lockById(tx.manager, userId);
+      if (!user || (user.active && !user.removedAt)) return 0;
+      const revoked = await this.repo.revokeOpen(tx.manager, userId, this.opts.clock.now());
+      if (revoked > 0) {
+        await recordEffects(tx.manager, tx, {
+          audits: [{ action: "invitation.revoked", subject: { type: "user", id: userId }, changes: { openInvitations: { before: revoked, after: 0 } } }], events: [],
+        });
+      }
+      return revoked;
+    });
+  }
+
   /** Worker side: the message left on these channels. */
   async markSent(invitationId: string, userId: string, channels: string[], requestId: string | null): Promise<void> {
     const ctx: Ctx = { actor: systemActor, door: "system", requestId };
