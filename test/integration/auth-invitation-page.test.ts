@@ -52,6 +52,17 @@ describe("the invitation page", () => {
     await submit(p.token, { password: "another-fine-passphrase", confirmation: "another-fine-passphrase" }).expect(410);
   });
 
+  it("speaks the person's language", async () => {
+    const p = await invitedPerson(t, sink, { givenName: "Marie", familyName: "Curie", language: "fr" });
+    const page = await open(p.token).expect(200).expect("Content-Language", "fr");
+    expect(page.text).toContain('<html lang="fr">');
+    expect(page.text).toContain("Bonjour Marie, choisissez un mot de passe pour rejoindre Acme &lt;Hub&gt;.");
+    const differ = await submit(p.token, { password: "violet-harbour-41-tram", confirmation: "autre-chose-encore-41" }).expect(400);
+    expect(differ.text).toContain("Les deux mots de passe ne sont pas identiques.");
+    const done = await submit(p.token, { password: "violet-harbour-41-tram", confirmation: "violet-harbour-41-tram" }).expect(200);
+    expect(done.text).toContain("Votre mot de passe est enregistré");
+  });
+
   it("answers an unknown link with the same 404 as the JSON door", async () => {
     const res = await open("A".repeat(43)).expect(404).expect("Content-Type", /text\/html/);
     expect(res.text).toContain("This link cannot be used");

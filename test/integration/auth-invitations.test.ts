@@ -26,7 +26,7 @@ describe("the link of an invitation mail", () => {
     const check = await auth.link(p.token).expect(200);
     expect(check.headers["cache-control"]).toBe("no-store");
     const inv = await pending(p.id);
-    expect(check.body).toEqual({ valid: true, expiresAt: inv.expiresAt, givenName: "Ada", userName: p.userName, platform: "Acme Hub", space: null });
+    expect(check.body).toEqual({ valid: true, expiresAt: inv.expiresAt, givenName: "Ada", userName: p.userName, platform: "Acme Hub", space: null, language: "en" });
 
     const accepted = await auth.accept(p.token, GOOD).expect(200);
     expect(accepted.body).toEqual({ id: p.id, userName: p.userName, enrolledAt: clock.now().toISOString() });

@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from "typeorm";
 import { Clock } from "../clock";
+import { Language, languageOf } from "../language";
 import { Ctx } from "../context";
 import { writeWithEffects } from "../effects";
 import { Invitation, hashInvitationToken } from "../invitations/invitation";
@@ -16,6 +17,8 @@ import { PasswordPolicy } from "./password-policy.rules";
 
 export interface EnrolmentOptions {
   clock: Clock;
+  /** For a person whose language is unknown or neither en nor fr. */
+  defaultLanguage: Language;
   policy: PasswordPolicy;
   platformName: string;
   ssoOnly: boolean;
@@ -28,6 +31,8 @@ export interface LinkInfo {
   userName: string;
   platform: string;
   space: string | null;
+  /** The person's language, for a page shown to them. */
+  language: Language;
 }
 
 const unknown = () => new InvitationLinkError("invitation_unknown", "This invitation link is not valid");
@@ -46,7 +51,10 @@ export class EnrolmentService {
   /** Whether the link can be used now (the refusal says why not). */
   async check(token: string): Promise<LinkInfo> {
     const { invitation, user } = await withDb(() => this.resolve(this.ds.manager, token));
-    return { expiresAt: invitation.expiresAt!, givenName: user.name.givenName, userName: user.userName, platform: this.opts.platformName, space: invitation.space?.name ?? null };
+    return {
+      expiresAt: invitation.expiresAt!, givenName: user.name.givenName, userName: user.userName, platform: this.opts.platformName,
+      space: invitation.space?.name ?? null, language: languageOf(user.preferredLanguage, user.locale, this.opts.defaultLanguage),
+    };
   }
 
   /**

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { EnrolmentService } from "../../domain/auth/enrolment.service";
 import { ctxOf } from "../middleware/request-context";
 import { toAuthProblem } from "./auth-problem";
-import { formPage, joinedPage, problemPage, wantsHtml } from "./invitation-page";
+import { differPage, formPage, joinedPage, problemPage, wantsHtml } from "./invitation-page";
 
 const AcceptBody = z.object({ password: z.string() });
 const FormBody = z.object({ password: z.string().default(""), confirmation: z.string().default("") });
@@ -24,7 +24,10 @@ export function invitationLinkRouter(enrolment: EnrolmentService): Router {
   r.get("/:token", async (req, res) => {
     if (wantsHtml(req)) return page(res, async () => formPage(res, await enrolment.check(token(req))));
     const info = await enrolment.check(token(req));
-    res.json({ valid: true, expiresAt: info.expiresAt.toISOString(), givenName: info.givenName, userName: info.userName, platform: info.platform, space: info.space });
+    res.json({
+      valid: true, expiresAt: info.expiresAt.toISOString(), givenName: info.givenName, userName: info.userName, platform: info.platform,
+      space: info.space, language: info.language,
+    });
   });
 
   // The page's form posts here as application/x-www-form-urlencoded and gets a page back.
@@ -33,10 +36,10 @@ export function invitationLinkRouter(enrolment: EnrolmentService): Router {
     await page(res, async () => {
       const form = FormBody.parse(req.body ?? {});
       const info = await enrolment.check(token(req));
-      if (form.password !== form.confirmation) return formPage(res, info, ["The two passwords are not the same."], 400);
+      if (form.password !== form.confirmation) return differPage(res, info);
       try {
         const done = await enrolment.accept(ctxOf(req, res, "auth"), token(req), form.password);
-        joinedPage(res, done.userName, info.platform);
+        joinedPage(res, info, done.userName);
       } catch (err) {
         const p = toAuthProblem(err);
         if (p.code !== "weak_password") throw err;

@@ -5,7 +5,8 @@ import { OutboxJob } from "../../domain/outbox/outbox.queue";
 import { JobHandler, PermanentJobError } from "../../worker/outbox.worker";
 import { MailRejectedError, Mailer } from "../mail/mailer";
 import { SmsProvider } from "../sms/sms";
-import { InvitationContent, Language, invitationEmail, invitationSms, languageOf } from "./templates";
+import { Language, languageOf } from "../../domain/language";
+import { InvitationContent, invitationEmail, invitationSms } from "./templates";
 
 export interface DeliveryOptions {
   platformName: string;

@@ -1,6 +1,5 @@
 import escapeHtml from "escape-html";
-
-export type Language = "en" | "fr";
+import { Language } from "../../domain/language";
 
 export interface InvitationContent {
   platform: string;
@@ -11,15 +10,6 @@ export interface InvitationContent {
   /** The space (group) an external person is invited into. */
   space: string | null;
   language: Language;
-}
-
-/** The person's language from preferredLanguage or locale (`fr`, `fr-CA`, `fr_FR`...), else the default. */
-export function languageOf(preferred: string | null, locale: string | null, fallback: Language): Language {
-  for (const tag of [preferred, locale]) {
-    const primary = tag?.trim().toLowerCase().split(/[-_,;\s]/)[0];
-    if (primary === "en" || primary === "fr") return primary;
-  }
-  return fallback;
 }
 
 function formatExpiry(at: Date, language: Language, timezone: string | null): string {
