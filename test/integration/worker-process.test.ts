@@ -150,8 +150,9 @@ describe("process roles", () => {
       return body.status === "pending" ? body : null;
     }, 10_000, "invitation pending");
     expect(inv?.status).toBe("pending");
-    const metrics = await (await fetch(`${worker.baseUrl}/metrics`)).text();
-    expect(metrics).toContain('roster_outbox_jobs_total{topic="invitation.requested",outcome="done"} 1');
+    // The job is counted once its handler has returned and it is marked done, a moment after the invitation shows sent.
+    const done = 'roster_outbox_jobs_total{topic="invitation.requested",outcome="done"} 1';
+    await eventually(async () => (await (await fetch(`${worker.baseUrl}/metrics`)).text()).includes(done), 10_000, "the job counted");
     expect(await worker.stop()).toBe(0);
     expect(await web.stop()).toBe(0);
   }, 120_000);
