@@ -179,7 +179,7 @@ export function createApp(cfg: Config, ds: DataSource, services: Services, metri
   }));
 
   // --- auth lane: the end-user door (invitation links, sign-in, password change), rate limited per client address ---
-  app.use("/auth", authRouter({ enrolment: services.enrolment, credentials: services.credentials, rateLimitPerMinute: cfg.AUTH_RATE_LIMIT_PER_MINUTE }));
+  app.use("/auth", authRouter({ enrolment: services.enrolment, credentials: services.credentials, rateLimitPerMinute: cfg.AUTH_RATE_LIMIT_PER_MINUTE, ds }));
 
   return withNotFound(app);
 }

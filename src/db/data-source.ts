@@ -12,6 +12,7 @@ import { AuditChain1764000000008 } from "../../migrations/1764000000008-audit-ch
 import { AuditFilterIndexes1764000000009 } from "../../migrations/1764000000009-audit-filter-indexes";
 import { AuditSealAfterCommit1764000000011 } from "../../migrations/1764000000011-audit-seal-after-commit";
 import { InvitationsWorker1764000000012 } from "../../migrations/1764000000012-invitations-worker";
+import { RateLimits1764000000013 } from "../../migrations/1764000000013-rate-limits";
 import { ApiTokenRow } from "./entities/api-token.entity";
 import { AuditEventRow } from "./entities/audit-event.entity";
 import { OutboxMessageRow } from "./entities/outbox-message.entity";
@@ -22,7 +23,7 @@ export const migrations = [
   InitialSchema1764000000000, UsersAutovacuum1764000000001, EmailValuesIndex1764000000002, AdminFoundation1764000000003,
   PeopleIndexes1764000000004, AdminSearch1764000000006, AdminJobs1764000000007, AuditChain1764000000008,
   AuditFilterIndexes1764000000009, Groups1764000000010, AuditSealAfterCommit1764000000011,
-  InvitationsWorker1764000000012,
+  InvitationsWorker1764000000012, RateLimits1764000000013,
 ];
 
 /** A TypeORM DataSource on `url`; schema changes come only from migrations, never `synchronize`. */

@@ -158,6 +158,9 @@ describe("signing in (POST /auth/login)", () => {
 });
 
 describe("rate limits (AUTH_RATE_LIMIT_PER_MINUTE, per client address)", () => {
+  // The counters live in the database: earlier tests' requests (from the same address) are forgotten first.
+  beforeEach(() => t.ds.query("DELETE FROM rate_limit_hits"));
+
   it("answers 429 rate_limited with Retry-After past the limit, each route family on its own budget", async () => {
     const app = createApp({ ...t.cfg, AUTH_RATE_LIMIT_PER_MINUTE: 3 }, t.ds, t.services);
     for (let i = 0; i < 2; i++) await request(app).get(`/auth/invitations/${"C".repeat(43)}`).expect(404);
@@ -172,6 +175,20 @@ describe("rate limits (AUTH_RATE_LIMIT_PER_MINUTE, per client address)", () => {
     for (let i = 0; i < 3; i++) await request(app).post("/auth/login").send({ login: "x@y.test", password: "wrong" }).expect(401);
     expect((await request(app).post("/auth/login").send({ login: "x@y.test", password: "wrong" }).expect(429)).body.code).toBe("rate_limited");
     await request(app).post("/auth/password").send({ login: "x@y.test", currentPassword: "a", newPassword: "b" }).expect(401);
+  });
+
+  it("is one budget for every replica: two servers on one database count the same client's requests together", async () => {
+    const cfg = { ...t.cfg, AUTH_RATE_LIMIT_PER_MINUTE: 4 };
+    const [one, two] = [createApp(cfg, t.ds, t.services), createApp(cfg, t.ds, t.services)];
+    const login = (app: typeof one) => request(app).post("/auth/login").send({ login: "x@y.test", password: "wrong" });
+    await login(one).expect(401);
+    await login(two).expect(401);
+    await login(one).expect(401);
+    await login(two).expect(401);
+    expect((await login(one).expect(429)).body.code).toBe("rate_limited");
+    expect((await login(two).expect(429)).body.code).toBe("rate_limited");
+    const [row] = await t.ds.query("SELECT hits, reset_at > now() AS open FROM rate_limit_hits WHERE key LIKE 'auth-login:%'");
+    expect(row).toEqual({ hits: 6, open: true });
   });
 });
 

@@ -1,4 +1,5 @@
 import express, { Router } from "express";
+import { DataSource } from "typeorm";
 import { CredentialsService } from "../../domain/auth/credentials.service";
 import { EnrolmentService } from "../../domain/auth/enrolment.service";
 import { Problem } from "../admin/problem";
@@ -11,6 +12,8 @@ export interface AuthDeps {
   enrolment: EnrolmentService;
   credentials: CredentialsService;
   rateLimitPerMinute: number;
+  /** Where the rate-limit counters live (shared by every replica). */
+  ds: DataSource;
 }
 
 /** Bodies here are a password or two: anything larger is refused before it is read (413). */
@@ -27,9 +30,9 @@ export function authRouter(d: AuthDeps): Router {
     res.set("Cache-Control", "no-store");
     next();
   });
-  r.use("/invitations", authRateLimit("auth-invitations", d.rateLimitPerMinute));
-  r.use("/login", authRateLimit("auth-login", d.rateLimitPerMinute));
-  r.use("/password", authRateLimit("auth-password", d.rateLimitPerMinute));
+  r.use("/invitations", authRateLimit(d.ds, "auth-invitations", d.rateLimitPerMinute));
+  r.use("/login", authRateLimit(d.ds, "auth-login", d.rateLimitPerMinute));
+  r.use("/password", authRateLimit(d.ds, "auth-password", d.rateLimitPerMinute));
   r.use(express.json({ type: ["application/json", "application/*+json"], limit: BODY_LIMIT, strict: true }));
   r.use("/invitations", invitationLinkRouter(d.enrolment));
   r.use(passwordRouter(d.credentials));

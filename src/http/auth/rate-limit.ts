@@ -1,17 +1,20 @@
 import { RequestHandler } from "express";
 import { rateLimit } from "express-rate-limit";
+import { DataSource } from "typeorm";
 import { Problem, sendProblem } from "../admin/problem";
+import { PgRateLimitStore } from "../middleware/pg-rate-limit.store";
 
 /**
  * At most `perMinute` requests a minute from one client address (req.ip: see TRUST_PROXY behind a proxy; IPv6 by /56),
- * counted in this process's memory: each replica counts on its own. Over the limit: 429 `rate_limited` as problem+json,
+ * counted in PostgreSQL, so every replica shares the budget. Over the limit: 429 `rate_limited` as problem+json,
  * with Retry-After and the IETF RateLimit / RateLimit-Policy headers (draft 8).
  */
-export function authRateLimit(name: string, perMinute: number): RequestHandler {
+export function authRateLimit(ds: DataSource, name: string, perMinute: number): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
     limit: perMinute,
     identifier: name,
+    store: new PgRateLimitStore(ds, name),
     standardHeaders: "draft-8",
     legacyHeaders: false,
     handler: (_req, res) => sendProblem(res, new Problem(429, "rate_limited",
