@@ -179,7 +179,10 @@ export function createApp(cfg: Config, ds: DataSource, services: Services, metri
   }));
 
   // --- auth lane: the end-user door (invitation links, sign-in, password change), rate limited per client address ---
-  app.use("/auth", authRouter({ enrolment: services.enrolment, credentials: services.credentials, rateLimitPerMinute: cfg.AUTH_RATE_LIMIT_PER_MINUTE, ds }));
+  app.use("/auth", authRouter({
+    enrolment: services.enrolment, credentials: services.credentials, ds,
+    rateLimitPerMinute: cfg.AUTH_RATE_LIMIT_PER_MINUTE, accountFailuresPer15Minutes: cfg.AUTH_ACCOUNT_FAILURES_PER_15_MINUTES,
+  }));
 
   return withNotFound(app);
 }

@@ -65,6 +65,7 @@ const schema = z.object({
   // --- auth (end-user door /auth): password policy, rate limits, and which proxies' X-Forwarded-For to believe ---
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(12),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  AUTH_ACCOUNT_FAILURES_PER_15_MINUTES: z.coerce.number().int().min(1).max(100_000).default(10),
   TRUST_PROXY: trustProxy().default(false),
 }).superRefine((c, ctx) => {
   for (const prefix of ["SCIM", "ADMIN"] as const) {

@@ -177,6 +177,20 @@ describe("rate limits (AUTH_RATE_LIMIT_PER_MINUTE, per client address)", () => {
     await request(app).post("/auth/password").send({ login: "x@y.test", currentPassword: "a", newPassword: "b" }).expect(401);
   });
 
+  it("counts failed sign-ins per account from any address; a success does not count, and other accounts are not touched", async () => {
+    const p = await person(t);
+    await request(t.app).post(`/admin/v1/users/${p.id}/one-time-password`).set("Authorization", `Bearer ${await t.token("admin")}`).send({ password: GOOD }).expect(200);
+    await request(t.app).post("/auth/password").send({ login: p.userName, currentPassword: GOOD, newPassword: "another-fine-passphrase" }).expect(200);
+    const app = createApp({ ...t.cfg, AUTH_ACCOUNT_FAILURES_PER_15_MINUTES: 3 }, t.ds, t.services);
+    const login = (login: string, password: string) => request(app).post("/auth/login").send({ login, password });
+    await login(p.userName, "another-fine-passphrase").expect(200);
+    for (let i = 0; i < 3; i++) await login(i === 1 ? p.userName.toUpperCase() : p.userName, "wrong").expect(401);
+    const limited = await login(p.userName, "another-fine-passphrase").expect(429);
+    expect(limited.body).toMatchObject({ code: "rate_limited", detail: expect.stringContaining("this account") });
+    // The address is far from its own limit: another account from it is answered as usual.
+    await login("someone.else@corp.test", "wrong").expect(401);
+  });
+
   it("is one budget for every replica: two servers on one database count the same client's requests together", async () => {
     const cfg = { ...t.cfg, AUTH_RATE_LIMIT_PER_MINUTE: 4 };
     const [one, two] = [createApp(cfg, t.ds, t.services), createApp(cfg, t.ds, t.services)];

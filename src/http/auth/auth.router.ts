@@ -6,12 +6,13 @@ import { Problem } from "../admin/problem";
 import { authErrorHandler } from "./auth-problem";
 import { invitationLinkRouter } from "./invitations.routes";
 import { passwordRouter } from "./password.routes";
-import { authRateLimit } from "./rate-limit";
+import { accountFailureLimit, authRateLimit } from "./rate-limit";
 
 export interface AuthDeps {
   enrolment: EnrolmentService;
   credentials: CredentialsService;
   rateLimitPerMinute: number;
+  accountFailuresPer15Minutes: number;
   /** Where the rate-limit counters live (shared by every replica). */
   ds: DataSource;
 }
@@ -34,6 +35,7 @@ export function authRouter(d: AuthDeps): Router {
   r.use("/login", authRateLimit(d.ds, "auth-login", d.rateLimitPerMinute));
   r.use("/password", authRateLimit(d.ds, "auth-password", d.rateLimitPerMinute));
   r.use(express.json({ type: ["application/json", "application/*+json"], limit: BODY_LIMIT, strict: true }));
+  r.use(["/login", "/password"], accountFailureLimit(d.ds, d.accountFailuresPer15Minutes));
   r.use("/invitations", invitationLinkRouter(d.enrolment));
   r.use(passwordRouter(d.credentials));
   r.use((req) => {

@@ -21,3 +21,24 @@ export function authRateLimit(ds: DataSource, name: string, perMinute: number): 
       `Too many requests from your address: at most ${perMinute} a minute; try again after ${res.getHeader("Retry-After") ?? 60} seconds`)),
   });
 }
+
+/**
+ * At most `failures` failed sign-ins or password changes per login (as typed, case-insensitive) in 15 minutes, from
+ * any address: an address limit alone lets one password be tried from many addresses. Successful requests are not
+ * counted. Runs after the body parser (the login is in the body); a body without a login is left to validation.
+ */
+export function accountFailureLimit(ds: DataSource, failures: number): RequestHandler {
+  return rateLimit({
+    windowMs: 15 * 60_000,
+    limit: failures,
+    identifier: "auth-account",
+    store: new PgRateLimitStore(ds, "auth-account"),
+    keyGenerator: (req) => String((req.body as { login?: unknown } | undefined)?.login ?? "").trim().toLowerCase(),
+    skip: (req) => typeof (req.body as { login?: unknown } | undefined)?.login !== "string",
+    skipSuccessfulRequests: true,
+    standardHeaders: "draft-8",
+    legacyHeaders: false,
+    handler: (_req, res) => sendProblem(res, new Problem(429, "rate_limited",
+      `Too many failed attempts for this account: try again after ${res.getHeader("Retry-After") ?? 900} seconds`)),
+  });
+}
