@@ -80,13 +80,13 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>;
 
-/** A duration such as `24h`, `90m`, `30s`, `1d` or plain milliseconds, parsed to milliseconds. */
+/** A duration such as `24h`, `90m`, `30s`, `1d` or plain seconds (as TTLs usually are), parsed to milliseconds. */
 function duration() {
   const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-  return z.string().regex(/^\d+(ms|s|m|h|d)?$/, "a duration such as 24h, 90m, 30s or milliseconds")
+  return z.string().regex(/^\d+(ms|s|m|h|d)?$/, "a duration such as 24h, 90m, 3600s or a number of seconds")
     .transform((v) => {
       const [, n, unit] = /^(\d+)(ms|s|m|h|d)?$/.exec(v)!;
-      return Number(n) * units[unit ?? "ms"];
+      return Number(n) * units[unit ?? "s"];
     })
     .pipe(z.number().int().min(60_000, "at least one minute").max(30 * 86_400_000, "at most 30 days"));
 }
