@@ -73,7 +73,7 @@ describe("POST /admin/v1/users/actions: invite", () => {
     const res = await t.admin.post("/users/actions", { action: "invite", ids: [fresh.id, invitedBefore.id, enrolled.id, off.id] }).expect(200);
     expect(res.body.results).toEqual([
       { id: fresh.id, outcome: "done" }, { id: invitedBefore.id, outcome: "done" },
-      { id: enrolled.id, outcome: "skipped", reason: "already_enrolled" }, { id: off.id, outcome: "skipped", reason: "deactivated" },
+      { id: enrolled.id, outcome: "skipped", reason: "already_joined" }, { id: off.id, outcome: "skipped", reason: "user_inactive" },
     ]);
     const f = await user(fresh.id);
     expect(f.invited_at).toBeInstanceOf(Date);

@@ -7,7 +7,7 @@ export type ItemOutcome = "done" | "skipped" | "failed" | "not_found";
 
 export interface ItemResult {
   outcome: ItemOutcome;
-  /** A stable code saying why, for skipped and failed (e.g. `already_enrolled`). */
+  /** A stable code saying why, for skipped and failed (e.g. `already_joined`). */
   reason?: string;
 }
 

@@ -1,7 +1,7 @@
 import { DataSource } from "typeorm";
 import { logger } from "../../log";
 import { Ctx, TxCtx } from "../context";
-import { DomainError, NotFoundError, UnavailableError } from "../errors";
+import { DomainError, NotFoundError, RefusedError, UnavailableError } from "../errors";
 import { ItemResult, JobView } from "../jobs/job";
 import { JobsService, UserSelection } from "../jobs/jobs.service";
 import { inTransaction } from "../transaction";
@@ -12,6 +12,9 @@ import { inScope } from "../access/scope";
 import { InvitationsService } from "../invitations/invitations.service";
 
 export type UserAction = "invite" | "disable" | "enable";
+
+/** Invitation refusals that are a skip, not a failure, in a mass invite: there is nothing to send to these people. */
+const SKIPPED_INVITES = new Set(["already_joined", "user_inactive"]);
 export const USER_ACTIONS: readonly UserAction[] = ["invite", "disable", "enable"];
 
 export interface UserActionResult extends ItemResult {
@@ -86,13 +89,19 @@ export class UserActionsService {
     return { outcome: "skipped", reason: active ? "already_enabled" : "already_disabled" };
   }
 
-  /** Asks for an invitation (InvitationsService: a fresh one replacing any open one), unless the person joined or is off. */
+  /**
+   * Asks for an invitation (InvitationsService: a fresh one replacing any open one). Someone who has joined or is
+   * deactivated is skipped with the code a single resend answers; other refusals (no contact...) fail with theirs.
+   */
   private async invite(tx: TxCtx, id: string): Promise<ItemResult> {
     const user = await this.repo.lockById(tx.manager, id);
     if (!user || user.removedAt || !inScope(tx, user.account.entityId)) return { outcome: "not_found" };
-    if (user.lifecycle.enrolledAt) return { outcome: "skipped", reason: "already_enrolled" };
-    if (!user.active) return { outcome: "skipped", reason: "deactivated" };
-    await this.invitations.requestIn(tx, user);
+    try {
+      await this.invitations.requestIn(tx, user);
+    } catch (e) {
+      if (e instanceof RefusedError && SKIPPED_INVITES.has(e.code)) return { outcome: "skipped", reason: e.code };
+      throw e;
+    }
     return { outcome: "done" };
   }
 }
