@@ -8,6 +8,7 @@ import { OutboxTopic } from "../domain/outbox/outbox";
 import { logger } from "../log";
 import { Mailer, createMailer } from "../modules/mail/mailer";
 import { SmsProvider, createSmsProvider } from "../modules/sms/sms";
+import { InviteOnActivation } from "../modules/lifecycle/invite-on-activation";
 import { RevokeInvitationsOnLeave } from "../modules/lifecycle/revoke-invitations-on-leave";
 import { InvitationDelivery } from "../modules/invitations/invitation-delivery";
 import { invitationLinks } from "../modules/invitations/links";
@@ -39,6 +40,7 @@ export function outboxHandlers(services: Services, cfg: Config, mailer: Mailer, 
   return {
     "user.deactivated": leave,
     "user.deleted": leave,
+    "user.reactivated": new InviteOnActivation(services.invitations),
     "invitation.requested": new InvitationDelivery(services.invitations, mailer, sms, {
       platformName: cfg.PLATFORM_NAME,
       linkFor: invitationLinks(cfg).linkFor,

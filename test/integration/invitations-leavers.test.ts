@@ -2,9 +2,11 @@ import { startMailingApp, TestApp } from "../support/app";
 import { buildScimUser } from "../support/factories";
 import { authClient, invitedPerson, mailTo } from "../support/invitation-links";
 import { eventually } from "../support/people";
+import { invitationsOf, setCommunication } from "../support/delivery";
 import { SmtpSink } from "../support/smtp-sink";
 
-// People who leave lose their open invitation links (the lifecycle module reacts to user.deactivated / user.deleted).
+// The lifecycle module: people who leave lose their open invitation links (user.deactivated / user.deleted); people an
+// IdP created deactivated and switches on later are invited then, when the setting invites that IdP's people.
 let t: TestApp;
 let sink: SmtpSink;
 beforeAll(async () => {
@@ -48,5 +50,33 @@ describe("a person who leaves", () => {
     const revokedNow = await t.services.invitations.revokeForLeaver(p.id, null);
     expect(revokedNow).toBe(0);
     expect(await statusOf(p.id)).toBe("pending");
+  });
+});
+
+describe("a person the IdP creates deactivated and switches on later (a future hire)", () => {
+  const activate = (id: string) => t.scim.patch(`/Users/${id}`, {
+    schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "Replace", path: "active", value: "True" }],
+  });
+
+  it("is invited on activation when the setting auto-invites SCIM people, once", async () => {
+    await setCommunication(t, { autoInvite: { scim: true } });
+    const created = (await t.scim.post("/Users", buildScimUser({ userName: `hire.${Date.now()}@corp.test`, active: false })).expect(201)).body;
+    expect(await invitationsOf(t, created.id)).toEqual([]);
+    await activate(created.id).expect((r) => expect([200, 204]).toContain(r.status));
+    const mail = await mailTo(sink, created.userName);
+    expect(mail.token).toBeTruthy();
+    // Deactivated and switched on again: they were invited already, so nothing more is sent.
+    await t.scim.patch(`/Users/${created.id}`, { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "Replace", path: "active", value: false }] });
+    await activate(created.id);
+    await eventually(async () => (await t.ds.query("SELECT count(*)::int AS n FROM outbox WHERE topic = 'user.reactivated' AND processed_at IS NULL"))[0].n === 0, 10_000, "activations handled");
+    expect((await invitationsOf(t, created.id)).length).toBe(1);
+  });
+
+  it("is not invited when the setting does not auto-invite SCIM people", async () => {
+    await setCommunication(t, { autoInvite: { scim: false } });
+    const created = (await t.scim.post("/Users", buildScimUser({ userName: `later.${Date.now()}@corp.test`, active: false })).expect(201)).body;
+    await activate(created.id).expect((r) => expect([200, 204]).toContain(r.status));
+    await eventually(async () => (await t.ds.query("SELECT count(*)::int AS n FROM outbox WHERE topic = 'user.reactivated' AND processed_at IS NULL"))[0].n === 0, 10_000, "activation handled");
+    expect(await invitationsOf(t, created.id)).toEqual([]);
   });
 });

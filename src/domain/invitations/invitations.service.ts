@@ -4,7 +4,7 @@ import { inScope } from "../access/scope";
 import { Clock } from "../clock";
 import { Ctx, TxCtx, systemActor } from "../context";
 import { recordEffects, writeWithEffects } from "../effects";
-import { NotFoundError } from "../errors";
+import { NotFoundError, RefusedError } from "../errors";
 import { OUTBOX_CHANNEL } from "../outbox/outbox.queue";
 import { inTransaction, withDb } from "../transaction";
 import { User, UserSource } from "../users/user";
@@ -129,6 +129,29 @@ export class InvitationsService {
       events: [],
     }));
     return issued ? { token, user, invitation: { ...inv, issuedAt: now, expiresAt, attempts: inv.attempts + 1 } } : null;
+  }
+
+  /**
+   * Worker side, after an activation: someone an IdP created deactivated (a future hire) and now switches on is invited
+   * as they would have been at creation, when the communication setting says so and they were never invited nor
+   * joined. Repeating it changes nothing (they are invited by then).
+   */
+  async inviteOnActivation(userId: string, requestId: string | null): Promise<boolean> {
+    const ctx: Ctx = { actor: systemActor, door: "system", requestId };
+    const invited = await inTransaction(this.ds, ctx, async (tx) => {
+      const user = await this.users.lockById(tx.manager, userId);
+      if (!user || user.removedAt || !user.active || user.lifecycle.invitedAt || user.lifecycle.enrolledAt) return false;
+      if (!(await this.invitesAutomatically(user.source))) return false;
+      try {
+        await this.requestIn(tx, user);
+        return true;
+      } catch (e) {
+        if (e instanceof RefusedError) return false;
+        throw e;
+      }
+    });
+    if (invited) this.onRequested?.();
+    return invited;
   }
 
   /**
