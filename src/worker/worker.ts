@@ -66,8 +66,6 @@ export async function startWorker(ds: DataSource, dbUrl: string, services: Servi
   }).start();
   const admin = new JobsRunner(services.jobs, jobHandlers(services.actions), { concurrency: cfg.ADMIN_JOBS_CONCURRENCY, pollMs: cfg.ADMIN_JOBS_POLL_MS }).start();
   services.jobs.onEnqueued = () => admin.wake();
-  services.invitations.onRequested = () => outbox.wake();
-  services.deadLetters.onRetried = () => outbox.wake();
   const listener: Listener = await listen(dbUrl, OUTBOX_CHANNEL, () => outbox.wake(), () => outbox.wakeAll());
   const prune = async () => {
     try {

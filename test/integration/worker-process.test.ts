@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import { freePort } from "../../src/db/embedded";
-import { hashInvitationToken } from "../../src/domain/invitations/invitation";
+import { hashSecret } from "../../src/domain/secrets";
 import { startTestApp, TestApp } from "../support/app";
 import { workerDatabaseUrl } from "../support/database";
 import { eventually } from "../support/people";
@@ -111,8 +111,8 @@ describe("worker processes (ROLE=worker) sharing one database", () => {
       if (n < 2) continue;
       const mails = sink.mails.filter((m) => m.to.includes(to));
       const [row] = await t.ds.query("SELECT i.token_hash FROM invitations i JOIN users u ON u.id = i.user_id WHERE u.user_name = $1", [to]);
-      expect(row.token_hash).toBe(hashInvitationToken(mails[mails.length - 1].token!));
-      expect(row.token_hash).not.toBe(hashInvitationToken(mails[0].token!));
+      expect(row.token_hash).toBe(hashSecret(mails[mails.length - 1].token!));
+      expect(row.token_hash).not.toBe(hashSecret(mails[0].token!));
     }
     const sent = await t.ds.query("SELECT count(*)::int AS n FROM invitations WHERE user_id = ANY($1::uuid[]) AND sent_at IS NOT NULL AND failed_at IS NULL", [ids]);
     expect(sent[0].n).toBe(N);

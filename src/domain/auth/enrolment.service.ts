@@ -1,9 +1,10 @@
+import { hashSecret } from "../secrets";
 import { DataSource, EntityManager } from "typeorm";
 import { Clock } from "../clock";
 import { Language, languageOf } from "../language";
 import { Ctx } from "../context";
 import { writeWithEffects } from "../effects";
-import { Invitation, hashInvitationToken } from "../invitations/invitation";
+import { Invitation } from "../invitations/invitation";
 import { InvitationsRepository } from "../invitations/invitations.repository";
 import { hashPassword } from "../passwords";
 import { inTransaction, withDb } from "../transaction";
@@ -65,7 +66,7 @@ export class EnrolmentService {
     const seen = await withDb(() => this.resolve(this.ds.manager, token));
     assertPolicy("password", password, this.opts.policy, seen.user);
     const passwordHash = await hashPassword(password);
-    const tokenHash = hashInvitationToken(token);
+    const tokenHash = hashSecret(token);
     const actorCtx: Ctx = { ...ctx, door: "auth", actor: personActor(seen.user) };
     return inTransaction(this.ds, actorCtx, async (tx) => {
       const user = await this.users.lockById(tx.manager, seen.user.id);
@@ -93,7 +94,7 @@ export class EnrolmentService {
   private async resolve(m: EntityManager, token: string): Promise<{ invitation: Invitation; user: User }> {
     assertPasswordsAllowed(this.opts.ssoOnly);
     if (!TOKEN_SHAPE.test(token)) throw unknown();
-    const invitation = await this.invitations.findByTokenHash(m, hashInvitationToken(token));
+    const invitation = await this.invitations.findByTokenHash(m, hashSecret(token));
     if (!invitation) throw unknown();
     const user = await this.users.findLiveById(m, invitation.userId);
     await this.refuseUnusable(m, invitation, user);

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 
 /**
  * queued: asked for, not sent yet; pending: sent, link valid; expired: sent, link past its TTL; accepted: the person
@@ -29,6 +29,9 @@ export interface InviteOptions {
   space?: { groupId: string; name: string };
 }
 
+/** Not used, revoked or failed: the invitation may still be sent, or its link used. */
+export const isOpen = (i: Invitation): boolean => !i.consumedAt && !i.revokedAt && !i.failedAt;
+
 export function statusOf(i: Invitation, now: Date): InvitationStatus {
   if (i.consumedAt) return "accepted";
   if (i.revokedAt) return "revoked";
@@ -42,6 +45,3 @@ export function newInvitationToken(): string {
   return randomBytes(32).toString("base64url");
 }
 
-export function hashInvitationToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}

@@ -13,20 +13,21 @@ const SELECT = `i.id, i.user_id AS "userId", i.requested_at AS "requestedAt", i.
 const toInvitation = ({ spaceGroupId, spaceName, ...r }: InvitationRow): Invitation =>
   ({ ...r, space: spaceName === null ? null : { groupId: spaceGroupId, name: spaceName } });
 
+/** An invitation not used, revoked or failed (invitation.ts `isOpen`), on the row aliased `i`. */
+const OPEN = "i.consumed_at IS NULL AND i.revoked_at IS NULL AND i.failed_at IS NULL";
+
 /** SQL over `invitations`: one row per invitation asked for; the link's token is stored only as its SHA-256. */
 export class InvitationsRepository {
   /** Revokes the user's invitations still open (queued or sent, not used): a newer one replaces them. */
   async revokeOpen(m: EntityManager, userId: string, at: Date): Promise<number> {
-    const rows = await sql<{ id: string }>(m, `UPDATE invitations SET revoked_at = $2
-      WHERE user_id = $1 AND consumed_at IS NULL AND revoked_at IS NULL AND failed_at IS NULL RETURNING id`, [userId, at]);
+    const rows = await sql<{ id: string }>(m, `UPDATE invitations i SET revoked_at = $2 WHERE i.user_id = $1 AND ${OPEN} RETURNING i.id`, [userId, at]);
     return rows.length;
   }
 
   /** Inserts a new invitation and revokes the person's open ones, in one statement; answers how many it revoked. */
   async replaceOpen(m: EntityManager, i: { id: string; userId: string; requestedAt: Date; requestedBy: string | null; door: string; space?: { groupId: string; name: string } }): Promise<number> {
     const rows = await sql<{ revoked: number }>(m, `
-      WITH r AS (UPDATE invitations SET revoked_at = $3
-                 WHERE user_id = $2 AND consumed_at IS NULL AND revoked_at IS NULL AND failed_at IS NULL RETURNING 1),
+      WITH r AS (UPDATE invitations i SET revoked_at = $3 WHERE i.user_id = $2 AND ${OPEN} RETURNING 1),
            i AS (INSERT INTO invitations (id, user_id, requested_at, requested_by, door, space_group_id, space_name)
                  VALUES ($1, $2, $3, $4, $5, $6, $7))
       SELECT count(*)::int AS revoked FROM r`,
@@ -69,7 +70,7 @@ export class InvitationsRepository {
     return {
       text: `UPDATE invitations i SET token_hash = $2, issued_at = $3, expires_at = $4, attempts = i.attempts + 1
              FROM users u
-             WHERE i.id = $1 AND u.id = i.user_id AND i.consumed_at IS NULL AND i.revoked_at IS NULL AND i.failed_at IS NULL
+             WHERE i.id = $1 AND u.id = i.user_id AND ${OPEN}
                AND u.removed_at IS NULL AND u.active AND u.enrolled_at IS NULL
              RETURNING i.id`,
       values: [id, tokenHash, issuedAt, expiresAt],

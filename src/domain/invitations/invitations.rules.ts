@@ -1,5 +1,5 @@
 import { RefusedError } from "../errors";
-import { User } from "../users/user";
+import { User, primaryValue } from "../users/user";
 
 /** The channels an invitation may go out on (the communication setting). */
 export interface Channels {
@@ -44,13 +44,7 @@ export function reachableOn(user: User, channels: Channels): { channel: "email" 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Where the person's mail goes: the primary email, else the first, else a userName that is an address (IdPs often send only that). */
-export const emailOf = (u: User): string | null => pick(u.emails) ?? (EMAIL.test(u.userName) ? u.userName : null);
-export const phoneOf = (u: User): string | null => pick(u.phoneNumbers);
+export const emailOf = (u: User): string | null => primaryValue(u.emails) ?? (EMAIL.test(u.userName) ? u.userName : null);
+export const phoneOf = (u: User): string | null => primaryValue(u.phoneNumbers);
 const hasEmail = (u: User) => emailOf(u) !== null;
 const hasPhone = (u: User) => phoneOf(u) !== null;
-
-/** The primary value, else the first one. */
-function pick(values: { value?: string; primary?: boolean }[]): string | null {
-  const usable = values.filter((v) => typeof v.value === "string" && v.value.trim() !== "");
-  return (usable.find((v) => v.primary) ?? usable[0])?.value?.trim() ?? null;
-}

@@ -1,3 +1,4 @@
+import { hashSecret } from "../secrets";
 import { randomUUID } from "node:crypto";
 import { DataSource } from "typeorm";
 import { inScope } from "../access/scope";
@@ -10,7 +11,7 @@ import { inTransaction, withDb } from "../transaction";
 import { User, UserSource } from "../users/user";
 import { CommunicationSetting, autoInvites } from "../settings/communication";
 import { UsersRepository } from "../users/users.repository";
-import { Invitation, InvitationStatus, InviteOptions, hashInvitationToken, newInvitationToken, statusOf } from "./invitation";
+import { Invitation, InvitationStatus, InviteOptions, isOpen, newInvitationToken, statusOf } from "./invitation";
 import { assertInvitable } from "./invitations.rules";
 import { InvitationsRepository } from "./invitations.repository";
 
@@ -41,8 +42,6 @@ export interface InvitationView extends Invitation {
 export class InvitationsService {
   private readonly repo = new InvitationsRepository();
   private readonly users = new UsersRepository();
-  /** Called after a request commits (the in-process worker wakes at once; other replicas hear the NOTIFY). */
-  onRequested?: () => void;
 
   constructor(private readonly ds: DataSource, private readonly opts: InvitationsOptions) {}
 
@@ -65,11 +64,10 @@ export class InvitationsService {
       if (!user || user.removedAt || !inScope(ctx, user.account.entityId)) throw new NotFoundError("User", userId);
       return this.requestIn(tx, user, opts);
     });
-    this.onRequested?.();
     return this.view(inv);
   }
 
-  /** The same inside the caller's transaction, with `user` locked or just written by it. Callers call `onRequested` after commit. */
+  /** The same inside the caller's transaction, with `user` locked or just written by it; workers hear of it on commit (NOTIFY). */
   async requestIn(tx: TxCtx, user: User, opts: InviteOptions = {}): Promise<Invitation> {
     assertInvitable(user, this.opts.ssoOnly, (await this.opts.communication()).channels);
     const now = this.opts.clock.now();
@@ -98,8 +96,7 @@ export class InvitationsService {
   async latest(ctx: Ctx, userId: string): Promise<InvitationView | null> {
     const user = await withDb(() => this.users.findLiveById(this.ds.manager, userId));
     if (!user || !inScope(ctx, user.account.entityId)) throw new NotFoundError("User", userId);
-    const inv = await withDb(() => this.repo.latestOf(this.ds.manager, userId));
-    return inv ? this.view(inv) : null;
+    return this.latestOf(userId);
   }
 
   /** The latest invitation of a person the caller already reached (a person view), or null. */
@@ -115,16 +112,16 @@ export class InvitationsService {
   async issue(invitationId: string, requestId: string | null): Promise<IssuedInvitation | null> {
     const ctx: Ctx = { actor: systemActor, door: "system", requestId };
     const inv = await withDb(() => this.repo.find(this.ds.manager, invitationId));
-    if (!inv || inv.consumedAt || inv.revokedAt || inv.failedAt) return null;
+    if (!inv || !isOpen(inv)) return null;
     const user = await withDb(() => this.users.findLiveById(this.ds.manager, inv.userId));
     const now = this.opts.clock.now();
     if (!user || !user.active || user.lifecycle.enrolledAt) {
-      await inTransaction(this.ds, ctx, (tx) => this.repo.revokeOpen(tx.manager, inv.userId, now));
+      await withDb(() => this.repo.revokeOpen(this.ds.manager, inv.userId, now));
       return null;
     }
     const token = newInvitationToken();
     const expiresAt = new Date(now.getTime() + this.opts.ttlMs);
-    const issued = await withDb(() => writeWithEffects(this.ds.manager, ctx, this.repo.issue(inv.id, hashInvitationToken(token), now, expiresAt), {
+    const issued = await withDb(() => writeWithEffects(this.ds.manager, ctx, this.repo.issue(inv.id, hashSecret(token), now, expiresAt), {
       audits: [{ action: "invitation.issued", subject: { type: "user", id: user.id }, changes: { invitation: { before: null, after: inv.id }, expiresAt: { before: inv.expiresAt, after: expiresAt } } }],
       events: [],
     }));
@@ -138,7 +135,7 @@ export class InvitationsService {
    */
   async inviteOnActivation(userId: string, requestId: string | null): Promise<boolean> {
     const ctx: Ctx = { actor: systemActor, door: "system", requestId };
-    const invited = await inTransaction(this.ds, ctx, async (tx) => {
+    return inTransaction(this.ds, ctx, async (tx) => {
       const user = await this.users.lockById(tx.manager, userId);
       if (!user || user.removedAt || !user.active || user.lifecycle.invitedAt || user.lifecycle.enrolledAt) return false;
       if (!(await this.invitesAutomatically(user.source))) return false;
@@ -150,8 +147,6 @@ export class InvitationsService {
         throw e;
       }
     });
-    if (invited) this.onRequested?.();
-    return invited;
   }
 
   /**

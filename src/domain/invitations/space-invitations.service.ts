@@ -77,7 +77,6 @@ export class SpaceInvitationsService {
       const inv = await this.invitations.requestIn(tx, user, { space });
       return { outcome: "invited" as const, membership, group: g, userId: user.id, invitation: inv };
     });
-    if (result.invitation) this.invitations.onRequested?.();
     const { userId, invitation, ...rest } = result;
     return { ...rest, person: await this.people.get(ctx, userId), invitation: invitation ? this.invitations.view(invitation) : null };
   }

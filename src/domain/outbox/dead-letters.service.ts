@@ -30,13 +30,11 @@ const JOB_ID = /^[1-9]\d{0,17}$/;
 /**
  * The outbox's dead letters, for admins: listed newest first, and retried one by one. A retry makes the job due at
  * once with its attempts reset, lets the topic's owner reopen what the job's death closed, writes `outbox.retried`,
- * and wakes the workers, all in one transaction. Dead jobs concern the whole organisation (their payloads name
+ * and wakes the workers (NOTIFY, on commit), all in one transaction. Dead jobs concern the whole organisation (their payloads name
  * anyone), so an admin limited to some entities gets `out_of_scope`.
  */
 export class DeadLettersService {
   private readonly repo = new DeadLettersRepository();
-  /** Called after a retry commits (the in-process worker wakes at once; other replicas hear the NOTIFY). */
-  onRetried?: () => void;
 
   constructor(private readonly ds: DataSource, private readonly revivers: DeadLetterRevivers = {}) {}
 
@@ -51,7 +49,7 @@ export class DeadLettersService {
   async retry(ctx: Ctx, id: string): Promise<RetriedJob> {
     wholeOrganisation(ctx);
     if (!JOB_ID.test(id)) throw new NotFoundError("Dead letter", id);
-    const retried = await inTransaction(this.ds, ctx, async (tx) => {
+    return inTransaction(this.ds, ctx, async (tx) => {
       const job = await this.repo.lock(tx.manager, id);
       if (!job) throw new NotFoundError("Dead letter", id);
       if (!job.deadAt) throw new RefusedError("not_dead", "conflict", `Job ${id} is not in the dead letters (it is queued, running or done)`);
@@ -68,8 +66,6 @@ export class DeadLettersService {
       const { deadAt: _d, deadAtKey: _k, ...rest } = job;
       return { ...rest, attempts: 0, revived };
     });
-    this.onRetried?.();
-    return retried;
   }
 }
 

@@ -1,8 +1,8 @@
-import { MultiValue, User, UserProfile } from "../users/user";
+import { MultiValue, User, UserProfile, primaryValue } from "../users/user";
 import { PersonChanges } from "./person";
 
 /** The address a person is reached and signs in with: the primary email, else the first. */
-export const primaryEmail = (p: UserProfile): string | null => String((p.emails.find((e) => e.primary === true) ?? p.emails[0])?.value ?? "") || null;
+export const primaryEmail = (p: UserProfile): string | null => primaryValue(p.emails);
 
 /** The profile with an admin's (already checked) changes; names also set the formatted and display names. */
 export function applyChanges(p: UserProfile, c: PersonChanges): UserProfile {

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from "node:crypto";
+import { hashSecret } from "../secrets";
+import { randomBytes } from "node:crypto";
 import { DataSource, EntityManager, IsNull } from "typeorm";
 import { ApiTokenRow } from "../../db/entities/api-token.entity";
 import { Listener, listen } from "../../db/notifications";
@@ -21,7 +22,6 @@ export interface TokenInfo {
 
 const REVOKED_CHANNEL = "roster_token_revoked";
 
-const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
 /** Bearer tokens for IdPs, admins and auditors. Only a SHA-256 of each (high-entropy) token is stored. */
 export class TokensService {
@@ -38,7 +38,7 @@ export class TokensService {
       const live = await tx.manager.findOneBy(ApiTokenRow, { name, revokedAt: IsNull() });
       if (live) throw new ConflictError("name", `a token named '${name}' already exists`);
       const userId = asUser === undefined ? null : await this.personId(tx.manager, scope, asUser);
-      const row = await tx.manager.save(ApiTokenRow, tx.manager.create(ApiTokenRow, { name, scope: scope as Scope, tokenHash: hashToken(token), userId }));
+      const row = await tx.manager.save(ApiTokenRow, tx.manager.create(ApiTokenRow, { name, scope: scope as Scope, tokenHash: hashSecret(token), userId }));
       await recordAudit(tx, "token.created", { type: "token", id: row.id }, { name, scope, ...(userId ? { userId } : {}) });
       return { token, info: toInfo(row) };
     });
@@ -79,7 +79,7 @@ export class TokensService {
    * at once through watchRevocations, and the TTL bounds staleness should that listener be down.
    */
   async authenticate(token: string): Promise<TokenInfo | null> {
-    const hash = hashToken(token);
+    const hash = hashSecret(token);
     const hit = this.cache.get(hash);
     if (hit && hit.until > Date.now()) return hit.info;
     const row = await withDb(() => this.ds.manager.findOneBy(ApiTokenRow, { tokenHash: hash, revokedAt: IsNull() }));

@@ -7,6 +7,12 @@ export interface MultiValue {
   [key: string]: unknown;
 }
 
+/** The value of the primary element of a multi-valued attribute, else of the first one with a value (trimmed). */
+export function primaryValue(values: MultiValue[]): string | null {
+  const usable = values.filter((v) => typeof v.value === "string" && v.value.trim() !== "");
+  return (usable.find((v) => v.primary === true) ?? usable[0])?.value?.trim() ?? null;
+}
+
 export type UserSource = "scim" | "admin" | "csv" | "jit" | "signup";
 
 export interface PersonName {

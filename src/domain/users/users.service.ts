@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager } from "typeorm";
 import { inScope } from "../access/scope";
-import { diffFields, FieldChanges } from "../audit";
+import { diffFields } from "../audit";
 import { Ctx, TxCtx } from "../context";
 import { Effects, Statement, writeWithEffects } from "../effects";
 import { ConflictError, NotFoundError, PreconditionFailedError, RefusedError } from "../errors";
@@ -80,12 +80,10 @@ export class UsersService {
       const row = await withDb(() => writeWithEffects<UserRow>(this.ds.manager, ctx, c.insert, c.effects));
       if (row) return toUser(row);
     }
-    const user = await inTransaction(this.ds, ctx, async (tx) => {
+    return inTransaction(this.ds, ctx, async (tx) => {
       const created = await this.insertIn(tx, c, opts, !opts.uniqueEmail && invite === false);
       return (await this.inviteIn(tx, created, invite, opts.invite !== undefined)) ? this.repo.lockById(tx.manager, created.id).then((u) => u!) : created;
     });
-    if (invite !== false) this.invitations?.onRequested?.();
-    return user;
   }
 
   /** Asks for the new person's invitation; an automatic one is skipped (false) when the person cannot be invited. */
