@@ -1,9 +1,9 @@
 import { JobHandlers } from "../domain/jobs/job";
-import { UserAction, UserActionsService } from "../domain/users/users-actions.service";
+import { UserActionsService } from "../domain/users/users-actions.service";
 
 /** Which use case runs each kind of admin job, per user. */
 export function jobHandlers(actions: UserActionsService): JobHandlers {
   return {
-    "users.action": (tx, job, userId) => actions.apply(tx, job.action as UserAction, userId),
+    "users.action": actions.applyAsJob,
   };
 }

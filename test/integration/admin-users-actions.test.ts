@@ -16,7 +16,7 @@ describe("POST /admin/v1/users/actions: disable and enable", () => {
     const b = await seedPerson(t.ds, { active: false });
     const res = await t.admin.post("/users/actions", { action: "disable", ids: [a.id, b.id, UNKNOWN, a.id.toUpperCase()] }).expect(200);
     expect(res.body).toEqual({
-      action: "disable", total: 3, done: 1, skipped: 1, failed: 0, notFound: 1,
+      action: "disable", jobId: expect.any(String), total: 3, done: 1, skipped: 1, failed: 0, notFound: 1,
       results: [{ id: a.id, outcome: "done" }, { id: b.id, outcome: "skipped", reason: "already_disabled" }, { id: UNKNOWN, outcome: "not_found" }],
     });
     expect((await user(a.id)).active).toBe(false);

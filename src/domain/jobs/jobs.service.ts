@@ -28,19 +28,33 @@ export class JobsService {
   constructor(private readonly ds: DataSource, private readonly search: UsersSearch) {}
 
   async enqueueUsersAction(ctx: Ctx, action: string, selection: UserSelection): Promise<JobView> {
-    const id = await inTransaction(this.ds, ctx, async (tx) => {
-      const record = "ids" in selection ? { ids: selection.ids.length } : { filter: selection.filter };
+    const id = await this.create(ctx, action, selection);
+    this.onEnqueued();
+    return this.get(ctx, id);
+  }
+
+  /**
+   * A mass action small enough to answer at once, recorded as a job with one item per id before anything is applied;
+   * the request then works through it (`runHere`). Runners are not woken for it; at their next poll they may help, and
+   * they finish it if the request dies.
+   */
+  async recordUsersAction(ctx: Ctx, action: string, selection: UserSelection, ids: string[]): Promise<string> {
+    return this.create(ctx, action, selection, ids);
+  }
+
+  /** The job row and its items in one transaction: `ids` in that order, else the selection's users (a SQL snapshot). */
+  private async create(ctx: Ctx, action: string, selection: UserSelection, ids?: string[]): Promise<string> {
+    return inTransaction(this.ds, ctx, async (tx) => {
+      const record = "ids" in selection ? { ids: (ids ?? selection.ids).length } : { filter: selection.filter };
       const jobId = await this.repo.insert(tx.manager, {
         kind: "users.action", action, selection: record, actor: ctx.actor, requestId: ctx.requestId, entityScope: ctx.entityScope ?? null,
       });
-      const total = "ids" in selection
-        ? await this.repo.addItems(tx.manager, jobId, selection.ids)
+      const total = ids ? await this.repo.addItems(tx.manager, jobId, ids)
+        : "ids" in selection ? await this.repo.addItems(tx.manager, jobId, selection.ids)
         : await this.repo.addItemsWhere(tx.manager, jobId, await this.search.where(ctx, selection.filter, 1, tx.manager));
       await this.repo.setTotal(tx.manager, jobId, total);
       return jobId;
     });
-    this.onEnqueued();
-    return this.get(ctx, id);
   }
 
   /** A job and its progress; jobs of others are hidden from an admin limited to some entities. */
@@ -58,6 +72,22 @@ export class JobsService {
   }
 
   /**
+   * Works through a job inside the caller (a request answering at once) by the runners' own claim and record path, so
+   * each item is done once whoever does it; items a runner holds meanwhile are waited for. Answers every item's
+   * outcome in selection order. If the process dies half way, the job stays active and a runner finishes it.
+   */
+  async runHere(ctx: Ctx, id: string, handlers: JobHandlers): Promise<JobItem[]> {
+    const job = await withDb(() => this.repo.find(this.ds.manager, id));
+    if (!job) throw new NotFoundError("Job", id);
+    await withDb(() => this.repo.markRunning(this.ds.manager, id));
+    while (await this.process(job, ctx, handlers));
+    const held = await withDb(() => this.repo.items(this.ds.manager, id, "pending", 0, job.total));
+    for (const item of held) await this.processOne(job, ctx, handlers, item.seq);
+    await withDb(() => this.repo.finishIfComplete(this.ds.manager, id));
+    return withDb(() => this.repo.items(this.ds.manager, id, null, 0, job.total));
+  }
+
+  /**
    * One unit of runner work: the next pending items of the oldest job that has some, applied by the job's handler and
    * recorded in the same transaction. False when no item could be claimed (jobs found complete are marked done).
    */
@@ -65,7 +95,7 @@ export class JobsService {
     const jobs = await withDb(() => this.repo.active(this.ds.manager, ACTIVE_WINDOW));
     for (const job of jobs) {
       if (job.status === "queued") await withDb(() => this.repo.markRunning(this.ds.manager, job.id));
-      if (await this.process(job, handlers)) return true;
+      if (await this.process(job, contextOf(job), handlers)) return true;
       await withDb(() => this.repo.finishIfComplete(this.ds.manager, job.id));
     }
     return false;
@@ -75,8 +105,7 @@ export class JobsService {
    * A batch in one transaction. Handlers turn the refusals they expect into results; anything else they throw rolls
    * the whole batch back, and its items are then done one per transaction, so only the bad user's item fails.
    */
-  private async process(job: JobRow, handlers: JobHandlers): Promise<boolean> {
-    const ctx = contextOf(job);
+  private async process(job: JobRow, ctx: Ctx, handlers: JobHandlers): Promise<boolean> {
     const claimed: { seq: number; userId: string }[] = [];
     try {
       return await inTransaction(this.ds, ctx, async (tx) => {
@@ -86,16 +115,16 @@ export class JobsService {
       });
     } catch (e) {
       if (e instanceof UnavailableError || claimed.length <= 1) return this.failed(job, claimed[0], e);
-      for (const item of claimed) await this.processOne(job, handlers, item.seq);
+      for (const item of claimed) await this.processOne(job, ctx, handlers, item.seq);
       return true;
     }
   }
 
   /** One item (the batch's fallback), claimed again by its seq: another runner may have done it meanwhile. */
-  private async processOne(job: JobRow, handlers: JobHandlers, seq: number): Promise<void> {
+  private async processOne(job: JobRow, ctx: Ctx, handlers: JobHandlers, seq: number): Promise<void> {
     const held: { item?: { seq: number; userId: string } } = {};
     try {
-      await inTransaction(this.ds, contextOf(job), async (tx) => {
+      await inTransaction(this.ds, ctx, async (tx) => {
         [held.item] = await this.repo.claimSeq(tx.manager, job.id, seq);
         if (held.item) await this.repo.record(tx.manager, job.id, seq, await handlers[job.kind](tx, job, held.item.userId));
       });

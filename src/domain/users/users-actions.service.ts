@@ -1,10 +1,8 @@
 import { DataSource } from "typeorm";
-import { logger } from "../../log";
 import { Ctx, TxCtx } from "../context";
 import { DomainError, NotFoundError, RefusedError, UnavailableError } from "../errors";
-import { ItemResult, JobView } from "../jobs/job";
+import { ItemResult, JobHandler, JobView } from "../jobs/job";
 import { JobsService, UserSelection } from "../jobs/jobs.service";
-import { inTransaction } from "../transaction";
 import { profileOf, UsersRepository } from "./users.repository";
 import { UsersSearch } from "./users.search";
 import { UsersService } from "./users.service";
@@ -21,15 +19,16 @@ export interface UserActionResult extends ItemResult {
   id: string;
 }
 
-/** Small selections are answered at once, user by user; larger ones become a background job. */
-export type ActionsAnswer = { mode: "sync"; results: UserActionResult[] } | { mode: "job"; job: JobView };
+/** Small selections are answered at once (from the outcomes their job recorded); larger ones become a background job. */
+export type ActionsAnswer = { mode: "sync"; jobId: string; results: UserActionResult[] } | { mode: "job"; job: JobView };
 
 /** Whether the caller may reach a user of `entityId`: a scoped admin never reaches users without an entity. */
 
 /**
- * Mass actions on users (invite, disable, enable). Each user is handled in a transaction of its own, so one failure
- * changes nothing for the others; disable/enable are UsersService updates (audit and outbox included), so they keep
- * every datum, membership and role, and enabling restores exactly the rights held before.
+ * Mass actions on users (invite, disable, enable), run as jobs (src/domain/jobs): a refusal is that user's result and an
+ * unexpected failure is redone user by user, so one failure changes nothing for the others; disable/enable are
+ * UsersService updates (audit and outbox included), so they keep every datum, membership and role, and enabling
+ * restores exactly the rights held before.
  */
 export class UserActionsService {
   private readonly repo = new UsersRepository();
@@ -43,30 +42,25 @@ export class UserActionsService {
     private readonly invitations: InvitationsService,
   ) {}
 
+  /**
+   * Every mass action is a job recorded (with its items) before anything is applied. A small one is then worked through
+   * by the request itself, on the runners' claim path, and answered from the recorded outcomes; if the process dies
+   * half way, a runner finishes the items left, each once. A larger one is left to the runners (202).
+   */
   async run(ctx: Ctx, action: UserAction, selection: UserSelection): Promise<ActionsAnswer> {
-    let ids: string[];
-    if ("ids" in selection) {
-      ids = [...new Set(selection.ids.map((id) => id.toLowerCase()))];
-      if (ids.length > this.syncMax) return { mode: "job", job: await this.jobs.enqueueUsersAction(ctx, action, { ids }) };
-    } else {
-      ids = await this.search.selectIds(ctx, selection.filter, this.syncMax + 1);
-      if (ids.length > this.syncMax) return { mode: "job", job: await this.jobs.enqueueUsersAction(ctx, action, selection) };
+    const ids = "ids" in selection
+      ? [...new Set(selection.ids.map((id) => id.toLowerCase()))]
+      : await this.search.selectIds(ctx, selection.filter, this.syncMax + 1);
+    if (ids.length > this.syncMax) {
+      return { mode: "job", job: await this.jobs.enqueueUsersAction(ctx, action, "ids" in selection ? { ids } : selection) };
     }
-    const results: UserActionResult[] = [];
-    for (const id of ids) results.push({ id, ...(await this.applyAlone(ctx, action, id)) });
-    return { mode: "sync", results };
+    const jobId = await this.jobs.recordUsersAction(ctx, action, selection, ids);
+    const items = await this.jobs.runHere(ctx, jobId, { "users.action": this.applyAsJob });
+    return { mode: "sync", jobId, results: items.map((i) => ({ id: i.userId, outcome: i.outcome ?? "failed", ...(i.reason ? { reason: i.reason } : {}) })) };
   }
 
-  /** One user in a transaction of its own; whatever goes wrong is that user's result, not the request's. */
-  async applyAlone(ctx: Ctx, action: UserAction, id: string): Promise<ItemResult> {
-    try {
-      return await inTransaction(this.ds, ctx, (tx) => this.apply(tx, action, id));
-    } catch (e) {
-      if (e instanceof UnavailableError) return { outcome: "failed", reason: "unavailable" };
-      logger.error({ err: e, userId: id, action }, "mass action failed for a user");
-      return { outcome: "failed", reason: "internal_error" };
-    }
-  }
+  /** The job handler of `users.action`: one user of a job, inside the transaction that records its outcome. */
+  readonly applyAsJob: JobHandler = (tx, job, userId) => this.apply(tx, job.action as UserAction, userId);
 
   /** One user inside the caller's transaction (a job records the outcome in the same one). */
   async apply(tx: TxCtx, action: UserAction, id: string): Promise<ItemResult> {

@@ -32,7 +32,7 @@ export function usersSearchRouter(d: UsersSearchDeps): Router {
     }
     const count = (o: string) => answer.results.filter((x) => x.outcome === o).length;
     res.json({
-      action, total: answer.results.length,
+      action, jobId: answer.jobId, total: answer.results.length,
       done: count("done"), skipped: count("skipped"), failed: count("failed"), notFound: count("not_found"),
       results: answer.results,
     });
