@@ -18,6 +18,8 @@ export interface Ctx {
    * Set by the admin door for an admin limited to part of the organisation; services enforce it.
    */
   entityScope?: readonly string[] | null;
+  /** The admin door's role of the actor (absent = admin: other doors and the system act for the whole organisation). */
+  role?: "admin" | "auditor";
 }
 
 /** A Ctx inside an open transaction: repositories use `manager`. */

@@ -1,6 +1,7 @@
 import { Ctx } from "../../src/domain/context";
 import { InvalidError, RefusedError } from "../../src/domain/errors";
-import { assertAccountChange, normaliseAccount, outranks } from "../../src/domain/users/account.rules";
+import { outranks } from "../../src/domain/access/person-access.rules";
+import { assertAccountChange, normaliseAccount } from "../../src/domain/users/account.rules";
 import { UserAccount } from "../../src/domain/users/user";
 
 const ctx = (entityScope: string[] | null): Ctx => ({ actor: { type: "user", id: "me", name: "me" }, door: "admin", requestId: null, entityScope });
@@ -37,8 +38,8 @@ describe("account rules: who may place people and grant rights", () => {
 
   it("never lets a limited admin change the rights of someone whose rights reach further", () => {
     const boss = acct({ systemRole: "admin" });
-    expect(outranks(["france", "lyon"], boss)).toBe(true);
-    expect(outranks(["france", "lyon"], acct({ systemRole: "admin", adminScope: ["lyon"] }))).toBe(false);
+    expect(outranks({ role: "admin", scope: ["france", "lyon"] }, boss)).toBe(true);
+    expect(outranks({ role: "admin", scope: ["france", "lyon"] }, acct({ systemRole: "admin", adminScope: ["lyon"] }))).toBe(false);
     expect(refusal(() => assertAccountChange(france, boss, acct()))).toBe("out_of_scope:role");
     expect(refusal(() => assertAccountChange(france, boss, { ...boss, external: true }))).toBe("ok"); // rights unchanged
   });

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { DataSource } from "typeorm";
-import { inScope, scopeOf } from "../access/scope";
+import { assertMay } from "../access/person-access.rules";
 import { Clock } from "../clock";
 import { Ctx } from "../context";
 import { writeWithEffects } from "../effects";
@@ -8,7 +8,6 @@ import { NotFoundError, RefusedError } from "../errors";
 import { InvitationsRepository } from "../invitations/invitations.repository";
 import { hashPassword, verifyPassword } from "../passwords";
 import { inTransaction, withDb } from "../transaction";
-import { outranks } from "../users/account.rules";
 import { UsersRepository } from "../users/users.repository";
 import { InvalidCredentialsError, PasswordChangeRequiredError } from "./auth.errors";
 import { Credentials, CredentialsRepository } from "./credentials.repository";
@@ -98,21 +97,21 @@ export class CredentialsService {
 
   /**
    * An admin sets a password the person must change at first sign-in, or has one generated (returned once). Within the
-   * admin's scope; refused under SSO_ONLY, for a deactivated person, and for someone whose rights reach beyond a
-   * limited admin's own.
+   * admin's reach (person-access.rules: an admin's or auditor's needs an organisation-wide admin); refused under
+   * SSO_ONLY and for a deactivated person.
    */
   async setOneTimePassword(ctx: Ctx, userId: string, given?: string): Promise<OneTimePassword> {
     assertPasswordsAllowed(this.opts.ssoOnly);
     const seen = await withDb(() => this.users.findLiveById(this.ds.manager, userId));
-    if (!seen || !inScope(ctx, seen.account.entityId)) throw new NotFoundError("User", userId);
+    if (!seen) throw new NotFoundError("User", userId);
+    assertMay(ctx, "credentials", seen);
     if (given !== undefined) assertPolicy("password", given, this.opts.policy, seen);
     const password = given ?? generatePassword(this.opts.policy, seen);
     const passwordHash = await hashPassword(password);
     return inTransaction(this.ds, ctx, async (tx) => {
       const user = await this.users.lockById(tx.manager, userId);
-      if (!user || user.removedAt || !inScope(ctx, user.account.entityId)) throw new NotFoundError("User", userId);
-      const scope = scopeOf(ctx);
-      if (scope && outranks(scope, user.account)) throw new RefusedError("out_of_scope", "forbidden", "this person's admin rights reach beyond your own", "id");
+      if (!user || user.removedAt) throw new NotFoundError("User", userId);
+      assertMay(ctx, "credentials", user);
       if (!user.active) throw new RefusedError("user_inactive", "conflict", `${user.userName} is deactivated: activate the account before setting a password`);
       const before = await this.repo.mustChange(tx.manager, user.id);
       await writeWithEffects(tx.manager, tx, this.repo.setOneTime(user.id, passwordHash), {

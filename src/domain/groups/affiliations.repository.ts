@@ -1,6 +1,8 @@
 import { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
+import { AccessTarget } from "../access/person-access.rules";
 import { Statement } from "../effects";
+import { SystemRole } from "../users/user";
 import { GroupSummary, MemberSummary } from "./affiliation";
 
 const GROUP = `g.id AS "id", g.display_name AS "displayName", g.external_id AS "externalId", g.created_at AS "createdAt",
@@ -94,15 +96,16 @@ export class AffiliationsRepository {
   }
 
   /**
-   * Which of `ids` (distinct uuids) are live people within the scope, share-locked for the caller's transaction (after
+   * Which of `ids` (distinct uuids) are live people within the scope, with their rights, share-locked for the caller's transaction (after
    * the group's lock, like a SCIM PATCH): they can be neither removed nor moved out of the scope before it commits.
    */
-  async lockReachableUsers(m: EntityManager, ids: string[], scope: readonly string[] | null): Promise<Set<string>> {
+  async lockReachableUsers(m: EntityManager, ids: string[], scope: readonly string[] | null): Promise<Map<string, AccessTarget>> {
     const scoped = scope === null ? "" : "AND u.entity_id = ANY($2::uuid[])";
-    const rows = await sql<{ id: string }>(m,
-      `SELECT u.id FROM users u WHERE u.id = ANY($1::uuid[]) AND u.removed_at IS NULL ${scoped} ORDER BY u.id FOR SHARE`,
+    const rows = await sql<{ id: string; entityId: string | null; systemRole: SystemRole; adminScope: string[] }>(m,
+      `SELECT u.id, u.entity_id AS "entityId", u.system_role AS "systemRole", u.admin_scope AS "adminScope"
+       FROM users u WHERE u.id = ANY($1::uuid[]) AND u.removed_at IS NULL ${scoped} ORDER BY u.id FOR SHARE`,
       scope === null ? [ids] : [ids, scope]);
-    return new Set(rows.map((r) => r.id));
+    return new Map(rows.map(({ id, ...account }) => [id, { id, account }]));
   }
 
   /** Which of `ids` name groups (a read: the writes check again under the lock). */

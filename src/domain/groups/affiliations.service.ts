@@ -1,4 +1,5 @@
 import { DataSource } from "typeorm";
+import { assertMay } from "../access/person-access.rules";
 import { scopeOf } from "../access/scope";
 import { Ctx, TxCtx } from "../context";
 import { InvalidError, NotFoundError } from "../errors";
@@ -58,6 +59,7 @@ export class AffiliationsService {
       const reachable = await this.repo.lockReachableUsers(tx.manager, ids.filter(isUuid), scopeOf(ctx));
       const missing = ids.find((id) => !reachable.has(id));
       if (missing) throw new NotFoundError("User", missing);
+      ids.forEach((id, i) => assertMay(ctx, "memberships", reachable.get(id)!, `ids[${i}]`));
       const result = await this.groups.changeMembersIn(tx, group, [{ op: "add", ids }], opts);
       const added = new Set(result.added ?? []);
       return { groupId: group.id, version: result.group.version, added: ids.filter((id) => added.has(id)), alreadyMembers: ids.filter((id) => !added.has(id)) };
@@ -69,7 +71,9 @@ export class AffiliationsService {
     const id = userId.toLowerCase();
     await inTransaction(this.ds, ctx, async (tx) => {
       const group = await this.lockGroup(tx, groupId);
-      if (!isUuid(id) || !(await this.repo.lockReachableUsers(tx.manager, [id], scopeOf(ctx))).has(id)) throw new NotFoundError("User", userId);
+      const target = isUuid(id) ? (await this.repo.lockReachableUsers(tx.manager, [id], scopeOf(ctx))).get(id) : undefined;
+      if (!target) throw new NotFoundError("User", userId);
+      assertMay(ctx, "memberships", target, "userId");
       const result = await this.groups.changeMembersIn(tx, group, [{ op: "remove", ids: [id] }], opts);
       if (!result.changed) throw new NotFoundError("Member", `${userId} of group ${group.id}`);
     });

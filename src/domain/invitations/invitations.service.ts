@@ -1,7 +1,7 @@
 import { hashSecret } from "../secrets";
 import { randomUUID } from "node:crypto";
 import { DataSource } from "typeorm";
-import { inScope } from "../access/scope";
+import { assertMay } from "../access/person-access.rules";
 import { Clock } from "../clock";
 import { Ctx, TxCtx, systemActor } from "../context";
 import { recordEffects, writeWithEffects } from "../effects";
@@ -57,11 +57,12 @@ export class InvitationsService {
     return !this.opts.ssoOnly && autoInvites(await this.opts.communication(), source);
   }
 
-  /** Sends or resends the invitation of a person in the actor's reach. */
+  /** Sends or resends the invitation of a person the actor may invite (person-access.rules). */
   async request(ctx: Ctx, userId: string, opts: InviteOptions = {}): Promise<InvitationView> {
     const inv = await inTransaction(this.ds, ctx, async (tx) => {
       const user = await this.users.lockById(tx.manager, userId);
-      if (!user || user.removedAt || !inScope(ctx, user.account.entityId)) throw new NotFoundError("User", userId);
+      if (!user || user.removedAt) throw new NotFoundError("User", userId);
+      assertMay(ctx, "invite", user);
       return this.requestIn(tx, user, opts);
     });
     return this.view(inv);
@@ -95,7 +96,8 @@ export class InvitationsService {
   /** The person's latest invitation with its status, or null when none was ever asked for. */
   async latest(ctx: Ctx, userId: string): Promise<InvitationView | null> {
     const user = await withDb(() => this.users.findLiveById(this.ds.manager, userId));
-    if (!user || !inScope(ctx, user.account.entityId)) throw new NotFoundError("User", userId);
+    if (!user) throw new NotFoundError("User", userId);
+    assertMay(ctx, "read", user);
     return this.latestOf(userId);
   }
 

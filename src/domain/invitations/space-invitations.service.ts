@@ -1,4 +1,5 @@
 import { DataSource } from "typeorm";
+import { assertMay } from "../access/person-access.rules";
 import { inScope } from "../access/scope";
 import { Ctx } from "../context";
 import { ConflictError, NotFoundError } from "../errors";
@@ -71,6 +72,7 @@ export class SpaceInvitationsService {
       const user = await this.users.lockById(tx.manager, holder.id);
       // Out of the actor's reach: the same answer as creating a person with a taken address.
       if (!user || user.removedAt || !inScope(ctx, user.account.entityId)) throw new ConflictError("email", `email '${holder.email}' already belongs to another person`);
+      assertMay(ctx, user.lifecycle.enrolledAt ? "memberships" : "invite", user, "email");
       const change = await this.groups.changeMembersIn(tx, group, [{ op: "add", ids: [user.id] }]);
       const membership = change.added?.includes(user.id) ? "added" as const : "already_member" as const;
       if (user.lifecycle.enrolledAt) return { outcome: "added" as const, membership, group: g, userId: user.id, invitation: null };

@@ -1,6 +1,4 @@
 import { DataSource } from "typeorm";
-import { outranks } from "../users/account.rules";
-import { scopeOf } from "../access/scope";
 import { Ctx, TxCtx } from "../context";
 import { AffiliationsService } from "../groups/affiliations.service";
 import { EntitiesRepository } from "../entities/entities.repository";
@@ -132,15 +130,11 @@ export class PeopleService {
     return this.view(user);
   }
 
-  /** Deactivation keeps every datum and right; activation gives back exactly the rights the person had. */
+  /** Deactivation keeps every datum and right; activation gives back exactly the rights the person had (who may: UsersService). */
   async setActive(ctx: Ctx, id: string, active: boolean): Promise<PersonView> {
     const { user } = await this.users.update(ctx, id, (current) => {
       if (!active && ctx.actor.type === "user" && ctx.actor.id === current.id) {
         throw new RefusedError("cannot_deactivate_self", "conflict", "You cannot deactivate your own account");
-      }
-      const scope = scopeOf(ctx);
-      if (scope && outranks(scope, current.account)) {
-        throw new RefusedError("out_of_scope", "forbidden", "this person's admin rights reach beyond your own", "id");
       }
       return { profile: { ...profileOf(current), active } };
     });

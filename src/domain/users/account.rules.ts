@@ -1,3 +1,4 @@
+import { outranks } from "../access/person-access.rules";
 import { scopeOf } from "../access/scope";
 import { Ctx } from "../context";
 import { InvalidError, RefusedError } from "../errors";
@@ -25,16 +26,11 @@ export function assertAccountChange(ctx: Ctx, before: UserAccount | null, after:
   if (after.entityId === null) throw outOfScope("an admin limited to some entities places every person in one of them: set entityId", "entityId");
   if (!scope.includes(after.entityId)) throw outOfScope("entityId is outside your admin scope", "entityId");
   if (!rightsChanged) return;
-  if (before && outranks(scope, before)) throw outOfScope("this person's admin rights reach beyond your own", "role");
+  if (before && outranks({ role: "admin", scope }, before)) throw outOfScope("this person's admin rights reach beyond your own", "role");
   if (after.systemRole === "member") return;
   if (after.adminScope.length === 0) {
     throw outOfScope("an admin limited to some entities grants admin or auditor rights only limited to entities of their scope: set adminScope", "adminScope");
   }
   const outside = after.adminScope.find((id) => !scope.includes(id));
   if (outside) throw outOfScope(`adminScope names ${outside}, outside your admin scope`, "adminScope");
-}
-
-/** Whether a person's admin or auditor rights reach beyond `scope` (an empty admin scope is the whole organisation). */
-export function outranks(scope: readonly string[], who: UserAccount): boolean {
-  return who.systemRole !== "member" && (who.adminScope.length === 0 || who.adminScope.some((id) => !scope.includes(id)));
 }

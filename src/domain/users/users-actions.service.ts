@@ -6,7 +6,7 @@ import { JobsService, UserSelection } from "../jobs/jobs.service";
 import { profileOf, UsersRepository } from "./users.repository";
 import { UsersSearch } from "./users.search";
 import { UsersService } from "./users.service";
-import { inScope } from "../access/scope";
+import { assertMay } from "../access/person-access.rules";
 import { InvitationsService } from "../invitations/invitations.service";
 
 export type UserAction = "invite" | "disable" | "enable";
@@ -21,8 +21,6 @@ export interface UserActionResult extends ItemResult {
 
 /** Small selections are answered at once (from the outcomes their job recorded); larger ones become a background job. */
 export type ActionsAnswer = { mode: "sync"; jobId: string; results: UserActionResult[] } | { mode: "job"; job: JobView };
-
-/** Whether the caller may reach a user of `entityId`: a scoped admin never reaches users without an entity. */
 
 /**
  * Mass actions on users (invite, disable, enable), run as jobs (src/domain/jobs): a refusal is that user's result and an
@@ -75,10 +73,8 @@ export class UserActionsService {
 
   private async setActive(tx: TxCtx, id: string, active: boolean): Promise<ItemResult> {
     if (!active && tx.actor.type === "user" && tx.actor.id === id) return { outcome: "skipped", reason: "cannot_disable_self" };
-    const { changed } = await this.users.updateWithin(tx, id, (current) => {
-      if (!inScope(tx, current.account.entityId)) throw new NotFoundError("User", id);
-      return { profile: { ...profileOf(current), active } };
-    });
+    // Who may is decided by UsersService (person-access.rules), as for the single routes.
+    const { changed } = await this.users.updateWithin(tx, id, (current) => ({ profile: { ...profileOf(current), active } }));
     if (changed) return { outcome: "done" };
     return { outcome: "skipped", reason: active ? "already_enabled" : "already_disabled" };
   }
@@ -89,7 +85,8 @@ export class UserActionsService {
    */
   private async invite(tx: TxCtx, id: string): Promise<ItemResult> {
     const user = await this.repo.lockById(tx.manager, id);
-    if (!user || user.removedAt || !inScope(tx, user.account.entityId)) return { outcome: "not_found" };
+    if (!user || user.removedAt) return { outcome: "not_found" };
+    assertMay(tx, "invite", user);
     try {
       await this.invitations.requestIn(tx, user);
     } catch (e) {

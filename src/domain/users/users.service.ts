@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager } from "typeorm";
-import { inScope } from "../access/scope";
+import { assertMay, assertMayWrite } from "../access/person-access.rules";
 import { diffFields } from "../audit";
 import { Ctx, TxCtx } from "../context";
 import { Effects, Statement, writeWithEffects } from "../effects";
@@ -134,10 +134,11 @@ export class UsersService {
     return toUser(restored!);
   }
 
-  /** A live user; with a ctx, one outside the actor's entity scope is not found either. */
+  /** A live user; with a ctx, one the actor may not read (outside their entity scope) is not found either. */
   async get(id: string, ctx?: Ctx): Promise<User> {
     const user = await withDb(() => this.repo.findLiveById(this.ds.manager, id));
-    if (!user || (ctx && !inScope(ctx, user.account.entityId))) throw new NotFoundError("User", id);
+    if (!user) throw new NotFoundError("User", id);
+    if (ctx) assertMay(ctx, "read", user);
     return user;
   }
 
@@ -187,6 +188,7 @@ export class UsersService {
     await inTransaction(this.ds, ctx, async (tx) => {
       await lockGroupsOfUser(tx, id);
       const current = this.checkLive(ctx, await this.repo.lockById(tx.manager, id), id, opts);
+      assertMay(ctx, "change", current);
       await writeWithEffects(tx.manager, ctx, this.repo.markRemoved(id, current.version), {
         audits: [{ action: "user.deleted", subject: { type: "user", id }, changes: { active: { before: current.active, after: false }, removed: { before: false, after: true } } }],
         events: [{ topic: "user.deleted", payload: { userId: id } }],
@@ -199,9 +201,11 @@ export class UsersService {
   private async tryUpdate(m: EntityManager, ctx: Ctx, id: string, mutate: Mutation, opts: WriteOptions, lock: boolean) {
     const found = lock ? await this.repo.lockById(m, id) : await this.repo.findLiveById(m, id);
     const current = this.checkLive(ctx, found, id, opts);
+    assertMay(ctx, "change", current);
     const mutated = await mutate(current);
     const profile = pickProfile(mutated.profile);
     assertValidProfile(profile);
+    assertMayWrite(ctx, current, { profile, account: mutated.account ?? current.account, password: Boolean(mutated.password) });
     const remapped = ctx.door === "scim" || this.accounts.mappedValue(profile) !== this.accounts.mappedValue(current);
     const account = await this.accounts.accountFor(m, ctx, current.account, mutated.account ?? current.account, profile, remapped);
     const changes = { ...diffFields(auditView(profileOf(current)), auditView(profile)), ...diffFields({ ...current.account }, { ...account }) };
@@ -218,7 +222,8 @@ export class UsersService {
   }
 
   private checkLive(ctx: Ctx, user: User | null, id: string, opts: WriteOptions): User {
-    if (!user || user.removedAt || !inScope(ctx, user.account.entityId)) throw new NotFoundError("User", id);
+    if (!user || user.removedAt) throw new NotFoundError("User", id);
+    assertMay(ctx, "read", user);
     if (opts.ifMatch && !opts.ifMatch.includes(user.version)) throw new PreconditionFailedError(user.version);
     return user;
   }

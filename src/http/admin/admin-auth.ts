@@ -98,5 +98,6 @@ export const principal = (res: Response): AdminPrincipal => res.locals.admin as 
 
 /** The domain context of an admin request, carrying the caller's entity scope for the services to enforce. */
 export function adminCtx(req: Request, res: Response): Ctx {
-  return { ...ctxOf(req, res, "admin"), entityScope: principal(res).entityScope };
+  const p = principal(res);
+  return { ...ctxOf(req, res, "admin"), entityScope: p.entityScope, role: p.role };
 }
