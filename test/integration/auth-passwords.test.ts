@@ -69,7 +69,7 @@ describe("a one-time password set by an admin", () => {
     const p = await person(t);
     const weak = await otp(p.id, { password: "password1234" }).expect(400);
     expect(weak.body).toMatchObject({ code: "weak_password", field: "password" });
-    expect(weak.body.errors.map((e: { code: string }) => e.code)).toEqual(["common"]);
+    expect(weak.body.errors.map((e: { code: string }) => e.code)).toEqual(["guessable"]);
     expect((await userRow(p.id)).password_hash).toBeNull();
     expect((await otp(p.id, { password: 42 }).expect(400)).body).toMatchObject({ code: "invalid_request", field: "password" });
     expect((await otp(p.id, { password: GOOD, mustChange: false }).expect(400)).body.code).toBe("invalid_request");
