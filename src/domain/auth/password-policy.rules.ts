@@ -30,7 +30,7 @@ const MIN_IDENTIFIER = 3;
  * C0 and C1 controls (NUL included) and DEL, and UTF-16 surrogates standing alone (no character at all): they cannot
  * be typed, are cut or mangled by other systems (NUL ends a C string), and hash differently depending on who encodes.
  */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]|\p{Cs}/u;
+export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]|\p{Cs}/u;
 
 const localPart = (address: string) => (address.includes("@") ? address.slice(0, address.lastIndexOf("@")) : null);
 
@@ -58,7 +58,7 @@ export function passwordViolations(password: string, policy: PasswordPolicy, own
   const lower = password.toLowerCase();
   if (chars.length < policy.minLength) out.push({ rule: "too_short", detail: `must be at least ${policy.minLength} characters long` });
   if (chars.length > PASSWORD_MAX_LENGTH) out.push({ rule: "too_long", detail: `must be at most ${PASSWORD_MAX_LENGTH} characters long` });
-  if (CONTROL.test(password)) out.push({ rule: "control_character", detail: "must not contain control characters (such as NUL or a line break) or invalid Unicode" });
+  if (CONTROL_CHARACTER.test(password)) out.push({ rule: "control_character", detail: "must not contain control characters (such as NUL or a line break) or invalid Unicode" });
   if (chars.length > 0 && new Set(chars).size === 1) out.push({ rule: "one_character", detail: "must not be one character repeated" });
   const contains = (value: string | null) => value !== null && value.length >= MIN_IDENTIFIER && lower.includes(value.toLowerCase());
   if (contains(owner.userName) || contains(localPart(owner.userName))) {
