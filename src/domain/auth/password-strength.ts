@@ -26,7 +26,7 @@ let estimator: ZxcvbnFactory | undefined;
 
 /**
  * The estimator with its dictionaries (common passwords, English and French words and names, keyboard layouts),
- * built once per process: ~0.35 s of CPU and ~80 MB of RSS (31 MB of heap), so `main.ts` builds it before listening
+ * built once per process: ~0.35 s of CPU and ~35 MB more RSS in the server, so `main.ts` builds it before listening
  * (`loadPasswordEstimator`) rather than on the first password someone sets.
  */
 export function loadPasswordEstimator(): ZxcvbnFactory {
