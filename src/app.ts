@@ -77,8 +77,8 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     search, jobs, actions: new UserActionsService(ds, users, search, jobs, cfg.ADMIN_ACTIONS_SYNC_MAX, invitations),
     audit: new AuditLogService(ds), invitations, clock, settings,
     spaceInvitations: new SpaceInvitationsService(ds, people, groups, invitations),
-    enrolment: new EnrolmentService(ds, { clock, defaultLanguage: cfg.DEFAULT_LANGUAGE, policy: { minLength: cfg.PASSWORD_MIN_LENGTH }, platformName: cfg.PLATFORM_NAME, ssoOnly: cfg.SSO_ONLY }),
-    credentials: new CredentialsService(ds, { clock, policy: { minLength: cfg.PASSWORD_MIN_LENGTH }, ssoOnly: cfg.SSO_ONLY }),
+    enrolment: new EnrolmentService(ds, { clock, defaultLanguage: cfg.DEFAULT_LANGUAGE, policy: { minLength: cfg.PASSWORD_MIN_LENGTH, minScore: cfg.PASSWORD_MIN_SCORE }, platformName: cfg.PLATFORM_NAME, ssoOnly: cfg.SSO_ONLY }),
+    credentials: new CredentialsService(ds, { clock, policy: { minLength: cfg.PASSWORD_MIN_LENGTH, minScore: cfg.PASSWORD_MIN_SCORE }, ssoOnly: cfg.SSO_ONLY }),
     deadLetters: new DeadLettersService(ds, { "invitation.requested": (tx, job) => invitations.reviveIn(tx, job.invitationId) }),
   };
 }

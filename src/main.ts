@@ -32,6 +32,8 @@ async function main(): Promise<void> {
   const head = await new AuditChainService(db.dataSource).head();
   if (head) logger.info({ auditHead: head }, `audit chain head ${head.seq}:${head.hash}`);
   const services = createServices(db.dataSource, cfg);
+  // The password estimator's dictionaries, loaded now rather than by the first person setting a password.
+  if (!cfg.SSO_ONLY) (require("./domain/auth/password-strength") as typeof import("./domain/auth/password-strength")).loadPasswordEstimator();
   const revocations = await services.tokens.watchRevocations(db.url);
   const settingsChanges = await services.settings.watch(db.url);
   // ROLE=web leaves the side modules and admin jobs to worker replicas; their jobs wait in the database meanwhile.

@@ -64,6 +64,7 @@ const schema = z.object({
   SMS_PROVIDER: z.enum(["dev"]).default("dev"),
   // --- auth (end-user door /auth): password policy, rate limits, and which proxies' X-Forwarded-For to believe ---
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(12),
+  PASSWORD_MIN_SCORE: z.coerce.number().int().min(1).max(4).default(3).transform((n) => n as 1 | 2 | 3 | 4),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   AUTH_ACCOUNT_FAILURES_PER_15_MINUTES: z.coerce.number().int().min(1).max(100_000).default(10),
   TRUST_PROXY: trustProxy().default(false),

@@ -37,6 +37,8 @@ describe("the invitation page", () => {
     const weak = await submit(p.token, { password: "short", confirmation: "short" }).expect(400);
     expect(weak.text).toContain("at least 12 characters");
     expect(weak.text).toContain('<form method="post">');
+    const guessable = await submit(p.token, { password: "iloveyou1234", confirmation: "iloveyou1234" }).expect(400);
+    expect(guessable.text).toContain("password is too easy to guess: This is similar to a commonly used password.");
     const [before] = await t.ds.query("SELECT enrolled_at, password_hash FROM users WHERE id = $1", [p.id]);
     expect(before).toEqual({ enrolled_at: null, password_hash: null });
 

@@ -131,12 +131,17 @@ describe("the password policy on joining", () => {
     const p = await invitedPerson(t, sink, { givenName: "Grace", familyName: "Hopper" });
     const local = p.email.split("@")[0];
     const cases: [string, string[]][] = [
-      ["short-pw", ["too_short"]],
-      ["z".repeat(20), ["one_character"]],
-      [`my-${p.userName.toUpperCase()}-pw`, ["contains_user_name"]],
-      [`${local}-secret-words`, ["contains_email"]],
-      ["Password1234", ["common"]],
-      ["x".repeat(129) + "y", ["too_long"]],
+      ["x7#Qv9pLm", ["too_short"]],
+      ["z".repeat(20), ["one_character", "guessable"]],
+      [`my-${p.userName.toUpperCase()}-k7#Qx9pL`, ["contains_user_name"]],
+      [`${local}-k7#Qx9pL!m2`, ["contains_email"]],
+      ["k7#Qx9pL!m2Vz4Rt".repeat(8) + "y", ["too_long"]],
+      // The estimator's common passwords, words and patterns (zxcvbn-ts), and control characters.
+      ["Password1234!", ["guessable"]],
+      ["iloveyou1234", ["guessable"]],
+      ["abababababab", ["guessable"]],
+      ["correcthorse", ["guessable"]],
+      ["violet-harbour\u0000-41-tram", ["control_character"]],
     ];
     for (const [password, rules] of cases) {
       const res = await auth.accept(p.token, password).expect(400);
@@ -144,6 +149,9 @@ describe("the password policy on joining", () => {
       expect(res.body.errors.map((e: { code: string }) => e.code)).toEqual(rules);
       expect(res.body.errors.every((e: { field: string }) => e.field === "password")).toBe(true);
     }
+    // The estimator's feedback is the detail.
+    const common = await auth.accept(p.token, "iloveyou1234").expect(400);
+    expect(common.body.errors[0].detail).toBe("password is too easy to guess: This is similar to a commonly used password. Add more words that are less common");
     const missing = await auth.accept(p.token, undefined).expect(400);
     expect(missing.body).toMatchObject({ code: "invalid_request", field: "password" });
     const [row] = await t.ds.query("SELECT password_hash, enrolled_at FROM users WHERE id = $1", [p.id]);

@@ -69,7 +69,7 @@ describe("a one-time password set by an admin", () => {
     const p = await person(t);
     const weak = await otp(p.id, { password: "password1234" }).expect(400);
     expect(weak.body).toMatchObject({ code: "weak_password", field: "password" });
-    expect(weak.body.errors.map((e: { code: string }) => e.code)).toEqual(["common"]);
+    expect(weak.body.errors.map((e: { code: string }) => e.code)).toEqual(["guessable"]);
     expect((await userRow(p.id)).password_hash).toBeNull();
     expect((await otp(p.id, { password: 42 }).expect(400)).body).toMatchObject({ code: "invalid_request", field: "password" });
     expect((await otp(p.id, { password: GOOD, mustChange: false }).expect(400)).body.code).toBe("invalid_request");
@@ -189,6 +189,56 @@ describe("rate limits (AUTH_RATE_LIMIT_PER_MINUTE, per client address)", () => {
     expect(limited.body).toMatchObject({ code: "rate_limited", detail: expect.stringContaining("this account") });
     // The address is far from its own limit: another account from it is answered as usual.
     await login("someone.else@corp.test", "wrong").expect(401);
+  });
+
+  it("counts per account whichever login was typed: locked through its userName, its email and any casing are refused too", async () => {
+    const admin = `Bearer ${await t.token("admin")}`;
+    const withPassword = async () => {
+      const p = await person(t);
+      await request(t.app).post(`/admin/v1/users/${p.id}/one-time-password`).set("Authorization", admin).send({ password: GOOD }).expect(200);
+      await request(t.app).post("/auth/password").send({ login: p.userName, currentPassword: GOOD, newPassword: NEXT }).expect(200);
+      return p;
+    };
+    const [p, other] = [await withPassword(), await withPassword()];
+    const app = createApp({ ...t.cfg, AUTH_ACCOUNT_FAILURES_PER_15_MINUTES: 3 }, t.ds, t.services);
+    const login = (login: string, password: string) => request(app).post("/auth/login").send({ login, password });
+    for (let i = 0; i < 3; i++) await login(p.userName, "wrong-guess-" + i).expect(401);
+
+    for (const typed of [p.email, p.userName.toUpperCase(), ` ${p.email.toUpperCase()} `]) {
+      expect([typed, (await login(typed, NEXT)).status]).toEqual([typed, 429]);
+    }
+    const change = await request(app).post("/auth/password").send({ login: p.email, currentPassword: NEXT, newPassword: "yet-another-river-lamp" }).expect(429);
+    expect(change.body).toMatchObject({ code: "rate_limited", detail: expect.stringContaining("this account") });
+    // The other account, from the same address, is answered as usual.
+    await login(other.email, "wrong").expect(401);
+    expect((await login(other.userName, NEXT).expect(200)).body).toEqual({ id: other.id, userName: other.userName });
+    const [row] = await t.ds.query("SELECT hits FROM rate_limit_hits WHERE key = $1", [`auth-account:account:${p.id}`]);
+    expect(row.hits).toBeGreaterThanOrEqual(3);
+  });
+
+  it("adds up failures typed as userName and as email; unknown logins are counted too, under their normalised text", async () => {
+    const p = await person(t);
+    const app = createApp({ ...t.cfg, AUTH_ACCOUNT_FAILURES_PER_15_MINUTES: 3 }, t.ds, t.services);
+    const login = (login: string, password: string) => request(app).post("/auth/login").send({ login, password });
+    await login(p.userName, "wrong").expect(401);
+    await login(p.email.toUpperCase(), "wrong").expect(401);
+    await request(app).post("/auth/password").send({ login: p.email, currentPassword: "wrong", newPassword: NEXT }).expect(401);
+    await login(p.userName, "wrong").expect(429);
+
+    const ghost = `ghost.${Date.now()}@nowhere.test`;
+    for (let i = 0; i < 3; i++) await login(ghost, "wrong").expect(401);
+    await login(` ${ghost.toUpperCase()}`, "wrong").expect(429);
+    await login(`other.${ghost}`, "wrong").expect(401);
+    // The typed text is kept only as a digest.
+    expect(await t.ds.query("SELECT key FROM rate_limit_hits WHERE key LIKE $1", [`%${ghost}%`])).toEqual([]);
+  });
+
+  it("answers a login no one can have (NUL, other controls) with the usual 401, and counts it", async () => {
+    const app = createApp({ ...t.cfg, AUTH_ACCOUNT_FAILURES_PER_15_MINUTES: 2 }, t.ds, t.services);
+    const login = () => request(app).post("/auth/login").send({ login: "ada\u0000lovelace", password: "wrong" });
+    expect((await login().expect(401)).body.code).toBe("invalid_credentials");
+    await login().expect(401);
+    await login().expect(429);
   });
 
   it("is one budget for every replica: two servers on one database count the same client's requests together", async () => {

@@ -2,10 +2,15 @@ import { randomInt } from "node:crypto";
 import { Actor } from "../context";
 import { RefusedError } from "../errors";
 import { WeakPasswordError } from "./auth.errors";
-import { PasswordOwner, PasswordPolicy, PolicyViolation, passwordViolations } from "./password-policy.rules";
+import { CONTROL_CHARACTER, PasswordOwner, PasswordPolicy, PolicyViolation, passwordViolations } from "./password-policy.rules";
 
 /** The person acting on their own account through the auth door. */
 export const personActor = (u: { id: string; userName: string }): Actor => ({ type: "user", id: u.id, name: u.userName });
+
+/** Logins are userNames or addresses: never longer than this, never with control characters (as passwords). */
+export const LOGIN_MAX_LENGTH = 320;
+
+export const canNameSomeone = (login: string): boolean => login.length <= LOGIN_MAX_LENGTH && !CONTROL_CHARACTER.test(login);
 
 /** Under SSO_ONLY people sign in with their IdP only: Roster sets and checks no password. */
 export function assertPasswordsAllowed(ssoOnly: boolean): void {

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { DataSource } from "typeorm";
 import { assertMay } from "../access/person-access.rules";
 import { Clock } from "../clock";
@@ -11,7 +11,7 @@ import { inTransaction, withDb } from "../transaction";
 import { UsersRepository } from "../users/users.repository";
 import { InvalidCredentialsError, PasswordChangeRequiredError } from "./auth.errors";
 import { Credentials, CredentialsRepository } from "./credentials.repository";
-import { assertPasswordsAllowed, assertPolicy, generatePassword, personActor } from "./credentials.rules";
+import { assertPasswordsAllowed, assertPolicy, canNameSomeone, generatePassword, personActor } from "./credentials.rules";
 import { PasswordPolicy } from "./password-policy.rules";
 
 export interface CredentialsOptions {
@@ -125,12 +125,30 @@ export class CredentialsService {
     });
   }
 
+  /**
+   * Whose budget of failed attempts a sign-in or password change with `login` spends: the account it names (so its
+   * userName and every address share one budget), else the login itself, trimmed and lower-cased, so that probing
+   * unknown names is limited too. The same query as signing in, whether the login is known or not.
+   */
+  async attemptsKeyOf(login: string): Promise<string> {
+    const typed = login.trim().toLowerCase();
+    const cred = await this.findByLogin(typed);
+    // Digested: the key stays short, and a password typed into the login field is not kept in the counters' table.
+    return cred ? `account:${cred.id}` : `login:${createHash("sha256").update(typed).digest("base64url")}`;
+  }
+
   /** The person whose password this is; every failure is the same InvalidCredentialsError after the same work. */
   private async verified(login: string, password: string): Promise<Credentials> {
     assertPasswordsAllowed(this.opts.ssoOnly);
-    const cred = await withDb(() => this.repo.findByLogin(this.ds.manager, login));
+    const cred = await this.findByLogin(login);
     const ok = await matches(password, cred?.passwordHash ?? null);
     if (!cred || !cred.passwordHash || !ok) throw new InvalidCredentialsError();
     return cred;
+  }
+
+  /** A login no one can have (control characters, NUL included, which PostgreSQL cannot take; too long) names no one. */
+  private findByLogin(login: string): Promise<Credentials | null> {
+    if (!canNameSomeone(login)) return Promise.resolve(null);
+    return withDb(() => this.repo.findByLogin(this.ds.manager, login));
   }
 }

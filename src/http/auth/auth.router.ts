@@ -35,7 +35,7 @@ export function authRouter(d: AuthDeps): Router {
   r.use("/login", authRateLimit(d.ds, "auth-login", d.rateLimitPerMinute));
   r.use("/password", authRateLimit(d.ds, "auth-password", d.rateLimitPerMinute));
   r.use(express.json({ type: ["application/json", "application/*+json"], limit: BODY_LIMIT, strict: true }));
-  r.use(["/login", "/password"], accountFailureLimit(d.ds, d.accountFailuresPer15Minutes));
+  r.use(["/login", "/password"], accountFailureLimit(d.ds, d.accountFailuresPer15Minutes, (login) => d.credentials.attemptsKeyOf(login)));
   r.use("/invitations", invitationLinkRouter(d.enrolment));
   r.use(passwordRouter(d.credentials));
   r.use((req) => {

@@ -23,17 +23,18 @@ export function authRateLimit(ds: DataSource, name: string, perMinute: number): 
 }
 
 /**
- * At most `failures` failed sign-ins or password changes per login (as typed, case-insensitive) in 15 minutes, from
- * any address: an address limit alone lets one password be tried from many addresses. Successful requests are not
- * counted. Runs after the body parser (the login is in the body); a body without a login is left to validation.
+ * At most `failures` failed sign-ins or password changes per account in 15 minutes, from any address: an address limit
+ * alone lets one password be tried from many addresses. `keyOf` names the account whichever of its logins was typed
+ * (userName or an address, any case), or the login itself when it names none. Successful requests are not counted.
+ * Runs after the body parser (the login is in the body); a body without a login is left to validation.
  */
-export function accountFailureLimit(ds: DataSource, failures: number): RequestHandler {
+export function accountFailureLimit(ds: DataSource, failures: number, keyOf: (login: string) => Promise<string>): RequestHandler {
   return rateLimit({
     windowMs: 15 * 60_000,
     limit: failures,
     identifier: "auth-account",
     store: new PgRateLimitStore(ds, "auth-account"),
-    keyGenerator: (req) => String((req.body as { login?: unknown } | undefined)?.login ?? "").trim().toLowerCase(),
+    keyGenerator: (req) => keyOf((req.body as { login: string }).login),
     skip: (req) => typeof (req.body as { login?: unknown } | undefined)?.login !== "string",
     skipSuccessfulRequests: true,
     standardHeaders: "draft-8",
