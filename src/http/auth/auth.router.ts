@@ -1,4 +1,5 @@
-import express, { Router } from "express";
+import { Router } from "express";
+import { jsonBody, refuseMalformedUrl } from "../middleware/well-formed-input";
 import { DataSource } from "typeorm";
 import { CredentialsService } from "../../domain/auth/credentials.service";
 import { EnrolmentService } from "../../domain/auth/enrolment.service";
@@ -15,6 +16,7 @@ export interface AuthDeps {
   accountFailuresPer15Minutes: number;
   /** Where the rate-limit counters live (shared by every replica). */
   ds: DataSource;
+  jsonMaxDepth: number;
 }
 
 /** Bodies here are a password or two: anything larger is refused before it is read (413). */
@@ -34,7 +36,8 @@ export function authRouter(d: AuthDeps): Router {
   r.use("/invitations", authRateLimit(d.ds, "auth-invitations", d.rateLimitPerMinute));
   r.use("/login", authRateLimit(d.ds, "auth-login", d.rateLimitPerMinute));
   r.use("/password", authRateLimit(d.ds, "auth-password", d.rateLimitPerMinute));
-  r.use(express.json({ type: ["application/json", "application/*+json"], limit: BODY_LIMIT, strict: true }));
+  r.use(refuseMalformedUrl);
+  r.use(jsonBody({ type: ["application/json", "application/*+json"], limit: BODY_LIMIT, strict: true, maxDepth: d.jsonMaxDepth }));
   r.use(["/login", "/password"], accountFailureLimit(d.ds, d.accountFailuresPer15Minutes));
   r.use("/invitations", invitationLinkRouter(d.enrolment));
   r.use(passwordRouter(d.credentials));
