@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { jsonBody, refuseMalformedUrl } from "../middleware/well-formed-input";
+import { jsonBody, refuseMalformedUrl, requireBodyType } from "../middleware/well-formed-input";
 import { DataSource } from "typeorm";
 import { CredentialsService } from "../../domain/auth/credentials.service";
 import { EnrolmentService } from "../../domain/auth/enrolment.service";
@@ -21,6 +21,7 @@ export interface AuthDeps {
 
 /** Bodies here are a password or two: anything larger is refused before it is read (413). */
 const BODY_LIMIT = "16kb";
+const JSON_TYPES = ["application/json", "application/*+json"];
 
 /**
  * The end-user door, mounted at /auth (described in openapi.yaml): JSON in and out, errors as problem+json. No bearer
@@ -37,7 +38,8 @@ export function authRouter(d: AuthDeps): Router {
   r.use("/login", authRateLimit(d.ds, "auth-login", d.rateLimitPerMinute));
   r.use("/password", authRateLimit(d.ds, "auth-password", d.rateLimitPerMinute));
   r.use(refuseMalformedUrl);
-  r.use(jsonBody({ type: ["application/json", "application/*+json"], limit: BODY_LIMIT, strict: true, maxDepth: d.jsonMaxDepth }));
+  r.use(requireBodyType([...JSON_TYPES, "application/x-www-form-urlencoded"], () => new Problem(415, "unsupported_media_type", "Send the body as application/json (or a form, from the invitation page)")));
+  r.use(jsonBody({ type: JSON_TYPES, limit: BODY_LIMIT, strict: true, maxDepth: d.jsonMaxDepth }));
   r.use(["/login", "/password"], accountFailureLimit(d.ds, d.accountFailuresPer15Minutes));
   r.use("/invitations", invitationLinkRouter(d.enrolment));
   r.use(passwordRouter(d.credentials));

@@ -1,4 +1,4 @@
-import express, { RequestHandler } from "express";
+import express, { Request, RequestHandler } from "express";
 
 /**
  * Input every door refuses before any work (400, nothing changed): JSON nested deeper than JSON_MAX_DEPTH, text that
@@ -51,7 +51,7 @@ export function findUnstorableText(value: unknown, at = ""): string | null {
 
 const storable = (s: string) => (s as string & { isWellFormed(): boolean }).isWellFormed() && !s.includes("\u0000");
 
-const unstorable = (field: string) =>
+export const unstorable = (field: string) =>
   new MalformedInputError("invalid_text", field, `${field}: contains a lone UTF-16 surrogate or a NUL character, which is not valid text`);
 
 /** True when the JSON text nests arrays/objects deeper than `max`; brackets inside strings do not count. */
@@ -91,6 +91,17 @@ export const refuseMalformedUrl: RequestHandler = (req, _res, next) => {
   const field = findUnstorableText(req.query);
   next(field ? unstorable(`query parameter ${field}`) : undefined);
 };
+
+/**
+ * A body in a type the door does not read is refused (`refuse` builds the door's 415), not ignored: otherwise it
+ * reaches the route as no body at all, and a PATCH of XML answers 200 having changed nothing.
+ */
+export function requireBodyType(types: string[] | ((req: Request) => string[]), refuse: () => Error): RequestHandler {
+  return (req, _res, next) => {
+    const hasBody = Number(req.get("content-length") ?? 0) > 0 || req.get("transfer-encoding") !== undefined;
+    next(hasBody && !req.is(typeof types === "function" ? types(req) : types) ? refuse() : undefined);
+  };
+}
 
 export interface JsonBodyOptions {
   type: string | string[];

@@ -1,7 +1,7 @@
 import { Request, RequestHandler, Router } from "express";
 import { logger } from "../../log";
 import { ctxOf } from "../middleware/request-context";
-import { jsonBody } from "../middleware/well-formed-input";
+import { findUnstorableText, jsonBody, unstorable } from "../middleware/well-formed-input";
 import { BulkRegistry, bulkResponse, parseBulkRequest, runBulk } from "./bulk";
 import { ScimError } from "./scim-errors";
 import { SCIM_CONTENT_TYPE, SCIM_JSON_TYPES } from "./scimmy";
@@ -18,6 +18,8 @@ export interface ScimBulkOptions {
 export function scimBulkRouter(o: ScimBulkOptions): Router {
   const r = Router({ caseSensitive: false });
   r.post("/", refuseDeclaredOversize(o.maxPayloadBytes), parseBody(o.maxPayloadBytes, o.jsonMaxDepth), async (req, res) => {
+    const envelope = findUnstorableText(withoutData(req.body));
+    if (envelope) throw unstorable(envelope);
     const request = parseBulkRequest(req.body, o.maxOperations);
     const operations = await runBulk(request, {
       registry: o.registry,
@@ -57,4 +59,15 @@ function parseBody(limit: number, maxDepth: number): RequestHandler {
   return (req, res, next) => json(req, res, (e?: unknown) => {
     next((e as { type?: string } | undefined)?.type === "entity.too.large" ? tooLarge(limit) : e);
   });
+}
+
+/**
+ * The request without each operation's `data`: its text is checked here (a bad envelope refuses the whole request),
+ * while each operation's data is checked by the engine, so one bad operation fails alone as it would sent alone.
+ */
+function withoutData(body: unknown): unknown {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return body;
+  const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+  const strip = (op: unknown) => (isObject(op) ? Object.fromEntries(Object.entries(op).filter(([k]) => k.toLowerCase() !== "data")) : op);
+  return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, Array.isArray(v) ? v.map(strip) : v]));
 }
