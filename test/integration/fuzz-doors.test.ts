@@ -138,7 +138,7 @@ function generate(r: () => number, shape: Shape): Fuzzed {
     if (extra === "wrong-type") slot(pick([0, true, null, [], {}, "", [1, "x"], { value: null }]));
     if (extra === "huge-number") slot(pick(HUGE));
     if (extra === "unknown-field") body[`x${Math.floor(r() * 1000)}`] = pick(["v", 1, { a: [] }]);
-    if (extra === "huge-array") slot(Array.from({ length: 1000 + Math.floor(r() * 4000) }, (_, i) => (r() < 0.5 ? i : `s${i}`)));
+    if (extra === "huge-array") slot(Array.from({ length: 1000 + Math.floor(r() * 2000) }, (_, i) => (r() < 0.5 ? i : `s${i}`)));
   }
   const fatal = pick(["lone", "lone-key", "nul", "deep", "truncate", "path", ...(shape.patch ? ["ops"] : [])] as const);
   mutations.push(fatal);
@@ -151,7 +151,7 @@ function generate(r: () => number, shape: Shape): Fuzzed {
   // Deep values are spliced into the text: JSON.stringify itself would overflow the stack on them.
   let deep = "";
   if (fatal === "deep") {
-    const depth = pick([40, 64, 200, 3000, 20_000]);
+    const depth = pick([33, 64, 200, 3000, 6000]);
     deep = r() < 0.5 ? `${"[".repeat(depth)}1${"]".repeat(depth)}` : `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
     pick(slots(body))("__deep__");
   }

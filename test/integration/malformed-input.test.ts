@@ -78,6 +78,11 @@ describe("invalid Unicode and NUL in JSON strings", () => {
     expectProblem400(await request(t.app).get("/auth/invitations/abc?x=%00"), "invalid_text");
   });
 
+  it("a filter nested as deep as its length allows answers, without overflowing anything", async () => {
+    const res = await t.scim.get(`/Users?filter=${encodeURIComponent(`${"(".repeat(1000)}userName eq "a"${")".repeat(1000)}`)}`);
+    expect([200, 400]).toContain(res.status);
+  });
+
   it("a lone surrogate written as an escape inside a SCIM filter is refused too", async () => {
     expectScim400(await t.scim.get(`/Users?filter=${encodeURIComponent('userName eq "\\ud800"')}`), "invalidValue");
   });
@@ -113,6 +118,20 @@ describe("paging numbers out of range", () => {
       if (res.status === 400) expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
     }
     expect((await t.admin.get("/users?limit=99999999999999999999")).status).toBe(400);
+  });
+});
+
+describe("a body in a type the door does not read", () => {
+  it("is refused with 415 problem+json by the admin and auth doors, not ignored", async () => {
+    const before = (await t.admin.get(`/entities/${entityId}`).expect(200)).body;
+    const xml = await t.admin.patch(`/entities/${entityId}`, undefined).set("Content-Type", "application/xml").send("<name>x</name>");
+    expect(xml.status).toBe(415);
+    expect(xml.body).toMatchObject({ status: 415, code: "unsupported_media_type" });
+    expect((await t.admin.get(`/entities/${entityId}`).expect(200)).body.version).toBe(before.version);
+    expect((await raw("post", "/auth/login", "login=a&password=b", "text/plain")).status).toBe(415);
+    // The one text/plain route still reads its body.
+    const batch = await t.admin.post("/users/batch", undefined).set("Content-Type", "text/plain").send("not an email");
+    expect(batch.status).not.toBe(415);
   });
 });
 
