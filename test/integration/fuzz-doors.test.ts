@@ -138,7 +138,7 @@ function generate(r: () => number, shape: Shape): Fuzzed {
     if (extra === "wrong-type") slot(pick([0, true, null, [], {}, "", [1, "x"], { value: null }]));
     if (extra === "huge-number") slot(pick(HUGE));
     if (extra === "unknown-field") body[`x${Math.floor(r() * 1000)}`] = pick(["v", 1, { a: [] }]);
-    if (extra === "huge-array") slot(Array.from({ length: 1000 + Math.floor(r() * 2000) }, (_, i) => (r() < 0.5 ? i : `s${i}`)));
+    if (extra === "huge-array") slot(Array.from({ length: 500 + Math.floor(r() * 1000) }, (_, i) => (r() < 0.5 ? i : `s${i}`)));
   }
   const fatal = pick(["lone", "lone-key", "nul", "deep", "truncate", "path", ...(shape.patch ? ["ops"] : [])] as const);
   mutations.push(fatal);
@@ -159,7 +159,7 @@ function generate(r: () => number, shape: Shape): Fuzzed {
   if (fatal === "ops" && shape.path.endsWith("/Bulk")) {
     const ops = Array.isArray(body.Operations) && body.Operations[0] && typeof body.Operations[0] === "object" ? body.Operations : (body.Operations = [{ method: "PATCH", path: `/Users/${ids.user}` }]);
     (ops[0] as Record<string, Json>).data = patchOp(...Array.from({ length: 201 }, () => ({ op: "add", path: "title", value: "x" })));
-  } else if (fatal === "ops") body.Operations = Array.from({ length: 201 + Math.floor(r() * 3000) }, () => ({ op: "add", path: "title", value: "x" }));
+  } else if (fatal === "ops") body.Operations = Array.from({ length: 201 + Math.floor(r() * 300) }, () => ({ op: "add", path: "title", value: "x" }));
   text = JSON.stringify(body).replace('"__deep__"', deep);
   if (fatal === "truncate") text = text.slice(0, 1 + Math.floor(r() * (text.length - 2)));
   // A raw NUL byte or junk outside any string breaks the JSON too, whichever mutation came first.
