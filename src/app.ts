@@ -141,6 +141,8 @@ export function createApp(cfg: Config, ds: DataSource, services: Services, metri
     maxResults: cfg.SCIM_MAX_RESULTS,
     maxFilterLength: cfg.SCIM_FILTER_MAX_LENGTH,
     bodyLimitBytes: cfg.BODY_LIMIT_BYTES,
+    jsonMaxDepth: cfg.JSON_MAX_DEPTH,
+    maxPatchOperations: cfg.SCIM_PATCH_MAX_OPERATIONS,
     bulk: { maxOperations: cfg.SCIM_BULK_MAX_OPERATIONS, maxPayloadBytes: cfg.SCIM_BULK_MAX_PAYLOAD_BYTES },
     publicBaseUrl: cfg.PUBLIC_BASE_URL,
     jwt: cfg.SCIM_JWT_ISSUER && cfg.SCIM_JWT_AUDIENCE && cfg.SCIM_JWT_JWKS_URL
@@ -157,6 +159,7 @@ export function createApp(cfg: Config, ds: DataSource, services: Services, metri
     jobs: services.jobs,
     audit: services.audit,
     bodyLimitBytes: cfg.BODY_LIMIT_BYTES,
+    jsonMaxDepth: cfg.JSON_MAX_DEPTH,
     entities: services.entities,
     people: services.people,
     batchMaxLines: cfg.ADMIN_BATCH_MAX_LINES,
@@ -180,7 +183,7 @@ export function createApp(cfg: Config, ds: DataSource, services: Services, metri
 
   // --- auth lane: the end-user door (invitation links, sign-in, password change), rate limited per client address ---
   app.use("/auth", authRouter({
-    enrolment: services.enrolment, credentials: services.credentials, ds,
+    enrolment: services.enrolment, credentials: services.credentials, ds, jsonMaxDepth: cfg.JSON_MAX_DEPTH,
     rateLimitPerMinute: cfg.AUTH_RATE_LIMIT_PER_MINUTE, accountFailuresPer15Minutes: cfg.AUTH_ACCOUNT_FAILURES_PER_15_MINUTES,
   }));
 

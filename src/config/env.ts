@@ -13,10 +13,13 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PUBLIC_BASE_URL: z.url().optional(),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  // Deepest nesting of arrays/objects a JSON body may have (every door, /Bulk too); deeper is a 400 before parsing.
+  JSON_MAX_DEPTH: z.coerce.number().int().min(8).max(1000).default(32),
   SCIM_MAX_RESULTS: z.coerce.number().int().min(1).max(10_000).default(200),
   SCIM_FILTER_MAX_LENGTH: z.coerce.number().int().min(16).max(65_536).default(2048),
   SCIM_BULK_MAX_OPERATIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
   SCIM_BULK_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(104_857_600).default(1_048_576),
+  SCIM_PATCH_MAX_OPERATIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
   TOKEN_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   SCIM_JWT_ISSUER: z.string().min(1).optional(),

@@ -1,4 +1,5 @@
-import express, { Router } from "express";
+import { Request, Router } from "express";
+import { jsonBody, refuseMalformedUrl, requireBodyType } from "../middleware/well-formed-input";
 import { AccessService } from "../../domain/access/access.service";
 import { EntitiesService } from "../../domain/entities/entities.service";
 import { AffiliationsService } from "../../domain/groups/affiliations.service";
@@ -39,6 +40,7 @@ export interface AdminDeps {
   jobs: JobsService;
   audit: AuditLogService;
   bodyLimitBytes: number;
+  jsonMaxDepth: number;
   jwt?: AdminJwtSettings;
   // people lane
   entities: EntitiesService;
@@ -65,7 +67,10 @@ export function adminRouter(d: AdminDeps): Router {
   const r = Router();
   r.use(adminAuth({ tokens: d.tokens, access: d.access, jwt: d.jwt }));
   r.use(writesNeedAdmin);
-  r.use(express.json({ type: JSON_TYPES, limit: d.bodyLimitBytes, strict: true }));
+  r.use(refuseMalformedUrl);
+  const bodyTypes = (req: Request) => (req.method === "POST" && req.path === "/users/batch" ? [...JSON_TYPES, "text/plain"] : JSON_TYPES);
+  r.use(requireBodyType(bodyTypes, () => new Problem(415, "unsupported_media_type", "Send the body as application/json (text/plain for /users/batch)")));
+  r.use(jsonBody({ type: JSON_TYPES, limit: d.bodyLimitBytes, strict: true, maxDepth: d.jsonMaxDepth }));
   // search + mass actions: GET /users and POST /users/actions only, beside the router of single users
   r.use("/users", usersSearchRouter({ search: d.search, actions: d.actions }));
   r.use("/jobs", jobsRouter(d.jobs));

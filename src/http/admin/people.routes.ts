@@ -7,6 +7,7 @@ import { adminCtx } from "./admin-auth";
 import { parseBatch } from "./batch-input";
 import { etagOf, ifMatchVersions } from "./if-match";
 import { NewPersonBody, PersonPatchBody } from "./people.schemas";
+import { refuseUnstorableBody } from "../middleware/well-formed-input";
 import { presentPerson } from "./person.presenter";
 
 export interface PeopleRoutesOptions {
@@ -36,7 +37,7 @@ export function peopleRouter(o: PeopleRoutesOptions): Router {
     send(res, view, 201);
   });
 
-  r.post("/batch", express.text({ type: "text/plain", limit: o.bodyLimitBytes }), async (req, res) => {
+  r.post("/batch", express.text({ type: "text/plain", limit: o.bodyLimitBytes }), refuseUnstorableBody, async (req, res) => {
     o.people.assertManualCreation();
     const { lines, settings } = parseBatch(req, o.batchMaxLines);
     const results = await createBatch(o.people, adminCtx(req, res), lines, settings);

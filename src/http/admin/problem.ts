@@ -1,6 +1,7 @@
 import { ErrorRequestHandler, Response } from "express";
 import { ZodError } from "zod";
 import { logger } from "../../log";
+import { asMalformedInput } from "../middleware/well-formed-input";
 import { WeakPasswordError } from "../../domain/auth/auth.errors";
 import { ConflictError, DomainError, ForbiddenError, InvalidError, NotFoundError, PreconditionFailedError, RefusedError, UnavailableError } from "../../domain/errors";
 
@@ -49,6 +50,8 @@ export function fromZod(e: ZodError): Problem {
 export function toProblem(e: unknown): Problem {
   if (e instanceof Problem) return e;
   if (e instanceof ZodError) return fromZod(e);
+  const malformed = asMalformedInput(e);
+  if (malformed) return new Problem(400, malformed.code, malformed.message, malformed.field);
   if (e instanceof NotFoundError) return new Problem(404, "not_found", e.message);
   if (e instanceof ConflictError) return new Problem(409, `${e.field}_taken`.replace(/[^\w]/g, "_"), e.message, e.field);
   if (e instanceof InvalidError) return new Problem(400, "invalid_value", e.message, e.field);

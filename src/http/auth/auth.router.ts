@@ -1,4 +1,5 @@
-import express, { Router } from "express";
+import { Router } from "express";
+import { jsonBody, refuseMalformedUrl, requireBodyType } from "../middleware/well-formed-input";
 import { DataSource } from "typeorm";
 import { CredentialsService } from "../../domain/auth/credentials.service";
 import { EnrolmentService } from "../../domain/auth/enrolment.service";
@@ -15,10 +16,12 @@ export interface AuthDeps {
   accountFailuresPer15Minutes: number;
   /** Where the rate-limit counters live (shared by every replica). */
   ds: DataSource;
+  jsonMaxDepth: number;
 }
 
 /** Bodies here are a password or two: anything larger is refused before it is read (413). */
 const BODY_LIMIT = "16kb";
+const JSON_TYPES = ["application/json", "application/*+json"];
 
 /**
  * The end-user door, mounted at /auth (described in openapi.yaml): JSON in and out, errors as problem+json. No bearer
@@ -34,7 +37,9 @@ export function authRouter(d: AuthDeps): Router {
   r.use("/invitations", authRateLimit(d.ds, "auth-invitations", d.rateLimitPerMinute));
   r.use("/login", authRateLimit(d.ds, "auth-login", d.rateLimitPerMinute));
   r.use("/password", authRateLimit(d.ds, "auth-password", d.rateLimitPerMinute));
-  r.use(express.json({ type: ["application/json", "application/*+json"], limit: BODY_LIMIT, strict: true }));
+  r.use(refuseMalformedUrl);
+  r.use(requireBodyType([...JSON_TYPES, "application/x-www-form-urlencoded"], () => new Problem(415, "unsupported_media_type", "Send the body as application/json (or a form, from the invitation page)")));
+  r.use(jsonBody({ type: JSON_TYPES, limit: BODY_LIMIT, strict: true, maxDepth: d.jsonMaxDepth }));
   r.use(["/login", "/password"], accountFailureLimit(d.ds, d.accountFailuresPer15Minutes, (login) => d.credentials.attemptsKeyOf(login)));
   r.use("/invitations", invitationLinkRouter(d.enrolment));
   r.use(passwordRouter(d.credentials));

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { EnrolmentService } from "../../domain/auth/enrolment.service";
 import { ctxOf } from "../middleware/request-context";
 import { toAuthProblem } from "./auth-problem";
+import { refuseUnstorableBody } from "../middleware/well-formed-input";
 import { differPage, formPage, joinedPage, problemPage, wantsHtml } from "./invitation-page";
 
 const AcceptBody = z.object({ password: z.string() });
@@ -31,7 +32,7 @@ export function invitationLinkRouter(enrolment: EnrolmentService): Router {
   });
 
   // The page's form posts here as application/x-www-form-urlencoded and gets a page back.
-  r.post("/:token", express.urlencoded({ extended: false, limit: "16kb" }), async (req, res, next) => {
+  r.post("/:token", express.urlencoded({ extended: false, limit: "16kb" }), refuseUnstorableBody, async (req, res, next) => {
     if (!req.is("application/x-www-form-urlencoded")) return next();
     await page(res, async () => {
       const form = FormBody.parse(req.body ?? {});

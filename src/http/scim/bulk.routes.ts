@@ -1,6 +1,7 @@
-import express, { Request, RequestHandler, Router } from "express";
+import { Request, RequestHandler, Router } from "express";
 import { logger } from "../../log";
 import { ctxOf } from "../middleware/request-context";
+import { findUnstorableText, jsonBody, unstorable } from "../middleware/well-formed-input";
 import { BulkRegistry, bulkResponse, parseBulkRequest, runBulk } from "./bulk";
 import { ScimError } from "./scim-errors";
 import { SCIM_CONTENT_TYPE, SCIM_JSON_TYPES } from "./scimmy";
@@ -9,13 +10,16 @@ export interface ScimBulkOptions {
   registry: BulkRegistry;
   maxOperations: number;
   maxPayloadBytes: number;
+  jsonMaxDepth: number;
   baseUrl: (req: Request) => string;
 }
 
 /** /Bulk (RFC 7644 §3.7). Mounted before the SCIM door's general body parser: it reads its body under its own limit. */
 export function scimBulkRouter(o: ScimBulkOptions): Router {
   const r = Router({ caseSensitive: false });
-  r.post("/", refuseDeclaredOversize(o.maxPayloadBytes), parseBody(o.maxPayloadBytes), async (req, res) => {
+  r.post("/", refuseDeclaredOversize(o.maxPayloadBytes), parseBody(o.maxPayloadBytes, o.jsonMaxDepth), async (req, res) => {
+    const envelope = findUnstorableText(withoutData(req.body));
+    if (envelope) throw unstorable(envelope);
     const request = parseBulkRequest(req.body, o.maxOperations);
     const operations = await runBulk(request, {
       registry: o.registry,
@@ -46,10 +50,24 @@ function refuseDeclaredOversize(limit: number): RequestHandler {
   };
 }
 
-/** express.json under the bulk limit; a body that grows past it while streaming (no Content-Length) is a 413 too. */
-function parseBody(limit: number): RequestHandler {
-  const json = express.json({ type: SCIM_JSON_TYPES, limit, strict: false });
+/**
+ * The doors' JSON parser (depth checked at parse time) under the bulk limit; a body that grows past it while streaming
+ * (no Content-Length) is a 413 too. Text is checked per operation by the engine, so one bad operation fails alone.
+ */
+function parseBody(limit: number, maxDepth: number): RequestHandler {
+  const [json] = jsonBody({ type: SCIM_JSON_TYPES, limit, strict: false, maxDepth });
   return (req, res, next) => json(req, res, (e?: unknown) => {
     next((e as { type?: string } | undefined)?.type === "entity.too.large" ? tooLarge(limit) : e);
   });
+}
+
+/**
+ * The request without each operation's `data`: its text is checked here (a bad envelope refuses the whole request),
+ * while each operation's data is checked by the engine, so one bad operation fails alone as it would sent alone.
+ */
+function withoutData(body: unknown): unknown {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return body;
+  const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+  const strip = (op: unknown) => (isObject(op) ? Object.fromEntries(Object.entries(op).filter(([k]) => k.toLowerCase() !== "data")) : op);
+  return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, Array.isArray(v) ? v.map(strip) : v]));
 }

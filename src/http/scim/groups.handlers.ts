@@ -3,12 +3,14 @@ import { Group, GroupFields, MemberOp } from "../../domain/groups/group";
 import { GroupsService } from "../../domain/groups/groups.service";
 import { MemberPatchError, splitGroupPatch } from "./dialect/group";
 import { parseGroupBody } from "./group-input";
+import { refuseTooManyOperations } from "./patch-limit";
 import { toScimGroup, toScimMember } from "./group.mapper";
 import { ScimError, fromScimmy } from "./scim-errors";
 import { GROUP_URN, PATCH_OP_URN, SCIMMY } from "./scimmy";
 
 export interface GroupHandlerDeps {
   groups: GroupsService;
+  maxPatchOperations: number;
 }
 
 /** What a group write answers, without express: routes and /Bulk send it their own way. */
@@ -42,6 +44,7 @@ export async function replaceGroup(deps: GroupHandlerDeps, ctx: Ctx, id: string,
  * PatchOp on a Group without members, all in one transaction. Answers 204 (Entra expects it; Okta accepts it).
  */
 export async function patchGroup(deps: GroupHandlerDeps, ctx: Ctx, id: string, body: unknown, baseUrl: string, ifMatch?: number[]): Promise<HandlerResult> {
+  refuseTooManyOperations(body, deps.maxPatchOperations);
   const patch = parsePatch(body);
   const fields = patch.attributeOps.length ? (current: Group) => applyAttributeOps(patch.attributeOps, current, baseUrl) : undefined;
   const { group } = await deps.groups.update(ctx, id, { fields, members: patch.memberOps }, { ifMatch });

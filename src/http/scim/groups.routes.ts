@@ -16,6 +16,7 @@ export interface ScimGroupsOptions {
   groups: GroupsService;
   maxResults: number;
   maxFilterLength: number;
+  maxPatchOperations: number;
   baseUrl: (req: Request) => string;
 }
 
@@ -25,7 +26,7 @@ type Query = Record<string, string | undefined>;
 export function scimGroupsRouter(o: ScimGroupsOptions): Router {
   const r = Router({ caseSensitive: false });
   const limits = { maxResults: o.maxResults, maxFilterLength: o.maxFilterLength };
-  const deps = { groups: o.groups };
+  const deps = { groups: o.groups, maxPatchOperations: o.maxPatchOperations };
   const members = (id: string) => o.groups.memberPages(id);
 
   const sendList = async (req: Request, res: Response, params: ListParams) => {

@@ -60,7 +60,8 @@ function build(p: Record<string, unknown>, map: AttributeMap, limits: Limits): L
 function toInt(v: unknown, name: string): number | undefined {
   if (v === undefined || v === null || v === "") return undefined;
   const n = typeof v === "number" ? v : Number(v);
-  if (!Number.isInteger(n)) throw new ScimError(400, "invalidValue", `${name} must be an integer`);
+  // Beyond a safe integer the number is no longer exact, and PostgreSQL's OFFSET/LIMIT would refuse it (a 500).
+  if (!Number.isSafeInteger(n)) throw new ScimError(400, "invalidValue", `${name} must be an integer between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`);
   return n;
 }
 

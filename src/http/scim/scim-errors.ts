@@ -1,6 +1,7 @@
 import { ErrorRequestHandler, Response } from "express";
 import { ConflictError, DomainError, InvalidError, NotFoundError, PreconditionFailedError, UnavailableError } from "../../domain/errors";
 import { logger } from "../../log";
+import { asMalformedInput } from "../middleware/well-formed-input";
 import { FilterError } from "./filter";
 import { SCIM_CONTENT_TYPE } from "./scimmy";
 
@@ -36,6 +37,8 @@ export function sendScimError(res: Response, status: number, scimType: string | 
 /** Maps domain errors, scimmy errors and body-parser errors to SCIM error bodies; anything unknown is a 500 without internals. */
 export function toScimError(e: unknown): ScimError | null {
   if (e instanceof ScimError) return e;
+  const malformed = asMalformedInput(e);
+  if (malformed) return new ScimError(400, malformed.scimType, malformed.message);
   if (e instanceof FilterError) return new ScimError(400, e.scimType, e.message);
   if (e instanceof DomainError) return fromDomain(e);
   const err = e as { status?: unknown; statusCode?: unknown; scimType?: unknown; type?: unknown; message?: string };

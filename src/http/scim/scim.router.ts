@@ -1,9 +1,10 @@
-import express, { Request, Router } from "express";
+import { Request, Router } from "express";
 import { GroupsService } from "../../domain/groups/groups.service";
 import { TokensService } from "../../domain/tokens/tokens.service";
 import { UsersService } from "../../domain/users/users.service";
 import { bearerAuth } from "../middleware/bearer-auth";
 import { JwtVerifier } from "../middleware/jwt-verifier";
+import { jsonBody, refuseMalformedUrl } from "../middleware/well-formed-input";
 import { bulkTarget } from "./bulk";
 import { scimBulkRouter } from "./bulk.routes";
 import { scimDiscoveryRouter } from "./discovery.routes";
@@ -22,6 +23,8 @@ export interface ScimDeps {
   maxResults: number;
   maxFilterLength: number;
   bodyLimitBytes: number;
+  jsonMaxDepth: number;
+  maxPatchOperations: number;
   bulk: { maxOperations: number; maxPayloadBytes: number };
   publicBaseUrl?: string;
   jwt?: JwtVerifier;
@@ -33,6 +36,7 @@ export function scimRouter(d: ScimDeps): Router {
   const baseUrl = (req: Request) => `${d.publicBaseUrl?.replace(/\/$/, "") ?? `${req.protocol}://${req.get("host")}`}${SCIM_BASE_PATH}`;
   const r = Router({ caseSensitive: false });
   r.use(bearerAuth({ tokens: d.tokens, scopes: ["scim"], jwt: d.jwt }, (res, f) => sendScimError(res, f.status, null, f.detail)));
+  r.use(refuseMalformedUrl);
   r.use((req, _res, next) => {
     const hasBody = Number(req.get("content-length") ?? 0) > 0 || req.get("transfer-encoding") !== undefined;
     if (hasBody && !req.is(SCIM_JSON_TYPES)) throw new ScimError(415, null, "Send the body as application/scim+json or application/json");
@@ -41,18 +45,19 @@ export function scimRouter(d: ScimDeps): Router {
   // /Bulk reads its own body, under its own limit (RFC 7644 §3.7.4), so it comes before the general parser.
   r.use("/Bulk", scimBulkRouter({
     registry: {
-      Users: bulkTarget({ users: d.users }, { create: createUser, replace: replaceUser, patch: patchUser, delete: deleteUser }),
-      Groups: bulkTarget({ groups: d.groups }, { create: createGroup, replace: replaceGroup, patch: patchGroup, delete: deleteGroup }),
+      Users: bulkTarget({ users: d.users, maxPatchOperations: d.maxPatchOperations }, { create: createUser, replace: replaceUser, patch: patchUser, delete: deleteUser }),
+      Groups: bulkTarget({ groups: d.groups, maxPatchOperations: d.maxPatchOperations }, { create: createGroup, replace: replaceGroup, patch: patchGroup, delete: deleteGroup }),
     },
     maxOperations: d.bulk.maxOperations,
     maxPayloadBytes: d.bulk.maxPayloadBytes,
+    jsonMaxDepth: d.jsonMaxDepth,
     baseUrl,
   }));
-  r.use(express.json({ type: SCIM_JSON_TYPES, limit: d.bodyLimitBytes, strict: false }));
+  r.use(jsonBody({ type: SCIM_JSON_TYPES, limit: d.bodyLimitBytes, strict: false, maxDepth: d.jsonMaxDepth }));
 
-  const users = scimUsersRouter({ users: d.users, maxResults: d.maxResults, maxFilterLength: d.maxFilterLength, baseUrl });
+  const users = scimUsersRouter({ users: d.users, maxPatchOperations: d.maxPatchOperations, maxResults: d.maxResults, maxFilterLength: d.maxFilterLength, baseUrl });
   r.use("/Users", users);
-  r.use("/Groups", scimGroupsRouter({ groups: d.groups, maxResults: d.maxResults, maxFilterLength: d.maxFilterLength, baseUrl }));
+  r.use("/Groups", scimGroupsRouter({ groups: d.groups, maxPatchOperations: d.maxPatchOperations, maxResults: d.maxResults, maxFilterLength: d.maxFilterLength, baseUrl }));
   r.post("/.search", rootSearch({ users: d.users, groups: d.groups, maxResults: d.maxResults, maxFilterLength: d.maxFilterLength, baseUrl }));
   r.use(scimDiscoveryRouter());
   r.all(["/Me"], () => {

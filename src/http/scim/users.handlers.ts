@@ -3,6 +3,7 @@ import { User, UserWrite } from "../../domain/users/user";
 import { profileOf } from "../../domain/users/users.repository";
 import { UsersService } from "../../domain/users/users.service";
 import { normalisePatchBody } from "./dialect";
+import { refuseTooManyOperations } from "./patch-limit";
 import { ScimError, fromScimmy } from "./scim-errors";
 import { SCIMMY } from "./scimmy";
 import { parseUserBody } from "./user-input";
@@ -10,6 +11,7 @@ import { fromScimUser, toScimUser } from "./user.mapper";
 
 export interface UserHandlerDeps {
   users: UsersService;
+  maxPatchOperations: number;
 }
 
 /** What a SCIM write produced, for a route or a bulk operation to present (resource undefined for 204). */
@@ -36,6 +38,7 @@ export async function replaceUser(deps: UserHandlerDeps, ctx: Ctx, id: string, b
 
 /** PATCH /Users/{id} (RFC 7644 §3.5.2): scimmy's PatchOp applied to the current state inside UsersService.update. */
 export async function patchUser(deps: UserHandlerDeps, ctx: Ctx, id: string, body: unknown, baseUrl: string, ifMatch?: number[]): Promise<ScimWriteResult> {
+  refuseTooManyOperations(body, deps.maxPatchOperations);
   const { user } = await deps.users.update(ctx, id, (current) => applyPatch(body, current, baseUrl), { ifMatch });
   return written(200, user, baseUrl);
 }

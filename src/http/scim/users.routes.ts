@@ -14,6 +14,7 @@ export interface ScimUsersOptions {
   users: UsersService;
   maxResults: number;
   maxFilterLength: number;
+  maxPatchOperations: number;
   baseUrl: (req: Request) => string;
 }
 
@@ -22,7 +23,7 @@ export function scimUsersRouter(o: ScimUsersOptions): Router {
   const r = Router({ caseSensitive: false });
   const limits = { maxResults: o.maxResults, maxFilterLength: o.maxFilterLength };
 
-  const deps = { users: o.users };
+  const deps = { users: o.users, maxPatchOperations: o.maxPatchOperations };
   const sendResource = (req: Request, res: Response, status: number, resource: Record<string, unknown>, version: number) => {
     const q = req.query as Record<string, string | undefined>;
     res.status(status).set("ETag", etagOf(version)).type(SCIM_CONTENT_TYPE)

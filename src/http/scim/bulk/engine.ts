@@ -1,4 +1,5 @@
 import { Ctx } from "../../../domain/context";
+import { findUnstorableText } from "../../middleware/well-formed-input";
 import { ifMatchOf } from "../etag";
 import { ScimError, toScimError } from "../scim-errors";
 import { resolveReferences } from "./references";
@@ -76,6 +77,9 @@ async function execute(op: BulkOperation, run: BulkRun, refs: References): Promi
   const endpoint = op.endpoint!;
   const id = op.id === undefined ? undefined : (resolveReferences(op.id, refs.created) as string);
   const location = id === undefined ? undefined : `${run.baseUrl}/${endpoint}/${encodeURIComponent(id)}`;
+  // What the door checks for a single request (bulk.routes.ts checks the rest): text PostgreSQL cannot store fails this operation alone.
+  const unstorable = findUnstorableText({ data: op.data });
+  if (unstorable) return { response: failed(op, new ScimError(400, "invalidValue", `${unstorable}: contains a lone UTF-16 surrogate or a NUL character, which is not valid text`)) };
   const target = run.registry[endpoint];
   if (!target) return { response: failed(op, new ScimError(501, null, `/${endpoint} is not supported yet`), location) };
   try {

@@ -1,4 +1,5 @@
 import SCIMMY from "scimmy";
+import { findUnstorableText } from "../../middleware/well-formed-input";
 import { FilterError } from "./types";
 
 export const OPERATORS = ["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le", "pr"] as const;
@@ -100,11 +101,15 @@ function maskEscapedQuotes(text: string): string {
 /** scimmy keeps JSON escapes (`\\`, `\u00e9`) verbatim; SCIM values are JSON strings (RFC 7644 §3.4.2.2). */
 function decode(value: unknown, text: string): unknown {
   if (typeof value !== "string" || !(value.includes("\\") || value.includes(ESCAPED_QUOTE))) return value;
+  let decoded: string;
   try {
-    return JSON.parse(`"${value.replaceAll(ESCAPED_QUOTE, '\\"')}"`) as string;
+    decoded = JSON.parse(`"${value.replaceAll(ESCAPED_QUOTE, '\\"')}"`) as string;
   } catch {
     throw new FilterError(`Invalid escape sequence in value "${value}" of '${text}'`);
   }
+  // An escape can spell what a query string cannot carry: a lone surrogate or a NUL, which PostgreSQL cannot compare.
+  if (findUnstorableText(decoded)) throw new FilterError(`Value "${value}" of '${text}' is not valid text (a lone surrogate or a NUL)`, "invalidValue");
+  return decoded;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
