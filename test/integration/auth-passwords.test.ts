@@ -233,9 +233,11 @@ describe("rate limits (AUTH_RATE_LIMIT_PER_MINUTE, per client address)", () => {
     expect(await t.ds.query("SELECT key FROM rate_limit_hits WHERE key LIKE $1", [`%${ghost}%`])).toEqual([]);
   });
 
-  it("answers a login no one can have (NUL, other controls) with the usual 401, and counts it", async () => {
+  it("answers a login no one can have (control characters) with the usual 401, and counts it; a NUL is bad text (400)", async () => {
     const app = createApp({ ...t.cfg, AUTH_ACCOUNT_FAILURES_PER_15_MINUTES: 2 }, t.ds, t.services);
-    const login = () => request(app).post("/auth/login").send({ login: "ada\u0000lovelace", password: "wrong" });
+    const nul = await request(app).post("/auth/login").send({ login: "ada\u0000lovelace", password: "wrong" }).expect(400);
+    expect(nul.body).toMatchObject({ code: "invalid_text", field: "login" });
+    const login = () => request(app).post("/auth/login").send({ login: "ada\u0007lovelace", password: "wrong" });
     expect((await login().expect(401)).body.code).toBe("invalid_credentials");
     await login().expect(401);
     await login().expect(429);
