@@ -58,10 +58,10 @@ export interface Services {
 
 export function createServices(ds: DataSource, cfg: Config, clock: Clock = systemClock): Services {
   const settings = new SettingsService(ds);
-  const invitations = new InvitationsService(ds, { ssoOnly: cfg.SSO_ONLY, ttlMs: cfg.INVITE_TTL, clock, communication: () => settings.communication() });
+  const invitations = new InvitationsService(ds, { ssoOnly: cfg.SSO_ONLY, ttlMs: cfg.INVITE_TTL, clock, communication: (m) => settings.communication(m) });
   const users = new UsersService(ds, cfg.SCIM_ENTITY_MAPPING);
   users.invitations = invitations;
-  users.autoInvite = (source) => invitations.invitesAutomatically(source);
+  users.autoInvite = (source, m) => invitations.invitesAutomatically(source, m);
   const groups = new GroupsService(ds);
   const affiliations = new AffiliationsService(ds, groups);
   const people = new PeopleService(ds, users, affiliations, {

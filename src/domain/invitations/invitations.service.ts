@@ -1,6 +1,6 @@
 import { hashSecret } from "../secrets";
 import { randomUUID } from "node:crypto";
-import { DataSource } from "typeorm";
+import { DataSource, EntityManager } from "typeorm";
 import { assertMay } from "../access/person-access.rules";
 import { Clock } from "../clock";
 import { Ctx, TxCtx, systemActor } from "../context";
@@ -20,7 +20,7 @@ export interface InvitationsOptions {
   ttlMs: number;
   clock: Clock;
   /** The communication setting in force: which channels are on, who is invited automatically. */
-  communication(): Promise<CommunicationSetting>;
+  communication(m?: EntityManager): Promise<CommunicationSetting>;
 }
 
 /** An invitation ready to send: the link's secret exists only here (and in the message), never in the database. */
@@ -53,8 +53,8 @@ export class InvitationsService {
    * Whether people created from `source` are invited with their creation: the communication setting says so for IdP
    * (scim) and CSV sources, never on an SSO-only platform (no password to set), never for people an admin creates.
    */
-  async invitesAutomatically(source: UserSource): Promise<boolean> {
-    return !this.opts.ssoOnly && autoInvites(await this.opts.communication(), source);
+  async invitesAutomatically(source: UserSource, m?: EntityManager): Promise<boolean> {
+    return !this.opts.ssoOnly && autoInvites(await this.opts.communication(m), source);
   }
 
   /** Sends or resends the invitation of a person the actor may invite (person-access.rules). */
@@ -70,7 +70,7 @@ export class InvitationsService {
 
   /** The same inside the caller's transaction, with `user` locked or just written by it; workers hear of it on commit (NOTIFY). */
   async requestIn(tx: TxCtx, user: User, opts: InviteOptions = {}): Promise<Invitation> {
-    assertInvitable(user, this.opts.ssoOnly, (await this.opts.communication()).channels);
+    assertInvitable(user, this.opts.ssoOnly, (await this.opts.communication(tx.manager)).channels);
     const now = this.opts.clock.now();
     const id = randomUUID();
     const row = { id, userId: user.id, requestedAt: now, requestedBy: tx.actor.name, door: tx.door, space: opts.space };
@@ -140,7 +140,7 @@ export class InvitationsService {
     return inTransaction(this.ds, ctx, async (tx) => {
       const user = await this.users.lockById(tx.manager, userId);
       if (!user || user.removedAt || !user.active || user.lifecycle.invitedAt || user.lifecycle.enrolledAt) return false;
-      if (!(await this.invitesAutomatically(user.source))) return false;
+      if (!(await this.invitesAutomatically(user.source, tx.manager))) return false;
       try {
         await this.requestIn(tx, user);
         return true;

@@ -1,4 +1,4 @@
-import { DataSource } from "typeorm";
+import { DataSource, EntityManager } from "typeorm";
 import { Listener, listen } from "../../db/notifications";
 import { diffFields } from "../audit";
 import { scopeOf } from "../access/scope";
@@ -29,15 +29,18 @@ export class SettingsService {
 
   constructor(private readonly ds: DataSource, private readonly cacheMs = 5000) {}
 
-  /** The communication setting in force (cached). */
-  async communication(): Promise<CommunicationSetting> {
-    return (await this.communicationVersioned()).value;
+  /**
+   * The communication setting in force (cached). Inside a transaction, pass its manager: a read on a second pool
+   * connection while the transaction holds one lets a burst of such transactions take every connection and wait forever.
+   */
+  async communication(m: EntityManager = this.ds.manager): Promise<CommunicationSetting> {
+    return (await this.communicationVersioned(m)).value;
   }
 
-  async communicationVersioned(): Promise<Versioned<CommunicationSetting>> {
+  async communicationVersioned(m: EntityManager = this.ds.manager): Promise<Versioned<CommunicationSetting>> {
     const hit = this.cache.get(COMMUNICATION_KEY);
     if (hit && hit.until > Date.now()) return hit.row;
-    const row = await withDb(() => this.repo.find(this.ds.manager, COMMUNICATION_KEY));
+    const row = await withDb(() => this.repo.find(m, COMMUNICATION_KEY));
     const versioned = toVersioned(row);
     if (this.cacheMs > 0) this.cache.set(COMMUNICATION_KEY, { row: versioned, until: Date.now() + this.cacheMs });
     return versioned;

@@ -66,7 +66,7 @@ export class UsersService {
 
   /** Set at wiring: where invitations are asked for, and whether people from a source are invited automatically. */
   invitations?: InvitationsService;
-  autoInvite: (source: UserSource) => boolean | Promise<boolean> = () => false;
+  autoInvite: (source: UserSource, m?: EntityManager) => boolean | Promise<boolean> = () => false;
 
   constructor(private readonly ds: DataSource, mapping: EntityMapping = "none") {
     this.accounts = new UserAccounts(this.repo, mapping);
@@ -104,7 +104,7 @@ export class UsersService {
    */
   async createIn(tx: TxCtx, input: UserWrite, source: UserSource, sourceRef: string | null, account?: UserAccount, opts: CreateOptions = {}): Promise<User> {
     const created = await this.insertIn(tx, await this.prepareCreate(tx.manager, tx, input, source, sourceRef, account, opts), opts, false);
-    const invite = opts.invite ?? (await this.autoInvite(source));
+    const invite = opts.invite ?? (await this.autoInvite(source, tx.manager));
     return (await this.inviteIn(tx, created, invite, opts.invite !== undefined)) ? (await this.repo.lockById(tx.manager, created.id))! : created;
   }
 
