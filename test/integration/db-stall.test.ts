@@ -38,6 +38,9 @@ beforeAll(async () => {
   app = createApp(cfg, ds, services);
 });
 
+// A failed assertion mid-stall must not leave the next test stalled.
+afterEach(() => proxy.resume());
+
 afterAll(async () => {
   proxy.resume();
   await ds.destroy().catch(() => undefined);
@@ -54,6 +57,11 @@ const admin = () => ({
   search: () => request(app).get("/admin/v1/users").set("Authorization", `Bearer ${adminToken}`),
   entity: (name: string) => request(app).post("/admin/v1/entities").set("Authorization", `Bearer ${adminToken}`)
     .set("Content-Type", "application/json").send(JSON.stringify({ name })),
+});
+
+const auth = () => ({
+  login: () => request(app).post("/auth/login").set("Content-Type", "application/json").send(JSON.stringify({ login: "nobody@example.test", password: "not the password" })),
+  invitationPage: () => request(app).get(`/auth/invitations/${"C".repeat(43)}`).set("Accept", "text/html"),
 });
 
 /** Sends a request and notes how long its answer took. */
@@ -76,10 +84,10 @@ describe("a stalled database (connections open, no answers)", () => {
     const inFlight = [timed(scim().list()), timed(scim().create("stall-a@example.test")), timed(admin().search()), timed(admin().entity("Stalled"))];
     await new Promise((r) => setTimeout(r, 300));
     // ...and new ones arriving while the pool's connections hang.
-    const arriving = [timed(scim().list()), timed(admin().search()), timed(request(app).get("/readyz"))];
+    const arriving = [timed(scim().list()), timed(admin().search()), timed(request(app).get("/readyz")), timed(auth().login()), timed(auth().invitationPage())];
     const answers = await Promise.all([...inFlight, ...arriving]);
 
-    const [scimList, scimCreate, adminSearch, adminEntity, scimLater, adminLater, ready] = answers;
+    const [scimList, scimCreate, adminSearch, adminEntity, scimLater, adminLater, ready, login, page] = answers;
     for (const { res, ms } of answers) {
       expect(res.status).toBe(503);
       expect(res.headers["retry-after"]).toMatch(/^\d+$/);
@@ -93,6 +101,9 @@ describe("a stalled database (connections open, no answers)", () => {
       expect(res.body).toMatchObject({ status: 503, code: "unavailable" });
     }
     expect(ready.res.body).toMatchObject({ status: "unavailable" });
+    expect(login.res.body).toMatchObject({ status: 503, code: "unavailable" });
+    // The per-address rate limit (counted in PostgreSQL) is asked before the page, so it answers problem+json too.
+    expect(page.res.body).toMatchObject({ status: 503, code: "unavailable" });
 
     proxy.resume();
     // The very next requests succeed: the stalled connections were discarded, not handed out again.
@@ -101,6 +112,7 @@ describe("a stalled database (connections open, no answers)", () => {
     expect((await scim().create("stall-b@example.test")).status).toBe(201);
     expect((await admin().entity("After the stall")).status).toBe(201);
     expect((await request(app).get("/readyz")).status).toBe(200);
+    expect((await auth().login()).status).toBe(401);
     // The write that answered 503 never reached the database.
     expect(await usersNamed("stall-a@")).toBe(0);
     expect(await usersNamed("stall-b@")).toBe(1);
