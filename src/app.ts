@@ -31,6 +31,7 @@ import { Metrics, createMetrics } from "./http/metrics";
 import { adminRouter } from "./http/admin/admin.router";
 import { createJwtChecker, createJwtVerifier } from "./http/middleware/jwt-verifier";
 import { scimRouter } from "./http/scim/scim.router";
+import { setRetryAfterOn503 } from "./http/retry-after";
 import { logger } from "./log";
 
 export interface Services {
@@ -125,6 +126,7 @@ export function createApp(cfg: Config, ds: DataSource, services: Services, metri
       await Promise.race([ds.query("SELECT 1"), new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 2000))]);
       res.json({ status: "ready" });
     } catch {
+      setRetryAfterOn503(res, 503);
       res.status(503).json({ status: "unavailable", detail: "the database does not answer" });
     }
   });

@@ -75,6 +75,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  process.stderr.write(`roster: failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  // One line whatever failed (initdb's output, for one, spans several); never a stack trace.
+  const message = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`roster: failed to start: ${message.trim().replace(/\s*\n\s*/g, " ")}\n`);
   process.exit(1);
 });

@@ -10,6 +10,12 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default(".data"),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(5488),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  // Bounded database waits, ms (0 = none): a pool slot or new connection; a statement and a lock (server side); a
+  // reply on the socket (client side: a stalled connection answers 503 and is discarded). Migrations are exempt.
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
+  DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(3000),
+  DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(6000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PUBLIC_BASE_URL: z.url().optional(),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
@@ -72,6 +78,10 @@ const schema = z.object({
   AUTH_ACCOUNT_FAILURES_PER_15_MINUTES: z.coerce.number().int().min(1).max(100_000).default(10),
   TRUST_PROXY: trustProxy().default(false),
 }).superRefine((c, ctx) => {
+  // A slow but live statement is cancelled by the server (its connection stays usable) before the client gives up on it.
+  if (c.DB_QUERY_TIMEOUT_MS > 0 && c.DB_STATEMENT_TIMEOUT_MS > 0 && c.DB_QUERY_TIMEOUT_MS <= c.DB_STATEMENT_TIMEOUT_MS) {
+    ctx.addIssue({ code: "custom", path: ["DB_QUERY_TIMEOUT_MS"], message: "must be longer than DB_STATEMENT_TIMEOUT_MS" });
+  }
   for (const prefix of ["SCIM", "ADMIN"] as const) {
     const keys = [`${prefix}_JWT_ISSUER`, `${prefix}_JWT_AUDIENCE`, `${prefix}_JWT_JWKS_URL`] as const;
     const set = keys.map((k) => c[k]);

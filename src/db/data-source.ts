@@ -13,9 +13,11 @@ import { AuditFilterIndexes1764000000009 } from "../../migrations/1764000000009-
 import { AuditSealAfterCommit1764000000011 } from "../../migrations/1764000000011-audit-seal-after-commit";
 import { InvitationsWorker1764000000012 } from "../../migrations/1764000000012-invitations-worker";
 import { RateLimits1764000000013 } from "../../migrations/1764000000013-rate-limits";
+import type { Config } from "../config/env";
 import { ApiTokenRow } from "./entities/api-token.entity";
 import { AuditEventRow } from "./entities/audit-event.entity";
 import { OutboxMessageRow } from "./entities/outbox-message.entity";
+import { DiscardingClient } from "./discarding-client";
 
 export const entities = [ApiTokenRow, AuditEventRow, OutboxMessageRow];
 /** Listed explicitly (no globs) so the same list works from src/ under tsx and from dist/. */
@@ -26,8 +28,27 @@ export const migrations = [
   InvitationsWorker1764000000012, RateLimits1764000000013,
 ];
 
-/** A TypeORM DataSource on `url`; schema changes come only from migrations, never `synchronize`. */
-export function createDataSource(url: string, poolSize = 10): DataSource {
+/** How long a database call may wait, in ms (0: no bound). See DB_*_TIMEOUT_MS in src/config/env.ts. */
+export interface DbTimeouts {
+  connectMs: number;
+  statementMs: number;
+  lockMs: number;
+  queryMs: number;
+}
+
+export const dbTimeouts = (cfg: Config): DbTimeouts => ({
+  connectMs: cfg.DB_CONNECT_TIMEOUT_MS, statementMs: cfg.DB_STATEMENT_TIMEOUT_MS, lockMs: cfg.DB_LOCK_TIMEOUT_MS, queryMs: cfg.DB_QUERY_TIMEOUT_MS,
+});
+
+/** Migrations may rewrite big tables: only the connection wait is bounded. */
+export const migrationTimeouts = (t: DbTimeouts): DbTimeouts => ({ connectMs: t.connectMs, statementMs: 0, lockMs: 0, queryMs: 0 });
+
+/**
+ * A TypeORM DataSource on `url`; schema changes come only from migrations, never `synchronize`. With `timeouts`, every
+ * connection has the server-side statement_timeout and lock_timeout (sent in the startup packet, no extra round trip)
+ * and the client-side query_timeout; without, only the connection wait is bounded (5 s).
+ */
+export function createDataSource(url: string, poolSize = 10, timeouts?: DbTimeouts): DataSource {
   return new DataSource({
     type: "postgres",
     url,
@@ -37,6 +58,12 @@ export function createDataSource(url: string, poolSize = 10): DataSource {
     synchronize: false,
     logging: false,
     poolSize,
-    extra: { connectionTimeoutMillis: 5000, application_name: "roster" },
+    extra: {
+      application_name: "roster",
+      Client: DiscardingClient,
+      // Both the wait for a free pool slot and the opening of a new connection.
+      connectionTimeoutMillis: timeouts?.connectMs ?? 5000,
+      ...(timeouts ? { statement_timeout: timeouts.statementMs, lock_timeout: timeouts.lockMs, query_timeout: timeouts.queryMs } : {}),
+    },
   });
 }

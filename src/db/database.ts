@@ -1,6 +1,6 @@
 import { DataSource } from "typeorm";
 import { Config } from "../config/env";
-import { createDataSource } from "./data-source";
+import { createDataSource, dbTimeouts, migrationTimeouts } from "./data-source";
 import { EmbeddedDatabase, startEmbeddedPostgres } from "./embedded";
 
 export interface Database {
@@ -18,16 +18,22 @@ export async function openDatabase(cfg: Config, log: Log = () => undefined): Pro
   let embedded: EmbeddedDatabase | undefined;
   let url = cfg.DATABASE_URL;
   if (!url) {
-    embedded = await startEmbeddedPostgres({ dataDir: cfg.DATA_DIR, port: cfg.EMBEDDED_PG_PORT, database: "roster" });
+    embedded = await startEmbeddedPostgres({ dataDir: cfg.DATA_DIR, port: cfg.EMBEDDED_PG_PORT, database: "roster", onNotice: log });
     url = embedded.url;
     log(`embedded PostgreSQL started on ${new URL(url).port} (data in ${cfg.DATA_DIR}/pg)`);
   }
-  const dataSource = createDataSource(url, cfg.DB_POOL_SIZE);
+  const timeouts = dbTimeouts(cfg);
+  const dataSource = createDataSource(url, cfg.DB_POOL_SIZE, timeouts);
+  // Migrations run on a connection of their own, free of the statement and reply bounds that protect requests.
+  const migrator = createDataSource(url, 1, migrationTimeouts(timeouts));
   try {
-    await dataSource.initialize();
-    const applied = await dataSource.runMigrations({ transaction: "each" });
+    await migrator.initialize();
+    const applied = await migrator.runMigrations({ transaction: "each" });
     for (const m of applied) log(`migration applied: ${m.name}`);
+    await migrator.destroy();
+    await dataSource.initialize();
   } catch (e) {
+    if (migrator.isInitialized) await migrator.destroy();
     if (dataSource.isInitialized) await dataSource.destroy();
     await embedded?.stop();
     throw e;

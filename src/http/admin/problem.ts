@@ -2,6 +2,7 @@ import { ErrorRequestHandler, Response } from "express";
 import { ZodError } from "zod";
 import { logger } from "../../log";
 import { asMalformedInput } from "../middleware/well-formed-input";
+import { setRetryAfterOn503 } from "../retry-after";
 import { WeakPasswordError } from "../../domain/auth/auth.errors";
 import { ConflictError, DomainError, ForbiddenError, InvalidError, NotFoundError, PreconditionFailedError, RefusedError, UnavailableError } from "../../domain/errors";
 
@@ -33,6 +34,7 @@ export function sendProblem(res: Response, p: Problem): void {
     type: TYPE_BASE + p.code, title: TITLES[p.status] ?? "Error", status: p.status, code: p.code, detail: p.detail,
     ...(p.field ? { field: p.field } : {}), ...(p.errors?.length ? { errors: p.errors } : {}),
   };
+  setRetryAfterOn503(res, p.status);
   res.status(p.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 

@@ -3,6 +3,7 @@ import { Request, Response } from "express";
 import { LinkInfo } from "../../domain/auth/enrolment.service";
 import { Language } from "../../domain/language";
 import { Problem } from "../admin/problem";
+import { setRetryAfterOn503 } from "../retry-after";
 
 /**
  * A minimal page behind the invitation link, for a browser (it asks for text/html; scripts ask for JSON and get it):
@@ -83,5 +84,6 @@ export function joinedPage(res: Response, info: LinkInfo, userName: string): voi
 /** A link that cannot be used (or a failure): the same status and words as the JSON answer (whose language we may not know). */
 export function problemPage(res: Response, p: Problem, language: Language = "en"): void {
   const t = TEXTS[language];
+  setRetryAfterOn503(res, p.status);
   send(res, language, p.status, p.status >= 500 ? t.failed : t.unusable, `<p>${e(p.detail)}</p>`);
 }

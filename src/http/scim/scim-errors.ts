@@ -3,6 +3,7 @@ import { ConflictError, DomainError, InvalidError, NotFoundError, PreconditionFa
 import { logger } from "../../log";
 import { asMalformedInput } from "../middleware/well-formed-input";
 import { FilterError } from "./filter";
+import { setRetryAfterOn503 } from "../retry-after";
 import { SCIM_CONTENT_TYPE } from "./scimmy";
 
 const ERROR_URN = "urn:ietf:params:scim:api:messages:2.0:Error";
@@ -31,6 +32,7 @@ export function scimErrorBody(status: number, scimType: string | null, detail: s
 }
 
 export function sendScimError(res: Response, status: number, scimType: string | null, detail: string): void {
+  setRetryAfterOn503(res, status);
   res.status(status).type(SCIM_CONTENT_TYPE).send(JSON.stringify(scimErrorBody(status, scimType, detail)));
 }
 
