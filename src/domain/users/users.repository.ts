@@ -1,6 +1,7 @@
 import { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
 import { Statement } from "../effects";
+import { liveUser, removedUser } from "./users.fragments";
 import { EnterpriseFields, PersonName, SystemRole, User, UserAccount, UserGroup, UserProfile, UserSource, defaultAccount, pickProfile } from "./user";
 
 /**
@@ -72,7 +73,7 @@ const P = PROFILE_COLUMNS.length;
 export class UsersRepository {
   async findLiveById(m: EntityManager, id: string): Promise<User | null> {
     if (!isUuid(id)) return null;
-    const rows = await sql<UserRow>(m, `SELECT ${SELECT} FROM users u WHERE u.id = $1 AND u.removed_at IS NULL`, [id]);
+    const rows = await sql<UserRow>(m, `SELECT ${SELECT} FROM users u WHERE u.id = $1 AND ${liveUser("u")}`, [id]);
     return rows[0] ? toUser(rows[0]) : null;
   }
 
@@ -105,7 +106,7 @@ export class UsersRepository {
       text: `UPDATE users SET ${SET_PROFILE}, password_hash = COALESCE($${P + 3}, password_hash),
              entity_id = $${P + 4}, system_role = $${P + 5}, admin_scope = $${P + 6}::uuid[], external = $${P + 7},
              updated_at = clock_timestamp(), version = version + 1
-             WHERE id = $1 AND removed_at IS NULL AND version = $${P + 2} RETURNING ${RETURNING}`,
+             WHERE id = $1 AND ${liveUser()} AND version = $${P + 2} RETURNING ${RETURNING}`,
       values: [id, ...profileValues(p), version, passwordHash, ...accountValues(account)],
     };
   }
@@ -116,7 +117,7 @@ export class UsersRepository {
       text: `UPDATE users SET ${SET_PROFILE}, source = $${P + 2}, source_ref = $${P + 3}, password_hash = COALESCE($${P + 4}, password_hash),
              entity_id = $${P + 5}, system_role = $${P + 6}, admin_scope = $${P + 7}::uuid[], external = $${P + 8},
              removed_at = NULL, updated_at = clock_timestamp(), version = version + 1
-             WHERE id = $1 AND removed_at IS NOT NULL RETURNING ${RETURNING}`,
+             WHERE id = $1 AND ${removedUser()} RETURNING ${RETURNING}`,
       values: [id, ...profileValues(p), source, sourceRef, passwordHash, ...accountValues(account)],
     };
   }
@@ -139,7 +140,7 @@ export class UsersRepository {
   async liveUserWithEmail(m: EntityManager, emails: string[], exceptId: string | null): Promise<{ id: string; email: string } | null> {
     const rows = await sql<{ id: string; email: string }>(m, `
       SELECT u.id, (SELECT e FROM unnest(roster_lower_values(u.emails)) AS e WHERE e = ANY($1::text[]) LIMIT 1) AS email
-      FROM users u WHERE u.removed_at IS NULL AND roster_lower_values(u.emails) && $1::text[] AND u.id IS DISTINCT FROM $2::uuid LIMIT 1`,
+      FROM users u WHERE ${liveUser("u")} AND roster_lower_values(u.emails) && $1::text[] AND u.id IS DISTINCT FROM $2::uuid LIMIT 1`,
     [emails, exceptId]);
     return rows[0] ?? null;
   }
@@ -148,20 +149,20 @@ export class UsersRepository {
   markRemoved(id: string, version: number): Statement {
     return {
       text: `UPDATE users SET active = false, removed_at = clock_timestamp(), updated_at = clock_timestamp(), version = version + 1
-             WHERE id = $1 AND removed_at IS NULL AND version = $2 RETURNING ${RETURNING}`,
+             WHERE id = $1 AND ${liveUser()} AND version = $2 RETURNING ${RETURNING}`,
       values: [id, version],
     };
   }
 
   /** Records that an invitation was asked for (lifecycle only: the SCIM version and lastModified do not move). */
   markInvited(id: string, at: Date): Statement {
-    return { text: `UPDATE users SET invited_at = $2 WHERE id = $1 AND removed_at IS NULL RETURNING ${RETURNING}`, values: [id, at] };
+    return { text: `UPDATE users SET invited_at = $2 WHERE id = $1 AND ${liveUser()} RETURNING ${RETURNING}`, values: [id, at] };
   }
 
   /** Filters, sorts and pages in PostgreSQL; counts only when the page does not already tell the total. */
   async list(m: EntityManager, q: ListQuery): Promise<{ total: number; users: User[] }> {
     const params = [...(q.where?.params ?? [])];
-    const where = `u.removed_at IS NULL${q.where ? ` AND (${q.where.sql})` : ""}`;
+    const where = `${liveUser("u")}${q.where ? ` AND (${q.where.sql})` : ""}`;
     const dir = q.descending ? "DESC" : "ASC";
     const order = `${q.orderBy ? `${q.orderBy} ${dir} NULLS LAST, ` : ""}u.created_at ${dir}, u.id ${dir}`;
     let users: User[] = [];

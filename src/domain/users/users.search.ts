@@ -5,6 +5,7 @@ import { InvalidError } from "../errors";
 import { withDb } from "../transaction";
 import { MultiValue, SystemRole, UserSource } from "./user";
 import { SqlWhere } from "./users.repository";
+import { liveUser } from "./users.fragments";
 import { decodeCursor, encodeCursor, fingerprint } from "./users-search.cursor";
 import { FACETS_SQL, FacetFilter, facetCodes } from "./users-search.facets";
 import { PageShape, SORTS, UserSortField, candidatesStatement, pageStatement } from "./users-search.sql";
@@ -122,7 +123,7 @@ export class UsersSearch {
    * numbered from `$offset + 1`, so a statement can put its own first.
    */
   async where(ctx: Ctx, f: UserSearchFilter, offset = 0, m: EntityManager = this.ds.manager): Promise<SqlWhere> {
-    const conditions = ["u.removed_at IS NULL"];
+    const conditions = [liveUser("u")];
     const params: unknown[] = [];
     const param = (v: unknown) => `$${offset + params.push(v)}`;
     for (const term of searchTerms(f.q)) conditions.push(`u.search_text LIKE roster_fold(${param(`%${escapeLike(term)}%`)})`);
