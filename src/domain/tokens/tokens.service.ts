@@ -7,6 +7,7 @@ import { recordAudit } from "../audit";
 import { Ctx } from "../context";
 import { ConflictError, InvalidError, NotFoundError } from "../errors";
 import { inTransaction, withDb } from "../transaction";
+import { UsersRepository } from "../users/users.repository";
 
 export const SCOPES = ["scim", "admin", "auditor"] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -26,6 +27,7 @@ const REVOKED_CHANNEL = "roster_token_revoked";
 /** Bearer tokens for IdPs, admins and auditors. Only a SHA-256 of each (high-entropy) token is stored. */
 export class TokensService {
   private cache = new Map<string, { info: TokenInfo; until: number }>();
+  private readonly users = new UsersRepository();
 
   constructor(private readonly ds: DataSource, private readonly cacheMs = 0) {}
 
@@ -46,9 +48,9 @@ export class TokensService {
 
   private async personId(m: EntityManager, scope: string, userName: string): Promise<string> {
     if (scope === "scim") throw new InvalidError("user", "only admin and auditor tokens can act as a person");
-    const [row] = await m.query(`SELECT id FROM users WHERE lower(user_name) = lower($1) AND removed_at IS NULL`, [userName]) as { id: string }[];
-    if (!row) throw new NotFoundError("User", userName);
-    return row.id;
+    const id = await this.users.liveIdByUserName(m, userName);
+    if (!id) throw new NotFoundError("User", userName);
+    return id;
   }
 
   async list(): Promise<TokenInfo[]> {

@@ -29,6 +29,13 @@ export const liveUsersJoin = (alias: string, on: string, scopeParam?: number) =>
 export const liveUserProbe = (alias: string, idExpr: string, scopeParam?: number) =>
   `LATERAL (SELECT u.* FROM users u WHERE u.id = ${idExpr} AND ${liveUser("u")}${scopeParam === undefined ? "" : ` AND u.entity_id = ANY($${scopeParam}::uuid[])`} OFFSET 0) ${alias}`;
 
+/**
+ * The live users among `idsParam` (uuid[]) with the name each is shown with, share-locked until the transaction ends:
+ * they cannot be removed before it commits.
+ */
+export const liveUsersForShare = (idsParam: string) =>
+  `SELECT u.id, ${userDisplay("u")} AS display FROM users u WHERE u.id = ANY(${idsParam}::uuid[]) AND ${liveUser("u")} FOR SHARE`;
+
 /** The users a search condition (on `users u`) selects: `users u WHERE <where>`, for a FROM. */
 export const usersWhere = (whereSql: string) => `users u WHERE ${whereSql}`;
 

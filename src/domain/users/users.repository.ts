@@ -1,6 +1,7 @@
 import { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
 import { Statement } from "../effects";
+import { userGroupsJson } from "../groups/groups.fragments";
 import { liveUser, removedUser } from "./users.fragments";
 import { EnterpriseFields, PersonName, SystemRole, User, UserAccount, UserGroup, UserProfile, UserSource, defaultAccount, pickProfile } from "./user";
 
@@ -26,6 +27,9 @@ export type UserRow = Omit<UserProfile, "name" | "enterprise"> & Omit<PersonName
   lastLoginAt: Date | null;
   groups: UserGroup[];
 };
+
+/** The part of an account that rights are judged on (an access/person-access.rules AccessTarget's). */
+export type RightsAccount = Pick<UserAccount, "entityId" | "systemRole" | "adminScope">;
 
 export interface SqlWhere {
   sql: string;
@@ -62,8 +66,7 @@ const META_COLUMNS: [keyof UserRow, string][] = [
 ];
 const JSONB = new Set<string>(["emails", "phone_numbers", "extras"]);
 /** The user's direct groups (User.groups) through group_members' user_id index. */
-const groupsOf = (userId: string) => `(SELECT COALESCE(jsonb_agg(jsonb_build_object('id', g.id, 'display', g.display_name) ORDER BY g.display_name, g.id), '[]'::jsonb)
-  FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.user_id = ${userId}) AS "groups"`;
+const groupsOf = (userId: string) => `${userGroupsJson(userId)} AS "groups"`;
 const RETURNING = [...META_COLUMNS, ...PROFILE_COLUMNS].map(([p, c]) => `${c} AS "${p}"`).join(", ") + `, ${groupsOf("users.id")}`;
 const SELECT = [...META_COLUMNS, ...PROFILE_COLUMNS].map(([p, c]) => `u.${c} AS "${p}"`).join(", ") + `, ${groupsOf("u.id")}`;
 const SET_PROFILE = PROFILE_COLUMNS.map(([, c], i) => `${c} = $${i + 2}${JSONB.has(c) ? "::jsonb" : ""}`).join(", ");
@@ -143,6 +146,25 @@ export class UsersRepository {
       FROM users u WHERE ${liveUser("u")} AND roster_lower_values(u.emails) && $1::text[] AND u.id IS DISTINCT FROM $2::uuid LIMIT 1`,
     [emails, exceptId]);
     return rows[0] ?? null;
+  }
+
+  /**
+   * Which of `ids` (distinct uuids) are live people within the scope, with their rights, share-locked for the caller's transaction (after
+   * the group's lock, like a SCIM PATCH): they can be neither removed nor moved out of the scope before it commits.
+   */
+  async lockLiveWithin(m: EntityManager, ids: string[], scope: readonly string[] | null): Promise<Map<string, { id: string; account: RightsAccount }>> {
+    const scoped = scope === null ? "" : "AND u.entity_id = ANY($2::uuid[])";
+    const rows = await sql<{ id: string } & RightsAccount>(m,
+      `SELECT u.id, u.entity_id AS "entityId", u.system_role AS "systemRole", u.admin_scope AS "adminScope"
+       FROM users u WHERE u.id = ANY($1::uuid[]) AND ${liveUser("u")} ${scoped} ORDER BY u.id FOR SHARE`,
+      scope === null ? [ids] : [ids, scope]);
+    return new Map(rows.map(({ id, ...account }) => [id, { id, account }]));
+  }
+
+  /** The id of the live user with this userName (case-insensitive), if any. */
+  async liveIdByUserName(m: EntityManager, userName: string): Promise<string | null> {
+    const rows = await sql<{ id: string }>(m, `SELECT id FROM users WHERE lower(user_name) = lower($1) AND ${liveUser()}`, [userName]);
+    return rows[0]?.id ?? null;
   }
 
   /** IdP removal: deactivated and hidden from SCIM, data kept. */
