@@ -35,14 +35,7 @@ describe("every table has one owner in src/domain", () => {
     expect(tables.length).toBeGreaterThanOrEqual(13);
   });
 
-  // Being moved to their owners (issue 12); this list only shrinks.
-  const PENDING = [
-    "src/http/middleware/pg-rate-limit.store.ts names rate_limit_hits",
-  ];
-
   it("no SQL names a table outside its owner", () => {
-    const fresh = found.filter((v) => !PENDING.includes(`${v.file} names ${v.table}`));
-    expect(fresh.map((v) => `${v.file}:${v.line} names ${v.table}: ${v.text}`)).toEqual([]);
-    expect(PENDING.filter((p) => !found.some((v) => `${v.file} names ${v.table}` === p))).toEqual([]);
+    expect(found.map((v) => `${v.file}:${v.line} names ${v.table}: ${v.text}`)).toEqual([]);
   });
 });
