@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { OWNERS, treeViolations, violations } from "../support/table-ownership";
+import { OWNERS, tsFiles, treeViolations, violations } from "../support/table-ownership";
 
 const TABLES = ["users", "groups", "group_members"];
 
@@ -37,5 +38,10 @@ describe("every table has one owner in src/domain", () => {
 
   it("no SQL names a table outside its owner", () => {
     expect(found.map((v) => `${v.file}:${v.line} names ${v.table}: ${v.text}`)).toEqual([]);
+  });
+
+  it("TypeORM is the DataSource and migrations only: no entity classes map a table", () => {
+    const root = join(__dirname, "../..");
+    expect(tsFiles(root, "src").filter((f) => /@Entity\(/.test(readFileSync(join(root, f), "utf8")))).toEqual([]);
   });
 });
