@@ -14,12 +14,8 @@ import { AuditSealAfterCommit1764000000011 } from "../../migrations/176400000001
 import { InvitationsWorker1764000000012 } from "../../migrations/1764000000012-invitations-worker";
 import { RateLimits1764000000013 } from "../../migrations/1764000000013-rate-limits";
 import type { Config } from "../config/env";
-import { ApiTokenRow } from "./entities/api-token.entity";
-import { AuditEventRow } from "./entities/audit-event.entity";
-import { OutboxMessageRow } from "./entities/outbox-message.entity";
 import { DiscardingClient } from "./discarding-client";
 
-export const entities = [ApiTokenRow, AuditEventRow, OutboxMessageRow];
 /** Listed explicitly (no globs) so the same list works from src/ under tsx and from dist/. */
 export const migrations = [
   InitialSchema1764000000000, UsersAutovacuum1764000000001, EmailValuesIndex1764000000002, AdminFoundation1764000000003,
@@ -44,7 +40,8 @@ export const dbTimeouts = (cfg: Config): DbTimeouts => ({
 export const migrationTimeouts = (t: DbTimeouts): DbTimeouts => ({ connectMs: t.connectMs, statementMs: 0, lockMs: 0, queryMs: 0 });
 
 /**
- * A TypeORM DataSource on `url`; schema changes come only from migrations, never `synchronize`. With `timeouts`, every
+ * A TypeORM DataSource on `url`: connections, transactions and migrations only (no entity classes: every table is reached
+ * through its owner's SQL, src/db/sql.ts); schema changes come only from migrations, never `synchronize`. With `timeouts`, every
  * connection has the server-side statement_timeout and lock_timeout (sent in the startup packet, no extra round trip)
  * and the client-side query_timeout; without, only the connection wait is bounded (5 s).
  */
@@ -52,7 +49,6 @@ export function createDataSource(url: string, poolSize = 10, timeouts?: DbTimeou
   return new DataSource({
     type: "postgres",
     url,
-    entities,
     migrations,
     migrationsTableName: "schema_migrations",
     synchronize: false,

@@ -1,4 +1,4 @@
-import { AuditEventRow } from "../db/entities/audit-event.entity";
+import { insertAuditRecords } from "./audit-log/audit.fragments";
 import { TxCtx } from "./context";
 
 export type FieldChanges = Record<string, { before: unknown; after: unknown }>;
@@ -10,17 +10,17 @@ export interface AuditSubject {
 
 /** Writes the audit record of a change inside the change's own transaction. */
 export async function recordAudit(tx: TxCtx, action: string, subject: AuditSubject, changes: FieldChanges | Record<string, unknown> = {}): Promise<void> {
-  await tx.manager.insert(AuditEventRow, {
-    actorType: tx.actor.type,
-    actorId: tx.actor.id,
-    actorName: tx.actor.name,
+  await insertAuditRecords(tx.manager, [{
+    actor_type: tx.actor.type,
+    actor_id: tx.actor.id,
+    actor_name: tx.actor.name,
     door: tx.door,
     action,
-    targetType: subject.type,
-    targetId: subject.id,
-    changes: changes as object,
-    requestId: tx.requestId,
-  });
+    target_type: subject.type,
+    target_id: subject.id,
+    changes,
+    request_id: tx.requestId,
+  }]);
 }
 
 /** Field-by-field difference of two flat records; key order and empty lists do not count as changes. */

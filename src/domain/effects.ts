@@ -1,7 +1,9 @@
 import { EntityManager } from "typeorm";
 import { sql } from "../db/sql";
 import { AuditSubject } from "./audit";
+import { AuditRecordRow, auditInsertCte } from "./audit-log/audit.fragments";
 import { Ctx } from "./context";
+import { outboxInsertCte } from "./outbox/outbox.fragments";
 import { OutboxTopic } from "./outbox/outbox";
 
 /** Audit records and outbox events that must commit together with one write, or not at all. */
@@ -23,16 +25,10 @@ export interface Statement {
 export async function writeWithEffects<T extends object>(m: EntityManager, ctx: Ctx, write: Statement, effects: Effects): Promise<T | null> {
   const n = write.values.length;
   const text = `WITH w AS (${write.text}),
-  a AS (INSERT INTO audit_events (actor_type, actor_id, actor_name, door, action, target_type, target_id, changes, request_id)
-        SELECT x.actor_type, x.actor_id, x.actor_name, x.door, x.action, x.target_type, x.target_id, x.changes, x.request_id
-        FROM jsonb_to_recordset($${n + 1}::jsonb) AS x(actor_type text, actor_id text, actor_name text, door text, action text,
-             target_type text, target_id text, changes jsonb, request_id text)
-        WHERE EXISTS (SELECT 1 FROM w)),
-  o AS (INSERT INTO outbox (topic, payload)
-        SELECT x.topic, x.payload FROM jsonb_to_recordset($${n + 2}::jsonb) AS x(topic text, payload jsonb)
-        WHERE EXISTS (SELECT 1 FROM w))
+  a AS (${auditInsertCte(`$${n + 1}`, "EXISTS (SELECT 1 FROM w)")}),
+  o AS (${outboxInsertCte(`$${n + 2}`, "EXISTS (SELECT 1 FROM w)")})
   SELECT * FROM w`;
-  const audits = effects.audits.map((a) => ({
+  const audits = effects.audits.map((a): AuditRecordRow => ({
     actor_type: ctx.actor.type, actor_id: ctx.actor.id, actor_name: ctx.actor.name, door: ctx.door,
     action: a.action, target_type: a.subject.type, target_id: a.subject.id, changes: a.changes, request_id: ctx.requestId,
   }));

@@ -1,7 +1,9 @@
 import { DataSource } from "typeorm";
 import { sql } from "../../db/sql";
 import { withDb } from "../transaction";
+import { entitySubtreeSql } from "../entities/entities.fragments";
 import { SystemRole } from "../users/user";
+import { liveLogin, rightsPerson } from "../users/users.fragments";
 
 /** What a person may do in the admin door, read fresh at each request so a change of role or scope bites at once. */
 export interface PersonRights {
@@ -24,10 +26,8 @@ interface RightsRow {
 }
 
 const RIGHTS = (match: string) => `
-  WITH RECURSIVE p AS (
-    SELECT u.id, u.user_name, u.system_role, u.admin_scope, u.active AND u.removed_at IS NULL AS enabled FROM users u WHERE ${match} LIMIT 1),
-  s AS (SELECT e.id FROM entities e, p WHERE e.id = ANY(p.admin_scope)
-        UNION SELECT e.id FROM entities e JOIN s ON e.parent_id = s.id)
+  WITH RECURSIVE p AS (${rightsPerson(match)}),
+  s AS (${entitySubtreeSql("s", "e.id = ANY(p.admin_scope)", "p")})
   SELECT p.id AS "userId", p.user_name AS "userName", p.system_role AS role, p.enabled, p.admin_scope AS scope,
          (SELECT array_agg(id) FROM s) AS closure
   FROM p`;
@@ -43,8 +43,7 @@ export class AccessService {
 
   /** The person signing in with `login`: their userName, else their email (case-insensitive). */
   async rightsOfLogin(login: string): Promise<PersonRights | null> {
-    const match = `u.removed_at IS NULL AND (lower(u.user_name) = lower($1) OR roster_lower_values(u.emails) @> ARRAY[lower($1)])`;
-    const rows = await withDb(() => sql<RightsRow>(this.ds.manager, RIGHTS(match), [login]));
+    const rows = await withDb(() => sql<RightsRow>(this.ds.manager, RIGHTS(liveLogin("$1")), [login]));
     return rows[0] ? toRights(rows[0]) : null;
   }
 }

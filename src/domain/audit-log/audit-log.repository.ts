@@ -1,4 +1,5 @@
 import { EntityManager } from "typeorm";
+import { userInEntities } from "../users/users.fragments";
 import { AuditFilter, AuditOrder, AuditRecord } from "./audit-log";
 
 interface AuditRow {
@@ -55,8 +56,7 @@ export function sliceStatement(s: Slice): { text: string; params: unknown[] } {
   const where = ["a.seq IS NOT NULL", ...conditions(s.filter, p)];
   if (s.entityScope) {
     // Users are the only records a scoped reader is told about, judged by the user's entity now.
-    where.push(`a.target_type = 'user' AND EXISTS (SELECT 1 FROM users u
-      WHERE u.id = (CASE WHEN a.target_type = 'user' THEN a.target_id END)::uuid AND u.entity_id = ANY(${p(s.entityScope)}::uuid[]))`);
+    where.push(`a.target_type = 'user' AND ${userInEntities("(CASE WHEN a.target_type = 'user' THEN a.target_id END)::uuid", p(s.entityScope))}`);
   }
   if (s.afterSeq !== undefined) where.push(`a.seq ${s.order === "desc" ? "<" : ">"} ${p(s.afterSeq)}`);
   if (s.maxSeq !== undefined) where.push(`a.seq <= ${p(s.maxSeq)}`);

@@ -10,7 +10,7 @@ import { hashPassword, verifyPassword } from "../passwords";
 import { inTransaction, withDb } from "../transaction";
 import { UsersRepository } from "../users/users.repository";
 import { InvalidCredentialsError, PasswordChangeRequiredError } from "./auth.errors";
-import { Credentials, CredentialsRepository } from "./credentials.repository";
+import { Credentials, CredentialsRepository } from "../users/credentials.repository";
 import { assertPasswordsAllowed, assertPolicy, canNameSomeone, generatePassword, personActor } from "./credentials.rules";
 import { PasswordPolicy } from "./password-policy.rules";
 

@@ -11,7 +11,7 @@ import { inTransaction, withDb } from "../transaction";
 import { User } from "../users/user";
 import { UsersRepository } from "../users/users.repository";
 import { InvitationLinkError } from "./auth.errors";
-import { CredentialsRepository } from "./credentials.repository";
+import { CredentialsRepository } from "../users/credentials.repository";
 import { assertPasswordsAllowed, assertPolicy, personActor } from "./credentials.rules";
 import { TOKEN_SHAPE, linkRefusal } from "./invitation-link.rules";
 import { PasswordPolicy } from "./password-policy.rules";

@@ -1,8 +1,10 @@
 import { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
 import { Statement } from "../effects";
+import { entityUsage } from "../users/users.fragments";
 import { isUuid } from "../users/users.repository";
 import { Entity, EntityRef } from "./entity";
+import { entitySubtreeSql } from "./entities.fragments";
 
 const COLUMNS = `id, name, parent_id AS "parentId", external_key AS "externalKey", created_at AS "createdAt", updated_at AS "updatedAt", version`;
 
@@ -42,10 +44,15 @@ export class EntitiesRepository {
   async usage(m: EntityManager, id: string): Promise<{ children: number; liveUsers: number; anyUsers: boolean; inAdminScope: boolean }> {
     const [row] = await sql<{ children: number; liveUsers: number; anyUsers: boolean; inAdminScope: boolean }>(m, `
       SELECT (SELECT count(*)::int FROM entities WHERE parent_id = $1) AS children,
-             (SELECT count(*)::int FROM users WHERE entity_id = $1 AND removed_at IS NULL) AS "liveUsers",
-             EXISTS (SELECT 1 FROM users WHERE entity_id = $1) AS "anyUsers",
-             EXISTS (SELECT 1 FROM users WHERE cardinality(admin_scope) > 0 AND admin_scope @> ARRAY[$1::uuid]) AS "inAdminScope"`, [id]);
+             ${entityUsage("$1")}`, [id]);
     return row;
+  }
+
+  /** `roots` and every entity below them (ids, in no order). */
+  async subtreeIds(m: EntityManager, roots: string[]): Promise<string[]> {
+    const [row] = await sql<{ ids: string[] }>(m,
+      `WITH RECURSIVE s AS (${entitySubtreeSql("s", "e.id = ANY($1::uuid[])")}) SELECT coalesce(array_agg(id), '{}') AS ids FROM s`, [roots]);
+    return row.ids;
   }
 
   /** Names of the given entities (those that exist). */

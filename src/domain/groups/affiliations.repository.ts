@@ -1,8 +1,8 @@
 import { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
-import { AccessTarget } from "../access/person-access.rules";
 import { Statement } from "../effects";
-import { SystemRole } from "../users/user";
+import { entitiesJoin } from "../entities/entities.fragments";
+import { liveUserProbe, liveUsersJoin } from "../users/users.fragments";
 import { GroupSummary, MemberSummary } from "./affiliation";
 
 const GROUP = `g.id AS "id", g.display_name AS "displayName", g.external_id AS "externalId", g.created_at AS "createdAt",
@@ -21,9 +21,8 @@ const MEMBER_COUNT = `(SELECT count(*)::int FROM (SELECT FROM group_members gm W
  * rather than once per group.
  */
 const withScopedCounts = (pageSql: string, scopeParam: number) => `WITH page AS (${pageSql}),
-  counts AS (SELECT gm.group_id, count(*)::int AS n FROM users u JOIN group_members gm ON gm.user_id = u.id
-             WHERE u.entity_id = ANY($${scopeParam}::uuid[]) AND u.removed_at IS NULL AND gm.group_id IN (SELECT id FROM page)
-             GROUP BY gm.group_id)
+  counts AS (SELECT gm.group_id, count(*)::int AS n FROM group_members gm ${liveUsersJoin("u", "u.id = gm.user_id", scopeParam)}
+             WHERE gm.group_id IN (SELECT id FROM page) GROUP BY gm.group_id)
   SELECT page.*, COALESCE(counts.n, 0) AS "memberCount" FROM page LEFT JOIN counts ON counts.group_id = page.id ORDER BY page.key`;
 
 const PRIMARY_EMAIL = `COALESCE((SELECT e->>'value' FROM jsonb_array_elements(u.emails) e WHERE e->'primary' = 'true'::jsonb LIMIT 1), u.emails->0->>'value')`;
@@ -61,14 +60,13 @@ export function groupsPageStatement(q: GroupsPageQuery): Statement {
  * merge-join with users from the first id rather than from the cursor (90,000 rows read for one deep page).
  */
 export function membersPageStatement(groupId: string, after: string | null, limit: number, scope: readonly string[] | null): Statement {
-  const scoped = scope === null ? "" : "AND u.entity_id = ANY($4::uuid[])";
   return {
     text: `SELECT u.id AS "id", u.user_name AS "userName", u.display_name AS "displayName", u.given_name AS "givenName",
         u.family_name AS "familyName", ${PRIMARY_EMAIL} AS "email", u.active AS "active", u.entity_id AS "entityId",
         en.name AS "entityName", gm.added_at AS "addedAt"
       FROM group_members gm
-      CROSS JOIN LATERAL (SELECT u.* FROM users u WHERE u.id = gm.user_id AND u.removed_at IS NULL ${scoped} OFFSET 0) u
-      LEFT JOIN entities en ON en.id = u.entity_id
+      CROSS JOIN ${liveUserProbe("u", "gm.user_id", scope === null ? undefined : 4)}
+      LEFT ${entitiesJoin("en", "en.id = u.entity_id")}
       WHERE gm.group_id = $1 AND gm.user_id > $2::uuid
       ORDER BY gm.user_id LIMIT $3`,
     values: [groupId, after ?? "00000000-0000-0000-0000-000000000000", limit, ...(scope === null ? [] : [scope])],
@@ -93,19 +91,6 @@ export class AffiliationsRepository {
     const st = membersPageStatement(groupId, after, limit, scope);
     const rows = await sql<MemberRow>(m, st.text, st.values);
     return rows.map(({ entityId, entityName, ...r }) => ({ ...r, entity: entityId ? { id: entityId, name: entityName ?? "" } : null }));
-  }
-
-  /**
-   * Which of `ids` (distinct uuids) are live people within the scope, with their rights, share-locked for the caller's transaction (after
-   * the group's lock, like a SCIM PATCH): they can be neither removed nor moved out of the scope before it commits.
-   */
-  async lockReachableUsers(m: EntityManager, ids: string[], scope: readonly string[] | null): Promise<Map<string, AccessTarget>> {
-    const scoped = scope === null ? "" : "AND u.entity_id = ANY($2::uuid[])";
-    const rows = await sql<{ id: string; entityId: string | null; systemRole: SystemRole; adminScope: string[] }>(m,
-      `SELECT u.id, u.entity_id AS "entityId", u.system_role AS "systemRole", u.admin_scope AS "adminScope"
-       FROM users u WHERE u.id = ANY($1::uuid[]) AND u.removed_at IS NULL ${scoped} ORDER BY u.id FOR SHARE`,
-      scope === null ? [ids] : [ids, scope]);
-    return new Map(rows.map(({ id, ...account }) => [id, { id, account }]));
   }
 
   /** Which of `ids` name groups (a read: the writes check again under the lock). */

@@ -5,7 +5,7 @@ import { Ctx, TxCtx } from "../context";
 import { InvalidError, NotFoundError } from "../errors";
 import { inTransaction, withDb } from "../transaction";
 import { UserGroup } from "../users/user";
-import { isUuid } from "../users/users.repository";
+import { UsersRepository, isUuid } from "../users/users.repository";
 import { AffiliationResult, GroupSummary, MemberSummary, Page, PageRequest } from "./affiliation";
 import { decodeCursor, encodeCursor } from "./affiliations.cursor";
 import { AffiliationsRepository } from "./affiliations.repository";
@@ -23,6 +23,7 @@ const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) =>
  */
 export class AffiliationsService {
   private readonly repo = new AffiliationsRepository();
+  private readonly users = new UsersRepository();
 
   constructor(private readonly ds: DataSource, private readonly groups: GroupsService) {}
 
@@ -56,7 +57,7 @@ export class AffiliationsService {
     const ids = distinctIds(userIds);
     return inTransaction(this.ds, ctx, async (tx) => {
       const group = await this.lockGroup(tx, groupId);
-      const reachable = await this.repo.lockReachableUsers(tx.manager, ids.filter(isUuid), scopeOf(ctx));
+      const reachable = await this.users.lockLiveWithin(tx.manager, ids.filter(isUuid), scopeOf(ctx));
       const missing = ids.find((id) => !reachable.has(id));
       if (missing) throw new NotFoundError("User", missing);
       ids.forEach((id, i) => assertMay(ctx, "memberships", reachable.get(id)!, `ids[${i}]`));
@@ -71,7 +72,7 @@ export class AffiliationsService {
     const id = userId.toLowerCase();
     await inTransaction(this.ds, ctx, async (tx) => {
       const group = await this.lockGroup(tx, groupId);
-      const target = isUuid(id) ? (await this.repo.lockReachableUsers(tx.manager, [id], scopeOf(ctx))).get(id) : undefined;
+      const target = isUuid(id) ? (await this.users.lockLiveWithin(tx.manager, [id], scopeOf(ctx))).get(id) : undefined;
       if (!target) throw new NotFoundError("User", userId);
       assertMay(ctx, "memberships", target, "userId");
       const result = await this.groups.changeMembersIn(tx, group, [{ op: "remove", ids: [id] }], opts);

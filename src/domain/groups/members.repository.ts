@@ -1,9 +1,8 @@
 import { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
+import { liveUsersForShare, removedUser, userDisplay, usersJoin } from "../users/users.fragments";
 import { Member } from "./group";
 
-/** The name a member is shown with: the user's displayName, else their userName. */
-const DISPLAY = "COALESCE(u.display_name, u.user_name)";
 const FIRST_UUID = "00000000-0000-0000-0000-000000000000";
 
 /**
@@ -19,8 +18,7 @@ export class MembersRepository {
   async add(m: EntityManager, groupId: string, userIds: string[]): Promise<{ known: Member[]; added: string[] }> {
     if (userIds.length === 0) return { known: [], added: [] };
     const rows = await sql<{ id: string; display: string; added: boolean }>(m,
-      `WITH known AS (
-         SELECT u.id, ${DISPLAY} AS display FROM users u WHERE u.id = ANY($2::uuid[]) AND u.removed_at IS NULL FOR SHARE),
+      `WITH known AS (${liveUsersForShare("$2")}),
        ins AS (
          INSERT INTO group_members (group_id, user_id) SELECT $1, k.id FROM known k ON CONFLICT DO NOTHING RETURNING user_id)
        SELECT k.id, k.display, (i.user_id IS NOT NULL) AS added FROM known k LEFT JOIN ins i ON i.user_id = k.id`,
@@ -68,8 +66,8 @@ export class MembersRepository {
    */
   async page(m: EntityManager, groupId: string, after: string | null, limit: number): Promise<{ members: Member[]; last: string | null }> {
     const rows = await sql<Member & { gone: boolean }>(m,
-      `SELECT gm.user_id AS id, ${DISPLAY} AS display, u.removed_at IS NOT NULL AS gone
-       FROM group_members gm JOIN users u ON u.id = gm.user_id
+      `SELECT gm.user_id AS id, ${userDisplay("u")} AS display, ${removedUser("u")} AS gone
+       FROM group_members gm ${usersJoin("u", "u.id = gm.user_id")}
        WHERE gm.group_id = $1 AND gm.user_id > $2::uuid ORDER BY gm.user_id LIMIT $3`,
       [groupId, after ?? FIRST_UUID, limit]);
     const members = rows.filter((r) => !r.gone).map(({ id, display }) => ({ id, display }));

@@ -1,6 +1,7 @@
 import { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
 import { Statement } from "../effects";
+import { invitableUser } from "../users/users.fragments";
 import { Invitation } from "./invitation";
 
 type InvitationRow = Omit<Invitation, "space"> & { spaceGroupId: string | null; spaceName: string | null };
@@ -69,9 +70,7 @@ export class InvitationsRepository {
   issue(id: string, tokenHash: string, issuedAt: Date, expiresAt: Date): Statement {
     return {
       text: `UPDATE invitations i SET token_hash = $2, issued_at = $3, expires_at = $4, attempts = i.attempts + 1
-             FROM users u
-             WHERE i.id = $1 AND u.id = i.user_id AND ${OPEN}
-               AND u.removed_at IS NULL AND u.active AND u.enrolled_at IS NULL
+             WHERE i.id = $1 AND ${OPEN} AND ${invitableUser("i.user_id")}
              RETURNING i.id`,
       values: [id, tokenHash, issuedAt, expiresAt],
     };

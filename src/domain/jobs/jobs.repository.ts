@@ -1,6 +1,7 @@
 import { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
 import { Actor } from "../context";
+import { usersWhere } from "../users/users.fragments";
 import { SqlWhere } from "../users/users.repository";
 import { ItemOutcome, ItemResult, JobCounts, JobItem, JobKind, JobRow } from "./job";
 
@@ -41,7 +42,7 @@ export class JobsRepository {
   async addItemsWhere(m: EntityManager, jobId: string, where: SqlWhere): Promise<number> {
     const [{ n }] = (await m.query(
       `WITH i AS (INSERT INTO admin_job_items (job_id, seq, user_id)
-                  SELECT $1, row_number() OVER (ORDER BY u.id), u.id FROM users u WHERE ${where.sql} RETURNING 1)
+                  SELECT $1, row_number() OVER (ORDER BY u.id), u.id FROM ${usersWhere(where.sql)} RETURNING 1)
        SELECT count(*)::int AS n FROM i`, [jobId, ...where.params])) as { n: number }[];
     return n;
   }

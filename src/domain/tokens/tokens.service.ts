@@ -1,12 +1,13 @@
 import { hashSecret } from "../secrets";
 import { randomBytes } from "node:crypto";
-import { DataSource, EntityManager, IsNull } from "typeorm";
-import { ApiTokenRow } from "../../db/entities/api-token.entity";
+import { DataSource, EntityManager } from "typeorm";
 import { Listener, listen } from "../../db/notifications";
 import { recordAudit } from "../audit";
 import { Ctx } from "../context";
 import { ConflictError, InvalidError, NotFoundError } from "../errors";
 import { inTransaction, withDb } from "../transaction";
+import { UsersRepository } from "../users/users.repository";
+import { TokenRow, TokensRepository } from "./tokens.repository";
 
 export const SCOPES = ["scim", "admin", "auditor"] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -26,6 +27,8 @@ const REVOKED_CHANNEL = "roster_token_revoked";
 /** Bearer tokens for IdPs, admins and auditors. Only a SHA-256 of each (high-entropy) token is stored. */
 export class TokensService {
   private cache = new Map<string, { info: TokenInfo; until: number }>();
+  private readonly repo = new TokensRepository();
+  private readonly users = new UsersRepository();
 
   constructor(private readonly ds: DataSource, private readonly cacheMs = 0) {}
 
@@ -35,10 +38,10 @@ export class TokensService {
     if (!SCOPES.includes(scope as Scope)) throw new InvalidError("scope", `must be one of ${SCOPES.join(", ")}`);
     const token = `rst_${randomBytes(32).toString("base64url")}`;
     return inTransaction(this.ds, ctx, async (tx) => {
-      const live = await tx.manager.findOneBy(ApiTokenRow, { name, revokedAt: IsNull() });
+      const live = await this.repo.findLiveByName(tx.manager, name);
       if (live) throw new ConflictError("name", `a token named '${name}' already exists`);
       const userId = asUser === undefined ? null : await this.personId(tx.manager, scope, asUser);
-      const row = await tx.manager.save(ApiTokenRow, tx.manager.create(ApiTokenRow, { name, scope: scope as Scope, tokenHash: hashSecret(token), userId }));
+      const row = await this.repo.insert(tx.manager, { name, scope, tokenHash: hashSecret(token), userId });
       await recordAudit(tx, "token.created", { type: "token", id: row.id }, { name, scope, ...(userId ? { userId } : {}) });
       return { token, info: toInfo(row) };
     });
@@ -46,21 +49,21 @@ export class TokensService {
 
   private async personId(m: EntityManager, scope: string, userName: string): Promise<string> {
     if (scope === "scim") throw new InvalidError("user", "only admin and auditor tokens can act as a person");
-    const [row] = await m.query(`SELECT id FROM users WHERE lower(user_name) = lower($1) AND removed_at IS NULL`, [userName]) as { id: string }[];
-    if (!row) throw new NotFoundError("User", userName);
-    return row.id;
+    const id = await this.users.liveIdByUserName(m, userName);
+    if (!id) throw new NotFoundError("User", userName);
+    return id;
   }
 
   async list(): Promise<TokenInfo[]> {
-    const rows = await withDb(() => this.ds.manager.find(ApiTokenRow, { where: { revokedAt: IsNull() }, order: { createdAt: "ASC" } }));
+    const rows = await withDb(() => this.repo.listLive(this.ds.manager));
     return rows.map(toInfo);
   }
 
   async revoke(ctx: Ctx, name: string): Promise<void> {
     await inTransaction(this.ds, ctx, async (tx) => {
-      const row = await tx.manager.findOneBy(ApiTokenRow, { name, revokedAt: IsNull() });
+      const row = await this.repo.findLiveByName(tx.manager, name);
       if (!row) throw new NotFoundError("Token", name);
-      await tx.manager.update(ApiTokenRow, { id: row.id }, { revokedAt: new Date() });
+      await this.repo.revoke(tx.manager, row.id, new Date());
       await recordAudit(tx, "token.revoked", { type: "token", id: row.id }, { name });
       // Delivered on commit to every server process listening (watchRevocations).
       await tx.manager.query("SELECT pg_notify($1, $2)", [REVOKED_CHANNEL, row.id]);
@@ -82,7 +85,7 @@ export class TokensService {
     const hash = hashSecret(token);
     const hit = this.cache.get(hash);
     if (hit && hit.until > Date.now()) return hit.info;
-    const row = await withDb(() => this.ds.manager.findOneBy(ApiTokenRow, { tokenHash: hash, revokedAt: IsNull() }));
+    const row = await withDb(() => this.repo.findLiveByHash(this.ds.manager, hash));
     const info = row ? toInfo(row) : null;
     if (info && this.cacheMs > 0) {
       if (this.cache.size > 10_000) this.cache.clear();
@@ -92,6 +95,6 @@ export class TokensService {
   }
 }
 
-function toInfo(r: ApiTokenRow): TokenInfo {
+function toInfo(r: TokenRow): TokenInfo {
   return { id: r.id, name: r.name, scope: r.scope, userId: r.userId, createdAt: r.createdAt };
 }

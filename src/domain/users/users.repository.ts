@@ -1,6 +1,8 @@
 import { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
 import { Statement } from "../effects";
+import { userGroupsJson } from "../groups/groups.fragments";
+import { liveUser, removedUser } from "./users.fragments";
 import { EnterpriseFields, PersonName, SystemRole, User, UserAccount, UserGroup, UserProfile, UserSource, defaultAccount, pickProfile } from "./user";
 
 /**
@@ -25,6 +27,9 @@ export type UserRow = Omit<UserProfile, "name" | "enterprise"> & Omit<PersonName
   lastLoginAt: Date | null;
   groups: UserGroup[];
 };
+
+/** The part of an account that rights are judged on (an access/person-access.rules AccessTarget's). */
+export type RightsAccount = Pick<UserAccount, "entityId" | "systemRole" | "adminScope">;
 
 export interface SqlWhere {
   sql: string;
@@ -61,8 +66,7 @@ const META_COLUMNS: [keyof UserRow, string][] = [
 ];
 const JSONB = new Set<string>(["emails", "phone_numbers", "extras"]);
 /** The user's direct groups (User.groups) through group_members' user_id index. */
-const groupsOf = (userId: string) => `(SELECT COALESCE(jsonb_agg(jsonb_build_object('id', g.id, 'display', g.display_name) ORDER BY g.display_name, g.id), '[]'::jsonb)
-  FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.user_id = ${userId}) AS "groups"`;
+const groupsOf = (userId: string) => `${userGroupsJson(userId)} AS "groups"`;
 const RETURNING = [...META_COLUMNS, ...PROFILE_COLUMNS].map(([p, c]) => `${c} AS "${p}"`).join(", ") + `, ${groupsOf("users.id")}`;
 const SELECT = [...META_COLUMNS, ...PROFILE_COLUMNS].map(([p, c]) => `u.${c} AS "${p}"`).join(", ") + `, ${groupsOf("u.id")}`;
 const SET_PROFILE = PROFILE_COLUMNS.map(([, c], i) => `${c} = $${i + 2}${JSONB.has(c) ? "::jsonb" : ""}`).join(", ");
@@ -72,7 +76,7 @@ const P = PROFILE_COLUMNS.length;
 export class UsersRepository {
   async findLiveById(m: EntityManager, id: string): Promise<User | null> {
     if (!isUuid(id)) return null;
-    const rows = await sql<UserRow>(m, `SELECT ${SELECT} FROM users u WHERE u.id = $1 AND u.removed_at IS NULL`, [id]);
+    const rows = await sql<UserRow>(m, `SELECT ${SELECT} FROM users u WHERE u.id = $1 AND ${liveUser("u")}`, [id]);
     return rows[0] ? toUser(rows[0]) : null;
   }
 
@@ -105,7 +109,7 @@ export class UsersRepository {
       text: `UPDATE users SET ${SET_PROFILE}, password_hash = COALESCE($${P + 3}, password_hash),
              entity_id = $${P + 4}, system_role = $${P + 5}, admin_scope = $${P + 6}::uuid[], external = $${P + 7},
              updated_at = clock_timestamp(), version = version + 1
-             WHERE id = $1 AND removed_at IS NULL AND version = $${P + 2} RETURNING ${RETURNING}`,
+             WHERE id = $1 AND ${liveUser()} AND version = $${P + 2} RETURNING ${RETURNING}`,
       values: [id, ...profileValues(p), version, passwordHash, ...accountValues(account)],
     };
   }
@@ -116,7 +120,7 @@ export class UsersRepository {
       text: `UPDATE users SET ${SET_PROFILE}, source = $${P + 2}, source_ref = $${P + 3}, password_hash = COALESCE($${P + 4}, password_hash),
              entity_id = $${P + 5}, system_role = $${P + 6}, admin_scope = $${P + 7}::uuid[], external = $${P + 8},
              removed_at = NULL, updated_at = clock_timestamp(), version = version + 1
-             WHERE id = $1 AND removed_at IS NOT NULL RETURNING ${RETURNING}`,
+             WHERE id = $1 AND ${removedUser()} RETURNING ${RETURNING}`,
       values: [id, ...profileValues(p), source, sourceRef, passwordHash, ...accountValues(account)],
     };
   }
@@ -139,29 +143,48 @@ export class UsersRepository {
   async liveUserWithEmail(m: EntityManager, emails: string[], exceptId: string | null): Promise<{ id: string; email: string } | null> {
     const rows = await sql<{ id: string; email: string }>(m, `
       SELECT u.id, (SELECT e FROM unnest(roster_lower_values(u.emails)) AS e WHERE e = ANY($1::text[]) LIMIT 1) AS email
-      FROM users u WHERE u.removed_at IS NULL AND roster_lower_values(u.emails) && $1::text[] AND u.id IS DISTINCT FROM $2::uuid LIMIT 1`,
+      FROM users u WHERE ${liveUser("u")} AND roster_lower_values(u.emails) && $1::text[] AND u.id IS DISTINCT FROM $2::uuid LIMIT 1`,
     [emails, exceptId]);
     return rows[0] ?? null;
+  }
+
+  /**
+   * Which of `ids` (distinct uuids) are live people within the scope, with their rights, share-locked for the caller's transaction (after
+   * the group's lock, like a SCIM PATCH): they can be neither removed nor moved out of the scope before it commits.
+   */
+  async lockLiveWithin(m: EntityManager, ids: string[], scope: readonly string[] | null): Promise<Map<string, { id: string; account: RightsAccount }>> {
+    const scoped = scope === null ? "" : "AND u.entity_id = ANY($2::uuid[])";
+    const rows = await sql<{ id: string } & RightsAccount>(m,
+      `SELECT u.id, u.entity_id AS "entityId", u.system_role AS "systemRole", u.admin_scope AS "adminScope"
+       FROM users u WHERE u.id = ANY($1::uuid[]) AND ${liveUser("u")} ${scoped} ORDER BY u.id FOR SHARE`,
+      scope === null ? [ids] : [ids, scope]);
+    return new Map(rows.map(({ id, ...account }) => [id, { id, account }]));
+  }
+
+  /** The id of the live user with this userName (case-insensitive), if any. */
+  async liveIdByUserName(m: EntityManager, userName: string): Promise<string | null> {
+    const rows = await sql<{ id: string }>(m, `SELECT id FROM users WHERE lower(user_name) = lower($1) AND ${liveUser()}`, [userName]);
+    return rows[0]?.id ?? null;
   }
 
   /** IdP removal: deactivated and hidden from SCIM, data kept. */
   markRemoved(id: string, version: number): Statement {
     return {
       text: `UPDATE users SET active = false, removed_at = clock_timestamp(), updated_at = clock_timestamp(), version = version + 1
-             WHERE id = $1 AND removed_at IS NULL AND version = $2 RETURNING ${RETURNING}`,
+             WHERE id = $1 AND ${liveUser()} AND version = $2 RETURNING ${RETURNING}`,
       values: [id, version],
     };
   }
 
   /** Records that an invitation was asked for (lifecycle only: the SCIM version and lastModified do not move). */
   markInvited(id: string, at: Date): Statement {
-    return { text: `UPDATE users SET invited_at = $2 WHERE id = $1 AND removed_at IS NULL RETURNING ${RETURNING}`, values: [id, at] };
+    return { text: `UPDATE users SET invited_at = $2 WHERE id = $1 AND ${liveUser()} RETURNING ${RETURNING}`, values: [id, at] };
   }
 
   /** Filters, sorts and pages in PostgreSQL; counts only when the page does not already tell the total. */
   async list(m: EntityManager, q: ListQuery): Promise<{ total: number; users: User[] }> {
     const params = [...(q.where?.params ?? [])];
-    const where = `u.removed_at IS NULL${q.where ? ` AND (${q.where.sql})` : ""}`;
+    const where = `${liveUser("u")}${q.where ? ` AND (${q.where.sql})` : ""}`;
     const dir = q.descending ? "DESC" : "ASC";
     const order = `${q.orderBy ? `${q.orderBy} ${dir} NULLS LAST, ` : ""}u.created_at ${dir}, u.id ${dir}`;
     let users: User[] = [];

@@ -1,10 +1,13 @@
 import { DataSource, EntityManager } from "typeorm";
 import { Ctx } from "../context";
 import { Statement } from "../effects";
+import { EntitiesRepository } from "../entities/entities.repository";
 import { InvalidError } from "../errors";
+import { memberOfAnyGroup } from "../groups/groups.fragments";
 import { withDb } from "../transaction";
 import { MultiValue, SystemRole, UserSource } from "./user";
 import { SqlWhere } from "./users.repository";
+import { liveUser } from "./users.fragments";
 import { decodeCursor, encodeCursor, fingerprint } from "./users-search.cursor";
 import { FACETS_SQL, FacetFilter, facetCodes } from "./users-search.facets";
 import { PageShape, SORTS, UserSortField, candidatesStatement, pageStatement } from "./users-search.sql";
@@ -72,6 +75,8 @@ export const FILTER_CANDIDATES_CAP = 20_000;
  * values (a plan cached for a rare status would be slow for a common one).
  */
 export class UsersSearch {
+  private readonly entities = new EntitiesRepository();
+
   constructor(private readonly ds: DataSource, private readonly textCap = TEXT_CANDIDATES_CAP, private readonly filterCap = FILTER_CANDIDATES_CAP) {}
 
   async search(ctx: Ctx, query: UserSearchQuery): Promise<UserSearchPage> {
@@ -122,17 +127,17 @@ export class UsersSearch {
    * numbered from `$offset + 1`, so a statement can put its own first.
    */
   async where(ctx: Ctx, f: UserSearchFilter, offset = 0, m: EntityManager = this.ds.manager): Promise<SqlWhere> {
-    const conditions = ["u.removed_at IS NULL"];
+    const conditions = [liveUser("u")];
     const params: unknown[] = [];
     const param = (v: unknown) => `$${offset + params.push(v)}`;
     for (const term of searchTerms(f.q)) conditions.push(`u.search_text LIKE roster_fold(${param(`%${escapeLike(term)}%`)})`);
     const codes = facetCodes(f);
     if (codes) conditions.push(codes.length ? `${FACETS_SQL} = ANY(${param(codes)}::int[])` : "false");
     if (f.entity) {
-      const ids = f.includeSubEntities ? await withDb(() => subEntities(m, f.entity!)) : f.entity;
+      const ids = f.includeSubEntities ? await withDb(() => this.entities.subtreeIds(m, f.entity!)) : f.entity;
       conditions.push(`u.entity_id = ANY(${param(ids)}::uuid[])`);
     }
-    if (f.group) conditions.push(`EXISTS (SELECT 1 FROM group_members gm WHERE gm.user_id = u.id AND gm.group_id = ANY(${param(f.group)}::uuid[]))`);
+    if (f.group) conditions.push(memberOfAnyGroup("u.id", param(f.group)));
     // A scoped admin reaches users of their entities only; users without an entity are out of their reach.
     if (ctx.entityScope) conditions.push(`u.entity_id = ANY(${param([...ctx.entityScope])}::uuid[])`);
     return { sql: conditions.join(" AND "), params };
@@ -149,14 +154,6 @@ export function searchTerms(q: string | undefined): string[] {
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 const searchFingerprint = (q: UserSearchQuery) => fingerprint({ filter: q.filter, sort: q.sort, descending: q.descending });
-
-async function subEntities(m: EntityManager, roots: string[]): Promise<string[]> {
-  const [row] = (await m.query(
-    `WITH RECURSIVE s AS (SELECT id FROM entities WHERE id = ANY($1::uuid[])
-                          UNION SELECT e.id FROM entities e JOIN s ON e.parent_id = s.id)
-     SELECT coalesce(array_agg(id), '{}') AS ids FROM s`, [roots])) as { ids: string[] }[];
-  return row.ids;
-}
 
 function toSummary(r: SummaryRow): UserSummary {
   const { emails, sortKey: _key, candidates: _candidates, ...rest } = r;

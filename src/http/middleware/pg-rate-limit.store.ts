@@ -1,6 +1,6 @@
 import { ClientRateLimitInfo, Options, Store } from "express-rate-limit";
 import { DataSource } from "typeorm";
-import { sql } from "../../db/sql";
+import { RateLimitsRepository } from "../../domain/auth/rate-limits.repository";
 import { withDb } from "../../domain/transaction";
 import { logger } from "../../log";
 
@@ -8,13 +8,14 @@ import { logger } from "../../log";
 const SWEEP_EVERY = 1000;
 
 /**
- * express-rate-limit counters in PostgreSQL (`rate_limit_hits`, unlogged): every replica counts against the same
- * budget, and a restart forgets nothing. A hit is one upsert that starts a new window once the old one has ended.
+ * express-rate-limit counters in PostgreSQL (domain/auth/rate-limits.repository.ts): every replica counts against the
+ * same budget, and a restart forgets nothing. This adapter only maps the Store interface onto the repository.
  */
 export class PgRateLimitStore implements Store {
   readonly localKeys = false;
   private windowMs = 60_000;
   private hits = 0;
+  private readonly repo = new RateLimitsRepository();
 
   constructor(private readonly ds: DataSource, readonly prefix: string) {}
 
@@ -24,21 +25,16 @@ export class PgRateLimitStore implements Store {
 
   async increment(key: string): Promise<ClientRateLimitInfo> {
     if (++this.hits % SWEEP_EVERY === 0) void this.sweep();
-    const [row] = await withDb(() => sql<{ hits: number; resetAt: Date }>(this.ds.manager, `
-      INSERT INTO rate_limit_hits AS r (key, hits, reset_at) VALUES ($1, 1, clock_timestamp() + $2 * interval '1 millisecond')
-      ON CONFLICT (key) DO UPDATE SET
-        hits = CASE WHEN r.reset_at <= clock_timestamp() THEN 1 ELSE r.hits + 1 END,
-        reset_at = CASE WHEN r.reset_at <= clock_timestamp() THEN excluded.reset_at ELSE r.reset_at END
-      RETURNING hits, reset_at AS "resetAt"`, [this.key(key), this.windowMs]));
+    const row = await withDb(() => this.repo.hit(this.ds.manager, this.key(key), this.windowMs));
     return { totalHits: row.hits, resetTime: row.resetAt };
   }
 
   async decrement(key: string): Promise<void> {
-    await withDb(() => sql(this.ds.manager, `UPDATE rate_limit_hits SET hits = greatest(hits - 1, 0) WHERE key = $1`, [this.key(key)]));
+    await withDb(() => this.repo.unhit(this.ds.manager, this.key(key)));
   }
 
   async resetKey(key: string): Promise<void> {
-    await withDb(() => sql(this.ds.manager, `DELETE FROM rate_limit_hits WHERE key = $1`, [this.key(key)]));
+    await withDb(() => this.repo.reset(this.ds.manager, this.key(key)));
   }
 
   private key(key: string): string {
@@ -47,7 +43,7 @@ export class PgRateLimitStore implements Store {
 
   private async sweep(): Promise<void> {
     try {
-      await this.ds.query(`DELETE FROM rate_limit_hits WHERE reset_at < clock_timestamp() - interval '1 minute'`);
+      await this.repo.sweep(this.ds.manager);
     } catch (err) {
       logger.warn({ err }, "rate limits: sweeping expired counters failed (tried again later)");
     }

@@ -1,4 +1,8 @@
+import { membersOfGroupRelation } from "../../domain/groups/groups.fragments";
 import type { AttributeMap } from "./filter";
+
+/** Live members, in the groups module's SQL (`{a}` stands for the filter compiler's fresh alias). */
+const members = membersOfGroupRelation("{a}", "g.id");
 
 const coreAttributes: AttributeMap = {
   id: { kind: "id", sql: "g.id" },
@@ -6,13 +10,8 @@ const coreAttributes: AttributeMap = {
   displayname: { kind: "string", sql: "g.display_name", caseExact: false },
   // Members are rows of group_members: `members.value eq "id"` is an EXISTS on its primary key.
   members: {
-    kind: "relation",
-    from: "group_members {a} JOIN users {a}u ON {a}u.id = {a}.user_id",
-    where: "{a}.group_id = g.id AND {a}u.removed_at IS NULL",
-    sub: {
-      value: { kind: "id", sql: "{a}.user_id" },
-      display: { kind: "string", sql: "COALESCE({a}u.display_name, {a}u.user_name)" },
-    },
+    kind: "relation", from: members.from, where: members.where,
+    sub: { value: { kind: "id", sql: members.id }, display: { kind: "string", sql: members.display } },
   },
   meta: {
     kind: "complex",

@@ -1,9 +1,12 @@
+import { groupsOfUserRelation } from "../../domain/groups/groups.fragments";
 import type { AttributeMap, SubAttr } from "./filter";
 
 const text = (sql: string, caseExact = false) => ({ kind: "string" as const, sql, caseExact });
 const multiSub: Record<string, SubAttr> = {
   value: { kind: "string" }, display: { kind: "string" }, type: { kind: "string" }, primary: { kind: "boolean" },
 };
+/** Direct memberships, in the groups module's SQL (`{a}` stands for the filter compiler's fresh alias). */
+const groupsOfUser = groupsOfUserRelation("{a}", "u.id");
 const extra = (attr: string) => ({ kind: "multi" as const, sql: `(u.extras->'${attr}')`, sub: multiSub });
 
 const coreAttributes: AttributeMap = {
@@ -43,10 +46,8 @@ const coreAttributes: AttributeMap = {
   x509certificates: extra("x509Certificates"),
   // Read-only direct memberships (RFC 7643 §4.1.2): `groups.value eq "id"` is an EXISTS on group_members' user_id index.
   groups: {
-    kind: "relation",
-    from: "group_members {a} JOIN groups {a}g ON {a}g.id = {a}.group_id",
-    where: "{a}.user_id = u.id",
-    sub: { value: { kind: "id", sql: "{a}.group_id" }, display: { kind: "string", sql: "{a}g.display_name" } },
+    kind: "relation", from: groupsOfUser.from, where: groupsOfUser.where,
+    sub: { value: { kind: "id", sql: groupsOfUser.id }, display: { kind: "string", sql: groupsOfUser.display } },
   },
   meta: {
     kind: "complex",

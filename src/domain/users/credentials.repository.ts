@@ -1,6 +1,7 @@
 import { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
 import { Statement } from "../effects";
+import { liveUser } from "./users.fragments";
 
 /** What signing in needs of a live, active person: never returned by any door. */
 export interface Credentials {
@@ -28,10 +29,10 @@ export class CredentialsRepository {
   async findByLogin(m: EntityManager, login: string): Promise<Credentials | null> {
     const rows = await sql<Credentials>(m, `
       (SELECT ${COLUMNS}, 'userName' AS "matchedBy" FROM users u
-        WHERE lower(u.user_name) = lower($1) AND u.removed_at IS NULL AND u.active)
+        WHERE lower(u.user_name) = lower($1) AND ${liveUser("u")} AND u.active)
       UNION ALL
       (SELECT ${COLUMNS}, 'email' AS "matchedBy" FROM users u
-        WHERE roster_lower_values(u.emails) && ARRAY[lower($1)] AND u.removed_at IS NULL AND u.active LIMIT 2)`, [login]);
+        WHERE roster_lower_values(u.emails) && ARRAY[lower($1)] AND ${liveUser("u")} AND u.active LIMIT 2)`, [login]);
     const byName = rows.find((r) => r.matchedBy === "userName");
     if (byName) return byName;
     return rows.length === 1 ? rows[0] : null;
@@ -41,7 +42,7 @@ export class CredentialsRepository {
   enrol(id: string, passwordHash: string, at: Date): Statement {
     return {
       text: `UPDATE users SET password_hash = $2, password_must_change = false, enrolled_at = $3
-             WHERE id = $1 AND removed_at IS NULL AND active RETURNING id`,
+             WHERE id = $1 AND ${liveUser()} AND active RETURNING id`,
       values: [id, passwordHash, at],
     };
   }
@@ -53,7 +54,7 @@ export class CredentialsRepository {
   change(id: string, verifiedHash: string, passwordHash: string, at: Date): Statement {
     return {
       text: `UPDATE users SET password_hash = $3, password_must_change = false, enrolled_at = COALESCE(enrolled_at, $4)
-             WHERE id = $1 AND password_hash = $2 AND removed_at IS NULL AND active RETURNING id`,
+             WHERE id = $1 AND password_hash = $2 AND ${liveUser()} AND active RETURNING id`,
       values: [id, verifiedHash, passwordHash, at],
     };
   }
@@ -61,7 +62,7 @@ export class CredentialsRepository {
   /** A password an admin gave (or had generated), to be changed at first sign-in. */
   setOneTime(id: string, passwordHash: string): Statement {
     return {
-      text: `UPDATE users SET password_hash = $2, password_must_change = true WHERE id = $1 AND removed_at IS NULL AND active RETURNING id`,
+      text: `UPDATE users SET password_hash = $2, password_must_change = true WHERE id = $1 AND ${liveUser()} AND active RETURNING id`,
       values: [id, passwordHash],
     };
   }
@@ -70,7 +71,7 @@ export class CredentialsRepository {
   signedIn(id: string, verifiedHash: string, at: Date): Statement {
     return {
       text: `UPDATE users SET last_login_at = $3
-             WHERE id = $1 AND password_hash = $2 AND NOT password_must_change AND removed_at IS NULL AND active RETURNING id`,
+             WHERE id = $1 AND password_hash = $2 AND NOT password_must_change AND ${liveUser()} AND active RETURNING id`,
       values: [id, verifiedHash, at],
     };
   }
