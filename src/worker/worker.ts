@@ -4,7 +4,7 @@ import { Services } from "../app";
 import { Config } from "../config/env";
 import { listen, Listener } from "../db/notifications";
 import { OUTBOX_CHANNEL, OutboxQueue } from "../domain/outbox/outbox.queue";
-import { OutboxTopic } from "../domain/outbox/outbox";
+import { OutboxTopic } from "../domain/topics";
 import { logger } from "../log";
 import { Mailer, createMailer } from "../modules/mail/mailer";
 import { SmsProvider, createSmsProvider } from "../modules/sms/sms";

@@ -1,11 +1,12 @@
 import { DataSource } from "typeorm";
 import { assertMay } from "../access/person-access.rules";
-import { scopeOf } from "../access/scope";
+import { scopeOf } from "../scope";
 import { Ctx, TxCtx } from "../context";
 import { InvalidError, NotFoundError } from "../errors";
 import { inTransaction, withDb } from "../transaction";
 import { UserGroup } from "../users/user";
-import { UsersRepository, isUuid } from "../users/users.repository";
+import { UsersRepository } from "../users/users.repository";
+import { isUuid } from "../ids";
 import { AffiliationResult, GroupSummary, MemberSummary, Page, PageRequest } from "./affiliation";
 import { decodeCursor, encodeCursor } from "./affiliations.cursor";
 import { AffiliationsRepository } from "./affiliations.repository";

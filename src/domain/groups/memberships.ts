@@ -1,7 +1,7 @@
 import { EntityManager } from "typeorm";
 import { Effects, recordEffects } from "../effects";
 import { InvalidError } from "../errors";
-import { isUuid } from "../users/users.repository";
+import { isUuid } from "../ids";
 import { TxCtx } from "../context";
 import { Member, MemberOp } from "./group";
 import { splitMemberIds } from "./groups.rules";

@@ -1,6 +1,6 @@
 import { DataSource } from "typeorm";
 import { assertMay } from "../access/person-access.rules";
-import { inScope } from "../access/scope";
+import { inScope } from "../scope";
 import { Ctx } from "../context";
 import { ConflictError, NotFoundError } from "../errors";
 import { GroupsService } from "../groups/groups.service";

@@ -3,7 +3,7 @@ import { logger } from "../../log";
 import { Ctx } from "../context";
 import { NotFoundError, UnavailableError } from "../errors";
 import { inTransaction, withDb } from "../transaction";
-import { isUuid } from "../users/users.repository";
+import { isUuid } from "../ids";
 import { UserSearchFilter, UsersSearch } from "../users/users.search";
 import { ItemOutcome, JobHandlers, JobItem, JobRow, JobView } from "./job";
 import { JobsRepository } from "./jobs.repository";
