@@ -22,7 +22,7 @@ import { EnrolmentService } from "./domain/auth/enrolment.service";
 import { authRouter } from "./http/auth/auth.router";
 import { redactLinkToken } from "./http/auth/link-redaction";
 import { SettingsService } from "./domain/settings/settings.service";
-import { SpaceInvitationsService } from "./domain/invitations/space-invitations.service";
+import { SpaceInvitationsService } from "./domain/people/space-invitations.service";
 import { join } from "node:path";
 import { DevMailboxReader } from "./modules/mail/dev-mailbox.reader";
 import { invitationLinks } from "./modules/invitations/links";
@@ -65,11 +65,10 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
   users.autoInvite = (source, m) => invitations.invitesAutomatically(source, m);
   const groups = new GroupsService(ds);
   const affiliations = new AffiliationsService(ds, groups);
-  const people = new PeopleService(ds, users, affiliations, {
+  const people = new PeopleService(ds, users, affiliations, invitations, {
     policy: { userNames: cfg.ADMIN_USERNAME_POLICY, nameMinLength: cfg.ADMIN_NAME_MIN_LENGTH, nameDigits: cfg.ADMIN_NAME_ALLOW_DIGITS },
     ssoOnly: cfg.SSO_ONLY,
   });
-  people.invitations = invitations;
   const search = new UsersSearch(ds);
   const jobs = new JobsService(ds, search);
   return {

@@ -26,7 +26,7 @@ import { CredentialsService } from "../../domain/auth/credentials.service";
 import { oneTimePasswordRouter } from "./one-time-password.routes";
 import { SettingsService } from "../../domain/settings/settings.service";
 import { settingsRouter } from "./settings.routes";
-import { SpaceInvitationsService } from "../../domain/invitations/space-invitations.service";
+import { SpaceInvitationsService } from "../../domain/people/space-invitations.service";
 import { spaceInvitationsRouter } from "./space-invitations.routes";
 import { DevMailboxReader } from "../../modules/mail/dev-mailbox.reader";
 import { devMailboxRouter } from "./dev-mailbox.routes";
