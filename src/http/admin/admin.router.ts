@@ -7,7 +7,7 @@ import { PeopleService } from "../../domain/people/people.service";
 import { JobsService } from "../../domain/jobs/jobs.service";
 import { AuditLogService } from "../../domain/audit-log/audit-log.service";
 import { TokensService } from "../../domain/tokens/tokens.service";
-import { UserActionsService } from "../../domain/users/users-actions.service";
+import { UserActionsService } from "../../domain/jobs/users-actions.service";
 import { UsersSearch } from "../../domain/users/users.search";
 import { UsersService } from "../../domain/users/users.service";
 import { InvitationsService } from "../../domain/invitations/invitations.service";

@@ -1,11 +1,11 @@
 import { DataSource } from "typeorm";
 import { Ctx, TxCtx } from "../context";
 import { DomainError, NotFoundError, RefusedError, UnavailableError } from "../errors";
-import { ItemResult, JobHandler, JobView } from "../jobs/job";
-import { JobsService, UserSelection } from "../jobs/jobs.service";
-import { profileOf, UsersRepository } from "./users.repository";
-import { UsersSearch } from "./users.search";
-import { UsersService } from "./users.service";
+import { ItemResult, JobHandler, JobView } from "./job";
+import { JobsService, UserSelection } from "./jobs.service";
+import { profileOf, UsersRepository } from "../users/users.repository";
+import { UsersSearch } from "../users/users.search";
+import { UsersService } from "../users/users.service";
 import { assertMay } from "../access/person-access.rules";
 import { InvitationsService } from "../invitations/invitations.service";
 
