@@ -7,6 +7,7 @@ import { Config } from "./config/env";
 import { AccessService } from "./domain/access/access.service";
 import { AffiliationsService } from "./domain/groups/affiliations.service";
 import { GroupsService } from "./domain/groups/groups.service";
+import { groupsOnUserRemoval } from "./domain/groups/memberships";
 import { EntitiesService } from "./domain/entities/entities.service";
 import { PeopleService } from "./domain/people/people.service";
 import { JobsService } from "./domain/jobs/jobs.service";
@@ -60,9 +61,11 @@ export interface Services {
 export function createServices(ds: DataSource, cfg: Config, clock: Clock = systemClock): Services {
   const settings = new SettingsService(ds);
   const invitations = new InvitationsService(ds, { ssoOnly: cfg.SSO_ONLY, ttlMs: cfg.INVITE_TTL, clock, communication: (m) => settings.communication(m) });
-  const users = new UsersService(ds, cfg.SCIM_ENTITY_MAPPING);
-  users.invitations = invitations;
-  users.autoInvite = (source, m) => invitations.invitesAutomatically(source, m);
+  const users = new UsersService(ds, cfg.SCIM_ENTITY_MAPPING, {
+    inviteIn: (tx, user, opts) => invitations.requestIn(tx, user, opts),
+    invitesAutomatically: (source, m) => invitations.invitesAutomatically(source, m),
+    removal: groupsOnUserRemoval,
+  });
   const groups = new GroupsService(ds);
   const affiliations = new AffiliationsService(ds, groups);
   const people = new PeopleService(ds, users, affiliations, invitations, {

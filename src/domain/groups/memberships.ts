@@ -2,6 +2,7 @@ import { EntityManager } from "typeorm";
 import { Effects, recordEffects } from "../effects";
 import { InvalidError } from "../errors";
 import { isUuid } from "../ids";
+import type { UserHooks } from "../users/users.service";
 import { TxCtx } from "../context";
 import { Member, MemberOp } from "./group";
 import { splitMemberIds } from "./groups.rules";
@@ -99,3 +100,6 @@ export async function detachUser(tx: TxCtx, userId: string): Promise<void> {
   }
   await recordEffects(tx.manager, tx, effects);
 }
+
+/** A SCIM DELETE's part in groups, handed to UsersService by the composition root: lock the user's groups, then leave them. */
+export const groupsOnUserRemoval: NonNullable<UserHooks["removal"]> = { lockIn: lockGroupsOfUser, removedIn: detachUser };
