@@ -102,4 +102,4 @@ export async function detachUser(tx: TxCtx, userId: string): Promise<void> {
 }
 
 /** A SCIM DELETE's part in groups, handed to UsersService by the composition root: lock the user's groups, then leave them. */
-export const groupsOnUserRemoval: NonNullable<UserHooks["removal"]> = { lockIn: lockGroupsOfUser, removedIn: detachUser };
+export const groupsOnUserRemoval: UserHooks["removal"] = { lockIn: lockGroupsOfUser, removedIn: detachUser };

@@ -2,6 +2,7 @@ import { DataSource } from "typeorm";
 import { logger } from "../../log";
 import { Ctx } from "../context";
 import { NotFoundError, UnavailableError } from "../errors";
+import { Signal } from "../signal";
 import { inTransaction, withDb } from "../transaction";
 import { isUuid } from "../ids";
 import { UserSearchFilter, UsersSearch } from "../users/users.search";
@@ -22,14 +23,13 @@ const BATCH = 20;
  */
 export class JobsService {
   private readonly repo = new JobsRepository();
-  /** Called after a job is created (the runner of this process starts on it at once; others on their next poll). */
-  onEnqueued: () => void = () => undefined;
 
-  constructor(private readonly ds: DataSource, private readonly search: UsersSearch) {}
+  /** `enqueued` is notified after a job is created (the runner of this process starts on it at once; others on their next poll). */
+  constructor(private readonly ds: DataSource, private readonly search: UsersSearch, private readonly enqueued: Signal) {}
 
   async enqueueUsersAction(ctx: Ctx, action: string, selection: UserSelection): Promise<JobView> {
     const id = await this.create(ctx, action, selection);
-    this.onEnqueued();
+    this.enqueued.notify();
     return this.get(ctx, id);
   }
 

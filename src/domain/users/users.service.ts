@@ -38,14 +38,14 @@ export interface CreateOptions {
  */
 export interface UserHooks {
   /** Asks for a person's invitation (invitations/); a RefusedError when they cannot be invited. */
-  inviteIn?(tx: TxCtx, user: User, opts: InviteOptions): Promise<unknown>;
+  inviteIn(tx: TxCtx, user: User, opts: InviteOptions): Promise<unknown>;
   /** Whether people created from `source` are invited with their creation (the communication setting). */
-  invitesAutomatically?(source: UserSource, m?: EntityManager): boolean | Promise<boolean>;
+  invitesAutomatically(source: UserSource, m?: EntityManager): boolean | Promise<boolean>;
   /**
    * A SCIM DELETE: `lockIn` runs before the user row is locked (groups/ locks the user's groups: groups, then users,
    * the order every group write keeps), `removedIn` after the user is marked removed (it leaves every group).
    */
-  removal?: { lockIn(tx: TxCtx, userId: string): Promise<void>; removedIn(tx: TxCtx, userId: string): Promise<void> };
+  removal: { lockIn(tx: TxCtx, userId: string): Promise<void>; removedIn(tx: TxCtx, userId: string): Promise<void> };
 }
 
 /** A create checked and ready to write: the statement, its effects, and what a restore of a removed account needs. */
@@ -77,7 +77,7 @@ export class UsersService {
   private readonly repo = new UsersRepository();
   private readonly accounts: UserAccounts;
 
-  constructor(private readonly ds: DataSource, mapping: EntityMapping = "none", private readonly hooks: UserHooks = {}) {
+  constructor(private readonly ds: DataSource, mapping: EntityMapping, private readonly hooks: UserHooks) {
     this.accounts = new UserAccounts(this.repo, mapping);
   }
 
@@ -97,7 +97,7 @@ export class UsersService {
 
   /** Asks for the new person's invitation; an automatic one is skipped (false) when the person cannot be invited. */
   private async inviteIn(tx: TxCtx, user: User, invite: boolean | InviteOptions, explicit: boolean): Promise<boolean> {
-    if (invite === false || !this.hooks.inviteIn) return false;
+    if (invite === false) return false;
     try {
       await this.hooks.inviteIn(tx, user, invite === true ? {} : invite);
       return true;
@@ -118,7 +118,7 @@ export class UsersService {
   }
 
   private async autoInvite(source: UserSource, m?: EntityManager): Promise<boolean> {
-    return (await this.hooks.invitesAutomatically?.(source, m)) ?? false;
+    return this.hooks.invitesAutomatically(source, m);
   }
 
   private async prepareCreate(m: EntityManager, ctx: Ctx, input: UserWrite, source: UserSource, sourceRef: string | null, account: UserAccount | undefined, opts: CreateOptions): Promise<PreparedCreate> {
@@ -199,14 +199,14 @@ export class UsersService {
    */
   async remove(ctx: Ctx, id: string, opts: WriteOptions = {}): Promise<void> {
     await inTransaction(this.ds, ctx, async (tx) => {
-      await this.hooks.removal?.lockIn(tx, id);
+      await this.hooks.removal.lockIn(tx, id);
       const current = this.checkLive(ctx, await this.repo.lockById(tx.manager, id), id, opts);
       assertMay(ctx, "change", current);
       await writeWithEffects(tx.manager, ctx, this.repo.markRemoved(id, current.version), {
         audits: [{ action: "user.deleted", subject: { type: "user", id }, changes: { active: { before: current.active, after: false }, removed: { before: false, after: true } } }],
         events: [{ topic: "user.deleted", payload: { userId: id } }],
       });
-      await this.hooks.removal?.removedIn(tx, id);
+      await this.hooks.removal.removedIn(tx, id);
     });
   }
 
