@@ -1,5 +1,5 @@
 import { DataSource } from "typeorm";
-import { assertMay } from "../access/person-access.rules";
+import { assertMay } from "../users/person-access.rules";
 import { scopeOf } from "../scope";
 import { Ctx, TxCtx } from "../context";
 import { InvalidError, NotFoundError } from "../errors";

@@ -1,7 +1,7 @@
 import { hashSecret } from "../secrets";
 import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager } from "typeorm";
-import { assertMay } from "../access/person-access.rules";
+import { assertMay } from "../users/person-access.rules";
 import { Clock } from "../clock";
 import { Ctx, TxCtx, systemActor } from "../context";
 import { recordEffects, writeWithEffects } from "../effects";

@@ -6,7 +6,7 @@ import { JobsService, UserSelection } from "./jobs.service";
 import { profileOf, UsersRepository } from "../users/users.repository";
 import { UsersSearch } from "../users/users.search";
 import { UsersService } from "../users/users.service";
-import { assertMay } from "../access/person-access.rules";
+import { assertMay } from "../users/person-access.rules";
 import { InvitationsService } from "../invitations/invitations.service";
 
 export type UserAction = "invite" | "disable" | "enable";

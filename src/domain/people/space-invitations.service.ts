@@ -1,5 +1,5 @@
 import { DataSource } from "typeorm";
-import { assertMay } from "../access/person-access.rules";
+import { assertMay } from "../users/person-access.rules";
 import { inScope } from "../scope";
 import { Ctx } from "../context";
 import { ConflictError, NotFoundError } from "../errors";

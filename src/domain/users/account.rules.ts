@@ -1,4 +1,4 @@
-import { outranks } from "../access/person-access.rules";
+import { outranks } from "./person-access.rules";
 import { scopeOf } from "../scope";
 import { Ctx } from "../context";
 import { InvalidError, RefusedError } from "../errors";

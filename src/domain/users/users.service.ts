@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager } from "typeorm";
-import { assertMay, assertMayWrite } from "../access/person-access.rules";
+import { assertMay, assertMayWrite } from "./person-access.rules";
 import { diffFields } from "../audit";
 import { Ctx, TxCtx } from "../context";
 import { Effects, Statement, writeWithEffects } from "../effects";
