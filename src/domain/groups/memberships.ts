@@ -84,13 +84,13 @@ export function membershipEffects(groupId: string, changes: MemberChanges): Effe
  * PATCH adding that user holds its group and then waits for the user, so this order never deadlocks with it.
  * Their version and lastModified move on, as their member lists change.
  */
-export async function lockGroupsOfUser(tx: TxCtx, userId: string): Promise<void> {
+export async function lockGroupsOfUserIn(tx: TxCtx, userId: string): Promise<void> {
   if (!isUuid(userId)) return;
   await repo.touchGroupsOf(tx.manager, userId);
 }
 
 /** Removes a removed user from every group, with a membership.removed audit record and event per group. */
-export async function detachUser(tx: TxCtx, userId: string): Promise<void> {
+export async function detachUserIn(tx: TxCtx, userId: string): Promise<void> {
   if (!isUuid(userId)) return;
   const groupIds = await repo.removeUser(tx.manager, userId);
   const effects: Effects = { audits: [], events: [] };
@@ -102,4 +102,4 @@ export async function detachUser(tx: TxCtx, userId: string): Promise<void> {
 }
 
 /** A SCIM DELETE's part in groups, handed to UsersService by the composition root: lock the user's groups, then leave them. */
-export const groupsOnUserRemoval: UserHooks["removal"] = { lockIn: lockGroupsOfUser, removedIn: detachUser };
+export const groupsOnUserRemoval: UserHooks["removal"] = { lockIn: lockGroupsOfUserIn, removedIn: detachUserIn };

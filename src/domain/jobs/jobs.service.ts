@@ -51,7 +51,7 @@ export class JobsService {
       });
       const total = ids ? await this.repo.addItems(tx.manager, jobId, ids)
         : "ids" in selection ? await this.repo.addItems(tx.manager, jobId, selection.ids)
-        : await this.repo.addItemsWhere(tx.manager, jobId, await this.search.where(ctx, selection.filter, 1, tx.manager));
+        : await this.repo.addItemsWhere(tx.manager, jobId, await this.search.whereIn(tx, selection.filter, 1));
       await this.repo.setTotal(tx.manager, jobId, total);
       return jobId;
     });

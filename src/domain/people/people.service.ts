@@ -92,7 +92,7 @@ export class PeopleService {
    */
   private createWithGroups(ctx: Ctx, profile: UserProfile, account: UserAccount, opts: CreateOptions, groupIds: string[]): Promise<User> {
     return inTransaction(this.ds, ctx, async (tx) => {
-      const groups = await this.affiliations.lockForJoin(tx, groupIds);
+      const groups = await this.affiliations.lockForJoinIn(tx, groupIds);
       const user = await this.users.createIn(tx, { profile }, "admin", ctx.actor.name, account, opts);
       const joined = await this.affiliations.joinIn(tx, groups, user.id);
       const known = new Set(user.groups.map((g) => g.id));

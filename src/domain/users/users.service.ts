@@ -189,7 +189,7 @@ export class UsersService {
   }
 
   /** The same update inside the caller's transaction, under the row lock: for use cases that commit more with it. */
-  async updateWithin(tx: TxCtx, id: string, mutate: Mutation, opts: WriteOptions = {}): Promise<{ user: User; changed: boolean }> {
+  async updateIn(tx: TxCtx, id: string, mutate: Mutation, opts: WriteOptions = {}): Promise<{ user: User; changed: boolean }> {
     return (await this.tryUpdate(tx.manager, tx, id, mutate, opts, true))!;
   }
 
