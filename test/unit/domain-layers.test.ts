@@ -90,6 +90,14 @@ describe("domain layers (src/domain/layers.ts)", () => {
   });
 });
 
+describe("docs/ARCHITECTURE.md", () => {
+  it("lists the layers of src/domain/layers.ts", () => {
+    const doc = readFileSync(path.join(__dirname, "../../docs/ARCHITECTURE.md"), "utf8");
+    const listed = [...doc.matchAll(/^(\d+)\. ([\w-]+(?:, [\w-]+)*)(?::|$)/gm)].map((m) => m[2].split(", "));
+    expect(listed).toEqual(DOMAIN_LAYERS);
+  });
+});
+
 /** Only the composition root builds services: the doors, the worker and the CLI are handed theirs (src/composition.ts). */
 describe("one composition root", () => {
   it("no file of src/ but composition.ts constructs a service", () => {
