@@ -4,85 +4,18 @@ import { IncomingMessage, ServerResponse } from "node:http";
 import pinoHttp from "pino-http";
 import { DataSource } from "typeorm";
 import { Config } from "./config/env";
-import { AccessService } from "./domain/access/access.service";
-import { AffiliationsService } from "./domain/groups/affiliations.service";
-import { GroupsService } from "./domain/groups/groups.service";
-import { EntitiesService } from "./domain/entities/entities.service";
-import { PeopleService } from "./domain/people/people.service";
-import { JobsService } from "./domain/jobs/jobs.service";
-import { AuditLogService } from "./domain/audit-log/audit-log.service";
-import { TokensService } from "./domain/tokens/tokens.service";
-import { UserActionsService } from "./domain/users/users-actions.service";
-import { UsersSearch } from "./domain/users/users.search";
-import { UsersService } from "./domain/users/users.service";
-import { Clock, systemClock } from "./domain/clock";
-import { InvitationsService } from "./domain/invitations/invitations.service";
-import { CredentialsService } from "./domain/auth/credentials.service";
-import { EnrolmentService } from "./domain/auth/enrolment.service";
+import { Services } from "./composition";
 import { authRouter } from "./http/auth/auth.router";
 import { redactLinkToken } from "./http/auth/link-redaction";
-import { SettingsService } from "./domain/settings/settings.service";
-import { SpaceInvitationsService } from "./domain/invitations/space-invitations.service";
 import { join } from "node:path";
 import { DevMailboxReader } from "./modules/mail/dev-mailbox.reader";
 import { invitationLinks } from "./modules/invitations/links";
-import { DeadLettersService } from "./domain/outbox/dead-letters.service";
 import { Metrics, createMetrics } from "./http/metrics";
 import { adminRouter } from "./http/admin/admin.router";
 import { createJwtChecker, createJwtVerifier } from "./http/middleware/jwt-verifier";
 import { scimRouter } from "./http/scim/scim.router";
 import { setRetryAfterOn503 } from "./http/retry-after";
 import { logger } from "./log";
-
-export interface Services {
-  users: UsersService;
-  groups: GroupsService;
-  tokens: TokensService;
-  access: AccessService;
-  entities: EntitiesService;
-  people: PeopleService;
-  search: UsersSearch;
-  jobs: JobsService;
-  actions: UserActionsService;
-  audit: AuditLogService;
-  affiliations: AffiliationsService;
-  invitations: InvitationsService;
-  clock: Clock;
-  // auth lane: joining through an invitation link; passwords (sign-in, change, one-time)
-  enrolment: EnrolmentService;
-  credentials: CredentialsService;
-  settings: SettingsService;
-  spaceInvitations: SpaceInvitationsService;
-  // worker lane: the outbox's dead letters
-  deadLetters: DeadLettersService;
-}
-
-export function createServices(ds: DataSource, cfg: Config, clock: Clock = systemClock): Services {
-  const settings = new SettingsService(ds);
-  const invitations = new InvitationsService(ds, { ssoOnly: cfg.SSO_ONLY, ttlMs: cfg.INVITE_TTL, clock, communication: (m) => settings.communication(m) });
-  const users = new UsersService(ds, cfg.SCIM_ENTITY_MAPPING);
-  users.invitations = invitations;
-  users.autoInvite = (source, m) => invitations.invitesAutomatically(source, m);
-  const groups = new GroupsService(ds);
-  const affiliations = new AffiliationsService(ds, groups);
-  const people = new PeopleService(ds, users, affiliations, {
-    policy: { userNames: cfg.ADMIN_USERNAME_POLICY, nameMinLength: cfg.ADMIN_NAME_MIN_LENGTH, nameDigits: cfg.ADMIN_NAME_ALLOW_DIGITS },
-    ssoOnly: cfg.SSO_ONLY,
-  });
-  people.invitations = invitations;
-  const search = new UsersSearch(ds);
-  const jobs = new JobsService(ds, search);
-  return {
-    users, groups, affiliations, tokens: new TokensService(ds, cfg.TOKEN_CACHE_SECONDS * 1000), access: new AccessService(ds),
-    entities: new EntitiesService(ds), people,
-    search, jobs, actions: new UserActionsService(ds, users, search, jobs, cfg.ADMIN_ACTIONS_SYNC_MAX, invitations),
-    audit: new AuditLogService(ds), invitations, clock, settings,
-    spaceInvitations: new SpaceInvitationsService(ds, people, groups, invitations),
-    enrolment: new EnrolmentService(ds, { clock, defaultLanguage: cfg.DEFAULT_LANGUAGE, policy: { minLength: cfg.PASSWORD_MIN_LENGTH, minScore: cfg.PASSWORD_MIN_SCORE }, platformName: cfg.PLATFORM_NAME, ssoOnly: cfg.SSO_ONLY }),
-    credentials: new CredentialsService(ds, { clock, policy: { minLength: cfg.PASSWORD_MIN_LENGTH, minScore: cfg.PASSWORD_MIN_SCORE }, ssoOnly: cfg.SSO_ONLY }),
-    deadLetters: new DeadLettersService(ds, { "invitation.requested": (tx, job) => invitations.reviveIn(tx, job.invitationId) }),
-  };
-}
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 

@@ -17,28 +17,26 @@ async function main(): Promise<void> {
   // Loaded after the config check so that a bad LOG_LEVEL is reported in one line too.
   const { logger } = require("./log") as typeof import("./log");
   const { openDatabase } = require("./db/database") as typeof import("./db/database");
-  const { createApp, createServices } = require("./app") as typeof import("./app");
+  const { createApp } = require("./app") as typeof import("./app");
+  const { createServices } = require("./composition") as typeof import("./composition");
   const { startWorker } = require("./worker/worker") as typeof import("./worker/worker");
   const { createMetrics } = require("./http/metrics") as typeof import("./http/metrics");
-
-  const { AuditChainService } = require("./domain/audit-log/audit-chain.service") as typeof import("./domain/audit-log/audit-chain.service");
-  const { AuditSealer } = require("./domain/audit-log/audit-sealer") as typeof import("./domain/audit-log/audit-sealer");
   const { AuditSealLoop } = require("./worker/audit-seal.loop") as typeof import("./worker/audit-seal.loop");
 
   const db = await openDatabase(cfg, (msg) => logger.info(msg));
-  const sealer = new AuditSealer(db.dataSource);
+  const services = createServices(db.dataSource, cfg);
+  const sealer = services.auditSealer;
   await sealer.sealPending();
   // An anchor for `roster audit verify --anchor`, kept wherever the logs are shipped.
-  const head = await new AuditChainService(db.dataSource).head();
+  const head = await services.auditChain.head();
   if (head) logger.info({ auditHead: head }, `audit chain head ${head.seq}:${head.hash}`);
-  const services = createServices(db.dataSource, cfg);
   // The password estimator's dictionaries, loaded now rather than by the first person setting a password.
   if (!cfg.SSO_ONLY) (require("./domain/auth/password-strength") as typeof import("./domain/auth/password-strength")).loadPasswordEstimator();
   const revocations = await services.tokens.watchRevocations(db.url);
   const settingsChanges = await services.settings.watch(db.url);
   // ROLE=web leaves the side modules and admin jobs to worker replicas; their jobs wait in the database meanwhile.
   const metrics = createMetrics();
-  const worker = cfg.ROLE === "web" ? null : await startWorker(db.dataSource, db.url, services, cfg, { registry: metrics.registry });
+  const worker = cfg.ROLE === "web" ? null : await startWorker(db.url, services, cfg, { registry: metrics.registry });
   const sealLoop = new AuditSealLoop(sealer, cfg.AUDIT_SEAL_INTERVAL_MS).start();
   const app = createApp(cfg, db.dataSource, services, metrics);
   const server: Server = app.listen(cfg.PORT, cfg.HOST);

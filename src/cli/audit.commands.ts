@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from "commander";
-import { AuditChainService, ChainHead } from "../domain/audit-log/audit-chain.service";
+import { ChainHead } from "../domain/audit-log/audit-chain.service";
 import { withDatabase } from "./with-database";
 
 /** Exit status of `roster audit verify` when the chain is broken (1 is any other failure: config, database). */
@@ -24,9 +24,9 @@ export function auditCommands(program: Command): void {
       if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new InvalidArgumentError("a whole number from 1 to 100000");
       return n;
     }, 5000)
-    .action((o: { anchor?: ChainHead; batch: number; seal: boolean }) => withDatabase(async (ds) => {
+    .action((o: { anchor?: ChainHead; batch: number; seal: boolean }) => withDatabase(async ({ auditChain }) => {
       const started = Date.now();
-      const report = await new AuditChainService(ds).verify({ batchSize: o.batch, anchor: o.anchor, seal: o.seal });
+      const report = await auditChain.verify({ batchSize: o.batch, anchor: o.anchor, seal: o.seal });
       const pending = `${report.sealed} sealed before the check, ${report.pending} pending (committed since, or not sealed)`;
       const took = ((Date.now() - started) / 1000).toFixed(1);
       if (report.broken) {

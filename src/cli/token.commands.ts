@@ -1,6 +1,5 @@
 import { Command } from "commander";
 import { Ctx, systemActor } from "../domain/context";
-import { TokensService } from "../domain/tokens/tokens.service";
 import { withDatabase } from "./with-database";
 
 const cliCtx: Ctx = { actor: { ...systemActor, name: `cli:${process.env.USER ?? "operator"}` }, door: "cli", requestId: null };
@@ -13,21 +12,21 @@ export function tokenCommands(program: Command): void {
     .requiredOption("--name <name>", "a name to recognise the token by (e.g. okta-prod)")
     .requiredOption("--scope <scope>", "scim (identity providers), admin or auditor")
     .option("--user <userName>", "act as this person: their system role and admin scope apply (admin/auditor only)")
-    .action((o: { name: string; scope: string; user?: string }) => withDatabase(async (ds) => {
-      const { token: secret } = await new TokensService(ds).create(cliCtx, o.name, o.scope, o.user);
+    .action((o: { name: string; scope: string; user?: string }) => withDatabase(async ({ tokens }) => {
+      const { token: secret } = await tokens.create(cliCtx, o.name, o.scope, o.user);
       process.stdout.write(`${secret}\n`);
     }));
   token
     .command("list")
     .description("list live tokens (names and scopes, never the secrets)")
-    .action(() => withDatabase(async (ds) => {
-      for (const t of await new TokensService(ds).list()) process.stdout.write(`${t.name}\t${t.scope}\t${t.createdAt.toISOString()}\n`);
+    .action(() => withDatabase(async ({ tokens }) => {
+      for (const t of await tokens.list()) process.stdout.write(`${t.name}\t${t.scope}\t${t.createdAt.toISOString()}\n`);
     }));
   token
     .command("revoke <name>")
     .description("revoke a token by name")
-    .action((name: string) => withDatabase(async (ds) => {
-      await new TokensService(ds).revoke(cliCtx, name);
+    .action((name: string) => withDatabase(async ({ tokens }) => {
+      await tokens.revoke(cliCtx, name);
       process.stderr.write(`token ${name} revoked\n`);
     }));
 }

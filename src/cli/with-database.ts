@@ -1,12 +1,13 @@
-import { DataSource } from "typeorm";
+import { Services, createServices } from "../composition";
 import { parseConfig } from "../config/env";
 import { openDatabase } from "../db/database";
 
-/** Opens the configured database (migrating it), runs `fn`, and always closes it again. */
-export async function withDatabase<T>(fn: (ds: DataSource) => Promise<T>): Promise<T> {
-  const db = await openDatabase(parseConfig());
+/** Opens the configured database (migrating it), runs `fn` with the services built on it, and always closes it again. */
+export async function withDatabase<T>(fn: (services: Services) => Promise<T>): Promise<T> {
+  const cfg = parseConfig();
+  const db = await openDatabase(cfg);
   try {
-    return await fn(db.dataSource);
+    return await fn(createServices(db.dataSource, cfg));
   } finally {
     await db.close();
   }

@@ -4,7 +4,7 @@ import { AuditSubject } from "./audit";
 import { AuditRecordRow, auditInsertCte } from "./audit-log/audit.fragments";
 import { Ctx } from "./context";
 import { outboxInsertCte } from "./outbox/outbox.fragments";
-import { OutboxTopic } from "./outbox/outbox";
+import { OutboxTopic } from "./topics";
 
 /** Audit records and outbox events that must commit together with one write, or not at all. */
 export interface Effects {

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Registry } from "prom-client";
 import { logger } from "../log";
-import { OutboxTopic } from "../domain/outbox/outbox";
+import { OutboxTopic } from "../domain/topics";
 import { OutboxQueue, OutboxTopicStats } from "../domain/outbox/outbox.queue";
 import { JobOutcome } from "./outbox.worker";
 

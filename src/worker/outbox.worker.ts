@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { logger } from "../log";
 import { WakeableSleep } from "./wakeable-sleep";
-import { OutboxTopic } from "../domain/outbox/outbox";
+import { OutboxTopic } from "../domain/topics";
 import { OutboxJob, OutboxQueue, RetryPolicy, isFinalFailure } from "../domain/outbox/outbox.queue";
 
 /** What the worker does with the jobs of one topic. `run` must be safe to repeat: a crash mid-run runs it again. */

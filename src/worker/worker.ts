@@ -1,10 +1,9 @@
 import { Registry } from "prom-client";
-import { DataSource } from "typeorm";
-import { Services } from "../app";
+import { Services } from "../composition";
 import { Config } from "../config/env";
 import { listen, Listener } from "../db/notifications";
-import { OUTBOX_CHANNEL, OutboxQueue } from "../domain/outbox/outbox.queue";
-import { OutboxTopic } from "../domain/outbox/outbox";
+import { OUTBOX_CHANNEL } from "../domain/outbox/outbox.queue";
+import { OutboxTopic } from "../domain/topics";
 import { logger } from "../log";
 import { Mailer, createMailer } from "../modules/mail/mailer";
 import { SmsProvider, createSmsProvider } from "../modules/sms/sms";
@@ -54,10 +53,10 @@ export function outboxHandlers(services: Services, cfg: Config, mailer: Mailer, 
  * Starts the worker side of a process (ROLE=all or worker): the outbox consumers and the admin jobs runner. Loops wake
  * on NOTIFY from any replica and poll otherwise; old outbox rows are pruned now and then.
  */
-export async function startWorker(ds: DataSource, dbUrl: string, services: Services, cfg: Config, deps: WorkerDeps = {}): Promise<RunningWorker> {
+export async function startWorker(dbUrl: string, services: Services, cfg: Config, deps: WorkerDeps = {}): Promise<RunningWorker> {
   const mailer = deps.mailer ?? createMailer(cfg.SMTP_URL, cfg.MAIL_FROM, cfg.DATA_DIR);
   const sms = deps.sms ?? createSmsProvider(cfg.SMS_PROVIDER, cfg.DATA_DIR);
-  const queue = new OutboxQueue(ds);
+  const queue = services.outboxQueue;
   const handlers = outboxHandlers(services, cfg, mailer, sms);
   const onOutcome = deps.registry ? registerOutboxMetrics(deps.registry, queue, Object.keys(handlers) as OutboxTopic[]) : undefined;
   const outbox = new OutboxWorker(queue, handlers, {
@@ -65,7 +64,7 @@ export async function startWorker(ds: DataSource, dbUrl: string, services: Servi
     leaseMs: cfg.WORKER_LEASE_MS, maxAttempts: cfg.WORKER_MAX_ATTEMPTS, backoffMs: cfg.WORKER_BACKOFF_MS, onOutcome,
   }).start();
   const admin = new JobsRunner(services.jobs, jobHandlers(services.actions), { concurrency: cfg.ADMIN_JOBS_CONCURRENCY, pollMs: cfg.ADMIN_JOBS_POLL_MS }).start();
-  services.jobs.onEnqueued = () => admin.wake();
+  const stopListening = services.jobsEnqueued.listen(() => admin.wake());
   const listener: Listener = await listen(dbUrl, OUTBOX_CHANNEL, () => outbox.wake(), () => outbox.wakeAll());
   const prune = async () => {
     try {
@@ -83,6 +82,7 @@ export async function startWorker(ds: DataSource, dbUrl: string, services: Servi
     outbox, admin, mailer, sms,
     async stop() {
       clearInterval(pruner);
+      stopListening();
       await listener.close();
       await Promise.all([outbox.stop(), admin.stop()]);
       mailer.close();

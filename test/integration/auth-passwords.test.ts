@@ -1,5 +1,6 @@
 import request from "supertest";
-import { createApp, createServices } from "../../src/app";
+import { createApp } from "../../src/app";
+import { createServices } from "../../src/composition";
 import { entity, person, scopedAdmin } from "../support/admin-fixtures";
 import { startTestApp, TestApp } from "../support/app";
 import { authClient } from "../support/invitation-links";

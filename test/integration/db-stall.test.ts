@@ -1,7 +1,8 @@
 import { Express } from "express";
 import request from "supertest";
 import { DataSource } from "typeorm";
-import { createApp, createServices } from "../../src/app";
+import { createApp } from "../../src/app";
+import { createServices } from "../../src/composition";
 import { parseConfig } from "../../src/config/env";
 import { createDataSource, dbTimeouts } from "../../src/db/data-source";
 import { systemActor } from "../../src/domain/context";

@@ -1,5 +1,5 @@
 import { DataSource } from "typeorm";
-import { createServices } from "../../src/app";
+import { createServices } from "../../src/composition";
 import { systemActor } from "../../src/domain/context";
 import { emptyProfile } from "../../src/domain/users/user";
 import { createDataSource } from "../../src/db/data-source";

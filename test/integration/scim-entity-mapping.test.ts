@@ -1,4 +1,4 @@
-import { UsersService } from "../../src/domain/users/users.service";
+import { createServices } from "../../src/composition";
 import { emptyProfile } from "../../src/domain/users/user";
 import { startTestApp, TestApp } from "../support/app";
 import { entity } from "../support/admin-fixtures";
@@ -69,7 +69,7 @@ describe("SCIM_ENTITY_MAPPING=department: the IdP's department places the person
 describe("SCIM_ENTITY_MAPPING=organization", () => {
   it("matches the enterprise organization instead of the department", async () => {
     const subsidiary = await entity(t, "Acme Iberia", null, "ACME-ES");
-    const users = new UsersService(t.ds, "organization");
+    const { users } = createServices(t.ds, { ...t.cfg, SCIM_ENTITY_MAPPING: "organization" });
     const profile = emptyProfile("iberia.person@corp.test");
     profile.enterprise = { ...profile.enterprise, organization: "acme-es", department: "SALES" };
     const created = await users.create({ actor: { type: "token", id: null, name: "idp" }, door: "scim", requestId: null }, { profile }, "scim");

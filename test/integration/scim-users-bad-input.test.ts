@@ -1,5 +1,6 @@
 import request from "supertest";
-import { createApp, createServices } from "../../src/app";
+import { createApp } from "../../src/app";
+import { createServices } from "../../src/composition";
 import { parseConfig } from "../../src/config/env";
 import { createDataSource } from "../../src/db/data-source";
 import { workerDatabaseUrl } from "../support/database";

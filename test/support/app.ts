@@ -1,7 +1,8 @@
 import { Express } from "express";
 import request from "supertest";
 import { DataSource } from "typeorm";
-import { createApp, createServices, Services } from "../../src/app";
+import { createApp } from "../../src/app";
+import { createServices, Services } from "../../src/composition";
 import { Config, parseConfig } from "../../src/config/env";
 import { createMetrics } from "../../src/http/metrics";
 import { Clock } from "../../src/domain/clock";
@@ -84,7 +85,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { clo
     },
     cfg,
     async startWorker(deps = {}, workerEnv = {}) {
-      const w = await startWorker(ds, await workerDatabaseUrl(), services, parseConfig({ ...process.env, ...env, ...workerEnv }), { registry: metrics.registry, ...deps });
+      const w = await startWorker(await workerDatabaseUrl(), services, parseConfig({ ...process.env, ...env, ...workerEnv }), { registry: metrics.registry, ...deps });
       workers.push(w);
       return w;
     },

@@ -1,6 +1,6 @@
 import { Ctx } from "../../src/domain/context";
 import { InvalidError, RefusedError } from "../../src/domain/errors";
-import { outranks } from "../../src/domain/access/person-access.rules";
+import { outranks } from "../../src/domain/users/person-access.rules";
 import { assertAccountChange, normaliseAccount } from "../../src/domain/users/account.rules";
 import { UserAccount } from "../../src/domain/users/user";
 

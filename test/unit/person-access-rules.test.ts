@@ -1,6 +1,6 @@
 import { Ctx } from "../../src/domain/context";
 import { NotFoundError, RefusedError } from "../../src/domain/errors";
-import { AccessActor, AccessTarget, actorOf, assertMayWrite, may, outranks, PersonAction } from "../../src/domain/access/person-access.rules";
+import { AccessActor, AccessTarget, actorOf, assertMayWrite, may, outranks, PersonAction } from "../../src/domain/users/person-access.rules";
 import { SystemRole } from "../../src/domain/users/user";
 
 const wide: AccessActor = { userId: "w", role: "admin", scope: null };

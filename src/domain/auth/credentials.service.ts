@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { DataSource } from "typeorm";
-import { assertMay } from "../access/person-access.rules";
+import { assertMay } from "../users/person-access.rules";
 import { Clock } from "../clock";
 import { Ctx } from "../context";
 import { writeWithEffects } from "../effects";

@@ -2,7 +2,7 @@ import { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
 import { Statement } from "../effects";
 import { entityUsage } from "../users/users.fragments";
-import { isUuid } from "../users/users.repository";
+import { isUuid } from "../ids";
 import { Entity, EntityRef } from "./entity";
 import { entitySubtreeSql } from "./entities.fragments";
 

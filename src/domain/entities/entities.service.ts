@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { DataSource } from "typeorm";
-import { inScope, scopeOf } from "../access/scope";
+import { inScope, scopeOf } from "../scope";
 import { diffFields } from "../audit";
 import { Ctx, TxCtx } from "../context";
 import { writeWithEffects } from "../effects";

@@ -1,11 +1,12 @@
 import { DataSource } from "typeorm";
-import { assertMay } from "../access/person-access.rules";
-import { scopeOf } from "../access/scope";
+import { assertMay } from "../users/person-access.rules";
+import { scopeOf } from "../scope";
 import { Ctx, TxCtx } from "../context";
 import { InvalidError, NotFoundError } from "../errors";
 import { inTransaction, withDb } from "../transaction";
 import { UserGroup } from "../users/user";
-import { UsersRepository, isUuid } from "../users/users.repository";
+import { UsersRepository } from "../users/users.repository";
+import { isUuid } from "../ids";
 import { AffiliationResult, GroupSummary, MemberSummary, Page, PageRequest } from "./affiliation";
 import { decodeCursor, encodeCursor } from "./affiliations.cursor";
 import { AffiliationsRepository } from "./affiliations.repository";
@@ -91,14 +92,14 @@ export class AffiliationsService {
   }
 
   /** Locks the groups a person is being created into (before the person is written: groups, then users). */
-  async lockForJoin(tx: TxCtx, groupIds: string[], field = "groups"): Promise<Group[]> {
+  async lockForJoinIn(tx: TxCtx, groupIds: string[], field = "groups"): Promise<Group[]> {
     const locked = await this.groups.lockIn(tx, groupIds);
     const bad = locked.findIndex((g) => g === null);
     if (bad >= 0) throw new InvalidError(`${field}[${bad}]`, `'${groupIds[bad]}' names no group`);
     return [...new Map(locked.map((g) => [g!.id, g!])).values()];
   }
 
-  /** Makes a new person a member of groups lockForJoin locked, in the same transaction; returns them as User.groups shows them. */
+  /** Makes a new person a member of groups lockForJoinIn locked, in the same transaction; returns them as User.groups shows them. */
   async joinIn(tx: TxCtx, groups: Group[], userId: string): Promise<UserGroup[]> {
     for (const group of groups) await this.groups.changeMembersIn(tx, group, [{ op: "add", ids: [userId] }]);
     return groups.map((g) => ({ id: g.id, display: g.displayName }));

@@ -1,7 +1,8 @@
 import { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
 import { Statement } from "../effects";
-import { ListQuery, isUuid } from "../users/users.repository";
+import { ListQuery } from "../users/users.repository";
+import { isUuid } from "../ids";
 import { Group, GroupFields } from "./group";
 
 const COLUMNS = `g.id AS "id", g.display_name AS "displayName", g.external_id AS "externalId",

@@ -1,5 +1,5 @@
 import { InvalidError } from "../errors";
-import { isUuid } from "../users/users.repository";
+import { isUuid } from "../ids";
 import { GroupFields } from "./group";
 
 const MAX_NAME = 256;

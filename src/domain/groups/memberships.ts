@@ -1,7 +1,8 @@
 import { EntityManager } from "typeorm";
 import { Effects, recordEffects } from "../effects";
 import { InvalidError } from "../errors";
-import { isUuid } from "../users/users.repository";
+import { isUuid } from "../ids";
+import type { UserHooks } from "../users/users.service";
 import { TxCtx } from "../context";
 import { Member, MemberOp } from "./group";
 import { splitMemberIds } from "./groups.rules";
@@ -83,13 +84,13 @@ export function membershipEffects(groupId: string, changes: MemberChanges): Effe
  * PATCH adding that user holds its group and then waits for the user, so this order never deadlocks with it.
  * Their version and lastModified move on, as their member lists change.
  */
-export async function lockGroupsOfUser(tx: TxCtx, userId: string): Promise<void> {
+export async function lockGroupsOfUserIn(tx: TxCtx, userId: string): Promise<void> {
   if (!isUuid(userId)) return;
   await repo.touchGroupsOf(tx.manager, userId);
 }
 
 /** Removes a removed user from every group, with a membership.removed audit record and event per group. */
-export async function detachUser(tx: TxCtx, userId: string): Promise<void> {
+export async function detachUserIn(tx: TxCtx, userId: string): Promise<void> {
   if (!isUuid(userId)) return;
   const groupIds = await repo.removeUser(tx.manager, userId);
   const effects: Effects = { audits: [], events: [] };
@@ -99,3 +100,6 @@ export async function detachUser(tx: TxCtx, userId: string): Promise<void> {
   }
   await recordEffects(tx.manager, tx, effects);
 }
+
+/** A SCIM DELETE's part in groups, handed to UsersService by the composition root: lock the user's groups, then leave them. */
+export const groupsOnUserRemoval: UserHooks["removal"] = { lockIn: lockGroupsOfUserIn, removedIn: detachUserIn };

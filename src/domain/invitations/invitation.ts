@@ -24,11 +24,6 @@ export interface Invitation {
   failure: string | null;
 }
 
-/** What an invitation request may carry: the space (a group) an external person is invited into. */
-export interface InviteOptions {
-  space?: { groupId: string; name: string };
-}
-
 /** Not used, revoked or failed: the invitation may still be sent, or its link used. */
 export const isOpen = (i: Invitation): boolean => !i.consumedAt && !i.revokedAt && !i.failedAt;
 

@@ -1,17 +1,17 @@
 import { hashSecret } from "../secrets";
 import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager } from "typeorm";
-import { assertMay } from "../access/person-access.rules";
+import { assertMay } from "../users/person-access.rules";
 import { Clock } from "../clock";
 import { Ctx, TxCtx, systemActor } from "../context";
 import { recordEffects, writeWithEffects } from "../effects";
 import { NotFoundError, RefusedError } from "../errors";
 import { OUTBOX_CHANNEL } from "../outbox/outbox.queue";
 import { inTransaction, withDb } from "../transaction";
-import { User, UserSource } from "../users/user";
+import { InviteOptions, User, UserSource } from "../users/user";
 import { CommunicationSetting, autoInvites } from "../settings/communication";
 import { UsersRepository } from "../users/users.repository";
-import { Invitation, InvitationStatus, InviteOptions, isOpen, newInvitationToken, statusOf } from "./invitation";
+import { Invitation, InvitationStatus, isOpen, newInvitationToken, statusOf } from "./invitation";
 import { assertInvitable } from "./invitations.rules";
 import { InvitationsRepository } from "./invitations.repository";
 

@@ -2,8 +2,9 @@ import { DataSource } from "typeorm";
 import { logger } from "../../log";
 import { Ctx } from "../context";
 import { NotFoundError, UnavailableError } from "../errors";
+import { Signal } from "../signal";
 import { inTransaction, withDb } from "../transaction";
-import { isUuid } from "../users/users.repository";
+import { isUuid } from "../ids";
 import { UserSearchFilter, UsersSearch } from "../users/users.search";
 import { ItemOutcome, JobHandlers, JobItem, JobRow, JobView } from "./job";
 import { JobsRepository } from "./jobs.repository";
@@ -22,14 +23,13 @@ const BATCH = 20;
  */
 export class JobsService {
   private readonly repo = new JobsRepository();
-  /** Called after a job is created (the runner of this process starts on it at once; others on their next poll). */
-  onEnqueued: () => void = () => undefined;
 
-  constructor(private readonly ds: DataSource, private readonly search: UsersSearch) {}
+  /** `enqueued` is notified after a job is created (the runner of this process starts on it at once; others on their next poll). */
+  constructor(private readonly ds: DataSource, private readonly search: UsersSearch, private readonly enqueued: Signal) {}
 
   async enqueueUsersAction(ctx: Ctx, action: string, selection: UserSelection): Promise<JobView> {
     const id = await this.create(ctx, action, selection);
-    this.onEnqueued();
+    this.enqueued.notify();
     return this.get(ctx, id);
   }
 
@@ -51,7 +51,7 @@ export class JobsService {
       });
       const total = ids ? await this.repo.addItems(tx.manager, jobId, ids)
         : "ids" in selection ? await this.repo.addItems(tx.manager, jobId, selection.ids)
-        : await this.repo.addItemsWhere(tx.manager, jobId, await this.search.where(ctx, selection.filter, 1, tx.manager));
+        : await this.repo.addItemsWhere(tx.manager, jobId, await this.search.whereIn(tx, selection.filter, 1));
       await this.repo.setTotal(tx.manager, jobId, total);
       return jobId;
     });

@@ -4,7 +4,7 @@ import { recordEffects } from "../effects";
 import { NotFoundError, RefusedError } from "../errors";
 import { inTransaction, withDb } from "../transaction";
 import { DeadLetter, DeadLetterKey, DeadLettersRepository } from "./dead-letters.repository";
-import { OutboxTopic } from "./outbox";
+import { OutboxTopic } from "../topics";
 import { OUTBOX_CHANNEL } from "./outbox.queue";
 
 /**

@@ -1,7 +1,7 @@
 import { DataSource } from "typeorm";
 import { sql } from "../../db/sql";
 import { withDb } from "../transaction";
-import { OutboxTopic } from "./outbox";
+import { OutboxTopic } from "../topics";
 
 /** Delivered on commit to every listening worker when a job someone waits for is written (invitations). */
 export const OUTBOX_CHANNEL = "roster_outbox";

@@ -8,7 +8,7 @@ import { User, UserAccount, UserProfile, emptyProfile } from "../users/user";
 import { profileOf } from "../users/users.repository";
 import { CreateOptions, UsersService } from "../users/users.service";
 import { ManualPolicy, checkEmail, checkLanguage, checkName, checkUserName, firstLastBase, userNameCandidates } from "./manual-policy.rules";
-import type { InvitationsService } from "../invitations/invitations.service";
+import { InvitationsService } from "../invitations/invitations.service";
 import { IDP_OWNED, NewPerson, PersonChanges, PersonView } from "./person";
 import { applyChanges, idpOwnedChange } from "./person.rules";
 
@@ -26,13 +26,13 @@ const WINDOW = 20;
  */
 export class PeopleService {
   private readonly entities = new EntitiesRepository();
-  /** Set at wiring: where a person view finds its latest invitation. */
-  invitations?: InvitationsService;
 
   constructor(
     private readonly ds: DataSource,
     private readonly users: UsersService,
     private readonly affiliations: AffiliationsService,
+    /** Where a person view finds its latest invitation. */
+    private readonly invitations: InvitationsService,
     private readonly s: PeopleSettings,
   ) {}
 
@@ -92,7 +92,7 @@ export class PeopleService {
    */
   private createWithGroups(ctx: Ctx, profile: UserProfile, account: UserAccount, opts: CreateOptions, groupIds: string[]): Promise<User> {
     return inTransaction(this.ds, ctx, async (tx) => {
-      const groups = await this.affiliations.lockForJoin(tx, groupIds);
+      const groups = await this.affiliations.lockForJoinIn(tx, groupIds);
       const user = await this.users.createIn(tx, { profile }, "admin", ctx.actor.name, account, opts);
       const joined = await this.affiliations.joinIn(tx, groups, user.id);
       const known = new Set(user.groups.map((g) => g.id));
@@ -145,7 +145,7 @@ export class PeopleService {
     const ids = [...new Set([...(user.account.entityId ? [user.account.entityId] : []), ...user.account.adminScope])];
     const refs = await withDb(() => this.entities.refs(this.ds.manager, ids));
     const byId = new Map(refs.map((r) => [r.id, r]));
-    const inv = user.lifecycle.invitedAt && this.invitations ? await this.invitations.latestOf(user.id) : null;
+    const inv = user.lifecycle.invitedAt ? await this.invitations.latestOf(user.id) : null;
     return {
       user,
       entity: user.account.entityId ? (byId.get(user.account.entityId) ?? null) : null,

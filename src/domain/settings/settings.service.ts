@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from "typeorm";
 import { Listener, listen } from "../../db/notifications";
 import { diffFields } from "../audit";
-import { scopeOf } from "../access/scope";
+import { scopeOf } from "../scope";
 import { Ctx } from "../context";
 import { writeWithEffects } from "../effects";
 import { PreconditionFailedError, RefusedError } from "../errors";

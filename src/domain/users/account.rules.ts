@@ -1,5 +1,5 @@
-import { outranks } from "../access/person-access.rules";
-import { scopeOf } from "../access/scope";
+import { outranks } from "./person-access.rules";
+import { scopeOf } from "../scope";
 import { Ctx } from "../context";
 import { InvalidError, RefusedError } from "../errors";
 import { SYSTEM_ROLES, UserAccount } from "./user";

@@ -15,6 +15,11 @@ export function primaryValue(values: MultiValue[]): string | null {
 
 export type UserSource = "scim" | "admin" | "csv" | "jit" | "signup";
 
+/** What an invitation request may carry: the space (a group) an external person is invited into. */
+export interface InviteOptions {
+  space?: { groupId: string; name: string };
+}
+
 export interface PersonName {
   formatted: string | null;
   givenName: string | null;

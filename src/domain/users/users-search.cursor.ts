@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { InvalidError } from "../errors";
-import { isUuid } from "./users.repository";
+import { isUuid } from "../ids";
 
 /** Where a page ended: the sort key of its last row (as PostgreSQL printed it) and that row's id. */
 export interface CursorPosition {

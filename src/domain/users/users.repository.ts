@@ -1,6 +1,7 @@
 import { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
 import { Statement } from "../effects";
+import { isUuid } from "../ids";
 import { userGroupsJson } from "../groups/groups.fragments";
 import { liveUser, removedUser } from "./users.fragments";
 import { EnterpriseFields, PersonName, SystemRole, User, UserAccount, UserGroup, UserProfile, UserSource, defaultAccount, pickProfile } from "./user";
@@ -44,9 +45,6 @@ export interface ListQuery {
   offset: number;
   limit: number;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (id: string) => UUID.test(id);
 
 /** Profile columns in a fixed order, so each statement's text never varies (it is prepared once per connection). */
 const PROFILE_COLUMNS: [keyof UserRow, string][] = [

@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from "typeorm";
-import { Ctx } from "../context";
+import { Ctx, TxCtx } from "../context";
 import { Statement } from "../effects";
 import { EntitiesRepository } from "../entities/entities.repository";
 import { InvalidError } from "../errors";
@@ -126,7 +126,16 @@ export class UsersSearch {
    * The condition (on `users u`) for live users matching `f` within the caller's entity scope. Its parameters are
    * numbered from `$offset + 1`, so a statement can put its own first.
    */
-  async where(ctx: Ctx, f: UserSearchFilter, offset = 0, m: EntityManager = this.ds.manager): Promise<SqlWhere> {
+  where(ctx: Ctx, f: UserSearchFilter, offset = 0): Promise<SqlWhere> {
+    return this.whereOn(this.ds.manager, ctx, f, offset);
+  }
+
+  /** The same inside the caller's transaction (a job's selection, resolved as the job is created). */
+  whereIn(tx: TxCtx, f: UserSearchFilter, offset = 0): Promise<SqlWhere> {
+    return this.whereOn(tx.manager, tx, f, offset);
+  }
+
+  private async whereOn(m: EntityManager, ctx: Ctx, f: UserSearchFilter, offset: number): Promise<SqlWhere> {
     const conditions = [liveUser("u")];
     const params: unknown[] = [];
     const param = (v: unknown) => `$${offset + params.push(v)}`;

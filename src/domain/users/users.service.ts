@@ -1,16 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager } from "typeorm";
-import { assertMay, assertMayWrite } from "../access/person-access.rules";
+import { assertMay, assertMayWrite } from "./person-access.rules";
 import { diffFields } from "../audit";
 import { Ctx, TxCtx } from "../context";
 import { Effects, Statement, writeWithEffects } from "../effects";
 import { ConflictError, NotFoundError, PreconditionFailedError, RefusedError } from "../errors";
-import { InviteOptions } from "../invitations/invitation";
-import type { InvitationsService } from "../invitations/invitations.service";
-import { detachUser, lockGroupsOfUser } from "../groups/memberships";
 import { hashPassword } from "../passwords";
 import { inTransaction, withDb } from "../transaction";
-import { User, UserAccount, UserProfile, UserSource, UserWrite, defaultAccount, pickProfile } from "./user";
+import { InviteOptions, User, UserAccount, UserProfile, UserSource, UserWrite, defaultAccount, pickProfile } from "./user";
 import { EntityMapping, UserAccounts } from "./user-accounts";
 import { createEffects, restoreEffects, updateEffects } from "./users.effects";
 import { ListQuery, UserRow, UsersRepository, profileOf, toUser } from "./users.repository";
@@ -33,6 +30,22 @@ export interface CreateOptions {
   uniqueEmail?: boolean;
   /** A userName held by an account an IdP removed brings that account back (default); false answers 409 instead. */
   restoreRemoved?: boolean;
+}
+
+/**
+ * What higher layers do inside a user write's transaction, handed to UsersService by the composition root
+ * (src/composition.ts): users/ imports none of them.
+ */
+export interface UserHooks {
+  /** Asks for a person's invitation (invitations/); a RefusedError when they cannot be invited. */
+  inviteIn(tx: TxCtx, user: User, opts: InviteOptions): Promise<unknown>;
+  /** Whether people created from `source` are invited with their creation (the communication setting). */
+  invitesAutomatically(source: UserSource, m?: EntityManager): boolean | Promise<boolean>;
+  /**
+   * A SCIM DELETE: `lockIn` runs before the user row is locked (groups/ locks the user's groups: groups, then users,
+   * the order every group write keeps), `removedIn` after the user is marked removed (it leaves every group).
+   */
+  removal: { lockIn(tx: TxCtx, userId: string): Promise<void>; removedIn(tx: TxCtx, userId: string): Promise<void> };
 }
 
 /** A create checked and ready to write: the statement, its effects, and what a restore of a removed account needs. */
@@ -64,11 +77,7 @@ export class UsersService {
   private readonly repo = new UsersRepository();
   private readonly accounts: UserAccounts;
 
-  /** Set at wiring: where invitations are asked for, and whether people from a source are invited automatically. */
-  invitations?: InvitationsService;
-  autoInvite: (source: UserSource, m?: EntityManager) => boolean | Promise<boolean> = () => false;
-
-  constructor(private readonly ds: DataSource, mapping: EntityMapping = "none") {
+  constructor(private readonly ds: DataSource, mapping: EntityMapping, private readonly hooks: UserHooks) {
     this.accounts = new UserAccounts(this.repo, mapping);
   }
 
@@ -88,9 +97,9 @@ export class UsersService {
 
   /** Asks for the new person's invitation; an automatic one is skipped (false) when the person cannot be invited. */
   private async inviteIn(tx: TxCtx, user: User, invite: boolean | InviteOptions, explicit: boolean): Promise<boolean> {
-    if (invite === false || !this.invitations) return false;
+    if (invite === false) return false;
     try {
-      await this.invitations.requestIn(tx, user, invite === true ? {} : invite);
+      await this.hooks.inviteIn(tx, user, invite === true ? {} : invite);
       return true;
     } catch (e) {
       if (explicit || !(e instanceof RefusedError)) throw e;
@@ -106,6 +115,10 @@ export class UsersService {
     const created = await this.insertIn(tx, await this.prepareCreate(tx.manager, tx, input, source, sourceRef, account, opts), opts, false);
     const invite = opts.invite ?? (await this.autoInvite(source, tx.manager));
     return (await this.inviteIn(tx, created, invite, opts.invite !== undefined)) ? (await this.repo.lockById(tx.manager, created.id))! : created;
+  }
+
+  private async autoInvite(source: UserSource, m?: EntityManager): Promise<boolean> {
+    return this.hooks.invitesAutomatically(source, m);
   }
 
   private async prepareCreate(m: EntityManager, ctx: Ctx, input: UserWrite, source: UserSource, sourceRef: string | null, account: UserAccount | undefined, opts: CreateOptions): Promise<PreparedCreate> {
@@ -176,7 +189,7 @@ export class UsersService {
   }
 
   /** The same update inside the caller's transaction, under the row lock: for use cases that commit more with it. */
-  async updateWithin(tx: TxCtx, id: string, mutate: Mutation, opts: WriteOptions = {}): Promise<{ user: User; changed: boolean }> {
+  async updateIn(tx: TxCtx, id: string, mutate: Mutation, opts: WriteOptions = {}): Promise<{ user: User; changed: boolean }> {
     return (await this.tryUpdate(tx.manager, tx, id, mutate, opts, true))!;
   }
 
@@ -186,14 +199,14 @@ export class UsersService {
    */
   async remove(ctx: Ctx, id: string, opts: WriteOptions = {}): Promise<void> {
     await inTransaction(this.ds, ctx, async (tx) => {
-      await lockGroupsOfUser(tx, id);
+      await this.hooks.removal.lockIn(tx, id);
       const current = this.checkLive(ctx, await this.repo.lockById(tx.manager, id), id, opts);
       assertMay(ctx, "change", current);
       await writeWithEffects(tx.manager, ctx, this.repo.markRemoved(id, current.version), {
         audits: [{ action: "user.deleted", subject: { type: "user", id }, changes: { active: { before: current.active, after: false }, removed: { before: false, after: true } } }],
         events: [{ topic: "user.deleted", payload: { userId: id } }],
       });
-      await detachUser(tx, id);
+      await this.hooks.removal.removedIn(tx, id);
     });
   }
 

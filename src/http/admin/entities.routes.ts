@@ -2,7 +2,7 @@ import { NextFunction, Request, Response, Router } from "express";
 import { z } from "zod";
 import { EntitiesService } from "../../domain/entities/entities.service";
 import { Entity, EntityDetail } from "../../domain/entities/entity";
-import { isUuid } from "../../domain/users/users.repository";
+import { isUuid } from "../../domain/ids";
 import { adminCtx } from "./admin-auth";
 import { etagOf, ifMatchVersions } from "./if-match";
 

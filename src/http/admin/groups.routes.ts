@@ -2,7 +2,7 @@ import { NextFunction, Request, Response, Router } from "express";
 import { z } from "zod";
 import { GroupSummary, MemberSummary } from "../../domain/groups/affiliation";
 import { AffiliationsService } from "../../domain/groups/affiliations.service";
-import { isUuid } from "../../domain/users/users.repository";
+import { isUuid } from "../../domain/ids";
 import { adminCtx } from "./admin-auth";
 import { etagOf, ifMatchVersions } from "./if-match";
 

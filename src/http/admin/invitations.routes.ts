@@ -1,6 +1,6 @@
 import { Request, Response, Router } from "express";
 import { InvitationView, InvitationsService } from "../../domain/invitations/invitations.service";
-import { isUuid } from "../../domain/users/users.repository";
+import { isUuid } from "../../domain/ids";
 import { adminCtx } from "./admin-auth";
 import { Problem } from "./problem";
 

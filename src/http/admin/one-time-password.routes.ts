@@ -1,7 +1,7 @@
 import { Request, Router } from "express";
 import { z } from "zod";
 import { CredentialsService } from "../../domain/auth/credentials.service";
-import { isUuid } from "../../domain/users/users.repository";
+import { isUuid } from "../../domain/ids";
 import { adminCtx } from "./admin-auth";
 import { Problem } from "./problem";
 

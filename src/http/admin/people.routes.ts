@@ -2,7 +2,7 @@ import express, { NextFunction, Request, Response, Router } from "express";
 import { createBatch } from "../../domain/people/people-batch";
 import { PeopleService } from "../../domain/people/people.service";
 import { PersonView } from "../../domain/people/person";
-import { isUuid } from "../../domain/users/users.repository";
+import { isUuid } from "../../domain/ids";
 import { adminCtx } from "./admin-auth";
 import { parseBatch } from "./batch-input";
 import { etagOf, ifMatchVersions } from "./if-match";

@@ -1,7 +1,7 @@
 import { NextFunction, Request, Response, Router } from "express";
 import { z } from "zod";
-import { SpaceInvitationsService } from "../../domain/invitations/space-invitations.service";
-import { isUuid } from "../../domain/users/users.repository";
+import { SpaceInvitationsService } from "../../domain/people/space-invitations.service";
+import { isUuid } from "../../domain/ids";
 import { adminCtx } from "./admin-auth";
 import { presentInvitation } from "./invitations.routes";
 import { presentPerson } from "./person.presenter";

@@ -1,15 +1,15 @@
 import { DataSource } from "typeorm";
-import { assertMay } from "../access/person-access.rules";
-import { inScope } from "../access/scope";
+import { assertMay } from "../users/person-access.rules";
+import { inScope } from "../scope";
 import { Ctx } from "../context";
 import { ConflictError, NotFoundError } from "../errors";
 import { GroupsService } from "../groups/groups.service";
-import { checkEmail, namesFromEmail } from "../people/manual-policy.rules";
-import { PeopleService } from "../people/people.service";
+import { checkEmail, namesFromEmail } from "./manual-policy.rules";
+import { PeopleService } from "./people.service";
 import { inTransaction } from "../transaction";
-import { PersonView } from "../people/person";
+import { PersonView } from "./person";
 import { UsersRepository } from "../users/users.repository";
-import { InvitationView, InvitationsService } from "./invitations.service";
+import { InvitationView, InvitationsService } from "../invitations/invitations.service";
 
 /** Someone an admin invites into a space (a group) by email. */
 export interface SpaceInvite {

@@ -1,6 +1,7 @@
 import { Ctx } from "../context";
 import { NotFoundError, RefusedError } from "../errors";
-import { MultiValue, SystemRole, UserAccount, UserProfile } from "../users/user";
+import { reaches } from "../scope";
+import { MultiValue, SystemRole, UserAccount, UserProfile } from "./user";
 
 /**
  * The one decision of who may act on a person through the admin door (single routes, mass actions and their jobs all
@@ -46,11 +47,6 @@ export function may(actor: AccessActor, action: PersonAction, target: AccessTarg
     return refuse("only an organisation-wide admin changes the email, userName, password or invitation of an admin or auditor");
   }
   return ALLOWED;
-}
-
-/** Whether something placed in `entityId` is within `scope`. A limited actor never reaches what has no entity. */
-export function reaches(scope: readonly string[] | null, entityId: string | null): boolean {
-  return scope === null || (entityId !== null && scope.includes(entityId));
 }
 
 /** Whether `who` holds a right the actor lacks: a higher role, or admin rights reaching beyond the actor's scope. */

@@ -1,12 +1,12 @@
 import { DataSource } from "typeorm";
 import { Ctx, TxCtx } from "../context";
 import { DomainError, NotFoundError, RefusedError, UnavailableError } from "../errors";
-import { ItemResult, JobHandler, JobView } from "../jobs/job";
-import { JobsService, UserSelection } from "../jobs/jobs.service";
-import { profileOf, UsersRepository } from "./users.repository";
-import { UsersSearch } from "./users.search";
-import { UsersService } from "./users.service";
-import { assertMay } from "../access/person-access.rules";
+import { ItemResult, JobHandler, JobView } from "./job";
+import { JobsService, UserSelection } from "./jobs.service";
+import { profileOf, UsersRepository } from "../users/users.repository";
+import { UsersSearch } from "../users/users.search";
+import { UsersService } from "../users/users.service";
+import { assertMay } from "../users/person-access.rules";
 import { InvitationsService } from "../invitations/invitations.service";
 
 export type UserAction = "invite" | "disable" | "enable";
@@ -58,10 +58,10 @@ export class UserActionsService {
   }
 
   /** The job handler of `users.action`: one user of a job, inside the transaction that records its outcome. */
-  readonly applyAsJob: JobHandler = (tx, job, userId) => this.apply(tx, job.action as UserAction, userId);
+  readonly applyAsJob: JobHandler = (tx, job, userId) => this.applyIn(tx, job.action as UserAction, userId);
 
   /** One user inside the caller's transaction (a job records the outcome in the same one). */
-  async apply(tx: TxCtx, action: UserAction, id: string): Promise<ItemResult> {
+  async applyIn(tx: TxCtx, action: UserAction, id: string): Promise<ItemResult> {
     try {
       return action === "invite" ? await this.invite(tx, id) : await this.setActive(tx, id, action === "enable");
     } catch (e) {
@@ -74,7 +74,7 @@ export class UserActionsService {
   private async setActive(tx: TxCtx, id: string, active: boolean): Promise<ItemResult> {
     if (!active && tx.actor.type === "user" && tx.actor.id === id) return { outcome: "skipped", reason: "cannot_disable_self" };
     // Who may is decided by UsersService (person-access.rules), as for the single routes.
-    const { changed } = await this.users.updateWithin(tx, id, (current) => ({ profile: { ...profileOf(current), active } }));
+    const { changed } = await this.users.updateIn(tx, id, (current) => ({ profile: { ...profileOf(current), active } }));
     if (changed) return { outcome: "done" };
     return { outcome: "skipped", reason: active ? "already_enabled" : "already_disabled" };
   }

@@ -1,5 +1,9 @@
-import { Ctx } from "../context";
-import { reaches } from "./person-access.rules";
+import { Ctx } from "./context";
+
+/** Whether something placed in `entityId` is within `scope`. A limited actor never reaches what has no entity. */
+export function reaches(scope: readonly string[] | null, entityId: string | null): boolean {
+  return scope === null || (entityId !== null && scope.includes(entityId));
+}
 
 /** The entities (sub-entities included) an actor is limited to, or null when they reach the whole organisation. */
 export const scopeOf = (ctx: Ctx): readonly string[] | null => (Array.isArray(ctx.entityScope) ? ctx.entityScope : null);

@@ -1,0 +1,97 @@
+import { DataSource } from "typeorm";
+import { Config } from "./config/env";
+import { AccessService } from "./domain/access/access.service";
+import { AuditChainService } from "./domain/audit-log/audit-chain.service";
+import { AuditLogService } from "./domain/audit-log/audit-log.service";
+import { AuditSealer } from "./domain/audit-log/audit-sealer";
+import { CredentialsService } from "./domain/auth/credentials.service";
+import { EnrolmentService } from "./domain/auth/enrolment.service";
+import { Clock, systemClock } from "./domain/clock";
+import { EntitiesService } from "./domain/entities/entities.service";
+import { AffiliationsService } from "./domain/groups/affiliations.service";
+import { GroupsService } from "./domain/groups/groups.service";
+import { groupsOnUserRemoval } from "./domain/groups/memberships";
+import { InvitationsService } from "./domain/invitations/invitations.service";
+import { JobsService } from "./domain/jobs/jobs.service";
+import { UserActionsService } from "./domain/jobs/users-actions.service";
+import { DeadLettersService } from "./domain/outbox/dead-letters.service";
+import { OutboxQueue } from "./domain/outbox/outbox.queue";
+import { PeopleService } from "./domain/people/people.service";
+import { SpaceInvitationsService } from "./domain/people/space-invitations.service";
+import { SettingsService } from "./domain/settings/settings.service";
+import { Signal } from "./domain/signal";
+import { TokensService } from "./domain/tokens/tokens.service";
+import { UsersSearch } from "./domain/users/users.search";
+import { UsersService } from "./domain/users/users.service";
+
+/** Every service of a process, built once by createServices; the doors, the worker and the CLI take theirs from here. */
+export interface Services {
+  clock: Clock;
+  // outbox
+  outboxQueue: OutboxQueue;
+  deadLetters: DeadLettersService;
+  // entities, users
+  entities: EntitiesService;
+  users: UsersService;
+  search: UsersSearch;
+  // access, settings, tokens, audit-log
+  access: AccessService;
+  settings: SettingsService;
+  tokens: TokensService;
+  audit: AuditLogService;
+  auditChain: AuditChainService;
+  auditSealer: AuditSealer;
+  // groups, invitations, people
+  groups: GroupsService;
+  affiliations: AffiliationsService;
+  invitations: InvitationsService;
+  people: PeopleService;
+  spaceInvitations: SpaceInvitationsService;
+  // jobs: admin background jobs and mass actions; notified when a job is created (the worker's runner listens)
+  jobs: JobsService;
+  actions: UserActionsService;
+  jobsEnqueued: Signal;
+  // auth: joining through an invitation link; passwords (sign-in, change, one-time)
+  enrolment: EnrolmentService;
+  credentials: CredentialsService;
+}
+
+/**
+ * The composition root: builds every service once, each after what it is given, by constructor only (no setters).
+ * That is the layer order of src/domain/layers.ts, except that UsersService is given its hooks into groups/ and
+ * invitations/ (typed in users/), so those two are built before it; neither needs anything from UsersService.
+ */
+export function createServices(ds: DataSource, cfg: Config, clock: Clock = systemClock): Services {
+  const outboxQueue = new OutboxQueue(ds);
+  const entities = new EntitiesService(ds);
+  const search = new UsersSearch(ds);
+  const access = new AccessService(ds);
+  const settings = new SettingsService(ds);
+  const tokens = new TokensService(ds, cfg.TOKEN_CACHE_SECONDS * 1000);
+  const audit = new AuditLogService(ds);
+  const auditChain = new AuditChainService(ds);
+  const auditSealer = new AuditSealer(ds);
+  const groups = new GroupsService(ds);
+  const affiliations = new AffiliationsService(ds, groups);
+  const invitations = new InvitationsService(ds, { ssoOnly: cfg.SSO_ONLY, ttlMs: cfg.INVITE_TTL, clock, communication: (m) => settings.communication(m) });
+  const users = new UsersService(ds, cfg.SCIM_ENTITY_MAPPING, {
+    inviteIn: (tx, user, opts) => invitations.requestIn(tx, user, opts),
+    invitesAutomatically: (source, m) => invitations.invitesAutomatically(source, m),
+    removal: groupsOnUserRemoval,
+  });
+  const deadLetters = new DeadLettersService(ds, { "invitation.requested": (tx, job) => invitations.reviveIn(tx, job.invitationId) });
+  const people = new PeopleService(ds, users, affiliations, invitations, {
+    policy: { userNames: cfg.ADMIN_USERNAME_POLICY, nameMinLength: cfg.ADMIN_NAME_MIN_LENGTH, nameDigits: cfg.ADMIN_NAME_ALLOW_DIGITS },
+    ssoOnly: cfg.SSO_ONLY,
+  });
+  const spaceInvitations = new SpaceInvitationsService(ds, people, groups, invitations);
+  const jobsEnqueued = new Signal();
+  const jobs = new JobsService(ds, search, jobsEnqueued);
+  const actions = new UserActionsService(ds, users, search, jobs, cfg.ADMIN_ACTIONS_SYNC_MAX, invitations);
+  const enrolment = new EnrolmentService(ds, { clock, defaultLanguage: cfg.DEFAULT_LANGUAGE, policy: { minLength: cfg.PASSWORD_MIN_LENGTH, minScore: cfg.PASSWORD_MIN_SCORE }, platformName: cfg.PLATFORM_NAME, ssoOnly: cfg.SSO_ONLY });
+  const credentials = new CredentialsService(ds, { clock, policy: { minLength: cfg.PASSWORD_MIN_LENGTH, minScore: cfg.PASSWORD_MIN_SCORE }, ssoOnly: cfg.SSO_ONLY });
+  return {
+    clock, outboxQueue, deadLetters, entities, users, search, access, settings, tokens, audit, auditChain, auditSealer,
+    groups, affiliations, invitations, people, spaceInvitations, jobs, actions, jobsEnqueued, enrolment, credentials,
+  };
+}

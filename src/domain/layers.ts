@@ -1,0 +1,32 @@
+/**
+ * The domain folders, lowest layer first. A folder imports only folders of LOWER layers (and itself); files directly
+ * in src/domain are the kernel. test/unit/domain-layers.test.ts fails on an import that breaks this, so import
+ * cycles between folders cannot come back, and src/composition.ts builds the services with constructors only.
+ * A higher layer that must act inside a lower one's transaction hands it a hook typed by the lower layer
+ * (UsersService's UserHooks), given in the constructor by the composition root.
+ * A table owner's `*.fragments.ts` (the SQL text other modules interpolate) is outside the layers: any folder may
+ * import it, and it imports only other fragments and the kernel.
+ */
+export const DOMAIN_LAYERS: readonly (readonly string[])[] = [
+  // 0 kernel: context (Ctx, TxCtx), errors, clock, transaction, effects (audit + outbox rows with a write), audit diffs,
+  // topics (the outbox's events), scope (the actor's entity scope), ids, secrets, passwords, language, signal.
+  ["kernel"],
+  // 1 the outbox read as a job queue (claims, retries, dead letters).
+  ["outbox"],
+  // 2 the organisation tree (entities and its recursive queries).
+  ["entities"],
+  // 3 users: the people every door writes (SCIM, admin, auth), their accounts, the admin search.
+  ["users"],
+  // 4 access (roles, admin scope), settings (run-time settings), tokens (bearer tokens), audit-log (reading, hash chain).
+  ["access", "settings", "tokens", "audit-log"],
+  // 5 groups, their members and the admin door's view of them (affiliations); a removed user leaving its groups.
+  ["groups"],
+  // 6 invitations: asked for (auto-invite, resend, mass invite) and issued to the worker.
+  ["invitations"],
+  // 7 people: the admin door's people use cases (manual policy, batches), space invitations.
+  ["people"],
+  // 8 jobs: admin background jobs and the mass actions they run.
+  ["jobs"],
+  // 9 auth: the end-user flows (joining with an invitation link, sign-in, passwords).
+  ["auth"],
+];
