@@ -14,7 +14,7 @@ import { Metrics, createMetrics } from "./http/metrics";
 import { adminRouter } from "./http/admin/admin.router";
 import { createJwtChecker, createJwtVerifier } from "./http/middleware/jwt-verifier";
 import { scimRouter } from "./http/scim/scim.router";
-import { setRetryAfterOn503 } from "./http/retry-after";
+import { setRetryAfterOn503 } from "./http/shared/retry-after";
 import { logger } from "./log";
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;

@@ -21,7 +21,7 @@ import { usersSearchRouter } from "./users-search.routes";
 import { auditRoutes } from "./audit.routes";
 import { invitationsRouter } from "./invitations.routes";
 import { deadLettersRouter } from "./dead-letters.routes";
-import { Problem, problemErrorHandler } from "./problem";
+import { Problem, problemErrorHandler } from "../shared/problem";
 import { CredentialsService } from "../../domain/auth/credentials.service";
 import { oneTimePasswordRouter } from "./one-time-password.routes";
 import { SettingsService } from "../../domain/settings/settings.service";
