@@ -14,7 +14,7 @@ import { Metrics, createMetrics } from "./http/metrics";
 import { adminRouter } from "./http/admin/admin.router";
 import { createJwtChecker, createJwtVerifier } from "./http/middleware/jwt-verifier";
 import { scimRouter } from "./http/scim/scim.router";
-import { setRetryAfterOn503 } from "./http/retry-after";
+import { setRetryAfterOn503 } from "./http/shared/retry-after";
 import { logger } from "./log";
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -98,11 +98,11 @@ export function createApp(cfg: Config, ds: DataSource, services: Services, metri
     entities: services.entities,
     people: services.people,
     batchMaxLines: cfg.ADMIN_BATCH_MAX_LINES,
-    affiliations: services.affiliations,
+    scopedGroups: services.scopedGroups,
     invitations: services.invitations,
     credentials: services.credentials,
     settings: services.settings,
-    spaceInvitations: services.spaceInvitations,
+    groupInvitations: services.groupInvitations,
     devMailbox: cfg.SMTP_URL ? null : new DevMailboxReader(join(cfg.DATA_DIR, "mail"), invitationLinks(cfg).find),
     deadLetters: services.deadLetters,
     jwt: cfg.ADMIN_JWT_ISSUER && cfg.ADMIN_JWT_AUDIENCE && cfg.ADMIN_JWT_JWKS_URL

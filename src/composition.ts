@@ -8,7 +8,7 @@ import { CredentialsService } from "./domain/auth/credentials.service";
 import { EnrolmentService } from "./domain/auth/enrolment.service";
 import { Clock, systemClock } from "./domain/clock";
 import { EntitiesService } from "./domain/entities/entities.service";
-import { AffiliationsService } from "./domain/groups/affiliations.service";
+import { ScopedGroupsService } from "./domain/groups/scoped-groups.service";
 import { GroupsService } from "./domain/groups/groups.service";
 import { groupsOnUserRemoval } from "./domain/groups/memberships";
 import { InvitationsService } from "./domain/invitations/invitations.service";
@@ -17,7 +17,7 @@ import { UserActionsService } from "./domain/jobs/users-actions.service";
 import { DeadLettersService } from "./domain/outbox/dead-letters.service";
 import { OutboxQueue } from "./domain/outbox/outbox.queue";
 import { PeopleService } from "./domain/people/people.service";
-import { SpaceInvitationsService } from "./domain/people/space-invitations.service";
+import { GroupInvitationsService } from "./domain/people/group-invitations.service";
 import { SettingsService } from "./domain/settings/settings.service";
 import { Signal } from "./domain/signal";
 import { TokensService } from "./domain/tokens/tokens.service";
@@ -43,10 +43,10 @@ export interface Services {
   auditSealer: AuditSealer;
   // groups, invitations, people
   groups: GroupsService;
-  affiliations: AffiliationsService;
+  scopedGroups: ScopedGroupsService;
   invitations: InvitationsService;
   people: PeopleService;
-  spaceInvitations: SpaceInvitationsService;
+  groupInvitations: GroupInvitationsService;
   // jobs: admin background jobs and mass actions; notified when a job is created (the worker's runner listens)
   jobs: JobsService;
   actions: UserActionsService;
@@ -72,7 +72,7 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
   const auditChain = new AuditChainService(ds);
   const auditSealer = new AuditSealer(ds);
   const groups = new GroupsService(ds);
-  const affiliations = new AffiliationsService(ds, groups);
+  const scopedGroups = new ScopedGroupsService(ds, groups);
   const invitations = new InvitationsService(ds, { ssoOnly: cfg.SSO_ONLY, ttlMs: cfg.INVITE_TTL, clock, communication: (m) => settings.communication(m) });
   const users = new UsersService(ds, cfg.SCIM_ENTITY_MAPPING, {
     inviteIn: (tx, user, opts) => invitations.requestIn(tx, user, opts),
@@ -80,11 +80,11 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     removal: groupsOnUserRemoval,
   });
   const deadLetters = new DeadLettersService(ds, { "invitation.requested": (tx, job) => invitations.reviveIn(tx, job.invitationId) });
-  const people = new PeopleService(ds, users, affiliations, invitations, {
+  const people = new PeopleService(ds, users, scopedGroups, invitations, {
     policy: { userNames: cfg.ADMIN_USERNAME_POLICY, nameMinLength: cfg.ADMIN_NAME_MIN_LENGTH, nameDigits: cfg.ADMIN_NAME_ALLOW_DIGITS },
     ssoOnly: cfg.SSO_ONLY,
   });
-  const spaceInvitations = new SpaceInvitationsService(ds, people, groups, invitations);
+  const groupInvitations = new GroupInvitationsService(ds, people, groups, invitations);
   const jobsEnqueued = new Signal();
   const jobs = new JobsService(ds, search, jobsEnqueued);
   const actions = new UserActionsService(ds, users, search, jobs, cfg.ADMIN_ACTIONS_SYNC_MAX, invitations);
@@ -92,6 +92,6 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
   const credentials = new CredentialsService(ds, { clock, policy: { minLength: cfg.PASSWORD_MIN_LENGTH, minScore: cfg.PASSWORD_MIN_SCORE }, ssoOnly: cfg.SSO_ONLY });
   return {
     clock, outboxQueue, deadLetters, entities, users, search, access, settings, tokens, audit, auditChain, auditSealer,
-    groups, affiliations, invitations, people, spaceInvitations, jobs, actions, jobsEnqueued, enrolment, credentials,
+    groups, scopedGroups, invitations, people, groupInvitations, jobs, actions, jobsEnqueued, enrolment, credentials,
   };
 }

@@ -19,7 +19,7 @@ export const DOMAIN_LAYERS: readonly (readonly string[])[] = [
   ["users"],
   // 4 access (roles, admin scope), settings (run-time settings), tokens (bearer tokens), audit-log (reading, hash chain).
   ["access", "settings", "tokens", "audit-log"],
-  // 5 groups, their members and the admin door's view of them (affiliations); a removed user leaving its groups.
+  // 5 groups, their members and the admin door's view of them (scoped-groups.service.ts); a removed user leaving its groups.
   ["groups"],
   // 6 invitations: asked for (auto-invite, resend, mass invite) and issued to the worker.
   ["invitations"],

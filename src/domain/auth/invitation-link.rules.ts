@@ -1,5 +1,6 @@
 import { Invitation } from "../invitations/invitation";
 import { InvitationLinkError } from "./auth.errors";
+import { SECRET_SHAPE } from "../secrets";
 
 /** What a link check needs to know of the person it was sent to (null: the row is gone). */
 export interface LinkHolder {
@@ -25,5 +26,5 @@ export function linkRefusal(inv: Invitation, holder: LinkHolder | null, newerExi
   return null;
 }
 
-/** A token as the worker makes them (256 bits, base64url); anything else cannot match and is not looked up. */
-export const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+/** A token as the worker makes them (a kernel secret); anything else cannot match and is not looked up. */
+export const TOKEN_SHAPE = SECRET_SHAPE;

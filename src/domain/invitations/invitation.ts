@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { newSecret } from "../secrets";
 
 /**
  * queued: asked for, not sent yet; pending: sent, link valid; expired: sent, link past its TTL; accepted: the person
@@ -36,7 +36,5 @@ export function statusOf(i: Invitation, now: Date): InvitationStatus {
 }
 
 /** A fresh link secret: 256 random bits, url-safe. Only its hash is stored. */
-export function newInvitationToken(): string {
-  return randomBytes(32).toString("base64url");
-}
+export const newInvitationToken = (): string => newSecret();
 

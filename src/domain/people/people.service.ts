@@ -1,6 +1,6 @@
 import { DataSource } from "typeorm";
 import { Ctx, TxCtx } from "../context";
-import { AffiliationsService } from "../groups/affiliations.service";
+import { ScopedGroupsService } from "../groups/scoped-groups.service";
 import { EntitiesRepository } from "../entities/entities.repository";
 import { ConflictError, RefusedError } from "../errors";
 import { inTransaction, withDb } from "../transaction";
@@ -30,7 +30,7 @@ export class PeopleService {
   constructor(
     private readonly ds: DataSource,
     private readonly users: UsersService,
-    private readonly affiliations: AffiliationsService,
+    private readonly scopedGroups: ScopedGroupsService,
     /** Where a person view finds its latest invitation. */
     private readonly invitations: InvitationsService,
     private readonly s: PeopleSettings,
@@ -43,7 +43,7 @@ export class PeopleService {
 
   /** For a batch: the groups its lines are created into, checked once up front (400 on `groups[i]`). */
   assertGroups(groupIds: string[]): Promise<void> {
-    return this.affiliations.assertGroups(groupIds);
+    return this.scopedGroups.assertGroups(groupIds);
   }
 
   /** Refused in SSO-only mode, before anything is read. */
@@ -92,9 +92,9 @@ export class PeopleService {
    */
   private createWithGroups(ctx: Ctx, profile: UserProfile, account: UserAccount, opts: CreateOptions, groupIds: string[]): Promise<User> {
     return inTransaction(this.ds, ctx, async (tx) => {
-      const groups = await this.affiliations.lockForJoinIn(tx, groupIds);
+      const groups = await this.scopedGroups.lockForJoinIn(tx, groupIds);
       const user = await this.users.createIn(tx, { profile }, "admin", ctx.actor.name, account, opts);
-      const joined = await this.affiliations.joinIn(tx, groups, user.id);
+      const joined = await this.scopedGroups.joinIn(tx, groups, user.id);
       const known = new Set(user.groups.map((g) => g.id));
       return { ...user, groups: [...user.groups, ...joined.filter((g) => !known.has(g.id))] };
     });

@@ -1,5 +1,4 @@
-import { hashSecret } from "../secrets";
-import { randomBytes } from "node:crypto";
+import { hashSecret, newApiToken } from "../secrets";
 import { DataSource, EntityManager } from "typeorm";
 import { Listener, listen } from "../../db/notifications";
 import { recordAudit } from "../audit";
@@ -36,7 +35,7 @@ export class TokensService {
   async create(ctx: Ctx, name: string, scope: string, asUser?: string): Promise<{ token: string; info: TokenInfo }> {
     if (!/^[\w.@-]{1,100}$/.test(name)) throw new InvalidError("name", "use 1-100 letters, digits, '.', '_', '@' or '-'");
     if (!SCOPES.includes(scope as Scope)) throw new InvalidError("scope", `must be one of ${SCOPES.join(", ")}`);
-    const token = `rst_${randomBytes(32).toString("base64url")}`;
+    const token = newApiToken();
     return inTransaction(this.ds, ctx, async (tx) => {
       const live = await this.repo.findLiveByName(tx.manager, name);
       if (live) throw new ConflictError("name", `a token named '${name}' already exists`);

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { InvalidError } from "../errors";
+import { NOT_A_CURSOR, encodeJsonCursor, jsonCursor } from "../cursor";
 import { isUuid } from "../ids";
 
 /** Where a page ended: the sort key of its last row (as PostgreSQL printed it) and that row's id. */
@@ -25,7 +26,7 @@ export function fingerprint(what: unknown): string {
 /** An opaque base64url cursor. */
 export function encodeCursor(fp: string, at: CursorPosition): string {
   const body: CursorBody = { f: fp, k: at.key, i: at.id };
-  return Buffer.from(JSON.stringify(body)).toString("base64url");
+  return encodeJsonCursor(body);
 }
 
 /**
@@ -33,18 +34,13 @@ export function encodeCursor(fp: string, at: CursorPosition): string {
  * be of the sort's type, so a hand-made cursor is a 400 rather than a database error.
  */
 export function decodeCursor(cursor: string, fp: string, keyType: "text" | "timestamptz"): CursorPosition {
-  let body: Partial<CursorBody>;
-  try {
-    body = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Partial<CursorBody>;
-  } catch {
-    throw new InvalidError("cursor", "is not a cursor this API returned");
-  }
+  const body = jsonCursor(cursor) as Partial<CursorBody> | null;
   if (!body || typeof body !== "object" || typeof body.k !== "string" || typeof body.i !== "string" || !isUuid(body.i)) {
-    throw new InvalidError("cursor", "is not a cursor this API returned");
+    throw new InvalidError("cursor", NOT_A_CURSOR);
   }
   if (body.f !== fp) throw new InvalidError("cursor", "belongs to a search with another sort or other filters; start again without it");
   if (body.k.includes("\u0000") || (keyType === "timestamptz" && !TIMESTAMP.test(body.k))) {
-    throw new InvalidError("cursor", "is not a cursor this API returned");
+    throw new InvalidError("cursor", NOT_A_CURSOR);
   }
   return { key: body.k, id: body.i };
 }

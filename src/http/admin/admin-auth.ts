@@ -4,7 +4,8 @@ import { Actor, Ctx } from "../../domain/context";
 import { TokensService } from "../../domain/tokens/tokens.service";
 import { JwtChecker, JwtClaims } from "../middleware/jwt-verifier";
 import { ctxOf } from "../middleware/request-context";
-import { Problem, sendProblem } from "./problem";
+import { BEARER_REQUIRED, bearerTokenOf } from "../shared/bearer";
+import { Problem, sendProblem } from "../shared/problem";
 
 export type AdminRole = "admin" | "auditor";
 
@@ -52,16 +53,16 @@ export function adminAuth(o: AdminAuthOptions): RequestHandler {
 }
 
 async function principalOf(o: AdminAuthOptions, req: Request): Promise<AdminPrincipal> {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get("authorization") ?? "");
-  if (!match) throw new Problem(401, "unauthenticated", "A bearer token is required (Authorization: Bearer <token>)");
-  const token = await o.tokens.authenticate(match[1]);
+  const bearer = bearerTokenOf(req.get("authorization"));
+  if (!bearer) throw new Problem(401, "unauthenticated", BEARER_REQUIRED);
+  const token = await o.tokens.authenticate(bearer);
   if (token) {
     if (token.scope !== "admin" && token.scope !== "auditor") throw new Problem(403, "wrong_scope", "This token's scope does not open the admin API (admin or auditor is needed)");
     const actor: Actor = { type: "token", id: token.id, name: token.name };
     if (!token.userId) return { actor, role: token.scope, entityScope: null };
     return fromPerson(await o.access.rightsOf(token.userId), actor, token.scope);
   }
-  const claims = o.jwt ? await o.jwt.check(match[1]) : null;
+  const claims = o.jwt ? await o.jwt.check(bearer) : null;
   if (!claims || !o.jwt) throw new Problem(401, "invalid_token", "The bearer token is not valid");
   return fromJwt(o.access, o.jwt, claims);
 }

@@ -2,7 +2,7 @@ import { Request, Router } from "express";
 import { jsonBody, refuseMalformedUrl, requireBodyType } from "../middleware/well-formed-input";
 import { AccessService } from "../../domain/access/access.service";
 import { EntitiesService } from "../../domain/entities/entities.service";
-import { AffiliationsService } from "../../domain/groups/affiliations.service";
+import { ScopedGroupsService } from "../../domain/groups/scoped-groups.service";
 import { PeopleService } from "../../domain/people/people.service";
 import { JobsService } from "../../domain/jobs/jobs.service";
 import { AuditLogService } from "../../domain/audit-log/audit-log.service";
@@ -21,13 +21,13 @@ import { usersSearchRouter } from "./users-search.routes";
 import { auditRoutes } from "./audit.routes";
 import { invitationsRouter } from "./invitations.routes";
 import { deadLettersRouter } from "./dead-letters.routes";
-import { Problem, problemErrorHandler } from "./problem";
+import { Problem, problemErrorHandler } from "../shared/problem";
 import { CredentialsService } from "../../domain/auth/credentials.service";
 import { oneTimePasswordRouter } from "./one-time-password.routes";
 import { SettingsService } from "../../domain/settings/settings.service";
 import { settingsRouter } from "./settings.routes";
-import { SpaceInvitationsService } from "../../domain/people/space-invitations.service";
-import { spaceInvitationsRouter } from "./space-invitations.routes";
+import { GroupInvitationsService } from "../../domain/people/group-invitations.service";
+import { groupInvitationsRouter } from "./group-invitations.routes";
 import { DevMailboxReader } from "../../modules/mail/dev-mailbox.reader";
 import { devMailboxRouter } from "./dev-mailbox.routes";
 
@@ -47,13 +47,13 @@ export interface AdminDeps {
   people: PeopleService;
   batchMaxLines: number;
   // groups lane
-  affiliations: AffiliationsService;
+  scopedGroups: ScopedGroupsService;
   invitations: InvitationsService;
   // auth lane
   credentials: CredentialsService;
   // delivery lane
   settings: SettingsService;
-  spaceInvitations: SpaceInvitationsService;
+  groupInvitations: GroupInvitationsService;
   /** The dev mailbox (DATA_DIR/mail) when there is no SMTP_URL, else null. */
   devMailbox: DevMailboxReader | null;
   // worker lane
@@ -86,12 +86,12 @@ export function adminRouter(d: AdminDeps): Router {
   r.use("/users", oneTimePasswordRouter(d.credentials));
   // --- delivery lane: the communication setting, the dev mailbox, external people invited into a space ---
   r.use("/settings", settingsRouter(d.settings));
-  r.use("/groups", spaceInvitationsRouter(d.spaceInvitations));
+  r.use("/groups", groupInvitationsRouter(d.groupInvitations));
   r.use("/dev", devMailboxRouter(d.devMailbox));
 
   r.use("/audit", auditRoutes(d.audit));
   // --- groups lane: groups (spaces) browsed by admins and auditors, members added and removed by admins ---
-  r.use("/groups", groupsRouter(d.affiliations));
+  r.use("/groups", groupsRouter(d.scopedGroups));
   // --- worker lane: jobs the outbox worker gave up on, listed and retried ---
   r.use("/dead-letters", deadLettersRouter(d.deadLetters));
 

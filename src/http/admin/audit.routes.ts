@@ -3,7 +3,7 @@ import { AuditLogService } from "../../domain/audit-log/audit-log.service";
 import { logger } from "../../log";
 import { adminCtx } from "./admin-auth";
 import { auditJson, EXPORT_FORMATS, streamExport } from "./audit-export";
-import { encodeCursor, parseExportQuery, parseListQuery } from "./audit.schemas";
+import { auditCursor, parseExportQuery, parseListQuery } from "./audit.schemas";
 
 /** GET /admin/v1/audit (cursor-paged, newest first) and /admin/v1/audit/export (csv or ndjson, streamed). Admins and auditors. */
 export function auditRoutes(audit: AuditLogService): Router {
@@ -14,7 +14,7 @@ export function auditRoutes(audit: AuditLogService): Router {
     const page = await audit.page(adminCtx(req, res), q.filter, { order: q.order, afterSeq: q.afterSeq, limit: q.limit });
     res.json({
       items: page.records.map(auditJson),
-      nextCursor: page.nextAfterSeq === null ? null : encodeCursor(q.order, page.nextAfterSeq),
+      nextCursor: page.nextAfterSeq === null ? null : auditCursor(q.order, page.nextAfterSeq),
     });
   });
 

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { AuditFilter, AuditOrder, DOORS } from "../../domain/audit-log/audit-log";
 import { Door } from "../../domain/context";
-import { Problem } from "./problem";
+import { NOT_A_CURSOR, cursorText, encodeCursor } from "../../domain/cursor";
+import { Problem } from "../shared/problem";
 
 export const AUDIT_PAGE_DEFAULT = 50;
 export const AUDIT_PAGE_MAX = 500;
@@ -73,10 +74,10 @@ export function parseExportQuery(query: Record<string, unknown>): { filter: Audi
 }
 
 /** Cursors are opaque to clients: base64url of `v1.<order>.<seq>`. */
-export const encodeCursor = (order: AuditOrder, seq: number) => Buffer.from(`v1.${order}.${seq}`).toString("base64url");
+export const auditCursor = (order: AuditOrder, seq: number) => encodeCursor(`v1.${order}.${seq}`);
 
 function decodeCursor(cursor: string): { order: AuditOrder; seq: number } {
-  const m = /^v1\.(desc|asc)\.(\d{1,15})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!m) throw new Problem(400, "invalid_request", "cursor: not a cursor this API returned", "cursor");
+  const m = /^v1\.(desc|asc)\.(\d{1,15})$/.exec(cursorText(cursor) ?? "");
+  if (!m) throw new Problem(400, "invalid_request", `cursor: ${NOT_A_CURSOR}`, "cursor");
   return { order: m[1] as AuditOrder, seq: Number(m[2]) };
 }

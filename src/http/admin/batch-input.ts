@@ -2,7 +2,7 @@ import { Request } from "express";
 import { z } from "zod";
 import { BatchLine, BatchSettings } from "../../domain/people/people-batch";
 import { BatchBody, BatchItem, BatchQuery } from "./people.schemas";
-import { Problem } from "./problem";
+import { Problem } from "../shared/problem";
 
 type Settings = Omit<BatchSettings, "invite"> & { invite?: "now" | "later" };
 

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { DeadLetter, DeadLetterKey } from "../../domain/outbox/dead-letters.repository";
 import { DeadLettersService, RetriedJob } from "../../domain/outbox/dead-letters.service";
 import { adminCtx } from "./admin-auth";
-import { Problem } from "./problem";
+import { NOT_A_CURSOR, cursorText, encodeCursor } from "../../domain/cursor";
+import { Problem } from "../shared/problem";
 
 const listQuery = z.strictObject({
   topic: z.string().regex(/^[a-z][a-z0-9_.]{0,63}$/, "a topic such as invitation.requested").optional(),
@@ -14,12 +15,12 @@ const listQuery = z.strictObject({
 /** dead_at as PostgreSQL prints a timestamptz, and a job id: what a cursor carries. */
 const KEY_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/;
 
-const encodeCursor = (k: DeadLetterKey) => Buffer.from(`${k.deadAt}|${k.id}`).toString("base64url");
+const cursorOf = (k: DeadLetterKey) => encodeCursor(`${k.deadAt}|${k.id}`);
 
 function decodeCursor(cursor: string): DeadLetterKey {
-  const [deadAt, id, ...rest] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const [deadAt, id, ...rest] = (cursorText(cursor) ?? "").split("|");
   if (rest.length || !KEY_TIME.test(deadAt ?? "") || !/^\d{1,18}$/.test(id ?? "")) {
-    throw new Problem(400, "invalid_value", "cursor: is not a cursor this API returned", "cursor");
+    throw new Problem(400, "invalid_value", `cursor: ${NOT_A_CURSOR}`, "cursor");
   }
   return { deadAt, id };
 }
@@ -42,7 +43,7 @@ export function deadLettersRouter(deadLetters: DeadLettersService): Router {
     const q = listQuery.parse(req.query);
     const after = q.cursor === undefined ? null : decodeCursor(q.cursor);
     const page = await deadLetters.list(adminCtx(req, res), q.topic ?? null, after, q.limit);
-    res.json({ items: page.items.map(present), nextCursor: page.next ? encodeCursor(page.next) : null });
+    res.json({ items: page.items.map(present), nextCursor: page.next ? cursorOf(page.next) : null });
   });
 
   r.post("/:id/retry", async (req, res) => {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { DevMailboxReader } from "../../modules/mail/dev-mailbox.reader";
 import { MAILBOX_ID } from "../../modules/mail/mailbox-files";
 import { principal } from "./admin-auth";
-import { Problem } from "./problem";
+import { Problem } from "../shared/problem";
 
 const ListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -1,7 +1,7 @@
 import { NextFunction, Request, Response, Router } from "express";
 import { z } from "zod";
-import { GroupSummary, MemberSummary } from "../../domain/groups/affiliation";
-import { AffiliationsService } from "../../domain/groups/affiliations.service";
+import { GroupSummary, MemberSummary } from "../../domain/groups/group-views";
+import { ScopedGroupsService } from "../../domain/groups/scoped-groups.service";
 import { isUuid } from "../../domain/ids";
 import { adminCtx } from "./admin-auth";
 import { etagOf, ifMatchVersions } from "./if-match";
@@ -24,37 +24,37 @@ const uuidParams = (req: Request, _res: Response, next: NextFunction) =>
 
 /**
  * /admin/v1/groups: groups (spaces) for admins and auditors to browse, and admins' member changes. Groups themselves are
- * created, renamed and deleted by the identity provider (SCIM /Groups). AffiliationsService holds every rule, the
+ * created, renamed and deleted by the identity provider (SCIM /Groups). ScopedGroupsService holds every rule, the
  * caller's entity scope included.
  */
-export function groupsRouter(affiliations: AffiliationsService): Router {
+export function groupsRouter(scopedGroups: ScopedGroupsService): Router {
   const r = Router();
 
   r.get("/", async (req, res) => {
     const { q, limit: n, cursor: c } = GroupsQuery.parse(req.query);
-    const page = await affiliations.list(adminCtx(req, res), q?.trim() || null, { limit: n, cursor: c });
+    const page = await scopedGroups.list(adminCtx(req, res), q?.trim() || null, { limit: n, cursor: c });
     res.json({ items: page.items.map(presentGroup), nextCursor: page.nextCursor, limit: n });
   });
 
   r.get("/:id", uuidParams, async (req, res) => {
-    const group = await affiliations.get(adminCtx(req, res), String(req.params.id));
+    const group = await scopedGroups.get(adminCtx(req, res), String(req.params.id));
     res.set("ETag", etagOf(group.version)).json(presentGroup(group));
   });
 
   r.get("/:id/members", uuidParams, async (req, res) => {
     const { limit: n, cursor: c } = MembersQuery.parse(req.query);
-    const page = await affiliations.members(adminCtx(req, res), String(req.params.id), { limit: n, cursor: c });
+    const page = await scopedGroups.members(adminCtx(req, res), String(req.params.id), { limit: n, cursor: c });
     res.json({ items: page.items.map(presentMember), nextCursor: page.nextCursor, limit: n });
   });
 
   r.post("/:id/members", uuidParams, async (req, res) => {
     const { ids } = AddMembersBody.parse(req.body);
-    const result = await affiliations.addMembers(adminCtx(req, res), String(req.params.id), ids, { ifMatch: ifMatchVersions(req) });
+    const result = await scopedGroups.addMembers(adminCtx(req, res), String(req.params.id), ids, { ifMatch: ifMatchVersions(req) });
     res.set("ETag", etagOf(result.version)).json(result);
   });
 
   r.delete("/:id/members/:userId", uuidParams, async (req, res) => {
-    await affiliations.removeMember(adminCtx(req, res), String(req.params.id), String(req.params.userId), { ifMatch: ifMatchVersions(req) });
+    await scopedGroups.removeMember(adminCtx(req, res), String(req.params.id), String(req.params.userId), { ifMatch: ifMatchVersions(req) });
     res.status(204).end();
   });
   return r;

@@ -1,5 +1,5 @@
 import { Request } from "express";
-import { Problem } from "./problem";
+import { Problem } from "../shared/problem";
 
 /** ETag of a version; weak, like the SCIM door's (RFC 9110 §8.8.3). */
 export const etagOf = (version: number) => `W/"${version}"`;

@@ -2,7 +2,7 @@ import { Request, Response, Router } from "express";
 import { InvitationView, InvitationsService } from "../../domain/invitations/invitations.service";
 import { isUuid } from "../../domain/ids";
 import { adminCtx } from "./admin-auth";
-import { Problem } from "./problem";
+import { Problem } from "../shared/problem";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { JobItem, JobView } from "../../domain/jobs/job";
 import { JobsService } from "../../domain/jobs/jobs.service";
 import { adminCtx } from "./admin-auth";
-import { Problem } from "./problem";
+import { NOT_A_CURSOR, cursorText, encodeCursor } from "../../domain/cursor";
+import { Problem } from "../shared/problem";
 
 const resultsQuery = z.strictObject({
   outcome: z.enum(["done", "skipped", "failed", "not_found", "pending"]).optional(),
@@ -24,7 +25,7 @@ export function jobsRouter(jobs: JobsService): Router {
     const after = q.cursor === undefined ? 0 : decodeSeq(q.cursor);
     const items = await jobs.results(adminCtx(req, res), req.params.id, q.outcome ?? null, after, q.limit + 1);
     const page = items.slice(0, q.limit);
-    const next = items.length > q.limit ? Buffer.from(String(page[page.length - 1].seq)).toString("base64url") : null;
+    const next = items.length > q.limit ? encodeCursor(String(page[page.length - 1].seq)) : null;
     res.json({ items: page.map(presentItem), nextCursor: next });
   });
 
@@ -32,9 +33,9 @@ export function jobsRouter(jobs: JobsService): Router {
 }
 
 function decodeSeq(cursor: string): number {
-  const text = Buffer.from(cursor, "base64url").toString("utf8");
+  const text = cursorText(cursor) ?? "";
   const n = Number(text);
-  if (!/^\d{1,10}$/.test(text) || n > 2 ** 31) throw new Problem(400, "invalid_value", "cursor: is not a cursor this API returned", "cursor");
+  if (!/^\d{1,10}$/.test(text) || n > 2 ** 31) throw new Problem(400, "invalid_value", `cursor: ${NOT_A_CURSOR}`, "cursor");
   return n;
 }
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { CredentialsService } from "../../domain/auth/credentials.service";
 import { isUuid } from "../../domain/ids";
 import { adminCtx } from "./admin-auth";
-import { Problem } from "./problem";
+import { Problem } from "../shared/problem";
 
 const Body = z.object({ password: z.string().optional() }).strict();
 

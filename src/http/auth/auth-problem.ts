@@ -1,7 +1,7 @@
 import { ErrorRequestHandler } from "express";
 import { InvalidCredentialsError, InvitationLinkError, PasswordChangeRequiredError } from "../../domain/auth/auth.errors";
 import { logger } from "../../log";
-import { Problem, sendProblem, toProblem } from "../admin/problem";
+import { Problem, sendProblem, toProblem } from "../shared/problem";
 
 /**
  * The auth door's errors as problem+json (RFC 9457), in the admin door's shape: its own refusals first (an unknown

@@ -3,7 +3,7 @@ import { jsonBody, refuseMalformedUrl, requireBodyType } from "../middleware/wel
 import { DataSource } from "typeorm";
 import { CredentialsService } from "../../domain/auth/credentials.service";
 import { EnrolmentService } from "../../domain/auth/enrolment.service";
-import { Problem } from "../admin/problem";
+import { Problem } from "../shared/problem";
 import { authErrorHandler } from "./auth-problem";
 import { invitationLinkRouter } from "./invitations.routes";
 import { passwordRouter } from "./password.routes";

@@ -2,8 +2,8 @@ import escapeHtml from "escape-html";
 import { Request, Response } from "express";
 import { LinkInfo } from "../../domain/auth/enrolment.service";
 import { Language } from "../../domain/language";
-import { Problem } from "../admin/problem";
-import { setRetryAfterOn503 } from "../retry-after";
+import { Problem } from "../shared/problem";
+import { setRetryAfterOn503 } from "../shared/retry-after";
 
 /**
  * A minimal page behind the invitation link, for a browser (it asks for text/html; scripts ask for JSON and get it):

@@ -1,7 +1,7 @@
 import { RequestHandler } from "express";
 import { rateLimit } from "express-rate-limit";
 import { DataSource } from "typeorm";
-import { Problem, sendProblem } from "../admin/problem";
+import { Problem, sendProblem } from "../shared/problem";
 import { PgRateLimitStore } from "../middleware/pg-rate-limit.store";
 
 /**

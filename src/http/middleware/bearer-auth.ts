@@ -2,6 +2,7 @@ import { RequestHandler } from "express";
 import { Scope, TokensService } from "../../domain/tokens/tokens.service";
 import { JwtVerifier } from "./jwt-verifier";
 import { AuthLocals } from "./request-context";
+import { BEARER_REQUIRED, bearerTokenOf } from "../shared/bearer";
 
 export interface AuthFailure {
   status: 401 | 403;
@@ -18,15 +19,14 @@ export interface BearerOptions {
 /** Accepts `Authorization: Bearer <token>` whose scope is one of `scopes`; failures go to `reject` so each door answers in its own format. */
 export function bearerAuth({ tokens, scopes, jwt }: BearerOptions, reject: (res: Parameters<RequestHandler>[1], f: AuthFailure) => void): RequestHandler {
   return async (req, res, next) => {
-    const header = req.get("authorization") ?? "";
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) {
+    const bearer = bearerTokenOf(req.get("authorization"));
+    if (!bearer) {
       res.set("WWW-Authenticate", 'Bearer realm="roster"');
-      return reject(res, { status: 401, detail: "A bearer token is required (Authorization: Bearer <token>)" });
+      return reject(res, { status: 401, detail: BEARER_REQUIRED });
     }
     try {
-      const token = await tokens.authenticate(match[1]);
-      const jwtActor = !token && jwt ? await jwt(match[1]) : null;
+      const token = await tokens.authenticate(bearer);
+      const jwtActor = !token && jwt ? await jwt(bearer) : null;
       if (jwtActor) {
         res.locals.auth = { actor: jwtActor, scope: scopes[0] } satisfies AuthLocals;
         return next();

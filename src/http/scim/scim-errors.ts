@@ -3,7 +3,7 @@ import { ConflictError, DomainError, InvalidError, NotFoundError, PreconditionFa
 import { logger } from "../../log";
 import { asMalformedInput } from "../middleware/well-formed-input";
 import { FilterError } from "./filter";
-import { setRetryAfterOn503 } from "../retry-after";
+import { setRetryAfterOn503 } from "../shared/retry-after";
 import { SCIM_CONTENT_TYPE } from "./scimmy";
 
 const ERROR_URN = "urn:ietf:params:scim:api:messages:2.0:Error";

@@ -42,7 +42,7 @@ export interface SpaceInviteResult {
  * policy applies, names read from a first.last address when none are given); an address a live person holds adds that
  * person. The invitation names the space, and asking for it revokes the person's earlier link.
  */
-export class SpaceInvitationsService {
+export class GroupInvitationsService {
   private readonly users = new UsersRepository();
 
   constructor(

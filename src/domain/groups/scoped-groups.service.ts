@@ -7,9 +7,9 @@ import { inTransaction, withDb } from "../transaction";
 import { UserGroup } from "../users/user";
 import { UsersRepository } from "../users/users.repository";
 import { isUuid } from "../ids";
-import { AffiliationResult, GroupSummary, MemberSummary, Page, PageRequest } from "./affiliation";
-import { decodeCursor, encodeCursor } from "./affiliations.cursor";
-import { AffiliationsRepository } from "./affiliations.repository";
+import { MembershipResult, GroupSummary, MemberSummary, Page, PageRequest } from "./group-views";
+import { decodeCursor, encodeCursor } from "./scoped-groups.cursor";
+import { ScopedGroupsRepository } from "./scoped-groups.repository";
 import { Group } from "./group";
 import { GroupWriteOptions, GroupsService } from "./groups.service";
 
@@ -17,13 +17,13 @@ import { GroupWriteOptions, GroupsService } from "./groups.service";
 const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
- * Group (space) affiliations as the admin door sees them: browsing groups and their members, and strict member changes.
+ * Groups as an actor limited to some entities sees them (the admin door): browsing groups and their members, and strict member changes.
  * Unlike an IdP's push (which skips ids it does not know), every id named here must exist, and an actor limited to some
  * entities (ctx.entityScope) sees and affiliates only the people placed in them: anyone else is not found. Every write
  * goes through GroupsService under the group's row lock, so its audit and outbox rows are a SCIM PATCH's.
  */
-export class AffiliationsService {
-  private readonly repo = new AffiliationsRepository();
+export class ScopedGroupsService {
+  private readonly repo = new ScopedGroupsRepository();
   private readonly users = new UsersRepository();
 
   constructor(private readonly ds: DataSource, private readonly groups: GroupsService) {}
@@ -54,7 +54,7 @@ export class AffiliationsService {
   }
 
   /** Adds people to a group: all of them or none (an id naming no live person within the actor's scope is not found). */
-  async addMembers(ctx: Ctx, groupId: string, userIds: string[], opts: GroupWriteOptions = {}): Promise<AffiliationResult> {
+  async addMembers(ctx: Ctx, groupId: string, userIds: string[], opts: GroupWriteOptions = {}): Promise<MembershipResult> {
     const ids = distinctIds(userIds);
     return inTransaction(this.ds, ctx, async (tx) => {
       const group = await this.lockGroup(tx, groupId);

@@ -1,6 +1,6 @@
 import { NextFunction, Request, Response, Router } from "express";
 import { z } from "zod";
-import { SpaceInvitationsService } from "../../domain/people/space-invitations.service";
+import { GroupInvitationsService } from "../../domain/people/group-invitations.service";
 import { isUuid } from "../../domain/ids";
 import { adminCtx } from "./admin-auth";
 import { presentInvitation } from "./invitations.routes";
@@ -18,7 +18,7 @@ const SpaceInviteBody = z.strictObject({
 const uuidParam = (req: Request, _res: Response, next: NextFunction) => next(isUuid(String(req.params.id)) ? undefined : "route");
 
 /** /admin/v1/groups/{id}/invitations: people invited into a space by email (external people created on the way). */
-export function spaceInvitationsRouter(spaces: SpaceInvitationsService): Router {
+export function groupInvitationsRouter(spaces: GroupInvitationsService): Router {
   const r = Router();
 
   r.post("/:id/invitations", uuidParam, async (req, res) => {

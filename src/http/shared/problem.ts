@@ -2,7 +2,7 @@ import { ErrorRequestHandler, Response } from "express";
 import { ZodError } from "zod";
 import { logger } from "../../log";
 import { asMalformedInput } from "../middleware/well-formed-input";
-import { setRetryAfterOn503 } from "../retry-after";
+import { setRetryAfterOn503 } from "./retry-after";
 import { WeakPasswordError } from "../../domain/auth/auth.errors";
 import { ConflictError, DomainError, ForbiddenError, InvalidError, NotFoundError, PreconditionFailedError, RefusedError, UnavailableError } from "../../domain/errors";
 

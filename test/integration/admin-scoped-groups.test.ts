@@ -3,7 +3,7 @@ import { entity, person, personBody, scopedAdmin } from "../support/admin-fixtur
 import { patchOp } from "../support/factories";
 import { memberIds, scimGroup } from "../support/group-fixtures";
 
-/** Group (space) affiliations given when people are created by hand, and shown in the person view. */
+/** Group memberships given when people are created by hand, and shown in the person view. */
 let t: TestApp;
 beforeAll(async () => { t = await startTestApp(); });
 afterAll(async () => t.close());

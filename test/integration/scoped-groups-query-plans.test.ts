@@ -1,4 +1,4 @@
-import { groupsPageStatement, membersPageStatement } from "../../src/domain/groups/affiliations.repository";
+import { groupsPageStatement, membersPageStatement } from "../../src/domain/groups/scoped-groups.repository";
 import { Statement } from "../../src/domain/effects";
 import { startTestApp, TestApp } from "../support/app";
 import { entity } from "../support/admin-fixtures";

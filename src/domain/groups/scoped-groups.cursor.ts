@@ -1,3 +1,4 @@
+import { NOT_A_CURSOR, encodeJsonCursor, jsonCursor } from "../cursor";
 import { InvalidError } from "../errors";
 
 /**
@@ -5,17 +6,12 @@ import { InvalidError } from "../errors";
  * way back, so a hand-made or truncated cursor is a 400 naming `cursor`, never a database error.
  */
 export function encodeCursor(key: string): string {
-  return Buffer.from(JSON.stringify({ k: key })).toString("base64url");
+  return encodeJsonCursor({ k: key });
 }
 
 export function decodeCursor(cursor: string, valid: (key: string) => boolean = () => true): string {
-  let body: unknown;
-  try {
-    body = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    body = null;
-  }
+  const body = jsonCursor(cursor);
   const key = body && typeof body === "object" ? (body as { k?: unknown }).k : undefined;
-  if (typeof key !== "string" || key.includes("\u0000") || !valid(key)) throw new InvalidError("cursor", "is not a cursor this API returned");
+  if (typeof key !== "string" || key.includes("\u0000") || !valid(key)) throw new InvalidError("cursor", NOT_A_CURSOR);
   return key;
 }

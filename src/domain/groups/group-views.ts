@@ -38,7 +38,7 @@ export interface PageRequest {
 }
 
 /** The outcome of adding people to a group. */
-export interface AffiliationResult {
+export interface MembershipResult {
   groupId: string;
   version: number;
   added: string[];

@@ -3,7 +3,7 @@ import { sql } from "../../db/sql";
 import { Statement } from "../effects";
 import { entitiesJoin } from "../entities/entities.fragments";
 import { liveUserProbe, liveUsersJoin } from "../users/users.fragments";
-import { GroupSummary, MemberSummary } from "./affiliation";
+import { GroupSummary, MemberSummary } from "./group-views";
 
 const GROUP = `g.id AS "id", g.display_name AS "displayName", g.external_id AS "externalId", g.created_at AS "createdAt",
   g.updated_at AS "updatedAt", g.version AS "version", lower(g.display_name) AS "key"`;
@@ -74,7 +74,7 @@ export function membersPageStatement(groupId: string, after: string | null, limi
 }
 
 /** Read SQL of the admin door's group views; the writes go through GroupsService, like every door's. */
-export class AffiliationsRepository {
+export class ScopedGroupsRepository {
   async groupsPage(m: EntityManager, q: GroupsPageQuery): Promise<(GroupSummary & { key: string })[]> {
     const st = groupsPageStatement(q);
     return sql(m, st.text, st.values);
