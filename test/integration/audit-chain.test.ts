@@ -1,7 +1,7 @@
 import { AuditChainService, GENESIS_HASH } from "../../src/domain/audit-log/audit-chain.service";
 import { recordAudit } from "../../src/domain/audit";
 import { Ctx } from "../../src/domain/context";
-import { inTransaction } from "../../src/domain/transaction";
+import { unitOfWork } from "../../src/domain/unit-of-work";
 import { startTestApp, TestApp } from "../support/app";
 import { appendAudits, resetAuditLog, sealAudits, tamper } from "../support/audit";
 import { buildScimUser, patchOp } from "../support/factories";
@@ -43,7 +43,7 @@ describe("the audit hash chain", () => {
 
   it("a transaction that wrote an audit record and rolled back leaves nothing: no record, no gap", async () => {
     await appendAudits(t.ds, 2);
-    await expect(inTransaction(t.ds, ctx, async (tx) => {
+    await expect(unitOfWork(t.ds, ctx, async (tx) => {
       await recordAudit(tx, "test.rolled-back", { type: "user", id: null });
       throw new Error("abort");
     })).rejects.toThrow("abort");

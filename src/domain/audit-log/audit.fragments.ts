@@ -16,7 +16,7 @@ export interface AuditRecordRow {
 
 /**
  * The INSERT of the records in `recordsParam` (a jsonb array of AuditRecordRow), written only when `guard` holds: a
- * data-modifying CTE of a change's own statement (effects.ts), so the records commit with it or not at all.
+ * data-modifying CTE of a change's own statement (unit-of-work.ts), so the records commit with it or not at all.
  */
 export const auditInsertCte = (recordsParam: string, guard: string) => `INSERT INTO audit_events (actor_type, actor_id, actor_name, door, action, target_type, target_id, changes, request_id)
         SELECT x.actor_type, x.actor_id, x.actor_name, x.door, x.action, x.target_type, x.target_id, x.changes, x.request_id

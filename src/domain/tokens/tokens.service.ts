@@ -5,7 +5,7 @@ import { Listener, listen } from "../../db/notifications";
 import { recordAudit } from "../audit";
 import { Ctx } from "../context";
 import { ConflictError, InvalidError, NotFoundError } from "../errors";
-import { inTransaction, withDb } from "../transaction";
+import { unitOfWork, withDb } from "../unit-of-work";
 import { UsersRepository } from "../users/users.repository";
 import { TokenRow, TokensRepository } from "./tokens.repository";
 
@@ -37,7 +37,7 @@ export class TokensService {
     if (!/^[\w.@-]{1,100}$/.test(name)) throw new InvalidError("name", "use 1-100 letters, digits, '.', '_', '@' or '-'");
     if (!SCOPES.includes(scope as Scope)) throw new InvalidError("scope", `must be one of ${SCOPES.join(", ")}`);
     const token = `rst_${randomBytes(32).toString("base64url")}`;
-    return inTransaction(this.ds, ctx, async (tx) => {
+    return unitOfWork(this.ds, ctx, async (tx) => {
       const live = await this.repo.findLiveByName(tx.manager, name);
       if (live) throw new ConflictError("name", `a token named '${name}' already exists`);
       const userId = asUser === undefined ? null : await this.personId(tx.manager, scope, asUser);
@@ -60,7 +60,7 @@ export class TokensService {
   }
 
   async revoke(ctx: Ctx, name: string): Promise<void> {
-    await inTransaction(this.ds, ctx, async (tx) => {
+    await unitOfWork(this.ds, ctx, async (tx) => {
       const row = await this.repo.findLiveByName(tx.manager, name);
       if (!row) throw new NotFoundError("Token", name);
       await this.repo.revoke(tx.manager, row.id, new Date());
