@@ -8,7 +8,7 @@ import { outboxInsertCte } from "./outbox/outbox.fragments";
 
 /*
  * The unit of work: the one way a change is committed, and the only place that opens a transaction or writes audit
- * records and outbox events.
+ * records and outbox events (test/unit/unit-of-work-usage.test.ts holds it; src/db is the infrastructure under it).
  *
  *   unitOfWork(ds, ctx, async (tx) => { ... writeIn(tx, statement, effects) ... recordIn(tx, effects) ... })
  *   writeAlone(ds, ctx, statement, effects)   a unit of work of one statement (the hot SCIM path: one round trip)
