@@ -64,7 +64,9 @@ export async function recordIn(tx: TxCtx, effects: Effects): Promise<void> {
  * its audit and outbox rows (data-modifying CTEs of that statement) commit together: one round trip instead of four.
  * Not for use inside a unit (`ctx` a TxCtx): there, writeIn.
  */
-export function writeAlone<T extends object>(ds: DataSource, ctx: Ctx, write: Statement, effects: Effects): Promise<T | null> {
+export async function writeAlone<T extends object>(
+  ds: DataSource, ctx: Ctx, write: Statement, effects: Effects,
+): Promise<T | null> {
   if ("manager" in ctx) throw new Error("writeAlone inside a unit of work: use writeIn(tx, ...)");
   return withDb(() => runWithEffects<T>(ds.manager, ctx, write, effects));
 }
@@ -79,7 +81,9 @@ export async function withDb<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** The write and its effects as ONE statement: the audit and outbox INSERTs (from their owners) as guarded CTEs. */
-async function runWithEffects<T extends object>(m: EntityManager, ctx: Ctx, write: Statement, effects: Effects): Promise<T | null> {
+async function runWithEffects<T extends object>(
+  m: EntityManager, ctx: Ctx, write: Statement, effects: Effects,
+): Promise<T | null> {
   const n = write.values.length;
   const text = `WITH w AS (${write.text}),
   a AS (${auditInsertCte(`$${n + 1}`, "EXISTS (SELECT 1 FROM w)")}),
