@@ -1,26 +1,8 @@
-import { insertAuditRecords } from "./audit-log/audit.fragments";
-import { TxCtx } from "./context";
-
 export type FieldChanges = Record<string, { before: unknown; after: unknown }>;
 
 export interface AuditSubject {
   type: "user" | "group" | "token" | "entity" | "setting" | "outbox";
   id: string | null;
-}
-
-/** Writes the audit record of a change inside the change's own transaction. */
-export async function recordAudit(tx: TxCtx, action: string, subject: AuditSubject, changes: FieldChanges | Record<string, unknown> = {}): Promise<void> {
-  await insertAuditRecords(tx.manager, [{
-    actor_type: tx.actor.type,
-    actor_id: tx.actor.id,
-    actor_name: tx.actor.name,
-    door: tx.door,
-    action,
-    target_type: subject.type,
-    target_id: subject.id,
-    changes,
-    request_id: tx.requestId,
-  }]);
 }
 
 /** Field-by-field difference of two flat records; key order and empty lists do not count as changes. */

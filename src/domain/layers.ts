@@ -8,7 +8,7 @@
  * import it, and it imports only other fragments and the kernel.
  */
 export const DOMAIN_LAYERS: readonly (readonly string[])[] = [
-  // 0 kernel: context (Ctx, TxCtx), errors, clock, transaction, effects (audit + outbox rows with a write), audit diffs,
+  // 0 kernel: context (Ctx, TxCtx), errors, clock, unit-of-work (every transaction, audit + outbox rows), audit diffs,
   // topics (the outbox's events), scope (the actor's entity scope), ids, secrets, passwords, language, signal.
   ["kernel"],
   // 1 the outbox read as a job queue (claims, retries, dead letters).

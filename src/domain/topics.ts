@@ -1,4 +1,4 @@
-/** Events the side modules react to; written with the change that caused them (see effects.ts). */
+/** Events the side modules react to; written with the change that caused them (see unit-of-work.ts). */
 export type OutboxTopic =
   | "user.created"
   | "user.updated"

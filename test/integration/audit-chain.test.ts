@@ -1,7 +1,6 @@
 import { AuditChainService, GENESIS_HASH } from "../../src/domain/audit-log/audit-chain.service";
-import { recordAudit } from "../../src/domain/audit";
 import { Ctx } from "../../src/domain/context";
-import { inTransaction } from "../../src/domain/transaction";
+import { recordIn, unitOfWork, writeIn } from "../../src/domain/unit-of-work";
 import { startTestApp, TestApp } from "../support/app";
 import { appendAudits, resetAuditLog, sealAudits, tamper } from "../support/audit";
 import { buildScimUser, patchOp } from "../support/factories";
@@ -41,12 +40,18 @@ describe("the audit hash chain", () => {
     expect(await chain.verify()).toEqual({ records: 0, head: { seq: 0, hash: GENESIS_HASH }, broken: null, sealed: 0, pending: 0 });
   });
 
-  it("a transaction that wrote an audit record and rolled back leaves nothing: no record, no gap", async () => {
+  it("a unit of work that wrote audit records and outbox events and rolled back leaves nothing: no record, no event, no gap", async () => {
     await appendAudits(t.ds, 2);
-    await expect(inTransaction(t.ds, ctx, async (tx) => {
-      await recordAudit(tx, "test.rolled-back", { type: "user", id: null });
+    const effects = (n: number) => ({
+      audits: [{ action: "test.rolled-back", subject: { type: "user" as const, id: null }, changes: { n } }],
+      events: [{ topic: "user.updated" as const, payload: { rolledBack: n } }],
+    });
+    await expect(unitOfWork(t.ds, ctx, async (tx) => {
+      await recordIn(tx, effects(1));
+      expect(await writeIn(tx, { text: "SELECT 1 AS one", values: [] }, effects(2))).toEqual({ one: 1 });
       throw new Error("abort");
     })).rejects.toThrow("abort");
+    expect(await t.ds.query("SELECT 1 FROM outbox WHERE payload ? 'rolledBack'")).toEqual([]);
     expect(await unsealed()).toBe(0);
     expect(await sealAudits(t.ds)).toBe(0);
     await appendAudits(t.ds, 1);

@@ -48,3 +48,17 @@ describe("token revocation reaches every server process at once", () => {
     expect(await eventually(async () => (await server.authenticate(token)) === null)).toBe(true);
   });
 });
+
+describe("tokens are audited like every other table (through the unit of work)", () => {
+  it("create and revoke each write their audit record with the change; a refused revoke writes nothing", async () => {
+    const tokens = new TokensService(ds);
+    const { info } = await tokens.create(cli, "audited-a", "admin");
+    await tokens.revoke(cli, "audited-a");
+    await expect(tokens.revoke(cli, "audited-a")).rejects.toThrow(/not found/i);
+    const rows = await ds.query(`SELECT action, target_type, target_id, actor_name, door, changes FROM audit_events WHERE target_type = 'token' AND target_id = $1 ORDER BY id`, [info.id]);
+    expect(rows).toEqual([
+      { action: "token.created", target_type: "token", target_id: info.id, actor_name: "cli", door: "cli", changes: { name: "audited-a", scope: "admin" } },
+      { action: "token.revoked", target_type: "token", target_id: info.id, actor_name: "cli", door: "cli", changes: { name: "audited-a" } },
+    ]);
+  });
+});

@@ -1,6 +1,6 @@
 import { DataSource } from "typeorm";
 import { sql } from "../../db/sql";
-import { withDb } from "../transaction";
+import { withDb } from "../unit-of-work";
 import { entitySubtreeSql } from "../entities/entities.fragments";
 import { SystemRole } from "../users/user";
 import { liveLogin, rightsPerson } from "../users/users.fragments";

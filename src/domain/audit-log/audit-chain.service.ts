@@ -1,5 +1,5 @@
 import { DataSource } from "typeorm";
-import { withDb } from "../transaction";
+import { withDb } from "../unit-of-work";
 import { AuditSealer } from "./audit-sealer";
 
 /** prev_hash of the first record: there is nothing before it. */

@@ -1,6 +1,6 @@
 import { DataSource } from "typeorm";
 import { Ctx } from "../context";
-import { withDb } from "../transaction";
+import { withDb } from "../unit-of-work";
 import { AuditFilter, AuditOrder, AuditPage, AuditPageRequest, AuditRecord } from "./audit-log";
 import { AuditLogRepository } from "./audit-log.repository";
 import { AuditSealer } from "./audit-sealer";

@@ -1,5 +1,5 @@
 import { DataSource } from "typeorm";
-import { withDb } from "../transaction";
+import { withDb } from "../unit-of-work";
 
 /** Records chained per call of roster_audit_seal: one short transaction each. */
 export const SEAL_BATCH = 5000;

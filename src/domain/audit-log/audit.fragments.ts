@@ -1,6 +1,3 @@
-import { EntityManager } from "typeorm";
-import { sql } from "../../db/sql";
-
 /** An audit record as it is written (sealed into the hash chain later, by audit-sealer.ts): `audit_events`' columns. */
 export interface AuditRecordRow {
   actor_type: string;
@@ -16,15 +13,11 @@ export interface AuditRecordRow {
 
 /**
  * The INSERT of the records in `recordsParam` (a jsonb array of AuditRecordRow), written only when `guard` holds: a
- * data-modifying CTE of a change's own statement (effects.ts), so the records commit with it or not at all.
+ * data-modifying CTE of a change's own statement (unit-of-work.ts, its only user), so the records commit with it or not
+ * at all.
  */
 export const auditInsertCte = (recordsParam: string, guard: string) => `INSERT INTO audit_events (actor_type, actor_id, actor_name, door, action, target_type, target_id, changes, request_id)
         SELECT x.actor_type, x.actor_id, x.actor_name, x.door, x.action, x.target_type, x.target_id, x.changes, x.request_id
         FROM jsonb_to_recordset(${recordsParam}::jsonb) AS x(actor_type text, actor_id text, actor_name text, door text, action text,
              target_type text, target_id text, changes jsonb, request_id text)
         WHERE ${guard}`;
-
-/** Writes audit records on the manager's connection (inside the caller's transaction). */
-export async function insertAuditRecords(m: EntityManager, records: AuditRecordRow[]): Promise<void> {
-  await sql(m, auditInsertCte("$1", "true"), [JSON.stringify(records)]);
-}

@@ -3,11 +3,10 @@ import { DataSource } from "typeorm";
 import { assertMay } from "../users/person-access.rules";
 import { Clock } from "../clock";
 import { Ctx } from "../context";
-import { writeWithEffects } from "../effects";
 import { NotFoundError, RefusedError } from "../errors";
 import { InvitationsRepository } from "../invitations/invitations.repository";
 import { hashPassword, verifyPassword } from "../passwords";
-import { inTransaction, withDb } from "../transaction";
+import { unitOfWork, withDb, writeAlone, writeIn } from "../unit-of-work";
 import { UsersRepository } from "../users/users.repository";
 import { InvalidCredentialsError, PasswordChangeRequiredError } from "./auth.errors";
 import { Credentials, CredentialsRepository } from "../users/credentials.repository";
@@ -58,10 +57,10 @@ export class CredentialsService {
     const cred = await this.verified(login, password);
     if (cred.mustChange) throw new PasswordChangeRequiredError();
     const now = this.opts.clock.now();
-    const row = await withDb(() => writeWithEffects(this.ds.manager, { ...ctx, door: "auth", actor: personActor(cred) }, this.repo.signedIn(cred.id, cred.passwordHash!, now), {
+    const row = await writeAlone(this.ds, { ...ctx, door: "auth", actor: personActor(cred) }, this.repo.signedIn(cred.id, cred.passwordHash!, now), {
       audits: [{ action: "user.signed_in", subject: { type: "user", id: cred.id }, changes: { lastLoginAt: { before: cred.lastLoginAt, after: now } } }],
       events: [],
-    }));
+    });
     if (!row) throw new InvalidCredentialsError(); // the password changed, or the person was deactivated, meanwhile
     return { id: cred.id, userName: cred.userName };
   }
@@ -75,10 +74,10 @@ export class CredentialsService {
     assertPolicy("newPassword", next, this.opts.policy, cred, current);
     const passwordHash = await hashPassword(next);
     const now = this.opts.clock.now();
-    return inTransaction(this.ds, { ...ctx, door: "auth", actor: personActor(cred) }, async (tx) => {
+    return unitOfWork(this.ds, { ...ctx, door: "auth", actor: personActor(cred) }, async (tx) => {
       const joins = cred.enrolledAt === null;
       const revoked = joins ? await this.invitations.revokeOpen(tx.manager, cred.id, now) : 0;
-      const row = await writeWithEffects(tx.manager, tx, this.repo.change(cred.id, cred.passwordHash!, passwordHash, now), {
+      const row = await writeIn(tx, this.repo.change(cred.id, cred.passwordHash!, passwordHash, now), {
         audits: [{
           action: "user.password_changed", subject: { type: "user", id: cred.id },
           changes: {
@@ -108,13 +107,13 @@ export class CredentialsService {
     if (given !== undefined) assertPolicy("password", given, this.opts.policy, seen);
     const password = given ?? generatePassword(this.opts.policy, seen);
     const passwordHash = await hashPassword(password);
-    return inTransaction(this.ds, ctx, async (tx) => {
+    return unitOfWork(this.ds, ctx, async (tx) => {
       const user = await this.users.lockById(tx.manager, userId);
       if (!user || user.removedAt) throw new NotFoundError("User", userId);
       assertMay(ctx, "credentials", user);
       if (!user.active) throw new RefusedError("user_inactive", "conflict", `${user.userName} is deactivated: activate the account before setting a password`);
       const before = await this.repo.mustChange(tx.manager, user.id);
-      await writeWithEffects(tx.manager, tx, this.repo.setOneTime(user.id, passwordHash), {
+      await writeIn(tx, this.repo.setOneTime(user.id, passwordHash), {
         audits: [{
           action: "user.password_reset", subject: { type: "user", id: user.id },
           changes: { password: { before: "[hidden]", after: "[one-time]" }, passwordMustChange: { before, after: true }, generated: { before: null, after: given === undefined } },

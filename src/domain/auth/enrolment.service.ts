@@ -3,11 +3,10 @@ import { DataSource, EntityManager } from "typeorm";
 import { Clock } from "../clock";
 import { Language, languageOf } from "../language";
 import { Ctx } from "../context";
-import { writeWithEffects } from "../effects";
 import { Invitation } from "../invitations/invitation";
 import { InvitationsRepository } from "../invitations/invitations.repository";
 import { hashPassword } from "../passwords";
-import { inTransaction, withDb } from "../transaction";
+import { unitOfWork, withDb, writeIn } from "../unit-of-work";
 import { User } from "../users/user";
 import { UsersRepository } from "../users/users.repository";
 import { InvitationLinkError } from "./auth.errors";
@@ -68,7 +67,7 @@ export class EnrolmentService {
     const passwordHash = await hashPassword(password);
     const tokenHash = hashSecret(token);
     const actorCtx: Ctx = { ...ctx, door: "auth", actor: personActor(seen.user) };
-    return inTransaction(this.ds, actorCtx, async (tx) => {
+    return unitOfWork(this.ds, actorCtx, async (tx) => {
       const user = await this.users.lockById(tx.manager, seen.user.id);
       const inv = await this.invitations.lockByTokenHash(tx.manager, tokenHash);
       if (!inv || inv.userId !== seen.user.id) throw unknown();
@@ -76,7 +75,7 @@ export class EnrolmentService {
       const now = this.opts.clock.now();
       await this.invitations.consume(tx.manager, inv.id, now);
       const revoked = await this.invitations.revokeOpen(tx.manager, user!.id, now);
-      await writeWithEffects(tx.manager, tx, this.credentials.enrol(user!.id, passwordHash, now), {
+      await writeIn(tx, this.credentials.enrol(user!.id, passwordHash, now), {
         audits: [{
           action: "user.enrolled", subject: { type: "user", id: user!.id },
           changes: {

@@ -3,9 +3,8 @@ import { DataSource } from "typeorm";
 import { inScope, scopeOf } from "../scope";
 import { diffFields } from "../audit";
 import { Ctx, TxCtx } from "../context";
-import { writeWithEffects } from "../effects";
 import { InvalidError, NotFoundError, PreconditionFailedError, RefusedError } from "../errors";
-import { inTransaction, withDb } from "../transaction";
+import { unitOfWork, withDb, writeAlone, writeIn } from "../unit-of-work";
 import { EntitiesRepository } from "./entities.repository";
 import { entityName, externalKey } from "./entities.rules";
 import { Entity, EntityDetail, EntityInput } from "./entity";
@@ -40,16 +39,16 @@ export class EntitiesService {
     const next = { name: entityName(input.name), parentId: input.parentId, externalKey: externalKey(input.externalKey) };
     this.assertCanPlaceUnder(ctx, next.parentId);
     const id = randomUUID();
-    const row = await withDb(() => writeWithEffects<Entity>(this.ds.manager, ctx, this.repo.insert(id, next.name, next.parentId, next.externalKey), {
+    const row = await writeAlone<Entity>(this.ds, ctx, this.repo.insert(id, next.name, next.parentId, next.externalKey), {
       audits: [{ action: "entity.created", subject: { type: "entity", id }, changes: diffFields({}, auditable(next)) }],
       events: [{ topic: "entity.created", payload: { entityId: id, parentId: next.parentId } }],
-    }));
+    });
     return row!;
   }
 
   /** Renames, re-keys or moves an entity; a move below itself or one of its own sub-entities is refused (entity_cycle). */
   async update(ctx: Ctx, id: string, patch: Partial<EntityInput>, ifMatch?: number[]): Promise<Entity> {
-    return inTransaction(this.ds, ctx, async (tx) => {
+    return unitOfWork(this.ds, ctx, async (tx) => {
       const moving = patch.parentId !== undefined;
       if (moving) await this.repo.lockTree(tx.manager);
       const current = await this.lockInScope(tx, id, ifMatch);
@@ -61,7 +60,7 @@ export class EntitiesService {
       const changes = diffFields(auditable(current), auditable(next));
       if (Object.keys(changes).length === 0) return current;
       if (changes.parentId) await this.assertCanMove(tx, current, next.parentId);
-      const row = await writeWithEffects<Entity>(tx.manager, tx, this.repo.update(id, current.version, next.name, next.parentId, next.externalKey), {
+      const row = await writeIn<Entity>(tx, this.repo.update(id, current.version, next.name, next.parentId, next.externalKey), {
         audits: [{ action: "entity.updated", subject: { type: "entity", id }, changes }],
         events: [{ topic: "entity.updated", payload: { entityId: id, fields: Object.keys(changes) } }],
       });
@@ -71,13 +70,13 @@ export class EntitiesService {
 
   /** Deletes an empty entity: refused while it has sub-entities, people, or figures in someone's admin scope. */
   async remove(ctx: Ctx, id: string, ifMatch?: number[]): Promise<void> {
-    await inTransaction(this.ds, ctx, async (tx) => {
+    await unitOfWork(this.ds, ctx, async (tx) => {
       const current = await this.lockInScope(tx, id, ifMatch);
       const usage = await this.repo.usage(tx.manager, id);
       if (usage.children > 0) throw new RefusedError("entity_has_children", "conflict", `'${current.name}' has ${usage.children} sub-entities: move or delete them first`);
       if (usage.anyUsers) throw new RefusedError("entity_has_users", "conflict", `people are placed in '${current.name}' (accounts removed by the identity provider count too): move them first`);
       if (usage.inAdminScope) throw new RefusedError("entity_in_admin_scope", "conflict", `'${current.name}' is part of someone's admin scope: change that scope first`);
-      await writeWithEffects(tx.manager, tx, this.repo.delete(id, current.version), {
+      await writeIn(tx, this.repo.delete(id, current.version), {
         audits: [{ action: "entity.deleted", subject: { type: "entity", id }, changes: diffFields(auditable(current), {}) }],
         events: [{ topic: "entity.deleted", payload: { entityId: id } }],
       });

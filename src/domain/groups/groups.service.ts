@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import { DataSource } from "typeorm";
 import { diffFields } from "../audit";
 import { Ctx, TxCtx } from "../context";
-import { Effects, recordEffects, writeWithEffects } from "../effects";
+import { Effects } from "../effects";
 import { NotFoundError, PreconditionFailedError } from "../errors";
-import { inTransaction, withDb } from "../transaction";
+import { recordIn, unitOfWork, withDb, writeIn } from "../unit-of-work";
 import { ListQuery } from "../users/users.repository";
 import { Group, GroupFields, GroupResult, Member, MemberOp } from "./group";
 import { GroupsRepository } from "./groups.repository";
@@ -40,14 +40,14 @@ export class GroupsService {
   async create(ctx: Ctx, fields: GroupFields, memberIds: string[] = []): Promise<GroupResult> {
     fields = { displayName: fields.displayName, externalId: fields.externalId };
     assertValidGroup(fields);
-    return inTransaction(this.ds, ctx, async (tx) => {
+    return unitOfWork(this.ds, ctx, async (tx) => {
       const id = randomUUID();
-      const created = await writeWithEffects<Group>(tx.manager, ctx, this.repo.insert(id, fields), {
+      const created = await writeIn<Group>(tx, this.repo.insert(id, fields), {
         audits: [{ action: "group.created", subject: { type: "group", id }, changes: diffFields({}, auditView(fields)) }],
         events: [{ topic: "group.created", payload: { groupId: id } }],
       });
       const changes = await applyMemberOps(tx.manager, id, memberIds.length ? [{ op: "add", ids: memberIds }] : []);
-      await recordEffects(tx.manager, ctx, membershipEffects(id, changes));
+      await recordIn(tx, membershipEffects(id, changes));
       return { group: created!, changed: true, skippedMembers: changes.skipped, members: changes.known };
     });
   }
@@ -77,7 +77,7 @@ export class GroupsService {
 
   /** PATCH and PUT: field changes and member set operations in one transaction, under the group's row lock. */
   async update(ctx: Ctx, id: string, change: GroupChange, opts: GroupWriteOptions = {}): Promise<GroupResult> {
-    return inTransaction(this.ds, ctx, async (tx) => {
+    return unitOfWork(this.ds, ctx, async (tx) => {
       const current = checkVersion(await this.repo.lockById(tx.manager, id), id, opts);
       const next = change.fields ? await change.fields(current) : current;
       return this.write(tx, current, { displayName: next.displayName, externalId: next.externalId }, change.members);
@@ -104,10 +104,10 @@ export class GroupsService {
 
   /** Hard delete: the group and its memberships go; the audit keeps its name and member count. */
   async remove(ctx: Ctx, id: string, opts: GroupWriteOptions = {}): Promise<void> {
-    await inTransaction(this.ds, ctx, async (tx: TxCtx) => {
+    await unitOfWork(this.ds, ctx, async (tx: TxCtx) => {
       const current = checkVersion(await this.repo.lockById(tx.manager, id), id, opts);
       const memberCount = await this.members.count(tx.manager, id);
-      await writeWithEffects(tx.manager, ctx, this.repo.delete(id), {
+      await writeIn(tx, this.repo.delete(id), {
         audits: [{ action: "group.deleted", subject: { type: "group", id }, changes: { ...diffFields(auditView(current), {}), memberCount } }],
         events: [{ topic: "group.deleted", payload: { groupId: id, displayName: current.displayName } }],
       });
@@ -121,10 +121,10 @@ export class GroupsService {
     const members = await applyMemberOps(tx.manager, current.id, ops);
     const effects = updateEffects(current.id, fieldChanges, members);
     if (Object.keys(fieldChanges).length === 0 && !hasMemberChanges(members)) {
-      await recordEffects(tx.manager, tx, effects);
+      await recordIn(tx, effects);
       return { group: current, changed: false, skippedMembers: members.skipped, members: members.known, added: members.added };
     }
-    const group = await writeWithEffects<Group>(tx.manager, tx, this.repo.update(current.id, fields), effects);
+    const group = await writeIn<Group>(tx, this.repo.update(current.id, fields), effects);
     return { group: group!, changed: true, skippedMembers: members.skipped, members: members.known, added: members.added };
   }
 }

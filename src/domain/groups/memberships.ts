@@ -1,5 +1,6 @@
 import { EntityManager } from "typeorm";
-import { Effects, recordEffects } from "../effects";
+import { Effects } from "../effects";
+import { recordIn } from "../unit-of-work";
 import { InvalidError } from "../errors";
 import { isUuid } from "../ids";
 import type { UserHooks } from "../users/users.service";
@@ -98,7 +99,7 @@ export async function detachUserIn(tx: TxCtx, userId: string): Promise<void> {
     effects.audits.push({ action: "membership.removed", subject: { type: "group", id: groupId }, changes: { members: [userId], reason: "user.deleted" } });
     effects.events.push({ topic: "membership.removed", payload: { groupId, userIds: [userId], reason: "user.deleted" } });
   }
-  await recordEffects(tx.manager, tx, effects);
+  await recordIn(tx, effects);
 }
 
 /** A SCIM DELETE's part in groups, handed to UsersService by the composition root: lock the user's groups, then leave them. */

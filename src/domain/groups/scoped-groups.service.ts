@@ -3,7 +3,7 @@ import { assertMay } from "../users/person-access.rules";
 import { scopeOf } from "../scope";
 import { Ctx, TxCtx } from "../context";
 import { InvalidError, NotFoundError } from "../errors";
-import { inTransaction, withDb } from "../transaction";
+import { unitOfWork, withDb } from "../unit-of-work";
 import { UserGroup } from "../users/user";
 import { UsersRepository } from "../users/users.repository";
 import { isUuid } from "../ids";
@@ -56,7 +56,7 @@ export class ScopedGroupsService {
   /** Adds people to a group: all of them or none (an id naming no live person within the actor's scope is not found). */
   async addMembers(ctx: Ctx, groupId: string, userIds: string[], opts: GroupWriteOptions = {}): Promise<MembershipResult> {
     const ids = distinctIds(userIds);
-    return inTransaction(this.ds, ctx, async (tx) => {
+    return unitOfWork(this.ds, ctx, async (tx) => {
       const group = await this.lockGroup(tx, groupId);
       const reachable = await this.users.lockLiveWithin(tx.manager, ids.filter(isUuid), scopeOf(ctx));
       const missing = ids.find((id) => !reachable.has(id));
@@ -71,7 +71,7 @@ export class ScopedGroupsService {
   /** Takes one person out of a group; someone who is not a member, or out of the actor's scope, is not found. */
   async removeMember(ctx: Ctx, groupId: string, userId: string, opts: GroupWriteOptions = {}): Promise<void> {
     const id = userId.toLowerCase();
-    await inTransaction(this.ds, ctx, async (tx) => {
+    await unitOfWork(this.ds, ctx, async (tx) => {
       const group = await this.lockGroup(tx, groupId);
       const target = isUuid(id) ? (await this.users.lockLiveWithin(tx.manager, [id], scopeOf(ctx))).get(id) : undefined;
       if (!target) throw new NotFoundError("User", userId);

@@ -4,10 +4,9 @@ import { DataSource, EntityManager } from "typeorm";
 import { assertMay } from "../users/person-access.rules";
 import { Clock } from "../clock";
 import { Ctx, TxCtx, systemActor } from "../context";
-import { recordEffects, writeWithEffects } from "../effects";
 import { NotFoundError, RefusedError } from "../errors";
 import { OUTBOX_CHANNEL } from "../outbox/outbox.queue";
-import { inTransaction, withDb } from "../transaction";
+import { recordIn, unitOfWork, withDb, writeAlone, writeIn } from "../unit-of-work";
 import { InviteOptions, User, UserSource } from "../users/user";
 import { CommunicationSetting, autoInvites } from "../settings/communication";
 import { UsersRepository } from "../users/users.repository";
@@ -59,7 +58,7 @@ export class InvitationsService {
 
   /** Sends or resends the invitation of a person the actor may invite (person-access.rules). */
   async request(ctx: Ctx, userId: string, opts: InviteOptions = {}): Promise<InvitationView> {
-    const inv = await inTransaction(this.ds, ctx, async (tx) => {
+    const inv = await unitOfWork(this.ds, ctx, async (tx) => {
       const user = await this.users.lockById(tx.manager, userId);
       if (!user || user.removedAt) throw new NotFoundError("User", userId);
       assertMay(ctx, "invite", user);
@@ -77,7 +76,7 @@ export class InvitationsService {
     const revoked = await this.repo.replaceOpen(tx.manager, row);
     const changes: Record<string, unknown> = { invitedAt: { before: user.lifecycle.invitedAt, after: now } };
     if (opts.space) changes.space = { before: null, after: opts.space.name };
-    await writeWithEffects(tx.manager, tx, this.users.markInvited(user.id, now), {
+    await writeIn(tx, this.users.markInvited(user.id, now), {
       audits: [{ action: "user.invited", subject: { type: "user", id: user.id }, changes: { ...changes, ...(revoked ? { revokedInvitations: { before: revoked, after: 0 } } : {}) } }],
       events: [{ topic: "invitation.requested", payload: { invitationId: id, userId: user.id } }],
     });
@@ -123,10 +122,10 @@ export class InvitationsService {
     }
     const token = newInvitationToken();
     const expiresAt = new Date(now.getTime() + this.opts.ttlMs);
-    const issued = await withDb(() => writeWithEffects(this.ds.manager, ctx, this.repo.issue(inv.id, hashSecret(token), now, expiresAt), {
+    const issued = await writeAlone(this.ds, ctx, this.repo.issue(inv.id, hashSecret(token), now, expiresAt), {
       audits: [{ action: "invitation.issued", subject: { type: "user", id: user.id }, changes: { invitation: { before: null, after: inv.id }, expiresAt: { before: inv.expiresAt, after: expiresAt } } }],
       events: [],
-    }));
+    });
     return issued ? { token, user, invitation: { ...inv, issuedAt: now, expiresAt, attempts: inv.attempts + 1 } } : null;
   }
 
@@ -137,7 +136,7 @@ export class InvitationsService {
    */
   async inviteOnActivation(userId: string, requestId: string | null): Promise<boolean> {
     const ctx: Ctx = { actor: systemActor, door: "system", requestId };
-    return inTransaction(this.ds, ctx, async (tx) => {
+    return unitOfWork(this.ds, ctx, async (tx) => {
       const user = await this.users.lockById(tx.manager, userId);
       if (!user || user.removedAt || !user.active || user.lifecycle.invitedAt || user.lifecycle.enrolledAt) return false;
       if (!(await this.invitesAutomatically(user.source, tx.manager))) return false;
@@ -157,12 +156,12 @@ export class InvitationsService {
    */
   async revokeForLeaver(userId: string, requestId: string | null): Promise<number> {
     const ctx: Ctx = { actor: systemActor, door: "system", requestId };
-    return inTransaction(this.ds, ctx, async (tx) => {
+    return unitOfWork(this.ds, ctx, async (tx) => {
       const user = await this.users.lockById(tx.manager, userId);
       if (!user || (user.active && !user.removedAt)) return 0;
       const revoked = await this.repo.revokeOpen(tx.manager, userId, this.opts.clock.now());
       if (revoked > 0) {
-        await recordEffects(tx.manager, tx, {
+        await recordIn(tx, {
           audits: [{ action: "invitation.revoked", subject: { type: "user", id: userId }, changes: { openInvitations: { before: revoked, after: 0 } } }], events: [],
         });
       }
@@ -173,17 +172,17 @@ export class InvitationsService {
   /** Worker side: the message left on these channels. */
   async markSent(invitationId: string, userId: string, channels: string[], requestId: string | null): Promise<void> {
     const ctx: Ctx = { actor: systemActor, door: "system", requestId };
-    await withDb(() => writeWithEffects(this.ds.manager, ctx, this.repo.markSent(invitationId, channels, this.opts.clock.now()), {
+    await writeAlone(this.ds, ctx, this.repo.markSent(invitationId, channels, this.opts.clock.now()), {
       audits: [{ action: "invitation.sent", subject: { type: "user", id: userId }, changes: { channels: { before: [], after: channels } } }], events: [],
-    }));
+    });
   }
 
   /** Worker side: delivery gave up (dead letter); the link is withdrawn and the admin sees `failed`. */
   async markFailed(invitationId: string, userId: string, failure: string, requestId: string | null): Promise<void> {
     const ctx: Ctx = { actor: systemActor, door: "system", requestId };
-    await withDb(() => writeWithEffects(this.ds.manager, ctx, this.repo.markFailed(invitationId, failure, this.opts.clock.now()), {
+    await writeAlone(this.ds, ctx, this.repo.markFailed(invitationId, failure, this.opts.clock.now()), {
       audits: [{ action: "invitation.failed", subject: { type: "user", id: userId }, changes: { failure: { before: null, after: failure } } }], events: [],
-    }));
+    });
   }
 
   /**
@@ -200,7 +199,7 @@ export class InvitationsService {
     const latest = await this.repo.latestOf(tx.manager, inv.userId);
     if (latest?.id !== inv.id) return { invitationId, status: "failed", reason: "superseded" };
     await this.repo.revive(tx.manager, inv.id);
-    await recordEffects(tx.manager, tx, {
+    await recordIn(tx, {
       audits: [{ action: "invitation.revived", subject: { type: "user", id: inv.userId }, changes: { invitation: { before: null, after: inv.id }, failedAt: { before: inv.failedAt, after: null }, failure: { before: inv.failure, after: null } } }],
       events: [],
     });

@@ -3,7 +3,7 @@ import { logger } from "../../log";
 import { Ctx } from "../context";
 import { NotFoundError, UnavailableError } from "../errors";
 import { Signal } from "../signal";
-import { inTransaction, withDb } from "../transaction";
+import { unitOfWork, withDb } from "../unit-of-work";
 import { isUuid } from "../ids";
 import { UserSearchFilter, UsersSearch } from "../users/users.search";
 import { ItemOutcome, JobHandlers, JobItem, JobRow, JobView } from "./job";
@@ -44,7 +44,7 @@ export class JobsService {
 
   /** The job row and its items in one transaction: `ids` in that order, else the selection's users (a SQL snapshot). */
   private async create(ctx: Ctx, action: string, selection: UserSelection, ids?: string[]): Promise<string> {
-    return inTransaction(this.ds, ctx, async (tx) => {
+    return unitOfWork(this.ds, ctx, async (tx) => {
       const record = "ids" in selection ? { ids: (ids ?? selection.ids).length } : { filter: selection.filter };
       const jobId = await this.repo.insert(tx.manager, {
         kind: "users.action", action, selection: record, actor: ctx.actor, requestId: ctx.requestId, entityScope: ctx.entityScope ?? null,
@@ -108,7 +108,7 @@ export class JobsService {
   private async process(job: JobRow, ctx: Ctx, handlers: JobHandlers): Promise<boolean> {
     const claimed: { seq: number; userId: string }[] = [];
     try {
-      return await inTransaction(this.ds, ctx, async (tx) => {
+      return await unitOfWork(this.ds, ctx, async (tx) => {
         claimed.push(...(await this.repo.claim(tx.manager, job.id, BATCH)));
         for (const item of claimed) await this.repo.record(tx.manager, job.id, item.seq, await handlers[job.kind](tx, job, item.userId));
         return claimed.length > 0;
@@ -124,7 +124,7 @@ export class JobsService {
   private async processOne(job: JobRow, ctx: Ctx, handlers: JobHandlers, seq: number): Promise<void> {
     const held: { item?: { seq: number; userId: string } } = {};
     try {
-      await inTransaction(this.ds, ctx, async (tx) => {
+      await unitOfWork(this.ds, ctx, async (tx) => {
         [held.item] = await this.repo.claimSeq(tx.manager, job.id, seq);
         if (held.item) await this.repo.record(tx.manager, job.id, seq, await handlers[job.kind](tx, job, held.item.userId));
       });

@@ -1,8 +1,7 @@
 import { DataSource } from "typeorm";
 import { Ctx, TxCtx } from "../context";
-import { recordEffects } from "../effects";
 import { NotFoundError, RefusedError } from "../errors";
-import { inTransaction, withDb } from "../transaction";
+import { recordIn, unitOfWork, withDb } from "../unit-of-work";
 import { DeadLetter, DeadLetterKey, DeadLettersRepository } from "./dead-letters.repository";
 import { OutboxTopic } from "../topics";
 import { OUTBOX_CHANNEL } from "./outbox.queue";
@@ -49,13 +48,13 @@ export class DeadLettersService {
   async retry(ctx: Ctx, id: string): Promise<RetriedJob> {
     wholeOrganisation(ctx);
     if (!JOB_ID.test(id)) throw new NotFoundError("Dead letter", id);
-    return inTransaction(this.ds, ctx, async (tx) => {
+    return unitOfWork(this.ds, ctx, async (tx) => {
       const job = await this.repo.lock(tx.manager, id);
       if (!job) throw new NotFoundError("Dead letter", id);
       if (!job.deadAt) throw new RefusedError("not_dead", "conflict", `Job ${id} is not in the dead letters (it is queued, running or done)`);
       await this.repo.revive(tx.manager, id);
       const revived = (await this.revivers[job.topic]?.(tx, job.payload)) ?? null;
-      await recordEffects(tx.manager, tx, {
+      await recordIn(tx, {
         audits: [{
           action: "outbox.retried", subject: { type: "outbox", id },
           changes: { topic: job.topic, deadAt: { before: job.deadAt, after: null }, attempts: { before: job.attempts, after: 0 }, ...(revived ? { revived } : {}) },

@@ -1,6 +1,6 @@
 import { DataSource } from "typeorm";
 import { sql } from "../../db/sql";
-import { withDb } from "../transaction";
+import { withDb } from "../unit-of-work";
 import { OutboxTopic } from "../topics";
 
 /** Delivered on commit to every listening worker when a job someone waits for is written (invitations). */

@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError } from "../errors";
 import { GroupsService } from "../groups/groups.service";
 import { checkEmail, namesFromEmail } from "./manual-policy.rules";
 import { PeopleService } from "./people.service";
-import { inTransaction } from "../transaction";
+import { unitOfWork } from "../unit-of-work";
 import { PersonView } from "./person";
 import { UsersRepository } from "../users/users.repository";
 import { InvitationView, InvitationsService } from "../invitations/invitations.service";
@@ -54,7 +54,7 @@ export class GroupInvitationsService {
 
   async invite(ctx: Ctx, groupId: string, input: SpaceInvite): Promise<SpaceInviteResult> {
     const email = checkEmail(input.email);
-    const result = await inTransaction(this.ds, ctx, async (tx) => {
+    const result = await unitOfWork(this.ds, ctx, async (tx) => {
       const [group] = await this.groups.lockIn(tx, [groupId]);
       if (!group) throw new NotFoundError("Group", groupId);
       const space = { groupId: group.id, name: group.displayName };

@@ -3,7 +3,7 @@ import { Ctx, TxCtx } from "../context";
 import { ScopedGroupsService } from "../groups/scoped-groups.service";
 import { EntitiesRepository } from "../entities/entities.repository";
 import { ConflictError, RefusedError } from "../errors";
-import { inTransaction, withDb } from "../transaction";
+import { unitOfWork, withDb } from "../unit-of-work";
 import { User, UserAccount, UserProfile, emptyProfile } from "../users/user";
 import { profileOf } from "../users/users.repository";
 import { CreateOptions, UsersService } from "../users/users.service";
@@ -91,7 +91,7 @@ export class PeopleService {
    * group write does), an id naming no group refuses the whole create, and each membership is audited as a SCIM PATCH's.
    */
   private createWithGroups(ctx: Ctx, profile: UserProfile, account: UserAccount, opts: CreateOptions, groupIds: string[]): Promise<User> {
-    return inTransaction(this.ds, ctx, async (tx) => {
+    return unitOfWork(this.ds, ctx, async (tx) => {
       const groups = await this.scopedGroups.lockForJoinIn(tx, groupIds);
       const user = await this.users.createIn(tx, { profile }, "admin", ctx.actor.name, account, opts);
       const joined = await this.scopedGroups.joinIn(tx, groups, user.id);

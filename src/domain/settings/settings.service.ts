@@ -3,9 +3,8 @@ import { Listener, listen } from "../../db/notifications";
 import { diffFields } from "../audit";
 import { scopeOf } from "../scope";
 import { Ctx } from "../context";
-import { writeWithEffects } from "../effects";
 import { PreconditionFailedError, RefusedError } from "../errors";
-import { inTransaction, withDb } from "../transaction";
+import { unitOfWork, withDb, writeIn } from "../unit-of-work";
 import { COMMUNICATION_KEY, CommunicationSetting, communicationOf, defaultCommunication, flatCommunication } from "./communication";
 import { SettingRow, SettingsRepository } from "./settings.repository";
 
@@ -55,13 +54,13 @@ export class SettingsService {
       throw new RefusedError("out_of_scope", "forbidden", "The communication setting applies to the whole organisation: only an admin of the whole organisation may change it");
     }
     const next = communicationOf(value);
-    const saved = await inTransaction(this.ds, ctx, async (tx) => {
+    const saved = await unitOfWork(this.ds, ctx, async (tx) => {
       const current = await this.repo.lock(tx.manager, COMMUNICATION_KEY, defaultCommunication());
       if (ifMatch && !ifMatch.includes(current.version)) throw new PreconditionFailedError(current.version);
       const before = communicationOf(current.value);
       const changes = diffFields(flatCommunication(before), flatCommunication(next));
       if (Object.keys(changes).length === 0) return toVersioned(current);
-      const row = await writeWithEffects<SettingRow>(tx.manager, tx, this.repo.update(COMMUNICATION_KEY, current.version, next), {
+      const row = await writeIn<SettingRow>(tx, this.repo.update(COMMUNICATION_KEY, current.version, next), {
         audits: [{ action: "settings.updated", subject: { type: "setting", id: COMMUNICATION_KEY }, changes }],
         events: [{ topic: "settings.updated", payload: { key: COMMUNICATION_KEY } }],
       });

@@ -1,5 +1,6 @@
 import { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
+import { Statement } from "../effects";
 
 export interface TokenRow {
   id: string;
@@ -11,7 +12,10 @@ export interface TokenRow {
 
 const COLUMNS = `id, name, scope, user_id AS "userId", created_at AS "createdAt"`;
 
-/** Data access for `api_tokens`: SQL only, no rules. Only a hash of each token is stored; a revoked row is kept. */
+/**
+ * Data access for `api_tokens`: SQL only, no rules. Only a hash of each token is stored; a revoked row is kept. Writes
+ * come back as Statements for the unit of work (writeIn), which adds their audit records.
+ */
 export class TokensRepository {
   async findLiveByName(m: EntityManager, name: string): Promise<TokenRow | null> {
     const rows = await sql<TokenRow>(m, `SELECT ${COLUMNS} FROM api_tokens WHERE name = $1 AND revoked_at IS NULL`, [name]);
@@ -24,17 +28,18 @@ export class TokensRepository {
   }
 
   /** A live name is unique (api_tokens_live_name_key): a second one is a unique violation, hence a ConflictError. */
-  async insert(m: EntityManager, t: { name: string; scope: string; tokenHash: string; userId: string | null }): Promise<TokenRow> {
-    const [row] = await sql<TokenRow>(m, `INSERT INTO api_tokens (name, scope, token_hash, user_id) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
-      [t.name, t.scope, t.tokenHash, t.userId]);
-    return row;
+  insert(id: string, t: { name: string; scope: string; tokenHash: string; userId: string | null }): Statement {
+    return {
+      text: `INSERT INTO api_tokens (id, name, scope, token_hash, user_id) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
+      values: [id, t.name, t.scope, t.tokenHash, t.userId],
+    };
   }
 
   async listLive(m: EntityManager): Promise<TokenRow[]> {
     return sql<TokenRow>(m, `SELECT ${COLUMNS} FROM api_tokens WHERE revoked_at IS NULL ORDER BY created_at, id`);
   }
 
-  async revoke(m: EntityManager, id: string, at: Date): Promise<void> {
-    await sql(m, `UPDATE api_tokens SET revoked_at = $2 WHERE id = $1`, [id, at]);
+  revoke(id: string, at: Date): Statement {
+    return { text: `UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 RETURNING id`, values: [id, at] };
   }
 }

@@ -1,10 +1,10 @@
 import { hashSecret, newApiToken } from "../secrets";
+import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager } from "typeorm";
 import { Listener, listen } from "../../db/notifications";
-import { recordAudit } from "../audit";
 import { Ctx } from "../context";
 import { ConflictError, InvalidError, NotFoundError } from "../errors";
-import { inTransaction, withDb } from "../transaction";
+import { unitOfWork, withDb, writeIn } from "../unit-of-work";
 import { UsersRepository } from "../users/users.repository";
 import { TokenRow, TokensRepository } from "./tokens.repository";
 
@@ -36,13 +36,16 @@ export class TokensService {
     if (!/^[\w.@-]{1,100}$/.test(name)) throw new InvalidError("name", "use 1-100 letters, digits, '.', '_', '@' or '-'");
     if (!SCOPES.includes(scope as Scope)) throw new InvalidError("scope", `must be one of ${SCOPES.join(", ")}`);
     const token = newApiToken();
-    return inTransaction(this.ds, ctx, async (tx) => {
+    return unitOfWork(this.ds, ctx, async (tx) => {
       const live = await this.repo.findLiveByName(tx.manager, name);
       if (live) throw new ConflictError("name", `a token named '${name}' already exists`);
       const userId = asUser === undefined ? null : await this.personId(tx.manager, scope, asUser);
-      const row = await this.repo.insert(tx.manager, { name, scope, tokenHash: hashSecret(token), userId });
-      await recordAudit(tx, "token.created", { type: "token", id: row.id }, { name, scope, ...(userId ? { userId } : {}) });
-      return { token, info: toInfo(row) };
+      const id = randomUUID();
+      const row = await writeIn<TokenRow>(tx, this.repo.insert(id, { name, scope, tokenHash: hashSecret(token), userId }), {
+        audits: [{ action: "token.created", subject: { type: "token", id }, changes: { name, scope, ...(userId ? { userId } : {}) } }],
+        events: [],
+      });
+      return { token, info: toInfo(row!) };
     });
   }
 
@@ -59,11 +62,13 @@ export class TokensService {
   }
 
   async revoke(ctx: Ctx, name: string): Promise<void> {
-    await inTransaction(this.ds, ctx, async (tx) => {
+    await unitOfWork(this.ds, ctx, async (tx) => {
       const row = await this.repo.findLiveByName(tx.manager, name);
       if (!row) throw new NotFoundError("Token", name);
-      await this.repo.revoke(tx.manager, row.id, new Date());
-      await recordAudit(tx, "token.revoked", { type: "token", id: row.id }, { name });
+      await writeIn(tx, this.repo.revoke(row.id, new Date()), {
+        audits: [{ action: "token.revoked", subject: { type: "token", id: row.id }, changes: { name } }],
+        events: [],
+      });
       // Delivered on commit to every server process listening (watchRevocations).
       await tx.manager.query("SELECT pg_notify($1, $2)", [REVOKED_CHANNEL, row.id]);
     });

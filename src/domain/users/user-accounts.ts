@@ -2,7 +2,7 @@ import { EntityManager } from "typeorm";
 import { Ctx } from "../context";
 import { EntitiesRepository } from "../entities/entities.repository";
 import { ConflictError, InvalidError } from "../errors";
-import { withDb } from "../transaction";
+import { withDb } from "../unit-of-work";
 import { assertAccountChange, normaliseAccount } from "./account.rules";
 import { UserAccount, UserProfile } from "./user";
 import { UsersRepository } from "./users.repository";

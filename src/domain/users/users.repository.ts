@@ -70,7 +70,7 @@ const SELECT = [...META_COLUMNS, ...PROFILE_COLUMNS].map(([p, c]) => `u.${c} AS 
 const SET_PROFILE = PROFILE_COLUMNS.map(([, c], i) => `${c} = $${i + 2}${JSONB.has(c) ? "::jsonb" : ""}`).join(", ");
 const P = PROFILE_COLUMNS.length;
 
-/** Data access for `users`: SQL only, no rules. Writes come back as Statements for writeWithEffects. */
+/** Data access for `users`: SQL only, no rules. Writes come back as Statements for the unit of work. */
 export class UsersRepository {
   async findLiveById(m: EntityManager, id: string): Promise<User | null> {
     if (!isUuid(id)) return null;

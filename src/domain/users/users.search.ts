@@ -4,7 +4,7 @@ import { Statement } from "../effects";
 import { EntitiesRepository } from "../entities/entities.repository";
 import { InvalidError } from "../errors";
 import { memberOfAnyGroup } from "../groups/groups.fragments";
-import { withDb } from "../transaction";
+import { withDb } from "../unit-of-work";
 import { MultiValue, SystemRole, UserSource } from "./user";
 import { SqlWhere } from "./users.repository";
 import { liveUser } from "./users.fragments";

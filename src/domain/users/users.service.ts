@@ -3,10 +3,10 @@ import { DataSource, EntityManager } from "typeorm";
 import { assertMay, assertMayWrite } from "./person-access.rules";
 import { diffFields } from "../audit";
 import { Ctx, TxCtx } from "../context";
-import { Effects, Statement, writeWithEffects } from "../effects";
+import { Effects, Statement } from "../effects";
 import { ConflictError, NotFoundError, PreconditionFailedError, RefusedError } from "../errors";
 import { hashPassword } from "../passwords";
-import { inTransaction, withDb } from "../transaction";
+import { unitOfWork, withDb, writeAlone, writeIn } from "../unit-of-work";
 import { InviteOptions, User, UserAccount, UserProfile, UserSource, UserWrite, defaultAccount, pickProfile } from "./user";
 import { EntityMapping, UserAccounts } from "./user-accounts";
 import { createEffects, restoreEffects, updateEffects } from "./users.effects";
@@ -63,6 +63,9 @@ interface PreparedCreate {
 /** Creates a replacement for `current` (its account too, when the door changes it); returning it unchanged is a no-op. */
 export type Mutation = (current: User) => UserWrite | Promise<UserWrite>;
 
+/** How a user update writes its statement and effects: in its own one-statement unit, or in the caller's. */
+type UserWriter = (write: Statement, effects: Effects) => Promise<UserRow | null>;
+
 /** Optimistic attempts before an update waits for the row lock instead (heavy contention on one user). */
 const OPTIMISTIC_ATTEMPTS = 3;
 
@@ -70,7 +73,7 @@ const lowerEmails = (p: UserProfile) => [...new Set(p.emails.map((e) => String(e
 
 /**
  * The user use cases every door shares. Each write and its audit and outbox rows commit as one unit:
- * a single statement on the fast path (writeWithEffects), a transaction holding the row lock otherwise.
+ * a single statement on the fast path (writeAlone), a unit of work holding the row lock otherwise.
  * An actor limited to some entities (ctx.entityScope) reaches only the people placed in them.
  */
 export class UsersService {
@@ -86,10 +89,10 @@ export class UsersService {
     const c = await this.prepareCreate(this.ds.manager, ctx, input, source, sourceRef, account, opts);
     const invite = opts.invite ?? (await this.autoInvite(source));
     if (!opts.uniqueEmail && invite === false) {
-      const row = await withDb(() => writeWithEffects<UserRow>(this.ds.manager, ctx, c.insert, c.effects));
+      const row = await writeAlone<UserRow>(this.ds, ctx, c.insert, c.effects);
       if (row) return toUser(row);
     }
-    return inTransaction(this.ds, ctx, async (tx) => {
+    return unitOfWork(this.ds, ctx, async (tx) => {
       const created = await this.insertIn(tx, c, opts, !opts.uniqueEmail && invite === false);
       return (await this.inviteIn(tx, created, invite, opts.invite !== undefined)) ? this.repo.lockById(tx.manager, created.id).then((u) => u!) : created;
     });
@@ -135,7 +138,7 @@ export class UsersService {
   private async insertIn(tx: TxCtx, c: PreparedCreate, opts: CreateOptions, tried: boolean): Promise<User> {
     if (!tried) {
       if (opts.uniqueEmail) await this.accounts.claimEmails(tx.manager, lowerEmails(c.profile), null);
-      const row = await writeWithEffects<UserRow>(tx.manager, tx, c.insert, c.effects);
+      const row = await writeIn<UserRow>(tx, c.insert, c.effects);
       if (row) return toUser(row);
     }
     const existing = await this.repo.lockByUserName(tx.manager, c.profile.userName);
@@ -143,7 +146,7 @@ export class UsersService {
       throw new ConflictError("userName", `userName '${c.profile.userName}' is already taken`);
     }
     const write = this.repo.restore(existing.id, c.profile, c.source, c.sourceRef, c.passwordHash, c.acct);
-    const restored = await writeWithEffects<UserRow>(tx.manager, tx, write, restoreEffects(existing, c.profile, c.acct, c.source));
+    const restored = await writeIn<UserRow>(tx, write, restoreEffects(existing, c.profile, c.acct, c.source));
     return toUser(restored!);
   }
 
@@ -182,15 +185,15 @@ export class UsersService {
    */
   async update(ctx: Ctx, id: string, mutate: Mutation, opts: WriteOptions = {}): Promise<{ user: User; changed: boolean }> {
     for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS && !opts.uniqueEmail; attempt++) {
-      const result = await withDb(() => this.tryUpdate(this.ds.manager, ctx, id, mutate, opts, false));
+      const result = await withDb(() => this.tryUpdate(this.ds.manager, ctx, id, mutate, opts, false, (w, e) => writeAlone<UserRow>(this.ds, ctx, w, e)));
       if (result) return result;
     }
-    return inTransaction(this.ds, ctx, async (tx) => (await this.tryUpdate(tx.manager, ctx, id, mutate, opts, true))!);
+    return unitOfWork(this.ds, ctx, (tx) => this.updateIn(tx, id, mutate, opts));
   }
 
   /** The same update inside the caller's transaction, under the row lock: for use cases that commit more with it. */
   async updateIn(tx: TxCtx, id: string, mutate: Mutation, opts: WriteOptions = {}): Promise<{ user: User; changed: boolean }> {
-    return (await this.tryUpdate(tx.manager, tx, id, mutate, opts, true))!;
+    return (await this.tryUpdate(tx.manager, tx, id, mutate, opts, true, (w, e) => writeIn<UserRow>(tx, w, e)))!;
   }
 
   /**
@@ -198,11 +201,11 @@ export class UsersService {
    * every group in the same transaction (deactivation, by contrast, keeps memberships).
    */
   async remove(ctx: Ctx, id: string, opts: WriteOptions = {}): Promise<void> {
-    await inTransaction(this.ds, ctx, async (tx) => {
+    await unitOfWork(this.ds, ctx, async (tx) => {
       await this.hooks.removal.lockIn(tx, id);
       const current = this.checkLive(ctx, await this.repo.lockById(tx.manager, id), id, opts);
       assertMay(ctx, "change", current);
-      await writeWithEffects(tx.manager, ctx, this.repo.markRemoved(id, current.version), {
+      await writeIn(tx, this.repo.markRemoved(id, current.version), {
         audits: [{ action: "user.deleted", subject: { type: "user", id }, changes: { active: { before: current.active, after: false }, removed: { before: false, after: true } } }],
         events: [{ topic: "user.deleted", payload: { userId: id } }],
       });
@@ -210,8 +213,11 @@ export class UsersService {
     });
   }
 
-  /** One read-mutate-write round; null when another writer got there first. */
-  private async tryUpdate(m: EntityManager, ctx: Ctx, id: string, mutate: Mutation, opts: WriteOptions, lock: boolean) {
+  /**
+   * One read-mutate-write round (reads on `m`, the write through `write`: writeAlone, or writeIn under the lock); null
+   * when another writer got there first.
+   */
+  private async tryUpdate(m: EntityManager, ctx: Ctx, id: string, mutate: Mutation, opts: WriteOptions, lock: boolean, write: UserWriter) {
     const found = lock ? await this.repo.lockById(m, id) : await this.repo.findLiveById(m, id);
     const current = this.checkLive(ctx, found, id, opts);
     assertMay(ctx, "change", current);
@@ -229,8 +235,7 @@ export class UsersService {
     }
     if (mutated.password) changes.password = { before: "[hidden]", after: "[changed]" };
     const passwordHash = mutated.password ? await hashPassword(mutated.password) : null;
-    const write: Statement = this.repo.update(id, current.version, profile, passwordHash, account);
-    const row = await writeWithEffects<UserRow>(m, ctx, write, updateEffects(current, profile.active, changes));
+    const row = await write(this.repo.update(id, current.version, profile, passwordHash, account), updateEffects(current, profile.active, changes));
     return row ? { user: toUser(row), changed: true } : null;
   }
 

@@ -1,7 +1,7 @@
 import { ClientRateLimitInfo, Options, Store } from "express-rate-limit";
 import { DataSource } from "typeorm";
 import { RateLimitsRepository } from "../../domain/auth/rate-limits.repository";
-import { withDb } from "../../domain/transaction";
+import { withDb } from "../../domain/unit-of-work";
 import { logger } from "../../log";
 
 /** Expired counters are swept after this many hits counted by this process (one indexed DELETE). */

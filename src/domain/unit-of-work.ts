@@ -1,0 +1,125 @@
+import { DataSource, EntityManager } from "typeorm";
+import { sql } from "../db/sql";
+import { AuditRecordRow, auditInsertCte } from "./audit-log/audit.fragments";
+import { Ctx, TxCtx } from "./context";
+import { Effects, Statement } from "./effects";
+import { ConflictError, DomainError, InvalidError, UnavailableError } from "./errors";
+import { outboxInsertCte } from "./outbox/outbox.fragments";
+
+/*
+ * The unit of work: the one way a change is committed, and the only place that opens a transaction or writes audit
+ * records and outbox events (test/unit/unit-of-work-usage.test.ts holds it; src/db is the infrastructure under it).
+ *
+ *   unitOfWork(ds, ctx, async (tx) => { ... writeIn(tx, statement, effects) ... recordIn(tx, effects) ... })
+ *   writeAlone(ds, ctx, statement, effects)   a unit of work of one statement (the hot SCIM path: one round trip)
+ *   withDb(() => read)                        reads outside a unit, with the same error translation
+ *
+ * Either way the change, its audit record(s) and its outbox event(s) commit together or not at all, and database
+ * errors come out as domain errors (unique -> ConflictError, outage or timeout -> UnavailableError).
+ */
+
+/** Unique indexes and the field they protect, for ConflictError messages. */
+const uniqueFields: Record<string, string> = {
+  users_user_name_lower_key: "userName",
+  groups_display_name_lower_key: "displayName",
+  api_tokens_live_name_key: "name",
+  entities_sibling_name_key: "name",
+  entities_external_key_key: "externalKey",
+};
+
+/** Foreign keys and the field naming the row they point at, for InvalidError messages (the row vanished or never was). */
+const referenceFields: Record<string, string> = {
+  users_entity_id_fkey: "entityId",
+  entities_parent_id_fkey: "parentId",
+};
+
+/**
+ * Runs `fn` in one transaction: everything written through `tx` (writeIn, recordIn, the `...In` methods) commits
+ * when it returns and rolls back when it throws. The only place a transaction opens.
+ */
+export async function unitOfWork<T>(ds: DataSource, ctx: Ctx, fn: (tx: TxCtx) => Promise<T>): Promise<T> {
+  try {
+    return await ds.transaction((manager) => fn({ ...ctx, manager }));
+  } catch (e) {
+    throw translateDbError(e);
+  }
+}
+
+/**
+ * Inside a unit: `write` (an INSERT/UPDATE/DELETE ... RETURNING) with its audit and outbox rows, as one statement.
+ * The effects are written only when the write returned a row; the answer is that row, or null.
+ */
+export function writeIn<T extends object>(tx: TxCtx, write: Statement, effects: Effects): Promise<T | null> {
+  return runWithEffects<T>(tx.manager, tx, write, effects);
+}
+
+/** Inside a unit: audit records and outbox events on their own, for changes made by earlier statements of `tx`. */
+export async function recordIn(tx: TxCtx, effects: Effects): Promise<void> {
+  if (effects.audits.length === 0 && effects.events.length === 0) return;
+  await runWithEffects(tx.manager, tx, { text: "SELECT 1 AS one", values: [] }, effects);
+}
+
+/**
+ * A unit of work of ONE statement, without BEGIN/COMMIT: PostgreSQL runs a statement atomically, so the write and
+ * its audit and outbox rows (data-modifying CTEs of that statement) commit together: one round trip instead of four.
+ * Not for use inside a unit (`ctx` a TxCtx): there, writeIn.
+ */
+export async function writeAlone<T extends object>(
+  ds: DataSource, ctx: Ctx, write: Statement, effects: Effects,
+): Promise<T | null> {
+  if ("manager" in ctx) throw new Error("writeAlone inside a unit of work: use writeIn(tx, ...)");
+  return withDb(() => runWithEffects<T>(ds.manager, ctx, write, effects));
+}
+
+/** Reads outside a unit of work get the same error translation. */
+export async function withDb<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw translateDbError(e);
+  }
+}
+
+/** The write and its effects as ONE statement: the audit and outbox INSERTs (from their owners) as guarded CTEs. */
+async function runWithEffects<T extends object>(
+  m: EntityManager, ctx: Ctx, write: Statement, effects: Effects,
+): Promise<T | null> {
+  const n = write.values.length;
+  const text = `WITH w AS (${write.text}),
+  a AS (${auditInsertCte(`$${n + 1}`, "EXISTS (SELECT 1 FROM w)")}),
+  o AS (${outboxInsertCte(`$${n + 2}`, "EXISTS (SELECT 1 FROM w)")})
+  SELECT * FROM w`;
+  const audits = effects.audits.map((a): AuditRecordRow => ({
+    actor_type: ctx.actor.type, actor_id: ctx.actor.id, actor_name: ctx.actor.name, door: ctx.door,
+    action: a.action, target_type: a.subject.type, target_id: a.subject.id, changes: a.changes, request_id: ctx.requestId,
+  }));
+  const events = effects.events.map((e) => ({ topic: e.topic, payload: { ...e.payload, requestId: ctx.requestId, door: ctx.door } }));
+  const rows = await sql<T>(m, text, [...write.values, JSON.stringify(audits), JSON.stringify(events)]);
+  return rows[0] ?? null;
+}
+
+function translateDbError(e: unknown): unknown {
+  if (e instanceof DomainError) return e;
+  const err = e as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
+  const code = err.driverError?.code ?? err.code;
+  const constraint = err.driverError?.constraint ?? err.constraint;
+  if (code === "23505") {
+    const field = uniqueFields[constraint ?? ""] ?? "value";
+    return new ConflictError(field, `${field} is already taken`);
+  }
+  if (code === "23503" && referenceFields[constraint ?? ""]) return new InvalidError(referenceFields[constraint!], "names nothing that exists");
+  // Text the database cannot store (a NUL byte, an invalid sequence) is bad input, not a server fault.
+  if (code === "22021" || code === "22P05") return new InvalidError("value", "contains characters that cannot be stored");
+  if (isOutage(code, e)) return new UnavailableError("the database is unavailable");
+  // A statement or lock wait past DB_STATEMENT_TIMEOUT_MS / DB_LOCK_TIMEOUT_MS: the database is too busy now, try later.
+  if (code === "57014" || code === "55P03") return new UnavailableError("the database did not answer in time");
+  return e;
+}
+
+const outageCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "53300"]);
+
+function isOutage(code: string | undefined, e: unknown): boolean {
+  if (code && (outageCodes.has(code) || code.startsWith("08"))) return true;
+  const message = e instanceof Error ? e.message : "";
+  return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client was closed and is not queryable|Client has encountered a connection error|the database system is (shutting down|starting up)/i.test(message);
+}
