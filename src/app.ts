@@ -39,8 +39,13 @@ export function createApp(cfg: Config, ds: DataSource, services: Services, metri
     return id;
   };
   if (logger.isLevelEnabled("info")) {
+    // 501 (an optional resource not offered, such as SCIM's /Me) is an expected answer, not a fault: logged at info
+    // like a 4xx, without the "failed with status code" error and stack pino-http attaches to every 5xx.
+    const expected = (res: ServerResponse) => res.statusCode === 501;
     app.use(pinoHttp({
-      logger, genReqId: requestId, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
+      logger, genReqId: requestId, customLogLevel: (_req, res, err) => (err || (res.statusCode >= 500 && !expected(res)) ? "error" : "info"),
+      customErrorObject: (_req, res, _err, val) => (expected(res) ? { res: val.res, responseTime: val.responseTime } : val),
+      customErrorMessage: (_req, res) => (expected(res) ? "request completed" : "request errored"),
       serializers: { req: (req: { url: string }) => ({ ...req, url: redactLinkToken(req.url) }) },
     }));
   } else {
