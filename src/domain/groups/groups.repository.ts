@@ -3,6 +3,7 @@ import { sql } from "../../db/sql";
 import { Statement } from "../effects";
 import { ListQuery } from "../users/users.repository";
 import { isUuid } from "../ids";
+import { Keyset, KeysetPage, keysetPage, keysetSql, readKeysetPage } from "../keyset";
 import { Group, GroupFields } from "./group";
 
 const COLUMNS = `g.id AS "id", g.display_name AS "displayName", g.external_id AS "externalId",
@@ -66,5 +67,18 @@ export class GroupsRepository {
     if (groups.length > 0 && groups.length < q.limit) return { total: q.offset + groups.length, groups };
     const [{ count }] = await sql<{ count: number }>(m, `SELECT count(*)::int AS count FROM groups g WHERE ${where}`, params);
     return { total: count, groups };
+  }
+
+  /** A keyset page (RFC 9865 cursors): `limit` groups after or before a position, on groups_created_at_id_idx without sortBy. */
+  async page(m: EntityManager, q: ListQuery, keyset: Keyset): Promise<KeysetPage<Group>> {
+    const params = [...(q.where?.params ?? [])];
+    const k = keysetSql({ sort: q.orderBy, createdAt: "g.created_at", id: "g.id" }, q.descending ?? false, keyset, params.length + 1);
+    const keys = `g.created_at::text AS "keyAt"${q.orderBy ? `, (${q.orderBy})::text AS "keySort"` : ""}`;
+    const rows = await readKeysetPage(keyset, () => sql<Group & { keyAt: string; keySort?: string | null }>(m,
+      `SELECT ${COLUMNS}, ${keys} FROM groups g WHERE ${q.where ? `(${q.where.sql})` : "TRUE"} AND ${k.where}
+       ORDER BY ${k.order} LIMIT $${params.length + k.params.length + 1}`,
+      [...params, ...k.params, q.limit + 1]));
+    const page = keysetPage(rows, q.limit, k.reversed, (r) => ({ sort: q.orderBy ? r.keySort ?? null : undefined, createdAt: r.keyAt, id: r.id }));
+    return { ...page, rows: page.rows.map(({ keyAt: _at, keySort: _sort, ...group }) => group) };
   }
 }

@@ -6,6 +6,7 @@ import { Effects } from "../effects";
 import { NotFoundError, PreconditionFailedError } from "../errors";
 import { recordIn, unitOfWork, withDb, writeIn } from "../unit-of-work";
 import { ListQuery } from "../users/users.repository";
+import { Keyset, KeysetPage } from "../keyset";
 import { Group, GroupFields, GroupResult, Member, MemberOp } from "./group";
 import { GroupsRepository } from "./groups.repository";
 import { assertValidGroup, auditView } from "./groups.rules";
@@ -60,6 +61,14 @@ export class GroupsService {
 
   async list(query: ListQuery): Promise<{ total: number; groups: Group[] }> {
     return withDb(() => this.repo.list(this.ds.manager, query));
+  }
+
+  /** A keyset page of groups (RFC 9865 cursors); the total is counted for the first page only, as for users. */
+  async page(query: ListQuery, keyset: Keyset): Promise<KeysetPage<Group> & { total?: number }> {
+    const page = await withDb(() => this.repo.page(this.ds.manager, query, keyset));
+    if (keyset.position) return page;
+    const { total } = await withDb(() => this.repo.list(this.ds.manager, { ...query, offset: 0, limit: 0 }));
+    return { ...page, total };
   }
 
   /**

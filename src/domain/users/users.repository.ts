@@ -2,6 +2,7 @@ import { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
 import { Statement } from "../effects";
 import { isUuid } from "../ids";
+import { Keyset, KeysetPage, keysetPage, keysetSql, readKeysetPage } from "../keyset";
 import { userGroupsJson } from "../groups/groups.fragments";
 import { liveUser, removedUser } from "./users.fragments";
 import { EnterpriseFields, PersonName, SystemRole, User, UserAccount, UserGroup, UserProfile, UserSource, defaultAccount, pickProfile } from "./user";
@@ -199,6 +200,24 @@ export class UsersRepository {
     if (users.length > 0 && users.length < q.limit) return { total: q.offset + users.length, users };
     const [{ count }] = await sql<{ count: number }>(m, `SELECT count(*)::int AS count FROM users u WHERE ${where}`, params);
     return { total: count, users };
+  }
+
+  /**
+   * A keyset page (RFC 9865 cursors): `limit` live users after or before a position, the ids walked on an index
+   * (users_live_created_at_id_idx without sortBy) from the position on, so a deep page costs what the first one does.
+   */
+  async page(m: EntityManager, q: ListQuery, keyset: Keyset): Promise<KeysetPage<User>> {
+    const params = [...(q.where?.params ?? [])];
+    const k = keysetSql({ sort: q.orderBy, createdAt: "u.created_at", id: "u.id" }, q.descending ?? false, keyset, params.length + 1);
+    const where = `${liveUser("u")}${q.where ? ` AND (${q.where.sql})` : ""} AND ${k.where}`;
+    const keys = `u.created_at::text AS "keyAt"${q.orderBy ? `, (${q.orderBy})::text AS "keySort"` : ""}`;
+    const rows = await readKeysetPage(keyset, () => sql<UserRow & { keyAt: string; keySort?: string | null }>(m,
+      `SELECT ${SELECT}, ${keys} FROM users u WHERE u.id = ANY(ARRAY(
+         SELECT u.id FROM users u WHERE ${where} ORDER BY ${k.order} LIMIT $${params.length + k.params.length + 1}))
+       ORDER BY ${k.order}`,
+      [...params, ...k.params, q.limit + 1]));
+    const page = keysetPage(rows, q.limit, k.reversed, (r) => ({ sort: q.orderBy ? r.keySort ?? null : undefined, createdAt: r.keyAt, id: r.id }));
+    return { ...page, rows: page.rows.map(toUser) };
   }
 }
 

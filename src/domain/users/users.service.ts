@@ -11,6 +11,7 @@ import { InviteOptions, User, UserAccount, UserProfile, UserSource, UserWrite, d
 import { EntityMapping, UserAccounts } from "./user-accounts";
 import { createEffects, restoreEffects, updateEffects } from "./users.effects";
 import { ListQuery, UserRow, UsersRepository, profileOf, toUser } from "./users.repository";
+import { Keyset, KeysetPage } from "../keyset";
 import { assertValidProfile, auditView } from "./users.rules";
 
 export interface WriteOptions {
@@ -160,6 +161,17 @@ export class UsersService {
 
   async list(query: ListQuery): Promise<{ total: number; users: User[] }> {
     return withDb(() => this.repo.list(this.ds.manager, query));
+  }
+
+  /**
+   * A keyset page of live users (RFC 9865 cursors). The total is counted for the first page only (RFC 9865 §2 lets
+   * it be left out): later pages cost the same at any depth and any number of users.
+   */
+  async page(query: ListQuery, keyset: Keyset): Promise<KeysetPage<User> & { total?: number }> {
+    const page = await withDb(() => this.repo.page(this.ds.manager, query, keyset));
+    if (keyset.position) return page;
+    const { total } = await withDb(() => this.repo.list(this.ds.manager, { ...query, offset: 0, limit: 0 }));
+    return { ...page, total };
   }
 
   /** Which of these userNames (lower-cased) are taken, including by accounts an IdP removed. */

@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { fromScimmy } from "./scim-errors";
-import { SCIMMY, SCIM_CONTENT_TYPE } from "./scimmy";
+import { SCIMMY, SCIM_CONTENT_TYPE, scimPagination } from "./scimmy";
 
 type Readable = { read(): Promise<unknown> };
 
@@ -18,7 +18,9 @@ export function scimDiscoveryRouter(): Router {
       throw fromScimmy(e, null, "invalid request");
     }
   };
-  r.get("/ServiceProviderConfig", send(guard(() => new SCIMMY.Resources.ServiceProviderConfig())));
+  // RFC 9865 §4: scimmy knows no `pagination`, so it is added to what scimmy produces.
+  const withPagination = (config: Readable): Readable => ({ read: async () => ({ ...JSON.parse(JSON.stringify(await config.read())), pagination: scimPagination() }) });
+  r.get("/ServiceProviderConfig", send(guard(() => withPagination(new SCIMMY.Resources.ServiceProviderConfig() as unknown as Readable))));
   r.get("/ResourceTypes", send(guard(() => new SCIMMY.Resources.ResourceType())));
   r.get("/ResourceTypes/:id", (req, res) => send(guard(() => new SCIMMY.Resources.ResourceType(req.params.id)))(req, res));
   r.get("/Schemas", send(guard(() => new SCIMMY.Resources.Schema())));

@@ -2,7 +2,7 @@ import { Response } from "express";
 import { Member } from "../../domain/groups/group";
 import { logger } from "../../log";
 import { toScimMember } from "./group.mapper";
-import { LIST_RESPONSE_URN } from "./list-request";
+import { ListHead, listHead } from "./list-request";
 import { SCIM_CONTENT_TYPE } from "./scimmy";
 
 type Json = Record<string, unknown>;
@@ -45,10 +45,10 @@ export type MemberSource = (groupId: string) => AsyncIterable<Member[]>;
  * no longer become a SCIM error: the connection is cut so the client never mistakes a partial list for a whole one.
  */
 export async function writeItems(res: Response, status: number, items: Item[], members: MemberSource, view: MemberView, baseUrl: string,
-  list?: { total: number; startIndex: number }): Promise<void> {
+  list?: ListHead): Promise<void> {
   res.status(status).type(SCIM_CONTENT_TYPE);
   try {
-    if (list) await write(res, `{"schemas":["${LIST_RESPONSE_URN}"],"totalResults":${list.total},"startIndex":${list.startIndex},"itemsPerPage":${items.length},"Resources":[`);
+    if (list) await write(res, `${JSON.stringify(listHead(list, items.length)).slice(0, -1)},"Resources":[`);
     for (let i = 0; i < items.length; i++) {
       if (i > 0) await write(res, ",");
       await writeItem(res, items[i], members, view, baseUrl);

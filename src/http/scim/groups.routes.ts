@@ -6,7 +6,8 @@ import { groupAttributes } from "./group-attributes";
 import { memberView, writeItems } from "./group-writer";
 import { toScimGroup } from "./group.mapper";
 import { HandlerResult, createGroup, deleteGroup, patchGroup, replaceGroup } from "./groups.handlers";
-import { ListParams, listParamsFromQuery, listParamsFromSearch } from "./list-request";
+import { pageCursors } from "./list-cursor";
+import { ListHead, ListParams, listParamsFromQuery, listParamsFromSearch } from "./list-request";
 import { project } from "./projection";
 import { ScimError } from "./scim-errors";
 import { SCIM_CONTENT_TYPE } from "./scimmy";
@@ -25,15 +26,25 @@ type Query = Record<string, string | undefined>;
 /** /Groups (RFC 7644 §3, RFC 7643 §4.2): thin handlers; writes go through groups.handlers.ts, rules live in GroupsService. */
 export function scimGroupsRouter(o: ScimGroupsOptions): Router {
   const r = Router({ caseSensitive: false });
-  const limits = { maxResults: o.maxResults, maxFilterLength: o.maxFilterLength };
+  const limits = { maxResults: o.maxResults, maxFilterLength: o.maxFilterLength, resource: "Groups" };
   const deps = { groups: o.groups, maxPatchOperations: o.maxPatchOperations };
   const members = (id: string) => o.groups.memberPages(id);
 
+  /** A page by index (RFC 7644 §3.4.2.4) or, when `cursor` is given, by cursor (RFC 9865 §2). */
   const sendList = async (req: Request, res: Response, params: ListParams) => {
-    const { total, groups } = await o.groups.list(params.query);
+    let groups, head: ListHead;
+    if (params.cursor) {
+      const page = await o.groups.page(params.query, params.cursor.keyset);
+      groups = page.rows;
+      head = { totalResults: page.total, ...pageCursors(params.cursor, page) };
+    } else {
+      const list = await o.groups.list(params.query);
+      groups = list.groups;
+      head = { totalResults: list.total, startIndex: params.startIndex };
+    }
     const base = o.baseUrl(req);
     const items = groups.map((g) => ({ resource: project(toScimGroup(g, base), params.attributes, params.excludedAttributes), membersOf: g.id }));
-    await writeItems(res, 200, items, members, memberView(params.attributes, params.excludedAttributes), base, { total, startIndex: params.startIndex });
+    await writeItems(res, 200, items, members, memberView(params.attributes, params.excludedAttributes), base, head);
   };
 
   /** One group as GET shows it; members are streamed only when the projection asks for them. */

@@ -57,7 +57,8 @@ export function toScimError(e: unknown): ScimError | null {
 function fromDomain(e: DomainError): ScimError {
   if (e instanceof NotFoundError) return new ScimError(404, null, `${e.resource} ${e.id} not found`);
   if (e instanceof ConflictError) return new ScimError(409, "uniqueness", e.message);
-  if (e instanceof InvalidError) return new ScimError(400, "invalidValue", e.message);
+  // RFC 9865 §2.1: a cursor the list cannot read back is invalidCursor.
+  if (e instanceof InvalidError) return new ScimError(400, e.field === "cursor" ? "invalidCursor" : "invalidValue", e.message);
   if (e instanceof PreconditionFailedError) return new ScimError(412, null, e.message);
   if (e instanceof UnavailableError) return new ScimError(503, null, "The service is temporarily unavailable, retry later");
   return new ScimError(403, null, e.message);

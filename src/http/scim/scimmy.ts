@@ -11,6 +11,13 @@ export const PATCH_OP_URN = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 export const SCIM_BASE_PATH = "/scim/v2";
 
 let declared = false;
+let pagination: Record<string, unknown> = {};
+
+/**
+ * `pagination` of /ServiceProviderConfig (RFC 9865 §4), which scimmy does not know: both methods, index by default
+ * (what Okta and Entra use), one page size; cursors hold no server state, so they do not time out (no cursorTimeout).
+ */
+export const scimPagination = (): Record<string, unknown> => pagination;
 
 /** Declares Roster's SCIM resources and what the service provider supports (RFC 7643 §5). Idempotent: SCIMMY is process-global. */
 export function declareScimResources(opts: { maxResults: number; bulk: { maxOperations: number; maxPayloadSize: number } }): void {
@@ -37,6 +44,7 @@ export function declareScimResources(opts: { maxResults: number; bulk: { maxOper
     changePassword: false,
     bulk: { supported: true, maxOperations: opts.bulk.maxOperations, maxPayloadSize: opts.bulk.maxPayloadSize },
   });
+  pagination = { cursor: true, index: true, defaultPaginationMethod: "index", defaultPageSize: opts.maxResults, maxPageSize: opts.maxResults };
   SCIMMY.Config.set("authenticationSchemes", []);
   SCIMMY.Config.set("authenticationSchemes", [{
     type: "oauthbearertoken",

@@ -7,6 +7,7 @@ import { Item, memberView, writeItems } from "./group-writer";
 import { toScimGroup } from "./group.mapper";
 import { ListParams, listParamsFromSearch } from "./list-request";
 import { project } from "./projection";
+import { ScimError } from "./scim-errors";
 import { userAttributes } from "./user-attributes";
 import { toScimUser } from "./user.mapper";
 
@@ -30,6 +31,7 @@ export function rootSearch(o: RootSearchOptions) {
     const forGroups = attempt(() => listParamsFromSearch(req.body, groupAttributes, limits));
     if (forUsers instanceof FilterError && forGroups instanceof FilterError) throw forUsers;
     const params = (forUsers instanceof FilterError ? forGroups : forUsers) as ListParams;
+    if (params.cursor) throw new ScimError(400, "invalidValue", "cursor paging (RFC 9865) is offered on /Users/.search and /Groups/.search, not across types");
     const { offset, limit } = params.query;
     const base = o.baseUrl(req);
     const items: Item[] = [];
@@ -47,7 +49,7 @@ export function rootSearch(o: RootSearchOptions) {
       for (const g of page.groups) items.push({ resource: project(toScimGroup(g, base), params.attributes, params.excludedAttributes), membersOf: g.id });
     }
     const view = memberView(params.attributes, params.excludedAttributes);
-    await writeItems(res, 200, items, (id) => o.groups.memberPages(id), view, base, { total: usersTotal + groupsTotal, startIndex: params.startIndex });
+    await writeItems(res, 200, items, (id) => o.groups.memberPages(id), view, base, { totalResults: usersTotal + groupsTotal, startIndex: params.startIndex });
   };
 }
 

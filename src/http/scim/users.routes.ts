@@ -2,7 +2,8 @@ import { Request, Response, Router } from "express";
 import { UsersService } from "../../domain/users/users.service";
 import { ctxOf } from "../middleware/request-context";
 import { ifMatchVersions, ifNoneMatchHits } from "./etag";
-import { ListParams, listParamsFromQuery, listParamsFromSearch, listResponse } from "./list-request";
+import { pageCursors } from "./list-cursor";
+import { ListHead, ListParams, listParamsFromQuery, listParamsFromSearch, listResponse } from "./list-request";
 import { project } from "./projection";
 import { ScimError } from "./scim-errors";
 import { SCIM_CONTENT_TYPE } from "./scimmy";
@@ -21,7 +22,7 @@ export interface ScimUsersOptions {
 /** /Users (RFC 7644 §3): thin routes over users.handlers.ts (writes) and UsersService (reads). */
 export function scimUsersRouter(o: ScimUsersOptions): Router {
   const r = Router({ caseSensitive: false });
-  const limits = { maxResults: o.maxResults, maxFilterLength: o.maxFilterLength };
+  const limits = { maxResults: o.maxResults, maxFilterLength: o.maxFilterLength, resource: "Users" };
 
   const deps = { users: o.users, maxPatchOperations: o.maxPatchOperations };
   const sendResource = (req: Request, res: Response, status: number, resource: Record<string, unknown>, version: number) => {
@@ -35,11 +36,21 @@ export function scimUsersRouter(o: ScimUsersOptions): Router {
     sendResource(req, res, w.status, w.resource, w.version);
   };
 
+  /** A page by index (RFC 7644 §3.4.2.4) or, when `cursor` is given, by cursor (RFC 9865 §2). */
   const sendList = async (req: Request, res: Response, params: ListParams) => {
-    const { total, users } = await o.users.list(params.query);
+    let users, head: ListHead;
+    if (params.cursor) {
+      const page = await o.users.page(params.query, params.cursor.keyset);
+      users = page.rows;
+      head = { totalResults: page.total, ...pageCursors(params.cursor, page) };
+    } else {
+      const list = await o.users.list(params.query);
+      users = list.users;
+      head = { totalResults: list.total, startIndex: params.startIndex };
+    }
     const base = o.baseUrl(req);
     const resources = users.map((u) => project(toScimUser(u, base), params.attributes, params.excludedAttributes));
-    res.status(200).type(SCIM_CONTENT_TYPE).send(JSON.stringify(listResponse(total, params.startIndex, resources)));
+    res.status(200).type(SCIM_CONTENT_TYPE).send(JSON.stringify(listResponse(head, resources)));
   };
 
   r.get("/", async (req, res) => sendList(req, res, listParamsFromQuery(req, userAttributes, limits)));
