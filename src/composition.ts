@@ -7,10 +7,12 @@ import { AuditSealer } from "./domain/audit-log/audit-sealer";
 import { CredentialsService } from "./domain/auth/credentials.service";
 import { EnrolmentService } from "./domain/auth/enrolment.service";
 import { Clock, systemClock } from "./domain/clock";
+import { EntitiesRepository } from "./domain/entities/entities.repository";
 import { EntitiesService } from "./domain/entities/entities.service";
 import { ScopedGroupsService } from "./domain/groups/scoped-groups.service";
 import { GroupsService } from "./domain/groups/groups.service";
 import { groupsOnUserRemoval } from "./domain/groups/memberships";
+import { InvitationsRepository } from "./domain/invitations/invitations.repository";
 import { InvitationsService } from "./domain/invitations/invitations.service";
 import { JobsService } from "./domain/jobs/jobs.service";
 import { UserActionsService } from "./domain/jobs/users-actions.service";
@@ -21,6 +23,8 @@ import { GroupInvitationsService } from "./domain/people/group-invitations.servi
 import { SettingsService } from "./domain/settings/settings.service";
 import { Signal } from "./domain/signal";
 import { TokensService } from "./domain/tokens/tokens.service";
+import { CredentialsRepository } from "./domain/users/credentials.repository";
+import { UsersRepository } from "./domain/users/users.repository";
 import { UsersSearch } from "./domain/users/users.search";
 import { UsersService } from "./domain/users/users.service";
 
@@ -60,36 +64,50 @@ export interface Services {
  * The composition root: builds every service once, each after what it is given, by constructor only (no setters).
  * That is the layer order of src/domain/layers.ts, except that UsersService is given its hooks into groups/ and
  * invitations/ (typed in users/), so those two are built before it; neither needs anything from UsersService.
+ * The repositories other folders read through are built first, once each, and handed to the services that use them.
  */
 export function createServices(ds: DataSource, cfg: Config, clock: Clock = systemClock): Services {
+  const repositories = {
+    entities: new EntitiesRepository(),
+    users: new UsersRepository(),
+    credentials: new CredentialsRepository(),
+    invitations: new InvitationsRepository(),
+  };
   const outboxQueue = new OutboxQueue(ds);
   const entities = new EntitiesService(ds);
-  const search = new UsersSearch(ds);
+  const search = new UsersSearch(ds, repositories.entities);
   const access = new AccessService(ds);
   const settings = new SettingsService(ds);
-  const tokens = new TokensService(ds, cfg.TOKEN_CACHE_SECONDS * 1000);
+  const tokens = new TokensService(ds, repositories.users, cfg.TOKEN_CACHE_SECONDS * 1000);
   const audit = new AuditLogService(ds);
   const auditChain = new AuditChainService(ds);
   const auditSealer = new AuditSealer(ds);
   const groups = new GroupsService(ds);
-  const scopedGroups = new ScopedGroupsService(ds, groups);
-  const invitations = new InvitationsService(ds, { ssoOnly: cfg.SSO_ONLY, ttlMs: cfg.INVITE_TTL, clock, communication: (m) => settings.communication(m) });
-  const users = new UsersService(ds, cfg.SCIM_ENTITY_MAPPING, {
+  const scopedGroups = new ScopedGroupsService(ds, groups, repositories.users);
+  const invitations = new InvitationsService(ds, repositories.users, {
+    ssoOnly: cfg.SSO_ONLY, ttlMs: cfg.INVITE_TTL, clock, communication: (m) => settings.communication(m),
+  });
+  const users = new UsersService(ds, repositories.entities, cfg.SCIM_ENTITY_MAPPING, {
     inviteIn: (tx, user, opts) => invitations.requestIn(tx, user, opts),
     invitesAutomatically: (source, m) => invitations.invitesAutomatically(source, m),
     removal: groupsOnUserRemoval,
   });
   const deadLetters = new DeadLettersService(ds, { "invitation.requested": (tx, job) => invitations.reviveIn(tx, job.invitationId) });
-  const people = new PeopleService(ds, users, scopedGroups, invitations, {
+  const people = new PeopleService(ds, users, repositories.entities, scopedGroups, invitations, {
     policy: { userNames: cfg.ADMIN_USERNAME_POLICY, nameMinLength: cfg.ADMIN_NAME_MIN_LENGTH, nameDigits: cfg.ADMIN_NAME_ALLOW_DIGITS },
     ssoOnly: cfg.SSO_ONLY,
   });
-  const groupInvitations = new GroupInvitationsService(ds, people, groups, invitations);
+  const groupInvitations = new GroupInvitationsService(ds, repositories.users, people, groups, invitations);
   const jobsEnqueued = new Signal();
   const jobs = new JobsService(ds, search, jobsEnqueued);
-  const actions = new UserActionsService(ds, users, search, jobs, cfg.ADMIN_ACTIONS_SYNC_MAX, invitations);
-  const enrolment = new EnrolmentService(ds, { clock, defaultLanguage: cfg.DEFAULT_LANGUAGE, policy: { minLength: cfg.PASSWORD_MIN_LENGTH, minScore: cfg.PASSWORD_MIN_SCORE }, platformName: cfg.PLATFORM_NAME, ssoOnly: cfg.SSO_ONLY });
-  const credentials = new CredentialsService(ds, { clock, policy: { minLength: cfg.PASSWORD_MIN_LENGTH, minScore: cfg.PASSWORD_MIN_SCORE }, ssoOnly: cfg.SSO_ONLY });
+  const actions = new UserActionsService(ds, users, repositories.users, search, jobs, cfg.ADMIN_ACTIONS_SYNC_MAX, invitations);
+  const enrolment = new EnrolmentService(ds, repositories.invitations, repositories.users, repositories.credentials, {
+    clock, defaultLanguage: cfg.DEFAULT_LANGUAGE, policy: { minLength: cfg.PASSWORD_MIN_LENGTH, minScore: cfg.PASSWORD_MIN_SCORE },
+    platformName: cfg.PLATFORM_NAME, ssoOnly: cfg.SSO_ONLY,
+  });
+  const credentials = new CredentialsService(ds, repositories.credentials, repositories.users, repositories.invitations, {
+    clock, policy: { minLength: cfg.PASSWORD_MIN_LENGTH, minScore: cfg.PASSWORD_MIN_SCORE }, ssoOnly: cfg.SSO_ONLY,
+  });
   return {
     clock, outboxQueue, deadLetters, entities, users, search, access, settings, tokens, audit, auditChain, auditSealer,
     groups, scopedGroups, invitations, people, groupInvitations, jobs, actions, jobsEnqueued, enrolment, credentials,

@@ -1,5 +1,6 @@
 import { Ctx } from "../../src/domain/context";
 import { Statement } from "../../src/domain/effects";
+import { EntitiesRepository } from "../../src/domain/entities/entities.repository";
 import { UserSearchQuery, UsersSearch } from "../../src/domain/users/users.search";
 import { startTestApp, TestApp } from "../support/app";
 
@@ -56,7 +57,7 @@ describe(`query plans of the admin search (${N.toLocaleString("en")} users)`, ()
   });
 
   it("a status query matching more users than its cap is answered by the other plan, with the same pages", async () => {
-    const small = new UsersSearch(t.ds, 7, 3);
+    const small = new UsersSearch(t.ds, new EntitiesRepository(), 7, 3);
     const pages = async (s: UsersSearch) => {
       const all: string[] = [];
       let cursor: string | undefined;
@@ -79,7 +80,7 @@ describe(`query plans of the admin search (${N.toLocaleString("en")} users)`, ()
   });
 
   it("a text query matching more users than the cap is answered by the other plan, with the same pages", async () => {
-    const small = new UsersSearch(t.ds, 7);
+    const small = new UsersSearch(t.ds, new EntitiesRepository(), 7);
     for (const sort of ["familyName", "createdAt"] as const) {
       const pages = async (s: UsersSearch) => {
         const all: string[] = [];

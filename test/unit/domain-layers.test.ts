@@ -90,6 +90,46 @@ describe("domain layers (src/domain/layers.ts)", () => {
   });
 });
 
+/**
+ * A folder builds only its own repositories: another folder's it is given in its constructor, from the repositories the
+ * composition root builds once (src/composition.ts). The owner of `XRepository` is the folder of the file defining it.
+ */
+export function foreignRepositories(files: { file: string; source: string }[]): string[] {
+  const owner = new Map<string, string>();
+  for (const { file, source } of files) {
+    for (const m of source.matchAll(/export\s+class\s+(\w+Repository)\b/g)) owner.set(m[1], folderOf(file)!);
+  }
+  return files.flatMap(({ file, source }) => {
+    const from = folderOf(file);
+    if (!from) return [];
+    return [...source.matchAll(/new\s+(\w+Repository)\s*\(/g)]
+      .filter((m) => owner.get(m[1]) !== from)
+      .map((m) => `${path.relative(DOMAIN, file)}: new ${m[1]}( (${owner.has(m[1]) ? `owned by ${owner.get(m[1])}` : "no owner in src/domain"})`);
+  });
+}
+
+describe("repositories (built by their owner, or given by the composition root)", () => {
+  it("no domain folder constructs another folder's repository", () => {
+    const files = tsFiles(DOMAIN).map((file) => ({ file, source: readFileSync(file, "utf8") }));
+    expect(foreignRepositories(files)).toEqual([]);
+  });
+
+  it("catches a repository built outside its owner's folder", () => {
+    const at = (f: string) => path.join(DOMAIN, f);
+    const files = [
+      { file: at("users/users.repository.ts"), source: "export class UsersRepository {}" },
+      { file: at("users/users.service.ts"), source: "private readonly repo = new UsersRepository();" },
+      { file: at("tokens/tokens.service.ts"), source: "private readonly users = new UsersRepository();" },
+      { file: at("groups/memberships.ts"), source: "const repo = new MembersRepository ();" },
+      { file: path.join(SRC, "composition.ts"), source: "const users = new UsersRepository();" },
+    ];
+    expect(foreignRepositories(files)).toEqual([
+      "tokens/tokens.service.ts: new UsersRepository( (owned by users)",
+      "groups/memberships.ts: new MembersRepository( (no owner in src/domain)",
+    ]);
+  });
+});
+
 describe("docs/ARCHITECTURE.md", () => {
   it("lists the layers of src/domain/layers.ts", () => {
     const doc = readFileSync(path.join(__dirname, "../../docs/ARCHITECTURE.md"), "utf8");

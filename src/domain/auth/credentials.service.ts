@@ -46,11 +46,13 @@ async function matches(password: string, stored: string | null): Promise<boolean
  * answers who someone is and keeps no session (the platform does).
  */
 export class CredentialsService {
-  private readonly repo = new CredentialsRepository();
-  private readonly users = new UsersRepository();
-  private readonly invitations = new InvitationsRepository();
-
-  constructor(private readonly ds: DataSource, private readonly opts: CredentialsOptions) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly repo: CredentialsRepository,
+    private readonly users: UsersRepository,
+    private readonly invitations: InvitationsRepository,
+    private readonly opts: CredentialsOptions,
+  ) {}
 
   /** The person a login and password identify; last_login_at is set (and audited). */
   async login(ctx: Ctx, login: string, password: string): Promise<SignedIn> {

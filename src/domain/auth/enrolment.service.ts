@@ -42,11 +42,13 @@ const unknown = () => new InvitationLinkError("invitation_unknown", "This invita
  * looked up by its SHA-256 (the only form stored); every token matching nothing gets the same answer.
  */
 export class EnrolmentService {
-  private readonly invitations = new InvitationsRepository();
-  private readonly users = new UsersRepository();
-  private readonly credentials = new CredentialsRepository();
-
-  constructor(private readonly ds: DataSource, private readonly opts: EnrolmentOptions) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly invitations: InvitationsRepository,
+    private readonly users: UsersRepository,
+    private readonly credentials: CredentialsRepository,
+    private readonly opts: EnrolmentOptions,
+  ) {}
 
   /** Whether the link can be used now (the refusal says why not). */
   async check(token: string): Promise<LinkInfo> {

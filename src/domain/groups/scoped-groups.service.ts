@@ -24,9 +24,8 @@ const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) =>
  */
 export class ScopedGroupsService {
   private readonly repo = new ScopedGroupsRepository();
-  private readonly users = new UsersRepository();
 
-  constructor(private readonly ds: DataSource, private readonly groups: GroupsService) {}
+  constructor(private readonly ds: DataSource, private readonly groups: GroupsService, private readonly users: UsersRepository) {}
 
   /** Groups whose displayName contains `q` (case-insensitive), in displayName order. */
   async list(ctx: Ctx, q: string | null, page: PageRequest): Promise<Page<GroupSummary>> {

@@ -40,9 +40,8 @@ export interface InvitationView extends Invitation {
  */
 export class InvitationsService {
   private readonly repo = new InvitationsRepository();
-  private readonly users = new UsersRepository();
 
-  constructor(private readonly ds: DataSource, private readonly opts: InvitationsOptions) {}
+  constructor(private readonly ds: DataSource, private readonly users: UsersRepository, private readonly opts: InvitationsOptions) {}
 
   get clock(): Clock {
     return this.opts.clock;

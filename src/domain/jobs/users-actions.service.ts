@@ -29,11 +29,11 @@ export type ActionsAnswer = { mode: "sync"; jobId: string; results: UserActionRe
  * restores exactly the rights held before.
  */
 export class UserActionsService {
-  private readonly repo = new UsersRepository();
-
   constructor(
     private readonly ds: DataSource,
     private readonly users: UsersService,
+    /** For locking a person's row before an invitation is asked for. */
+    private readonly repo: UsersRepository,
     private readonly search: UsersSearch,
     private readonly jobs: JobsService,
     private readonly syncMax: number,

@@ -43,10 +43,9 @@ export interface SpaceInviteResult {
  * person. The invitation names the space, and asking for it revokes the person's earlier link.
  */
 export class GroupInvitationsService {
-  private readonly users = new UsersRepository();
-
   constructor(
     private readonly ds: DataSource,
+    private readonly users: UsersRepository,
     private readonly people: PeopleService,
     private readonly groups: GroupsService,
     private readonly invitations: InvitationsService,

@@ -25,11 +25,11 @@ const WINDOW = 20;
  * every write (and holds every rule the doors share: profile checks, entity scope, rights, email and userName uniqueness).
  */
 export class PeopleService {
-  private readonly entities = new EntitiesRepository();
-
   constructor(
     private readonly ds: DataSource,
     private readonly users: UsersService,
+    /** Where a person view finds its entity's name and key. */
+    private readonly entities: EntitiesRepository,
     private readonly scopedGroups: ScopedGroupsService,
     /** Where a person view finds its latest invitation. */
     private readonly invitations: InvitationsService,

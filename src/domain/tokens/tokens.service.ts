@@ -27,9 +27,8 @@ const REVOKED_CHANNEL = "roster_token_revoked";
 export class TokensService {
   private cache = new Map<string, { info: TokenInfo; until: number }>();
   private readonly repo = new TokensRepository();
-  private readonly users = new UsersRepository();
 
-  constructor(private readonly ds: DataSource, private readonly cacheMs = 0) {}
+  constructor(private readonly ds: DataSource, private readonly users: UsersRepository, private readonly cacheMs = 0) {}
 
   /** `asUser` (a userName) binds an admin/auditor token to a person: it then has that person's rights, never more. */
   async create(ctx: Ctx, name: string, scope: string, asUser?: string): Promise<{ token: string; info: TokenInfo }> {

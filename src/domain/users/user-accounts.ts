@@ -12,9 +12,7 @@ export type EntityMapping = "none" | "department" | "organization";
 
 /** The account side of a user write: entity mapping, the actor's right to change roles and scope, email claims. */
 export class UserAccounts {
-  private readonly entities = new EntitiesRepository();
-
-  constructor(private readonly repo: UsersRepository, private readonly mapping: EntityMapping) {}
+  constructor(private readonly repo: UsersRepository, private readonly entities: EntitiesRepository, private readonly mapping: EntityMapping) {}
 
   /** The entity the IdP-sent attribute named by SCIM_ENTITY_MAPPING points at, if exactly one matches. */
   async mappedEntity(profile: UserProfile, m: EntityManager): Promise<string | null> {

@@ -75,9 +75,7 @@ export const FILTER_CANDIDATES_CAP = 20_000;
  * values (a plan cached for a rare status would be slow for a common one).
  */
 export class UsersSearch {
-  private readonly entities = new EntitiesRepository();
-
-  constructor(private readonly ds: DataSource, private readonly textCap = TEXT_CANDIDATES_CAP, private readonly filterCap = FILTER_CANDIDATES_CAP) {}
+  constructor(private readonly ds: DataSource, private readonly entities: EntitiesRepository, private readonly textCap = TEXT_CANDIDATES_CAP, private readonly filterCap = FILTER_CANDIDATES_CAP) {}
 
   async search(ctx: Ctx, query: UserSearchQuery): Promise<UserSearchPage> {
     const { candidates, page, cap } = await this.statements(ctx, query);

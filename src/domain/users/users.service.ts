@@ -5,6 +5,7 @@ import { diffFields } from "../audit";
 import { Ctx, TxCtx } from "../context";
 import { Effects, Statement } from "../effects";
 import { ConflictError, NotFoundError, PreconditionFailedError, RefusedError } from "../errors";
+import { EntitiesRepository } from "../entities/entities.repository";
 import { hashPassword } from "../passwords";
 import { unitOfWork, withDb, writeAlone, writeIn } from "../unit-of-work";
 import { InviteOptions, User, UserAccount, UserProfile, UserSource, UserWrite, defaultAccount, pickProfile } from "./user";
@@ -81,8 +82,8 @@ export class UsersService {
   private readonly repo = new UsersRepository();
   private readonly accounts: UserAccounts;
 
-  constructor(private readonly ds: DataSource, mapping: EntityMapping, private readonly hooks: UserHooks) {
-    this.accounts = new UserAccounts(this.repo, mapping);
+  constructor(private readonly ds: DataSource, entities: EntitiesRepository, mapping: EntityMapping, private readonly hooks: UserHooks) {
+    this.accounts = new UserAccounts(this.repo, entities, mapping);
   }
 
   /** Creates a user; a userName an IdP removed earlier brings that account back instead of failing. */
