@@ -19,6 +19,8 @@ export function scimDiscoveryRouter(): Router {
     }
   };
   r.get("/ServiceProviderConfig", send(guard(() => new SCIMMY.Resources.ServiceProviderConfig())));
+  // Microsoft's reference code and test collection read it at /serviceConfiguration.
+  r.get("/serviceConfiguration", send(guard(() => new SCIMMY.Resources.ServiceProviderConfig())));
   r.get("/ResourceTypes", send(guard(() => new SCIMMY.Resources.ResourceType())));
   r.get("/ResourceTypes/:id", (req, res) => send(guard(() => new SCIMMY.Resources.ResourceType(req.params.id)))(req, res));
   r.get("/Schemas", send(guard(() => new SCIMMY.Resources.Schema())));

@@ -13,6 +13,8 @@ import { fromScimUser, toScimUser } from "./user.mapper";
 export interface UserHandlerDeps {
   users: UsersService;
   maxPatchOperations: number;
+  /** Refuse (400) rather than ignore attributes the User schema does not know (SCIM_STRICT_ATTRIBUTES). */
+  strictAttributes?: boolean;
 }
 
 /** What a SCIM write produced, for a route or a bulk operation to present (resource undefined for 204). */
@@ -25,14 +27,14 @@ export interface ScimWriteResult {
 
 /** POST /Users (RFC 7644 §3.3): 201 with the created (or restored) user. */
 export async function createUser(deps: UserHandlerDeps, ctx: Ctx, body: unknown, baseUrl: string): Promise<ScimWriteResult> {
-  const write = parseUserBody(body);
+  const write = parseUserBody(body, ctx, deps.strictAttributes);
   const user = await deps.users.create(ctx, write, "scim", ctx.actor.name ?? null);
   return written(201, user, baseUrl);
 }
 
 /** PUT /Users/{id} (RFC 7644 §3.5.1): full replace; `ifMatch` are the versions the client accepts. */
 export async function replaceUser(deps: UserHandlerDeps, ctx: Ctx, id: string, body: unknown, baseUrl: string, ifMatch?: number[]): Promise<ScimWriteResult> {
-  const write = parseUserBody(body);
+  const write = parseUserBody(body, ctx, deps.strictAttributes);
   const { user } = await deps.users.update(ctx, id, () => write, { ifMatch });
   return written(200, user, baseUrl);
 }
