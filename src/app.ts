@@ -83,6 +83,7 @@ export function createApp(cfg: Config, ds: DataSource, services: Services, metri
     bodyLimitBytes: cfg.BODY_LIMIT_BYTES,
     jsonMaxDepth: cfg.JSON_MAX_DEPTH,
     maxPatchOperations: cfg.SCIM_PATCH_MAX_OPERATIONS,
+    strictAttributes: cfg.SCIM_STRICT_ATTRIBUTES,
     bulk: { maxOperations: cfg.SCIM_BULK_MAX_OPERATIONS, maxPayloadBytes: cfg.SCIM_BULK_MAX_PAYLOAD_BYTES },
     publicBaseUrl: cfg.PUBLIC_BASE_URL,
     jwt: cfg.SCIM_JWT_ISSUER && cfg.SCIM_JWT_AUDIENCE && cfg.SCIM_JWT_JWKS_URL

@@ -26,6 +26,8 @@ const schema = z.object({
   SCIM_BULK_MAX_OPERATIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
   SCIM_BULK_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(104_857_600).default(1_048_576),
   SCIM_PATCH_MAX_OPERATIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
+  // An attribute the User schema does not know in a POST/PUT: ignored (logged, audited) unless strict, then a 400.
+  SCIM_STRICT_ATTRIBUTES: z.stringbool().default(false),
   TOKEN_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   SCIM_JWT_ISSUER: z.string().min(1).optional(),

@@ -14,7 +14,8 @@ const MAX_OPERATIONS = 10;
 const MAX_PAYLOAD = 8192;
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ SCIM_BULK_MAX_OPERATIONS: String(MAX_OPERATIONS), SCIM_BULK_MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD) });
+  // Strict: the unknown attributes below are refused (the default ignores them, msft-collection-quirks.test.ts).
+  t = await startTestApp({ SCIM_BULK_MAX_OPERATIONS: String(MAX_OPERATIONS), SCIM_BULK_MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD), SCIM_STRICT_ATTRIBUTES: "true" });
 });
 afterAll(async () => t.close());
 

@@ -9,7 +9,8 @@ import { startTestApp, TestApp } from "../support/app";
 import { buildScimUser, patchOp } from "../support/factories";
 
 let t: TestApp;
-beforeAll(async () => { t = await startTestApp({ BODY_LIMIT_BYTES: "4096" }); });
+// Strict: an unknown attribute is refused (the default ignores it, msft-collection-quirks.test.ts).
+beforeAll(async () => { t = await startTestApp({ BODY_LIMIT_BYTES: "4096", SCIM_STRICT_ATTRIBUTES: "true" }); });
 afterAll(async () => t.close());
 
 const userCount = async () => Number((await t.ds.query("SELECT count(*) FROM users"))[0].count);

@@ -37,6 +37,11 @@ describe("splitGroupPatch: member operations apart from the rest", () => {
     expect(splitGroupPatch(body({ op: "add", path: "urn:ietf:params:scim:schemas:core:2.0:Group:members", value: { value: "c" } })).memberOps).toEqual([{ op: "add", ids: ["c"] }]);
   });
 
+  it("a member given as the bare id string is that id", () => {
+    expect(splitGroupPatch(body({ op: "add", path: "members", value: ["a", { value: "b" }] })).memberOps).toEqual([{ op: "add", ids: ["a", "b"] }]);
+    expect(splitGroupPatch(body({ op: "add", path: "members", value: "c" })).memberOps).toEqual([{ op: "add", ids: ["c"] }]);
+  });
+
   it("a filter of several value eq joined with or removes each of them", () => {
     expect(splitGroupPatch(body({ op: "remove", path: 'members[value eq "a" or value eq "b"]' })).memberOps).toEqual([{ op: "remove", ids: ["a", "b"] }]);
   });
@@ -46,7 +51,8 @@ describe("splitGroupPatch: member operations apart from the rest", () => {
     [{ op: "remove", path: "members[value eq ]" }, "invalidFilter"],
     [{ op: "add", path: 'members[value eq "a"]', value: [{ value: "a" }] }, "invalidPath"],
     [{ op: "replace", path: "members.display", value: "a" }, "invalidPath"],
-    [{ op: "add", path: "members", value: ["a"] }, "invalidValue"],
+    [{ op: "add", path: "members", value: [7] }, "invalidValue"],
+    [{ op: "add", path: "members", value: [""] }, "invalidValue"],
     [{ op: "add", path: "members", value: [{ value: "g", type: "Group" }] }, "invalidValue"],
   ])("refuses %j with %s", (op, scimType) => {
     try {

@@ -73,17 +73,23 @@ describe("compileFilter: booleans, dates, ids, integers", () => {
     expect(c("active pr")).toEqual({ sql: "u.active IS NOT NULL", params: [] });
   });
 
+  // Compared at the millisecond shown (decision 0070), as ranges on the stored column.
+  const FLOOR = "date_trunc('milliseconds', $1::timestamptz)";
+  const CEIL = "date_trunc('milliseconds', $1::timestamptz + interval '999 microseconds')";
+  const NEXT = `(${FLOOR} + interval '1 millisecond')`;
   it.each([
-    ["eq", "="], ["gt", ">"], ["ge", ">="], ["lt", "<"], ["le", "<="],
-  ])("compiles meta.lastModified %s as timestamptz", (op, sym) => {
-    expect(c(`meta.lastModified ${op} "2020-01-01T00:00:00Z"`)).toEqual({ sql: `u.updated_at ${sym} $1::timestamptz`, params: ["2020-01-01T00:00:00Z"] });
+    ["eq", `(u.updated_at >= ${CEIL} AND u.updated_at < ${NEXT})`], ["gt", `u.updated_at >= ${NEXT}`],
+    ["ge", `u.updated_at >= ${CEIL}`], ["lt", `u.updated_at < ${CEIL}`], ["le", `u.updated_at < ${NEXT}`],
+  ])("compiles meta.lastModified %s as a timestamptz range at the millisecond shown", (op, sql) => {
+    expect(c(`meta.lastModified ${op} "2020-01-01T00:00:00Z"`)).toEqual({ sql, params: ["2020-01-01T00:00:00Z"] });
   });
 
   it("normalises dates: date-only and no offset mean UTC, offsets get a colon", () => {
     expect(c('meta.created ge "2020-01-31"').params).toEqual(["2020-01-31T00:00:00Z"]);
     expect(c('meta.created ge "2020-01-31 10:20"').params).toEqual(["2020-01-31T10:20:00Z"]);
     expect(c('meta.created lt "2020-01-31T10:20:30.123456+0530"').params).toEqual(["2020-01-31T10:20:30.123456+05:30"]);
-    expect(c('meta.created ne "2020-02-29T00:00:00Z"')).toEqual({ sql: "u.created_at IS DISTINCT FROM $1::timestamptz", params: ["2020-02-29T00:00:00Z"] });
+    expect(c('meta.created lt "2015-10-10T14:38:21.8617979-07:00"').params).toEqual(["2015-10-10T14:38:21.861797-07:00"]);
+    expect(c('meta.created ne "2020-02-29T00:00:00Z"')).toEqual({ sql: `NOT (u.created_at IS NOT NULL AND (u.created_at >= ${CEIL} AND u.created_at < ${NEXT}))`, params: ["2020-02-29T00:00:00Z"] });
     expect(c("meta.created pr").sql).toBe("u.created_at IS NOT NULL");
   });
 
@@ -230,7 +236,7 @@ describe("compileFilter: complex attributes and schema URNs", () => {
 describe("compileFilter: placeholders", () => {
   it("numbers placeholders from paramOffset + 1", () => {
     expect(c('userName eq "a" and emails[type eq "work"] and meta.created gt "2020-01-01"', { paramOffset: 3 })).toEqual({
-      sql: `(lower(u.user_name) = lower($4) AND EXISTS (SELECT 1 FROM ${EMAILS} AS e1 WHERE lower(e1->>'type') = lower($5)) AND u.created_at > $6::timestamptz)`,
+      sql: `(lower(u.user_name) = lower($4) AND EXISTS (SELECT 1 FROM ${EMAILS} AS e1 WHERE lower(e1->>'type') = lower($5)) AND u.created_at >= (date_trunc('milliseconds', $6::timestamptz) + interval '1 millisecond'))`,
       params: ["a", "work", "2020-01-01T00:00:00Z"],
     });
   });

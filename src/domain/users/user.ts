@@ -110,6 +110,8 @@ export interface UserWrite {
   password?: string;
   /** Left out, the account stays as it is (the SCIM door never changes it; an entity mapping may). */
   account?: UserAccount;
+  /** Attributes a door received and left out (unknown to its schema), named in the audit record of the write. */
+  ignoredAttributes?: string[];
 }
 
 const PROFILE_KEYS: (keyof UserProfile)[] = [

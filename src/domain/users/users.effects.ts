@@ -4,10 +4,15 @@ import { User, UserAccount, UserProfile, UserSource, defaultAccount } from "./us
 import { profileOf } from "./users.repository";
 import { auditView } from "./users.rules";
 
+/** What a door left out of a write, as an audit change (absent when nothing was). */
+export function ignoredChange(ignored: string[] | undefined): FieldChanges {
+  return ignored?.length ? { ignoredAttributes: { before: null, after: ignored } } : {};
+}
+
 /** user.created with every field set (profile and account). */
-export function createEffects(id: string, p: UserProfile, account: UserAccount, source: UserSource): Effects {
+export function createEffects(id: string, p: UserProfile, account: UserAccount, source: UserSource, ignored?: string[]): Effects {
   return {
-    audits: [{ action: "user.created", subject: { type: "user", id }, changes: { ...diffFields({}, auditView(p)), ...diffFields({ ...defaultAccount() }, { ...account }) } }],
+    audits: [{ action: "user.created", subject: { type: "user", id }, changes: { ...diffFields({}, auditView(p)), ...diffFields({ ...defaultAccount() }, { ...account }), ...ignoredChange(ignored) } }],
     events: [{ topic: "user.created", payload: { userId: id, source } }],
   };
 }
@@ -26,11 +31,11 @@ export function restoreEffects(existing: User, p: UserProfile, account: UserAcco
 
 /** user.updated for profile and account changes, user.deactivated / user.reactivated for a change of `active`. */
 export function updateEffects(before: User, nowActive: boolean, changes: FieldChanges): Effects {
-  const { active, ...others } = changes;
+  const { active, ignoredAttributes, ...others } = changes;
   const effects: Effects = { audits: [], events: [] };
   const subject = { type: "user" as const, id: before.id };
   if (Object.keys(others).length > 0) {
-    effects.audits.push({ action: "user.updated", subject, changes: others });
+    effects.audits.push({ action: "user.updated", subject, changes: ignoredAttributes ? { ...others, ignoredAttributes } : others });
     effects.events.push({ topic: "user.updated", payload: { userId: before.id, fields: Object.keys(others) } });
   }
   if (active) {

@@ -14,9 +14,9 @@ export function assertValidProfile(p: UserProfile): void {
   assertTexts("", { externalId: p.externalId, displayName: p.displayName, nickName: p.nickName, profileUrl: p.profileUrl, title: p.title, userType: p.userType, preferredLanguage: p.preferredLanguage, locale: p.locale, timezone: p.timezone });
   assertTexts("name.", { ...p.name });
   assertTexts("enterprise.", { ...p.enterprise });
-  assertMultiValued("emails", p.emails, true, true);
-  assertMultiValued("phoneNumbers", p.phoneNumbers, true, true);
-  for (const [attr, values] of Object.entries(p.extras)) assertMultiValued(attr, values as Record<string, unknown>[], false, attr === "addresses");
+  assertMultiValued("emails", p.emails, true);
+  assertMultiValued("phoneNumbers", p.phoneNumbers, true);
+  for (const [attr, values] of Object.entries(p.extras)) assertMultiValued(attr, values as Record<string, unknown>[], false);
   assertNoNul("", p);
 }
 
@@ -38,20 +38,13 @@ function assertTexts(prefix: string, fields: Record<string, string | null>): voi
   }
 }
 
-/** RFC 7643 §2.4: the primary value "MUST appear no more than once". */
-function assertMultiValued(attr: string, values: Record<string, unknown>[], needsValue: boolean, uniqueTypes: boolean): void {
+/** RFC 7643 §2.4: the primary value "MUST appear no more than once"; a `type` may repeat (two work emails). */
+function assertMultiValued(attr: string, values: Record<string, unknown>[], needsValue: boolean): void {
   if (!Array.isArray(values)) throw new InvalidError(attr, "must be a list");
   if (values.length > MAX_VALUES) throw new InvalidError(attr, `must have at most ${MAX_VALUES} values`);
   let primaries = 0;
-  const types = new Set<string>();
   values.forEach((v, i) => {
     if (!v || typeof v !== "object" || Array.isArray(v)) throw new InvalidError(`${attr}[${i}]`, "must be an object");
-    // Entra requires a type to appear once per attribute (no two "work" emails).
-    if (uniqueTypes && typeof v.type === "string") {
-      const type = v.type.toLowerCase();
-      if (types.has(type)) throw new InvalidError(`${attr}[${i}].type`, `'${v.type}' appears more than once; each type may be used once`);
-      types.add(type);
-    }
     if (needsValue && (typeof v.value !== "string" || v.value.trim() === "")) throw new InvalidError(`${attr}[${i}].value`, "is required");
     if (typeof v.value === "string" && v.value.length > MAX_TEXT) throw new InvalidError(`${attr}[${i}].value`, `must be at most ${MAX_TEXT} characters`);
     if (v.primary === true) primaries++;

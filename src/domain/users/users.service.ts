@@ -10,7 +10,7 @@ import { hashPassword } from "../passwords";
 import { unitOfWork, withDb, writeAlone, writeIn } from "../unit-of-work";
 import { InviteOptions, User, UserAccount, UserProfile, UserSource, UserWrite, defaultAccount, pickProfile } from "./user";
 import { EntityMapping, UserAccounts } from "./user-accounts";
-import { createEffects, restoreEffects, updateEffects } from "./users.effects";
+import { createEffects, ignoredChange, restoreEffects, updateEffects } from "./users.effects";
 import { ListQuery, UserRow, UsersRepository, profileOf, toUser } from "./users.repository";
 import { Keyset, KeysetPage } from "../keyset";
 import { assertValidProfile, auditView } from "./users.rules";
@@ -133,7 +133,7 @@ export class UsersService {
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     const id = randomUUID();
     const insert = this.repo.insert(id, profile, source, sourceRef, passwordHash, acct);
-    return { profile, acct, passwordHash, source, sourceRef, insert, effects: createEffects(id, profile, acct, source) };
+    return { profile, acct, passwordHash, source, sourceRef, insert, effects: createEffects(id, profile, acct, source, input.ignoredAttributes) };
   }
 
   /** Inserts (unless `tried`: the insert already found the name taken); a taken name is a 409, or a removed account restored under the row lock. */
@@ -247,6 +247,7 @@ export class UsersService {
       await this.accounts.claimEmails(m, lowerEmails(profile).filter((e) => !before.has(e)), id);
     }
     if (mutated.password) changes.password = { before: "[hidden]", after: "[changed]" };
+    Object.assign(changes, ignoredChange(mutated.ignoredAttributes));
     const passwordHash = mutated.password ? await hashPassword(mutated.password) : null;
     const row = await write(this.repo.update(id, current.version, profile, passwordHash, account), updateEffects(current, profile.active, changes));
     return row ? { user: toUser(row), changed: true } : null;

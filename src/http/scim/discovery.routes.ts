@@ -21,6 +21,8 @@ export function scimDiscoveryRouter(): Router {
   // RFC 9865 §4: scimmy knows no `pagination`, so it is added to what scimmy produces.
   const withPagination = (config: Readable): Readable => ({ read: async () => ({ ...JSON.parse(JSON.stringify(await config.read())), pagination: scimPagination() }) });
   r.get("/ServiceProviderConfig", send(guard(() => withPagination(new SCIMMY.Resources.ServiceProviderConfig() as unknown as Readable))));
+  // Microsoft's reference code and test collection read it at /serviceConfiguration.
+  r.get("/serviceConfiguration", send(guard(() => withPagination(new SCIMMY.Resources.ServiceProviderConfig() as unknown as Readable))));
   r.get("/ResourceTypes", send(guard(() => new SCIMMY.Resources.ResourceType())));
   r.get("/ResourceTypes/:id", (req, res) => send(guard(() => new SCIMMY.Resources.ResourceType(req.params.id)))(req, res));
   r.get("/Schemas", send(guard(() => new SCIMMY.Resources.Schema())));

@@ -25,6 +25,8 @@ export interface ScimDeps {
   bodyLimitBytes: number;
   jsonMaxDepth: number;
   maxPatchOperations: number;
+  /** Refuse (400) rather than ignore attributes the User schema does not know in a POST/PUT. */
+  strictAttributes?: boolean;
   bulk: { maxOperations: number; maxPayloadBytes: number };
   publicBaseUrl?: string;
   jwt?: JwtVerifier;
@@ -45,7 +47,7 @@ export function scimRouter(d: ScimDeps): Router {
   // /Bulk reads its own body, under its own limit (RFC 7644 §3.7.4), so it comes before the general parser.
   r.use("/Bulk", scimBulkRouter({
     registry: {
-      Users: bulkTarget({ users: d.users, maxPatchOperations: d.maxPatchOperations }, { create: createUser, replace: replaceUser, patch: patchUser, delete: deleteUser }),
+      Users: bulkTarget({ users: d.users, maxPatchOperations: d.maxPatchOperations, strictAttributes: d.strictAttributes }, { create: createUser, replace: replaceUser, patch: patchUser, delete: deleteUser }),
       Groups: bulkTarget({ groups: d.groups, maxPatchOperations: d.maxPatchOperations }, { create: createGroup, replace: replaceGroup, patch: patchGroup, delete: deleteGroup }),
     },
     maxOperations: d.bulk.maxOperations,
@@ -55,7 +57,7 @@ export function scimRouter(d: ScimDeps): Router {
   }));
   r.use(jsonBody({ type: SCIM_JSON_TYPES, limit: d.bodyLimitBytes, strict: false, maxDepth: d.jsonMaxDepth }));
 
-  const users = scimUsersRouter({ users: d.users, maxPatchOperations: d.maxPatchOperations, maxResults: d.maxResults, maxFilterLength: d.maxFilterLength, baseUrl });
+  const users = scimUsersRouter({ users: d.users, maxPatchOperations: d.maxPatchOperations, strictAttributes: d.strictAttributes, maxResults: d.maxResults, maxFilterLength: d.maxFilterLength, baseUrl });
   r.use("/Users", users);
   r.use("/Groups", scimGroupsRouter({ groups: d.groups, maxPatchOperations: d.maxPatchOperations, maxResults: d.maxResults, maxFilterLength: d.maxFilterLength, baseUrl }));
   r.post("/.search", rootSearch({ users: d.users, groups: d.groups, maxResults: d.maxResults, maxFilterLength: d.maxFilterLength, baseUrl }));

@@ -19,6 +19,13 @@ let pagination: Record<string, unknown> = {};
  */
 export const scimPagination = (): Record<string, unknown> => pagination;
 
+/** Canonical values that are only suggestions: listed in /Schemas, never refused (scimmy asks `includes`). */
+class Suggestions extends Array<string> {
+  override includes(): boolean {
+    return true;
+  }
+}
+
 /** Declares Roster's SCIM resources and what the service provider supports (RFC 7643 §5). Idempotent: SCIMMY is process-global. */
 export function declareScimResources(opts: { maxResults: number; bulk: { maxOperations: number; maxPayloadSize: number } }): void {
   if (!declared) {
@@ -29,6 +36,12 @@ export function declareScimResources(opts: { maxResults: number; bulk: { maxOper
     for (const path of ["roles.type", "x509Certificates.type", "entitlements.type"]) {
       const attribute = SCIMMY.Schemas.User.definition.attribute(path) as unknown as { config: { canonicalValues: unknown } };
       attribute.config.canonicalValues = false;
+    }
+    // RFC 7643 §2.3.1, §4.1.2: canonical `type` values are suggestions ("pager" is a valid email type). scimmy refuses
+    // any other value, so each User `type` keeps its list for /Schemas but accepts every string.
+    for (const attribute of SCIMMY.Schemas.User.definition.attributes as unknown as { subAttributes?: { name: string; config: { canonicalValues: unknown } }[] }[]) {
+      const type = attribute.subAttributes?.find((s) => s.name === "type");
+      if (type && Array.isArray(type.config.canonicalValues)) type.config.canonicalValues = new Suggestions(...(type.config.canonicalValues as string[]));
     }
     for (const R of [SCIMMY.Resources.User, SCIMMY.Resources.Group, SCIMMY.Resources.Schema, SCIMMY.Resources.ResourceType, SCIMMY.Resources.ServiceProviderConfig]) {
       R.basepath(SCIM_BASE_PATH);

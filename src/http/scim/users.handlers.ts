@@ -3,6 +3,7 @@ import { User, UserWrite } from "../../domain/users/user";
 import { profileOf } from "../../domain/users/users.repository";
 import { UsersService } from "../../domain/users/users.service";
 import { normalisePatchBody } from "./dialect";
+import { isObject } from "./dialect/schema";
 import { refuseTooManyOperations } from "./patch-limit";
 import { ScimError, fromScimmy } from "./scim-errors";
 import { SCIMMY } from "./scimmy";
@@ -12,6 +13,8 @@ import { fromScimUser, toScimUser } from "./user.mapper";
 export interface UserHandlerDeps {
   users: UsersService;
   maxPatchOperations: number;
+  /** Refuse (400) rather than ignore attributes the User schema does not know (SCIM_STRICT_ATTRIBUTES). */
+  strictAttributes?: boolean;
 }
 
 /** What a SCIM write produced, for a route or a bulk operation to present (resource undefined for 204). */
@@ -24,14 +27,14 @@ export interface ScimWriteResult {
 
 /** POST /Users (RFC 7644 §3.3): 201 with the created (or restored) user. */
 export async function createUser(deps: UserHandlerDeps, ctx: Ctx, body: unknown, baseUrl: string): Promise<ScimWriteResult> {
-  const write = parseUserBody(body);
+  const write = parseUserBody(body, ctx, deps.strictAttributes);
   const user = await deps.users.create(ctx, write, "scim", ctx.actor.name ?? null);
   return written(201, user, baseUrl);
 }
 
 /** PUT /Users/{id} (RFC 7644 §3.5.1): full replace; `ifMatch` are the versions the client accepts. */
 export async function replaceUser(deps: UserHandlerDeps, ctx: Ctx, id: string, body: unknown, baseUrl: string, ifMatch?: number[]): Promise<ScimWriteResult> {
-  const write = parseUserBody(body);
+  const write = parseUserBody(body, ctx, deps.strictAttributes);
   const { user } = await deps.users.update(ctx, id, () => write, { ifMatch });
   return written(200, user, baseUrl);
 }
@@ -56,7 +59,10 @@ function written(status: number, user: User, baseUrl: string): ScimWriteResult {
 /** Runs scimmy's PatchOp engine (RFC 7644 §3.5.2) on the current state; UsersService validates and writes the result. */
 async function applyPatch(body: unknown, current: User, baseUrl: string): Promise<UserWrite> {
   const scim = toScimUser(current, baseUrl);
-  const message = newPatchOp(normalisePatchBody(body, scim));
+  const normalised = normalisePatchBody(body, scim);
+  // Every operation was a no-op (an add of values already held, RFC 7644 §3.5.2.1): nothing to apply.
+  if (isObject(normalised) && Array.isArray(normalised.Operations) && normalised.Operations.length === 0 && hasOperations(body)) return { profile: profileOf(current) };
+  const message = newPatchOp(normalised);
   const { meta: _meta, ...data } = scim;
   const patched = await message.apply(new SCIMMY.Schemas.User(data, "out")).catch((e: unknown) => {
     throw fromScimmy(e, "invalidValue", "Invalid PATCH value");
@@ -67,6 +73,8 @@ async function applyPatch(body: unknown, current: User, baseUrl: string): Promis
   const password = (patched as unknown as { password?: unknown }).password;
   return fromScimUser({ ...JSON.parse(JSON.stringify(patched)), password });
 }
+
+const hasOperations = (body: unknown) => isObject(body) && Object.entries(body).some(([k, v]) => k.toLowerCase() === "operations" && Array.isArray(v) && v.length > 0);
 
 function newPatchOp(body: unknown): InstanceType<typeof SCIMMY.Messages.PatchOp> {
   if (!body || typeof body !== "object" || Array.isArray(body)) throw new ScimError(400, "invalidSyntax", "The request body must be a PatchOp object");

@@ -16,6 +16,7 @@ export interface ScimUsersOptions {
   maxResults: number;
   maxFilterLength: number;
   maxPatchOperations: number;
+  strictAttributes?: boolean;
   baseUrl: (req: Request) => string;
 }
 
@@ -24,7 +25,7 @@ export function scimUsersRouter(o: ScimUsersOptions): Router {
   const r = Router({ caseSensitive: false });
   const limits = { maxResults: o.maxResults, maxFilterLength: o.maxFilterLength, resource: "Users" };
 
-  const deps = { users: o.users, maxPatchOperations: o.maxPatchOperations };
+  const deps = { users: o.users, maxPatchOperations: o.maxPatchOperations, strictAttributes: o.strictAttributes };
   const sendResource = (req: Request, res: Response, status: number, resource: Record<string, unknown>, version: number) => {
     const q = req.query as Record<string, string | undefined>;
     res.status(status).set("ETag", etagOf(version)).type(SCIM_CONTENT_TYPE)

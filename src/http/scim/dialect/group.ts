@@ -96,16 +96,30 @@ function idsFromFilter(expression: string): string[] {
   });
 }
 
-/** A member list (or one member object) -> the ids it names; each member needs a string `value`. */
+/**
+ * A member list (or one member) -> the ids it names (RFC 7643 §4.2 `members.value`). A member is `{"value": "<id>"}`
+ * or, as some clients send it, the bare id string; anything else is refused saying what is wrong with it.
+ */
 export function memberIds(value: unknown): string[] {
   const list = Array.isArray(value) ? value : [value];
   return list.map((m, i) => {
-    const v = isObject(m) ? Object.entries(m).find(([k]) => k.toLowerCase() === "value")?.[1] : undefined;
-    if (typeof v !== "string" || v.trim() === "") throw new MemberPatchError("invalidValue", `members[${i}].value is required and must be a string`);
-    if (isObject(m)) {
-      const type = Object.entries(m).find(([k]) => k.toLowerCase() === "type")?.[1];
-      if (typeof type === "string" && type.toLowerCase() === "group") throw new MemberPatchError("invalidValue", `members[${i}]: nested groups are not supported, members must be users`);
+    if (typeof m === "string") {
+      if (m.trim() === "") throw new MemberPatchError("invalidValue", `members[${i}] is an empty string: send a user id, or {"value": "<user id>"}`);
+      return m;
     }
+    if (!isObject(m)) throw new MemberPatchError("invalidValue", `members[${i}] is ${describe(m)}: send {"value": "<user id>"} or the user id as a string`);
+    const v = Object.entries(m).find(([k]) => k.toLowerCase() === "value")?.[1];
+    if (v === undefined) throw new MemberPatchError("invalidValue", `members[${i}].value is missing: send {"value": "<user id>"}`);
+    if (typeof v !== "string") throw new MemberPatchError("invalidValue", `members[${i}].value is ${describe(v)}: it must be a user id string`);
+    if (v.trim() === "") throw new MemberPatchError("invalidValue", `members[${i}].value is an empty string: it must be a user id`);
+    const type = Object.entries(m).find(([k]) => k.toLowerCase() === "type")?.[1];
+    if (typeof type === "string" && type.toLowerCase() === "group") throw new MemberPatchError("invalidValue", `members[${i}]: nested groups are not supported, members must be users`);
     return v;
   });
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  return typeof v === "object" ? "an object" : `a ${typeof v}`;
 }

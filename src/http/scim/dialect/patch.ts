@@ -1,3 +1,4 @@
+import { replaceSubAttributes, withoutPresentValues } from "./add-replace";
 import { Target, resolvePath } from "./path";
 import { Json, isEnterpriseManager, isObject } from "./schema";
 import { Collections, addForUnmatchedFilter } from "./unmatched-filter";
@@ -54,10 +55,19 @@ function pathOp(base: Json, op: string, path: string, collections: Collections):
     return removeOps(target).map((r) => ({ ...rest, ...r }));
   }
 
-  const value = normaliseForTarget(target, raw, PATCH);
+  let value = normaliseForTarget(target, raw, PATCH);
   if (op !== "remove") {
     const rewrite = addForUnmatchedFilter(target, value, collections);
     if (rewrite) return [{ ...out, op: "add", path: rewrite.path, value: rewrite.value }];
+  }
+  if (op === "replace") {
+    const subs = replaceSubAttributes(target, value);
+    if (subs) return subs;
+  }
+  if (op === "add") {
+    const fresh = withoutPresentValues(target, value, collections);
+    if (!fresh) return [];
+    value = fresh.value;
   }
   collections.record(op, target, value);
   return [{ ...out, value }];
@@ -71,6 +81,7 @@ function pathlessOp(base: Json, value: Json, collections: Collections): Json[] {
   const normalised = normaliseResource(value, PATCH);
   const kept: Json = {};
   const removals: Json[] = [];
+  let dropped = false;
   for (const [key, v] of Object.entries(normalised)) {
     const target = resolvePath(key);
     if (target && v === null) {
@@ -78,11 +89,16 @@ function pathlessOp(base: Json, value: Json, collections: Collections): Json[] {
       collections.record("remove", target, undefined);
       continue;
     }
-    // Path-less replace of a multi-valued attribute appends in scimmy, like add.
-    if (target) collections.record("add", target, v);
-    kept[key] = v;
+    // Path-less replace of a multi-valued attribute appends in scimmy, like add: values already held are left out.
+    const fresh = target ? withoutPresentValues(target, v, collections) : { value: v };
+    if (!fresh) {
+      dropped = true;
+      continue;
+    }
+    if (target) collections.record("add", target, fresh.value);
+    kept[key] = fresh.value;
   }
-  if (removals.length === 0) return [{ ...base, value: normalised }];
+  if (removals.length === 0 && !dropped) return [{ ...base, value: normalised }];
   return Object.keys(kept).length === 0 ? removals : [{ ...base, value: kept }, ...removals];
 }
 

@@ -53,7 +53,7 @@ function positive(o: Operand, c: Condition, param: AddParam): Pred {
       return boolean(o, c, param);
     case "datetime":
       orderedOnly(o, c);
-      return cmp(o.expr, c.op, `${param(dateValue(o, c.value))}::timestamptz`);
+      return dateCmp(o.expr, c.op, `${param(dateValue(o, c.value))}::timestamptz`);
     case "integer":
       orderedOnly(o, c);
       if (typeof c.value !== "number" || !Number.isFinite(c.value)) throw new FilterError(`Value for '${o.name}' must be a number`);
@@ -95,6 +95,27 @@ function cmp(left: string, op: Condition["op"], right: string): Pred {
   if (op === "ne") return { sql: `${left} IS DISTINCT FROM ${right}`, nullSafe: true };
   if (op === "eq" || op === "gt" || op === "ge" || op === "lt" || op === "le") return { sql: `${left} ${CMP[op]} ${right}`, nullSafe: false };
   throw new Error(`unreachable operator ${op}`);
+}
+
+/**
+ * meta.created / meta.lastModified are shown to the millisecond (the stored value keeps microseconds), so a filter
+ * compares what is shown, `floor_ms(stored) <op> value`, as ranges on the stored column that keep its index:
+ * a value read from a resource round-trips exactly (`gt` its own lastModified leaves it out).
+ */
+function dateCmp(left: string, op: Condition["op"], value: string): Pred {
+  const floor = `date_trunc('milliseconds', ${value})`;
+  const ceil = `date_trunc('milliseconds', ${value} + interval '999 microseconds')`;
+  const next = `(${floor} + interval '1 millisecond')`;
+  const equal = `(${left} >= ${ceil} AND ${left} < ${next})`;
+  switch (op) {
+    case "eq": return { sql: equal, nullSafe: false };
+    case "ne": return { sql: `NOT (${left} IS NOT NULL AND ${equal})`, nullSafe: true };
+    case "gt": return { sql: `${left} >= ${next}`, nullSafe: false };
+    case "ge": return { sql: `${left} >= ${ceil}`, nullSafe: false };
+    case "lt": return { sql: `${left} < ${ceil}`, nullSafe: false };
+    case "le": return { sql: `${left} < ${next}`, nullSafe: false };
+    default: throw new Error(`unreachable operator ${op}`);
+  }
 }
 
 function boolean(o: Operand, c: Condition, param: AddParam): Pred {
