@@ -104,6 +104,27 @@ describe("RFC 6585 §4 / RFC 7644 §3.12: a budget per SCIM credential", () => {
   });
 });
 
+describe("each process writes its count in batches of 1% of the budget", () => {
+  const hitsOf = async (key: string) => (await t.ds.query("SELECT hits FROM rate_limit_hits WHERE key = $1", [key]))[0]?.hits;
+
+  it("writes the first hit of a window at once, then one upsert per batch, and still refuses past the budget", async () => {
+    const budget = 200; // batches of 2
+    const app = createApp({ ...t.cfg, SCIM_RATE_LIMIT_PER_MINUTE: budget }, t.ds, t.services);
+    const token = await t.token("scim");
+    const [{ id }] = await t.ds.query("SELECT id FROM api_tokens ORDER BY created_at DESC, id LIMIT 1");
+    const key = `scim:token:${id}`;
+    await get(app, token).expect(200);
+    expect(await hitsOf(key)).toBe(1);
+    const second = await get(app, token).expect(200);
+    expect(await hitsOf(key)).toBe(1);
+    expect(second.headers.ratelimit).toMatch(new RegExp(`^"scim"; r=${budget - 2};`));
+    await get(app, token).expect(200);
+    expect(await hitsOf(key)).toBe(3);
+    await spend(app, token, budget - 3);
+    await get(app, token).expect(429);
+  });
+});
+
 describe("SCIM_RATE_LIMIT_PER_MINUTE=0", () => {
   it("turns the limit off: no count, no RateLimit headers", async () => {
     const off = createApp({ ...t.cfg, SCIM_RATE_LIMIT_PER_MINUTE: 0 }, t.ds, t.services);
