@@ -88,6 +88,8 @@ export async function startRoster(runId: string, extraEnv: NodeJS.ProcessEnv = {
   const external = process.env.DATABASE_URL || undefined;
   const dataDir = external ? undefined : tempDataDir();
   const env: NodeJS.ProcessEnv = {
+    // One token drives every workload: a budget that never binds, so the limiter's cost is measured, not its 429s.
+    SCIM_RATE_LIMIT_PER_MINUTE: "10000000",
     ...process.env,
     ...extraEnv,
     PORT: String(await freePort()),

@@ -89,6 +89,8 @@ export function createApp(cfg: Config, ds: DataSource, services: Services, metri
     jwt: cfg.SCIM_JWT_ISSUER && cfg.SCIM_JWT_AUDIENCE && cfg.SCIM_JWT_JWKS_URL
       ? createJwtVerifier({ issuer: cfg.SCIM_JWT_ISSUER, audience: cfg.SCIM_JWT_AUDIENCE, jwksUrl: cfg.SCIM_JWT_JWKS_URL, algorithms: cfg.SCIM_JWT_ALGORITHMS.split(",") })
       : undefined,
+    ds,
+    rateLimitPerMinute: cfg.SCIM_RATE_LIMIT_PER_MINUTE,
   }));
 
   app.use("/admin/v1", adminRouter({

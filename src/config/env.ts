@@ -28,6 +28,9 @@ const schema = z.object({
   SCIM_PATCH_MAX_OPERATIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
   // An attribute the User schema does not know in a POST/PUT: ignored (logged, audited) unless strict, then a 400.
   SCIM_STRICT_ATTRIBUTES: z.stringbool().default(false),
+  // Requests a minute per SCIM credential (a token, or a JWT's issuer and subject), shared by every replica; 0 = no
+  // limit. A /Bulk request counts each operation, so the budget is at least SCIM_BULK_MAX_OPERATIONS.
+  SCIM_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(6000),
   TOKEN_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   SCIM_JWT_ISSUER: z.string().min(1).optional(),
@@ -83,6 +86,9 @@ const schema = z.object({
   // A slow but live statement is cancelled by the server (its connection stays usable) before the client gives up on it.
   if (c.DB_QUERY_TIMEOUT_MS > 0 && c.DB_STATEMENT_TIMEOUT_MS > 0 && c.DB_QUERY_TIMEOUT_MS <= c.DB_STATEMENT_TIMEOUT_MS) {
     ctx.addIssue({ code: "custom", path: ["DB_QUERY_TIMEOUT_MS"], message: "must be longer than DB_STATEMENT_TIMEOUT_MS" });
+  }
+  if (c.SCIM_RATE_LIMIT_PER_MINUTE > 0 && c.SCIM_RATE_LIMIT_PER_MINUTE < c.SCIM_BULK_MAX_OPERATIONS) {
+    ctx.addIssue({ code: "custom", path: ["SCIM_RATE_LIMIT_PER_MINUTE"], message: "must be 0 or at least SCIM_BULK_MAX_OPERATIONS (a /Bulk request counts each operation)" });
   }
   for (const prefix of ["SCIM", "ADMIN"] as const) {
     const keys = [`${prefix}_JWT_ISSUER`, `${prefix}_JWT_AUDIENCE`, `${prefix}_JWT_JWKS_URL`] as const;

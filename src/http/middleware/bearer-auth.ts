@@ -28,7 +28,7 @@ export function bearerAuth({ tokens, scopes, jwt }: BearerOptions, reject: (res:
       const token = await tokens.authenticate(bearer);
       const jwtActor = !token && jwt ? await jwt(bearer) : null;
       if (jwtActor) {
-        res.locals.auth = { actor: jwtActor, scope: scopes[0] } satisfies AuthLocals;
+        res.locals.auth = { actor: jwtActor, scope: scopes[0], credential: "jwt" } satisfies AuthLocals;
         return next();
       }
       if (!token) {
@@ -36,7 +36,7 @@ export function bearerAuth({ tokens, scopes, jwt }: BearerOptions, reject: (res:
         return reject(res, { status: 401, detail: "The bearer token is not valid" });
       }
       if (!scopes.includes(token.scope)) return reject(res, { status: 403, detail: `A token of scope ${scopes.join(" or ")} is required` });
-      const auth: AuthLocals = { actor: { type: "token", id: token.id, name: token.name }, scope: token.scope };
+      const auth: AuthLocals = { actor: { type: "token", id: token.id, name: token.name }, scope: token.scope, credential: "token" };
       res.locals.auth = auth;
       next();
     } catch (e) {

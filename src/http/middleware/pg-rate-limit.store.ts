@@ -24,8 +24,13 @@ export class PgRateLimitStore implements Store {
   }
 
   async increment(key: string): Promise<ClientRateLimitInfo> {
+    return this.add(key, 1);
+  }
+
+  /** Counts `weight` hits at once (beyond the Store interface: a SCIM /Bulk request's further operations). */
+  async add(key: string, weight: number): Promise<ClientRateLimitInfo> {
     if (++this.hits % SWEEP_EVERY === 0) void this.sweep();
-    const row = await withDb(() => this.repo.hit(this.ds.manager, this.key(key), this.windowMs));
+    const row = await withDb(() => this.repo.hit(this.ds.manager, this.key(key), this.windowMs, weight));
     return { totalHits: row.hits, resetTime: row.resetAt };
   }
 

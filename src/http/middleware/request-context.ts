@@ -5,6 +5,8 @@ import { Actor, Ctx, Door } from "../../domain/context";
 export interface AuthLocals {
   actor: Actor;
   scope: string;
+  /** Which kind of bearer credential authenticated the request (bearer-auth.ts): a Roster token, or a JWT. */
+  credential?: "token" | "jwt";
 }
 
 /** The domain context of a request: who, through which door, which request id. */

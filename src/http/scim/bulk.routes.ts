@@ -1,4 +1,4 @@
-import { Request, RequestHandler, Router } from "express";
+import { Request, RequestHandler, Response, Router } from "express";
 import { logger } from "../../log";
 import { ctxOf } from "../middleware/request-context";
 import { findUnstorableText, jsonBody, unstorable } from "../middleware/well-formed-input";
@@ -12,6 +12,8 @@ export interface ScimBulkOptions {
   maxPayloadBytes: number;
   jsonMaxDepth: number;
   baseUrl: (req: Request) => string;
+  /** Counts the operations beyond the first against the caller's rate-limit budget (rate-limit.ts); throws a 429 over it. */
+  chargeOperations: (req: Request, res: Response, operations: number) => Promise<void>;
 }
 
 /** /Bulk (RFC 7644 §3.7). Mounted before the SCIM door's general body parser: it reads its body under its own limit. */
@@ -21,6 +23,7 @@ export function scimBulkRouter(o: ScimBulkOptions): Router {
     const envelope = findUnstorableText(withoutData(req.body));
     if (envelope) throw unstorable(envelope);
     const request = parseBulkRequest(req.body, o.maxOperations);
+    await o.chargeOperations(req, res, request.operations.length);
     const operations = await runBulk(request, {
       registry: o.registry,
       ctx: ctxOf(req, res, "scim"),

@@ -1,4 +1,5 @@
 import { Request, Router } from "express";
+import { DataSource } from "typeorm";
 import { GroupsService } from "../../domain/groups/groups.service";
 import { TokensService } from "../../domain/tokens/tokens.service";
 import { UsersService } from "../../domain/users/users.service";
@@ -12,6 +13,7 @@ import { createGroup, deleteGroup, patchGroup, replaceGroup } from "./groups.han
 import { scimGroupsRouter } from "./groups.routes";
 import { ScimError, scimErrorHandler, sendScimError } from "./scim-errors";
 import { SCIM_BASE_PATH, SCIM_JSON_TYPES, declareScimResources } from "./scimmy";
+import { scimRateLimit } from "./rate-limit";
 import { rootSearch } from "./search.routes";
 import { createUser, deleteUser, patchUser, replaceUser } from "./users.handlers";
 import { scimUsersRouter } from "./users.routes";
@@ -30,6 +32,9 @@ export interface ScimDeps {
   bulk: { maxOperations: number; maxPayloadBytes: number };
   publicBaseUrl?: string;
   jwt?: JwtVerifier;
+  /** Where the rate-limit counters are kept (shared by every replica), and each credential's budget a minute (0 = none). */
+  ds: DataSource;
+  rateLimitPerMinute: number;
 }
 
 /** The SCIM 2.0 door, mounted at /scim/v2 (RFC 7644). */
@@ -38,6 +43,8 @@ export function scimRouter(d: ScimDeps): Router {
   const baseUrl = (req: Request) => `${d.publicBaseUrl?.replace(/\/$/, "") ?? `${req.protocol}://${req.get("host")}`}${SCIM_BASE_PATH}`;
   const r = Router({ caseSensitive: false });
   r.use(bearerAuth({ tokens: d.tokens, scopes: ["scim"], jwt: d.jwt }, (res, f) => sendScimError(res, f.status, null, f.detail)));
+  const limits = scimRateLimit(d.ds, d.rateLimitPerMinute);
+  r.use(limits.perRequest);
   r.use(refuseMalformedUrl);
   r.use((req, _res, next) => {
     const hasBody = Number(req.get("content-length") ?? 0) > 0 || req.get("transfer-encoding") !== undefined;
@@ -54,6 +61,7 @@ export function scimRouter(d: ScimDeps): Router {
     maxPayloadBytes: d.bulk.maxPayloadBytes,
     jsonMaxDepth: d.jsonMaxDepth,
     baseUrl,
+    chargeOperations: limits.chargeBulk,
   }));
   r.use(jsonBody({ type: SCIM_JSON_TYPES, limit: d.bodyLimitBytes, strict: false, maxDepth: d.jsonMaxDepth }));
 
