@@ -59,6 +59,8 @@ describe("a mass action answered at once", () => {
 
     const id: string = await eventually(async () =>
       (await t.ds.query("SELECT job_id FROM admin_job_items WHERE user_id = $1", [ids[0]]))[0]?.job_id, 20_000, "the job recorded");
+    // The request marks its job running just after recording it (a statement of its own): wait for that too.
+    await eventually(async () => (await job(id)).status === "running", 20_000, "the job running");
     // The request is stuck on the second user: the job is visible, every item still pending, nobody invited yet.
     expect(await job(id)).toMatchObject({ kind: "users.action", action: "invite", status: "running", total: 3, pending: 3, selection: { ids: 3 } });
     expect(await invited(ids)).toEqual([0, 0, 0]);
