@@ -90,7 +90,7 @@ describe("normalisePatchBody: path-less dotted and URN keys (Entra aadOptscim062
     ]);
     const out = await apply(body);
     expect(out?.name).toEqual({ givenName: "Alicia", familyName: "Smyth", formatted: "Alice Smith" });
-    expect((out?.[ENT] as Json).employeeNumber).toBe("7");
+    expect(((out as Json)[ENT] as Json).employeeNumber).toBe("7");
   });
 
   it("a core-URN-prefixed path, which scimmy alone rejects, becomes the plain name", async () => {
