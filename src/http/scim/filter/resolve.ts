@@ -3,7 +3,7 @@ import { AttrNode } from "./types";
 /** Case-insensitive own-property lookup (a filter on `constructor` must not find Object.prototype's). */
 export function lookup<T>(scope: Record<string, T>, name: string): T | undefined {
   const key = name.toLowerCase();
-  return Object.prototype.hasOwnProperty.call(scope, key) ? scope[key] : undefined;
+  return Object.hasOwn(scope, key) ? scope[key] : undefined;
 }
 
 /**
