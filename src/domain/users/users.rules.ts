@@ -25,7 +25,9 @@ function assertNoNul(path: string, value: unknown): void {
   if (typeof value === "string") {
     if (value.includes("\u0000")) throw new InvalidError(path || "value", "must not contain the NUL character (U+0000)");
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => assertNoNul(`${path}[${i}]`, v));
+    value.forEach((v, i) => {
+      assertNoNul(`${path}[${i}]`, v);
+    });
   } else if (value && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) assertNoNul(path ? `${path}.${k}` : k, v);
   }
