@@ -334,7 +334,10 @@ describe("POST /Bulk: maxOperations and maxPayloadSize (RFC 7644 §3.7.4)", () =
 describe("POST /Bulk: garbage operations never yield a 500", () => {
   it("answers every generated operation with a client status (fixed seed)", async () => {
     let seed = 29;
-    const r = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const r = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
     const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
     const methods: unknown[] = ["POST", "put", "PATCH", "DELETE", "GET", 7, null, "Patch"];
     const paths: unknown[] = ["/Users", "/Users/bulkId:a", "/Users/bulkId:", "/users/%E0%A4%A", "/Users/bulkId:b", "/Groups/bulkId:a", "", "/", 3, "/Users/a/b"];
