@@ -2,6 +2,7 @@ import { InvalidError } from "../errors";
 
 const MAX_NAME = 200;
 // eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point (names must not hold them).
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** An entity's name, trimmed; throws InvalidError naming the field. */

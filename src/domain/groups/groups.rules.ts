@@ -5,6 +5,7 @@ import { GroupFields } from "./group";
 const MAX_NAME = 256;
 const MAX_TEXT = 2048;
 // eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point (names must not hold them).
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Pure checks every door shares; throws InvalidError naming the field. */
