@@ -5,6 +5,7 @@ import { PATCH_OP } from "./factories";
 export const ERROR_URN = "urn:ietf:params:scim:api:messages:2.0:Error";
 export const LIST_URN = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 
+// biome-ignore lint/suspicious/noExplicitAny: test-only shape for response bodies, read deep without casts; unknown would need a cast at every step.
 export type Json = Record<string, any>;
 
 /** `/Users?filter=...` with the filter URL-encoded; `extra` is appended as is (e.g. "&startIndex=1&count=100"). */
