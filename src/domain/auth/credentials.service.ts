@@ -143,7 +143,7 @@ export class CredentialsService {
     assertPasswordsAllowed(this.opts.ssoOnly);
     const cred = await this.findByLogin(login);
     const ok = await matches(password, cred?.passwordHash ?? null);
-    if (!cred || !cred.passwordHash || !ok) throw new InvalidCredentialsError();
+    if (!cred?.passwordHash || !ok) throw new InvalidCredentialsError();
     return cred;
   }
 

@@ -115,7 +115,7 @@ export class InvitationsService {
     if (!inv || !isOpen(inv)) return null;
     const user = await withDb(() => this.users.findLiveById(this.ds.manager, inv.userId));
     const now = this.opts.clock.now();
-    if (!user || !user.active || user.lifecycle.enrolledAt) {
+    if (!user?.active || user.lifecycle.enrolledAt) {
       await withDb(() => this.repo.revokeOpen(this.ds.manager, inv.userId, now));
       return null;
     }

@@ -144,7 +144,7 @@ export class UsersService {
       if (row) return toUser(row);
     }
     const existing = await this.repo.lockByUserName(tx.manager, c.profile.userName);
-    if (!existing || !existing.removedAt || opts.restoreRemoved === false) {
+    if (!existing?.removedAt || opts.restoreRemoved === false) {
       throw new ConflictError("userName", `userName '${c.profile.userName}' is already taken`);
     }
     const write = this.repo.restore(existing.id, c.profile, c.source, c.sourceRef, c.passwordHash, c.acct);

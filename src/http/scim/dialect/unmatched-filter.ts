@@ -52,7 +52,7 @@ export function addForUnmatchedFilter(target: Target, value: unknown, collection
   const [head, sub] = target.segments;
   const attr = target.attrs[0];
   if (!head || head.filter === undefined || target.segments.length > 2 || sub?.filter !== undefined) return undefined;
-  if (!attr || attr.type !== "complex" || !attr.config.multiValued) return undefined;
+  if (attr?.type !== "complex" || !attr.config.multiValued) return undefined;
 
   let filter: SCIMMY.Types.Filter;
   try {
