@@ -93,7 +93,7 @@ export class ScopedGroupsService {
   /** Locks the groups a person is being created into (before the person is written: groups, then users). */
   async lockForJoinIn(tx: TxCtx, groupIds: string[], field = "groups"): Promise<Group[]> {
     const locked = await this.groups.lockIn(tx, groupIds);
-    const bad = locked.findIndex((g) => g === null);
+    const bad = locked.indexOf(null);
     if (bad >= 0) throw new InvalidError(`${field}[${bad}]`, `'${groupIds[bad]}' names no group`);
     return [...new Map(locked.map((g) => [g!.id, g!])).values()];
   }
