@@ -1,5 +1,5 @@
-import { Pool } from "pg";
-import { Load } from "./workloads";
+import type { Pool } from "pg";
+import type { Load } from "./workloads";
 
 const GIVEN = ["Élodie", "François", "José", "Zoë", "Søren", "Chloé", "Jérôme", "Anaïs", "Marie", "Jean", "Pierre", "Luc", "Ana",
   "Mohamed", "Olga", "Björn", "Inès", "Paul", "Léa", "Hugo"];

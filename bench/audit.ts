@@ -5,7 +5,7 @@ import os from "node:os";
 import { Pool } from "pg";
 import { seedUsers } from "./seed";
 import { startRoster } from "./server";
-import { CONNECTIONS, Load, cannon, percentile, scimLoads } from "./workloads";
+import { CONNECTIONS, type Load, cannon, percentile, scimLoads } from "./workloads";
 
 /**
  * `npm run bench:audit`: what the hash chain costs and how the audit log reads at size. Audited commits (inserted

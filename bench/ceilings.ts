@@ -1,7 +1,7 @@
 import { Pool } from "pg";
-import { CpuWindow, startCpuWindow } from "./machine";
+import { type CpuWindow, startCpuWindow } from "./machine";
 import { startBareExpress } from "./server";
-import { CONNECTIONS, Measurement, bareLoad, cannon, percentile } from "./workloads";
+import { CONNECTIONS, type Measurement, bareLoad, cannon, percentile } from "./workloads";
 
 /**
  * Ceiling (a): single-row autocommit INSERTs through `pg`, 8 loops on a pool of 8, for `seconds`.

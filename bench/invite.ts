@@ -1,7 +1,7 @@
-import { AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import { Pool } from "pg";
 import { SMTPServer } from "smtp-server";
-import { CpuWindow, startCpuWindow } from "./machine";
+import { type CpuWindow, startCpuWindow } from "./machine";
 
 /** A real SMTP server in the bench process that counts what it accepts (recipients kept, messages not: 10k parsed mails would weigh). */
 export interface CountingSink {

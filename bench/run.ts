@@ -2,13 +2,13 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { Pool } from "pg";
 import { bareExpressCeiling, rawInsertCeiling } from "./ceilings";
-import { CpuWindow, cpuModel, startCpuWindow } from "./machine";
+import { type CpuWindow, cpuModel, startCpuWindow } from "./machine";
 import { adminSearchLoads, seedAdminSearch } from "./admin-search";
 import { groupWorkload } from "./groups";
-import { CountingSink, InviteResult, inviteWorkload, startCountingSink } from "./invite";
+import { type CountingSink, type InviteResult, inviteWorkload, startCountingSink } from "./invite";
 import { seedUsers } from "./seed";
-import { Roster, startRoster } from "./server";
-import { CONNECTIONS, Load, Measurement, cannon, scimLoads } from "./workloads";
+import { type Roster, startRoster } from "./server";
+import { CONNECTIONS, type Load, type Measurement, cannon, scimLoads } from "./workloads";
 
 function intEnv(name: string, fallback: number, min: number): number {
   const raw = process.env[name];

@@ -1,5 +1,5 @@
 import autocannon from "autocannon";
-import { Seeded } from "./seed";
+import type { Seeded } from "./seed";
 
 export const CONNECTIONS = 8;
 

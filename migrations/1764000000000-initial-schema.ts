@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import type { MigrationInterface, QueryRunner } from "typeorm";
 
 /** Users, API tokens, the audit log and the outbox: the spine every later module hangs on. */
 export class InitialSchema1764000000000 implements MigrationInterface {

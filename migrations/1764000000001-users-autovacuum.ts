@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import type { MigrationInterface, QueryRunner } from "typeorm";
 
 /**
  * Vacuum `users` after 2% of its rows changed instead of PostgreSQL's default 20%: IdPs update users

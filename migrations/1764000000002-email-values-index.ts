@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import type { MigrationInterface, QueryRunner } from "typeorm";
 
 /**
  * Lets `emails[type eq "work"].value eq "x"` (Entra's usual matching attribute) and `emails.value eq "x"`

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import type { MigrationInterface, QueryRunner } from "typeorm";
 
 /**
  * What the admin door needs on top of the spine: the organisation's entities (a tree), each person's place in it,

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import type { MigrationInterface, QueryRunner } from "typeorm";
 
 /** The locked chain's append and seal-at-commit triggers (also what migration 011's down() puts back). */
 export const LOCKED_CHAIN_TRIGGERS: readonly string[] = [

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import type { MigrationInterface, QueryRunner } from "typeorm";
 
 /**
  * Indexes for GET /admin/v1/audit: each filter followed by `seq`, so "newest first, filtered" walks one index range

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import type { MigrationInterface, QueryRunner } from "typeorm";
 
 /**
  * Groups (RFC 7643 §4.2) and their membership as its own table, so member changes are set operations on

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import type { MigrationInterface, QueryRunner } from "typeorm";
 import { LOCKED_CHAIN_TRIGGERS, REFUSE_CHANGES_FN } from "./1764000000008-audit-chain";
 
 /**

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import type { MigrationInterface, QueryRunner } from "typeorm";
 
 /**
  * The outbox becomes a job queue (leases, retries, dead letters), invitations get their own rows (one per request,

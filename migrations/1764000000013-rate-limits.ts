@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import type { MigrationInterface, QueryRunner } from "typeorm";
 
 /**
  * Rate-limit counters shared by every replica (the /auth door). UNLOGGED: counters need no crash safety, and skipping

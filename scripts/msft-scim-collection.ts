@@ -3,7 +3,7 @@
 // loopback port. Fetches nothing: the collection is read from the path given, and is never kept in this repository.
 //   npm run conformance:msft -- /path/to/PostmanCollection.json
 // Prints every failing request and assertion; exits 1 when any failed. Not part of `npm test`.
-import { ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";

@@ -1,12 +1,12 @@
-import { DataSource } from "typeorm";
-import { Config } from "./config/env";
+import type { DataSource } from "typeorm";
+import type { Config } from "./config/env";
 import { AccessService } from "./domain/access/access.service";
 import { AuditChainService } from "./domain/audit-log/audit-chain.service";
 import { AuditLogService } from "./domain/audit-log/audit-log.service";
 import { AuditSealer } from "./domain/audit-log/audit-sealer";
 import { CredentialsService } from "./domain/auth/credentials.service";
 import { EnrolmentService } from "./domain/auth/enrolment.service";
-import { Clock, systemClock } from "./domain/clock";
+import { type Clock, systemClock } from "./domain/clock";
 import { EntitiesRepository } from "./domain/entities/entities.repository";
 import { EntitiesService } from "./domain/entities/entities.service";
 import { ScopedGroupsService } from "./domain/groups/scoped-groups.service";

@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { Server } from "node:http";
+import type { Server } from "node:http";
 import { ConfigError, parseConfig } from "./config/env";
 
 /** Starts Roster: config, database (embedded unless DATABASE_URL), migrations, then HTTP. */

@@ -1,5 +1,5 @@
-import { Command, InvalidArgumentError } from "commander";
-import { ChainHead } from "../domain/audit-log/audit-chain.service";
+import { type Command, InvalidArgumentError } from "commander";
+import type { ChainHead } from "../domain/audit-log/audit-chain.service";
 import { withDatabase } from "./with-database";
 
 /** Exit status of `roster audit verify` when the chain is broken (1 is any other failure: config, database). */

@@ -1,5 +1,5 @@
-import { Command } from "commander";
-import { Ctx, systemActor } from "../domain/context";
+import type { Command } from "commander";
+import { type Ctx, systemActor } from "../domain/context";
 import { withDatabase } from "./with-database";
 
 const cliCtx: Ctx = { actor: { ...systemActor, name: `cli:${process.env.USER ?? "operator"}` }, door: "cli", requestId: null };

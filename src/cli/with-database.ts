@@ -1,4 +1,4 @@
-import { Services, createServices } from "../composition";
+import { type Services, createServices } from "../composition";
 import { parseConfig } from "../config/env";
 import { openDatabase } from "../db/database";
 

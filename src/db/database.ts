@@ -1,7 +1,7 @@
-import { DataSource } from "typeorm";
-import { Config } from "../config/env";
+import type { DataSource } from "typeorm";
+import type { Config } from "../config/env";
 import { createDataSource, dbTimeouts, migrationTimeouts } from "./data-source";
-import { EmbeddedDatabase, startEmbeddedPostgres } from "./embedded";
+import { type EmbeddedDatabase, startEmbeddedPostgres } from "./embedded";
 
 export interface Database {
   dataSource: DataSource;

@@ -1,4 +1,4 @@
-import { Client, ClientConfig } from "pg";
+import { Client, type ClientConfig } from "pg";
 
 /** The clients of one pool: pg-pool builds each of its clients from the same options object. */
 const pools = new WeakMap<object, Set<DiscardingClient>>();

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Pool, PoolClient, QueryResultRow } from "pg";
-import { EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 
 /** How many distinct statement texts get a server-side prepared statement (per connection). Beyond: unnamed. */
 const MAX_PREPARED = 256;

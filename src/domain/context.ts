@@ -1,4 +1,4 @@
-import { EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 
 export type Door = "scim" | "admin" | "auth" | "system" | "cli";
 

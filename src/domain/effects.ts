@@ -1,5 +1,5 @@
-import { AuditSubject } from "./audit";
-import { OutboxTopic } from "./topics";
+import type { AuditSubject } from "./audit";
+import type { OutboxTopic } from "./topics";
 
 /**
  * Audit records and outbox events that must commit together with one write, or not at all. Written only through the

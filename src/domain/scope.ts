@@ -1,4 +1,4 @@
-import { Ctx } from "./context";
+import type { Ctx } from "./context";
 
 /** Whether something placed in `entityId` is within `scope`. A limited actor never reaches what has no entity. */
 export function reaches(scope: readonly string[] | null, entityId: string | null): boolean {

@@ -1,8 +1,8 @@
-import { DataSource, EntityManager } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import { sql } from "../db/sql";
-import { AuditRecordRow, auditInsertCte } from "./audit-log/audit.fragments";
-import { Ctx, TxCtx } from "./context";
-import { Effects, Statement } from "./effects";
+import { type AuditRecordRow, auditInsertCte } from "./audit-log/audit.fragments";
+import type { Ctx, TxCtx } from "./context";
+import type { Effects, Statement } from "./effects";
 import { ConflictError, DomainError, InvalidError, UnavailableError } from "./errors";
 import { outboxInsertCte } from "./outbox/outbox.fragments";
 

@@ -1,4 +1,4 @@
-import { AuditSealer, SEAL_BATCH } from "../domain/audit-log/audit-sealer";
+import { type AuditSealer, SEAL_BATCH } from "../domain/audit-log/audit-sealer";
 import { logger } from "../log";
 
 const MAX_BACKOFF_MS = 30_000;

@@ -1,5 +1,5 @@
-import { JobHandlers } from "../domain/jobs/job";
-import { UserActionsService } from "../domain/jobs/users-actions.service";
+import type { JobHandlers } from "../domain/jobs/job";
+import type { UserActionsService } from "../domain/jobs/users-actions.service";
 
 /** Which use case runs each kind of admin job, per user. */
 export function jobHandlers(actions: UserActionsService): JobHandlers {

@@ -1,7 +1,7 @@
 import { logger } from "../log";
 import { WakeableSleep } from "./wakeable-sleep";
-import { JobHandlers } from "../domain/jobs/job";
-import { JobsService } from "../domain/jobs/jobs.service";
+import type { JobHandlers } from "../domain/jobs/job";
+import type { JobsService } from "../domain/jobs/jobs.service";
 
 export interface JobsRunnerOptions {
   /** Work loops in this process; 0 runs none (another replica does the work). */

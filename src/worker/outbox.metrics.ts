@@ -1,8 +1,8 @@
-import { Counter, Gauge, Registry } from "prom-client";
+import { Counter, Gauge, type Registry } from "prom-client";
 import { logger } from "../log";
-import { OutboxTopic } from "../domain/topics";
-import { OutboxQueue, OutboxTopicStats } from "../domain/outbox/outbox.queue";
-import { JobOutcome } from "./outbox.worker";
+import type { OutboxTopic } from "../domain/topics";
+import type { OutboxQueue, OutboxTopicStats } from "../domain/outbox/outbox.queue";
+import type { JobOutcome } from "./outbox.worker";
 
 /**
  * The worker's metrics, on the app's registry: jobs run by this process by topic and outcome (a counter, summed

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { logger } from "../log";
 import { WakeableSleep } from "./wakeable-sleep";
-import { OutboxTopic } from "../domain/topics";
-import { OutboxJob, OutboxQueue, RetryPolicy, isFinalFailure } from "../domain/outbox/outbox.queue";
+import type { OutboxTopic } from "../domain/topics";
+import { type OutboxJob, type OutboxQueue, type RetryPolicy, isFinalFailure } from "../domain/outbox/outbox.queue";
 
 /** What the worker does with the jobs of one topic. `run` must be safe to repeat: a crash mid-run runs it again. */
 export interface JobHandler {

@@ -1,19 +1,19 @@
-import { Registry } from "prom-client";
-import { Services } from "../composition";
-import { Config } from "../config/env";
-import { listen, Listener } from "../db/notifications";
+import type { Registry } from "prom-client";
+import type { Services } from "../composition";
+import type { Config } from "../config/env";
+import { listen, type Listener } from "../db/notifications";
 import { OUTBOX_CHANNEL } from "../domain/outbox/outbox.queue";
-import { OutboxTopic } from "../domain/topics";
+import type { OutboxTopic } from "../domain/topics";
 import { logger } from "../log";
-import { Mailer, createMailer } from "../modules/mail/mailer";
-import { SmsProvider, createSmsProvider } from "../modules/sms/sms";
+import { type Mailer, createMailer } from "../modules/mail/mailer";
+import { type SmsProvider, createSmsProvider } from "../modules/sms/sms";
 import { InviteOnActivation } from "../modules/lifecycle/invite-on-activation";
 import { RevokeInvitationsOnLeave } from "../modules/lifecycle/revoke-invitations-on-leave";
 import { InvitationDelivery } from "../modules/invitations/invitation-delivery";
 import { invitationLinks } from "../modules/invitations/links";
 import { JobsRunner } from "./jobs.runner";
 import { jobHandlers } from "./job-handlers";
-import { JobHandlers, OutboxWorker } from "./outbox.worker";
+import { type JobHandlers, OutboxWorker } from "./outbox.worker";
 import { registerOutboxMetrics } from "./outbox.metrics";
 
 export interface WorkerDeps {

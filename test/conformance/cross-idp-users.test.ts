@@ -4,9 +4,9 @@
  * Statement ids refer to /work/shared/idp-behaviours.md ("Cross-IdP statements worth adding to our own suite").
  */
 import { randomUUID } from "node:crypto";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { ENTERPRISE, PATCH_OP, USER_SCHEMA, uniqueName } from "../support/factories";
-import { ERROR_URN, expectPatchOk, filterUrl, Json, oktaActive } from "../support/scim-assertions";
+import { ERROR_URN, expectPatchOk, filterUrl, type Json, oktaActive } from "../support/scim-assertions";
 
 let t: TestApp;
 beforeAll(async () => { t = await startTestApp(); });

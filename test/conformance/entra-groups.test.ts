@@ -4,9 +4,9 @@
  * Statement ids (E12-E17) refer to /work/shared/idp-behaviours.md.
  */
 import { randomUUID } from "node:crypto";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { GROUP_SCHEMA, PATCH_OP, buildScimUser, uniqueGroupName } from "../support/factories";
-import { expectScimError, expectScimJson, Json, LIST_URN } from "../support/scim-assertions";
+import { expectScimError, expectScimJson, type Json, LIST_URN } from "../support/scim-assertions";
 
 const ADSCIM = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group";
 

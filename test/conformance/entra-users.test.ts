@@ -5,9 +5,9 @@
  * Statement ids (E1-E24) refer to /work/shared/idp-behaviours.md.
  */
 import { randomUUID } from "node:crypto";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { ENTERPRISE, PATCH_OP, USER_SCHEMA, uniqueName } from "../support/factories";
-import { expectPatchOk, expectScimError, expectScimJson, filterUrl, Json, LIST_URN } from "../support/scim-assertions";
+import { expectPatchOk, expectScimError, expectScimJson, filterUrl, type Json, LIST_URN } from "../support/scim-assertions";
 
 const MANAGER_PATH = `${ENTERPRISE}:manager`;
 

@@ -4,9 +4,9 @@
  * bare member ids, and member errors that say what is wrong. The collection itself is not in this repository.
  */
 import { randomUUID } from "node:crypto";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { GROUP_SCHEMA, USER_SCHEMA, buildScimUser, patchOp, uniqueGroupName, uniqueName } from "../support/factories";
-import { expectScimError, Json } from "../support/scim-assertions";
+import { expectScimError, type Json } from "../support/scim-assertions";
 
 let t: TestApp;
 beforeAll(async () => { t = await startTestApp(); });

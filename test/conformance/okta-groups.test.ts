@@ -4,9 +4,9 @@
  * Statement ids (O8-O11) refer to /work/shared/idp-behaviours.md.
  */
 import { randomUUID } from "node:crypto";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { GROUP_SCHEMA, PATCH_OP, buildScimUser, uniqueGroupName } from "../support/factories";
-import { expectPatchOk, expectScimError, expectScimJson, Json, LIST_URN } from "../support/scim-assertions";
+import { expectPatchOk, expectScimError, expectScimJson, type Json, LIST_URN } from "../support/scim-assertions";
 
 const OKTA_UA = "Okta SCIM Client 1.0.0";
 

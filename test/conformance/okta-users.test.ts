@@ -5,9 +5,9 @@
  */
 import request from "supertest";
 import { randomUUID } from "node:crypto";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { PATCH_OP, USER_SCHEMA, uniqueName } from "../support/factories";
-import { expectPatchOk, expectScimError, expectScimJson, filterUrl, Json, LIST_URN, oktaActive } from "../support/scim-assertions";
+import { expectPatchOk, expectScimError, expectScimJson, filterUrl, type Json, LIST_URN, oktaActive } from "../support/scim-assertions";
 
 const OKTA_UA = "Okta SCIM Client 1.0.0";
 

@@ -2,9 +2,9 @@
  * RFC 7643 §2.4 multi-valued attributes: `primary: true` at most once, any number of values of one `type`, and
  * `type` strings beyond the canonical ones (they are suggestions, §2.3.1 / §4.1.2).
  */
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { buildScimUser, patchOp } from "../support/factories";
-import { expectPatchOk, expectScimError, Json } from "../support/scim-assertions";
+import { expectPatchOk, expectScimError, type Json } from "../support/scim-assertions";
 
 let t: TestApp;
 beforeAll(async () => { t = await startTestApp(); });

@@ -4,9 +4,9 @@
  * Users form too (a manager reference instead of a group member).
  */
 import request from "supertest";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { buildScimUser, ENTERPRISE, USER_SCHEMA, uniqueName } from "../support/factories";
-import { ERROR_URN, expectScimError, expectScimJson, filterUrl, Json } from "../support/scim-assertions";
+import { ERROR_URN, expectScimError, expectScimJson, filterUrl, type Json } from "../support/scim-assertions";
 
 const BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
 const BULK_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:BulkResponse";

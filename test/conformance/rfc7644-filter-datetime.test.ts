@@ -2,9 +2,9 @@
  * RFC 7644 §3.4.2.2 filters on meta.created / meta.lastModified (RFC 7643 §2.3.5 dateTime): a value read from a
  * resource round-trips exactly (incremental sync with `gt` its own lastModified), and .NET's seven-digit fractions parse.
  */
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { buildScimUser, patchOp } from "../support/factories";
-import { expectScimError, filterUrl, Json } from "../support/scim-assertions";
+import { expectScimError, filterUrl, type Json } from "../support/scim-assertions";
 
 let t: TestApp;
 beforeAll(async () => { t = await startTestApp(); });

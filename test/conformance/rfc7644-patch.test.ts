@@ -1,7 +1,7 @@
 /** RFC 7644 §3.5.2 PATCH behaviours IdPs rely on: add of a value already there, replace of a complex attribute. */
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { buildScimUser, patchOp } from "../support/factories";
-import { expectPatchOk, Json } from "../support/scim-assertions";
+import { expectPatchOk, type Json } from "../support/scim-assertions";
 
 let t: TestApp;
 beforeAll(async () => { t = await startTestApp(); });

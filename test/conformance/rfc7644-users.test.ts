@@ -4,9 +4,9 @@
  */
 import { randomUUID } from "node:crypto";
 import request from "supertest";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { buildScimUser, ENTERPRISE, PATCH_OP, patchOp, USER_SCHEMA, uniqueName } from "../support/factories";
-import { expectScimError, expectScimJson, filterUrl, Json, LIST_URN } from "../support/scim-assertions";
+import { expectScimError, expectScimJson, filterUrl, type Json, LIST_URN } from "../support/scim-assertions";
 
 const SEARCH_URN = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
 const SPC_URN = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";

@@ -4,12 +4,12 @@
  * began exactly once, whatever is inserted meanwhile, and a deep page reads what the first one does.
  */
 import type { PoolClient } from "pg";
-import { EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 import { GroupsRepository } from "../../src/domain/groups/groups.repository";
 import { UsersRepository } from "../../src/domain/users/users.repository";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { buildScimUser, GROUP_SCHEMA, uniqueGroupName } from "../support/factories";
-import { expectScimError, expectScimJson, Json, LIST_URN } from "../support/scim-assertions";
+import { expectScimError, expectScimJson, type Json, LIST_URN } from "../support/scim-assertions";
 
 const SEARCH_URN = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
 

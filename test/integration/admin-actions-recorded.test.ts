@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { Client } from "pg";
-import { Ctx, systemActor } from "../../src/domain/context";
+import { type Ctx, systemActor } from "../../src/domain/context";
 import { UnavailableError } from "../../src/domain/errors";
-import { JobHandlers } from "../../src/domain/jobs/job";
+import type { JobHandlers } from "../../src/domain/jobs/job";
 import { jobHandlers } from "../../src/worker/job-handlers";
 import { JobsRunner } from "../../src/worker/jobs.runner";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { eventually } from "../support/people";
 
 /** Mass actions answered at once are jobs too: recorded before anything is applied, finished by a runner if the request dies. */

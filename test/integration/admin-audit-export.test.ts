@@ -1,5 +1,5 @@
-import { AuditRecord } from "../../src/domain/audit-log/audit-log";
-import { startTestApp, TestApp } from "../support/app";
+import type { AuditRecord } from "../../src/domain/audit-log/audit-log";
+import { startTestApp, type TestApp } from "../support/app";
 import { appendAudits, resetAuditLog } from "../support/audit";
 
 let t: TestApp;

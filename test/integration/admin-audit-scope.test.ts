@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { resetAuditLog } from "../support/audit";
 import { buildScimUser, patchOp } from "../support/factories";
 

@@ -1,4 +1,4 @@
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { appendAudits, resetAuditLog } from "../support/audit";
 import { buildScimUser, patchOp } from "../support/factories";
 

@@ -1,7 +1,7 @@
 import request from "supertest";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { buildScimUser } from "../support/factories";
-import { startTestIssuer, TestIssuer } from "../support/jwks";
+import { startTestIssuer, type TestIssuer } from "../support/jwks";
 
 const ISSUER = "https://login.example.test/";
 const AUDIENCE = "roster-admin";

@@ -1,5 +1,5 @@
-import request from "supertest";
-import { AdminClient, startTestApp, TestApp } from "../support/app";
+import type request from "supertest";
+import { type AdminClient, startTestApp, type TestApp } from "../support/app";
 import { entity, letters, person } from "../support/admin-fixtures";
 import { scimGroup } from "../support/group-fixtures";
 import { seedPerson } from "../support/people";

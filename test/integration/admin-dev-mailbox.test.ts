@@ -6,7 +6,7 @@ import request from "supertest";
 import { createApp } from "../../src/app";
 import { parseConfig } from "../../src/config/env";
 import { entity, person, scopedAdmin } from "../support/admin-fixtures";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { buildScimUser } from "../support/factories";
 import { eventually } from "../support/people";
 

@@ -1,4 +1,4 @@
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { entity, person } from "../support/admin-fixtures";
 
 let t: TestApp;

@@ -1,9 +1,9 @@
 import { entity, person, scopedAdmin } from "../support/admin-fixtures";
-import { startMailingApp, TestApp } from "../support/app";
+import { startMailingApp, type TestApp } from "../support/app";
 import { CollectingSms, invitationsOf, setCommunication } from "../support/delivery";
 import { memberIds, scimGroup } from "../support/group-fixtures";
 import { eventually } from "../support/people";
-import { SmtpSink } from "../support/smtp-sink";
+import type { SmtpSink } from "../support/smtp-sink";
 
 /** POST /admin/v1/groups/{id}/invitations: people invited into a space, external people created on the way. */
 let t: TestApp;

@@ -1,4 +1,4 @@
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { memberIds, scimGroup } from "../support/group-fixtures";
 
 /** Concurrent admin member changes on one group: each takes the group's row lock, so none is lost. */

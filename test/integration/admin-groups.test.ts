@@ -1,4 +1,4 @@
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { person } from "../support/admin-fixtures";
 import { patchOp } from "../support/factories";
 import { allPages, memberIds, scimGroup } from "../support/group-fixtures";

@@ -3,7 +3,7 @@ import path from "node:path";
 import { Client } from "pg";
 import { freePort } from "../../src/db/embedded";
 import { eventually } from "../support/people";
-import { RunningServer, killStrayServers, runCli, startServer, tempDataDir } from "../support/process";
+import { type RunningServer, killStrayServers, runCli, startServer, tempDataDir } from "../support/process";
 
 const USERS = 1500;
 

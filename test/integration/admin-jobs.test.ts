@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { Client } from "pg";
-import { JobHandlers } from "../../src/domain/jobs/job";
+import type { JobHandlers } from "../../src/domain/jobs/job";
 import { jobHandlers } from "../../src/worker/job-handlers";
 import { JobsRunner } from "../../src/worker/jobs.runner";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { eventually, seedEntity, seedPerson } from "../support/people";
 
 let t: TestApp;

@@ -1,5 +1,5 @@
 import request from "supertest";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { entity, person } from "../support/admin-fixtures";
 import { buildScimUser } from "../support/factories";
 

@@ -1,4 +1,4 @@
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { entity, person, personBody } from "../support/admin-fixtures";
 import { buildScimUser } from "../support/factories";
 

@@ -1,4 +1,4 @@
-import { AdminClient, startTestApp, TestApp } from "../support/app";
+import { type AdminClient, startTestApp, type TestApp } from "../support/app";
 import { entity, person, personBody, scopedAdmin } from "../support/admin-fixtures";
 
 /**

@@ -1,4 +1,4 @@
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { entity, person, personBody, scopedAdmin } from "../support/admin-fixtures";
 import { patchOp } from "../support/factories";
 import { memberIds, scimGroup } from "../support/group-fixtures";

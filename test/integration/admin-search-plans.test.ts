@@ -1,8 +1,8 @@
-import { Ctx } from "../../src/domain/context";
-import { Statement } from "../../src/domain/effects";
+import type { Ctx } from "../../src/domain/context";
+import type { Statement } from "../../src/domain/effects";
 import { EntitiesRepository } from "../../src/domain/entities/entities.repository";
-import { UserSearchQuery, UsersSearch } from "../../src/domain/users/users.search";
-import { startTestApp, TestApp } from "../support/app";
+import { type UserSearchQuery, UsersSearch } from "../../src/domain/users/users.search";
+import { startTestApp, type TestApp } from "../support/app";
 
 const N = 20_000;
 let t: TestApp;

@@ -1,7 +1,7 @@
 import { SettingsService } from "../../src/domain/settings/settings.service";
-import { Listener } from "../../src/db/notifications";
+import type { Listener } from "../../src/db/notifications";
 import { entity, scopedAdmin } from "../support/admin-fixtures";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { workerDatabaseUrl } from "../support/database";
 import { eventually } from "../support/people";
 

@@ -1,4 +1,4 @@
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { seedEntity, seedPerson } from "../support/people";
 
 let t: TestApp;

@@ -1,7 +1,7 @@
 import { AuditChainService, GENESIS_HASH } from "../../src/domain/audit-log/audit-chain.service";
-import { Ctx } from "../../src/domain/context";
+import type { Ctx } from "../../src/domain/context";
 import { recordIn, unitOfWork, writeIn } from "../../src/domain/unit-of-work";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { appendAudits, resetAuditLog, sealAudits, tamper } from "../support/audit";
 import { buildScimUser, patchOp } from "../support/factories";
 

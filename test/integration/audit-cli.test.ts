@@ -1,4 +1,4 @@
-import { DataSource } from "typeorm";
+import type { DataSource } from "typeorm";
 import { appendAudits, resetAuditLog, tamper } from "../support/audit";
 import { openTestDataSource, workerDatabaseUrl } from "../support/database";
 import { runCli } from "../support/process";

@@ -1,6 +1,6 @@
-import { AuditFilter } from "../../src/domain/audit-log/audit-log";
+import type { AuditFilter } from "../../src/domain/audit-log/audit-log";
 import { sliceStatement } from "../../src/domain/audit-log/audit-log.repository";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { resetAuditLog, sealAudits } from "../support/audit";
 
 let t: TestApp;

@@ -3,7 +3,7 @@ import { AuditSealLoop } from "../../src/worker/audit-seal.loop";
 import { appendAudits, resetAuditLog } from "../support/audit";
 import { openTestDataSource } from "../support/database";
 import { eventually } from "../support/people";
-import { DataSource } from "typeorm";
+import type { DataSource } from "typeorm";
 
 let ds: DataSource;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import request from "supertest";
-import { startMailingApp, TestApp } from "../support/app";
+import { startMailingApp, type TestApp } from "../support/app";
 import { invitedPerson } from "../support/invitation-links";
-import { SmtpSink } from "../support/smtp-sink";
+import type { SmtpSink } from "../support/smtp-sink";
 
 // The page a browser gets behind the invitation link: the whole flow without the platform's own page.
 let t: TestApp;

@@ -1,8 +1,8 @@
 import { ManualClock } from "../../src/domain/clock";
-import { startMailingApp, TestApp } from "../support/app";
+import { startMailingApp, type TestApp } from "../support/app";
 import { authClient, invitedPerson, mailTo } from "../support/invitation-links";
 import { eventually } from "../support/people";
-import { SmtpSink } from "../support/smtp-sink";
+import type { SmtpSink } from "../support/smtp-sink";
 
 const GOOD = "violet-harbour-41-tram";
 const clock = new ManualClock(new Date("2026-03-02T09:00:00Z"));

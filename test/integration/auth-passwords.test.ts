@@ -2,7 +2,7 @@ import request from "supertest";
 import { createApp } from "../../src/app";
 import { createServices } from "../../src/composition";
 import { entity, person, scopedAdmin } from "../support/admin-fixtures";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { authClient } from "../support/invitation-links";
 
 const GOOD = "violet-harbour-41-tram";

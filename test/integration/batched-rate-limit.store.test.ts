@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { Options } from "express-rate-limit";
-import { DataSource } from "typeorm";
+import type { Options } from "express-rate-limit";
+import type { DataSource } from "typeorm";
 import { BatchedRateLimitStore } from "../../src/http/middleware/batched-rate-limit.store";
 import { PgRateLimitStore } from "../../src/http/middleware/pg-rate-limit.store";
 import { openTestDataSource } from "../support/database";

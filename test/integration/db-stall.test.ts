@@ -1,6 +1,6 @@
-import { Express } from "express";
+import type { Express } from "express";
 import request from "supertest";
-import { DataSource } from "typeorm";
+import type { DataSource } from "typeorm";
 import { createApp } from "../../src/app";
 import { createServices } from "../../src/composition";
 import { parseConfig } from "../../src/config/env";
@@ -8,7 +8,7 @@ import { createDataSource, dbTimeouts } from "../../src/db/data-source";
 import { systemActor } from "../../src/domain/context";
 import { openTestDataSource, resetDatabase, workerDatabaseUrl } from "../support/database";
 import { buildScimUser } from "../support/factories";
-import { startTcpProxy, TcpProxy } from "../support/tcp-proxy";
+import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
 
 // Small bounds so the stall is noticed fast: a reply within 1 s, a pool slot or new connection within 1 s.
 const env = { DB_CONNECT_TIMEOUT_MS: "1000", DB_STATEMENT_TIMEOUT_MS: "800", DB_LOCK_TIMEOUT_MS: "500", DB_QUERY_TIMEOUT_MS: "1000" };

@@ -1,7 +1,7 @@
 import { entity, personBody, scopedAdmin } from "../support/admin-fixtures";
-import { AdminClient, startMailingApp, TestApp } from "../support/app";
+import { type AdminClient, startMailingApp, type TestApp } from "../support/app";
 import { eventually } from "../support/people";
-import { SmtpSink } from "../support/smtp-sink";
+import type { SmtpSink } from "../support/smtp-sink";
 
 let t: TestApp;
 let sink: SmtpSink;

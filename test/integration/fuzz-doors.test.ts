@@ -1,7 +1,7 @@
-import { Server } from "node:http";
+import type { Server } from "node:http";
 import request from "supertest";
 import { entity, person, personBody } from "../support/admin-fixtures";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { GROUP_SCHEMA, PATCH_OP, buildScimUser, patchOp, uniqueGroupName } from "../support/factories";
 
 /**

@@ -1,5 +1,5 @@
 import { AuditChainService } from "../../src/domain/audit-log/audit-chain.service";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { sealAudits } from "../support/audit";
 import { GROUP_SCHEMA, buildScimUser, patchOp, uniqueGroupName } from "../support/factories";
 

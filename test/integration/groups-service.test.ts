@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { Ctx, Door } from "../../src/domain/context";
+import type { Ctx, Door } from "../../src/domain/context";
 import { InvalidError, NotFoundError, PreconditionFailedError } from "../../src/domain/errors";
 import { emptyProfile } from "../../src/domain/users/user";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { uniqueGroupName, uniqueName } from "../support/factories";
 
 let t: TestApp;

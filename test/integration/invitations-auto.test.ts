@@ -1,11 +1,11 @@
 import { systemActor } from "../../src/domain/context";
 import { emptyProfile } from "../../src/domain/users/user";
 import { personBody } from "../support/admin-fixtures";
-import { startMailingApp, TestApp } from "../support/app";
+import { startMailingApp, type TestApp } from "../support/app";
 import { CollectingSms, invitationsOf, setCommunication } from "../support/delivery";
 import { buildScimUser, uniqueName } from "../support/factories";
 import { eventually } from "../support/people";
-import { SmtpSink } from "../support/smtp-sink";
+import type { SmtpSink } from "../support/smtp-sink";
 
 /** Auto-invite (the communication setting) of people the IdP creates, through the SCIM door and the real worker. */
 let t: TestApp;

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { startMailingApp, TestApp } from "../support/app";
+import { startMailingApp, type TestApp } from "../support/app";
 import { CollectingSms, invitationsOf, setCommunication, smsToken } from "../support/delivery";
 import { buildScimUser } from "../support/factories";
 import { eventually } from "../support/people";
-import { SmtpSink } from "../support/smtp-sink";
+import type { SmtpSink } from "../support/smtp-sink";
 
 /** Invitation channels: email and/or SMS as the communication setting and the person's contacts allow. */
 let t: TestApp;

@@ -1,7 +1,7 @@
 import { personBody } from "../support/admin-fixtures";
-import { startMailingApp, TestApp } from "../support/app";
+import { startMailingApp, type TestApp } from "../support/app";
 import { eventually } from "../support/people";
-import { SmtpSink } from "../support/smtp-sink";
+import type { SmtpSink } from "../support/smtp-sink";
 
 let t: TestApp;
 let sink: SmtpSink;

@@ -1,9 +1,9 @@
 import { personBody } from "../support/admin-fixtures";
-import { startMailingApp, TestApp } from "../support/app";
+import { startMailingApp, type TestApp } from "../support/app";
 import { setCommunication } from "../support/delivery";
 import { buildScimUser } from "../support/factories";
 import { eventually } from "../support/people";
-import { SmtpSink } from "../support/smtp-sink";
+import type { SmtpSink } from "../support/smtp-sink";
 
 /** Invitation mail in the person's language (en, fr), through the real worker to a real SMTP server. */
 let t: TestApp;

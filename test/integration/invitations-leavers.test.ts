@@ -1,9 +1,9 @@
-import { startMailingApp, TestApp } from "../support/app";
+import { startMailingApp, type TestApp } from "../support/app";
 import { buildScimUser } from "../support/factories";
 import { authClient, invitedPerson, mailTo } from "../support/invitation-links";
 import { eventually } from "../support/people";
 import { invitationsOf, setCommunication } from "../support/delivery";
-import { SmtpSink } from "../support/smtp-sink";
+import type { SmtpSink } from "../support/smtp-sink";
 
 // The lifecycle module: people who leave lose their open invitation links (user.deactivated / user.deleted); people an
 // IdP created deactivated and switches on later are invited then, when the setting invites that IdP's people.

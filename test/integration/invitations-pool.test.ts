@@ -1,9 +1,9 @@
-import { DataSource } from "typeorm";
+import type { DataSource } from "typeorm";
 import { createServices } from "../../src/composition";
 import { systemActor } from "../../src/domain/context";
 import { emptyProfile } from "../../src/domain/users/user";
 import { createDataSource } from "../../src/db/data-source";
-import { TestApp, startTestApp } from "../support/app";
+import { type TestApp, startTestApp } from "../support/app";
 import { workerDatabaseUrl } from "../support/database";
 import { seedPerson } from "../support/people";
 

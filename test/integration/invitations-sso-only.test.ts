@@ -1,4 +1,4 @@
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { invitationsOf, setCommunication } from "../support/delivery";
 import { buildScimUser } from "../support/factories";
 

@@ -1,6 +1,6 @@
 import request from "supertest";
 import { entity, person } from "../support/admin-fixtures";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { GROUP_SCHEMA, buildScimUser, patchOp, uniqueGroupName } from "../support/factories";
 
 // Issue 11: inputs that answered 500 (or were accepted without a limit) answer 400 in the door's error body.

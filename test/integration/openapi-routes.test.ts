@@ -1,8 +1,8 @@
 import express, { Router } from "express";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { startTestApp, TestApp } from "../support/app";
-import { appRoutes, RouteKey, template } from "../support/routes";
+import { startTestApp, type TestApp } from "../support/app";
+import { appRoutes, type RouteKey, template } from "../support/routes";
 
 // js-yaml ships no types of its own; only load() is used.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

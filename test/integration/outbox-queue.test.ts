@@ -1,6 +1,6 @@
 import { OutboxQueue } from "../../src/domain/outbox/outbox.queue";
 import { OutboxWorker } from "../../src/worker/outbox.worker";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { enqueueJobs } from "../support/outbox";
 
 // Claims, leases, concurrency and pruning of the outbox as a queue, on the real PostgreSQL; no module consumes the

@@ -1,6 +1,6 @@
-import { OutboxJob, OutboxQueue } from "../../src/domain/outbox/outbox.queue";
-import { JobHandler, JobOutcome, OutboxWorker, OutboxWorkerOptions, PermanentJobError } from "../../src/worker/outbox.worker";
-import { startTestApp, TestApp } from "../support/app";
+import { type OutboxJob, OutboxQueue } from "../../src/domain/outbox/outbox.queue";
+import { type JobHandler, type JobOutcome, OutboxWorker, type OutboxWorkerOptions, PermanentJobError } from "../../src/worker/outbox.worker";
+import { startTestApp, type TestApp } from "../support/app";
 import { enqueueJobs } from "../support/outbox";
 
 // The queue is the thing under test: jobs of topics no module consumes, run by test handlers, on the real PostgreSQL.

@@ -1,6 +1,6 @@
 import { compileFilter } from "../../src/http/scim/filter";
 import { userAttributes } from "../../src/http/scim/user-attributes";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 
 let t: TestApp;
 beforeAll(async () => {

@@ -1,10 +1,10 @@
 import http from "node:http";
-import { AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import request from "supertest";
 import { systemActor } from "../../src/domain/context";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { buildScimUser, ENTERPRISE, PATCH_OP, USER_SCHEMA, uniqueName } from "../support/factories";
-import { ERROR_URN, Json } from "../support/scim-assertions";
+import { ERROR_URN, type Json } from "../support/scim-assertions";
 
 const BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
 const BULK_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:BulkResponse";

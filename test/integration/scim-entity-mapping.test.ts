@@ -1,6 +1,6 @@
 import { createServices } from "../../src/composition";
 import { emptyProfile } from "../../src/domain/users/user";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { entity } from "../support/admin-fixtures";
 import { buildScimUser, ENTERPRISE, patchOp, USER_SCHEMA } from "../support/factories";
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { GROUP_SCHEMA, buildScimUser, patchOp, uniqueGroupName } from "../support/factories";
-import { expectScimError, Json } from "../support/scim-assertions";
+import { expectScimError, type Json } from "../support/scim-assertions";
 
 let t: TestApp;
 beforeAll(async () => { t = await startTestApp(); });

@@ -1,8 +1,8 @@
 import { Client } from "pg";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { workerDatabaseUrl } from "../support/database";
 import { GROUP_SCHEMA, buildScimUser, patchOp, uniqueGroupName } from "../support/factories";
-import { expectScimError, Json, LIST_URN } from "../support/scim-assertions";
+import { expectScimError, type Json, LIST_URN } from "../support/scim-assertions";
 
 let t: TestApp;
 beforeAll(async () => { t = await startTestApp(); });

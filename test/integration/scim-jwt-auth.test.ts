@@ -1,7 +1,7 @@
 import request from "supertest";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { buildScimUser } from "../support/factories";
-import { startTestIssuer, TestIssuer } from "../support/jwks";
+import { startTestIssuer, type TestIssuer } from "../support/jwks";
 
 // What Entra sends for a non-gallery app when the Secret Token is left blank (idp-behaviours E22).
 const ISSUER = "https://sts.windows.net/11111111-2222-3333-4444-555555555555/";

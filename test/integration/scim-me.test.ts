@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import { freePort } from "../../src/db/embedded";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { workerDatabaseUrl } from "../support/database";
 import { killStrayServers, startServer, tempDataDir } from "../support/process";
 

@@ -1,12 +1,12 @@
-import { Express } from "express";
+import type { Express } from "express";
 import request from "supertest";
-import { DataSource } from "typeorm";
+import type { DataSource } from "typeorm";
 import { createApp } from "../../src/app";
 import { createServices } from "../../src/composition";
 import { openTestDataSource } from "../support/database";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { buildScimUser } from "../support/factories";
-import { startTestIssuer, TestIssuer } from "../support/jwks";
+import { startTestIssuer, type TestIssuer } from "../support/jwks";
 
 // RFC 6585 §4 (429 Too Many Requests) with an RFC 7644 §3.12 error body: a small budget per SCIM credential, counted in
 // PostgreSQL, so that two app instances on one database (two replicas) share it.

@@ -1,9 +1,9 @@
 import { rmSync } from "node:fs";
 import { freePort } from "../../src/db/embedded";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { workerDatabaseUrl } from "../support/database";
 import { GROUP_SCHEMA, buildScimUser, patchOp, uniqueGroupName } from "../support/factories";
-import { RunningServer, killStrayServers, runCli, startServer, tempDataDir } from "../support/process";
+import { type RunningServer, killStrayServers, runCli, startServer, tempDataDir } from "../support/process";
 
 // Two real `src/main.ts` processes (ROLE=all, as `npm start` runs: each with its own pool, worker loops and audit seal
 // loop) on this jest worker's database, driven at once with the writes Okta and Entra send. The database alone keeps

@@ -5,7 +5,7 @@ import { parseConfig } from "../../src/config/env";
 import { createDataSource } from "../../src/db/data-source";
 import { workerDatabaseUrl } from "../support/database";
 import { startTcpProxy } from "../support/tcp-proxy";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { buildScimUser, patchOp } from "../support/factories";
 
 let t: TestApp;

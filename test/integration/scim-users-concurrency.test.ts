@@ -1,4 +1,4 @@
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { buildScimUser, patchOp, uniqueName } from "../support/factories";
 
 let t: TestApp;

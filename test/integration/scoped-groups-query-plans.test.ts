@@ -1,6 +1,6 @@
 import { groupsPageStatement, membersPageStatement } from "../../src/domain/groups/scoped-groups.repository";
-import { Statement } from "../../src/domain/effects";
-import { startTestApp, TestApp } from "../support/app";
+import type { Statement } from "../../src/domain/effects";
+import { startTestApp, type TestApp } from "../support/app";
 import { entity } from "../support/admin-fixtures";
 import { scimGroup } from "../support/group-fixtures";
 

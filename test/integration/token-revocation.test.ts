@@ -1,8 +1,8 @@
-import { DataSource } from "typeorm";
-import { Ctx } from "../../src/domain/context";
+import type { DataSource } from "typeorm";
+import type { Ctx } from "../../src/domain/context";
 import { TokensService } from "../../src/domain/tokens/tokens.service";
 import { UsersRepository } from "../../src/domain/users/users.repository";
-import { Listener } from "../../src/db/notifications";
+import type { Listener } from "../../src/db/notifications";
 import { openTestDataSource, resetDatabase, workerDatabaseUrl } from "../support/database";
 
 const cli: Ctx = { actor: { type: "system", id: null, name: "cli" }, door: "cli", requestId: null };

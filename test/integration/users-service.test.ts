@@ -1,7 +1,7 @@
-import { Ctx, Door } from "../../src/domain/context";
+import type { Ctx, Door } from "../../src/domain/context";
 import { NotFoundError, PreconditionFailedError } from "../../src/domain/errors";
 import { emptyProfile } from "../../src/domain/users/user";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { uniqueName } from "../support/factories";
 
 let t: TestApp;

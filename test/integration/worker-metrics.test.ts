@@ -1,9 +1,9 @@
 import request from "supertest";
-import { RunningWorker } from "../../src/worker/worker";
+import type { RunningWorker } from "../../src/worker/worker";
 import { personBody } from "../support/admin-fixtures";
-import { startMailingApp, TestApp } from "../support/app";
+import { startMailingApp, type TestApp } from "../support/app";
 import { eventually } from "../support/people";
-import { SmtpSink } from "../support/smtp-sink";
+import type { SmtpSink } from "../support/smtp-sink";
 
 let t: TestApp;
 let sink: SmtpSink;

@@ -1,11 +1,11 @@
 import { rmSync } from "node:fs";
 import { freePort } from "../../src/db/embedded";
 import { hashSecret } from "../../src/domain/secrets";
-import { startTestApp, TestApp } from "../support/app";
+import { startTestApp, type TestApp } from "../support/app";
 import { workerDatabaseUrl } from "../support/database";
 import { eventually } from "../support/people";
-import { RunningServer, killStrayServers, startServer, tempDataDir } from "../support/process";
-import { SmtpSink, startSmtpSink } from "../support/smtp-sink";
+import { type RunningServer, killStrayServers, startServer, tempDataDir } from "../support/process";
+import { type SmtpSink, startSmtpSink } from "../support/smtp-sink";
 
 // Real `src/main.ts` processes (ROLE=worker / web) against this jest worker's database, mailing a sink in this process.
 let t: TestApp;

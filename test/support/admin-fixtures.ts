@@ -1,4 +1,4 @@
-import { AdminClient, TestApp } from "./app";
+import type { AdminClient, TestApp } from "./app";
 
 let n = 0;
 const unique = () => `${Date.now().toString(36)}${(++n).toString(36)}`;

@@ -1,15 +1,15 @@
-import { Express } from "express";
+import type { Express } from "express";
 import request from "supertest";
-import { DataSource } from "typeorm";
+import type { DataSource } from "typeorm";
 import { createApp } from "../../src/app";
-import { createServices, Services } from "../../src/composition";
-import { Config, parseConfig } from "../../src/config/env";
+import { createServices, type Services } from "../../src/composition";
+import { type Config, parseConfig } from "../../src/config/env";
 import { createMetrics } from "../../src/http/metrics";
-import { Clock } from "../../src/domain/clock";
-import { RunningWorker, WorkerDeps, startWorker } from "../../src/worker/worker";
+import type { Clock } from "../../src/domain/clock";
+import { type RunningWorker, type WorkerDeps, startWorker } from "../../src/worker/worker";
 import { SmtpMailer } from "../../src/modules/mail/mailer";
-import { SmsProvider } from "../../src/modules/sms/sms";
-import { SmtpSink, startSmtpSink } from "./smtp-sink";
+import type { SmsProvider } from "../../src/modules/sms/sms";
+import { type SmtpSink, startSmtpSink } from "./smtp-sink";
 import { systemActor } from "../../src/domain/context";
 import { openTestDataSource, resetDatabase, workerDatabaseUrl } from "./database";
 

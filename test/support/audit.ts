@@ -1,4 +1,4 @@
-import { DataSource } from "typeorm";
+import type { DataSource } from "typeorm";
 import { AuditSealer } from "../../src/domain/audit-log/audit-sealer";
 
 /** Runs SQL against the audit log with its append-only triggers disabled: what an operator with DDL rights could do. */

@@ -1,5 +1,5 @@
 import { Client } from "pg";
-import { DataSource } from "typeorm";
+import type { DataSource } from "typeorm";
 import { createDataSource } from "../../src/db/data-source";
 
 /** URL of a database of this jest worker's own (created and migrated on first use). */

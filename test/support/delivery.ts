@@ -1,5 +1,5 @@
-import { SmsProvider } from "../../src/modules/sms/sms";
-import { TestApp } from "./app";
+import type { SmsProvider } from "../../src/modules/sms/sms";
+import type { TestApp } from "./app";
 
 /** An SMS provider keeping what it was asked to send (the provider interface is the seam a real adapter plugs into). */
 export class CollectingSms implements SmsProvider {

@@ -1,4 +1,4 @@
-import { TestApp } from "./app";
+import type { TestApp } from "./app";
 import { GROUP_SCHEMA, uniqueGroupName } from "./factories";
 
 /** Creates a group through SCIM (groups come from the IdP), returns its id. */

@@ -1,8 +1,8 @@
 import request from "supertest";
 import { personBody } from "./admin-fixtures";
-import { TestApp } from "./app";
+import type { TestApp } from "./app";
 import { eventually } from "./people";
-import { ReceivedMail, SmtpSink } from "./smtp-sink";
+import type { ReceivedMail, SmtpSink } from "./smtp-sink";
 
 /** The `n`-th mail (1-based) the sink received for `address`, waiting for it to arrive. */
 export function mailTo(sink: SmtpSink, address: string, n = 1): Promise<ReceivedMail> {

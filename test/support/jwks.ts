@@ -1,5 +1,5 @@
-import { createServer, Server } from "node:http";
-import { AddressInfo } from "node:net";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import type * as Jose from "jose" with { "resolution-mode": "import" };
 
 const { exportJWK, generateKeyPair, SignJWT } = require("jose") as typeof Jose;

@@ -1,4 +1,4 @@
-import { DataSource } from "typeorm";
+import type { DataSource } from "typeorm";
 
 /** `n` outbox jobs of `topic` written directly (payload `{n}`), as a change would; returns their ids in order. */
 export async function enqueueJobs(ds: DataSource, topic: string, n: number): Promise<string[]> {

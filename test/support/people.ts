@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { DataSource } from "typeorm";
+import type { DataSource } from "typeorm";
 
 /** A person as the admin search sees one; everything not given takes a plain default. */
 export interface PersonSeed {

@@ -1,4 +1,4 @@
-import { Express } from "express";
+import type { Express } from "express";
 
 /** One route the app answers: an upper-case method and a path template with `{}` for each parameter. */
 export interface RouteKey {

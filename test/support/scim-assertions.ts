@@ -1,5 +1,5 @@
 /** Constants and assertion helpers shared by the HTTP conformance suites (test/conformance/*.test.ts). */
-import request from "supertest";
+import type request from "supertest";
 import { PATCH_OP } from "./factories";
 
 export const ERROR_URN = "urn:ietf:params:scim:api:messages:2.0:Error";

@@ -1,8 +1,8 @@
-import { Ctx } from "../../src/domain/context";
+import type { Ctx } from "../../src/domain/context";
 import { InvalidError, RefusedError } from "../../src/domain/errors";
 import { outranks } from "../../src/domain/users/person-access.rules";
 import { assertAccountChange, normaliseAccount } from "../../src/domain/users/account.rules";
-import { UserAccount } from "../../src/domain/users/user";
+import type { UserAccount } from "../../src/domain/users/user";
 
 const ctx = (entityScope: string[] | null): Ctx => ({ actor: { type: "user", id: "me", name: "me" }, door: "admin", requestId: null, entityScope });
 const acct = (a: Partial<UserAccount> = {}): UserAccount => ({ entityId: "lyon", systemRole: "member", adminScope: [], external: false, ...a });

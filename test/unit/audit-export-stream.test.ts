@@ -1,7 +1,7 @@
 import express from "express";
 import http from "node:http";
-import { AddressInfo } from "node:net";
-import { AuditRecord } from "../../src/domain/audit-log/audit-log";
+import type { AddressInfo } from "node:net";
+import type { AuditRecord } from "../../src/domain/audit-log/audit-log";
 import { streamExport } from "../../src/http/admin/audit-export";
 
 const BATCHES = 100;

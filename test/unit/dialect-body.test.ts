@@ -1,6 +1,6 @@
 import SCIMMY from "scimmy";
 import { normaliseUserBody } from "../../src/http/scim/dialect";
-import { declareScimmyUser, ENT, Json, oktaPutBody, toJson, USER } from "../support/scimmy-harness";
+import { declareScimmyUser, ENT, type Json, oktaPutBody, toJson, USER } from "../support/scimmy-harness";
 
 beforeAll(declareScimmyUser);
 

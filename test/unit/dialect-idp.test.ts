@@ -1,6 +1,6 @@
 import SCIMMY from "scimmy";
 import { normalisePatchBody, normaliseUserBody } from "../../src/http/scim/dialect";
-import { declareScimmyUser, ENT, Json, oktaPutBody, PATCH_OP, PatchRequest, toJson, USER } from "../support/scimmy-harness";
+import { declareScimmyUser, ENT, type Json, oktaPutBody, PATCH_OP, type PatchRequest, toJson, USER } from "../support/scimmy-harness";
 
 // Full request sequences as Entra ID and Okta send them, through normalise + scimmy, against a tiny in-memory store.
 

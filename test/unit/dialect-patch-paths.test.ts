@@ -1,6 +1,6 @@
 import SCIMMY from "scimmy";
 import { normalisePatchBody } from "../../src/http/scim/dialect";
-import { apply, currentUser, declareScimmyUser, ENT, Json, opsOf, PATCH_OP, patch, PatchRequest, USER } from "../support/scimmy-harness";
+import { apply, currentUser, declareScimmyUser, ENT, type Json, opsOf, PATCH_OP, patch, type PatchRequest, USER } from "../support/scimmy-harness";
 
 // PATCH paths: filters matching nothing, path-less dotted/URN keys, and shapes left for scimmy to reject.
 

@@ -1,6 +1,6 @@
 import SCIMMY from "scimmy";
 import { normalisePatchBody } from "../../src/http/scim/dialect";
-import { apply, currentUser, declareScimmyUser, ENT, Json, opsOf, patch, PatchRequest, USER } from "../support/scimmy-harness";
+import { apply, currentUser, declareScimmyUser, ENT, type Json, opsOf, patch, type PatchRequest, USER } from "../support/scimmy-harness";
 
 beforeAll(declareScimmyUser);
 

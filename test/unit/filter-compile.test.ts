@@ -1,4 +1,4 @@
-import { AttributeMap, compileFilter } from "../../src/http/scim/filter";
+import { type AttributeMap, compileFilter } from "../../src/http/scim/filter";
 import { addresses, ENT, enterprise, filterMap } from "../support/filter-map";
 
 const map = filterMap(["id", "username", "externalid", "displayname", "title", "active", "logincount", "name", "emails", "meta"], {

@@ -1,5 +1,5 @@
-import { LinkHolder, linkRefusal } from "../../src/domain/auth/invitation-link.rules";
-import { Invitation } from "../../src/domain/invitations/invitation";
+import { type LinkHolder, linkRefusal } from "../../src/domain/auth/invitation-link.rules";
+import type { Invitation } from "../../src/domain/invitations/invitation";
 
 const now = new Date("2026-03-01T12:00:00Z");
 const at = (s: number) => new Date(now.getTime() + s * 1000);

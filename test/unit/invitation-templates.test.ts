@@ -1,5 +1,5 @@
 import { languageOf } from "../../src/domain/language";
-import { InvitationContent, invitationEmail, invitationSms } from "../../src/modules/invitations/templates";
+import { type InvitationContent, invitationEmail, invitationSms } from "../../src/modules/invitations/templates";
 import { invitationLinks } from "../../src/modules/invitations/links";
 
 const LINK = "https://id.acme.test/auth/invitations/AbC_dEf-0123456789abcdefghijklmnopqrstuvwxy";

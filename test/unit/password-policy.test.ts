@@ -1,4 +1,4 @@
-import { PASSWORD_MAX_LENGTH, PasswordPolicy, passwordViolations } from "../../src/domain/auth/password-policy.rules";
+import { PASSWORD_MAX_LENGTH, type PasswordPolicy, passwordViolations } from "../../src/domain/auth/password-policy.rules";
 
 const owner = { userName: "ada.lovelace", emails: ["byron.a@corp.test", "countess@home.test"] };
 const policy = (minLength = 12, minScore: PasswordPolicy["minScore"] = 3): PasswordPolicy => ({ minLength, minScore });

@@ -1,7 +1,7 @@
-import { Ctx } from "../../src/domain/context";
+import type { Ctx } from "../../src/domain/context";
 import { NotFoundError, RefusedError } from "../../src/domain/errors";
-import { AccessActor, AccessTarget, actorOf, assertMayWrite, may, outranks, PersonAction } from "../../src/domain/users/person-access.rules";
-import { SystemRole } from "../../src/domain/users/user";
+import { type AccessActor, type AccessTarget, actorOf, assertMayWrite, may, outranks, type PersonAction } from "../../src/domain/users/person-access.rules";
+import type { SystemRole } from "../../src/domain/users/user";
 
 const wide: AccessActor = { userId: "w", role: "admin", scope: null };
 const scoped: AccessActor = { userId: "s", role: "admin", scope: ["france", "lyon"] };

@@ -1,8 +1,8 @@
-import { DataSource } from "typeorm";
+import type { DataSource } from "typeorm";
 import { sql } from "../../db/sql";
 import { withDb } from "../unit-of-work";
 import { entitySubtreeSql } from "../entities/entities.fragments";
-import { SystemRole } from "../users/user";
+import type { SystemRole } from "../users/user";
 import { liveLogin, rightsPerson } from "../users/users.fragments";
 
 /** What a person may do in the admin door, read fresh at each request so a change of role or scope bites at once. */

@@ -1,4 +1,4 @@
-import { SystemRole } from "../users/user";
+import type { SystemRole } from "../users/user";
 
 /**
  * What each system role allows, as the admin API shows it beside a person. An admin or auditor with an admin scope has

@@ -1,4 +1,4 @@
-import { DataSource } from "typeorm";
+import type { DataSource } from "typeorm";
 import { withDb } from "../unit-of-work";
 import { AuditSealer } from "./audit-sealer";
 

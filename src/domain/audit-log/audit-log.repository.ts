@@ -1,6 +1,6 @@
-import { EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 import { userInEntities } from "../users/users.fragments";
-import { AuditFilter, AuditOrder, AuditRecord } from "./audit-log";
+import type { AuditFilter, AuditOrder, AuditRecord } from "./audit-log";
 
 interface AuditRow {
   seq: string;

@@ -1,7 +1,7 @@
-import { DataSource } from "typeorm";
-import { Ctx } from "../context";
+import type { DataSource } from "typeorm";
+import type { Ctx } from "../context";
 import { withDb } from "../unit-of-work";
-import { AuditFilter, AuditOrder, AuditPage, AuditPageRequest, AuditRecord } from "./audit-log";
+import type { AuditFilter, AuditOrder, AuditPage, AuditPageRequest, AuditRecord } from "./audit-log";
 import { AuditLogRepository } from "./audit-log.repository";
 import { AuditSealer } from "./audit-sealer";
 

@@ -1,4 +1,4 @@
-import { Door } from "../context";
+import type { Door } from "../context";
 
 /** One audit record as readers see it. */
 export interface AuditRecord {

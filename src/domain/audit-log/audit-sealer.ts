@@ -1,4 +1,4 @@
-import { DataSource } from "typeorm";
+import type { DataSource } from "typeorm";
 import { withDb } from "../unit-of-work";
 
 /** Records chained per call of roster_audit_seal: one short transaction each. */

@@ -1,5 +1,5 @@
 import { DomainError } from "../errors";
-import { PolicyViolation } from "./password-policy.rules";
+import type { PolicyViolation } from "./password-policy.rules";
 
 /** Why an invitation link cannot be used; the same `invitation_unknown` for every token that matches nothing. */
 export type LinkRefusal = "invitation_unknown" | "invitation_expired" | "invitation_used" | "invitation_replaced" | "invitation_revoked";

@@ -1,8 +1,8 @@
 import { randomInt } from "node:crypto";
-import { Actor } from "../context";
+import type { Actor } from "../context";
 import { RefusedError } from "../errors";
 import { WeakPasswordError } from "./auth.errors";
-import { CONTROL_CHARACTER, PasswordOwner, PasswordPolicy, PolicyViolation, passwordViolations } from "./password-policy.rules";
+import { CONTROL_CHARACTER, type PasswordOwner, type PasswordPolicy, type PolicyViolation, passwordViolations } from "./password-policy.rules";
 
 /** The person acting on their own account through the auth door. */
 export const personActor = (u: { id: string; userName: string }): Actor => ({ type: "user", id: u.id, name: u.userName });

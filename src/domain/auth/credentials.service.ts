@@ -1,17 +1,17 @@
 import { createHash, randomBytes } from "node:crypto";
-import { DataSource } from "typeorm";
+import type { DataSource } from "typeorm";
 import { assertMay } from "../users/person-access.rules";
-import { Clock } from "../clock";
-import { Ctx } from "../context";
+import type { Clock } from "../clock";
+import type { Ctx } from "../context";
 import { NotFoundError, RefusedError } from "../errors";
-import { InvitationsRepository } from "../invitations/invitations.repository";
+import type { InvitationsRepository } from "../invitations/invitations.repository";
 import { hashPassword, verifyPassword } from "../passwords";
 import { unitOfWork, withDb, writeAlone, writeIn } from "../unit-of-work";
-import { UsersRepository } from "../users/users.repository";
+import type { UsersRepository } from "../users/users.repository";
 import { InvalidCredentialsError, PasswordChangeRequiredError } from "./auth.errors";
-import { Credentials, CredentialsRepository } from "../users/credentials.repository";
+import type { Credentials, CredentialsRepository } from "../users/credentials.repository";
 import { assertPasswordsAllowed, assertPolicy, canNameSomeone, generatePassword, personActor } from "./credentials.rules";
-import { PasswordPolicy } from "./password-policy.rules";
+import type { PasswordPolicy } from "./password-policy.rules";
 
 export interface CredentialsOptions {
   clock: Clock;

@@ -1,19 +1,19 @@
 import { hashSecret } from "../secrets";
-import { DataSource, EntityManager } from "typeorm";
-import { Clock } from "../clock";
-import { Language, languageOf } from "../language";
-import { Ctx } from "../context";
-import { Invitation } from "../invitations/invitation";
-import { InvitationsRepository } from "../invitations/invitations.repository";
+import type { DataSource, EntityManager } from "typeorm";
+import type { Clock } from "../clock";
+import { type Language, languageOf } from "../language";
+import type { Ctx } from "../context";
+import type { Invitation } from "../invitations/invitation";
+import type { InvitationsRepository } from "../invitations/invitations.repository";
 import { hashPassword } from "../passwords";
 import { unitOfWork, withDb, writeIn } from "../unit-of-work";
-import { User } from "../users/user";
-import { UsersRepository } from "../users/users.repository";
+import type { User } from "../users/user";
+import type { UsersRepository } from "../users/users.repository";
 import { InvitationLinkError } from "./auth.errors";
-import { CredentialsRepository } from "../users/credentials.repository";
+import type { CredentialsRepository } from "../users/credentials.repository";
 import { assertPasswordsAllowed, assertPolicy, personActor } from "./credentials.rules";
 import { TOKEN_SHAPE, linkRefusal } from "./invitation-link.rules";
-import { PasswordPolicy } from "./password-policy.rules";
+import type { PasswordPolicy } from "./password-policy.rules";
 
 export interface EnrolmentOptions {
   clock: Clock;

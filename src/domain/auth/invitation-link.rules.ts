@@ -1,4 +1,4 @@
-import { Invitation } from "../invitations/invitation";
+import type { Invitation } from "../invitations/invitation";
 import { InvitationLinkError } from "./auth.errors";
 import { SECRET_SHAPE } from "../secrets";
 

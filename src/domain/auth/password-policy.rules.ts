@@ -1,4 +1,4 @@
-import { StrengthScore, strengthOf } from "./password-strength";
+import { type StrengthScore, strengthOf } from "./password-strength";
 
 /** PASSWORD_MIN_LENGTH and PASSWORD_MIN_SCORE; the longest password accepted is fixed. */
 export interface PasswordPolicy {

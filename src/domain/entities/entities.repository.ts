@@ -1,9 +1,9 @@
-import { EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
-import { Statement } from "../effects";
+import type { Statement } from "../effects";
 import { entityUsage } from "../users/users.fragments";
 import { isUuid } from "../ids";
-import { Entity, EntityRef } from "./entity";
+import type { Entity, EntityRef } from "./entity";
 import { entitySubtreeSql } from "./entities.fragments";
 
 const COLUMNS = `id, name, parent_id AS "parentId", external_key AS "externalKey", created_at AS "createdAt", updated_at AS "updatedAt", version`;

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { DataSource } from "typeorm";
+import type { DataSource } from "typeorm";
 import { inScope, scopeOf } from "../scope";
 import { diffFields } from "../audit";
-import { Ctx, TxCtx } from "../context";
+import type { Ctx, TxCtx } from "../context";
 import { InvalidError, NotFoundError, PreconditionFailedError, RefusedError } from "../errors";
 import { unitOfWork, withDb, writeAlone, writeIn } from "../unit-of-work";
 import { EntitiesRepository } from "./entities.repository";
 import { entityName, externalKey } from "./entities.rules";
-import { Entity, EntityDetail, EntityInput } from "./entity";
+import type { Entity, EntityDetail, EntityInput } from "./entity";
 
 const outOfScope = (message: string, field: string) => new RefusedError("out_of_scope", "forbidden", message, field);
 const auditable = (e: EntityInput) => ({ name: e.name, parentId: e.parentId, externalKey: e.externalKey });

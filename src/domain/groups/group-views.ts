@@ -1,4 +1,4 @@
-import { EntityRef } from "../entities/entity";
+import type { EntityRef } from "../entities/entity";
 
 /** A group (a space people are affiliated to) as admins browse it. */
 export interface GroupSummary {

@@ -1,10 +1,10 @@
-import { EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
-import { Statement } from "../effects";
-import { ListQuery } from "../users/users.repository";
+import type { Statement } from "../effects";
+import type { ListQuery } from "../users/users.repository";
 import { isUuid } from "../ids";
-import { Keyset, KeysetPage, keysetPage, keysetSql, readKeysetPage } from "../keyset";
-import { Group, GroupFields } from "./group";
+import { type Keyset, type KeysetPage, keysetPage, keysetSql, readKeysetPage } from "../keyset";
+import type { Group, GroupFields } from "./group";
 
 const COLUMNS = `g.id AS "id", g.display_name AS "displayName", g.external_id AS "externalId",
   g.created_at AS "createdAt", g.updated_at AS "updatedAt", g.version AS "version"`;

@@ -1,6 +1,6 @@
 import { InvalidError } from "../errors";
 import { isUuid } from "../ids";
-import { GroupFields } from "./group";
+import type { GroupFields } from "./group";
 
 const MAX_NAME = 256;
 const MAX_TEXT = 2048;

@@ -1,17 +1,17 @@
 import { randomUUID } from "node:crypto";
-import { DataSource } from "typeorm";
+import type { DataSource } from "typeorm";
 import { diffFields } from "../audit";
-import { Ctx, TxCtx } from "../context";
-import { Effects } from "../effects";
+import type { Ctx, TxCtx } from "../context";
+import type { Effects } from "../effects";
 import { NotFoundError, PreconditionFailedError } from "../errors";
 import { recordIn, unitOfWork, withDb, writeIn } from "../unit-of-work";
-import { ListQuery } from "../users/users.repository";
-import { Keyset, KeysetPage } from "../keyset";
-import { Group, GroupFields, GroupResult, Member, MemberOp } from "./group";
+import type { ListQuery } from "../users/users.repository";
+import type { Keyset, KeysetPage } from "../keyset";
+import type { Group, GroupFields, GroupResult, Member, MemberOp } from "./group";
 import { GroupsRepository } from "./groups.repository";
 import { assertValidGroup, auditView } from "./groups.rules";
 import { MembersRepository } from "./members.repository";
-import { MemberChanges, applyMemberOps, hasMemberChanges, membershipEffects } from "./memberships";
+import { type MemberChanges, applyMemberOps, hasMemberChanges, membershipEffects } from "./memberships";
 
 export interface GroupWriteOptions {
   /** Versions the caller accepts (If-Match); any other current version is PreconditionFailedError. */

@@ -1,7 +1,7 @@
-import { EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
 import { liveUsersForShare, removedUser, userDisplay, usersJoin } from "../users/users.fragments";
-import { Member } from "./group";
+import type { Member } from "./group";
 
 const FIRST_UUID = "00000000-0000-0000-0000-000000000000";
 

@@ -1,11 +1,11 @@
-import { EntityManager } from "typeorm";
-import { Effects } from "../effects";
+import type { EntityManager } from "typeorm";
+import type { Effects } from "../effects";
 import { recordIn } from "../unit-of-work";
 import { InvalidError } from "../errors";
 import { isUuid } from "../ids";
 import type { UserHooks } from "../users/users.service";
-import { TxCtx } from "../context";
-import { Member, MemberOp } from "./group";
+import type { TxCtx } from "../context";
+import type { Member, MemberOp } from "./group";
 import { splitMemberIds } from "./groups.rules";
 import { MembersRepository } from "./members.repository";
 

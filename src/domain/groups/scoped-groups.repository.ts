@@ -1,9 +1,9 @@
-import { EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
-import { Statement } from "../effects";
+import type { Statement } from "../effects";
 import { entitiesJoin } from "../entities/entities.fragments";
 import { liveUserProbe, liveUsersJoin } from "../users/users.fragments";
-import { GroupSummary, MemberSummary } from "./group-views";
+import type { GroupSummary, MemberSummary } from "./group-views";
 
 const GROUP = `g.id AS "id", g.display_name AS "displayName", g.external_id AS "externalId", g.created_at AS "createdAt",
   g.updated_at AS "updatedAt", g.version AS "version", lower(g.display_name) AS "key"`;

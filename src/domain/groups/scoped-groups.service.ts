@@ -1,17 +1,17 @@
-import { DataSource } from "typeorm";
+import type { DataSource } from "typeorm";
 import { assertMay } from "../users/person-access.rules";
 import { scopeOf } from "../scope";
-import { Ctx, TxCtx } from "../context";
+import type { Ctx, TxCtx } from "../context";
 import { InvalidError, NotFoundError } from "../errors";
 import { unitOfWork, withDb } from "../unit-of-work";
-import { UserGroup } from "../users/user";
-import { UsersRepository } from "../users/users.repository";
+import type { UserGroup } from "../users/user";
+import type { UsersRepository } from "../users/users.repository";
 import { isUuid } from "../ids";
-import { MembershipResult, GroupSummary, MemberSummary, Page, PageRequest } from "./group-views";
+import type { MembershipResult, GroupSummary, MemberSummary, Page, PageRequest } from "./group-views";
 import { decodeCursor, encodeCursor } from "./scoped-groups.cursor";
 import { ScopedGroupsRepository } from "./scoped-groups.repository";
-import { Group } from "./group";
-import { GroupWriteOptions, GroupsService } from "./groups.service";
+import type { Group } from "./group";
+import type { GroupWriteOptions, GroupsService } from "./groups.service";
 
 /** `%`, `_` and `\` stand for themselves in a text search. */
 const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -1,8 +1,8 @@
-import { EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
-import { Statement } from "../effects";
+import type { Statement } from "../effects";
 import { invitableUser } from "../users/users.fragments";
-import { Invitation } from "./invitation";
+import type { Invitation } from "./invitation";
 
 type InvitationRow = Omit<Invitation, "space"> & { spaceGroupId: string | null; spaceName: string | null };
 

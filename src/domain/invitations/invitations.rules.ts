@@ -1,5 +1,5 @@
 import { RefusedError } from "../errors";
-import { User, primaryValue } from "../users/user";
+import { type User, primaryValue } from "../users/user";
 
 /** The channels an invitation may go out on (the communication setting). */
 export interface Channels {

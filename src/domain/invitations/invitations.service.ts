@@ -1,16 +1,16 @@
 import { hashSecret } from "../secrets";
 import { randomUUID } from "node:crypto";
-import { DataSource, EntityManager } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import { assertMay } from "../users/person-access.rules";
-import { Clock } from "../clock";
-import { Ctx, TxCtx, systemActor } from "../context";
+import type { Clock } from "../clock";
+import { type Ctx, type TxCtx, systemActor } from "../context";
 import { NotFoundError, RefusedError } from "../errors";
 import { OUTBOX_CHANNEL } from "../outbox/outbox.queue";
 import { recordIn, unitOfWork, withDb, writeAlone, writeIn } from "../unit-of-work";
-import { InviteOptions, User, UserSource } from "../users/user";
-import { CommunicationSetting, autoInvites } from "../settings/communication";
-import { UsersRepository } from "../users/users.repository";
-import { Invitation, InvitationStatus, isOpen, newInvitationToken, statusOf } from "./invitation";
+import type { InviteOptions, User, UserSource } from "../users/user";
+import { type CommunicationSetting, autoInvites } from "../settings/communication";
+import type { UsersRepository } from "../users/users.repository";
+import { type Invitation, type InvitationStatus, isOpen, newInvitationToken, statusOf } from "./invitation";
 import { assertInvitable } from "./invitations.rules";
 import { InvitationsRepository } from "./invitations.repository";
 

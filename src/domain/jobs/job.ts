@@ -1,4 +1,4 @@
-import { TxCtx } from "../context";
+import type { TxCtx } from "../context";
 
 export type JobKind = "users.action";
 export type JobStatus = "queued" | "running" | "done";

@@ -1,9 +1,9 @@
-import { EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
-import { Actor } from "../context";
+import type { Actor } from "../context";
 import { usersWhere } from "../users/users.fragments";
-import { SqlWhere } from "../users/users.repository";
-import { ItemOutcome, ItemResult, JobCounts, JobItem, JobKind, JobRow } from "./job";
+import type { SqlWhere } from "../users/users.repository";
+import type { ItemOutcome, ItemResult, JobCounts, JobItem, JobKind, JobRow } from "./job";
 
 const JOB = `j.id, j.kind, j.action, j.status, j.total, j.selection, j.actor_type AS "actorType", j.actor_id AS "actorId",
   j.actor_name AS "actorName", j.request_id AS "requestId", j.entity_scope AS "entityScope", j.created_at AS "createdAt",

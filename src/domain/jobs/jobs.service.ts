@@ -1,12 +1,12 @@
-import { DataSource } from "typeorm";
+import type { DataSource } from "typeorm";
 import { logger } from "../../log";
-import { Ctx } from "../context";
+import type { Ctx } from "../context";
 import { NotFoundError, UnavailableError } from "../errors";
-import { Signal } from "../signal";
+import type { Signal } from "../signal";
 import { unitOfWork, withDb } from "../unit-of-work";
 import { isUuid } from "../ids";
-import { UserSearchFilter, UsersSearch } from "../users/users.search";
-import { ItemOutcome, JobHandlers, JobItem, JobRow, JobView } from "./job";
+import type { UserSearchFilter, UsersSearch } from "../users/users.search";
+import type { ItemOutcome, JobHandlers, JobItem, JobRow, JobView } from "./job";
 import { JobsRepository } from "./jobs.repository";
 
 /** Users a job acts on: ids as given, or a search filter resolved to ids when the job is created. */

@@ -1,13 +1,13 @@
-import { DataSource } from "typeorm";
-import { Ctx, TxCtx } from "../context";
+import type { DataSource } from "typeorm";
+import type { Ctx, TxCtx } from "../context";
 import { DomainError, NotFoundError, RefusedError, UnavailableError } from "../errors";
-import { ItemResult, JobHandler, JobView } from "./job";
-import { JobsService, UserSelection } from "./jobs.service";
-import { profileOf, UsersRepository } from "../users/users.repository";
-import { UsersSearch } from "../users/users.search";
-import { UsersService } from "../users/users.service";
+import type { ItemResult, JobHandler, JobView } from "./job";
+import type { JobsService, UserSelection } from "./jobs.service";
+import { profileOf, type UsersRepository } from "../users/users.repository";
+import type { UsersSearch } from "../users/users.search";
+import type { UsersService } from "../users/users.service";
 import { assertMay } from "../users/person-access.rules";
-import { InvitationsService } from "../invitations/invitations.service";
+import type { InvitationsService } from "../invitations/invitations.service";
 
 export type UserAction = "invite" | "disable" | "enable";
 

@@ -1,6 +1,6 @@
-import { EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
-import { OutboxTopic } from "../topics";
+import type { OutboxTopic } from "../topics";
 
 /** A job the worker gave up on (out of attempts, or a permanent failure), kept until an admin retries it. */
 export interface DeadLetter {

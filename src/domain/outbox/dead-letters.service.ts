@@ -1,9 +1,9 @@
-import { DataSource } from "typeorm";
-import { Ctx, TxCtx } from "../context";
+import type { DataSource } from "typeorm";
+import type { Ctx, TxCtx } from "../context";
 import { NotFoundError, RefusedError } from "../errors";
 import { recordIn, unitOfWork, withDb } from "../unit-of-work";
-import { DeadLetter, DeadLetterKey, DeadLettersRepository } from "./dead-letters.repository";
-import { OutboxTopic } from "../topics";
+import { type DeadLetter, type DeadLetterKey, DeadLettersRepository } from "./dead-letters.repository";
+import type { OutboxTopic } from "../topics";
 import { OUTBOX_CHANNEL } from "./outbox.queue";
 
 /**

@@ -1,7 +1,7 @@
-import { DataSource } from "typeorm";
+import type { DataSource } from "typeorm";
 import { sql } from "../../db/sql";
 import { withDb } from "../unit-of-work";
-import { OutboxTopic } from "../topics";
+import type { OutboxTopic } from "../topics";
 
 /** Delivered on commit to every listening worker when a job someone waits for is written (invitations). */
 export const OUTBOX_CHANNEL = "roster_outbox";

@@ -1,15 +1,15 @@
-import { DataSource } from "typeorm";
+import type { DataSource } from "typeorm";
 import { assertMay } from "../users/person-access.rules";
 import { inScope } from "../scope";
-import { Ctx } from "../context";
+import type { Ctx } from "../context";
 import { ConflictError, NotFoundError } from "../errors";
-import { GroupsService } from "../groups/groups.service";
+import type { GroupsService } from "../groups/groups.service";
 import { checkEmail, namesFromEmail } from "./manual-policy.rules";
-import { PeopleService } from "./people.service";
+import type { PeopleService } from "./people.service";
 import { unitOfWork } from "../unit-of-work";
-import { PersonView } from "./person";
-import { UsersRepository } from "../users/users.repository";
-import { InvitationView, InvitationsService } from "../invitations/invitations.service";
+import type { PersonView } from "./person";
+import type { UsersRepository } from "../users/users.repository";
+import type { InvitationView, InvitationsService } from "../invitations/invitations.service";
 
 /** Someone an admin invites into a space (a group) by email. */
 export interface SpaceInvite {

@@ -1,9 +1,9 @@
-import { Ctx } from "../context";
+import type { Ctx } from "../context";
 import { ConflictError, InvalidError, RefusedError } from "../errors";
 import { assertAccountChange, normaliseAccount } from "../users/account.rules";
 import { checkLanguage, namesFromEmail } from "./manual-policy.rules";
-import { PeopleService } from "./people.service";
-import { NewPerson } from "./person";
+import type { PeopleService } from "./people.service";
+import type { NewPerson } from "./person";
 
 /** One line of a batch: an email, with names (else read from a first.last address) and a userName if wanted. */
 export interface BatchLine {

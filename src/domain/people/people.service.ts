@@ -1,15 +1,15 @@
-import { DataSource } from "typeorm";
-import { Ctx, TxCtx } from "../context";
-import { ScopedGroupsService } from "../groups/scoped-groups.service";
-import { EntitiesRepository } from "../entities/entities.repository";
+import type { DataSource } from "typeorm";
+import type { Ctx, TxCtx } from "../context";
+import type { ScopedGroupsService } from "../groups/scoped-groups.service";
+import type { EntitiesRepository } from "../entities/entities.repository";
 import { ConflictError, RefusedError } from "../errors";
 import { unitOfWork, withDb } from "../unit-of-work";
-import { User, UserAccount, UserProfile, emptyProfile } from "../users/user";
+import { type User, type UserAccount, type UserProfile, emptyProfile } from "../users/user";
 import { profileOf } from "../users/users.repository";
-import { CreateOptions, UsersService } from "../users/users.service";
-import { ManualPolicy, checkEmail, checkLanguage, checkName, checkUserName, firstLastBase, userNameCandidates } from "./manual-policy.rules";
-import { InvitationsService } from "../invitations/invitations.service";
-import { IDP_OWNED, NewPerson, PersonChanges, PersonView } from "./person";
+import type { CreateOptions, UsersService } from "../users/users.service";
+import { type ManualPolicy, checkEmail, checkLanguage, checkName, checkUserName, firstLastBase, userNameCandidates } from "./manual-policy.rules";
+import type { InvitationsService } from "../invitations/invitations.service";
+import { IDP_OWNED, type NewPerson, type PersonChanges, type PersonView } from "./person";
 import { applyChanges, idpOwnedChange } from "./person.rules";
 
 export interface PeopleSettings {

@@ -1,5 +1,5 @@
-import { MultiValue, User, UserProfile, primaryValue } from "../users/user";
-import { PersonChanges } from "./person";
+import { type MultiValue, type User, type UserProfile, primaryValue } from "../users/user";
+import type { PersonChanges } from "./person";
 
 /** The address a person is reached and signs in with: the primary email, else the first. */
 export const primaryEmail = (p: UserProfile): string | null => primaryValue(p.emails);

@@ -1,6 +1,6 @@
-import { InvitationStatus } from "../invitations/invitation";
-import { EntityRef } from "../entities/entity";
-import { SystemRole, User } from "../users/user";
+import type { InvitationStatus } from "../invitations/invitation";
+import type { EntityRef } from "../entities/entity";
+import type { SystemRole, User } from "../users/user";
 
 /** A person an admin creates by hand. Left out: no language (automatic), role member, no entity, internal, invite later. */
 export interface NewPerson {

@@ -1,4 +1,4 @@
-import { UserSource } from "../users/user";
+import type { UserSource } from "../users/user";
 
 /** The sources whose people the communication setting may invite automatically (an admin always decides explicitly). */
 export const AUTO_INVITE_SOURCES = ["scim", "csv"] as const;

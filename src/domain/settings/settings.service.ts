@@ -1,12 +1,12 @@
-import { DataSource, EntityManager } from "typeorm";
-import { Listener, listen } from "../../db/notifications";
+import type { DataSource, EntityManager } from "typeorm";
+import { type Listener, listen } from "../../db/notifications";
 import { diffFields } from "../audit";
 import { scopeOf } from "../scope";
-import { Ctx } from "../context";
+import type { Ctx } from "../context";
 import { PreconditionFailedError, RefusedError } from "../errors";
 import { unitOfWork, withDb, writeIn } from "../unit-of-work";
-import { COMMUNICATION_KEY, CommunicationSetting, communicationOf, defaultCommunication, flatCommunication } from "./communication";
-import { SettingRow, SettingsRepository } from "./settings.repository";
+import { COMMUNICATION_KEY, type CommunicationSetting, communicationOf, defaultCommunication, flatCommunication } from "./communication";
+import { type SettingRow, SettingsRepository } from "./settings.repository";
 
 /** A setting with the version its ETag carries (0: never written, the defaults apply). */
 export interface Versioned<T> {

@@ -1,12 +1,12 @@
 import { hashSecret, newApiToken } from "../secrets";
 import { randomUUID } from "node:crypto";
-import { DataSource, EntityManager } from "typeorm";
-import { Listener, listen } from "../../db/notifications";
-import { Ctx } from "../context";
+import type { DataSource, EntityManager } from "typeorm";
+import { type Listener, listen } from "../../db/notifications";
+import type { Ctx } from "../context";
 import { ConflictError, InvalidError, NotFoundError } from "../errors";
 import { unitOfWork, withDb, writeIn } from "../unit-of-work";
-import { UsersRepository } from "../users/users.repository";
-import { TokenRow, TokensRepository } from "./tokens.repository";
+import type { UsersRepository } from "../users/users.repository";
+import { type TokenRow, TokensRepository } from "./tokens.repository";
 
 export const SCOPES = ["scim", "admin", "auditor"] as const;
 export type Scope = (typeof SCOPES)[number];

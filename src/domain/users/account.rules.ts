@@ -1,8 +1,8 @@
 import { outranks } from "./person-access.rules";
 import { scopeOf } from "../scope";
-import { Ctx } from "../context";
+import type { Ctx } from "../context";
 import { InvalidError, RefusedError } from "../errors";
-import { SYSTEM_ROLES, UserAccount } from "./user";
+import { SYSTEM_ROLES, type UserAccount } from "./user";
 
 const outOfScope = (message: string, field: string) => new RefusedError("out_of_scope", "forbidden", message, field);
 

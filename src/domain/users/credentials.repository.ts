@@ -1,6 +1,6 @@
-import { EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
-import { Statement } from "../effects";
+import type { Statement } from "../effects";
 import { liveUser } from "./users.fragments";
 
 /** What signing in needs of a live, active person: never returned by any door. */

@@ -1,7 +1,7 @@
-import { Ctx } from "../context";
+import type { Ctx } from "../context";
 import { NotFoundError, RefusedError } from "../errors";
 import { reaches } from "../scope";
-import { MultiValue, SystemRole, UserAccount, UserProfile } from "./user";
+import type { MultiValue, SystemRole, UserAccount, UserProfile } from "./user";
 
 /**
  * The one decision of who may act on a person through the admin door (single routes, mass actions and their jobs all

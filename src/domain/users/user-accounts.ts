@@ -1,11 +1,11 @@
-import { EntityManager } from "typeorm";
-import { Ctx } from "../context";
-import { EntitiesRepository } from "../entities/entities.repository";
+import type { EntityManager } from "typeorm";
+import type { Ctx } from "../context";
+import type { EntitiesRepository } from "../entities/entities.repository";
 import { ConflictError, InvalidError } from "../errors";
 import { withDb } from "../unit-of-work";
 import { assertAccountChange, normaliseAccount } from "./account.rules";
-import { UserAccount, UserProfile } from "./user";
-import { UsersRepository } from "./users.repository";
+import type { UserAccount, UserProfile } from "./user";
+import type { UsersRepository } from "./users.repository";
 
 /** Which enterprise attribute an IdP's value is matched against entities by (SCIM_ENTITY_MAPPING). */
 export type EntityMapping = "none" | "department" | "organization";

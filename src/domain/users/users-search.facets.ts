@@ -1,4 +1,4 @@
-import { UserSource } from "./user";
+import type { UserSource } from "./user";
 
 export type UserStatus = "active" | "deactivated" | "invited";
 export const USER_STATUSES: readonly UserStatus[] = ["active", "deactivated", "invited"];

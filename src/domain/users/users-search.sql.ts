@@ -1,6 +1,6 @@
-import { Statement } from "../effects";
-import { SqlWhere } from "./users.repository";
-import { CursorPosition } from "./users-search.cursor";
+import type { Statement } from "../effects";
+import type { SqlWhere } from "./users.repository";
+import type { CursorPosition } from "./users-search.cursor";
 
 export type UserSortField = "userName" | "familyName" | "createdAt" | "lastLoginAt";
 

@@ -1,6 +1,6 @@
-import { diffFields, FieldChanges } from "../audit";
-import { Effects } from "../effects";
-import { User, UserAccount, UserProfile, UserSource, defaultAccount } from "./user";
+import { diffFields, type FieldChanges } from "../audit";
+import type { Effects } from "../effects";
+import { type User, type UserAccount, type UserProfile, type UserSource, defaultAccount } from "./user";
 import { profileOf } from "./users.repository";
 import { auditView } from "./users.rules";
 

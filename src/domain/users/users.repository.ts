@@ -1,11 +1,11 @@
-import { EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
-import { Statement } from "../effects";
+import type { Statement } from "../effects";
 import { isUuid } from "../ids";
-import { Keyset, KeysetPage, keysetPage, keysetSql, readKeysetPage } from "../keyset";
+import { type Keyset, type KeysetPage, keysetPage, keysetSql, readKeysetPage } from "../keyset";
 import { userGroupsJson } from "../groups/groups.fragments";
 import { liveUser, removedUser } from "./users.fragments";
-import { EnterpriseFields, PersonName, SystemRole, User, UserAccount, UserGroup, UserProfile, UserSource, defaultAccount, pickProfile } from "./user";
+import { type EnterpriseFields, type PersonName, type SystemRole, type User, type UserAccount, type UserGroup, type UserProfile, type UserSource, defaultAccount, pickProfile } from "./user";
 
 /**
  * A `users` row as the statements below return it (columns aliased to these names). The table is reached

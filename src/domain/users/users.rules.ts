@@ -1,5 +1,5 @@
 import { InvalidError } from "../errors";
-import { UserProfile } from "./user";
+import type { UserProfile } from "./user";
 
 const MAX_TEXT = 2048;
 const MAX_VALUES = 100;

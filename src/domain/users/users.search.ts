@@ -1,16 +1,16 @@
-import { DataSource, EntityManager } from "typeorm";
-import { Ctx, TxCtx } from "../context";
-import { Statement } from "../effects";
-import { EntitiesRepository } from "../entities/entities.repository";
+import type { DataSource, EntityManager } from "typeorm";
+import type { Ctx, TxCtx } from "../context";
+import type { Statement } from "../effects";
+import type { EntitiesRepository } from "../entities/entities.repository";
 import { InvalidError } from "../errors";
 import { memberOfAnyGroup } from "../groups/groups.fragments";
 import { withDb } from "../unit-of-work";
-import { MultiValue, SystemRole, UserSource } from "./user";
-import { SqlWhere } from "./users.repository";
+import type { MultiValue, SystemRole, UserSource } from "./user";
+import type { SqlWhere } from "./users.repository";
 import { liveUser } from "./users.fragments";
 import { decodeCursor, encodeCursor, fingerprint } from "./users-search.cursor";
-import { FACETS_SQL, FacetFilter, facetCodes } from "./users-search.facets";
-import { PageShape, SORTS, UserSortField, candidatesStatement, pageStatement } from "./users-search.sql";
+import { FACETS_SQL, type FacetFilter, facetCodes } from "./users-search.facets";
+import { type PageShape, SORTS, type UserSortField, candidatesStatement, pageStatement } from "./users-search.sql";
 
 export type { UserSortField } from "./users-search.sql";
 

@@ -1,18 +1,18 @@
 import { randomUUID } from "node:crypto";
-import { DataSource, EntityManager } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import { assertMay, assertMayWrite } from "./person-access.rules";
 import { diffFields } from "../audit";
-import { Ctx, TxCtx } from "../context";
-import { Effects, Statement } from "../effects";
+import type { Ctx, TxCtx } from "../context";
+import type { Effects, Statement } from "../effects";
 import { ConflictError, NotFoundError, PreconditionFailedError, RefusedError } from "../errors";
-import { EntitiesRepository } from "../entities/entities.repository";
+import type { EntitiesRepository } from "../entities/entities.repository";
 import { hashPassword } from "../passwords";
 import { unitOfWork, withDb, writeAlone, writeIn } from "../unit-of-work";
-import { InviteOptions, User, UserAccount, UserProfile, UserSource, UserWrite, defaultAccount, pickProfile } from "./user";
-import { EntityMapping, UserAccounts } from "./user-accounts";
+import { type InviteOptions, type User, type UserAccount, type UserProfile, type UserSource, type UserWrite, defaultAccount, pickProfile } from "./user";
+import { type EntityMapping, UserAccounts } from "./user-accounts";
 import { createEffects, ignoredChange, restoreEffects, updateEffects } from "./users.effects";
-import { ListQuery, UserRow, UsersRepository, profileOf, toUser } from "./users.repository";
-import { Keyset, KeysetPage } from "../keyset";
+import { type ListQuery, type UserRow, UsersRepository, profileOf, toUser } from "./users.repository";
+import type { Keyset, KeysetPage } from "../keyset";
 import { assertValidProfile, auditView } from "./users.rules";
 
 export interface WriteOptions {

@@ -1,8 +1,8 @@
-import { Request, RequestHandler, Response } from "express";
-import { AccessService, PersonRights } from "../../domain/access/access.service";
-import { Actor, Ctx } from "../../domain/context";
-import { TokensService } from "../../domain/tokens/tokens.service";
-import { JwtChecker, JwtClaims } from "../middleware/jwt-verifier";
+import type { Request, RequestHandler, Response } from "express";
+import type { AccessService, PersonRights } from "../../domain/access/access.service";
+import type { Actor, Ctx } from "../../domain/context";
+import type { TokensService } from "../../domain/tokens/tokens.service";
+import type { JwtChecker, JwtClaims } from "../middleware/jwt-verifier";
 import { ctxOf } from "../middleware/request-context";
 import { BEARER_REQUIRED, bearerTokenOf } from "../shared/bearer";
 import { Problem, sendProblem } from "../shared/problem";

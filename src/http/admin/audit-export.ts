@@ -1,5 +1,5 @@
-import { Response } from "express";
-import { AuditRecord } from "../../domain/audit-log/audit-log";
+import type { Response } from "express";
+import type { AuditRecord } from "../../domain/audit-log/audit-log";
 import { csvRow } from "./csv";
 
 const CSV_COLUMNS = ["seq", "id", "at", "actor_type", "actor_id", "actor_name", "door", "action", "target_type", "target_id", "changes", "request_id", "prev_hash", "hash"];

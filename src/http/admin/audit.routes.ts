@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { AuditLogService } from "../../domain/audit-log/audit-log.service";
+import type { AuditLogService } from "../../domain/audit-log/audit-log.service";
 import { logger } from "../../log";
 import { adminCtx } from "./admin-auth";
 import { auditJson, EXPORT_FORMATS, streamExport } from "./audit-export";

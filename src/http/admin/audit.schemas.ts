@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { AuditFilter, AuditOrder, DOORS } from "../../domain/audit-log/audit-log";
-import { Door } from "../../domain/context";
+import { type AuditFilter, type AuditOrder, DOORS } from "../../domain/audit-log/audit-log";
+import type { Door } from "../../domain/context";
 import { NOT_A_CURSOR, cursorText, encodeCursor } from "../../domain/cursor";
 import { Problem } from "../shared/problem";
 

@@ -1,6 +1,6 @@
-import { Request } from "express";
+import type { Request } from "express";
 import { z } from "zod";
-import { BatchLine, BatchSettings } from "../../domain/people/people-batch";
+import type { BatchLine, BatchSettings } from "../../domain/people/people-batch";
 import { BatchBody, BatchItem, BatchQuery } from "./people.schemas";
 import { Problem } from "../shared/problem";
 

@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { z } from "zod";
-import { DeadLetter, DeadLetterKey } from "../../domain/outbox/dead-letters.repository";
-import { DeadLettersService, RetriedJob } from "../../domain/outbox/dead-letters.service";
+import type { DeadLetter, DeadLetterKey } from "../../domain/outbox/dead-letters.repository";
+import type { DeadLettersService, RetriedJob } from "../../domain/outbox/dead-letters.service";
 import { adminCtx } from "./admin-auth";
 import { NOT_A_CURSOR, cursorText, encodeCursor } from "../../domain/cursor";
 import { Problem } from "../shared/problem";

@@ -1,6 +1,6 @@
-import { NextFunction, Request, Response, Router } from "express";
+import { type NextFunction, type Request, type Response, Router } from "express";
 import { z } from "zod";
-import { DevMailboxReader } from "../../modules/mail/dev-mailbox.reader";
+import type { DevMailboxReader } from "../../modules/mail/dev-mailbox.reader";
 import { MAILBOX_ID } from "../../modules/mail/mailbox-files";
 import { principal } from "./admin-auth";
 import { Problem } from "../shared/problem";

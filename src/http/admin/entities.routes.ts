@@ -1,7 +1,7 @@
-import { NextFunction, Request, Response, Router } from "express";
+import { type NextFunction, type Request, type Response, Router } from "express";
 import { z } from "zod";
-import { EntitiesService } from "../../domain/entities/entities.service";
-import { Entity, EntityDetail } from "../../domain/entities/entity";
+import type { EntitiesService } from "../../domain/entities/entities.service";
+import type { Entity, EntityDetail } from "../../domain/entities/entity";
 import { isUuid } from "../../domain/ids";
 import { adminCtx } from "./admin-auth";
 import { etagOf, ifMatchVersions } from "./if-match";

@@ -1,6 +1,6 @@
-import { NextFunction, Request, Response, Router } from "express";
+import { type NextFunction, type Request, type Response, Router } from "express";
 import { z } from "zod";
-import { GroupInvitationsService } from "../../domain/people/group-invitations.service";
+import type { GroupInvitationsService } from "../../domain/people/group-invitations.service";
 import { isUuid } from "../../domain/ids";
 import { adminCtx } from "./admin-auth";
 import { presentInvitation } from "./invitations.routes";

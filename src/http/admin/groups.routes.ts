@@ -1,7 +1,7 @@
-import { NextFunction, Request, Response, Router } from "express";
+import { type NextFunction, type Request, type Response, Router } from "express";
 import { z } from "zod";
-import { GroupSummary, MemberSummary } from "../../domain/groups/group-views";
-import { ScopedGroupsService } from "../../domain/groups/scoped-groups.service";
+import type { GroupSummary, MemberSummary } from "../../domain/groups/group-views";
+import type { ScopedGroupsService } from "../../domain/groups/scoped-groups.service";
 import { isUuid } from "../../domain/ids";
 import { adminCtx } from "./admin-auth";
 import { etagOf, ifMatchVersions } from "./if-match";

@@ -1,4 +1,4 @@
-import { Request } from "express";
+import type { Request } from "express";
 import { Problem } from "../shared/problem";
 
 /** ETag of a version; weak, like the SCIM door's (RFC 9110 §8.8.3). */

@@ -1,5 +1,5 @@
-import { Request, Response, Router } from "express";
-import { InvitationView, InvitationsService } from "../../domain/invitations/invitations.service";
+import { type Request, type Response, Router } from "express";
+import type { InvitationView, InvitationsService } from "../../domain/invitations/invitations.service";
 import { isUuid } from "../../domain/ids";
 import { adminCtx } from "./admin-auth";
 import { Problem } from "../shared/problem";

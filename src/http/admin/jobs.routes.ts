@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { z } from "zod";
-import { JobItem, JobView } from "../../domain/jobs/job";
-import { JobsService } from "../../domain/jobs/jobs.service";
+import type { JobItem, JobView } from "../../domain/jobs/job";
+import type { JobsService } from "../../domain/jobs/jobs.service";
 import { adminCtx } from "./admin-auth";
 import { NOT_A_CURSOR, cursorText, encodeCursor } from "../../domain/cursor";
 import { Problem } from "../shared/problem";

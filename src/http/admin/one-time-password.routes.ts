@@ -1,6 +1,6 @@
-import { Request, Router } from "express";
+import { type Request, Router } from "express";
 import { z } from "zod";
-import { CredentialsService } from "../../domain/auth/credentials.service";
+import type { CredentialsService } from "../../domain/auth/credentials.service";
 import { isUuid } from "../../domain/ids";
 import { adminCtx } from "./admin-auth";
 import { Problem } from "../shared/problem";

@@ -1,7 +1,7 @@
-import express, { NextFunction, Request, Response, Router } from "express";
+import express, { type NextFunction, type Request, type Response, Router } from "express";
 import { createBatch } from "../../domain/people/people-batch";
-import { PeopleService } from "../../domain/people/people.service";
-import { PersonView } from "../../domain/people/person";
+import type { PeopleService } from "../../domain/people/people.service";
+import type { PersonView } from "../../domain/people/person";
 import { isUuid } from "../../domain/ids";
 import { adminCtx } from "./admin-auth";
 import { parseBatch } from "./batch-input";

@@ -1,5 +1,5 @@
 import { PERMISSIONS } from "../../domain/access/permissions";
-import { PersonView } from "../../domain/people/person";
+import type { PersonView } from "../../domain/people/person";
 import { primaryEmail } from "../../domain/people/person.rules";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);

@@ -1,7 +1,7 @@
-import { Response, Router } from "express";
+import { type Response, Router } from "express";
 import { z } from "zod";
-import { CommunicationSetting } from "../../domain/settings/communication";
-import { SettingsService, Versioned } from "../../domain/settings/settings.service";
+import type { CommunicationSetting } from "../../domain/settings/communication";
+import type { SettingsService, Versioned } from "../../domain/settings/settings.service";
 import { adminCtx } from "./admin-auth";
 import { etagOf, ifMatchVersions } from "./if-match";
 

@@ -1,6 +1,6 @@
 import { Router } from "express";
-import { UserSummary, UsersSearch } from "../../domain/users/users.search";
-import { UserActionsService } from "../../domain/jobs/users-actions.service";
+import type { UserSummary, UsersSearch } from "../../domain/users/users.search";
+import type { UserActionsService } from "../../domain/jobs/users-actions.service";
 import { adminCtx } from "./admin-auth";
 import { presentJob } from "./jobs.routes";
 import { parseActionsBody, parseSearchQuery } from "./users-search.schemas";

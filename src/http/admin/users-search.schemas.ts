@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { USER_SOURCES, USER_STATUSES } from "../../domain/users/users-search.facets";
-import { UserSearchFilter, UserSearchQuery, UserSortField } from "../../domain/users/users.search";
-import { USER_ACTIONS, UserAction } from "../../domain/jobs/users-actions.service";
-import { UserSelection } from "../../domain/jobs/jobs.service";
+import type { UserSearchFilter, UserSearchQuery, UserSortField } from "../../domain/users/users.search";
+import { USER_ACTIONS, type UserAction } from "../../domain/jobs/users-actions.service";
+import type { UserSelection } from "../../domain/jobs/jobs.service";
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;

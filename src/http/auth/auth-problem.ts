@@ -1,4 +1,4 @@
-import { ErrorRequestHandler } from "express";
+import type { ErrorRequestHandler } from "express";
 import { InvalidCredentialsError, InvitationLinkError, PasswordChangeRequiredError } from "../../domain/auth/auth.errors";
 import { logger } from "../../log";
 import { Problem, sendProblem, toProblem } from "../shared/problem";

@@ -1,8 +1,8 @@
 import { Router } from "express";
 import { jsonBody, refuseMalformedUrl, requireBodyType } from "../middleware/well-formed-input";
-import { DataSource } from "typeorm";
-import { CredentialsService } from "../../domain/auth/credentials.service";
-import { EnrolmentService } from "../../domain/auth/enrolment.service";
+import type { DataSource } from "typeorm";
+import type { CredentialsService } from "../../domain/auth/credentials.service";
+import type { EnrolmentService } from "../../domain/auth/enrolment.service";
 import { Problem } from "../shared/problem";
 import { authErrorHandler } from "./auth-problem";
 import { invitationLinkRouter } from "./invitations.routes";

@@ -1,8 +1,8 @@
 import escapeHtml from "escape-html";
-import { Request, Response } from "express";
-import { LinkInfo } from "../../domain/auth/enrolment.service";
-import { Language } from "../../domain/language";
-import { Problem } from "../shared/problem";
+import type { Request, Response } from "express";
+import type { LinkInfo } from "../../domain/auth/enrolment.service";
+import type { Language } from "../../domain/language";
+import type { Problem } from "../shared/problem";
 import { setRetryAfterOn503 } from "../shared/retry-after";
 
 /**

@@ -1,6 +1,6 @@
-import express, { Request, Response, Router } from "express";
+import express, { type Request, type Response, Router } from "express";
 import { z } from "zod";
-import { EnrolmentService } from "../../domain/auth/enrolment.service";
+import type { EnrolmentService } from "../../domain/auth/enrolment.service";
 import { ctxOf } from "../middleware/request-context";
 import { toAuthProblem } from "./auth-problem";
 import { refuseUnstorableBody } from "../middleware/well-formed-input";

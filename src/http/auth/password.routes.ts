@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
-import { CredentialsService } from "../../domain/auth/credentials.service";
+import type { CredentialsService } from "../../domain/auth/credentials.service";
 import { ctxOf } from "../middleware/request-context";
 
 const Login = z.string().trim().min(1).max(320);

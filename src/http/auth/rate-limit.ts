@@ -1,6 +1,6 @@
-import { RequestHandler } from "express";
+import type { RequestHandler } from "express";
 import { rateLimit } from "express-rate-limit";
-import { DataSource } from "typeorm";
+import type { DataSource } from "typeorm";
 import { Problem, sendProblem } from "../shared/problem";
 import { PgRateLimitStore } from "../middleware/pg-rate-limit.store";
 

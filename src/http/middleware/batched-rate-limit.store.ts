@@ -1,5 +1,5 @@
-import { ClientRateLimitInfo, Options, Store } from "express-rate-limit";
-import { PgRateLimitStore } from "./pg-rate-limit.store";
+import type { ClientRateLimitInfo, Options, Store } from "express-rate-limit";
+import type { PgRateLimitStore } from "./pg-rate-limit.store";
 
 /** Above this many keys, those whose window has ended are forgotten (credentials are few; this only bounds memory). */
 const MAX_KEYS = 10_000;

@@ -1,7 +1,7 @@
-import { RequestHandler } from "express";
-import { Scope, TokensService } from "../../domain/tokens/tokens.service";
-import { JwtVerifier } from "./jwt-verifier";
-import { AuthLocals } from "./request-context";
+import type { RequestHandler } from "express";
+import type { Scope, TokensService } from "../../domain/tokens/tokens.service";
+import type { JwtVerifier } from "./jwt-verifier";
+import type { AuthLocals } from "./request-context";
 import { BEARER_REQUIRED, bearerTokenOf } from "../shared/bearer";
 
 export interface AuthFailure {

@@ -1,5 +1,5 @@
 import type * as Jose from "jose" with { "resolution-mode": "import" };
-import { Actor } from "../../domain/context";
+import type { Actor } from "../../domain/context";
 
 export interface JwtSettings {
   issuer: string;

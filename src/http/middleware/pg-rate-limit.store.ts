@@ -1,5 +1,5 @@
-import { ClientRateLimitInfo, Options, Store } from "express-rate-limit";
-import { DataSource } from "typeorm";
+import type { ClientRateLimitInfo, Options, Store } from "express-rate-limit";
+import type { DataSource } from "typeorm";
 import { RateLimitsRepository } from "../../domain/auth/rate-limits.repository";
 import { withDb } from "../../domain/unit-of-work";
 import { logger } from "../../log";

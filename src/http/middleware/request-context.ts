@@ -1,5 +1,5 @@
-import { Request, Response } from "express";
-import { Actor, Ctx, Door } from "../../domain/context";
+import type { Request, Response } from "express";
+import type { Actor, Ctx, Door } from "../../domain/context";
 
 /** Set by the auth middleware of each door. */
 export interface AuthLocals {

@@ -1,4 +1,4 @@
-import express, { Request, RequestHandler } from "express";
+import express, { type Request, type RequestHandler } from "express";
 
 /**
  * Input every door refuses before any work (400, nothing changed): JSON nested deeper than JSON_MAX_DEPTH, text that

@@ -1,8 +1,8 @@
-import { Request, RequestHandler, Response, Router } from "express";
+import { type Request, type RequestHandler, type Response, Router } from "express";
 import { logger } from "../../log";
 import { ctxOf } from "../middleware/request-context";
 import { findUnstorableText, jsonBody, unstorable } from "../middleware/well-formed-input";
-import { BulkRegistry, bulkResponse, parseBulkRequest, runBulk } from "./bulk";
+import { type BulkRegistry, bulkResponse, parseBulkRequest, runBulk } from "./bulk";
 import { ScimError } from "./scim-errors";
 import { SCIM_CONTENT_TYPE, SCIM_JSON_TYPES } from "./scimmy";
 

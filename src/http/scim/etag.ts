@@ -1,4 +1,4 @@
-import { Request } from "express";
+import type { Request } from "express";
 import { ScimError } from "./scim-errors";
 
 /** Versions named by If-Match (RFC 7644 §3.14, RFC 9110 §13.1.1); undefined when absent or `*`. */

@@ -1,4 +1,4 @@
-import { GroupFields } from "../../domain/groups/group";
+import type { GroupFields } from "../../domain/groups/group";
 import { MemberPatchError, memberIds } from "./dialect/group";
 import { isObject } from "./dialect/schema";
 import { ScimError, fromScimmy } from "./scim-errors";

@@ -1,8 +1,8 @@
-import { Response } from "express";
-import { Member } from "../../domain/groups/group";
+import type { Response } from "express";
+import type { Member } from "../../domain/groups/group";
 import { logger } from "../../log";
 import { toScimMember } from "./group.mapper";
-import { ListHead, listHead } from "./list-request";
+import { type ListHead, listHead } from "./list-request";
 import { SCIM_CONTENT_TYPE } from "./scimmy";
 
 type Json = Record<string, unknown>;

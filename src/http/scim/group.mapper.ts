@@ -1,4 +1,4 @@
-import { Group, Member } from "../../domain/groups/group";
+import type { Group, Member } from "../../domain/groups/group";
 import { etagOf } from "./user.mapper";
 import { GROUP_URN } from "./scimmy";
 

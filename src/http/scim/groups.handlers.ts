@@ -1,6 +1,6 @@
-import { Ctx } from "../../domain/context";
-import { Group, GroupFields, MemberOp } from "../../domain/groups/group";
-import { GroupsService } from "../../domain/groups/groups.service";
+import type { Ctx } from "../../domain/context";
+import type { Group, GroupFields, MemberOp } from "../../domain/groups/group";
+import type { GroupsService } from "../../domain/groups/groups.service";
 import { MemberPatchError, splitGroupPatch } from "./dialect/group";
 import { parseGroupBody } from "./group-input";
 import { refuseTooManyOperations } from "./patch-limit";

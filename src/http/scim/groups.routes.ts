@@ -1,13 +1,13 @@
-import { Request, Response, Router } from "express";
-import { GroupsService } from "../../domain/groups/groups.service";
+import { type Request, type Response, Router } from "express";
+import type { GroupsService } from "../../domain/groups/groups.service";
 import { ctxOf } from "../middleware/request-context";
 import { ifMatchVersions, ifNoneMatchHits } from "./etag";
 import { groupAttributes } from "./group-attributes";
 import { memberView, writeItems } from "./group-writer";
 import { toScimGroup } from "./group.mapper";
-import { HandlerResult, createGroup, deleteGroup, patchGroup, replaceGroup } from "./groups.handlers";
+import { type HandlerResult, createGroup, deleteGroup, patchGroup, replaceGroup } from "./groups.handlers";
 import { pageCursors } from "./list-cursor";
-import { ListHead, ListParams, listParamsFromQuery, listParamsFromSearch } from "./list-request";
+import { type ListHead, type ListParams, listParamsFromQuery, listParamsFromSearch } from "./list-request";
 import { project } from "./projection";
 import { ScimError } from "./scim-errors";
 import { SCIM_CONTENT_TYPE } from "./scimmy";

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { NOT_A_CURSOR, encodeJsonCursor, jsonCursor } from "../../domain/cursor";
 import { isUuid } from "../../domain/ids";
-import { Keyset, KeysetPage, KeysetPosition } from "../../domain/keyset";
-import { ListQuery } from "../../domain/users/users.repository";
+import type { Keyset, KeysetPage, KeysetPosition } from "../../domain/keyset";
+import type { ListQuery } from "../../domain/users/users.repository";
 import { ScimError } from "./scim-errors";
 
 /** A cursor-paged list request (RFC 9865 §2): which page, and the query the cursor must belong to. */

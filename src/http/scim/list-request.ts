@@ -1,7 +1,7 @@
-import { Request } from "express";
-import { ListQuery } from "../../domain/users/users.repository";
-import { AttributeMap, compileFilter, compileSortKey } from "./filter";
-import { CursorRequest, parseCursor, queryFingerprint } from "./list-cursor";
+import type { Request } from "express";
+import type { ListQuery } from "../../domain/users/users.repository";
+import { type AttributeMap, compileFilter, compileSortKey } from "./filter";
+import { type CursorRequest, parseCursor, queryFingerprint } from "./list-cursor";
 import { ScimError, fromScimmy } from "./scim-errors";
 import { SCIMMY } from "./scimmy";
 

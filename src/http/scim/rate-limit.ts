@@ -1,9 +1,9 @@
-import { Request, RequestHandler, Response } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import { rateLimit } from "express-rate-limit";
-import { DataSource } from "typeorm";
+import type { DataSource } from "typeorm";
 import { BatchedRateLimitStore } from "../middleware/batched-rate-limit.store";
 import { PgRateLimitStore } from "../middleware/pg-rate-limit.store";
-import { AuthLocals } from "../middleware/request-context";
+import type { AuthLocals } from "../middleware/request-context";
 import { ScimError, sendScimError } from "./scim-errors";
 
 const WINDOW_MS = 60_000;

@@ -1,10 +1,10 @@
-import { Request, Router } from "express";
-import { DataSource } from "typeorm";
-import { GroupsService } from "../../domain/groups/groups.service";
-import { TokensService } from "../../domain/tokens/tokens.service";
-import { UsersService } from "../../domain/users/users.service";
+import { type Request, Router } from "express";
+import type { DataSource } from "typeorm";
+import type { GroupsService } from "../../domain/groups/groups.service";
+import type { TokensService } from "../../domain/tokens/tokens.service";
+import type { UsersService } from "../../domain/users/users.service";
 import { bearerAuth } from "../middleware/bearer-auth";
-import { JwtVerifier } from "../middleware/jwt-verifier";
+import type { JwtVerifier } from "../middleware/jwt-verifier";
 import { jsonBody, refuseMalformedUrl } from "../middleware/well-formed-input";
 import { bulkTarget } from "./bulk";
 import { scimBulkRouter } from "./bulk.routes";

@@ -1,11 +1,11 @@
-import { Request, Response } from "express";
-import { GroupsService } from "../../domain/groups/groups.service";
-import { UsersService } from "../../domain/users/users.service";
+import type { Request, Response } from "express";
+import type { GroupsService } from "../../domain/groups/groups.service";
+import type { UsersService } from "../../domain/users/users.service";
 import { FilterError } from "./filter";
 import { groupAttributes } from "./group-attributes";
-import { Item, memberView, writeItems } from "./group-writer";
+import { type Item, memberView, writeItems } from "./group-writer";
 import { toScimGroup } from "./group.mapper";
-import { ListParams, listParamsFromSearch } from "./list-request";
+import { type ListParams, listParamsFromSearch } from "./list-request";
 import { project } from "./projection";
 import { ScimError } from "./scim-errors";
 import { userAttributes } from "./user-attributes";

@@ -1,5 +1,5 @@
-import { Ctx } from "../../domain/context";
-import { UserWrite } from "../../domain/users/user";
+import type { Ctx } from "../../domain/context";
+import type { UserWrite } from "../../domain/users/user";
 import { logger } from "../../log";
 import { normaliseUserBody } from "./dialect";
 import { ScimError, fromScimmy } from "./scim-errors";

@@ -1,4 +1,4 @@
-import { MultiValue, User, UserProfile, UserWrite, emptyProfile } from "../../domain/users/user";
+import { type MultiValue, type User, type UserProfile, type UserWrite, emptyProfile } from "../../domain/users/user";
 import { ENTERPRISE_URN, USER_URN } from "./scimmy";
 
 type Json = Record<string, unknown>;

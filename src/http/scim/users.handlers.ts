@@ -1,7 +1,7 @@
-import { Ctx } from "../../domain/context";
-import { User, UserWrite } from "../../domain/users/user";
+import type { Ctx } from "../../domain/context";
+import type { User, UserWrite } from "../../domain/users/user";
 import { profileOf } from "../../domain/users/users.repository";
-import { UsersService } from "../../domain/users/users.service";
+import type { UsersService } from "../../domain/users/users.service";
 import { normalisePatchBody } from "./dialect";
 import { isObject } from "./dialect/schema";
 import { refuseTooManyOperations } from "./patch-limit";

@@ -1,15 +1,15 @@
-import { Request, Response, Router } from "express";
-import { UsersService } from "../../domain/users/users.service";
+import { type Request, type Response, Router } from "express";
+import type { UsersService } from "../../domain/users/users.service";
 import { ctxOf } from "../middleware/request-context";
 import { ifMatchVersions, ifNoneMatchHits } from "./etag";
 import { pageCursors } from "./list-cursor";
-import { ListHead, ListParams, listParamsFromQuery, listParamsFromSearch, listResponse } from "./list-request";
+import { type ListHead, type ListParams, listParamsFromQuery, listParamsFromSearch, listResponse } from "./list-request";
 import { project } from "./projection";
 import { ScimError } from "./scim-errors";
 import { SCIM_CONTENT_TYPE } from "./scimmy";
 import { userAttributes } from "./user-attributes";
 import { etagOf, toScimUser } from "./user.mapper";
-import { ScimWriteResult, createUser, deleteUser, patchUser, replaceUser } from "./users.handlers";
+import { type ScimWriteResult, createUser, deleteUser, patchUser, replaceUser } from "./users.handlers";
 
 export interface ScimUsersOptions {
   users: UsersService;

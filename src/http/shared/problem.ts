@@ -1,4 +1,4 @@
-import { ErrorRequestHandler, Response } from "express";
+import type { ErrorRequestHandler, Response } from "express";
 import { ZodError } from "zod";
 import { logger } from "../../log";
 import { asMalformedInput } from "../middleware/well-formed-input";

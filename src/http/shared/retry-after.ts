@@ -1,4 +1,4 @@
-import { Response } from "express";
+import type { Response } from "express";
 
 /**
  * Seconds a client is asked to wait after a 503 (the database away, stalled or too busy): about the time a stall

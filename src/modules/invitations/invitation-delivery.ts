@@ -1,12 +1,12 @@
 import { logger } from "../../log";
-import { InvitationsService, IssuedInvitation } from "../../domain/invitations/invitations.service";
-import { Channels, reachableOn } from "../../domain/invitations/invitations.rules";
-import { OutboxJob } from "../../domain/outbox/outbox.queue";
-import { JobHandler, PermanentJobError } from "../../worker/outbox.worker";
-import { MailRejectedError, Mailer } from "../mail/mailer";
-import { SmsProvider } from "../sms/sms";
-import { Language, languageOf } from "../../domain/language";
-import { InvitationContent, invitationEmail, invitationSms } from "./templates";
+import type { InvitationsService, IssuedInvitation } from "../../domain/invitations/invitations.service";
+import { type Channels, reachableOn } from "../../domain/invitations/invitations.rules";
+import type { OutboxJob } from "../../domain/outbox/outbox.queue";
+import { type JobHandler, PermanentJobError } from "../../worker/outbox.worker";
+import { MailRejectedError, type Mailer } from "../mail/mailer";
+import type { SmsProvider } from "../sms/sms";
+import { type Language, languageOf } from "../../domain/language";
+import { type InvitationContent, invitationEmail, invitationSms } from "./templates";
 
 export interface DeliveryOptions {
   platformName: string;

@@ -1,4 +1,4 @@
-import { Config } from "../../config/env";
+import type { Config } from "../../config/env";
 
 export interface InvitationLinks {
   /** The link a person follows, for a token. */

@@ -1,5 +1,5 @@
 import escapeHtml from "escape-html";
-import { Language } from "../../domain/language";
+import type { Language } from "../../domain/language";
 
 export interface InvitationContent {
   platform: string;

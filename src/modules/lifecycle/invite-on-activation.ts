@@ -1,6 +1,6 @@
-import { InvitationsService } from "../../domain/invitations/invitations.service";
-import { OutboxJob } from "../../domain/outbox/outbox.queue";
-import { JobHandler, PermanentJobError } from "../../worker/outbox.worker";
+import type { InvitationsService } from "../../domain/invitations/invitations.service";
+import type { OutboxJob } from "../../domain/outbox/outbox.queue";
+import { type JobHandler, PermanentJobError } from "../../worker/outbox.worker";
 
 /**
  * `user.reactivated`: a person an IdP created deactivated (a future hire, Entra's `"active": "False"`) and switches on

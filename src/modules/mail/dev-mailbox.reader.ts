@@ -1,6 +1,6 @@
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { AddressObject, simpleParser } from "mailparser";
+import { type AddressObject, simpleParser } from "mailparser";
 import { MAILBOX_ID } from "./mailbox-files";
 
 /** One message of the dev mailbox as the admin listing shows it. */

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import nodemailer, { TransportOptions, Transporter } from "nodemailer";
+import nodemailer, { type TransportOptions, type Transporter } from "nodemailer";
 import { writeMailboxFile } from "./mailbox-files";
 
 export interface MailMessage {

@@ -1,11 +1,11 @@
-import { Ctx } from "../../../domain/context";
+import type { Ctx } from "../../../domain/context";
 import { findUnstorableText } from "../../middleware/well-formed-input";
 import { ifMatchOf } from "../etag";
 import { ScimError, toScimError } from "../scim-errors";
 import { resolveReferences } from "./references";
-import { BulkOperation, BulkRequest } from "./request";
-import { BulkOperationResponse, failed, succeeded } from "./response";
-import { BulkRegistry, BulkWriteResult } from "./target";
+import type { BulkOperation, BulkRequest } from "./request";
+import { type BulkOperationResponse, failed, succeeded } from "./response";
+import type { BulkRegistry, BulkWriteResult } from "./target";
 
 export interface BulkRun {
   registry: BulkRegistry;

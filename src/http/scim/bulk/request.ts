@@ -1,6 +1,6 @@
 import { ScimError } from "../scim-errors";
 import { bulkIdIn, collectReferences } from "./references";
-import { BULK_ENDPOINTS, BulkEndpoint } from "./target";
+import { BULK_ENDPOINTS, type BulkEndpoint } from "./target";
 
 export const BULK_REQUEST_URN = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
 const PATCH_OP_URN = "urn:ietf:params:scim:api:messages:2.0:PatchOp";

@@ -1,7 +1,7 @@
-import { ScimError, scimErrorBody } from "../scim-errors";
+import { type ScimError, scimErrorBody } from "../scim-errors";
 import { etagOf } from "../user.mapper";
-import { BulkOperation } from "./request";
-import { BulkWriteResult } from "./target";
+import type { BulkOperation } from "./request";
+import type { BulkWriteResult } from "./target";
 
 export const BULK_RESPONSE_URN = "urn:ietf:params:scim:api:messages:2.0:BulkResponse";
 

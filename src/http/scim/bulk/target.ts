@@ -1,4 +1,4 @@
-import { Ctx } from "../../../domain/context";
+import type { Ctx } from "../../../domain/context";
 
 /** What one write produced (as users.handlers.ts returns it); the engine reports status, location and version. */
 export interface BulkWriteResult {

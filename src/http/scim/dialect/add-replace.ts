@@ -1,6 +1,6 @@
-import { Target } from "./path";
-import { Json, isEnterpriseManager, isObject } from "./schema";
-import { Collections } from "./unmatched-filter";
+import type { Target } from "./path";
+import { type Json, isEnterpriseManager, isObject } from "./schema";
+import type { Collections } from "./unmatched-filter";
 
 /** A path naming a whole multi-valued complex attribute ("emails", "addresses"): no filter, no sub-attribute. */
 function isWholeMultiValued(target: Target): boolean {

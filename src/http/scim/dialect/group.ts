@@ -1,7 +1,7 @@
-import { MemberOp } from "../../../domain/groups/group";
+import type { MemberOp } from "../../../domain/groups/group";
 import { SCIMMY } from "../scimmy";
 import { canonicalMessageKeys } from "./patch";
-import { Json, isObject } from "./schema";
+import { type Json, isObject } from "./schema";
 import { stripNullRefs } from "./values";
 
 /** A group PatchOp split in two: member operations (applied as SQL set operations) and the rest (for scimmy's PatchOp). */

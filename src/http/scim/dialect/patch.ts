@@ -1,8 +1,8 @@
 import { replaceSubAttributes, withoutPresentValues } from "./add-replace";
-import { Target, resolvePath } from "./path";
-import { Json, isEnterpriseManager, isObject } from "./schema";
+import { type Target, resolvePath } from "./path";
+import { type Json, isEnterpriseManager, isObject } from "./schema";
 import { Collections, addForUnmatchedFilter } from "./unmatched-filter";
-import { Mode, normaliseForTarget, normaliseResource, stripNullRefs } from "./values";
+import { type Mode, normaliseForTarget, normaliseResource, stripNullRefs } from "./values";
 
 const OPS = new Set(["add", "remove", "replace"]);
 const PATCH: Mode = { body: false };

@@ -1,4 +1,4 @@
-import { AttrDef, Namespace, coreNamespace, extensionNamespaces, findAttr } from "./schema";
+import { type AttrDef, type Namespace, coreNamespace, extensionNamespaces, findAttr } from "./schema";
 
 export interface Segment {
   /** Canonical attribute name, as the schema spells it. */

@@ -1,6 +1,6 @@
 import SCIMMY from "scimmy";
-import { Target, topPath } from "./path";
-import { Json, findAttr, isObject } from "./schema";
+import { type Target, topPath } from "./path";
+import { type Json, findAttr, isObject } from "./schema";
 
 /**
  * What the multi-valued attributes of the user will hold when scimmy reaches each op, approximated from `current`

@@ -1,5 +1,5 @@
-import { Target, resolvePath } from "./path";
-import { AttrDef, Json, Namespace, findAttr, isEnterpriseManager, isObject } from "./schema";
+import { type Target, resolvePath } from "./path";
+import { type AttrDef, type Json, type Namespace, findAttr, isEnterpriseManager, isObject } from "./schema";
 
 export interface Mode {
   /** POST/PUT body: a null means unassigned (RFC 7643 §2.5) and the key is dropped. PATCH keeps nulls for the op logic. */

@@ -1,9 +1,9 @@
 import { elementExpr } from "./element";
-import { countTerms, LogicNode, parseLogic } from "./logic";
-import { comparison, negate, Operand, Pred, presence } from "./predicate";
+import { countTerms, type LogicNode, parseLogic } from "./logic";
+import { comparison, negate, type Operand, type Pred, presence } from "./predicate";
 import { lookup, resolveAttr } from "./resolve";
-import { AttrFilter, parseTerm } from "./term";
-import { AttrNode, AttributeMap, CompiledSql, CompileOptions, ComplexAttr, FilterError, MultiAttr, RelationAttr, SubAttr } from "./types";
+import { type AttrFilter, parseTerm } from "./term";
+import { type AttrNode, type AttributeMap, type CompiledSql, type CompileOptions, type ComplexAttr, FilterError, type MultiAttr, type RelationAttr, type SubAttr } from "./types";
 
 class Context {
   readonly params: unknown[] = [];

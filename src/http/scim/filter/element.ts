@@ -1,4 +1,4 @@
-import { SubAttr } from "./types";
+import type { SubAttr } from "./types";
 
 /** SQL for a sub-attribute value inside the jsonb element bound to `alias`, cast to its kind. */
 export function elementExpr(alias: string, mapKey: string, sub: SubAttr): string {

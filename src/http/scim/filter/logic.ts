@@ -1,4 +1,4 @@
-import { scan, Token } from "./scan";
+import { scan, type Token } from "./scan";
 import { FilterError } from "./types";
 
 /**

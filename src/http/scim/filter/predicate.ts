@@ -1,6 +1,6 @@
 import { parseDateTime } from "./datetime";
-import { Condition } from "./term";
-import { FilterError, ScalarKind } from "./types";
+import type { Condition } from "./term";
+import { FilterError, type ScalarKind } from "./types";
 
 /** A boolean SQL expression; `nullSafe` when it can never evaluate to NULL. */
 export interface Pred {

@@ -1,4 +1,4 @@
-import { AttrNode } from "./types";
+import type { AttrNode } from "./types";
 
 /** Case-insensitive own-property lookup (a filter on `constructor` must not find Object.prototype's). */
 export function lookup<T>(scope: Record<string, T>, name: string): T | undefined {

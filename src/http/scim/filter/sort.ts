@@ -1,6 +1,6 @@
 import { elementExpr } from "./element";
 import { lookup, urnPrefix } from "./resolve";
-import { AttrNode, AttributeMap, FilterError, MultiAttr } from "./types";
+import { type AttrNode, type AttributeMap, FilterError, type MultiAttr } from "./types";
 
 /**
  * SQL expression to ORDER BY for a sortBy attribute (RFC 7644 §3.4.2.3). Multi-valued attributes sort
