@@ -30,5 +30,5 @@ for (const [where, entry] of Object.entries(pkgs)) {
   }
 }
 lock.packages = Object.fromEntries(Object.entries(pkgs).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))));
-fs.writeFileSync(lockPath, JSON.stringify(lock, null, 2) + "\n");
+fs.writeFileSync(lockPath, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`added ${added} platform stub entries`);

@@ -124,7 +124,7 @@ async function loadEmbeddedPostgres(entry?: string) {
 async function readOrCreatePassword(file: string): Promise<string> {
   if (existsSync(file)) return (await readFile(file, "utf8")).trim();
   const password = randomBytes(24).toString("base64url");
-  await writeFile(file, password + "\n", { mode: 0o600 });
+  await writeFile(file, `${password}\n`, { mode: 0o600 });
   return password;
 }
 

@@ -135,7 +135,7 @@ describe("the password policy on joining", () => {
       ["z".repeat(20), ["one_character", "guessable"]],
       [`my-${p.userName.toUpperCase()}-k7#Qx9pL`, ["contains_user_name"]],
       [`${local}-k7#Qx9pL!m2`, ["contains_email"]],
-      ["k7#Qx9pL!m2Vz4Rt".repeat(8) + "y", ["too_long"]],
+      [`${"k7#Qx9pL!m2Vz4Rt".repeat(8)}y`, ["too_long"]],
       // The estimator's common passwords, words and patterns (zxcvbn-ts), and control characters.
       ["Password1234!", ["guessable"]],
       ["iloveyou1234", ["guessable"]],

@@ -203,7 +203,7 @@ describe("rate limits (AUTH_RATE_LIMIT_PER_MINUTE, per client address)", () => {
     const [p, other] = [await withPassword(), await withPassword()];
     const app = createApp({ ...t.cfg, AUTH_ACCOUNT_FAILURES_PER_15_MINUTES: 3 }, t.ds, t.services);
     const login = (login: string, password: string) => request(app).post("/auth/login").send({ login, password });
-    for (let i = 0; i < 3; i++) await login(p.userName, "wrong-guess-" + i).expect(401);
+    for (let i = 0; i < 3; i++) await login(p.userName, `wrong-guess-${i}`).expect(401);
 
     for (const typed of [p.email, p.userName.toUpperCase(), ` ${p.email.toUpperCase()} `]) {
       expect([typed, (await login(typed, NEXT)).status]).toEqual([typed, 429]);

@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import request from "supertest";
 import { entity, person, personBody } from "../support/admin-fixtures";
 import { startTestApp, type TestApp } from "../support/app";
-import { GROUP_SCHEMA, PATCH_OP, buildScimUser, patchOp, uniqueGroupName } from "../support/factories";
+import { GROUP_SCHEMA, buildScimUser, patchOp, uniqueGroupName } from "../support/factories";
 
 /**
  * Issue 11: a generated corpus of malformed requests across the three doors. Every request carries at least one

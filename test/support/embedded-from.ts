@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     const { rows } = await client.query("SELECT 1 AS one");
     await client.end();
     const postmasterPid = Number(readFileSync(path.join(dataDir, "pg", "postmaster.pid"), "utf8").split("\n")[0]);
-    process.stdout.write(JSON.stringify({ rows, notices, binary: readlinkSync(`/proc/${postmasterPid}/exe`) }) + "\n");
+    process.stdout.write(`${JSON.stringify({ rows, notices, binary: readlinkSync(`/proc/${postmasterPid}/exe`) })}\n`);
   } finally {
     await db.stop();
   }

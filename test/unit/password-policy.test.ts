@@ -48,7 +48,7 @@ describe("password policy", () => {
     expect(rules("élan-vif-été")).toEqual([]); // 12 characters, 15 bytes
     expect(rules("élan-vif-ét")).toEqual(["too_short"]);
     expect(rules("mix-of-words", owner, policy(13))).toEqual(["too_short"]);
-    expect(rules("k7#Qx9pL!m2Vz4Rt".repeat(8) + "x")).toEqual(["too_long"]);
+    expect(rules(`${"k7#Qx9pL!m2Vz4Rt".repeat(8)}x`)).toEqual(["too_long"]);
     expect(rules("k7#Qx9pL!m2Vz4Rt".repeat(8))).toEqual([]);
   });
 

@@ -66,8 +66,8 @@ const META_COLUMNS: [keyof UserRow, string][] = [
 const JSONB = new Set<string>(["emails", "phone_numbers", "extras"]);
 /** The user's direct groups (User.groups) through group_members' user_id index. */
 const groupsOf = (userId: string) => `${userGroupsJson(userId)} AS "groups"`;
-const RETURNING = [...META_COLUMNS, ...PROFILE_COLUMNS].map(([p, c]) => `${c} AS "${p}"`).join(", ") + `, ${groupsOf("users.id")}`;
-const SELECT = [...META_COLUMNS, ...PROFILE_COLUMNS].map(([p, c]) => `u.${c} AS "${p}"`).join(", ") + `, ${groupsOf("u.id")}`;
+const RETURNING = `${[...META_COLUMNS, ...PROFILE_COLUMNS].map(([p, c]) => `${c} AS "${p}"`).join(", ")}, ${groupsOf("users.id")}`;
+const SELECT = `${[...META_COLUMNS, ...PROFILE_COLUMNS].map(([p, c]) => `u.${c} AS "${p}"`).join(", ")}, ${groupsOf("u.id")}`;
 const SET_PROFILE = PROFILE_COLUMNS.map(([, c], i) => `${c} = $${i + 2}${JSONB.has(c) ? "::jsonb" : ""}`).join(", ");
 const P = PROFILE_COLUMNS.length;
 

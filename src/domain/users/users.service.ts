@@ -126,7 +126,7 @@ export class UsersService {
     return this.hooks.invitesAutomatically(source, m);
   }
 
-  private async prepareCreate(m: EntityManager, ctx: Ctx, input: UserWrite, source: UserSource, sourceRef: string | null, account: UserAccount | undefined, opts: CreateOptions): Promise<PreparedCreate> {
+  private async prepareCreate(m: EntityManager, ctx: Ctx, input: UserWrite, source: UserSource, sourceRef: string | null, account: UserAccount | undefined, _opts: CreateOptions): Promise<PreparedCreate> {
     const profile = pickProfile(input.profile);
     assertValidProfile(profile);
     const acct = await this.accounts.accountFor(m, ctx, null, account ?? defaultAccount(), profile, true);

@@ -79,7 +79,7 @@ async function fromJwt(access: AccessService, s: AdminJwtSettings, claims: JwtCl
   return { actor, role: claimed, entityScope: null };
 }
 
-function fromPerson(p: PersonRights | null, actor: Actor, cap: AdminRole): AdminPrincipal {
+function fromPerson(p: PersonRights | null, _actor: Actor, cap: AdminRole): AdminPrincipal {
   if (!p?.enabled) throw new Problem(403, "account_disabled", "The person this token acts as is deactivated or gone");
   if (p.role === "member") throw new Problem(403, "not_an_admin", `${p.userName} has no admin or auditor role`);
   const role: AdminRole = p.role === "admin" && cap === "admin" ? "admin" : "auditor";

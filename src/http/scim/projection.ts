@@ -21,7 +21,7 @@ export function project(resource: Json, attributes?: string, excluded?: string):
 function parsePaths(list: string, resource: Json): string[][] {
   const urns = Object.keys(resource).filter((k) => k.startsWith("urn:"));
   return list.split(",").map((s) => s.trim()).filter(Boolean).map((raw) => {
-    const urn = urns.find((u) => raw.toLowerCase() === u.toLowerCase() || raw.toLowerCase().startsWith(u.toLowerCase() + ":"));
+    const urn = urns.find((u) => raw.toLowerCase() === u.toLowerCase() || raw.toLowerCase().startsWith(`${u.toLowerCase()}:`));
     if (urn) return [urn, ...raw.slice(urn.length + 1).split(".").filter(Boolean)];
     const core = raw.replace(/^urn:ietf:params:scim:schemas:core:2\.0:(user|group):/i, "");
     return core.split(".");

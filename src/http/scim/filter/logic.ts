@@ -49,7 +49,7 @@ class Parser {
     return this.chain("or", depth, () => this.chain("and", depth, () => this.factor(depth)));
   }
 
-  private chain(op: "and" | "or", depth: number, operand: () => LogicNode): LogicNode {
+  private chain(op: "and" | "or", _depth: number, operand: () => LogicNode): LogicNode {
     const children = [operand()];
     while (this.tokens[this.pos]?.type === op) {
       this.pos++;
