@@ -100,7 +100,7 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
   const groupInvitations = new GroupInvitationsService(ds, repositories.users, people, groups, invitations);
   const jobsEnqueued = new Signal();
   const jobs = new JobsService(ds, search, jobsEnqueued);
-  const actions = new UserActionsService(ds, users, repositories.users, search, jobs, cfg.ADMIN_ACTIONS_SYNC_MAX, invitations);
+  const actions = new UserActionsService(users, repositories.users, search, jobs, cfg.ADMIN_ACTIONS_SYNC_MAX, invitations);
   const enrolment = new EnrolmentService(ds, repositories.invitations, repositories.users, repositories.credentials, {
     clock, defaultLanguage: cfg.DEFAULT_LANGUAGE, policy: { minLength: cfg.PASSWORD_MIN_LENGTH, minScore: cfg.PASSWORD_MIN_SCORE },
     platformName: cfg.PLATFORM_NAME, ssoOnly: cfg.SSO_ONLY,

@@ -1,10 +1,10 @@
 import "reflect-metadata";
 import type { Server } from "node:http";
-import { ConfigError, parseConfig } from "./config/env";
+import { type Config, ConfigError, parseConfig } from "./config/env";
 
 /** Starts Roster: config, database (embedded unless DATABASE_URL), migrations, then HTTP. */
 async function main(): Promise<void> {
-  let cfg;
+  let cfg: Config;
   try {
     cfg = parseConfig();
   } catch (e) {

@@ -97,13 +97,21 @@ const shapes = (): Shape[] => [
 
 const LONE = ["\ud800", "\udfff", "a\udbff", "\udc00b"];
 const BAD_PATH = ["%FF", "%E2%82", "%ED%A0%80", "%C0%AF", "%", "%0", "%zz", "%00"];
+// Numbers at and past the edges of what a double holds are the point here (huge, tiny, -0).
+// biome-ignore lint/correctness/noPrecisionLoss: deliberately beyond double precision (fuzz values)
 const HUGE = [99999999999999999999, 1e308, -1e308, 9007199254740993, -0, 1e-320];
 const ODD_TYPES = ["text/plain", "application/xml", "multipart/form-data; boundary=x", "application/json; charset=utf-16le", "application/x-www-form-urlencoded", ""];
 
 /** Every string leaf and key of `v`, as setters: the mutations pick one. */
 function slots(v: Json, out: ((x: Json) => void)[] = [], set?: (x: Json) => void): ((x: Json) => void)[] {
   if (set) out.push(set);
-  if (Array.isArray(v)) v.forEach((x, i) => slots(x, out, (y) => (v[i] = y)));
+  if (Array.isArray(v)) {
+    for (const [i, x] of v.entries()) {
+      slots(x, out, (y) => {
+        v[i] = y;
+      });
+    }
+  }
   else if (v && typeof v === "object") {
     const o = v as Record<string, Json>;
     for (const k of Object.keys(o)) slots(o[k], out, (y) => (o[k] = y));
@@ -157,7 +165,8 @@ function generate(r: () => number, shape: Shape): Fuzzed {
   }
   if (fatal === "path") path = `${path.replace(/\/[^/]*$/, "")}/${pick(BAD_PATH)}`;
   if (fatal === "ops" && shape.path.endsWith("/Bulk")) {
-    const ops = Array.isArray(body.Operations) && body.Operations[0] && typeof body.Operations[0] === "object" ? body.Operations : (body.Operations = [{ method: "PATCH", path: `/Users/${ids.user}` }]);
+    if (!(Array.isArray(body.Operations) && body.Operations[0] && typeof body.Operations[0] === "object")) body.Operations = [{ method: "PATCH", path: `/Users/${ids.user}` }];
+    const ops = body.Operations as Json[];
     (ops[0] as Record<string, Json>).data = patchOp(...Array.from({ length: 201 }, () => ({ op: "add", path: "title", value: "x" })));
   } else if (fatal === "ops") body.Operations = Array.from({ length: 201 + Math.floor(r() * 300) }, () => ({ op: "add", path: "title", value: "x" }));
   text = JSON.stringify(body).replace('"__deep__"', deep);

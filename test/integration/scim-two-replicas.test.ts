@@ -26,6 +26,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+// biome-ignore lint/suspicious/noExplicitAny: answers are JSON read field by field in the assertions
 interface Answer { status: number; body: Record<string, any> }
 
 /** One SCIM request to replica `n % 2`, recorded for the no-5xx check. */

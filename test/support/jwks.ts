@@ -1,5 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+// Valid TypeScript (5.3+): a type-only import of the ESM-only jose from CommonJS needs resolution-mode.
+// biome-ignore syntax/correctness/noTypeOnlyImportAttributes: Biome 2.6 rejects valid TS; tsc checks it
 import type * as Jose from "jose" with { "resolution-mode": "import" };
 
 const { exportJWK, generateKeyPair, SignJWT } = require("jose") as typeof Jose;

@@ -32,9 +32,11 @@ function folderOf(file: string): string | null {
   return rel.length === 1 ? "kernel" : rel[0];
 }
 
-export function layerViolations(files: { file: string; source: string }[], layers: readonly (readonly string[])[]): Violation[] {
+function layerViolations(files: { file: string; source: string }[], layers: readonly (readonly string[])[]): Violation[] {
   const layerOf = new Map<string, number>();
-  layers.forEach((names, i) => names.forEach((n) => layerOf.set(n, i)));
+  layers.forEach((names, i) => {
+    for (const n of names) layerOf.set(n, i);
+  });
   const out: Violation[] = [];
   for (const { file, source } of files) {
     const from = folderOf(file);
@@ -94,7 +96,7 @@ describe("domain layers (src/domain/layers.ts)", () => {
  * A folder builds only its own repositories: another folder's it is given in its constructor, from the repositories the
  * composition root builds once (src/composition.ts). The owner of `XRepository` is the folder of the file defining it.
  */
-export function foreignRepositories(files: { file: string; source: string }[]): string[] {
+function foreignRepositories(files: { file: string; source: string }[]): string[] {
   const owner = new Map<string, string>();
   for (const { file, source } of files) {
     for (const m of source.matchAll(/export\s+class\s+(\w+Repository)\b/g)) owner.set(m[1], folderOf(file)!);

@@ -30,6 +30,7 @@ const MIN_IDENTIFIER = 3;
  * C0 and C1 controls (NUL included) and DEL, and UTF-16 surrogates standing alone (no character at all): they cannot
  * be typed, are cut or mangled by other systems (NUL ends a C string), and hash differently depending on who encodes.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point (passwords must not hold them).
 export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]|\p{Cs}/u;
 
 const localPart = (address: string) => (address.includes("@") ? address.slice(0, address.lastIndexOf("@")) : null);

@@ -30,13 +30,14 @@ let estimator: ZxcvbnFactory | undefined;
  * (`loadPasswordEstimator`) rather than on the first password someone sets.
  */
 export function loadPasswordEstimator(): ZxcvbnFactory {
-  return (estimator ??= new ZxcvbnFactory({
+  estimator ??= new ZxcvbnFactory({
     dictionary: { ...common.dictionary, ...en.dictionary, ...fr.dictionary },
     graphs: common.adjacencyGraphs,
     translations: en.translations,
     maxLength: ESTIMATED_LENGTH,
     l33tMaxSubstitutions: L33T_VARIANTS,
-  }));
+  });
+  return estimator;
 }
 
 /** How guessable `password` is, knowing the person's own names and addresses (`userInputs`) as an attacker would. */

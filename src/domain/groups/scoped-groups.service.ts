@@ -60,7 +60,7 @@ export class ScopedGroupsService {
       const reachable = await this.users.lockLiveWithin(tx.manager, ids.filter(isUuid), scopeOf(ctx));
       const missing = ids.find((id) => !reachable.has(id));
       if (missing) throw new NotFoundError("User", missing);
-      ids.forEach((id, i) => assertMay(ctx, "memberships", reachable.get(id)!, `ids[${i}]`));
+      for (const [i, id] of ids.entries()) assertMay(ctx, "memberships", reachable.get(id)!, `ids[${i}]`);
       const result = await this.groups.changeMembersIn(tx, group, [{ op: "add", ids }], opts);
       const added = new Set(result.added ?? []);
       return { groupId: group.id, version: result.group.version, added: ids.filter((id) => added.has(id)), alreadyMembers: ids.filter((id) => !added.has(id)) };

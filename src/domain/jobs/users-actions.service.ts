@@ -1,4 +1,3 @@
-import type { DataSource } from "typeorm";
 import type { Ctx, TxCtx } from "../context";
 import { DomainError, NotFoundError, RefusedError, UnavailableError } from "../errors";
 import type { ItemResult, JobHandler, JobView } from "./job";
@@ -30,7 +29,6 @@ export type ActionsAnswer = { mode: "sync"; jobId: string; results: UserActionRe
  */
 export class UserActionsService {
   constructor(
-    private readonly ds: DataSource,
     private readonly users: UsersService,
     /** For locking a person's row before an invitation is asked for. */
     private readonly repo: UsersRepository,

@@ -1,3 +1,5 @@
+// Valid TypeScript (5.3+): a type-only import of the ESM-only jose from CommonJS needs resolution-mode.
+// biome-ignore syntax/correctness/noTypeOnlyImportAttributes: Biome 2.6 rejects valid TS; tsc checks it
 import type * as Jose from "jose" with { "resolution-mode": "import" };
 import type { Actor } from "../../domain/context";
 

@@ -1,5 +1,6 @@
 import { type Request, type Response, Router } from "express";
 import type { GroupsService } from "../../domain/groups/groups.service";
+import type { Group } from "../../domain/groups/group";
 import { ctxOf } from "../middleware/request-context";
 import { ifMatchVersions, ifNoneMatchHits } from "./etag";
 import { groupAttributes } from "./group-attributes";
@@ -32,7 +33,8 @@ export function scimGroupsRouter(o: ScimGroupsOptions): Router {
 
   /** A page by index (RFC 7644 §3.4.2.4) or, when `cursor` is given, by cursor (RFC 9865 §2). */
   const sendList = async (req: Request, res: Response, params: ListParams) => {
-    let groups, head: ListHead;
+    let groups: Group[];
+    let head: ListHead;
     if (params.cursor) {
       const page = await o.groups.page(params.query, params.cursor.keyset);
       groups = page.rows;

@@ -1,5 +1,6 @@
 import { type Request, type Response, Router } from "express";
 import type { UsersService } from "../../domain/users/users.service";
+import type { User } from "../../domain/users/user";
 import { ctxOf } from "../middleware/request-context";
 import { ifMatchVersions, ifNoneMatchHits } from "./etag";
 import { pageCursors } from "./list-cursor";
@@ -39,7 +40,8 @@ export function scimUsersRouter(o: ScimUsersOptions): Router {
 
   /** A page by index (RFC 7644 §3.4.2.4) or, when `cursor` is given, by cursor (RFC 9865 §2). */
   const sendList = async (req: Request, res: Response, params: ListParams) => {
-    let users, head: ListHead;
+    let users: User[];
+    let head: ListHead;
     if (params.cursor) {
       const page = await o.users.page(params.query, params.cursor.keyset);
       users = page.rows;

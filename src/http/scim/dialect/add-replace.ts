@@ -38,7 +38,7 @@ export function withoutPresentValues(target: Target, value: unknown, collections
  */
 export function replaceSubAttributes(target: Target, value: unknown): Json[] | undefined {
   const attr = target.attrs[target.attrs.length - 1];
-  if (!attr || attr.type !== "complex" || attr.config.multiValued || target.segments.some((s) => s.filter !== undefined)) return undefined;
+  if (attr?.type !== "complex" || attr.config.multiValued || target.segments.some((s) => s.filter !== undefined)) return undefined;
   // The manager is one reference: replacing it replaces it whole.
   if (isEnterpriseManager(target.ns.id, attr)) return undefined;
   if (!isObject(value) || Object.keys(value).length === 0) return undefined;
