@@ -5,14 +5,17 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: {
     // .js too: ESM-only packages listed in transformIgnorePatterns (jose) are compiled to CommonJS for jest.
-    "^.+\\.(ts|js)$": ["@swc/jest", {
-      jsc: {
-        parser: { syntax: "typescript", decorators: true },
-        transform: { legacyDecorator: true, decoratorMetadata: true },
-        target: "es2022",
+    "^.+\\.(ts|js)$": [
+      "@swc/jest",
+      {
+        jsc: {
+          parser: { syntax: "typescript", decorators: true },
+          transform: { legacyDecorator: true, decoratorMetadata: true },
+          target: "es2022",
+        },
+        module: { type: "commonjs", ignoreDynamic: true },
       },
-      module: { type: "commonjs", ignoreDynamic: true },
-    }],
+    ],
   },
   transformIgnorePatterns: ["/node_modules/(?!jose/)"],
   globalSetup: "<rootDir>/test/support/global-setup.ts",

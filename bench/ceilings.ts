@@ -7,7 +7,12 @@ import { CONNECTIONS, type Measurement, bareLoad, cannon, percentile } from "./w
  * Ceiling (a): single-row autocommit INSERTs through `pg`, 8 loops on a pool of 8, for `seconds`.
  * The same commit (and fsync) per row as a SCIM create, with none of the HTTP, SCIM or ORM work around it.
  */
-export async function rawInsertCeiling(dbUrl: string, seconds: number, warmupSeconds: number, runId: string): Promise<Measurement> {
+export async function rawInsertCeiling(
+  dbUrl: string,
+  seconds: number,
+  warmupSeconds: number,
+  runId: string,
+): Promise<Measurement> {
   const pool = new Pool({ connectionString: dbUrl, max: CONNECTIONS, application_name: "roster-bench" });
   let next = 0;
   const problems: string[] = [];
@@ -18,7 +23,9 @@ export async function rawInsertCeiling(dbUrl: string, seconds: number, warmupSec
       while (performance.now() < deadline) {
         const t0 = performance.now();
         try {
-          await pool.query("INSERT INTO users (user_name, source) VALUES ($1, 'scim')", [`raw${next++}.${runId}@bench.example`]);
+          await pool.query("INSERT INTO users (user_name, source) VALUES ($1, 'scim')", [
+            `raw${next++}.${runId}@bench.example`,
+          ]);
           latencies?.push(performance.now() - t0);
         } catch (e) {
           failures++;
@@ -38,8 +45,14 @@ export async function rawInsertCeiling(dbUrl: string, seconds: number, warmupSec
     const elapsed = await run(seconds, latencies);
     latencies.sort((a, b) => a - b);
     return {
-      name: "ceiling: raw pg INSERT", rate: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99),
-      ok: latencies.length, seconds: elapsed, failures, problems,
+      name: "ceiling: raw pg INSERT",
+      rate: latencies.length / elapsed,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      ok: latencies.length,
+      seconds: elapsed,
+      failures,
+      problems,
     };
   } finally {
     await pool.end();
@@ -47,7 +60,10 @@ export async function rawInsertCeiling(dbUrl: string, seconds: number, warmupSec
 }
 
 /** Ceiling (b): a bare express 5 app in its own process, hit like the server is. The CPU window leaves out its start. */
-export async function bareExpressCeiling(seconds: number, warmupSeconds: number): Promise<{ warmup: Measurement | null; main: Measurement; cpu: CpuWindow }> {
+export async function bareExpressCeiling(
+  seconds: number,
+  warmupSeconds: number,
+): Promise<{ warmup: Measurement | null; main: Measurement; cpu: CpuWindow }> {
   const app = await startBareExpress();
   try {
     const load = bareLoad(app.baseUrl);

@@ -30,7 +30,9 @@ const fmt = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(" ");
  * one connection), and compares GET ?excludedAttributes=members on that group with the same GET on an empty group.
  * Returns the problems found (empty when every request succeeded and the group holds every member).
  */
-export async function groupWorkload(o: GroupBenchOptions): Promise<{ problems: string[]; ratio: number; getRatio: number; controlRatio: number }> {
+export async function groupWorkload(
+  o: GroupBenchOptions,
+): Promise<{ problems: string[]; ratio: number; getRatio: number; controlRatio: number }> {
   const problems: string[] = [];
   const auth = { authorization: `Bearer ${o.token}` };
   const json = { ...auth, "content-type": SCIM_JSON };
@@ -43,13 +45,19 @@ export async function groupWorkload(o: GroupBenchOptions): Promise<{ problems: s
     const seeded = await seedUsers(pool, o.members + 2 * CONTROL_BATCHES * o.batch, `g${o.runId}`);
     ids = seeded.ids.slice(0, o.members);
     controlIds = seeded.ids.slice(o.members);
-    o.say(`  seeded ${seeded.ids.length} users for the group workload in ${(seeded.insertSeconds + seeded.analyzeSeconds).toFixed(1)} s`);
+    o.say(
+      `  seeded ${seeded.ids.length} users for the group workload in ${(seeded.insertSeconds + seeded.analyzeSeconds).toFixed(1)} s`,
+    );
   } finally {
     await pool.end();
   }
 
   const create = async (displayName: string) => {
-    const res = await fetch(url, { method: "POST", headers: json, body: JSON.stringify({ schemas: [GROUP_SCHEMA], displayName, members: [] }) });
+    const res = await fetch(url, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ schemas: [GROUP_SCHEMA], displayName, members: [] }),
+    });
     if (res.status !== 201) throw new Error(`POST /Groups answered ${res.status}: ${await res.text()}`);
     return ((await res.json()) as { id: string }).id;
   };
@@ -59,7 +67,13 @@ export async function groupWorkload(o: GroupBenchOptions): Promise<{ problems: s
   /** One Okta-shaped PATCH (rename + add) of `members` to `group`; its time in ms. */
   const addBatch = async (group: string, name: string, members: string[], label: string) => {
     const value = members.map((id) => ({ value: id, display: id }));
-    const body = JSON.stringify({ schemas: [PATCH_SCHEMA], Operations: [{ op: "replace", value: { id: group, displayName: name } }, { op: "add", path: "members", value }] });
+    const body = JSON.stringify({
+      schemas: [PATCH_SCHEMA],
+      Operations: [
+        { op: "replace", value: { id: group, displayName: name } },
+        { op: "add", path: "members", value },
+      ],
+    });
     const t0 = performance.now();
     const res = await fetch(`${url}/${group}`, { method: "PATCH", headers: json, body });
     await res.arrayBuffer();
@@ -73,12 +87,21 @@ export async function groupWorkload(o: GroupBenchOptions): Promise<{ problems: s
   const first = times.slice(0, 10);
   const last = times.slice(-10);
   const ratio = mean(last) / mean(first);
-  o.say(`  grow one group to ${ids.length} members in ${times.length} PATCH batches of ${o.batch} (sequential, rename + add, as Okta sends):`);
+  o.say(
+    `  grow one group to ${ids.length} members in ${times.length} PATCH batches of ${o.batch} (sequential, rename + add, as Okta sends):`,
+  );
   o.say(`    first 10 batches ms: ${fmt(first)}  (mean ${mean(first).toFixed(2)})`);
   o.say(`    last 10 batches ms:  ${fmt(last)}  (mean ${mean(last).toFixed(2)})`);
-  const tenths = Array.from({ length: 10 }, (_, i) => mean(times.slice((i * times.length) / 10, ((i + 1) * times.length) / 10)));
+  const tenths = Array.from({ length: 10 }, (_, i) =>
+    mean(times.slice((i * times.length) / 10, ((i + 1) * times.length) / 10)),
+  );
   o.say(`    mean ms per tenth of the growth: ${fmt(tenths)}`);
-  o.say(`    all batches: p50 ${percentile([...times].sort((a, b) => a - b), 50).toFixed(2)} ms, total ${(times.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s`);
+  o.say(
+    `    all batches: p50 ${percentile(
+      [...times].sort((a, b) => a - b),
+      50,
+    ).toFixed(2)} ms, total ${(times.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s`,
+  );
 
   // Control: the same batches alternating between the full group and a small one, so drift over time (autovacuum,
   // checkpoints, other load) hits both sides alike and only the group's size differs.
@@ -90,12 +113,17 @@ export async function groupWorkload(o: GroupBenchOptions): Promise<{ problems: s
     control.small.push(await addBatch(small, `Bench small ${o.runId}`, chunk(1), `control small ${i}`));
   }
   const controlRatio = mean(control.big) / mean(control.small);
-  o.say(`  interleaved control, ${CONTROL_BATCHES} batches each: group of ${ids.length}+ mean ${mean(control.big).toFixed(2)} ms, small group mean ${mean(control.small).toFixed(2)} ms (ratio ${controlRatio.toFixed(2)})`);
+  o.say(
+    `  interleaved control, ${CONTROL_BATCHES} batches each: group of ${ids.length}+ mean ${mean(control.big).toFixed(2)} ms, small group mean ${mean(control.small).toFixed(2)} ms (ratio ${controlRatio.toFixed(2)})`,
+  );
 
   // Alternating, so drift on the shared machine hits both sides alike.
   const getTimes = { big: [] as number[], empty: [] as number[] };
   for (let i = 0; i < o.gets; i++) {
-    for (const [key, id] of [["big", big], ["empty", empty]] as const) {
+    for (const [key, id] of [
+      ["big", big],
+      ["empty", empty],
+    ] as const) {
       const t0 = performance.now();
       const res = await fetch(`${url}/${id}?excludedAttributes=members`, { headers: auth });
       await res.arrayBuffer();
@@ -103,15 +131,23 @@ export async function groupWorkload(o: GroupBenchOptions): Promise<{ problems: s
       if (res.status !== 200 && problems.length < 5) problems.push(`GET ${key} answered ${res.status}`);
     }
   }
-  const p50 = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+  const p50 = (xs: number[]) =>
+    percentile(
+      [...xs].sort((a, b) => a - b),
+      50,
+    );
   const getRatio = p50(getTimes.big) / p50(getTimes.empty);
-  o.say(`  GET /Groups/{id}?excludedAttributes=members, ${o.gets} each: ${ids.length} members p50 ${p50(getTimes.big).toFixed(2)} ms, empty group p50 ${p50(getTimes.empty).toFixed(2)} ms`);
+  o.say(
+    `  GET /Groups/{id}?excludedAttributes=members, ${o.gets} each: ${ids.length} members p50 ${p50(getTimes.big).toFixed(2)} ms, empty group p50 ${p50(getTimes.empty).toFixed(2)} ms`,
+  );
 
   const t0 = performance.now();
   const full = await fetch(`${url}/${big}`, { headers: auth });
   const text = await full.text();
   const members = (JSON.parse(text) as { members?: unknown[] }).members?.length ?? 0;
-  o.say(`  GET /Groups/{id} with all members (streamed in pages of 1000): ${members} members, ${(text.length / 1e6).toFixed(1)} MB in ${(performance.now() - t0).toFixed(0)} ms`);
+  o.say(
+    `  GET /Groups/{id} with all members (streamed in pages of 1000): ${members} members, ${(text.length / 1e6).toFixed(1)} MB in ${(performance.now() - t0).toFixed(0)} ms`,
+  );
   const expected = ids.length + CONTROL_BATCHES * o.batch;
   if (members !== expected) problems.push(`the group has ${members} members, expected ${expected}`);
   return { problems, ratio, getRatio, controlRatio };

@@ -15,7 +15,11 @@ export async function startCountingSink(): Promise<CountingSink> {
   let received = 0;
   const recipients = new Set<string>();
   const server = new SMTPServer({
-    authOptional: true, disabledCommands: ["STARTTLS"], logger: false, size: 1024 * 1024, maxClients: 100,
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    size: 1024 * 1024,
+    maxClients: 100,
     onData(stream, session, cb) {
       stream.on("end", () => {
         received++;
@@ -77,18 +81,30 @@ export async function inviteWorkload(o: InviteBenchOptions): Promise<InviteResul
       `INSERT INTO users (user_name, given_name, family_name, source, emails)
        SELECT 'inv' || g || '.' || $1 || '@bench.example', 'Bench', $2, 'csv',
               jsonb_build_array(jsonb_build_object('value', 'inv' || g || '.' || $1 || '@bench.example', 'type', 'work', 'primary', true))
-       FROM generate_series(1, $3::int) g`, [o.runId, family, o.users]);
+       FROM generate_series(1, $3::int) g`,
+      [o.runId, family, o.users],
+    );
     await pool.query("VACUUM ANALYZE users");
     const seedSeconds = since(s0);
-    const { rows: [{ last }] } = await pool.query<{ last: string }>("SELECT coalesce(max(id), 0)::text AS last FROM outbox");
-    const enqueued = async () => (await pool.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM outbox WHERE id > $1 AND topic = 'invitation.requested'", [last])).rows[0].n;
+    const {
+      rows: [{ last }],
+    } = await pool.query<{ last: string }>("SELECT coalesce(max(id), 0)::text AS last FROM outbox");
+    const enqueued = async () =>
+      (
+        await pool.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM outbox WHERE id > $1 AND topic = 'invitation.requested'",
+          [last],
+        )
+      ).rows[0].n;
 
-    o.say(`invite: ${o.users} people seeded in ${seedSeconds.toFixed(1)} s; POST /admin/v1/users/actions {action: invite, filter: {q}}`);
+    o.say(
+      `invite: ${o.users} people seeded in ${seedSeconds.toFixed(1)} s; POST /admin/v1/users/actions {action: invite, filter: {q}}`,
+    );
     const cpuEnd = startCpuWindow();
     const t0 = performance.now();
     const res = await fetch(`${o.baseUrl}/admin/v1/users/actions`, {
-      method: "POST", headers: { authorization: `Bearer ${o.adminToken}`, "content-type": "application/json" },
+      method: "POST",
+      headers: { authorization: `Bearer ${o.adminToken}`, "content-type": "application/json" },
       body: JSON.stringify({ action: "invite", filter: { q: family.toLowerCase() } }),
     });
     const acceptedSeconds = since(t0);
@@ -102,14 +118,29 @@ export async function inviteWorkload(o: InviteBenchOptions): Promise<InviteResul
       await new Promise((r) => setTimeout(r, 50));
     }
     const cpu = cpuEnd();
-    if (Number.isNaN(enqueueSeconds)) problems.push(`only ${await enqueued()} of ${o.users} invitation jobs written in ${o.timeoutSeconds} s`);
-    if (Number.isNaN(deliveredSeconds)) problems.push(`only ${o.sink.recipients()} of ${o.users} people mailed in ${o.timeoutSeconds} s`);
+    if (Number.isNaN(enqueueSeconds))
+      problems.push(`only ${await enqueued()} of ${o.users} invitation jobs written in ${o.timeoutSeconds} s`);
+    if (Number.isNaN(deliveredSeconds))
+      problems.push(`only ${o.sink.recipients()} of ${o.users} people mailed in ${o.timeoutSeconds} s`);
     // A late duplicate would arrive within a poll or two.
     await new Promise((r) => setTimeout(r, 1000));
-    const { rows: [{ dead }] } = await pool.query<{ dead: number }>(
-      "SELECT count(*)::int AS dead FROM outbox WHERE id > $1 AND topic = 'invitation.requested' AND dead_at IS NOT NULL", [last]);
+    const {
+      rows: [{ dead }],
+    } = await pool.query<{ dead: number }>(
+      "SELECT count(*)::int AS dead FROM outbox WHERE id > $1 AND topic = 'invitation.requested' AND dead_at IS NOT NULL",
+      [last],
+    );
     if (dead > 0) problems.push(`${dead} invitation jobs went to the dead letters`);
-    return { seedSeconds, acceptedSeconds, enqueueSeconds, deliveredSeconds, duplicates: o.sink.received() - o.sink.recipients(), dead, cpu, problems };
+    return {
+      seedSeconds,
+      acceptedSeconds,
+      enqueueSeconds,
+      deliveredSeconds,
+      duplicates: o.sink.received() - o.sink.recipients(),
+      dead,
+      cpu,
+      problems,
+    };
   } finally {
     await pool.end();
   }

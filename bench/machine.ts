@@ -71,12 +71,20 @@ export function startCpuWindow(): () => CpuWindow {
     const cores = (ticks: number) => Math.max(0, ticks) / HZ / ((performance.now() - started) / 1000);
     const p1 = processTicks();
     const [bench, app, db, others] = (["bench", "app", "db", "others"] as const).map((k) => cores(p1[k] - p0[k]));
-    return { bench, app, db, others, kernel: Math.max(0, cores(machineBusyTicks() - machine0) - bench - app - db - others) };
+    return {
+      bench,
+      app,
+      db,
+      others,
+      kernel: Math.max(0, cores(machineBusyTicks() - machine0) - bench - app - db - others),
+    };
   };
 }
 
 export function cpuModel(): string {
   if (!available) return "?";
-  const line = readFileSync("/proc/cpuinfo", "utf8").split("\n").find((l) => l.startsWith("model name"));
+  const line = readFileSync("/proc/cpuinfo", "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("model name"));
   return line?.split(":")[1]?.trim() ?? "?";
 }

@@ -14,7 +14,8 @@ function intEnv(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
   const v = Number(raw);
-  if (!Number.isInteger(v) || v < min) throw new Error(`${name} must be an integer >= ${min} (got ${JSON.stringify(raw)})`);
+  if (!Number.isInteger(v) || v < min)
+    throw new Error(`${name} must be an integer >= ${min} (got ${JSON.stringify(raw)})`);
   return v;
 }
 
@@ -24,7 +25,13 @@ const asked = process.argv.slice(2);
 const wants = (part: string) => asked.length === 0 || asked.includes(part);
 const ONLY = { scim: wants("scim"), groups: wants("groups"), admin: wants("admin-search"), invite: wants("invite") };
 
-let N: number, SECONDS: number, WARMUP: number, ADMIN_N: number, GROUP_MEMBERS: number, INVITE_N: number, INVITE_TIMEOUT: number;
+let N: number,
+  SECONDS: number,
+  WARMUP: number,
+  ADMIN_N: number,
+  GROUP_MEMBERS: number,
+  INVITE_N: number,
+  INVITE_TIMEOUT: number;
 try {
   const unknown = asked.find((a) => !PARTS.includes(a));
   if (unknown) throw new Error(`unknown workload ${JSON.stringify(unknown)} (known: ${PARTS.join(", ")})`);
@@ -45,7 +52,8 @@ const RUN_ID = `${Date.now().toString(36)}${randomBytes(2).toString("hex")}`;
 const say = (line = "") => process.stdout.write(`${line}\n`);
 const secs = (from: number) => (performance.now() - from) / 1000;
 const cores = (v: number | null) => (v === null ? "?" : v.toFixed(2));
-const cpuText = (c: CpuWindow) => `bench ${cores(c.bench)}, app ${cores(c.app)}, pg ${cores(c.db)}, kernel ${cores(c.kernel)}, others ${cores(c.others)}`;
+const cpuText = (c: CpuWindow) =>
+  `bench ${cores(c.bench)}, app ${cores(c.app)}, pg ${cores(c.db)}, kernel ${cores(c.kernel)}, others ${cores(c.others)}`;
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "-");
 
 interface Row {
@@ -55,37 +63,81 @@ interface Row {
 }
 
 /** Runs one workload (warm-up included) inside a CPU window; warm-up figures are dropped but its failures count. */
-async function measured(run: () => Promise<{ warmup: Measurement | null; main: Measurement; cpu?: CpuWindow }>): Promise<Row> {
+async function measured(
+  run: () => Promise<{ warmup: Measurement | null; main: Measurement; cpu?: CpuWindow }>,
+): Promise<Row> {
   const end = startCpuWindow();
   const { warmup, main, cpu: own } = await run();
   const cpu = own ?? end();
-  const m = warmup?.failures ? { ...main, failures: main.failures + warmup.failures, problems: [...warmup.problems.map((p) => `(warm-up) ${p}`), ...main.problems] } : main;
-  say(`  ${m.name}: ${m.rate.toFixed(0)}/s, p50 ${ms(m.p50)} ms, p99 ${ms(m.p99)} ms, cpu: ${cpuText(cpu)}${m.failures ? `, ${m.failures} FAILED` : ""}`);
+  const m = warmup?.failures
+    ? {
+        ...main,
+        failures: main.failures + warmup.failures,
+        problems: [...warmup.problems.map((p) => `(warm-up) ${p}`), ...main.problems],
+      }
+    : main;
+  say(
+    `  ${m.name}: ${m.rate.toFixed(0)}/s, p50 ${ms(m.p50)} ms, p99 ${ms(m.p99)} ms, cpu: ${cpuText(cpu)}${m.failures ? `, ${m.failures} FAILED` : ""}`,
+  );
   return { m, cpu };
 }
 
-const http = (load: Load) => measured(async () => ({ warmup: WARMUP > 0 ? await cannon(load, WARMUP) : null, main: await cannon(load, SECONDS) }));
+const http = (load: Load) =>
+  measured(async () => ({ warmup: WARMUP > 0 ? await cannon(load, WARMUP) : null, main: await cannon(load, SECONDS) }));
 
 function printTable(rows: Row[], embedded: boolean): void {
-  const header = ["workload", "req/s", "p50 ms", "p99 ms", "requests", "secs", "vs ceiling", "bench", "app", "pg", "kernel", "others", "failures"];
+  const header = [
+    "workload",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "requests",
+    "secs",
+    "vs ceiling",
+    "bench",
+    "app",
+    "pg",
+    "kernel",
+    "others",
+    "failures",
+  ];
   const cells = rows.map(({ m, ceiling, cpu }) => [
-    m.name, m.rate.toFixed(0), ms(m.p50), ms(m.p99), String(m.ok), m.seconds.toFixed(1),
-    ceiling ? `${((100 * m.rate) / ceiling.rate).toFixed(1)}% of ${ceiling.name.replace("ceiling: ", "")}` : "(ceiling)",
-    cores(cpu.bench), cores(cpu.app), cores(cpu.db), cores(cpu.kernel), cores(cpu.others), String(m.failures),
+    m.name,
+    m.rate.toFixed(0),
+    ms(m.p50),
+    ms(m.p99),
+    String(m.ok),
+    m.seconds.toFixed(1),
+    ceiling
+      ? `${((100 * m.rate) / ceiling.rate).toFixed(1)}% of ${ceiling.name.replace("ceiling: ", "")}`
+      : "(ceiling)",
+    cores(cpu.bench),
+    cores(cpu.app),
+    cores(cpu.db),
+    cores(cpu.kernel),
+    cores(cpu.others),
+    String(m.failures),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]) => c.map((v, i) => (i === 0 || i === 6 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join("  ");
+  const line = (c: string[]) =>
+    c.map((v, i) => (i === 0 || i === 6 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join("  ");
   say(line(header));
   say(widths.map((w) => "-".repeat(w)).join("  "));
   for (const c of cells) say(line(c));
-  say("bench..others: cores' worth of CPU used during the workload (warm-up included) by this process (autocannon, raw-insert loops),");
-  say("the app under test (Roster server, or the bare express child), the embedded PostgreSQL, the kernel (I/O, interrupts), other processes");
+  say(
+    "bench..others: cores' worth of CPU used during the workload (warm-up included) by this process (autocannon, raw-insert loops),",
+  );
+  say(
+    "the app under test (Roster server, or the bare express child), the embedded PostgreSQL, the kernel (I/O, interrupts), other processes",
+  );
   if (!embedded) say("(with DATABASE_URL, a PostgreSQL on this machine counts among the others)");
   say();
   say("approx. CPU ms per operation (cores / rate):");
   for (const { m, cpu } of rows) {
     const per = (v: number | null) => (v === null || m.rate === 0 ? "?" : ((1000 * v) / m.rate).toFixed(2));
-    say(`  ${m.name.padEnd(widths[0])}  app ${per(cpu.app).padStart(6)}  pg ${per(cpu.db).padStart(6)}  bench ${per(cpu.bench).padStart(6)}`);
+    say(
+      `  ${m.name.padEnd(widths[0])}  app ${per(cpu.app).padStart(6)}  pg ${per(cpu.db).padStart(6)}  bench ${per(cpu.bench).padStart(6)}`,
+    );
   }
 }
 
@@ -115,9 +167,20 @@ async function scimPart(roster: Roster, track: (p: Pool | undefined) => void): P
   const first = await http(loads.firstPage);
   const deep = await http(loads.deepPage);
   const patch = await http(loads.patch);
-  const raw = await measured(async () => ({ warmup: null, main: await rawInsertCeiling(dbUrl, SECONDS, WARMUP, RUN_ID) }));
+  const raw = await measured(async () => ({
+    warmup: null,
+    main: await rawInsertCeiling(dbUrl, SECONDS, WARMUP, RUN_ID),
+  }));
   const create = await http(loads.create);
-  const rows = [bare, raw, { ...lookup, ceiling: bare.m }, { ...patch, ceiling: bare.m }, { ...first, ceiling: bare.m }, { ...deep, ceiling: bare.m }, { ...create, ceiling: raw.m }];
+  const rows = [
+    bare,
+    raw,
+    { ...lookup, ceiling: bare.m },
+    { ...patch, ceiling: bare.m },
+    { ...first, ceiling: bare.m },
+    { ...deep, ceiling: bare.m },
+    { ...create, ceiling: raw.m },
+  ];
   return { rows, seedLine, deepStart: loads.deepStart };
 }
 
@@ -129,10 +192,22 @@ function reportScim({ rows, deepStart }: ScimPart, embedded: boolean): void {
   const check = (ok: boolean, text: string) => say(`${ok ? "PASS" : "FAIL"}  ${text}`);
   say();
   say("targets:");
-  check(create.rate >= 0.5 * raw.rate, `create ${create.rate.toFixed(0)} req/s = ${pct(create.rate, raw.rate)} of raw INSERT ${raw.rate.toFixed(0)} rows/s (target >= 50%)`);
-  check(lookup.rate >= 0.5 * bare.rate, `lookup ${lookup.rate.toFixed(0)} req/s = ${pct(lookup.rate, bare.rate)} of bare express ${bare.rate.toFixed(0)} req/s (target >= 50%)`);
-  check(patch.rate >= 0.5 * bare.rate, `patch ${patch.rate.toFixed(0)} req/s = ${pct(patch.rate, bare.rate)} of bare express ${bare.rate.toFixed(0)} req/s (target >= 50%)`);
-  check(deep.p50 <= 1.5 * first.p50, `deep page (startIndex=${deepStart}) p50 ${deep.p50.toFixed(2)} ms = ${(deep.p50 / first.p50).toFixed(2)}x first page p50 ${first.p50.toFixed(2)} ms (target <= 1.5x)`);
+  check(
+    create.rate >= 0.5 * raw.rate,
+    `create ${create.rate.toFixed(0)} req/s = ${pct(create.rate, raw.rate)} of raw INSERT ${raw.rate.toFixed(0)} rows/s (target >= 50%)`,
+  );
+  check(
+    lookup.rate >= 0.5 * bare.rate,
+    `lookup ${lookup.rate.toFixed(0)} req/s = ${pct(lookup.rate, bare.rate)} of bare express ${bare.rate.toFixed(0)} req/s (target >= 50%)`,
+  );
+  check(
+    patch.rate >= 0.5 * bare.rate,
+    `patch ${patch.rate.toFixed(0)} req/s = ${pct(patch.rate, bare.rate)} of bare express ${bare.rate.toFixed(0)} req/s (target >= 50%)`,
+  );
+  check(
+    deep.p50 <= 1.5 * first.p50,
+    `deep page (startIndex=${deepStart}) p50 ${deep.p50.toFixed(2)} ms = ${(deep.p50 / first.p50).toFixed(2)}x first page p50 ${first.p50.toFixed(2)} ms (target <= 1.5x)`,
+  );
 }
 
 type GroupPart = Awaited<ReturnType<typeof groupWorkload>>;
@@ -140,15 +215,29 @@ type GroupPart = Awaited<ReturnType<typeof groupWorkload>>;
 /** One group grown to GROUP_MEMBERS members in PATCH batches of 100, then GET excludedAttributes=members at that size vs empty. */
 async function groupsPart(roster: Roster): Promise<GroupPart> {
   say(`group workload: ${GROUP_MEMBERS} members in PATCH batches of 100`);
-  return groupWorkload({ baseUrl: roster.baseUrl, token: roster.token, dbUrl: roster.dbUrl, runId: RUN_ID, members: GROUP_MEMBERS, batch: 100, gets: 200, say });
+  return groupWorkload({
+    baseUrl: roster.baseUrl,
+    token: roster.token,
+    dbUrl: roster.dbUrl,
+    runId: RUN_ID,
+    members: GROUP_MEMBERS,
+    batch: 100,
+    gets: 200,
+    say,
+  });
 }
 
 function reportGroups(r: GroupPart): void {
   const check = (ok: boolean, text: string) => say(`${ok ? "PASS" : "FAIL"}  ${text}`);
   say();
   check(r.ratio <= 1.2, `group PATCH: last 10 batches / first 10 batches = ${r.ratio.toFixed(2)} (target <= 1.2)`);
-  say(`info  interleaved control: a batch on the full group / the same batch on a small group = ${r.controlRatio.toFixed(2)} (size alone, drift cancelled)`);
-  check(r.getRatio <= 1.2, `GET excludedAttributes=members at ${GROUP_MEMBERS} members / on an empty group = ${r.getRatio.toFixed(2)} (target: the same within noise, <= 1.2)`);
+  say(
+    `info  interleaved control: a batch on the full group / the same batch on a small group = ${r.controlRatio.toFixed(2)} (size alone, drift cancelled)`,
+  );
+  check(
+    r.getRatio <= 1.2,
+    `GET excludedAttributes=members at ${GROUP_MEMBERS} members / on an empty group = ${r.getRatio.toFixed(2)} (target: the same within noise, <= 1.2)`,
+  );
 }
 
 interface AdminPart {
@@ -175,7 +264,16 @@ function reportAdmin({ rows }: AdminPart): void {
   say();
   say(`admin search (GET /admin/v1/users, limit 50) over ${ADMIN_N} users seeded for it:`);
   const header = ["workload", "req/s", "p50 ms", "p99 ms", "requests", "app", "pg", "failures"];
-  const cells = rows.map(({ m, cpu }) => [m.name, m.rate.toFixed(0), ms(m.p50), ms(m.p99), String(m.ok), cores(cpu.app), cores(cpu.db), String(m.failures)]);
+  const cells = rows.map(({ m, cpu }) => [
+    m.name,
+    m.rate.toFixed(0),
+    ms(m.p50),
+    ms(m.p99),
+    String(m.ok),
+    cores(cpu.app),
+    cores(cpu.db),
+    String(m.failures),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join("  ");
   say(line(header));
@@ -186,24 +284,43 @@ function reportAdmin({ rows }: AdminPart): void {
 function reportInvite(r: InviteResult): void {
   const rate = (n: number, secs: number) => (Number.isFinite(secs) ? (n / secs).toFixed(0) : "-");
   say();
-  say(`mass invite of ${INVITE_N} people (POST /admin/v1/users/actions -> background job -> outbox -> SMTP sink in this process), worker at defaults:`);
-  say(`  enqueue: ${r.enqueueSeconds.toFixed(1)} s until every invitation.requested job was written (${rate(INVITE_N, r.enqueueSeconds)} invitations/s; 202 after ${(r.acceptedSeconds * 1000).toFixed(0)} ms)`);
-  say(`  delivered: ${r.deliveredSeconds.toFixed(1)} s from the POST until the sink had every mail (${rate(INVITE_N, r.deliveredSeconds)} mails/s overall)`);
+  say(
+    `mass invite of ${INVITE_N} people (POST /admin/v1/users/actions -> background job -> outbox -> SMTP sink in this process), worker at defaults:`,
+  );
+  say(
+    `  enqueue: ${r.enqueueSeconds.toFixed(1)} s until every invitation.requested job was written (${rate(INVITE_N, r.enqueueSeconds)} invitations/s; 202 after ${(r.acceptedSeconds * 1000).toFixed(0)} ms)`,
+  );
+  say(
+    `  delivered: ${r.deliveredSeconds.toFixed(1)} s from the POST until the sink had every mail (${rate(INVITE_N, r.deliveredSeconds)} mails/s overall)`,
+  );
   say(`  duplicates ${r.duplicates}, dead ${r.dead}; cpu: ${cpuText(r.cpu)}`);
 }
 
 async function main(): Promise<number> {
   const t0 = performance.now();
-  const what = [ONLY.scim ? `N=${N} users` : null, ONLY.groups ? `a group of ${GROUP_MEMBERS}` : null, ONLY.admin ? `admin search at ${ADMIN_N} users` : null,
-    ONLY.invite ? `mass invite of ${INVITE_N}` : null].filter(Boolean).join(" + ");
-  say(`Roster bench: ${what}, ${SECONDS} s per workload (+${WARMUP} s warm-up), ${CONNECTIONS} connections, run ${RUN_ID}`);
+  const what = [
+    ONLY.scim ? `N=${N} users` : null,
+    ONLY.groups ? `a group of ${GROUP_MEMBERS}` : null,
+    ONLY.admin ? `admin search at ${ADMIN_N} users` : null,
+    ONLY.invite ? `mass invite of ${INVITE_N}` : null,
+  ]
+    .filter(Boolean)
+    .join(" + ");
+  say(
+    `Roster bench: ${what}, ${SECONDS} s per workload (+${WARMUP} s warm-up), ${CONNECTIONS} connections, run ${RUN_ID}`,
+  );
   say(`node ${process.version}, ${os.cpus().length} cpus (${cpuModel()}), ${os.platform()} ${os.release()}`);
   const idle = startCpuWindow();
   await new Promise((r) => setTimeout(r, 1000));
   const before = idle();
   const busy = before.others === null || before.kernel === null ? null : before.others + before.kernel;
-  say(`before start, the rest of the machine kept ${cores(busy)} of ${os.cpus().length} cores busy; autocannon runs inside this process, so load generator, server and PostgreSQL share the cores`);
-  if (process.env.DATABASE_URL) say("WARNING: DATABASE_URL is set: the bench writes users (and audit/outbox rows) into THAT database and leaves them there.");
+  say(
+    `before start, the rest of the machine kept ${cores(busy)} of ${os.cpus().length} cores busy; autocannon runs inside this process, so load generator, server and PostgreSQL share the cores`,
+  );
+  if (process.env.DATABASE_URL)
+    say(
+      "WARNING: DATABASE_URL is set: the bench writes users (and audit/outbox rows) into THAT database and leaves them there.",
+    );
 
   let roster: Roster | undefined;
   let pool: Pool | undefined;
@@ -231,13 +348,22 @@ async function main(): Promise<number> {
     if (ONLY.invite) sink = await startCountingSink();
     roster = await startRoster(RUN_ID, sink ? { SMTP_URL: sink.url } : {});
     startSeconds = secs(t);
-    say(`server ready on ${roster.baseUrl} in ${startSeconds.toFixed(1)} s (${roster.embedded ? "embedded PostgreSQL" : "DATABASE_URL"}), scim and admin tokens made by the CLI`);
+    say(
+      `server ready on ${roster.baseUrl} in ${startSeconds.toFixed(1)} s (${roster.embedded ? "embedded PostgreSQL" : "DATABASE_URL"}), scim and admin tokens made by the CLI`,
+    );
     if (ONLY.scim) scim = await scimPart(roster, track);
     if (ONLY.groups) groups = await groupsPart(roster);
     if (ONLY.admin) admin = await adminPart(roster, track);
     if (ONLY.invite) {
       invite = await inviteWorkload({
-        baseUrl: roster.baseUrl, adminToken: roster.adminToken, dbUrl: roster.dbUrl, runId: RUN_ID, users: INVITE_N, sink: sink!, timeoutSeconds: INVITE_TIMEOUT, say,
+        baseUrl: roster.baseUrl,
+        adminToken: roster.adminToken,
+        dbUrl: roster.dbUrl,
+        runId: RUN_ID,
+        users: INVITE_N,
+        sink: sink!,
+        timeoutSeconds: INVITE_TIMEOUT,
+        say,
       });
     }
   } catch (e) {
@@ -256,9 +382,13 @@ async function main(): Promise<number> {
   if (admin) reportAdmin(admin);
   if (invite) reportInvite(invite);
   say();
-  say(`${what}, node ${process.version}, ${os.cpus().length} cpus, ${CONNECTIONS} connections, ${SECONDS} s + ${WARMUP} s warm-up per workload`);
+  say(
+    `${what}, node ${process.version}, ${os.cpus().length} cpus, ${CONNECTIONS} connections, ${SECONDS} s + ${WARMUP} s warm-up per workload`,
+  );
   const seeds = [scim?.seedLine, admin?.seedLine].filter(Boolean);
-  say(`durations: ${[`server start ${startSeconds.toFixed(1)} s`, ...seeds, `whole run ${secs(t0).toFixed(1)} s`].join(", ")}`);
+  say(
+    `durations: ${[`server start ${startSeconds.toFixed(1)} s`, ...seeds, `whole run ${secs(t0).toFixed(1)} s`].join(", ")}`,
+  );
 
   if (logTail) say(`\nthe server logged (LOG_LEVEL=warn), last lines:\n${logTail}`);
   const failed = [...(scim?.rows ?? []), ...(admin?.rows ?? [])].filter((r) => r.m.failures > 0);

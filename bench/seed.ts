@@ -22,7 +22,14 @@ export async function seedUsers(pool: Pool, n: number, runId: string): Promise<S
       const userName = `u${i}.${runId}@bench.example`;
       const p = params.length;
       values.push(`($${p + 1}, 'scim', $${p + 2}::jsonb, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6})`);
-      params.push(userName, JSON.stringify([{ value: userName, type: "work", primary: true }]), `ext-u${i}-${runId}`, "Bench", `Seeded${i}`, `Bench Seeded${i}`);
+      params.push(
+        userName,
+        JSON.stringify([{ value: userName, type: "work", primary: true }]),
+        `ext-u${i}-${runId}`,
+        "Bench",
+        `Seeded${i}`,
+        `Bench Seeded${i}`,
+      );
     }
     const { rows } = await pool.query<{ id: string; user_name: string }>(
       `INSERT INTO users (user_name, source, emails, external_id, given_name, family_name, display_name) VALUES ${values.join(", ")} RETURNING id, user_name`,
@@ -38,5 +45,10 @@ export async function seedUsers(pool: Pool, n: number, runId: string): Promise<S
   // As autovacuum would after a bulk load: statistics, and a visibility map for index-only scans.
   await pool.query("VACUUM ANALYZE users");
   const analyzed = process.hrtime.bigint();
-  return { ids, userNames, insertSeconds: Number(inserted - started) / 1e9, analyzeSeconds: Number(analyzed - inserted) / 1e9 };
+  return {
+    ids,
+    userNames,
+    insertSeconds: Number(inserted - started) / 1e9,
+    analyzeSeconds: Number(analyzed - inserted) / 1e9,
+  };
 }

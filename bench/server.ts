@@ -34,8 +34,15 @@ export function tempDataDir(): string {
 }
 
 /** Runs a TypeScript entry point through tsx in a child process; output is kept for error reports. */
-function spawnTs(entry: string, env: NodeJS.ProcessEnv): { proc: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const proc = spawn(process.execPath, ["--import", "tsx", entry], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+function spawnTs(
+  entry: string,
+  env: NodeJS.ProcessEnv,
+): { proc: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const proc = spawn(process.execPath, ["--import", "tsx", entry], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   const keep = (c: Buffer) => {
     out = (out + c.toString()).slice(-8000);
@@ -50,7 +57,13 @@ async function waitFor(url: string, proc: ChildProcess, output: () => string, ti
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`${url}: process exited early (${proc.exitCode}):\n${output()}`);
-    if (await fetch(url).then((r) => r.status === 200, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.status === 200,
+        () => false,
+      )
+    )
+      return;
     if (Date.now() > deadline) {
       proc.kill("SIGKILL");
       throw new Error(`${url} not ready in ${timeoutMs} ms:\n${output()}`);
@@ -59,7 +72,12 @@ async function waitFor(url: string, proc: ChildProcess, output: () => string, ti
   }
 }
 
-async function stopChild(name: string, proc: ChildProcess, exited: Promise<number | null>, timeoutMs = 20_000): Promise<string | null> {
+async function stopChild(
+  name: string,
+  proc: ChildProcess,
+  exited: Promise<number | null>,
+  timeoutMs = 20_000,
+): Promise<string | null> {
   if (proc.exitCode !== null) return `${name} had already exited (code ${proc.exitCode})`;
   proc.kill("SIGTERM");
   const timer = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), timeoutMs).unref());
@@ -139,7 +157,11 @@ function killOrphanPostmaster(dataDir: string): void {
 
 function cli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ["bin/roster.js", ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(process.execPath, ["bin/roster.js", ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     let err = "";
     proc.stdout.on("data", (c) => (out += c));

@@ -64,7 +64,16 @@ export function cannon(load: Load, seconds: number): Promise<Measurement> {
         if (result.errors > 0) note(`${result.errors} connection errors (${result.timeouts} timeouts)`);
         if (mismatches > 0) note(`${mismatches} 2xx bodies failed the check`);
         const problems = [...seen].map(([p, count]) => (count > 1 ? `${count}x ${p}` : p));
-        resolve({ name: load.name, rate: ok / result.duration, p50: percentile(latencies, 50), p99: percentile(latencies, 99), ok, seconds: result.duration, failures, problems });
+        resolve({
+          name: load.name,
+          rate: ok / result.duration,
+          p50: percentile(latencies, 50),
+          p99: percentile(latencies, 99),
+          ok,
+          seconds: result.duration,
+          failures,
+          problems,
+        });
       },
     );
     instance.on("response", (_client: autocannon.Client, status: number, _bytes: number, ms: number) => {
@@ -93,15 +102,30 @@ export function scimLoads(baseUrl: string, token: string, seeded: Seeded, runId:
     name: "POST /Users (create)",
     url,
     verifyBody: (b, ctx) => b.includes(`"userName":"${ctx.userName}"`),
-    requests: [{
-      method: "POST", path: "/scim/v2/Users", headers: json,
-      setupRequest: (req, ctx) => {
-        const i = created++;
-        const userName = `c${i}.${runId}@bench.example`;
-        (ctx as Context).userName = userName;
-        return { ...req, body: JSON.stringify({ schemas: [USER_SCHEMA], userName, externalId: `ext-c${i}-${runId}`, name: { givenName: "Bench", familyName: `Created${i}` }, displayName: `Bench Created${i}`, emails: [{ value: userName, type: "work", primary: true }], active: true }) };
+    requests: [
+      {
+        method: "POST",
+        path: "/scim/v2/Users",
+        headers: json,
+        setupRequest: (req, ctx) => {
+          const i = created++;
+          const userName = `c${i}.${runId}@bench.example`;
+          (ctx as Context).userName = userName;
+          return {
+            ...req,
+            body: JSON.stringify({
+              schemas: [USER_SCHEMA],
+              userName,
+              externalId: `ext-c${i}-${runId}`,
+              name: { givenName: "Bench", familyName: `Created${i}` },
+              displayName: `Bench Created${i}`,
+              emails: [{ value: userName, type: "work", primary: true }],
+              active: true,
+            }),
+          };
+        },
       },
-    }],
+    ],
   };
 
   let looked = 0;
@@ -109,14 +133,17 @@ export function scimLoads(baseUrl: string, token: string, seeded: Seeded, runId:
     name: "GET /Users?filter=userName eq",
     url,
     verifyBody: (b, ctx) => b.includes('"totalResults":1,') && b.includes(`"userName":"${ctx.userName}"`),
-    requests: [{
-      method: "GET", headers: auth,
-      setupRequest: (req, ctx) => {
-        const name = seeded.userNames[(looked++ * stride) % n];
-        (ctx as Context).userName = name;
-        return { ...req, path: `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${name}"`)}` };
+    requests: [
+      {
+        method: "GET",
+        headers: auth,
+        setupRequest: (req, ctx) => {
+          const name = seeded.userNames[(looked++ * stride) % n];
+          (ctx as Context).userName = name;
+          return { ...req, path: `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${name}"`)}` };
+        },
       },
-    }],
+    ],
   };
 
   // Request k goes to id k mod n, and flips it: pass 0 sets active=false on every row, pass 1 sets it back,
@@ -126,15 +153,22 @@ export function scimLoads(baseUrl: string, token: string, seeded: Seeded, runId:
     name: "PATCH /Users/{id} (active)",
     url,
     verifyBody: (b, ctx) => b.includes(`"active":${ctx.active}`),
-    requests: [{
-      method: "PATCH", headers: json,
-      setupRequest: (req, ctx) => {
-        const k = patched++;
-        const value = Math.floor(k / n) % 2 === 1;
-        (ctx as Context).active = value;
-        return { ...req, path: `/scim/v2/Users/${seeded.ids[k % n]}`, body: JSON.stringify({ schemas: [PATCH_SCHEMA], Operations: [{ op: "replace", path: "active", value }] }) };
+    requests: [
+      {
+        method: "PATCH",
+        headers: json,
+        setupRequest: (req, ctx) => {
+          const k = patched++;
+          const value = Math.floor(k / n) % 2 === 1;
+          (ctx as Context).active = value;
+          return {
+            ...req,
+            path: `/scim/v2/Users/${seeded.ids[k % n]}`,
+            body: JSON.stringify({ schemas: [PATCH_SCHEMA], Operations: [{ op: "replace", path: "active", value }] }),
+          };
+        },
       },
-    }],
+    ],
   };
 
   const deepStart = Math.max(1, Math.floor(n * 0.9));
@@ -149,7 +183,9 @@ export function scimLoads(baseUrl: string, token: string, seeded: Seeded, runId:
   };
 
   return {
-    create, lookup, patch,
+    create,
+    lookup,
+    patch,
     firstPage: page("GET /Users first page (1,100)", 1),
     deepPage: page(`GET /Users deep page (${deepStart},100)`, deepStart),
     deepStart,

@@ -23,7 +23,9 @@ export class AdminFoundation1764000000003 implements MigrationInterface {
     await q.query(`CREATE UNIQUE INDEX entities_sibling_name_key
                    ON entities (COALESCE(parent_id, '00000000-0000-0000-0000-000000000000'::uuid), lower(name))`);
     await q.query(`CREATE INDEX entities_parent_idx ON entities (parent_id)`);
-    await q.query(`CREATE UNIQUE INDEX entities_external_key_key ON entities (lower(external_key)) WHERE external_key IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX entities_external_key_key ON entities (lower(external_key)) WHERE external_key IS NOT NULL`,
+    );
 
     await q.query(`
       ALTER TABLE users

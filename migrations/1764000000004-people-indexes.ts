@@ -9,7 +9,9 @@ export class PeopleIndexes1764000000004 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE INDEX entities_lower_name_idx ON entities (lower(name))`);
-    await q.query(`CREATE INDEX users_admin_scope_idx ON users USING gin (admin_scope) WHERE cardinality(admin_scope) > 0`);
+    await q.query(
+      `CREATE INDEX users_admin_scope_idx ON users USING gin (admin_scope) WHERE cardinality(admin_scope) > 0`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -39,15 +39,21 @@ export class AdminSearch1764000000006 implements MigrationInterface {
     // Stored, so a candidate row from the index is rechecked by reading a column, not by folding four fields again.
     await q.query(`ALTER TABLE users ADD COLUMN search_text text
                    GENERATED ALWAYS AS (roster_search_text(given_name, family_name, user_name, emails)) STORED`);
-    await q.query(`CREATE INDEX users_search_text_trgm_idx ON users USING gin (search_text gin_trgm_ops) WHERE removed_at IS NULL`);
+    await q.query(
+      `CREATE INDEX users_search_text_trgm_idx ON users USING gin (search_text gin_trgm_ops) WHERE removed_at IS NULL`,
+    );
     // Not partial: the planner ignores the statistics of a partial expression index, and without them it guesses how
     // rare a status is (and walks a sort index for seconds looking for a rare one). Statistics over 160 values keep
     // every code (5 bits x 5 sources) in the most-common-values list, so rare combinations are known to be rare.
     await q.query(`CREATE INDEX users_search_facets_idx ON users
                    (roster_user_facets(active, invited_at, enrolled_at, last_login_at, external, source))`);
     await q.query(`ALTER INDEX users_search_facets_idx ALTER COLUMN 1 SET STATISTICS 200`);
-    await q.query(`CREATE INDEX users_search_family_name_idx ON users (lower(coalesce(family_name, '')), id) WHERE removed_at IS NULL`);
-    await q.query(`CREATE INDEX users_search_last_login_idx ON users (coalesce(last_login_at, '-infinity'::timestamptz), id) WHERE removed_at IS NULL`);
+    await q.query(
+      `CREATE INDEX users_search_family_name_idx ON users (lower(coalesce(family_name, '')), id) WHERE removed_at IS NULL`,
+    );
+    await q.query(
+      `CREATE INDEX users_search_last_login_idx ON users (coalesce(last_login_at, '-infinity'::timestamptz), id) WHERE removed_at IS NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -112,7 +112,9 @@ export class AuditChain1764000000008 implements MigrationInterface {
     await q.query(`CREATE TRIGGER audit_chain_head_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON audit_chain_head
                    FOR EACH STATEMENT EXECUTE FUNCTION roster_audit_refuse()`);
     // The head row is rewritten at every append: vacuum it often so its HOT chain stays short.
-    await q.query(`ALTER TABLE audit_chain_head SET (autovacuum_vacuum_threshold = 1000, autovacuum_vacuum_scale_factor = 0)`);
+    await q.query(
+      `ALTER TABLE audit_chain_head SET (autovacuum_vacuum_threshold = 1000, autovacuum_vacuum_scale_factor = 0)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -124,6 +126,8 @@ export class AuditChain1764000000008 implements MigrationInterface {
     await q.query(`DROP FUNCTION roster_audit_seal()`);
     await q.query(`DROP FUNCTION roster_audit_append()`);
     await q.query(`DROP FUNCTION roster_audit_hash(audit_events, bigint, text)`);
-    await q.query(`ALTER TABLE audit_events DROP CONSTRAINT audit_events_seq_key, DROP COLUMN seq, DROP COLUMN prev_hash, DROP COLUMN hash`);
+    await q.query(
+      `ALTER TABLE audit_events DROP CONSTRAINT audit_events_seq_key, DROP COLUMN seq, DROP COLUMN prev_hash, DROP COLUMN hash`,
+    );
   }
 }

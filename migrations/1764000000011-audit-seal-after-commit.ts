@@ -32,7 +32,9 @@ export class AuditSealAfterCommit1764000000011 implements MigrationInterface {
         NEW.hash := NULL;
         RETURN NEW;
       END $$`);
-    await q.query(`CREATE TRIGGER audit_events_unchained BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION roster_audit_unchained()`);
+    await q.query(
+      `CREATE TRIGGER audit_events_unchained BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION roster_audit_unchained()`,
+    );
 
     // SECURITY DEFINER: a service role that does not own the tables needs EXECUTE on this, not UPDATE on them.
     // Call it in its own READ COMMITTED transaction: each statement then sees what committed before it, so after the
@@ -108,7 +110,9 @@ export class AuditSealAfterCommit1764000000011 implements MigrationInterface {
         END IF;
         RETURN NEW;
       END $$`);
-    await q.query(`CREATE TRIGGER audit_events_seal_only BEFORE UPDATE ON audit_events FOR EACH ROW EXECUTE FUNCTION roster_audit_seal_only()`);
+    await q.query(
+      `CREATE TRIGGER audit_events_seal_only BEFORE UPDATE ON audit_events FOR EACH ROW EXECUTE FUNCTION roster_audit_seal_only()`,
+    );
     // Each record is now written twice (insert, then seal): keep dead versions from piling up between autovacuums.
     await q.query(`ALTER TABLE audit_events SET (autovacuum_vacuum_scale_factor = 0.05)`);
     // Nothing is unsealed yet (the old trigger chained every row), but seal anyway, so the invariant is checked here.

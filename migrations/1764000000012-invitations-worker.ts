@@ -16,7 +16,9 @@ export class InvitationsWorker1764000000012 implements MigrationInterface {
         ADD COLUMN dead_at      timestamptz`);
     // Workers claim by topic (only the topics a handler exists for), oldest due first.
     await q.query(`DROP INDEX outbox_pending_idx`);
-    await q.query(`CREATE INDEX outbox_due_idx ON outbox (topic, available_at, id) WHERE processed_at IS NULL AND dead_at IS NULL`);
+    await q.query(
+      `CREATE INDEX outbox_due_idx ON outbox (topic, available_at, id) WHERE processed_at IS NULL AND dead_at IS NULL`,
+    );
     await q.query(`CREATE INDEX outbox_dead_idx ON outbox (dead_at DESC, id DESC) WHERE dead_at IS NOT NULL`);
     await q.query(`CREATE INDEX outbox_processed_idx ON outbox (processed_at) WHERE processed_at IS NOT NULL`);
 

@@ -25,10 +25,18 @@ for (const [where, entry] of Object.entries(pkgs)) {
     if (pkgs[key] || pkgs[`${where}/${key}`]) continue;
     const { os, cpu } = platformOf(dep);
     if (os.length === 0 && cpu.length === 0) continue;
-    pkgs[key] = { version, ...(entry.dev ? { dev: true } : {}), optional: true, ...(os.length ? { os } : {}), ...(cpu.length ? { cpu } : {}) };
+    pkgs[key] = {
+      version,
+      ...(entry.dev ? { dev: true } : {}),
+      optional: true,
+      ...(os.length ? { os } : {}),
+      ...(cpu.length ? { cpu } : {}),
+    };
     added++;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(pkgs).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))));
+lock.packages = Object.fromEntries(
+  Object.entries(pkgs).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))),
+);
 fs.writeFileSync(lockPath, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`added ${added} platform stub entries`);

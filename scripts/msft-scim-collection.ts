@@ -10,8 +10,13 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 // newman ships no types; the little of its API used here:
-interface Failure { source?: { name?: string }; error: { test?: string; name: string; message: string } }
-interface Summary { run: { failures: Failure[] } }
+interface Failure {
+  source?: { name?: string };
+  error: { test?: string; name: string; message: string };
+}
+interface Summary {
+  run: { failures: Failure[] };
+}
 const newman = require("newman") as { run(opts: unknown, cb: (err: Error | null, summary: Summary) => void): void };
 
 type Item = { name: string; item?: Item[] };
@@ -21,10 +26,12 @@ const SKIPPED = new Set(["Get Token"]);
 
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
-    const s = createServer().once("error", fail).listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
+    const s = createServer()
+      .once("error", fail)
+      .listen(0, "127.0.0.1", () => {
+        const { port } = s.address() as { port: number };
+        s.close(() => ok(port));
+      });
   });
 }
 
@@ -34,7 +41,9 @@ async function waitUp(url: string, server: ChildProcess, ms = 120_000): Promise<
     if (server.exitCode !== null) throw new Error(`roster exited with ${server.exitCode}`);
     try {
       if ((await fetch(url)).status < 500) return;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`roster did not answer ${url} within ${ms} ms`);
@@ -58,22 +67,46 @@ async function main(): Promise<void> {
   // Under root the embedded PostgreSQL runs as its own user, which must be able to enter the folder.
   chmodSync(dataDir, 0o755);
   const [port, pgPort] = [await freePort(), await freePort()];
-  const env = { ...process.env, DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), HOST: "127.0.0.1", PORT: String(port), NODE_ENV: "development", LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" };
+  const env = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    EMBEDDED_PG_PORT: String(pgPort),
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    NODE_ENV: "development",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+  };
   delete env.DATABASE_URL;
   let server: ChildProcess | undefined;
   try {
-    const token = execFileSync("node", ["bin/roster.js", "token", "create", "--name", "msft-collection", "--scope", "scim"], { cwd: ROOT, env, encoding: "utf8" }).trim();
-    server = spawn("node", ["--import", "tsx", "src/main.ts"], { cwd: ROOT, env, stdio: ["ignore", "inherit", "inherit"] });
+    const token = execFileSync(
+      "node",
+      ["bin/roster.js", "token", "create", "--name", "msft-collection", "--scope", "scim"],
+      { cwd: ROOT, env, encoding: "utf8" },
+    ).trim();
+    server = spawn("node", ["--import", "tsx", "src/main.ts"], {
+      cwd: ROOT,
+      env,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
     await waitUp(`http://127.0.0.1:${port}/scim/v2/ServiceProviderConfig`, server);
-    const summary = await new Promise<Summary>((ok, fail) => newman.run({
-      collection,
-      envVar: [
-        { key: "Protocol", value: "http" }, { key: "Server", value: "127.0.0.1" }, { key: "Port", value: `:${port}` },
-        { key: "Api", value: "scim/v2" }, { key: "token", value: token },
-      ],
-      reporters: ["cli"],
-      reporter: { cli: { noSummary: false, noAssertions: false } },
-    }, (err, s) => (err ? fail(err) : ok(s))));
+    const summary = await new Promise<Summary>((ok, fail) =>
+      newman.run(
+        {
+          collection,
+          envVar: [
+            { key: "Protocol", value: "http" },
+            { key: "Server", value: "127.0.0.1" },
+            { key: "Port", value: `:${port}` },
+            { key: "Api", value: "scim/v2" },
+            { key: "token", value: token },
+          ],
+          reporters: ["cli"],
+          reporter: { cli: { noSummary: false, noAssertions: false } },
+        },
+        (err, s) => (err ? fail(err) : ok(s)),
+      ),
+    );
     const failures = summary.run.failures;
     process.stdout.write(`\n${failures.length} failure(s)\n`);
     for (const f of failures) {

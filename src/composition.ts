@@ -85,31 +85,78 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
   const groups = new GroupsService(ds);
   const scopedGroups = new ScopedGroupsService(ds, groups, repositories.users);
   const invitations = new InvitationsService(ds, repositories.users, {
-    ssoOnly: cfg.SSO_ONLY, ttlMs: cfg.INVITE_TTL, clock, communication: (m) => settings.communication(m),
+    ssoOnly: cfg.SSO_ONLY,
+    ttlMs: cfg.INVITE_TTL,
+    clock,
+    communication: (m) => settings.communication(m),
   });
   const users = new UsersService(ds, repositories.entities, cfg.SCIM_ENTITY_MAPPING, {
     inviteIn: (tx, user, opts) => invitations.requestIn(tx, user, opts),
     invitesAutomatically: (source, m) => invitations.invitesAutomatically(source, m),
     removal: groupsOnUserRemoval,
   });
-  const deadLetters = new DeadLettersService(ds, { "invitation.requested": (tx, job) => invitations.reviveIn(tx, job.invitationId) });
+  const deadLetters = new DeadLettersService(ds, {
+    "invitation.requested": (tx, job) => invitations.reviveIn(tx, job.invitationId),
+  });
   const people = new PeopleService(ds, users, repositories.entities, scopedGroups, invitations, {
-    policy: { userNames: cfg.ADMIN_USERNAME_POLICY, nameMinLength: cfg.ADMIN_NAME_MIN_LENGTH, nameDigits: cfg.ADMIN_NAME_ALLOW_DIGITS },
+    policy: {
+      userNames: cfg.ADMIN_USERNAME_POLICY,
+      nameMinLength: cfg.ADMIN_NAME_MIN_LENGTH,
+      nameDigits: cfg.ADMIN_NAME_ALLOW_DIGITS,
+    },
     ssoOnly: cfg.SSO_ONLY,
   });
   const groupInvitations = new GroupInvitationsService(ds, repositories.users, people, groups, invitations);
   const jobsEnqueued = new Signal();
   const jobs = new JobsService(ds, search, jobsEnqueued);
-  const actions = new UserActionsService(users, repositories.users, search, jobs, cfg.ADMIN_ACTIONS_SYNC_MAX, invitations);
+  const actions = new UserActionsService(
+    users,
+    repositories.users,
+    search,
+    jobs,
+    cfg.ADMIN_ACTIONS_SYNC_MAX,
+    invitations,
+  );
   const enrolment = new EnrolmentService(ds, repositories.invitations, repositories.users, repositories.credentials, {
-    clock, defaultLanguage: cfg.DEFAULT_LANGUAGE, policy: { minLength: cfg.PASSWORD_MIN_LENGTH, minScore: cfg.PASSWORD_MIN_SCORE },
-    platformName: cfg.PLATFORM_NAME, ssoOnly: cfg.SSO_ONLY,
+    clock,
+    defaultLanguage: cfg.DEFAULT_LANGUAGE,
+    policy: { minLength: cfg.PASSWORD_MIN_LENGTH, minScore: cfg.PASSWORD_MIN_SCORE },
+    platformName: cfg.PLATFORM_NAME,
+    ssoOnly: cfg.SSO_ONLY,
   });
-  const credentials = new CredentialsService(ds, repositories.credentials, repositories.users, repositories.invitations, {
-    clock, policy: { minLength: cfg.PASSWORD_MIN_LENGTH, minScore: cfg.PASSWORD_MIN_SCORE }, ssoOnly: cfg.SSO_ONLY,
-  });
+  const credentials = new CredentialsService(
+    ds,
+    repositories.credentials,
+    repositories.users,
+    repositories.invitations,
+    {
+      clock,
+      policy: { minLength: cfg.PASSWORD_MIN_LENGTH, minScore: cfg.PASSWORD_MIN_SCORE },
+      ssoOnly: cfg.SSO_ONLY,
+    },
+  );
   return {
-    clock, outboxQueue, deadLetters, entities, users, search, access, settings, tokens, audit, auditChain, auditSealer,
-    groups, scopedGroups, invitations, people, groupInvitations, jobs, actions, jobsEnqueued, enrolment, credentials,
+    clock,
+    outboxQueue,
+    deadLetters,
+    entities,
+    users,
+    search,
+    access,
+    settings,
+    tokens,
+    audit,
+    auditChain,
+    auditSealer,
+    groups,
+    scopedGroups,
+    invitations,
+    people,
+    groupInvitations,
+    jobs,
+    actions,
+    jobsEnqueued,
+    enrolment,
+    credentials,
   };
 }

@@ -31,7 +31,10 @@ async function main(): Promise<void> {
   const head = await services.auditChain.head();
   if (head) logger.info({ auditHead: head }, `audit chain head ${head.seq}:${head.hash}`);
   // The password estimator's dictionaries, loaded now rather than by the first person setting a password.
-  if (!cfg.SSO_ONLY) (require("./domain/auth/password-strength") as typeof import("./domain/auth/password-strength")).loadPasswordEstimator();
+  if (!cfg.SSO_ONLY)
+    (
+      require("./domain/auth/password-strength") as typeof import("./domain/auth/password-strength")
+    ).loadPasswordEstimator();
   const revocations = await services.tokens.watchRevocations(db.url);
   const settingsChanges = await services.settings.watch(db.url);
   // ROLE=web leaves the side modules and admin jobs to worker replicas; their jobs wait in the database meanwhile.
@@ -41,7 +44,10 @@ async function main(): Promise<void> {
   const app = createApp(cfg, db.dataSource, services, metrics);
   const server: Server = app.listen(cfg.PORT, cfg.HOST);
   await new Promise<void>((resolve, reject) => server.once("listening", resolve).once("error", reject));
-  logger.info({ host: cfg.HOST, port: cfg.PORT, role: cfg.ROLE }, `roster listening on http://${cfg.HOST}:${cfg.PORT} (role ${cfg.ROLE})`);
+  logger.info(
+    { host: cfg.HOST, port: cfg.PORT, role: cfg.ROLE },
+    `roster listening on http://${cfg.HOST}:${cfg.PORT} (role ${cfg.ROLE})`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -16,29 +16,41 @@ export function auditCommands(program: Command): void {
   const audit = program.command("audit").description("the tamper-evident audit log");
   audit
     .command("verify")
-    .description("seal the records committed but not yet chained, then check the audit hash chain from the first record to the head; exit 0 when intact, 2 at the first broken record")
+    .description(
+      "seal the records committed but not yet chained, then check the audit hash chain from the first record to the head; exit 0 when intact, 2 at the first broken record",
+    )
     .option("--no-seal", "check the chain as it is, without sealing pending records first (e.g. as a read-only role)")
     .option("--anchor <seq:hash>", "a head printed earlier: fail unless that record still carries that hash", anchorOf)
-    .option("--batch <n>", "records read per query", (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new InvalidArgumentError("a whole number from 1 to 100000");
-      return n;
-    }, 5000)
-    .action((o: { anchor?: ChainHead; batch: number; seal: boolean }) => withDatabase(async ({ auditChain }) => {
-      const started = Date.now();
-      const report = await auditChain.verify({ batchSize: o.batch, anchor: o.anchor, seal: o.seal });
-      const pending = `${report.sealed} sealed before the check, ${report.pending} pending (committed since, or not sealed)`;
-      const took = ((Date.now() - started) / 1000).toFixed(1);
-      if (report.broken) {
-        const b = report.broken;
-        process.stderr.write(`audit chain BROKEN at seq ${b.seq}${b.id ? ` (id ${b.id})` : ""}: ${b.problem}\n`);
-        process.stderr.write(`${report.records} records before it are intact; head seq ${report.head.seq} hash ${report.head.hash}\n`);
-        process.stderr.write(`records: ${pending}\n`);
-        process.exitCode = CHAIN_BROKEN_EXIT;
-        return;
-      }
-      process.stdout.write(`audit chain intact: ${report.records} records checked in ${took} s\n`);
-      process.stdout.write(`head ${report.head.seq}:${report.head.hash}\n`);
-      process.stdout.write(`records: ${pending}\n`);
-    }));
+    .option(
+      "--batch <n>",
+      "records read per query",
+      (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1 || n > 100_000)
+          throw new InvalidArgumentError("a whole number from 1 to 100000");
+        return n;
+      },
+      5000,
+    )
+    .action((o: { anchor?: ChainHead; batch: number; seal: boolean }) =>
+      withDatabase(async ({ auditChain }) => {
+        const started = Date.now();
+        const report = await auditChain.verify({ batchSize: o.batch, anchor: o.anchor, seal: o.seal });
+        const pending = `${report.sealed} sealed before the check, ${report.pending} pending (committed since, or not sealed)`;
+        const took = ((Date.now() - started) / 1000).toFixed(1);
+        if (report.broken) {
+          const b = report.broken;
+          process.stderr.write(`audit chain BROKEN at seq ${b.seq}${b.id ? ` (id ${b.id})` : ""}: ${b.problem}\n`);
+          process.stderr.write(
+            `${report.records} records before it are intact; head seq ${report.head.seq} hash ${report.head.hash}\n`,
+          );
+          process.stderr.write(`records: ${pending}\n`);
+          process.exitCode = CHAIN_BROKEN_EXIT;
+          return;
+        }
+        process.stdout.write(`audit chain intact: ${report.records} records checked in ${took} s\n`);
+        process.stdout.write(`head ${report.head.seq}:${report.head.hash}\n`);
+        process.stdout.write(`records: ${pending}\n`);
+      }),
+    );
 }

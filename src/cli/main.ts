@@ -22,8 +22,10 @@ program
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) process.exit(e.exitCode);
-  const message = e instanceof ConfigError || e instanceof DomainError ? e.message : `failed: ${e instanceof Error ? e.message : String(e)}`;
+  const message =
+    e instanceof ConfigError || e instanceof DomainError
+      ? e.message
+      : `failed: ${e instanceof Error ? e.message : String(e)}`;
   process.stderr.write(`roster: ${message}\n`);
   process.exit(1);
 });
-

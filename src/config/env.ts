@@ -2,115 +2,152 @@ import { isIP } from "node:net";
 import { z } from "zod";
 
 /** Every setting Roster reads, with its default. `.env.example` lists the same names. */
-const schema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  HOST: z.string().min(1).default("127.0.0.1"),
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
-  DATA_DIR: z.string().min(1).default(".data"),
-  EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(5488),
-  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  // Bounded database waits, ms (0 = none): a pool slot or new connection; a statement and a lock (server side); a
-  // reply on the socket (client side: a stalled connection answers 503 and is discarded). Migrations are exempt.
-  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
-  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
-  DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(3000),
-  DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(6000),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  PUBLIC_BASE_URL: z.url().optional(),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
-  // Deepest nesting of arrays/objects a JSON body may have (every door, /Bulk too); deeper is a 400 before parsing.
-  JSON_MAX_DEPTH: z.coerce.number().int().min(8).max(1000).default(32),
-  SCIM_MAX_RESULTS: z.coerce.number().int().min(1).max(10_000).default(200),
-  SCIM_FILTER_MAX_LENGTH: z.coerce.number().int().min(16).max(65_536).default(2048),
-  SCIM_BULK_MAX_OPERATIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
-  SCIM_BULK_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(104_857_600).default(1_048_576),
-  SCIM_PATCH_MAX_OPERATIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
-  // An attribute the User schema does not know in a POST/PUT: ignored (logged, audited) unless strict, then a 400.
-  SCIM_STRICT_ATTRIBUTES: z.stringbool().default(false),
-  // Requests a minute per SCIM credential (a token, or a JWT's issuer and subject), shared by every replica; 0 = no
-  // limit. A /Bulk request counts each operation, so the budget is at least SCIM_BULK_MAX_OPERATIONS.
-  SCIM_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(6000),
-  TOKEN_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
-  SCIM_JWT_ISSUER: z.string().min(1).optional(),
-  SCIM_JWT_AUDIENCE: z.string().min(1).optional(),
-  SCIM_JWT_JWKS_URL: z.url().optional(),
-  SCIM_JWT_ALGORITHMS: z.string().regex(/^[A-Z0-9]+(,[A-Z0-9]+)*$/, "comma-separated JWS algorithms, e.g. RS256").default("RS256"),
-  ADMIN_JWT_ISSUER: z.string().min(1).optional(),
-  ADMIN_JWT_AUDIENCE: z.string().min(1).optional(),
-  ADMIN_JWT_JWKS_URL: z.url().optional(),
-  ADMIN_JWT_ALGORITHMS: z.string().regex(/^[A-Z0-9]+(,[A-Z0-9]+)*$/, "comma-separated JWS algorithms, e.g. RS256").default("RS256"),
-  ADMIN_JWT_ROLE_CLAIM: z.string().min(1).default("roles"),
-  ADMIN_JWT_LOGIN_CLAIM: z.string().min(1).default("email"),
-  ADMIN_JWT_ADMIN_ROLE: z.string().min(1).default("admin"),
-  ADMIN_JWT_AUDITOR_ROLE: z.string().min(1).default("auditor"),
-  // people (admin door): manual-creation policy, SSO-only mode, batch size, SCIM -> entity mapping
-  SSO_ONLY: z.stringbool().default(false),
-  ADMIN_USERNAME_POLICY: z.enum(["first.last", "email", "free"]).default("first.last"),
-  ADMIN_NAME_MIN_LENGTH: z.coerce.number().int().min(0).max(100).default(3),
-  ADMIN_NAME_ALLOW_DIGITS: z.stringbool().default(false),
-  ADMIN_BATCH_MAX_LINES: z.coerce.number().int().min(1).max(100_000).default(1000),
-  SCIM_ENTITY_MAPPING: z.enum(["none", "department", "organization"]).default("none"),
-  // Admin mass actions: selections up to this size are answered at once, larger ones run as background jobs.
-  ADMIN_ACTIONS_SYNC_MAX: z.coerce.number().int().min(0).max(10_000).default(500),
-  ADMIN_JOBS_CONCURRENCY: z.coerce.number().int().min(0).max(32).default(2),
-  ADMIN_JOBS_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
-  // How often each server seals committed audit records into the hash chain (reads also seal first, whatever this is).
-  AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
-  // Process role: `all` serves HTTP and runs the worker; `web` only HTTP; `worker` only the worker (plus health and metrics).
-  ROLE: z.enum(["all", "web", "worker"]).default("all"),
-  // The outbox worker: loops per process, idle poll, claim lease (a dead claimer's jobs come back after it), retries.
-  WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(4),
-  WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
-  WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
-  WORKER_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
-  WORKER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
-  WORKER_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
-  OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
-  // Invitations and mail: no SMTP_URL = the dev mailbox under DATA_DIR/mail (and the link in the log).
-  PLATFORM_NAME: z.string().min(1).max(100).default("Roster"),
-  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
-  MAIL_FROM: z.string().min(3).default("Roster <no-reply@roster.local>"),
-  INVITE_TTL: duration().default(24 * 3600 * 1000),
-  INVITE_LINK_TEMPLATE: z.string().regex(/\{token\}/, "must contain {token}").optional(),
-  DEFAULT_LANGUAGE: z.enum(["en", "fr"]).default("en"),
-  SMS_PROVIDER: z.enum(["dev"]).default("dev"),
-  // --- auth (end-user door /auth): password policy, rate limits, and which proxies' X-Forwarded-For to believe ---
-  PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(12),
-  PASSWORD_MIN_SCORE: z.coerce.number().int().min(1).max(4).default(3).transform((n) => n as 1 | 2 | 3 | 4),
-  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
-  AUTH_ACCOUNT_FAILURES_PER_15_MINUTES: z.coerce.number().int().min(1).max(100_000).default(10),
-  TRUST_PROXY: trustProxy().default(false),
-}).superRefine((c, ctx) => {
-  // A slow but live statement is cancelled by the server (its connection stays usable) before the client gives up on it.
-  if (c.DB_QUERY_TIMEOUT_MS > 0 && c.DB_STATEMENT_TIMEOUT_MS > 0 && c.DB_QUERY_TIMEOUT_MS <= c.DB_STATEMENT_TIMEOUT_MS) {
-    ctx.addIssue({ code: "custom", path: ["DB_QUERY_TIMEOUT_MS"], message: "must be longer than DB_STATEMENT_TIMEOUT_MS" });
-  }
-  if (c.SCIM_RATE_LIMIT_PER_MINUTE > 0 && c.SCIM_RATE_LIMIT_PER_MINUTE < c.SCIM_BULK_MAX_OPERATIONS) {
-    ctx.addIssue({ code: "custom", path: ["SCIM_RATE_LIMIT_PER_MINUTE"], message: "must be 0 or at least SCIM_BULK_MAX_OPERATIONS (a /Bulk request counts each operation)" });
-  }
-  for (const prefix of ["SCIM", "ADMIN"] as const) {
-    const keys = [`${prefix}_JWT_ISSUER`, `${prefix}_JWT_AUDIENCE`, `${prefix}_JWT_JWKS_URL`] as const;
-    const set = keys.map((k) => c[k]);
-    if (set.some(Boolean) && !set.every(Boolean)) {
-      const missing = keys.find((k) => !c[k])!;
-      ctx.addIssue({ code: "custom", path: [missing], message: `set ${keys.join(", ")} together` });
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    DATA_DIR: z.string().min(1).default(".data"),
+    EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(5488),
+    DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    // Bounded database waits, ms (0 = none): a pool slot or new connection; a statement and a lock (server side); a
+    // reply on the socket (client side: a stalled connection answers 503 and is discarded). Migrations are exempt.
+    DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+    DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
+    DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(3000),
+    DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(6000),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    PUBLIC_BASE_URL: z.url().optional(),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+    // Deepest nesting of arrays/objects a JSON body may have (every door, /Bulk too); deeper is a 400 before parsing.
+    JSON_MAX_DEPTH: z.coerce.number().int().min(8).max(1000).default(32),
+    SCIM_MAX_RESULTS: z.coerce.number().int().min(1).max(10_000).default(200),
+    SCIM_FILTER_MAX_LENGTH: z.coerce.number().int().min(16).max(65_536).default(2048),
+    SCIM_BULK_MAX_OPERATIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
+    SCIM_BULK_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(104_857_600).default(1_048_576),
+    SCIM_PATCH_MAX_OPERATIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
+    // An attribute the User schema does not know in a POST/PUT: ignored (logged, audited) unless strict, then a 400.
+    SCIM_STRICT_ATTRIBUTES: z.stringbool().default(false),
+    // Requests a minute per SCIM credential (a token, or a JWT's issuer and subject), shared by every replica; 0 = no
+    // limit. A /Bulk request counts each operation, so the budget is at least SCIM_BULK_MAX_OPERATIONS.
+    SCIM_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(6000),
+    TOKEN_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+    SCIM_JWT_ISSUER: z.string().min(1).optional(),
+    SCIM_JWT_AUDIENCE: z.string().min(1).optional(),
+    SCIM_JWT_JWKS_URL: z.url().optional(),
+    SCIM_JWT_ALGORITHMS: z
+      .string()
+      .regex(/^[A-Z0-9]+(,[A-Z0-9]+)*$/, "comma-separated JWS algorithms, e.g. RS256")
+      .default("RS256"),
+    ADMIN_JWT_ISSUER: z.string().min(1).optional(),
+    ADMIN_JWT_AUDIENCE: z.string().min(1).optional(),
+    ADMIN_JWT_JWKS_URL: z.url().optional(),
+    ADMIN_JWT_ALGORITHMS: z
+      .string()
+      .regex(/^[A-Z0-9]+(,[A-Z0-9]+)*$/, "comma-separated JWS algorithms, e.g. RS256")
+      .default("RS256"),
+    ADMIN_JWT_ROLE_CLAIM: z.string().min(1).default("roles"),
+    ADMIN_JWT_LOGIN_CLAIM: z.string().min(1).default("email"),
+    ADMIN_JWT_ADMIN_ROLE: z.string().min(1).default("admin"),
+    ADMIN_JWT_AUDITOR_ROLE: z.string().min(1).default("auditor"),
+    // people (admin door): manual-creation policy, SSO-only mode, batch size, SCIM -> entity mapping
+    SSO_ONLY: z.stringbool().default(false),
+    ADMIN_USERNAME_POLICY: z.enum(["first.last", "email", "free"]).default("first.last"),
+    ADMIN_NAME_MIN_LENGTH: z.coerce.number().int().min(0).max(100).default(3),
+    ADMIN_NAME_ALLOW_DIGITS: z.stringbool().default(false),
+    ADMIN_BATCH_MAX_LINES: z.coerce.number().int().min(1).max(100_000).default(1000),
+    SCIM_ENTITY_MAPPING: z.enum(["none", "department", "organization"]).default("none"),
+    // Admin mass actions: selections up to this size are answered at once, larger ones run as background jobs.
+    ADMIN_ACTIONS_SYNC_MAX: z.coerce.number().int().min(0).max(10_000).default(500),
+    ADMIN_JOBS_CONCURRENCY: z.coerce.number().int().min(0).max(32).default(2),
+    ADMIN_JOBS_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    // How often each server seals committed audit records into the hash chain (reads also seal first, whatever this is).
+    AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
+    // Process role: `all` serves HTTP and runs the worker; `web` only HTTP; `worker` only the worker (plus health and metrics).
+    ROLE: z.enum(["all", "web", "worker"]).default("all"),
+    // The outbox worker: loops per process, idle poll, claim lease (a dead claimer's jobs come back after it), retries.
+    WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(4),
+    WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+    WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
+    WORKER_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
+    WORKER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+    WORKER_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
+    OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+    // Invitations and mail: no SMTP_URL = the dev mailbox under DATA_DIR/mail (and the link in the log).
+    PLATFORM_NAME: z.string().min(1).max(100).default("Roster"),
+    SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+    MAIL_FROM: z.string().min(3).default("Roster <no-reply@roster.local>"),
+    INVITE_TTL: duration().default(24 * 3600 * 1000),
+    INVITE_LINK_TEMPLATE: z
+      .string()
+      .regex(/\{token\}/, "must contain {token}")
+      .optional(),
+    DEFAULT_LANGUAGE: z.enum(["en", "fr"]).default("en"),
+    SMS_PROVIDER: z.enum(["dev"]).default("dev"),
+    // --- auth (end-user door /auth): password policy, rate limits, and which proxies' X-Forwarded-For to believe ---
+    PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(12),
+    PASSWORD_MIN_SCORE: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(4)
+      .default(3)
+      .transform((n) => n as 1 | 2 | 3 | 4),
+    AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+    AUTH_ACCOUNT_FAILURES_PER_15_MINUTES: z.coerce.number().int().min(1).max(100_000).default(10),
+    TRUST_PROXY: trustProxy().default(false),
+  })
+  .superRefine((c, ctx) => {
+    // A slow but live statement is cancelled by the server (its connection stays usable) before the client gives up on it.
+    if (
+      c.DB_QUERY_TIMEOUT_MS > 0 &&
+      c.DB_STATEMENT_TIMEOUT_MS > 0 &&
+      c.DB_QUERY_TIMEOUT_MS <= c.DB_STATEMENT_TIMEOUT_MS
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DB_QUERY_TIMEOUT_MS"],
+        message: "must be longer than DB_STATEMENT_TIMEOUT_MS",
+      });
     }
-  }
-});
+    if (c.SCIM_RATE_LIMIT_PER_MINUTE > 0 && c.SCIM_RATE_LIMIT_PER_MINUTE < c.SCIM_BULK_MAX_OPERATIONS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SCIM_RATE_LIMIT_PER_MINUTE"],
+        message: "must be 0 or at least SCIM_BULK_MAX_OPERATIONS (a /Bulk request counts each operation)",
+      });
+    }
+    for (const prefix of ["SCIM", "ADMIN"] as const) {
+      const keys = [`${prefix}_JWT_ISSUER`, `${prefix}_JWT_AUDIENCE`, `${prefix}_JWT_JWKS_URL`] as const;
+      const set = keys.map((k) => c[k]);
+      if (set.some(Boolean) && !set.every(Boolean)) {
+        const missing = keys.find((k) => !c[k])!;
+        ctx.addIssue({ code: "custom", path: [missing], message: `set ${keys.join(", ")} together` });
+      }
+    }
+  });
 
 export type Config = z.infer<typeof schema>;
 
 /** A duration such as `24h`, `90m`, `30s`, `1d` or plain seconds (as TTLs usually are), parsed to milliseconds. */
 function duration() {
   const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-  return z.string().regex(/^\d+(ms|s|m|h|d)?$/, "a duration such as 24h, 90m, 3600s or a number of seconds")
+  return z
+    .string()
+    .regex(/^\d+(ms|s|m|h|d)?$/, "a duration such as 24h, 90m, 3600s or a number of seconds")
     .transform((v) => {
       const [, n, unit] = /^(\d+)(ms|s|m|h|d)?$/.exec(v)!;
       return Number(n) * units[unit ?? "s"];
     })
-    .pipe(z.number().int().min(60_000, "at least one minute").max(30 * 86_400_000, "at most 30 days"));
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(60_000, "at least one minute")
+        .max(30 * 86_400_000, "at most 30 days"),
+    );
 }
 
 /**
@@ -122,14 +159,29 @@ function trustProxy() {
   const entry = (e: string) => {
     const [ip, bits, extra] = e.split("/");
     const family = isIP(ip);
-    return names.has(e) || (family !== 0 && extra === undefined && (bits === undefined || (/^\d{1,3}$/.test(bits) && +bits <= (family === 4 ? 32 : 128))));
+    return (
+      names.has(e) ||
+      (family !== 0 &&
+        extra === undefined &&
+        (bits === undefined || (/^\d{1,3}$/.test(bits) && +bits <= (family === 4 ? 32 : 128))))
+    );
   };
   return z.string().transform((v, ctx): false | number | string => {
     const s = v.trim();
     if (s === "false") return false;
     if (/^\d{1,2}$/.test(s)) return Number(s);
-    if (s.split(",").map((e) => e.trim()).every(entry)) return s;
-    ctx.addIssue({ code: "custom", message: "false, a number of proxy hops, or addresses/subnets (CIDR) and loopback|linklocal|uniquelocal, comma-separated" });
+    if (
+      s
+        .split(",")
+        .map((e) => e.trim())
+        .every(entry)
+    )
+      return s;
+    ctx.addIssue({
+      code: "custom",
+      message:
+        "false, a number of proxy hops, or addresses/subnets (CIDR) and loopback|linklocal|uniquelocal, comma-separated",
+    });
     return z.NEVER;
   });
 }

@@ -18,10 +18,19 @@ import { DiscardingClient } from "./discarding-client";
 
 /** Listed explicitly (no globs) so the same list works from src/ under tsx and from dist/. */
 export const migrations = [
-  InitialSchema1764000000000, UsersAutovacuum1764000000001, EmailValuesIndex1764000000002, AdminFoundation1764000000003,
-  PeopleIndexes1764000000004, AdminSearch1764000000006, AdminJobs1764000000007, AuditChain1764000000008,
-  AuditFilterIndexes1764000000009, Groups1764000000010, AuditSealAfterCommit1764000000011,
-  InvitationsWorker1764000000012, RateLimits1764000000013,
+  InitialSchema1764000000000,
+  UsersAutovacuum1764000000001,
+  EmailValuesIndex1764000000002,
+  AdminFoundation1764000000003,
+  PeopleIndexes1764000000004,
+  AdminSearch1764000000006,
+  AdminJobs1764000000007,
+  AuditChain1764000000008,
+  AuditFilterIndexes1764000000009,
+  Groups1764000000010,
+  AuditSealAfterCommit1764000000011,
+  InvitationsWorker1764000000012,
+  RateLimits1764000000013,
 ];
 
 /** How long a database call may wait, in ms (0: no bound). See DB_*_TIMEOUT_MS in src/config/env.ts. */
@@ -33,11 +42,19 @@ export interface DbTimeouts {
 }
 
 export const dbTimeouts = (cfg: Config): DbTimeouts => ({
-  connectMs: cfg.DB_CONNECT_TIMEOUT_MS, statementMs: cfg.DB_STATEMENT_TIMEOUT_MS, lockMs: cfg.DB_LOCK_TIMEOUT_MS, queryMs: cfg.DB_QUERY_TIMEOUT_MS,
+  connectMs: cfg.DB_CONNECT_TIMEOUT_MS,
+  statementMs: cfg.DB_STATEMENT_TIMEOUT_MS,
+  lockMs: cfg.DB_LOCK_TIMEOUT_MS,
+  queryMs: cfg.DB_QUERY_TIMEOUT_MS,
 });
 
 /** Migrations may rewrite big tables: only the connection wait is bounded. */
-export const migrationTimeouts = (t: DbTimeouts): DbTimeouts => ({ connectMs: t.connectMs, statementMs: 0, lockMs: 0, queryMs: 0 });
+export const migrationTimeouts = (t: DbTimeouts): DbTimeouts => ({
+  connectMs: t.connectMs,
+  statementMs: 0,
+  lockMs: 0,
+  queryMs: 0,
+});
 
 /**
  * A TypeORM DataSource on `url`: connections, transactions and migrations only (no entity classes: every table is reached
@@ -59,7 +76,9 @@ export function createDataSource(url: string, poolSize = 10, timeouts?: DbTimeou
       Client: DiscardingClient,
       // Both the wait for a free pool slot and the opening of a new connection.
       connectionTimeoutMillis: timeouts?.connectMs ?? 5000,
-      ...(timeouts ? { statement_timeout: timeouts.statementMs, lock_timeout: timeouts.lockMs, query_timeout: timeouts.queryMs } : {}),
+      ...(timeouts
+        ? { statement_timeout: timeouts.statementMs, lock_timeout: timeouts.lockMs, query_timeout: timeouts.queryMs }
+        : {}),
     },
   });
 }

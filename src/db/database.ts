@@ -18,7 +18,12 @@ export async function openDatabase(cfg: Config, log: Log = () => undefined): Pro
   let embedded: EmbeddedDatabase | undefined;
   let url = cfg.DATABASE_URL;
   if (!url) {
-    embedded = await startEmbeddedPostgres({ dataDir: cfg.DATA_DIR, port: cfg.EMBEDDED_PG_PORT, database: "roster", onNotice: log });
+    embedded = await startEmbeddedPostgres({
+      dataDir: cfg.DATA_DIR,
+      port: cfg.EMBEDDED_PG_PORT,
+      database: "roster",
+      onNotice: log,
+    });
     url = embedded.url;
     log(`embedded PostgreSQL started on ${new URL(url).port} (data in ${cfg.DATA_DIR}/pg)`);
   }

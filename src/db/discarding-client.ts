@@ -32,10 +32,13 @@ export class DiscardingClient extends Client {
     if (result instanceof Promise) {
       this.pending++;
       // Attached before the caller awaits, so the client is ending before the caller can release it to the pool.
-      result.then(() => this.pending--, (e: unknown) => {
-        this.pending--;
-        if (e instanceof Error && e.message === "Query read timeout") this.discard();
-      });
+      result.then(
+        () => this.pending--,
+        (e: unknown) => {
+          this.pending--;
+          if (e instanceof Error && e.message === "Query read timeout") this.discard();
+        },
+      );
     }
     return result as never;
   }

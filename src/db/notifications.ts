@@ -8,7 +8,12 @@ export interface Listener {
  * LISTENs on a PostgreSQL channel over a dedicated connection (not one from the pool), calling `onMessage`
  * for each NOTIFY. A lost connection calls `onGap` (messages may have been missed) and reconnects with backoff.
  */
-export async function listen(url: string, channel: string, onMessage: (payload: string) => void, onGap: () => void): Promise<Listener> {
+export async function listen(
+  url: string,
+  channel: string,
+  onMessage: (payload: string) => void,
+  onGap: () => void,
+): Promise<Listener> {
   let client: Client | undefined;
   let closed = false;
   let delay = 500;

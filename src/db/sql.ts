@@ -22,7 +22,9 @@ function statementName(text: string): string | undefined {
  */
 export async function sql<T extends object>(m: EntityManager, text: string, values: unknown[] = []): Promise<T[]> {
   const runner = m.queryRunner as unknown as { connect(): Promise<PoolClient> } | undefined;
-  const target: Pool | PoolClient = runner ? await runner.connect() : (m.connection.driver as unknown as { master: Pool }).master;
+  const target: Pool | PoolClient = runner
+    ? await runner.connect()
+    : (m.connection.driver as unknown as { master: Pool }).master;
   const result = await target.query<T & QueryResultRow>({ name: statementName(text), text, values });
   return result.rows;
 }

@@ -5,21 +5,30 @@ export abstract class DomainError extends Error {
 
 export class NotFoundError extends DomainError {
   readonly code = "not_found";
-  constructor(readonly resource: string, readonly id: string) {
+  constructor(
+    readonly resource: string,
+    readonly id: string,
+  ) {
     super(`${resource} ${id} not found`);
   }
 }
 
 export class ConflictError extends DomainError {
   readonly code = "conflict";
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(message);
   }
 }
 
 export class InvalidError extends DomainError {
   readonly code = "invalid";
-  constructor(readonly field: string, readonly reason: string) {
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
     super(`${field}: ${reason}`);
   }
 }
@@ -40,7 +49,12 @@ export class PreconditionFailedError extends DomainError {
  * `out_of_scope`, `entity_cycle`, ...): `forbidden` by policy or rights, or in `conflict` with the current state.
  */
 export class RefusedError extends DomainError {
-  constructor(readonly code: string, readonly kind: "forbidden" | "conflict", message: string, readonly field?: string) {
+  constructor(
+    readonly code: string,
+    readonly kind: "forbidden" | "conflict",
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
   }
 }

@@ -40,7 +40,12 @@ export interface KeysetColumns {
  * The condition and ORDER BY of a keyset page, parameters from $`firstParam`. The rows come in scan order:
  * `reversed` says they must be reversed to be in the list's order (a page before a position is read backwards).
  */
-export function keysetSql(cols: KeysetColumns, descending: boolean, keyset: Keyset, firstParam: number): { where: string; order: string; params: unknown[]; reversed: boolean } {
+export function keysetSql(
+  cols: KeysetColumns,
+  descending: boolean,
+  keyset: Keyset,
+  firstParam: number,
+): { where: string; order: string; params: unknown[]; reversed: boolean } {
   const forward = keyset.direction === "after";
   const ascending = forward !== descending;
   const op = ascending ? ">" : "<";
@@ -54,15 +59,23 @@ export function keysetSql(cols: KeysetColumns, descending: boolean, keyset: Keys
   if (!cols.sort) return { where: tail, order, params: [p.createdAt, p.id], reversed: !forward };
   const s = `$${firstParam + 2}`;
   // Rows without a sort value come last in the list's order (NULLS LAST), ordered among themselves by the tail.
-  const where = p.sort === null || p.sort === undefined
-    ? (forward ? `(${cols.sort} IS NULL AND ${tail})` : `(${cols.sort} IS NOT NULL OR ${tail})`)
-    : `((${cols.sort}, ${cols.createdAt}, ${cols.id}) ${op} (${s}, ${at}, ${id})${forward ? ` OR ${cols.sort} IS NULL` : ""})`;
+  const where =
+    p.sort === null || p.sort === undefined
+      ? forward
+        ? `(${cols.sort} IS NULL AND ${tail})`
+        : `(${cols.sort} IS NOT NULL OR ${tail})`
+      : `((${cols.sort}, ${cols.createdAt}, ${cols.id}) ${op} (${s}, ${at}, ${id})${forward ? ` OR ${cols.sort} IS NULL` : ""})`;
   const params = p.sort === null || p.sort === undefined ? [p.createdAt, p.id] : [p.createdAt, p.id, p.sort];
   return { where, order, params, reversed: !forward };
 }
 
 /** The page from `limit + 1` rows fetched in scan order: the extra row only says that more lie beyond. */
-export function keysetPage<T>(fetched: T[], limit: number, reversed: boolean, positionOf: (row: T) => KeysetPosition): KeysetPage<T> {
+export function keysetPage<T>(
+  fetched: T[],
+  limit: number,
+  reversed: boolean,
+  positionOf: (row: T) => KeysetPosition,
+): KeysetPage<T> {
   const more = fetched.length > limit;
   const rows = fetched.slice(0, limit);
   if (reversed) rows.reverse();
@@ -78,7 +91,8 @@ export async function readKeysetPage<T>(keyset: Keyset, run: () => Promise<T>): 
     return await run();
   } catch (e) {
     const code = (e as { code?: unknown }).code;
-    if (keyset.position && typeof code === "string" && code.startsWith("22")) throw new InvalidError("cursor", NOT_A_CURSOR);
+    if (keyset.position && typeof code === "string" && code.startsWith("22"))
+      throw new InvalidError("cursor", NOT_A_CURSOR);
     throw e;
   }
 }

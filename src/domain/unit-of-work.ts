@@ -65,7 +65,10 @@ export async function recordIn(tx: TxCtx, effects: Effects): Promise<void> {
  * Not for use inside a unit (`ctx` a TxCtx): there, writeIn.
  */
 export async function writeAlone<T extends object>(
-  ds: DataSource, ctx: Ctx, write: Statement, effects: Effects,
+  ds: DataSource,
+  ctx: Ctx,
+  write: Statement,
+  effects: Effects,
 ): Promise<T | null> {
   if ("manager" in ctx) throw new Error("writeAlone inside a unit of work: use writeIn(tx, ...)");
   return withDb(() => runWithEffects<T>(ds.manager, ctx, write, effects));
@@ -82,18 +85,33 @@ export async function withDb<T>(fn: () => Promise<T>): Promise<T> {
 
 /** The write and its effects as ONE statement: the audit and outbox INSERTs (from their owners) as guarded CTEs. */
 async function runWithEffects<T extends object>(
-  m: EntityManager, ctx: Ctx, write: Statement, effects: Effects,
+  m: EntityManager,
+  ctx: Ctx,
+  write: Statement,
+  effects: Effects,
 ): Promise<T | null> {
   const n = write.values.length;
   const text = `WITH w AS (${write.text}),
   a AS (${auditInsertCte(`$${n + 1}`, "EXISTS (SELECT 1 FROM w)")}),
   o AS (${outboxInsertCte(`$${n + 2}`, "EXISTS (SELECT 1 FROM w)")})
   SELECT * FROM w`;
-  const audits = effects.audits.map((a): AuditRecordRow => ({
-    actor_type: ctx.actor.type, actor_id: ctx.actor.id, actor_name: ctx.actor.name, door: ctx.door,
-    action: a.action, target_type: a.subject.type, target_id: a.subject.id, changes: a.changes, request_id: ctx.requestId,
+  const audits = effects.audits.map(
+    (a): AuditRecordRow => ({
+      actor_type: ctx.actor.type,
+      actor_id: ctx.actor.id,
+      actor_name: ctx.actor.name,
+      door: ctx.door,
+      action: a.action,
+      target_type: a.subject.type,
+      target_id: a.subject.id,
+      changes: a.changes,
+      request_id: ctx.requestId,
+    }),
+  );
+  const events = effects.events.map((e) => ({
+    topic: e.topic,
+    payload: { ...e.payload, requestId: ctx.requestId, door: ctx.door },
   }));
-  const events = effects.events.map((e) => ({ topic: e.topic, payload: { ...e.payload, requestId: ctx.requestId, door: ctx.door } }));
   const rows = await sql<T>(m, text, [...write.values, JSON.stringify(audits), JSON.stringify(events)]);
   return rows[0] ?? null;
 }
@@ -107,9 +125,11 @@ function translateDbError(e: unknown): unknown {
     const field = uniqueFields[constraint ?? ""] ?? "value";
     return new ConflictError(field, `${field} is already taken`);
   }
-  if (code === "23503" && referenceFields[constraint ?? ""]) return new InvalidError(referenceFields[constraint!], "names nothing that exists");
+  if (code === "23503" && referenceFields[constraint ?? ""])
+    return new InvalidError(referenceFields[constraint!], "names nothing that exists");
   // Text the database cannot store (a NUL byte, an invalid sequence) is bad input, not a server fault.
-  if (code === "22021" || code === "22P05") return new InvalidError("value", "contains characters that cannot be stored");
+  if (code === "22021" || code === "22P05")
+    return new InvalidError("value", "contains characters that cannot be stored");
   if (isOutage(code, e)) return new UnavailableError("the database is unavailable");
   // A statement or lock wait past DB_STATEMENT_TIMEOUT_MS / DB_LOCK_TIMEOUT_MS: the database is too busy now, try later.
   if (code === "57014" || code === "55P03") return new UnavailableError("the database did not answer in time");
@@ -121,5 +141,7 @@ const outageCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE",
 function isOutage(code: string | undefined, e: unknown): boolean {
   if (code && (outageCodes.has(code) || code.startsWith("08"))) return true;
   const message = e instanceof Error ? e.message : "";
-  return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client was closed and is not queryable|Client has encountered a connection error|the database system is (shutting down|starting up)/i.test(message);
+  return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client was closed and is not queryable|Client has encountered a connection error|the database system is (shutting down|starting up)/i.test(
+    message,
+  );
 }

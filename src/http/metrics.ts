@@ -7,10 +7,18 @@ export type Metrics = ReturnType<typeof createMetrics>;
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const requests = new Counter({ name: "roster_http_requests_total", help: "HTTP requests", labelNames: ["method", "route", "status"], registers: [registry] });
+  const requests = new Counter({
+    name: "roster_http_requests_total",
+    help: "HTTP requests",
+    labelNames: ["method", "route", "status"],
+    registers: [registry],
+  });
   const duration = new Histogram({
-    name: "roster_http_request_duration_seconds", help: "HTTP request duration", labelNames: ["method", "route"],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry],
+    name: "roster_http_request_duration_seconds",
+    help: "HTTP request duration",
+    labelNames: ["method", "route"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
   });
   const middleware: RequestHandler = (req, res, next) => {
     const end = duration.startTimer();

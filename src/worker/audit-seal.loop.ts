@@ -13,7 +13,10 @@ export class AuditSealLoop {
   private running: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
 
-  constructor(private readonly sealer: AuditSealer, private readonly intervalMs: number) {}
+  constructor(
+    private readonly sealer: AuditSealer,
+    private readonly intervalMs: number,
+  ) {}
 
   start(): this {
     this.running ??= this.loop();

@@ -22,7 +22,11 @@ export class JobsRunner {
   private loops: Promise<void>[] = [];
   private readonly idle = new WakeableSleep();
 
-  constructor(private readonly jobs: JobsService, private readonly handlers: JobHandlers, private readonly opts: JobsRunnerOptions) {}
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly handlers: JobHandlers,
+    private readonly opts: JobsRunnerOptions,
+  ) {}
 
   start(): this {
     for (let i = 0; i < this.opts.concurrency; i++) this.loops.push(this.loop());

@@ -45,7 +45,11 @@ export class OutboxWorker {
   private readonly topics: OutboxTopic[];
   private turn = 0;
 
-  constructor(private readonly queue: OutboxQueue, private readonly handlers: JobHandlers, private readonly opts: OutboxWorkerOptions) {
+  constructor(
+    private readonly queue: OutboxQueue,
+    private readonly handlers: JobHandlers,
+    private readonly opts: OutboxWorkerOptions,
+  ) {
     this.topics = Object.keys(handlers) as OutboxTopic[];
   }
 
@@ -84,7 +88,10 @@ export class OutboxWorker {
       if (jobs.length === 0) continue;
       for (let i = 0; i < jobs.length; i++) {
         if (this.stopping) {
-          await this.queue.release(claimer, jobs.slice(i).map((j) => j.id));
+          await this.queue.release(
+            claimer,
+            jobs.slice(i).map((j) => j.id),
+          );
           break;
         }
         const attempts = await this.queue.begin(claimer, jobs[i].id, this.opts.leaseMs);
@@ -98,15 +105,24 @@ export class OutboxWorker {
   private async runOne(claimer: string, handler: JobHandler, job: OutboxJob): Promise<void> {
     try {
       // Past the last attempt only when earlier runs never ended (the process died in them each time): a poison job.
-      if (job.attempts > this.opts.maxAttempts) throw new PermanentJobError(`gave up after ${job.attempts - 1} runs that never finished (the worker stopped during each)`);
+      if (job.attempts > this.opts.maxAttempts)
+        throw new PermanentJobError(
+          `gave up after ${job.attempts - 1} runs that never finished (the worker stopped during each)`,
+        );
       await handler.run(job);
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
       const permanent = e instanceof PermanentJobError;
       // onDead before the job is marked dead: an admin can retry a dead letter only once its onDead is done.
-      if (isFinalFailure(job, this.opts, permanent)) await handler.onDead?.(job, error).catch((err) => logger.error({ err, jobId: job.id }, "outbox: onDead failed"));
+      if (isFinalFailure(job, this.opts, permanent))
+        await handler
+          .onDead?.(job, error)
+          .catch((err) => logger.error({ err, jobId: job.id }, "outbox: onDead failed"));
       const outcome = await this.queue.fail(claimer, job, error, this.opts, permanent);
-      logger.warn({ jobId: job.id, topic: job.topic, attempts: job.attempts, outcome, err: error }, `outbox job failed: ${outcome}`);
+      logger.warn(
+        { jobId: job.id, topic: job.topic, attempts: job.attempts, outcome, err: error },
+        `outbox job failed: ${outcome}`,
+      );
       if (outcome !== "lost") this.opts.onOutcome?.(job.topic, outcome);
       return;
     }

@@ -53,24 +53,45 @@ export function outboxHandlers(services: Services, cfg: Config, mailer: Mailer, 
  * Starts the worker side of a process (ROLE=all or worker): the outbox consumers and the admin jobs runner. Loops wake
  * on NOTIFY from any replica and poll otherwise; old outbox rows are pruned now and then.
  */
-export async function startWorker(dbUrl: string, services: Services, cfg: Config, deps: WorkerDeps = {}): Promise<RunningWorker> {
+export async function startWorker(
+  dbUrl: string,
+  services: Services,
+  cfg: Config,
+  deps: WorkerDeps = {},
+): Promise<RunningWorker> {
   const mailer = deps.mailer ?? createMailer(cfg.SMTP_URL, cfg.MAIL_FROM, cfg.DATA_DIR);
   const sms = deps.sms ?? createSmsProvider(cfg.SMS_PROVIDER, cfg.DATA_DIR);
   const queue = services.outboxQueue;
   const handlers = outboxHandlers(services, cfg, mailer, sms);
-  const onOutcome = deps.registry ? registerOutboxMetrics(deps.registry, queue, Object.keys(handlers) as OutboxTopic[]) : undefined;
+  const onOutcome = deps.registry
+    ? registerOutboxMetrics(deps.registry, queue, Object.keys(handlers) as OutboxTopic[])
+    : undefined;
   const outbox = new OutboxWorker(queue, handlers, {
-    concurrency: cfg.WORKER_CONCURRENCY, pollMs: cfg.WORKER_POLL_MS, batchSize: cfg.WORKER_BATCH_SIZE,
-    leaseMs: cfg.WORKER_LEASE_MS, maxAttempts: cfg.WORKER_MAX_ATTEMPTS, backoffMs: cfg.WORKER_BACKOFF_MS, onOutcome,
+    concurrency: cfg.WORKER_CONCURRENCY,
+    pollMs: cfg.WORKER_POLL_MS,
+    batchSize: cfg.WORKER_BATCH_SIZE,
+    leaseMs: cfg.WORKER_LEASE_MS,
+    maxAttempts: cfg.WORKER_MAX_ATTEMPTS,
+    backoffMs: cfg.WORKER_BACKOFF_MS,
+    onOutcome,
   }).start();
-  const admin = new JobsRunner(services.jobs, jobHandlers(services.actions), { concurrency: cfg.ADMIN_JOBS_CONCURRENCY, pollMs: cfg.ADMIN_JOBS_POLL_MS }).start();
+  const admin = new JobsRunner(services.jobs, jobHandlers(services.actions), {
+    concurrency: cfg.ADMIN_JOBS_CONCURRENCY,
+    pollMs: cfg.ADMIN_JOBS_POLL_MS,
+  }).start();
   const stopListening = services.jobsEnqueued.listen(() => admin.wake());
-  const listener: Listener = await listen(dbUrl, OUTBOX_CHANNEL, () => outbox.wake(), () => outbox.wakeAll());
+  const listener: Listener = await listen(
+    dbUrl,
+    OUTBOX_CHANNEL,
+    () => outbox.wake(),
+    () => outbox.wakeAll(),
+  );
   const prune = async () => {
     try {
       const consumed = Object.keys(handlers) as OutboxTopic[];
       let n: number;
-      do n = await queue.prune(cfg.OUTBOX_RETENTION_DAYS, consumed); while (n > 0);
+      do n = await queue.prune(cfg.OUTBOX_RETENTION_DAYS, consumed);
+      while (n > 0);
     } catch (err) {
       logger.warn({ err }, "outbox: pruning failed (tried again later)");
     }
@@ -79,7 +100,10 @@ export async function startWorker(dbUrl: string, services: Services, cfg: Config
   pruner.unref();
   logger.info({ worker: outbox.id, mail: mailer.kind, sms: sms.kind }, "worker started");
   return {
-    outbox, admin, mailer, sms,
+    outbox,
+    admin,
+    mailer,
+    sms,
     async stop() {
       clearInterval(pruner);
       stopListening();

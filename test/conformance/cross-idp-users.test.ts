@@ -9,13 +9,18 @@ import { ENTERPRISE, PATCH_OP, USER_SCHEMA, uniqueName } from "../support/factor
 import { ERROR_URN, expectPatchOk, filterUrl, type Json, oktaActive } from "../support/scim-assertions";
 
 let t: TestApp;
-beforeAll(async () => { t = await startTestApp(); });
+beforeAll(async () => {
+  t = await startTestApp();
+});
 afterAll(async () => t.close());
 
 const oktaLookup = (userName: string) => t.scim.get(filterUrl(`userName eq "${userName}"`, "&startIndex=1&count=100"));
 
 // What each IdP sends.
-const entraDisable = (value: string | boolean = "False") => ({ schemas: [PATCH_OP], Operations: [{ op: "Replace", path: "active", value }] });
+const entraDisable = (value: string | boolean = "False") => ({
+  schemas: [PATCH_OP],
+  Operations: [{ op: "Replace", path: "active", value }],
+});
 
 /** The profile both IdPs push, in neutral form. */
 function profile(userName: string) {
@@ -77,7 +82,11 @@ async function get(id: string): Promise<Json> {
  */
 function shape(u: Json): Json {
   const { id: _id, meta, userName: _u, externalId: _e, emails, ...rest } = u;
-  const out: Json = { ...rest, emails: (emails as Json[]).map(({ value: _v, ...e }) => e), meta: { resourceType: meta.resourceType } };
+  const out: Json = {
+    ...rest,
+    emails: (emails as Json[]).map(({ value: _v, ...e }) => e),
+    meta: { resourceType: meta.resourceType },
+  };
   const manager = out[ENTERPRISE]?.manager;
   if (manager) out[ENTERPRISE] = { ...out[ENTERPRISE], manager: { value: manager.value } };
   return out;
@@ -100,11 +109,26 @@ describe("Cross-IdP: deactivation converges", () => {
     expect(ra.active).toBe(false);
     expect(rb.active).toBe(false);
     expect(shape(ra)).toEqual(shape(rb));
-    expect(ra).toMatchObject({ userName: pa.userName, externalId: pa.externalId, name: pa.name, title: pa.title, emails: [{ primary: true, type: "work", value: pa.email }] });
-    expect(rb).toMatchObject({ userName: pb.userName, externalId: pb.externalId, name: pb.name, title: pb.title, emails: [{ primary: true, type: "work", value: pb.email }] });
+    expect(ra).toMatchObject({
+      userName: pa.userName,
+      externalId: pa.externalId,
+      name: pa.name,
+      title: pa.title,
+      emails: [{ primary: true, type: "work", value: pa.email }],
+    });
+    expect(rb).toMatchObject({
+      userName: pb.userName,
+      externalId: pb.externalId,
+      name: pb.name,
+      title: pb.title,
+      emails: [{ primary: true, type: "work", value: pb.email }],
+    });
 
     // Both stay findable (E10, O7) and both answer `active eq false`.
-    for (const [p, id] of [[pa, a.id], [pb, b.id]] as const) {
+    for (const [p, id] of [
+      [pa, a.id],
+      [pb, b.id],
+    ] as const) {
       const res = await t.scim.get(filterUrl(`userName eq "${p.userName}" and active eq false`)).expect(200);
       expect(res.body.Resources.map((r: Json) => r.id)).toEqual([id]);
       const byMail = await t.scim.get(filterUrl(`emails[type eq "work"].value eq "${p.email}"`)).expect(200);
@@ -112,7 +136,7 @@ describe("Cross-IdP: deactivation converges", () => {
     }
   });
 
-  it("E8 + O6: a user disabled by one IdP is re-enabled by the other (Entra \"False\" -> Okta active:true, Okta active:false -> Entra \"True\")", async () => {
+  it('E8 + O6: a user disabled by one IdP is re-enabled by the other (Entra "False" -> Okta active:true, Okta active:false -> Entra "True")', async () => {
     const a = await post(entraBody(profile(uniqueName("entra.off"))));
     expectPatchOk(await t.scim.patch(`/Users/${a.id}`, entraDisable("False")));
     expect((await get(a.id)).active).toBe(false);
@@ -144,7 +168,11 @@ describe("Cross-IdP: deactivation converges", () => {
     const created = await post(entraBody(p));
     const current = await get(created.id);
     expect((await t.scim.put(`/Users/${created.id}`, { ...current, active: false })).status).toBe(200);
-    for (const filter of [`userName eq "${p.userName}"`, `emails[type eq "work"].value eq "${p.email}"`, `externalId eq "${p.externalId}"`]) {
+    for (const filter of [
+      `userName eq "${p.userName}"`,
+      `emails[type eq "work"].value eq "${p.email}"`,
+      `externalId eq "${p.externalId}"`,
+    ]) {
       const res = await t.scim.get(filterUrl(filter)).expect(200);
       expect(res.body.totalResults).toBe(1);
       expect(res.body.Resources[0]).toMatchObject({ id: created.id, active: false });
@@ -178,31 +206,46 @@ describe("Cross-IdP: updates from one IdP keep what the other set", () => {
   it("O5 + E6 + E9: Okta's GET-then-PUT round trip keeps the enterprise department, employeeNumber and manager Entra set", async () => {
     const manager = await post(entraBody(profile(uniqueName("manager"))));
     const created = await post(entraBody(profile(uniqueName("report"))));
-    expectPatchOk(await t.scim.patch(`/Users/${created.id}`, {
-      schemas: [PATCH_OP],
-      Operations: [
-        { op: "Add", path: `${ENTERPRISE}:manager`, value: manager.id },
-        { op: "replace", value: { [`${ENTERPRISE}:department`]: "Navy", [`${ENTERPRISE}:employeeNumber`]: "1906" } },
-      ],
-    }));
+    expectPatchOk(
+      await t.scim.patch(`/Users/${created.id}`, {
+        schemas: [PATCH_OP],
+        Operations: [
+          { op: "Add", path: `${ENTERPRISE}:manager`, value: manager.id },
+          { op: "replace", value: { [`${ENTERPRISE}:department`]: "Navy", [`${ENTERPRISE}:employeeNumber`]: "1906" } },
+        ],
+      }),
+    );
     const before = await get(created.id);
-    expect(before[ENTERPRISE]).toMatchObject({ department: "Navy", employeeNumber: "1906", manager: { value: manager.id } });
+    expect(before[ENTERPRISE]).toMatchObject({
+      department: "Navy",
+      employeeNumber: "1906",
+      manager: { value: manager.id },
+    });
 
-    const put = await t.scim.put(`/Users/${created.id}`, { ...before, name: { ...before.name, givenName: "Amazing Grace" } });
+    const put = await t.scim.put(`/Users/${created.id}`, {
+      ...before,
+      name: { ...before.name, givenName: "Amazing Grace" },
+    });
     expect(put.status).toBe(200);
     const after = await get(created.id);
     expect(after.name.givenName).toBe("Amazing Grace");
-    expect(after[ENTERPRISE]).toMatchObject({ department: "Navy", employeeNumber: "1906", manager: { value: manager.id } });
+    expect(after[ENTERPRISE]).toMatchObject({
+      department: "Navy",
+      employeeNumber: "1906",
+      manager: { value: manager.id },
+    });
     expect(shape({ ...after, name: before.name })).toEqual(shape(before));
   });
 
   it("E7 + O5: Entra's PATCH of the work email after Okta's create changes only that value, and Okta's next GET sees it", async () => {
     const p = profile(uniqueName("okta.created"));
     const created = await post(oktaBody(p));
-    expectPatchOk(await t.scim.patch(`/Users/${created.id}`, {
-      schemas: [PATCH_OP],
-      Operations: [{ op: "Replace", path: "emails[type eq \"work\"].value", value: `new.${p.email}` }],
-    }));
+    expectPatchOk(
+      await t.scim.patch(`/Users/${created.id}`, {
+        schemas: [PATCH_OP],
+        Operations: [{ op: "Replace", path: 'emails[type eq "work"].value', value: `new.${p.email}` }],
+      }),
+    );
     const read = await get(created.id);
     expect(read.emails).toEqual([{ primary: true, value: `new.${p.email}`, type: "work" }]);
     expect(shape(read)).toEqual(shape(created));

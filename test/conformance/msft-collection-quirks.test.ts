@@ -9,12 +9,18 @@ import { GROUP_SCHEMA, USER_SCHEMA, buildScimUser, patchOp, uniqueGroupName, uni
 import { expectScimError, type Json } from "../support/scim-assertions";
 
 let t: TestApp;
-beforeAll(async () => { t = await startTestApp(); });
+beforeAll(async () => {
+  t = await startTestApp();
+});
 afterAll(async () => t.close());
 
 const audits = async (id: string) =>
-  (await t.ds.query("SELECT action, changes FROM audit_events WHERE target_id = $1 ORDER BY id", [id])) as { action: string; changes: Json }[];
-const createGroup = async () => (await t.scim.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: uniqueGroupName() }).expect(201)).body as Json;
+  (await t.ds.query("SELECT action, changes FROM audit_events WHERE target_id = $1 ORDER BY id", [id])) as {
+    action: string;
+    changes: Json;
+  }[];
+const createGroup = async () =>
+  (await t.scim.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: uniqueGroupName() }).expect(201)).body as Json;
 
 describe("Microsoft's collection: User bodies", () => {
   it("Post User / Put a user misspelled attribute: an unknown attribute (`Adreses`) is ignored, and named in the audit record", async () => {
@@ -24,7 +30,11 @@ describe("Microsoft's collection: User bodies", () => {
     expect(created.body.active).toBe(true);
     expect(JSON.stringify(created.body)).not.toMatch(/adreses/i);
     const { Adreses: _sent, ...rest } = body;
-    const put = await t.scim.put(`/Users/${created.body.id}`, { ...rest, displayName: "Kimberly Baker", adreses: [{ country: "bahams" }] });
+    const put = await t.scim.put(`/Users/${created.body.id}`, {
+      ...rest,
+      displayName: "Kimberly Baker",
+      adreses: [{ country: "bahams" }],
+    });
     expect(put.status).toBe(200);
     expect(put.body.displayName).toBe("Kimberly Baker");
     expect(put.body.addresses).toBeUndefined();
@@ -37,10 +47,22 @@ describe("Microsoft's collection: User bodies", () => {
   it("Post emp1: the collection's user (two work emails, null sub-attributes, client meta, seven-digit dates) is 201", async () => {
     const userName = uniqueName("emp1");
     const res = await t.scim.post("/Users", {
-      userName, active: "True", displayName: "Kimberly Baker",
-      addresses: [{ type: "work", country: "Bermuda", primary: false }, { type: "other", country: null, formatted: "18522 Lisa Unions", primary: false }],
-      emails: [{ type: "work", primary: true, value: "anna33@gmail.com" }, { type: "work", primary: false, value: "anna33@example.com" }],
-      meta: { created: "2019-09-18T18:15:26.5788954+00:00", lastModified: "2019-09-18T18:15:26.5788976+00:00", resourceType: "User" },
+      userName,
+      active: "True",
+      displayName: "Kimberly Baker",
+      addresses: [
+        { type: "work", country: "Bermuda", primary: false },
+        { type: "other", country: null, formatted: "18522 Lisa Unions", primary: false },
+      ],
+      emails: [
+        { type: "work", primary: true, value: "anna33@gmail.com" },
+        { type: "work", primary: false, value: "anna33@example.com" },
+      ],
+      meta: {
+        created: "2019-09-18T18:15:26.5788954+00:00",
+        lastModified: "2019-09-18T18:15:26.5788976+00:00",
+        resourceType: "User",
+      },
       name: { formatted: "Daniel Mcgee", familyName: "Employee", givenName: "Darl", honorificPrefix: null },
       schemas: [USER_SCHEMA],
     });
@@ -60,8 +82,17 @@ describe("Microsoft's collection: discovery and groups", () => {
   it("Group patch add member: a member given as a bare id string is accepted (a known user added, an unknown id skipped)", async () => {
     const group = await createGroup();
     const user = (await t.scim.post("/Users", buildScimUser()).expect(201)).body as Json;
-    expect((await t.scim.patch(`/Groups/${group.id}`, patchOp({ op: "add", path: "members", value: user.id }))).status).toBe(204);
-    expect((await t.scim.patch(`/Groups/${group.id}`, patchOp({ op: "add", path: "members", value: ["string id 1", user.id] }))).status).toBe(204);
+    expect(
+      (await t.scim.patch(`/Groups/${group.id}`, patchOp({ op: "add", path: "members", value: user.id }))).status,
+    ).toBe(204);
+    expect(
+      (
+        await t.scim.patch(
+          `/Groups/${group.id}`,
+          patchOp({ op: "add", path: "members", value: ["string id 1", user.id] }),
+        )
+      ).status,
+    ).toBe(204);
     const read = (await t.scim.get(`/Groups/${group.id}`).expect(200)).body as Json;
     expect(read.members.map((m: Json) => m.value)).toEqual([user.id]);
   });

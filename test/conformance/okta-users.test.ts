@@ -7,12 +7,22 @@ import request from "supertest";
 import { randomUUID } from "node:crypto";
 import { startTestApp, type TestApp } from "../support/app";
 import { PATCH_OP, USER_SCHEMA, uniqueName } from "../support/factories";
-import { expectPatchOk, expectScimError, expectScimJson, filterUrl, type Json, LIST_URN, oktaActive } from "../support/scim-assertions";
+import {
+  expectPatchOk,
+  expectScimError,
+  expectScimJson,
+  filterUrl,
+  type Json,
+  LIST_URN,
+  oktaActive,
+} from "../support/scim-assertions";
 
 const OKTA_UA = "Okta SCIM Client 1.0.0";
 
 let t: TestApp;
-beforeAll(async () => { t = await startTestApp(); });
+beforeAll(async () => {
+  t = await startTestApp();
+});
 afterAll(async () => t.close());
 
 /** Okta's lookup: `GET /Users?filter=userName%20eq%20%22...%22&startIndex=1&count=100`. */
@@ -52,7 +62,7 @@ const getUser = async (id: string) => {
 };
 
 describe("Okta: assignment (lookup, then create)", () => {
-  it("O1: GET /Users?filter=userName eq \"x\"&startIndex=1&count=100 with no match is 200 with an empty ListResponse", async () => {
+  it('O1: GET /Users?filter=userName eq "x"&startIndex=1&count=100 with no match is 200 with an empty ListResponse', async () => {
     const res = await oktaLookup(uniqueName("nobody"));
     expect(res.status).toBe(200);
     expectScimJson(res);
@@ -107,7 +117,10 @@ describe("Okta: assignment (lookup, then create)", () => {
   it("O3 / SPEC R8: creating an existing user again is 409 with the SCIM Error schema and scimType uniqueness", async () => {
     const body = oktaCreateBody(undefined, { password: true });
     await oktaCreate(body);
-    const res = await t.scim.post("/Users", { ...body, emails: [{ primary: true, value: body.userName, type: "work" }] });
+    const res = await t.scim.post("/Users", {
+      ...body,
+      emails: [{ primary: true, value: body.userName, type: "work" }],
+    });
     expectScimError(res, 409);
     expect(res.body.scimType).toBe("uniqueness");
     expect(res.body.detail).toBeTruthy();
@@ -194,7 +207,15 @@ describe("Okta: profile updates (GET then PUT)", () => {
     const res = await t.scim.put(`/Users/${created.id}`, put).set("User-Agent", OKTA_UA);
     expect(res.status).toBe(200);
     expectScimJson(res);
-    expect(res.body).toMatchObject({ id: created.id, userName: created.userName, name: put.name, emails: put.emails, active: true, locale: "en-US", externalId: created.externalId });
+    expect(res.body).toMatchObject({
+      id: created.id,
+      userName: created.userName,
+      name: put.name,
+      emails: put.emails,
+      active: true,
+      locale: "en-US",
+      externalId: created.externalId,
+    });
     const read = await getUser(created.id);
     expect(read).toMatchObject({ name: put.name, emails: put.emails, displayName: "Test User" });
     expect(read.meta.created).toBe(created.meta.created);
@@ -225,32 +246,41 @@ describe("Okta: profile updates (GET then PUT)", () => {
 });
 
 describe("Okta: deactivate and reactivate (PATCH without path)", () => {
-  it("O6: PATCH {\"op\":\"replace\",\"value\":{\"active\":false}} deactivates the user (200 with the user or 204)", async () => {
+  it('O6: PATCH {"op":"replace","value":{"active":false}} deactivates the user (200 with the user or 204)', async () => {
     const created = await oktaCreate();
     const res = await t.scim.patch(`/Users/${created.id}`, oktaActive(false)).set("User-Agent", OKTA_UA);
     expectPatchOk(res);
-    if (res.status === 200) expect(res.body).toMatchObject({ id: created.id, userName: created.userName, active: false });
+    if (res.status === 200)
+      expect(res.body).toMatchObject({ id: created.id, userName: created.userName, active: false });
     const read = await getUser(created.id);
     expect(read.active).toBe(false);
     expect(read.name).toEqual(created.name);
     expect(read.emails).toEqual(created.emails);
   });
 
-  it("O6: PATCH {\"op\":\"replace\",\"value\":{\"active\":true}} reactivates a deactivated user", async () => {
+  it('O6: PATCH {"op":"replace","value":{"active":true}} reactivates a deactivated user', async () => {
     const created = await oktaCreate();
     expectPatchOk(await t.scim.patch(`/Users/${created.id}`, oktaActive(false)));
     expectPatchOk(await t.scim.patch(`/Users/${created.id}`, oktaActive(true)));
     expect((await getUser(created.id)).active).toBe(true);
   });
 
-  it("O6 (O20 password sync): PATCH {\"op\":\"replace\",\"value\":{\"password\":...}} is accepted, changes nothing visible and never echoes the password", async () => {
+  it('O6 (O20 password sync): PATCH {"op":"replace","value":{"password":...}} is accepted, changes nothing visible and never echoes the password', async () => {
     const created = await oktaCreate(oktaCreateBody(undefined, { password: true }));
-    const res = await t.scim.patch(`/Users/${created.id}`, { schemas: [PATCH_OP], Operations: [{ op: "replace", value: { password: "n3w-Passw0rd" } }] });
+    const res = await t.scim.patch(`/Users/${created.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: "replace", value: { password: "n3w-Passw0rd" } }],
+    });
     expectPatchOk(res);
     if (res.status === 200) expect(res.body.password).toBeUndefined();
     const read = await getUser(created.id);
     expect(read.password).toBeUndefined();
-    expect(read).toMatchObject({ active: true, userName: created.userName, name: created.name, emails: created.emails });
+    expect(read).toMatchObject({
+      active: true,
+      userName: created.userName,
+      name: created.name,
+      emails: created.emails,
+    });
   });
 
   it("O7: a deactivated user is still returned by the Okta lookup with active:false, so re-assignment finds it instead of creating a duplicate", async () => {
@@ -276,13 +306,15 @@ describe("Okta SCIM 2.0 SPEC test (R1-R12)", () => {
   });
 
   it("SPEC R3 / R5: filter on an unknown userName is 200 with a ListResponse and totalResults 0", async () => {
-    const res = await t.scim.get(`/Users?${new URLSearchParams({ filter: 'userName eq "nonexistent-user@example.invalid"' })}`);
+    const res = await t.scim.get(
+      `/Users?${new URLSearchParams({ filter: 'userName eq "nonexistent-user@example.invalid"' })}`,
+    );
     expect(res.status).toBe(200);
     expect(res.body.schemas).toContain(LIST_URN);
     expect(res.body.totalResults).toBe(0);
   });
 
-  it("O13 / SPEC R4: GET of a random id is 404 with status \"404\", a detail and the Error schema", async () => {
+  it('O13 / SPEC R4: GET of a random id is 404 with status "404", a detail and the Error schema', async () => {
     const res = await t.scim.get("/Users/00000000000000000000");
     expectScimError(res, 404);
     expect(res.body.detail).toBeTruthy();
@@ -290,18 +322,21 @@ describe("Okta SCIM 2.0 SPEC test (R1-R12)", () => {
 
   it("SPEC R6 / R7: create with Content-Type application/json and Accept application/scim+json; charset=utf-8, then read it back", async () => {
     const userName = uniqueName("jordan.rivera");
-    const res = await request(t.app).post("/scim/v2/Users")
+    const res = await request(t.app)
+      .post("/scim/v2/Users")
       .set("Authorization", `Bearer ${t.scimToken}`)
       .set("Content-Type", "application/json")
       .set("Accept", "application/scim+json; charset=utf-8")
-      .send(JSON.stringify({
-        schemas: [USER_SCHEMA],
-        userName,
-        name: { givenName: "Jordan", familyName: "Rivera" },
-        emails: [{ primary: true, value: `primary.${userName}`, type: "work" }],
-        displayName: "Jordan Rivera",
-        active: true,
-      }));
+      .send(
+        JSON.stringify({
+          schemas: [USER_SCHEMA],
+          userName,
+          name: { givenName: "Jordan", familyName: "Rivera" },
+          emails: [{ primary: true, value: `primary.${userName}`, type: "work" }],
+          displayName: "Jordan Rivera",
+          active: true,
+        }),
+      );
     expect(res.status).toBe(201);
     expectScimJson(res);
     expect(res.body.active).toBe(true);
@@ -315,16 +350,25 @@ describe("Okta SCIM 2.0 SPEC test (R1-R12)", () => {
   it("O14 / SPEC R9: filter with the upper-cased userName is 200 and returns the same user with its stored casing", async () => {
     const userName = uniqueName("Jordan.Rivera");
     const created = await oktaCreate(oktaCreateBody(userName));
-    const res = await t.scim.get(`/Users?${new URLSearchParams({ filter: `userName eq "${userName.toUpperCase()}"` })}`);
+    const res = await t.scim.get(
+      `/Users?${new URLSearchParams({ filter: `userName eq "${userName.toUpperCase()}"` })}`,
+    );
     expect(res.status).toBe(200);
     expect(res.body.totalResults).toBe(1);
     expect(res.body.Resources[0]).toMatchObject({ id: created.id, userName });
   });
 
-  it("O15 / SPEC R11: a request with an invalid Authorization header is 401 with status \"401\", a detail and the Error schema", async () => {
+  it('O15 / SPEC R11: a request with an invalid Authorization header is 401 with status "401", a detail and the Error schema', async () => {
     const filter = new URLSearchParams({ filter: 'userName eq "JORDAN.RIVERA@EXAMPLE.COM"' });
-    for (const authorization of ["non-token", "Bearer non-token", `Basic ${Buffer.from(`okta:${t.scimToken}`).toString("base64")}`]) {
-      const res = await request(t.app).get(`/scim/v2/Users?${filter}`).set("Authorization", authorization).set("Accept", "application/scim+json");
+    for (const authorization of [
+      "non-token",
+      "Bearer non-token",
+      `Basic ${Buffer.from(`okta:${t.scimToken}`).toString("base64")}`,
+    ]) {
+      const res = await request(t.app)
+        .get(`/scim/v2/Users?${filter}`)
+        .set("Authorization", authorization)
+        .set("Accept", "application/scim+json");
       expectScimError(res, 401);
       expect(res.body.detail).toBeTruthy();
     }
@@ -332,7 +376,7 @@ describe("Okta SCIM 2.0 SPEC test (R1-R12)", () => {
     expectScimError(none, 401);
   });
 
-  it("O13 / SPEC R12: GET /Users/00919288221112222 is 404 with status \"404\", a detail and the Error schema", async () => {
+  it('O13 / SPEC R12: GET /Users/00919288221112222 is 404 with status "404", a detail and the Error schema', async () => {
     const res = await t.scim.get("/Users/00919288221112222");
     expectScimError(res, 404);
     expect(res.body.detail).toBeTruthy();
@@ -341,7 +385,12 @@ describe("Okta SCIM 2.0 SPEC test (R1-R12)", () => {
 
 describe("Okta CRUD test suite (OTEST)", () => {
   it("O16: create, verify, update firstName, verify, deactivate, verify, reactivate, reassign, verify, unassign, verify deactivated", async () => {
-    const body: Json = { ...oktaCreateBody(uniqueName("riley.okta"), { password: true }), name: { givenName: "Riley", familyName: "Okta" }, title: "Engineer", phoneNumbers: [{ value: "415.123.4567" }] };
+    const body: Json = {
+      ...oktaCreateBody(uniqueName("riley.okta"), { password: true }),
+      name: { givenName: "Riley", familyName: "Okta" },
+      title: "Engineer",
+      phoneNumbers: [{ value: "415.123.4567" }],
+    };
 
     // Assign: lookup misses, then create.
     expect((await oktaLookup(body.userName)).body.totalResults).toBe(0);
@@ -351,14 +400,26 @@ describe("Okta CRUD test suite (OTEST)", () => {
     // Verify created.
     const lookup = await oktaLookup(body.userName);
     expect(lookup.body.Resources.map((r: Json) => r.id)).toEqual([created.id]);
-    expect(await getUser(created.id)).toMatchObject({ userName: body.userName, active: true, name: { givenName: "Riley" }, phoneNumbers: [{ value: "415.123.4567" }] });
+    expect(await getUser(created.id)).toMatchObject({
+      userName: body.userName,
+      active: true,
+      name: { givenName: "Riley" },
+      phoneNumbers: [{ value: "415.123.4567" }],
+    });
 
     // Update firstName: GET then PUT.
     const beforePut = await getUser(created.id);
-    const put = await t.scim.put(`/Users/${created.id}`, { ...beforePut, name: { ...beforePut.name, givenName: "Rileyupdate" } });
+    const put = await t.scim.put(`/Users/${created.id}`, {
+      ...beforePut,
+      name: { ...beforePut.name, givenName: "Rileyupdate" },
+    });
     expect(put.status).toBe(200);
     expect(put.body.name.givenName).toBe("Rileyupdate");
-    expect(await getUser(created.id)).toMatchObject({ name: { givenName: "Rileyupdate", familyName: "Okta" }, title: "Engineer", phoneNumbers: [{ value: "415.123.4567" }] });
+    expect(await getUser(created.id)).toMatchObject({
+      name: { givenName: "Rileyupdate", familyName: "Okta" },
+      title: "Engineer",
+      phoneNumbers: [{ value: "415.123.4567" }],
+    });
 
     // Deactivate, verify.
     expectPatchOk(await t.scim.patch(`/Users/${created.id}`, oktaActive(false)));
@@ -374,7 +435,13 @@ describe("Okta CRUD test suite (OTEST)", () => {
     // Unassign: deactivate again, verify deactivated (never deleted).
     expectPatchOk(await t.scim.patch(`/Users/${created.id}`, oktaActive(false)));
     const final = await getUser(created.id);
-    expect(final).toMatchObject({ id: created.id, userName: body.userName, active: false, name: { givenName: "Rileyupdate", familyName: "Okta" }, title: "Engineer" });
+    expect(final).toMatchObject({
+      id: created.id,
+      userName: body.userName,
+      active: false,
+      name: { givenName: "Rileyupdate", familyName: "Okta" },
+      title: "Engineer",
+    });
     const stillThere = await oktaLookup(body.userName);
     expect(stillThere.body.Resources[0]).toMatchObject({ id: created.id, active: false });
   });

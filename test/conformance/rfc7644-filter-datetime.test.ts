@@ -7,16 +7,24 @@ import { buildScimUser, patchOp } from "../support/factories";
 import { expectScimError, filterUrl, type Json } from "../support/scim-assertions";
 
 let t: TestApp;
-beforeAll(async () => { t = await startTestApp(); });
+beforeAll(async () => {
+  t = await startTestApp();
+});
 afterAll(async () => t.close());
 
-const ids = async (filter: string) => ((await t.scim.get(filterUrl(filter)).expect(200)).body.Resources as Json[]).map((r) => r.id);
+const ids = async (filter: string) =>
+  ((await t.scim.get(filterUrl(filter)).expect(200)).body.Resources as Json[]).map((r) => r.id);
 
 describe("RFC 7644 §3.4.2.2: date-time comparisons", () => {
   it("RFC 7644 §3.4.2.2: gt a user's own meta.lastModified leaves it out; ge, le and eq include it; lt leaves it out", async () => {
     const created = (await t.scim.post("/Users", buildScimUser()).expect(201)).body as Json;
     // A PATCH gives a fresh updated_at with microseconds the representation does not show.
-    const patched = (await t.scim.patch(`/Users/${created.id}?attributes=meta`, patchOp({ op: "replace", path: "displayName", value: "Sync" }))).body as Json;
+    const patched = (
+      await t.scim.patch(
+        `/Users/${created.id}?attributes=meta`,
+        patchOp({ op: "replace", path: "displayName", value: "Sync" }),
+      )
+    ).body as Json;
     const user = (await t.scim.get(`/Users/${created.id}`).expect(200)).body as Json;
     const lm = user.meta.lastModified as string;
     expect(lm).toBe(patched.meta?.lastModified ?? lm);
@@ -33,11 +41,17 @@ describe("RFC 7644 §3.4.2.2: date-time comparisons", () => {
 
   it("RFC 7643 §2.3.5: a date-time with seven fractional digits and an offset (what .NET sends) is accepted", async () => {
     const created = (await t.scim.post("/Users", buildScimUser()).expect(201)).body as Json;
-    expect(await ids(`userName eq "${created.userName}" and meta.created gt "2015-10-10T14:38:21.8617979-07:00"`)).toEqual([created.id]);
-    const unquoted = await t.scim.get(`/Users?filter=${encodeURIComponent("meta.Created gt 2015-10-10T14:38:21.8617979-07:00")}`);
+    expect(
+      await ids(`userName eq "${created.userName}" and meta.created gt "2015-10-10T14:38:21.8617979-07:00"`),
+    ).toEqual([created.id]);
+    const unquoted = await t.scim.get(
+      `/Users?filter=${encodeURIComponent("meta.Created gt 2015-10-10T14:38:21.8617979-07:00")}`,
+    );
     expect(unquoted.status).toBe(200);
     expect(unquoted.body.totalResults).toBeGreaterThanOrEqual(1);
-    expect(await ids(`userName eq "${created.userName}" and meta.created lt "2015-10-10T14:38:21.8617979-07:00"`)).toEqual([]);
+    expect(
+      await ids(`userName eq "${created.userName}" and meta.created lt "2015-10-10T14:38:21.8617979-07:00"`),
+    ).toEqual([]);
   });
 
   it("RFC 7643 §2.3.5: a malformed date-time is still 400 invalidFilter", async () => {

@@ -14,7 +14,9 @@ const RESOURCE_TYPE_URN = "urn:ietf:params:scim:schemas:core:2.0:ResourceType";
 const SCHEMA_URN = "urn:ietf:params:scim:schemas:core:2.0:Schema";
 
 let t: TestApp;
-beforeAll(async () => { t = await startTestApp(); });
+beforeAll(async () => {
+  t = await startTestApp();
+});
 afterAll(async () => t.close());
 
 async function create(overrides: Json = {}): Promise<Json> {
@@ -56,14 +58,19 @@ describe("RFC 7644 §3.3 create and §3.4.1 read", () => {
 
   it("RFC 7643 §2.1: attribute names in a POST body are case-insensitive and come back in schema casing", async () => {
     const userName = uniqueName("Case.Body");
-    const res = await t.scim.post("/Users", { Schemas: [USER_SCHEMA], UserName: userName, NAME: { GivenName: "Ada", FAMILYNAME: "Lovelace" }, Active: true });
+    const res = await t.scim.post("/Users", {
+      Schemas: [USER_SCHEMA],
+      UserName: userName,
+      NAME: { GivenName: "Ada", FAMILYNAME: "Lovelace" },
+      Active: true,
+    });
     expect(res.status).toBe(201);
     const read = (await t.scim.get(`/Users/${res.body.id}`).expect(200)).body;
     expect(read).toMatchObject({ userName, name: { givenName: "Ada", familyName: "Lovelace" }, active: true });
     expect(read.UserName).toBeUndefined();
   });
 
-  it("RFC 7643 §4.1: password is returned \"never\": not on POST, GET, list, nor when asked for with attributes=password", async () => {
+  it('RFC 7643 §4.1: password is returned "never": not on POST, GET, list, nor when asked for with attributes=password', async () => {
     const created = await create({ password: "N3verSt0red!" });
     expect(created.password).toBeUndefined();
     expect((await t.scim.get(`/Users/${created.id}`).expect(200)).body.password).toBeUndefined();
@@ -75,7 +82,9 @@ describe("RFC 7644 §3.3 create and §3.4.1 read", () => {
   it("RFC 7643 §3.1: an update changes meta.lastModified and meta.version but never meta.created", async () => {
     const created = await create();
     await new Promise((r) => setTimeout(r, 5));
-    const patched = await t.scim.patch(`/Users/${created.id}`, patchOp({ op: "replace", path: "displayName", value: "Later" })).expect(200);
+    const patched = await t.scim
+      .patch(`/Users/${created.id}`, patchOp({ op: "replace", path: "displayName", value: "Later" }))
+      .expect(200);
     expect(patched.body.meta.created).toBe(created.meta.created);
     expect(Date.parse(patched.body.meta.lastModified)).toBeGreaterThan(Date.parse(created.meta.lastModified));
     expect(patched.body.meta.version).not.toBe(created.meta.version);
@@ -102,23 +111,39 @@ describe("RFC 7644 §3.14 versioning (ETag)", () => {
   it("RFC 7644 §3.14: PUT, PATCH and DELETE with a stale If-Match are 412 and change nothing; with the current ETag they succeed", async () => {
     const created = await create({ title: "Original" });
     const stale = 'W/"999"';
-    expectScimError(await t.scim.put(`/Users/${created.id}`, buildScimUser({ userName: created.userName, title: "PUT" })).set("If-Match", stale), 412);
-    expectScimError(await t.scim.patch(`/Users/${created.id}`, patchOp({ op: "replace", path: "title", value: "PATCH" })).set("If-Match", stale), 412);
+    expectScimError(
+      await t.scim
+        .put(`/Users/${created.id}`, buildScimUser({ userName: created.userName, title: "PUT" }))
+        .set("If-Match", stale),
+      412,
+    );
+    expectScimError(
+      await t.scim
+        .patch(`/Users/${created.id}`, patchOp({ op: "replace", path: "title", value: "PATCH" }))
+        .set("If-Match", stale),
+      412,
+    );
     expectScimError(await t.scim.delete(`/Users/${created.id}`).set("If-Match", stale), 412);
     const unchanged = await t.scim.get(`/Users/${created.id}`).expect(200);
     expect(unchanged.body.title).toBe("Original");
     expect(unchanged.headers.etag).toBe(created.meta.version);
 
-    const put = await t.scim.put(`/Users/${created.id}`, buildScimUser({ userName: created.userName, title: "PUT" })).set("If-Match", created.meta.version);
+    const put = await t.scim
+      .put(`/Users/${created.id}`, buildScimUser({ userName: created.userName, title: "PUT" }))
+      .set("If-Match", created.meta.version);
     expect(put.status).toBe(200);
-    const patched = await t.scim.patch(`/Users/${created.id}`, patchOp({ op: "replace", path: "title", value: "PATCH" })).set("If-Match", put.headers.etag);
+    const patched = await t.scim
+      .patch(`/Users/${created.id}`, patchOp({ op: "replace", path: "title", value: "PATCH" }))
+      .set("If-Match", put.headers.etag);
     expect(patched.status).toBe(200);
     expect(patched.body.title).toBe("PATCH");
     await t.scim.delete(`/Users/${created.id}`).set("If-Match", patched.headers.etag).expect(204);
   });
   it("RFC 7644 §3.14 / RFC 7232: If-Match: * matches any current version; If-None-Match with a list containing the current ETag is 304", async () => {
     const created = await create();
-    const patched = await t.scim.patch(`/Users/${created.id}`, patchOp({ op: "replace", path: "title", value: "Star" })).set("If-Match", "*");
+    const patched = await t.scim
+      .patch(`/Users/${created.id}`, patchOp({ op: "replace", path: "title", value: "Star" }))
+      .set("If-Match", "*");
     expect(patched.status).toBe(200);
     const etag = patched.headers.etag;
     await t.scim.get(`/Users/${created.id}`).set("If-None-Match", `W/"999", ${etag}`).expect(304);
@@ -127,7 +152,7 @@ describe("RFC 7644 §3.14 versioning (ETag)", () => {
 });
 
 describe("RFC 7644 §3.4.2 query: attributes, sorting, paging, filters", () => {
-  it("RFC 7644 §3.4.2.5: attributes returns only the requested attributes plus those returned \"always\" (id, schemas)", async () => {
+  it('RFC 7644 §3.4.2.5: attributes returns only the requested attributes plus those returned "always" (id, schemas)', async () => {
     const created = await create({ displayName: "Shown", title: "Hidden" });
     const one = (await t.scim.get(`/Users/${created.id}?attributes=displayName,name.givenName`).expect(200)).body;
     expect(one.id).toBe(created.id);
@@ -136,13 +161,23 @@ describe("RFC 7644 §3.4.2 query: attributes, sorting, paging, filters", () => {
     expect(one.name).toEqual({ givenName: "Ada" });
     expect(one.title).toBeUndefined();
     expect(one.emails).toBeUndefined();
-    const list = (await t.scim.get(filterUrl(`userName eq "${created.userName}"`, "&attributes=userName")).expect(200)).body;
+    const list = (await t.scim.get(filterUrl(`userName eq "${created.userName}"`, "&attributes=userName")).expect(200))
+      .body;
     expect(Object.keys(list.Resources[0]).sort()).toEqual(["id", "schemas", "userName"]);
   });
 
   it("RFC 7644 §3.4.2.5: excludedAttributes drops the named attributes but never id or schemas", async () => {
-    const created = await create({ displayName: "Shown", title: "Hidden", schemas: [USER_SCHEMA, ENTERPRISE], [ENTERPRISE]: { department: "Eng", employeeNumber: "42" } });
-    const one = (await t.scim.get(`/Users/${created.id}?excludedAttributes=title,emails,id,schemas,${ENTERPRISE}:department`).expect(200)).body;
+    const created = await create({
+      displayName: "Shown",
+      title: "Hidden",
+      schemas: [USER_SCHEMA, ENTERPRISE],
+      [ENTERPRISE]: { department: "Eng", employeeNumber: "42" },
+    });
+    const one = (
+      await t.scim
+        .get(`/Users/${created.id}?excludedAttributes=title,emails,id,schemas,${ENTERPRISE}:department`)
+        .expect(200)
+    ).body;
     expect(one.id).toBe(created.id);
     expect(one.schemas).toContain(USER_SCHEMA);
     expect(one.title).toBeUndefined();
@@ -156,7 +191,9 @@ describe("RFC 7644 §3.4.2 query: attributes, sorting, paging, filters", () => {
     const prefix = `sort${randomUUID().slice(0, 8)}`;
     for (const n of ["b", "C", "a"]) await create({ userName: `${prefix}.${n}@example.test`, displayName: n });
     const names = async (order: string) =>
-      (await t.scim.get(filterUrl(`userName sw "${prefix}"`, `&sortBy=userName&sortOrder=${order}`)).expect(200)).body.Resources.map((r: Json) => r.displayName);
+      (
+        await t.scim.get(filterUrl(`userName sw "${prefix}"`, `&sortBy=userName&sortOrder=${order}`)).expect(200)
+      ).body.Resources.map((r: Json) => r.displayName);
     expect(await names("ascending")).toEqual(["a", "b", "C"]);
     expect(await names("descending")).toEqual(["C", "b", "a"]);
   });
@@ -166,14 +203,19 @@ describe("RFC 7644 §3.4.2 query: attributes, sorting, paging, filters", () => {
     for (const n of ["a", "b"]) await create({ userName: `${prefix}.${n}@example.test` });
     const zero = (await t.scim.get(filterUrl(`userName sw "${prefix}"`, "&startIndex=0&count=10")).expect(200)).body;
     expect(zero).toMatchObject({ startIndex: 1, totalResults: 2, itemsPerPage: 2 });
-    const negative = (await t.scim.get(filterUrl(`userName sw "${prefix}"`, "&startIndex=1&count=-5")).expect(200)).body;
+    const negative = (await t.scim.get(filterUrl(`userName sw "${prefix}"`, "&startIndex=1&count=-5")).expect(200))
+      .body;
     expect(negative).toMatchObject({ totalResults: 2, itemsPerPage: 0 });
     expect(negative.Resources ?? []).toEqual([]);
   });
 
   it("RFC 7644 §3.4.2.2: attribute names and operators in a filter are case-insensitive", async () => {
     const created = await create();
-    for (const filter of [`USERNAME EQ "${created.userName}"`, `username Eq "${created.userName}"`, `Emails[Type eq "work"].Value eq "${created.userName}"`]) {
+    for (const filter of [
+      `USERNAME EQ "${created.userName}"`,
+      `username Eq "${created.userName}"`,
+      `Emails[Type eq "work"].Value eq "${created.userName}"`,
+    ]) {
       const res = await t.scim.get(filterUrl(filter)).expect(200);
       expect(res.body.Resources.map((r: Json) => r.id)).toEqual([created.id]);
     }
@@ -190,7 +232,7 @@ describe("RFC 7644 §3.4.2 query: attributes, sorting, paging, filters", () => {
     expect(otherCase.body.totalResults).toBe(0);
   });
 
-  it("RFC 7644 §3.4.2.2 / §3.10: a filter on a fully qualified core attribute (urn:...:User:userName sw \"J\", the RFC's own example form) works", async () => {
+  it('RFC 7644 §3.4.2.2 / §3.10: a filter on a fully qualified core attribute (urn:...:User:userName sw "J", the RFC\'s own example form) works', async () => {
     const created = await create({ displayName: "Qualified" });
     const res = await t.scim.get(filterUrl(`${USER_SCHEMA}:userName eq "${created.userName}"`));
     expect(res.body.detail ?? "").toBe("");
@@ -210,7 +252,9 @@ describe("RFC 7644 §3.4.2 query: attributes, sorting, paging, filters", () => {
 
   it("RFC 7644 §3.4.2.3 / §3.10: sortBy accepts a fully qualified core attribute name", async () => {
     const created = await create();
-    const res = await t.scim.get(filterUrl(`userName eq "${created.userName}"`, `&sortBy=${USER_SCHEMA}:name.familyName`));
+    const res = await t.scim.get(
+      filterUrl(`userName eq "${created.userName}"`, `&sortBy=${USER_SCHEMA}:name.familyName`),
+    );
     expect(res.body.detail ?? "").toBe("");
     expect(res.status).toBe(200);
     expect(res.body.totalResults).toBe(1);
@@ -219,18 +263,29 @@ describe("RFC 7644 §3.4.2 query: attributes, sorting, paging, filters", () => {
   it.each([
     ["a double quote", `Conan "The" O'Brien.${randomUUID().slice(0, 8)}@example.test`],
     ["a backslash", `corp\\conan.${randomUUID().slice(0, 8)}@example.test`],
-  ])("RFC 7644 §3.4.2.2: a compValue is a JSON string: a userName with %s is found by its JSON-escaped filter", async (_case, userName) => {
-    const created = await create({ userName });
-    expect(created.userName).toBe(userName);
-    const res = await t.scim.get(filterUrl(`userName eq ${JSON.stringify(userName)}`));
-    expect({ status: res.status, detail: res.body.detail }).toEqual({ status: 200, detail: undefined });
-    expect(res.body.Resources.map((r: Json) => r.id)).toEqual([created.id]);
-  });
+  ])(
+    "RFC 7644 §3.4.2.2: a compValue is a JSON string: a userName with %s is found by its JSON-escaped filter",
+    async (_case, userName) => {
+      const created = await create({ userName });
+      expect(created.userName).toBe(userName);
+      const res = await t.scim.get(filterUrl(`userName eq ${JSON.stringify(userName)}`));
+      expect({ status: res.status, detail: res.body.detail }).toEqual({ status: 200, detail: undefined });
+      expect(res.body.Resources.map((r: Json) => r.id)).toEqual([created.id]);
+    },
+  );
 
   it("RFC 7644 §3.4.3: POST /Users/.search and POST /.search answer a ListResponse with filter, sort, paging and attributes applied", async () => {
     const prefix = `search${randomUUID().slice(0, 8)}`;
     for (const n of ["c", "a", "b"]) await create({ userName: `${prefix}.${n}@example.test`, title: "Searcher" });
-    const body = { schemas: [SEARCH_URN], filter: `userName sw "${prefix}" and title eq "Searcher"`, sortBy: "userName", sortOrder: "descending", startIndex: 2, count: 1, attributes: ["userName"] };
+    const body = {
+      schemas: [SEARCH_URN],
+      filter: `userName sw "${prefix}" and title eq "Searcher"`,
+      sortBy: "userName",
+      sortOrder: "descending",
+      startIndex: 2,
+      count: 1,
+      attributes: ["userName"],
+    };
     for (const path of ["/Users/.search", "/.search"]) {
       const res = await t.scim.post(path, body);
       expect(res.status).toBe(200);
@@ -256,7 +311,13 @@ describe("RFC 7644 §3.5 modify", () => {
 
   it("RFC 7644 §3.5.2 / §3.10: a PATCH path may carry the core schema URN prefix", async () => {
     const created = await create();
-    const res = await t.scim.patch(`/Users/${created.id}`, patchOp({ op: "replace", path: `${USER_SCHEMA}:name.givenName`, value: "Qualified" }, { op: "add", path: `${USER_SCHEMA}:title`, value: "Countess" }));
+    const res = await t.scim.patch(
+      `/Users/${created.id}`,
+      patchOp(
+        { op: "replace", path: `${USER_SCHEMA}:name.givenName`, value: "Qualified" },
+        { op: "add", path: `${USER_SCHEMA}:title`, value: "Countess" },
+      ),
+    );
     expect(res.body.detail ?? "").toBe("");
     expect(res.status).toBe(200);
     const read = (await t.scim.get(`/Users/${created.id}`).expect(200)).body;
@@ -266,13 +327,18 @@ describe("RFC 7644 §3.5 modify", () => {
   it("RFC 7643 §4.3 / RFC 7644 §3.5.2: the enterprise manager is set with the RFC's complex form {value} and removed by path", async () => {
     const manager = await create();
     const report = await create();
-    const res = await t.scim.patch(`/Users/${report.id}`, patchOp({ op: "replace", path: `${ENTERPRISE}:manager`, value: { value: manager.id } }));
+    const res = await t.scim.patch(
+      `/Users/${report.id}`,
+      patchOp({ op: "replace", path: `${ENTERPRISE}:manager`, value: { value: manager.id } }),
+    );
     expect(res.status).toBe(200);
     const read = (await t.scim.get(`/Users/${report.id}`).expect(200)).body;
     expect(read[ENTERPRISE].manager.value).toBe(manager.id);
     expect(read[ENTERPRISE].manager.$ref).toMatch(new RegExp(`/Users/${manager.id}$`));
     expect(read.schemas).toEqual([USER_SCHEMA, ENTERPRISE]);
-    await t.scim.patch(`/Users/${report.id}`, patchOp({ op: "remove", path: `${ENTERPRISE}:manager.value` })).expect(200);
+    await t.scim
+      .patch(`/Users/${report.id}`, patchOp({ op: "remove", path: `${ENTERPRISE}:manager.value` }))
+      .expect(200);
     const after = (await t.scim.get(`/Users/${report.id}`).expect(200)).body;
     expect(after[ENTERPRISE]?.manager).toBeUndefined();
     expect(after.schemas).toEqual([USER_SCHEMA]);
@@ -280,7 +346,13 @@ describe("RFC 7644 §3.5 modify", () => {
 
   it("RFC 7644 §3.5.2: a PATCH is atomic: when one operation fails, none is applied", async () => {
     const created = await create({ title: "Same" });
-    const res = await t.scim.patch(`/Users/${created.id}`, { schemas: [PATCH_OP], Operations: [{ op: "replace", path: "title", value: "New" }, { op: "replace", path: "nosuchattribute", value: "x" }] });
+    const res = await t.scim.patch(`/Users/${created.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [
+        { op: "replace", path: "title", value: "New" },
+        { op: "replace", path: "nosuchattribute", value: "x" },
+      ],
+    });
     expectScimError(res, 400);
     const read = (await t.scim.get(`/Users/${created.id}`).expect(200)).body;
     expect(read.title).toBe("Same");
@@ -292,7 +364,10 @@ describe("RFC 7644 §3.5 modify", () => {
     const noPath = await t.scim.patch(`/Users/${created.id}`, patchOp({ op: "remove" }));
     expectScimError(noPath, 400);
     expect(noPath.body.scimType).toBe("noTarget");
-    const readOnly = await t.scim.patch(`/Users/${created.id}`, patchOp({ op: "replace", path: "id", value: randomUUID() }));
+    const readOnly = await t.scim.patch(
+      `/Users/${created.id}`,
+      patchOp({ op: "replace", path: "id", value: randomUUID() }),
+    );
     expectScimError(readOnly, 400);
     expect(readOnly.body.scimType).toBe("mutability");
     const read = (await t.scim.get(`/Users/${created.id}`).expect(200)).body;
@@ -306,7 +381,10 @@ describe("RFC 7644 §3.5 modify", () => {
     const put = await t.scim.put(`/Users/${b.id}`, buildScimUser({ userName: a.userName.toLowerCase() }));
     expectScimError(put, 409);
     expect(put.body.scimType).toBe("uniqueness");
-    const patch = await t.scim.patch(`/Users/${b.id}`, patchOp({ op: "replace", path: "userName", value: a.userName.toUpperCase() }));
+    const patch = await t.scim.patch(
+      `/Users/${b.id}`,
+      patchOp({ op: "replace", path: "userName", value: a.userName.toUpperCase() }),
+    );
     expectScimError(patch, 409);
     expect(patch.body.scimType).toBe("uniqueness");
     expect((await t.scim.get(`/Users/${b.id}`).expect(200)).body.userName).toBe(b.userName);
@@ -328,11 +406,20 @@ describe("RFC 7644 §3.6 delete", () => {
     expect(del.text ?? "").toBe("");
     expectScimError(await t.scim.get(`/Users/${created.id}`), 404);
     expectScimError(await t.scim.delete(`/Users/${created.id}`), 404);
-    expect((await t.scim.get(filterUrl(`userName eq "${created.userName}"`)).expect(200)).body).toMatchObject({ totalResults: 0, Resources: [] });
-    expectScimError(await t.scim.patch(`/Users/${created.id}`, patchOp({ op: "replace", path: "title", value: "Ghost" })), 404);
+    expect((await t.scim.get(filterUrl(`userName eq "${created.userName}"`)).expect(200)).body).toMatchObject({
+      totalResults: 0,
+      Resources: [],
+    });
+    expectScimError(
+      await t.scim.patch(`/Users/${created.id}`, patchOp({ op: "replace", path: "title", value: "Ghost" })),
+      404,
+    );
     expectScimError(await t.scim.put(`/Users/${created.id}`, buildScimUser({ userName: created.userName })), 404);
 
-    const back = await t.scim.post("/Users", buildScimUser({ userName: created.userName.toLowerCase(), displayName: "Back" }));
+    const back = await t.scim.post(
+      "/Users",
+      buildScimUser({ userName: created.userName.toLowerCase(), displayName: "Back" }),
+    );
     expect(back.status).toBe(201);
     expect(back.body.id).toBe(created.id);
     expect(back.body).toMatchObject({ active: true, displayName: "Back" });
@@ -374,7 +461,11 @@ describe("RFC 7644 §4 discovery", () => {
     expect(spc.filter.maxResults).toBeGreaterThan(0);
     expect(spc.sort).toEqual({ supported: true });
     expect(spc.etag).toEqual({ supported: true });
-    expect(spc.bulk).toMatchObject({ supported: true, maxOperations: expect.any(Number), maxPayloadSize: expect.any(Number) });
+    expect(spc.bulk).toMatchObject({
+      supported: true,
+      maxOperations: expect.any(Number),
+      maxPayloadSize: expect.any(Number),
+    });
     expect(typeof spc.changePassword.supported).toBe("boolean");
     expect(spc.authenticationSchemes.map((s: Json) => s.type)).toContain("oauthbearertoken");
     expect(nullPaths(spc)).toEqual([]);
@@ -388,7 +479,13 @@ describe("RFC 7644 §4 discovery", () => {
     expect(typeof res.body.totalResults).toBe("number");
     expect(res.body.totalResults).toBe(res.body.Resources.length);
     const user = res.body.Resources.find((r: Json) => r.id === "User");
-    expect(user).toMatchObject({ schemas: [RESOURCE_TYPE_URN], id: "User", name: "User", endpoint: "/Users", schema: USER_SCHEMA });
+    expect(user).toMatchObject({
+      schemas: [RESOURCE_TYPE_URN],
+      id: "User",
+      name: "User",
+      endpoint: "/Users",
+      schema: USER_SCHEMA,
+    });
     expect(user.schemaExtensions).toEqual([{ schema: ENTERPRISE, required: false }]);
     expect(nullPaths(res.body)).toEqual([]);
     const one = await t.scim.get("/ResourceTypes/User");
@@ -407,14 +504,20 @@ describe("RFC 7644 §4 discovery", () => {
     expect(ids).toEqual(expect.arrayContaining([USER_SCHEMA, ENTERPRISE]));
 
     const attrs: Json[] = [];
-    const walk = (list: Json[] | undefined) => (list ?? []).forEach((a) => { attrs.push(a); walk(a.subAttributes); });
+    const walk = (list: Json[] | undefined) =>
+      (list ?? []).forEach((a) => {
+        attrs.push(a);
+        walk(a.subAttributes);
+      });
     for (const s of res.body.Resources) {
       expect(s.schemas).toEqual([SCHEMA_URN]);
       expect(Array.isArray(s.attributes)).toBe(true);
       walk(s.attributes);
     }
     for (const a of attrs) {
-      expect(["string", "boolean", "decimal", "integer", "dateTime", "reference", "complex", "binary"]).toContain(a.type);
+      expect(["string", "boolean", "decimal", "integer", "dateTime", "reference", "complex", "binary"]).toContain(
+        a.type,
+      );
       expect(["readOnly", "readWrite", "immutable", "writeOnly"]).toContain(a.mutability);
       expect(["always", "never", "default", "request"]).toContain(a.returned);
       if (a.uniqueness !== undefined) expect(["none", "server", "global"]).toContain(a.uniqueness);
@@ -422,7 +525,10 @@ describe("RFC 7644 §4 discovery", () => {
     const user = res.body.Resources.find((s: Json) => s.id === USER_SCHEMA);
     const userName = user.attributes.find((a: Json) => a.name === "userName");
     expect(userName).toMatchObject({ type: "string", required: true, caseExact: false, uniqueness: "server" });
-    expect(user.attributes.find((a: Json) => a.name === "password")).toMatchObject({ mutability: "writeOnly", returned: "never" });
+    expect(user.attributes.find((a: Json) => a.name === "password")).toMatchObject({
+      mutability: "writeOnly",
+      returned: "never",
+    });
 
     const one = await t.scim.get(`/Schemas/${USER_SCHEMA}`);
     expect(one.status).toBe(200);

@@ -18,8 +18,18 @@ let users: string[];
 let groups: string[];
 beforeAll(async () => {
   t = await startTestApp();
-  users = await seed(250, (i) => t.scim.post("/Users", buildScimUser({ userName: `walker${String(i).padStart(3, "0")}@paging.test`, ...(i % 3 === 0 ? {} : { title: `T${i % 7}` }) })));
-  groups = await seed(120, (i) => t.scim.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: `Walk ${String(i).padStart(3, "0")}` }));
+  users = await seed(250, (i) =>
+    t.scim.post(
+      "/Users",
+      buildScimUser({
+        userName: `walker${String(i).padStart(3, "0")}@paging.test`,
+        ...(i % 3 === 0 ? {} : { title: `T${i % 7}` }),
+      }),
+    ),
+  );
+  groups = await seed(120, (i) =>
+    t.scim.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: `Walk ${String(i).padStart(3, "0")}` }),
+  );
 }, 120_000);
 afterAll(async () => t.close());
 
@@ -44,7 +54,10 @@ async function walk(path: string, query: string, during?: (page: number) => Prom
   const pages: Json[] = [];
   let cursor: string | undefined = "";
   while (cursor !== undefined) {
-    const [res]: [{ status: number; body: Json }, unknown] = await Promise.all([t.scim.get(`${path}?${query}&cursor=${cursor}`), during?.(pages.length)]);
+    const [res]: [{ status: number; body: Json }, unknown] = await Promise.all([
+      t.scim.get(`${path}?${query}&cursor=${cursor}`),
+      during?.(pages.length),
+    ]);
     expect(res.status).toBe(200);
     pages.push(res.body);
     cursor = res.body.nextCursor;
@@ -75,15 +88,25 @@ describe("RFC 9865 §2: cursor paging of /Users", () => {
   it.each([
     ["in creation order", "count=50"],
     ["sorted by userName, the new ones landing before, among and after the walked ones", "sortBy=userName&count=50"],
-  ])("gives no existing user twice and skips none while users are created during the walk, %s", async (_order, query) => {
-    const before = new Set(idsOf([(await t.scim.get("/Users?count=1000").expect(200)).body]));
-    let made = 0;
-    const pages = await walk("/Users", query, () => Promise.all(["aaa", "mmm", "zzz"].map((prefix) =>
-      t.scim.post("/Users", buildScimUser({ userName: `${prefix}-late${++made}-${query.length}@paging.test` })).expect(201))));
-    const seen = idsOf(pages);
-    expect(new Set(seen).size).toBe(seen.length);
-    expect(seen.filter((id) => before.has(id)).sort()).toEqual([...before].sort());
-  });
+  ])(
+    "gives no existing user twice and skips none while users are created during the walk, %s",
+    async (_order, query) => {
+      const before = new Set(idsOf([(await t.scim.get("/Users?count=1000").expect(200)).body]));
+      let made = 0;
+      const pages = await walk("/Users", query, () =>
+        Promise.all(
+          ["aaa", "mmm", "zzz"].map((prefix) =>
+            t.scim
+              .post("/Users", buildScimUser({ userName: `${prefix}-late${++made}-${query.length}@paging.test` }))
+              .expect(201),
+          ),
+        ),
+      );
+      const seen = idsOf(pages);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen.filter((id) => before.has(id)).sort()).toEqual([...before].sort());
+    },
+  );
 
   it("keeps the filter and sortBy of its first page, nulls last, the same order index paging gives", async () => {
     const query = `filter=${encodeURIComponent('userName sw "walker"')}&sortBy=title&sortOrder=descending`;
@@ -107,10 +130,26 @@ describe("RFC 9865 §2: cursor paging of /Users", () => {
   });
 
   it("RFC 9865 §3: POST /Users/.search pages by the cursor in its body", async () => {
-    const first = await t.scim.post("/Users/.search", { schemas: [SEARCH_URN], filter: 'userName sw "walker"', cursor: "", count: 100 }).expect(200);
+    const first = await t.scim
+      .post("/Users/.search", { schemas: [SEARCH_URN], filter: 'userName sw "walker"', cursor: "", count: 100 })
+      .expect(200);
     expectScimJson(first);
-    const second = await t.scim.post("/Users/.search", { schemas: [SEARCH_URN], filter: 'userName sw "walker"', cursor: first.body.nextCursor, count: 100 }).expect(200);
-    const third = await t.scim.post("/Users/.search", { schemas: [SEARCH_URN], filter: 'userName sw "walker"', cursor: second.body.nextCursor, count: 100 }).expect(200);
+    const second = await t.scim
+      .post("/Users/.search", {
+        schemas: [SEARCH_URN],
+        filter: 'userName sw "walker"',
+        cursor: first.body.nextCursor,
+        count: 100,
+      })
+      .expect(200);
+    const third = await t.scim
+      .post("/Users/.search", {
+        schemas: [SEARCH_URN],
+        filter: 'userName sw "walker"',
+        cursor: second.body.nextCursor,
+        count: 100,
+      })
+      .expect(200);
     expect(third.body.nextCursor).toBeUndefined();
     expect(idsOf([first.body, second.body, third.body]).sort()).toEqual([...users].sort());
   });
@@ -148,7 +187,7 @@ describe("RFC 9865 §2.1: pagination errors", () => {
   });
 
   it("a cursor of another filter, sort order or resource type is a 400 invalidCursor", async () => {
-    for (const path of ['/Users?filter=userName%20sw%20%22w%22&', "/Users?sortOrder=descending&", "/Groups?"]) {
+    for (const path of ["/Users?filter=userName%20sw%20%22w%22&", "/Users?sortOrder=descending&", "/Groups?"]) {
       const res = await t.scim.get(`${path}cursor=${next}`);
       expectScimError(res, 400);
       expect(res.body.scimType).toBe("invalidCursor");
@@ -158,7 +197,9 @@ describe("RFC 9865 §2.1: pagination errors", () => {
   it("a forged position of the right query whose sort value the database cannot read is a 400, not a 500", async () => {
     const first = await t.scim.get("/Users?sortBy=active&cursor=&count=5").expect(200);
     const forged = { ...JSON.parse(Buffer.from(first.body.nextCursor, "base64url").toString()), s: "banana" };
-    const res = await t.scim.get(`/Users?sortBy=active&cursor=${Buffer.from(JSON.stringify(forged)).toString("base64url")}`);
+    const res = await t.scim.get(
+      `/Users?sortBy=active&cursor=${Buffer.from(JSON.stringify(forged)).toString("base64url")}`,
+    );
     expectScimError(res, 400);
     expect(res.body.scimType).toBe("invalidCursor");
   });
@@ -180,7 +221,8 @@ describe("RFC 9865 §2: cursor paging of /Groups", () => {
   it("walks 120 groups 25 at a time, each once, while groups are created", async () => {
     let made = 0;
     const pages = await walk("/Groups", "count=25&excludedAttributes=members", () =>
-      t.scim.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: uniqueGroupName(`Late ${++made}`) }).expect(201));
+      t.scim.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: uniqueGroupName(`Late ${++made}`) }).expect(201),
+    );
     const seen = idsOf(pages);
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.filter((id) => groups.includes(id)).sort()).toEqual([...groups].sort());
@@ -202,8 +244,11 @@ describe("RFC 9865 §4: /ServiceProviderConfig", () => {
   it("advertises cursor and index paging, index by default, and the page sizes", async () => {
     const res = await t.scim.get("/ServiceProviderConfig").expect(200);
     expect(res.body.pagination).toEqual({
-      cursor: true, index: true, defaultPaginationMethod: "index",
-      defaultPageSize: t.cfg.SCIM_MAX_RESULTS, maxPageSize: t.cfg.SCIM_MAX_RESULTS,
+      cursor: true,
+      index: true,
+      defaultPaginationMethod: "index",
+      defaultPageSize: t.cfg.SCIM_MAX_RESULTS,
+      maxPageSize: t.cfg.SCIM_MAX_RESULTS,
     });
     expect(res.body.filter.supported).toBe(true);
   });
@@ -234,9 +279,13 @@ describe("a deep cursor page reads what the first one does (5,000 more users, 3,
     await t.ds.query(`INSERT INTO users (user_name, source, created_at)
       SELECT 'deep' || g || '@paging.test', 'scim', now() + g * interval '1 millisecond' FROM generate_series(1, 5000) g`);
     await t.ds.query("VACUUM ANALYZE users");
-    const [row] = await t.ds.query(`SELECT created_at::text AS at, id FROM users WHERE removed_at IS NULL ORDER BY created_at, id OFFSET 4900 LIMIT 1`);
+    const [row] = await t.ds.query(
+      `SELECT created_at::text AS at, id FROM users WHERE removed_at IS NULL ORDER BY created_at, id OFFSET 4900 LIMIT 1`,
+    );
     const repo = new UsersRepository();
-    const deep = await plan((m) => repo.page(m, { offset: 0, limit: 50 }, { position: { createdAt: row.at, id: row.id }, direction: "after" }));
+    const deep = await plan((m) =>
+      repo.page(m, { offset: 0, limit: 50 }, { position: { createdAt: row.at, id: row.id }, direction: "after" }),
+    );
     expect(deep).toMatch(/Index (Only )?Scan using users_live_created_at_id_idx/);
     expect(deep).toMatch(/Index Cond: \(ROW\(created_at, id\) > ROW\(/);
     // The index scan stops after count + 1 rows, on page 99 as on page 1: no OFFSET walks the rows before.
@@ -247,8 +296,16 @@ describe("a deep cursor page reads what the first one does (5,000 more users, 3,
     await t.ds.query(`INSERT INTO groups (display_name, created_at)
       SELECT 'Deep ' || g, now() + g * interval '1 millisecond' FROM generate_series(1, 3000) g`);
     await t.ds.query("VACUUM ANALYZE groups");
-    const [row] = await t.ds.query(`SELECT created_at::text AS at, id FROM groups ORDER BY created_at, id OFFSET 2900 LIMIT 1`);
-    const deep = await plan((m) => new GroupsRepository().page(m, { offset: 0, limit: 50 }, { position: { createdAt: row.at, id: row.id }, direction: "after" }));
+    const [row] = await t.ds.query(
+      `SELECT created_at::text AS at, id FROM groups ORDER BY created_at, id OFFSET 2900 LIMIT 1`,
+    );
+    const deep = await plan((m) =>
+      new GroupsRepository().page(
+        m,
+        { offset: 0, limit: 50 },
+        { position: { createdAt: row.at, id: row.id }, direction: "after" },
+      ),
+    );
     expect(deep).toMatch(/Index Cond: \(ROW\(created_at, id\) > ROW\(/);
     expect(deep).toMatch(/Index (Only )?Scan using groups_created_at_id_idx[^\n]*rows=51(\.00)? loops=1/);
   });

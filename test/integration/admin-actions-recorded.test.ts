@@ -26,7 +26,9 @@ async function other(): Promise<Client> {
   return c;
 }
 
-beforeAll(async () => { t = await startTestApp({ ADMIN_ACTIONS_SYNC_MAX: "40" }); });
+beforeAll(async () => {
+  t = await startTestApp({ ADMIN_ACTIONS_SYNC_MAX: "40" });
+});
 afterEach(async () => {
   await Promise.all(runners.splice(0).map((r) => r.stop()));
   await Promise.all(clients.splice(0).map((c) => c.end().catch(() => undefined)));
@@ -37,7 +39,8 @@ const ctx: Ctx = { actor: systemActor, door: "admin", requestId: null };
 async function people(n: number, family: string): Promise<string[]> {
   const rows = await t.ds.query(
     `INSERT INTO users (user_name, family_name, source) SELECT $1 || g || '.' || $3 || '@recorded.test', $1, 'admin' FROM generate_series(1, $2) g RETURNING id`,
-    [family, n, randomBytes(4).toString("hex")]);
+    [family, n, randomBytes(4).toString("hex")],
+  );
   return rows.map((r: { id: string }) => r.id);
 }
 const job = async (id: string) => (await t.admin.get(`/jobs/${id}`).expect(200)).body;
@@ -45,7 +48,9 @@ const job = async (id: string) => (await t.admin.get(`/jobs/${id}`).expect(200))
 async function invited(ids: string[]): Promise<number[]> {
   const rows = await t.ds.query(
     `SELECT (SELECT count(*)::int FROM audit_events a WHERE a.action = 'user.invited' AND a.target_id = u.id::text) AS n
-     FROM unnest($1::uuid[]) WITH ORDINALITY AS u(id, ord) ORDER BY ord`, [ids]);
+     FROM unnest($1::uuid[]) WITH ORDINALITY AS u(id, ord) ORDER BY ord`,
+    [ids],
+  );
   return rows.map((r: { n: number }) => r.n);
 }
 
@@ -57,12 +62,22 @@ describe("a mass action answered at once", () => {
     await blocker.query("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", [ids[1]]);
     const answer = t.admin.post("/users/actions", { action: "invite", ids }).then((r) => r);
 
-    const id: string = await eventually(async () =>
-      (await t.ds.query("SELECT job_id FROM admin_job_items WHERE user_id = $1", [ids[0]]))[0]?.job_id, 20_000, "the job recorded");
+    const id: string = await eventually(
+      async () => (await t.ds.query("SELECT job_id FROM admin_job_items WHERE user_id = $1", [ids[0]]))[0]?.job_id,
+      20_000,
+      "the job recorded",
+    );
     // The request marks its job running just after recording it (a statement of its own): wait for that too.
     await eventually(async () => (await job(id)).status === "running", 20_000, "the job running");
     // The request is stuck on the second user: the job is visible, every item still pending, nobody invited yet.
-    expect(await job(id)).toMatchObject({ kind: "users.action", action: "invite", status: "running", total: 3, pending: 3, selection: { ids: 3 } });
+    expect(await job(id)).toMatchObject({
+      kind: "users.action",
+      action: "invite",
+      status: "running",
+      total: 3,
+      pending: 3,
+      selection: { ids: 3 },
+    });
     expect(await invited(ids)).toEqual([0, 0, 0]);
 
     await blocker.query("ROLLBACK");
@@ -71,14 +86,21 @@ describe("a mass action answered at once", () => {
     expect(res.body).toMatchObject({ action: "invite", jobId: id, total: 3, done: 3 });
     expect(await job(id)).toMatchObject({ status: "done", done: 3, pending: 0, finishedAt: expect.any(String) });
     const recorded = (await t.admin.get(`/jobs/${id}/results`).expect(200)).body.items;
-    expect(recorded.map(({ id: u, outcome }: { id: string; outcome: string }) => ({ id: u, outcome }))).toEqual(res.body.results);
+    expect(recorded.map(({ id: u, outcome }: { id: string; outcome: string }) => ({ id: u, outcome }))).toEqual(
+      res.body.results,
+    );
     expect(await invited(ids)).toEqual([1, 1, 1]);
   });
 
   it("records a filter selection as the filter, its users as items", async () => {
     const ids = await people(4, "Filtered");
     const res = await t.admin.post("/users/actions", { action: "disable", filter: { q: "filtered" } }).expect(200);
-    expect(await job(res.body.jobId)).toMatchObject({ status: "done", total: 4, done: 4, selection: { filter: { q: "filtered" } } });
+    expect(await job(res.body.jobId)).toMatchObject({
+      status: "done",
+      total: 4,
+      done: 4,
+      selection: { filter: { q: "filtered" } },
+    });
     expect(res.body.results.map((r: { id: string }) => r.id)).toEqual([...ids].sort());
   });
 
@@ -106,23 +128,35 @@ describe("a mass action answered at once", () => {
     const ids = await people(5, "Shared");
     const jobId = await t.services.jobs.recordUsersAction(ctx, "invite", { ids }, ids);
     const [finisher, dying] = [await other(), await other()];
-    for (const [c, seq] of [[finisher, 2], [dying, 4]] as const) {
+    for (const [c, seq] of [
+      [finisher, 2],
+      [dying, 4],
+    ] as const) {
       await c.query("BEGIN");
       await c.query("SELECT 1 FROM admin_job_items WHERE job_id = $1 AND seq = $2 FOR UPDATE", [jobId, seq]);
     }
     let answered = false;
-    const here = t.services.jobs.runHere(ctx, jobId, jobHandlers(t.services.actions)).finally(() => { answered = true; });
+    const here = t.services.jobs.runHere(ctx, jobId, jobHandlers(t.services.actions)).finally(() => {
+      answered = true;
+    });
     await eventually(async () => (await job(jobId)).pending === 2, 20_000, "all but the held items");
     await new Promise((r) => setTimeout(r, 200));
     expect(answered).toBe(false);
 
     // The other runner records its outcome and commits; the dying one's transaction ends with its connection.
-    await finisher.query("UPDATE admin_job_items SET outcome = 'skipped', reason = 'done_elsewhere', processed_at = now() WHERE job_id = $1 AND seq = 2", [jobId]);
+    await finisher.query(
+      "UPDATE admin_job_items SET outcome = 'skipped', reason = 'done_elsewhere', processed_at = now() WHERE job_id = $1 AND seq = 2",
+      [jobId],
+    );
     await finisher.query("COMMIT");
     await dying.end();
     const items = await here;
     expect(items.map((i) => [i.userId, i.outcome, i.reason])).toEqual([
-      [ids[0], "done", null], [ids[1], "skipped", "done_elsewhere"], [ids[2], "done", null], [ids[3], "done", null], [ids[4], "done", null],
+      [ids[0], "done", null],
+      [ids[1], "skipped", "done_elsewhere"],
+      [ids[2], "done", null],
+      [ids[3], "done", null],
+      [ids[4], "done", null],
     ]);
     expect(await invited(ids)).toEqual([1, 0, 1, 1, 1]);
     expect(await job(jobId)).toMatchObject({ status: "done", pending: 0 });
@@ -133,7 +167,9 @@ describe("a mass action answered at once", () => {
     // communication setting, so together they stay within the pool of 10.
     runner();
     const batches = await Promise.all([1, 2, 3].map((n) => people(25, `Race${n}`)));
-    const answers = await Promise.all(batches.map((ids) => t.admin.post("/users/actions", { action: "invite", ids }).expect(200)));
+    const answers = await Promise.all(
+      batches.map((ids) => t.admin.post("/users/actions", { action: "invite", ids }).expect(200)),
+    );
     answers.forEach((res, n) => {
       expect(res.body).toMatchObject({ total: 25, done: 25, failed: 0 });
       expect(res.body.results.map((r: { id: string }) => r.id)).toEqual(batches[n]);

@@ -9,13 +9,19 @@ beforeAll(async () => {
   // 2,600 records: the export reads 1,000 per query, so this spans three batches and a partial one.
   await appendAudits(t.ds, 2600, { action: "test.bulk", door: "system" });
   await appendAudits(t.ds, 1, {
-    door: "admin", action: "user.updated", actorName: '=HYPERLINK("http://evil.example","click")',
+    door: "admin",
+    action: "user.updated",
+    actorName: '=HYPERLINK("http://evil.example","click")',
     changes: { title: { before: 'say "hi", then\nleave', after: "-1+2" } },
   });
 });
 afterAll(async () => t.close());
 
-const ndjson = (text: string) => text.trimEnd().split("\n").map((l) => JSON.parse(l) as AuditRecord);
+const ndjson = (text: string) =>
+  text
+    .trimEnd()
+    .split("\n")
+    .map((l) => JSON.parse(l) as AuditRecord);
 
 describe("GET /admin/v1/audit/export", () => {
   it("streams every record as NDJSON, oldest first, as an attachment", async () => {
@@ -41,17 +47,28 @@ describe("GET /admin/v1/audit/export", () => {
     expect(res.headers["content-type"]).toBe("text/csv; charset=utf-8");
     expect(res.headers["content-disposition"]).toMatch(/^attachment; filename="audit-[\w-]+\.csv"$/);
     const [header, row, rest] = res.text.split("\r\n");
-    expect(header).toBe("seq,id,at,actor_type,actor_id,actor_name,door,action,target_type,target_id,changes,request_id,prev_hash,hash");
-    expect(row).toMatch(/^2601,2601,\d{4}-[^,]+Z,system,,"'=HYPERLINK\(""http:\/\/evil\.example"",""click""\)",admin,user\.updated,user,,/);
+    expect(header).toBe(
+      "seq,id,at,actor_type,actor_id,actor_name,door,action,target_type,target_id,changes,request_id,prev_hash,hash",
+    );
+    expect(row).toMatch(
+      /^2601,2601,\d{4}-[^,]+Z,system,,"'=HYPERLINK\(""http:\/\/evil\.example"",""click""\)",admin,user\.updated,user,,/,
+    );
     // The JSON of the changes (with its newline escaped by JSON) is one quoted field.
-    expect(res.text).toContain(`,"{""n"":1,""title"":{""after"":""-1+2"",""before"":""say \\""hi\\"", then\\nleave""}}",req-1,`);
+    expect(res.text).toContain(
+      `,"{""n"":1,""title"":{""after"":""-1+2"",""before"":""say \\""hi\\"", then\\nleave""}}",req-1,`,
+    );
     expect(rest).toBe("");
   });
 
   it("refuses a missing or unknown format, naming it", async () => {
-    expect((await t.admin.get("/audit/export").expect(400)).body).toMatchObject({ code: "invalid_request", field: "format" });
+    expect((await t.admin.get("/audit/export").expect(400)).body).toMatchObject({
+      code: "invalid_request",
+      field: "format",
+    });
     expect((await t.admin.get("/audit/export?format=xml").expect(400)).body).toMatchObject({ field: "format" });
-    expect((await t.admin.get("/audit/export?format=csv&cursor=abc").expect(400)).body).toMatchObject({ field: "cursor" });
+    expect((await t.admin.get("/audit/export?format=csv&cursor=abc").expect(400)).body).toMatchObject({
+      field: "cursor",
+    });
   });
 
   it("stops at the head as it was when the export began, however much is appended meanwhile", async () => {

@@ -4,15 +4,29 @@ import { resetAuditLog } from "../support/audit";
 import { buildScimUser, patchOp } from "../support/factories";
 
 let t: TestApp;
-beforeAll(async () => { t = await startTestApp(); });
+beforeAll(async () => {
+  t = await startTestApp();
+});
 afterAll(async () => t.close());
 
-interface Item { action: string; target: { type: string; id: string | null } }
+interface Item {
+  action: string;
+  target: { type: string; id: string | null };
+}
 
 /** A SCIM user placed in `entityId` (SQL: the admin routes that do this belong to another lane), then patched once. */
-async function person(entityId: string | null, role = "member", scope: string[] = []): Promise<{ id: string; userName: string }> {
+async function person(
+  entityId: string | null,
+  role = "member",
+  scope: string[] = [],
+): Promise<{ id: string; userName: string }> {
   const res = await t.scim.post("/Users", buildScimUser()).expect(201);
-  await t.ds.query("UPDATE users SET entity_id = $2, system_role = $3, admin_scope = $4::uuid[] WHERE id = $1", [res.body.id, entityId, role, scope]);
+  await t.ds.query("UPDATE users SET entity_id = $2, system_role = $3, admin_scope = $4::uuid[] WHERE id = $1", [
+    res.body.id,
+    entityId,
+    role,
+    scope,
+  ]);
   await t.scim.patch(`/Users/${res.body.id}`, patchOp({ op: "replace", path: "title", value: "Changed" })).expect(200);
   return { id: res.body.id, userName: res.body.userName };
 }
@@ -31,7 +45,9 @@ describe("the audit log for an admin limited to some entities", () => {
     // Unique names: entities outlive resetDatabase, and a TEST_DATABASE_URL outlives the run.
     const suffix = randomBytes(3).toString("hex");
     [{ id: france }] = await t.ds.query("INSERT INTO entities (name) VALUES ($1) RETURNING id", [`France ${suffix}`]);
-    [{ id: lyon }] = await t.ds.query("INSERT INTO entities (name, parent_id) VALUES ('Lyon', $1) RETURNING id", [france]);
+    [{ id: lyon }] = await t.ds.query("INSERT INTO entities (name, parent_id) VALUES ('Lyon', $1) RETURNING id", [
+      france,
+    ]);
     [{ id: spain }] = await t.ds.query("INSERT INTO entities (name) VALUES ($1) RETURNING id", [`Spain ${suffix}`]);
     inLyon = await person(lyon);
     inSpain = await person(spain);
@@ -56,12 +72,18 @@ describe("the audit log for an admin limited to some entities", () => {
 
   it("gets an empty list, not an error, when filtering on a user out of its reach", async () => {
     expect((await scoped.get(`/audit?user=${inSpain.id}`).expect(200)).body.items).toEqual([]);
-    expect((await scoped.get(`/audit?user=${inLyon.id}`).expect(200)).body.items.map((i: Item) => i.action)).toEqual(["user.updated", "user.created"]);
+    expect((await scoped.get(`/audit?user=${inLyon.id}`).expect(200)).body.items.map((i: Item) => i.action)).toEqual([
+      "user.updated",
+      "user.created",
+    ]);
   });
 
   it("exports only what it may see", async () => {
     const res = await scoped.get("/audit/export?format=ndjson").expect(200);
-    const lines = res.text.trim().split("\n").map((l) => JSON.parse(l) as Item);
+    const lines = res.text
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Item);
     expect(targets(lines)).toContain(inLyon.id);
     expect(targets(lines)).not.toContain(inSpain.id);
     expect(lines.every((i) => i.target.type === "user")).toBe(true);

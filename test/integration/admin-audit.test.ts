@@ -3,19 +3,36 @@ import { appendAudits, resetAuditLog } from "../support/audit";
 import { buildScimUser, patchOp } from "../support/factories";
 
 let t: TestApp;
-beforeAll(async () => { t = await startTestApp(); });
+beforeAll(async () => {
+  t = await startTestApp();
+});
 afterAll(async () => t.close());
 
-interface Item { seq: number; id: number; at: string; actor: { type: string; id: string | null; name: string | null }; door: string; action: string; target: { type: string; id: string | null }; changes: Record<string, unknown>; requestId: string | null; prevHash: string; hash: string }
+interface Item {
+  seq: number;
+  id: number;
+  at: string;
+  actor: { type: string; id: string | null; name: string | null };
+  door: string;
+  action: string;
+  target: { type: string; id: string | null };
+  changes: Record<string, unknown>;
+  requestId: string | null;
+  prevHash: string;
+  hash: string;
+}
 const seqs = (items: Item[]) => items.map((i) => i.seq);
-const list = async (query: string, client = t.admin) => (await client.get(`/audit${query}`).expect(200)).body as { items: Item[]; nextCursor: string | null };
+const list = async (query: string, client = t.admin) =>
+  (await client.get(`/audit${query}`).expect(200)).body as { items: Item[]; nextCursor: string | null };
 
 /** Follows nextCursor to the end, calling `between` after each page. */
 async function pageAll(query: string, between: () => Promise<unknown> = async () => undefined): Promise<Item[]> {
   const all: Item[] = [];
   let cursor: string | null = null;
   do {
-    const page: { items: Item[]; nextCursor: string | null } = await list(`${query}${cursor ? `&cursor=${cursor}` : ""}`);
+    const page: { items: Item[]; nextCursor: string | null } = await list(
+      `${query}${cursor ? `&cursor=${cursor}` : ""}`,
+    );
     all.push(...page.items);
     cursor = page.nextCursor;
     await between();
@@ -35,8 +52,13 @@ describe("GET /admin/v1/audit", () => {
     expect(items.map((i) => i.action)).toEqual(["token.created", "user.updated", "user.created"]);
     expect(seqs(items)).toEqual([3, 2, 1]);
     expect(items[2]).toMatchObject({
-      door: "scim", actor: { type: "token", name: "test-idp" }, target: { type: "user", id: user.id }, requestId: "req-audit-1",
-      at: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/), prevHash: "0".repeat(64), hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      door: "scim",
+      actor: { type: "token", name: "test-idp" },
+      target: { type: "user", id: user.id },
+      requestId: "req-audit-1",
+      at: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
+      prevHash: "0".repeat(64),
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     expect(items[1].changes).toEqual({ title: { before: null, after: "Engineer" } });
     expect(items[1].prevHash).toBe(items[2].hash);
@@ -71,7 +93,14 @@ describe("GET /admin/v1/audit", () => {
     await appendAudits(t.ds, 2, { seal: false, action: "test.just-written" });
     const user = (await t.scim.post("/Users", buildScimUser()).expect(201)).body;
     const { items } = await list("?limit=10");
-    expect(items.map((i) => i.action)).toEqual(["user.created", "test.just-written", "test.just-written", "test.seeded", "test.seeded", "test.seeded"]);
+    expect(items.map((i) => i.action)).toEqual([
+      "user.created",
+      "test.just-written",
+      "test.just-written",
+      "test.seeded",
+      "test.seeded",
+      "test.seeded",
+    ]);
     expect(seqs(items)).toEqual([6, 5, 4, 3, 2, 1]);
     expect(items[0].target.id).toBe(user.id);
     expect(items[0].prevHash).toBe(items[1].hash);
@@ -106,12 +135,58 @@ describe("GET /admin/v1/audit filters", () => {
   const group = "33333333-3333-4333-8333-333333333333";
   beforeAll(async () => {
     await resetAuditLog(t.ds);
-    await appendAudits(t.ds, 2, { at: "2026-01-10T08:00:00Z", door: "scim", actorType: "token", actorId: "tok-1", actorName: "Okta-Prod", action: "user.created", targetId: userA });
-    await appendAudits(t.ds, 1, { at: "2026-01-11T08:00:00Z", door: "scim", actorType: "token", actorId: "tok-1", actorName: "Okta-Prod", action: "user.updated", targetId: userB });
-    await appendAudits(t.ds, 1, { at: "2026-01-12T08:00:00Z", door: "admin", actorType: "user", actorId: userB, actorName: "bob@corp.test", action: "user.deactivated", targetId: userA });
-    await appendAudits(t.ds, 1, { at: "2026-01-13T08:00:00Z", door: "admin", actorType: "user", actorId: userB, actorName: "bob@corp.test", action: "group.member_added", targetType: "group", targetId: group });
-    await appendAudits(t.ds, 1, { at: "2026-01-14T08:00:00Z", door: "cli", actorName: "cli:root", action: "token.created", targetType: "token", targetId: "tok-2" });
-    await appendAudits(t.ds, 1, { at: "2026-01-15T08:00:00Z", door: "scim", actorName: "Okta-Prod", action: "users.exported", targetId: null });
+    await appendAudits(t.ds, 2, {
+      at: "2026-01-10T08:00:00Z",
+      door: "scim",
+      actorType: "token",
+      actorId: "tok-1",
+      actorName: "Okta-Prod",
+      action: "user.created",
+      targetId: userA,
+    });
+    await appendAudits(t.ds, 1, {
+      at: "2026-01-11T08:00:00Z",
+      door: "scim",
+      actorType: "token",
+      actorId: "tok-1",
+      actorName: "Okta-Prod",
+      action: "user.updated",
+      targetId: userB,
+    });
+    await appendAudits(t.ds, 1, {
+      at: "2026-01-12T08:00:00Z",
+      door: "admin",
+      actorType: "user",
+      actorId: userB,
+      actorName: "bob@corp.test",
+      action: "user.deactivated",
+      targetId: userA,
+    });
+    await appendAudits(t.ds, 1, {
+      at: "2026-01-13T08:00:00Z",
+      door: "admin",
+      actorType: "user",
+      actorId: userB,
+      actorName: "bob@corp.test",
+      action: "group.member_added",
+      targetType: "group",
+      targetId: group,
+    });
+    await appendAudits(t.ds, 1, {
+      at: "2026-01-14T08:00:00Z",
+      door: "cli",
+      actorName: "cli:root",
+      action: "token.created",
+      targetType: "token",
+      targetId: "tok-2",
+    });
+    await appendAudits(t.ds, 1, {
+      at: "2026-01-15T08:00:00Z",
+      door: "scim",
+      actorName: "Okta-Prod",
+      action: "users.exported",
+      targetId: null,
+    });
   });
 
   it.each([

@@ -10,7 +10,13 @@ let idp: TestIssuer;
 
 beforeAll(async () => {
   idp = await startTestIssuer(ISSUER, AUDIENCE);
-  t = await startTestApp({ ADMIN_JWT_ISSUER: ISSUER, ADMIN_JWT_AUDIENCE: AUDIENCE, ADMIN_JWT_JWKS_URL: idp.jwksUrl, ADMIN_JWT_ROLE_CLAIM: "groups", ADMIN_JWT_ADMIN_ROLE: "Roster.Admin" });
+  t = await startTestApp({
+    ADMIN_JWT_ISSUER: ISSUER,
+    ADMIN_JWT_AUDIENCE: AUDIENCE,
+    ADMIN_JWT_JWKS_URL: idp.jwksUrl,
+    ADMIN_JWT_ROLE_CLAIM: "groups",
+    ADMIN_JWT_ADMIN_ROLE: "Roster.Admin",
+  });
 });
 afterAll(async () => {
   await t.close();
@@ -20,7 +26,11 @@ afterAll(async () => {
 /** A person created over SCIM, then given a role and scope in SQL (the admin routes that do this are tested elsewhere). */
 async function person(role: string, scope: string[] = []): Promise<{ id: string; userName: string }> {
   const res = await t.scim.post("/Users", buildScimUser()).expect(201);
-  await t.ds.query("UPDATE users SET system_role = $2, admin_scope = $3::uuid[] WHERE id = $1", [res.body.id, role, scope]);
+  await t.ds.query("UPDATE users SET system_role = $2, admin_scope = $3::uuid[] WHERE id = $1", [
+    res.body.id,
+    role,
+    scope,
+  ]);
   return { id: res.body.id, userName: res.body.userName };
 }
 
@@ -32,7 +42,11 @@ describe("admin door authentication (/admin/v1)", () => {
     const res = await request(t.app).get("/admin/v1/nothing").expect(401);
     expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
     expect(res.headers["www-authenticate"]).toMatch(/^Bearer/);
-    expect(res.body).toMatchObject({ status: 401, code: "unauthenticated", type: expect.stringContaining("unauthenticated") });
+    expect(res.body).toMatchObject({
+      status: 401,
+      code: "unauthenticated",
+      type: expect.stringContaining("unauthenticated"),
+    });
   });
 
   it("refuses a SCIM token (403 wrong_scope) and an unknown token (401 invalid_token)", async () => {
@@ -81,9 +95,18 @@ describe("admin JWTs from the company's OIDC provider", () => {
   });
 
   it("takes the role from the configured claim for someone Roster does not know", async () => {
-    await t.adminAs(await idp.sign({ sub: "x1", email: "outsider@example.test", groups: ["Roster.Admin"] })).post("/nothing", {}).expect(PASSED);
-    await t.adminAs(await idp.sign({ sub: "x2", email: "reader@example.test", groups: "auditor" })).get("/nothing").expect(PASSED);
-    const none = await t.adminAs(await idp.sign({ sub: "x3", email: "nobody@example.test", groups: ["Staff"] })).get("/nothing").expect(403);
+    await t
+      .adminAs(await idp.sign({ sub: "x1", email: "outsider@example.test", groups: ["Roster.Admin"] }))
+      .post("/nothing", {})
+      .expect(PASSED);
+    await t
+      .adminAs(await idp.sign({ sub: "x2", email: "reader@example.test", groups: "auditor" }))
+      .get("/nothing")
+      .expect(PASSED);
+    const none = await t
+      .adminAs(await idp.sign({ sub: "x3", email: "nobody@example.test", groups: ["Staff"] }))
+      .get("/nothing")
+      .expect(403);
     expect(none.body.code).toBe("not_an_admin");
   });
 
@@ -101,8 +124,12 @@ describe("admin JWTs from the company's OIDC provider", () => {
 describe("admin scope over the entities tree", () => {
   it("includes every sub-entity and nothing else; a scope of vanished entities reaches nothing", async () => {
     const [root] = await t.ds.query("INSERT INTO entities (name) VALUES ('Group') RETURNING id");
-    const [mid] = await t.ds.query("INSERT INTO entities (name, parent_id) VALUES ('France', $1) RETURNING id", [root.id]);
-    const [leaf] = await t.ds.query("INSERT INTO entities (name, parent_id) VALUES ('Lyon', $1) RETURNING id", [mid.id]);
+    const [mid] = await t.ds.query("INSERT INTO entities (name, parent_id) VALUES ('France', $1) RETURNING id", [
+      root.id,
+    ]);
+    const [leaf] = await t.ds.query("INSERT INTO entities (name, parent_id) VALUES ('Lyon', $1) RETURNING id", [
+      mid.id,
+    ]);
     await t.ds.query("INSERT INTO entities (name, parent_id) VALUES ('Spain', $1)", [root.id]);
     const scoped = await person("admin", [mid.id]);
     expect((await t.services.access.rightsOf(scoped.id))?.entityScope?.sort()).toEqual([mid.id, leaf.id].sort());

@@ -43,33 +43,45 @@ afterAll(async () => t.close());
 async function target(kind: TargetKind, actor: ActorKind): Promise<string> {
   const seed = { source: "admin" as const, givenName: "Target", familyName: "Person" };
   switch (kind) {
-    case "inside": return (await seedPerson(t.ds, { ...seed, entityId: lyon })).id;
-    case "outside": return (await seedPerson(t.ds, { ...seed, entityId: spain })).id;
-    case "wider": return (await seedPerson(t.ds, { ...seed, entityId: lyon, role: "admin" })).id;
-    case "peer": return (await seedPerson(t.ds, { ...seed, entityId: lyon, role: "admin", adminScope: [lyon] })).id;
-    case "self": return actors[actor].id;
+    case "inside":
+      return (await seedPerson(t.ds, { ...seed, entityId: lyon })).id;
+    case "outside":
+      return (await seedPerson(t.ds, { ...seed, entityId: spain })).id;
+    case "wider":
+      return (await seedPerson(t.ds, { ...seed, entityId: lyon, role: "admin" })).id;
+    case "peer":
+      return (await seedPerson(t.ds, { ...seed, entityId: lyon, role: "admin", adminScope: [lyon] })).id;
+    case "self":
+      return actors[actor].id;
   }
 }
 
 /** What a refusal must leave as it was. */
 async function snapshot(id: string): Promise<unknown> {
-  const [row] = await t.ds.query(`SELECT to_jsonb(u) AS row,
+  const [row] = await t.ds.query(
+    `SELECT to_jsonb(u) AS row,
       (SELECT count(*)::int FROM audit_events WHERE target_id = $1) AS audits,
       (SELECT count(*)::int FROM outbox WHERE payload->>'userId' = $1) AS events,
       (SELECT count(*)::int FROM invitations WHERE user_id = $1::uuid) AS invitations,
       (SELECT count(*)::int FROM group_members WHERE user_id = $1::uuid) AS memberships
-    FROM users u WHERE u.id = $1::uuid`, [id]);
+    FROM users u WHERE u.id = $1::uuid`,
+    [id],
+  );
   return row;
 }
 
 /** The actors' own rows are put back after a row that changed them, so each row starts from the same actors. */
 async function restoreActors(): Promise<void> {
-  await t.ds.query(`UPDATE users SET active = true, system_role = CASE WHEN id = $3 THEN 'auditor' ELSE 'admin' END,
+  await t.ds.query(
+    `UPDATE users SET active = true, system_role = CASE WHEN id = $3 THEN 'auditor' ELSE 'admin' END,
       admin_scope = CASE WHEN id = $2 THEN ARRAY[$4::uuid] ELSE '{}' END, entity_id = $4
-    WHERE id = ANY(ARRAY[$1, $2, $3]::uuid[])`, [actors.wide.id, actors.scoped.id, actors.auditor.id, france]);
+    WHERE id = ANY(ARRAY[$1, $2, $3]::uuid[])`,
+    [actors.wide.id, actors.scoped.id, actors.auditor.id, france],
+  );
 }
 
-const emailOf = async (id: string) => (await t.ds.query("SELECT emails->0->>'value' AS e FROM users WHERE id = $1", [id]))[0].e as string;
+const emailOf = async (id: string) =>
+  (await t.ds.query("SELECT emails->0->>'value' AS e FROM users WHERE id = $1", [id]))[0].e as string;
 const fresh = () => `m${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
 interface Route {
@@ -82,40 +94,151 @@ interface Route {
 }
 
 const RO = Array(5).fill("403 read_only");
-const deactivated = async (id: string) => void (await t.ds.query("UPDATE users SET active = false WHERE id = $1 AND id <> ALL($2::uuid[])", [id, Object.values(actors).map((a) => a.id)]));
-const member = async (id: string) => void (await t.ds.query("INSERT INTO group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [group, id]));
+const deactivated = async (id: string) =>
+  void (await t.ds.query("UPDATE users SET active = false WHERE id = $1 AND id <> ALL($2::uuid[])", [
+    id,
+    Object.values(actors).map((a) => a.id),
+  ]));
+const member = async (id: string) =>
+  void (await t.ds.query("INSERT INTO group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [
+    group,
+    id,
+  ]));
 
 const ROUTES: Route[] = [
-  { name: "GET /users/{id}", call: (c, id) => c.get(`/users/${id}`),
-    expect: { wide: ["200", "200", "200", "200", "200"], scoped: ["200", "404 not_found", "200", "200", "200"], auditor: ["200", "200", "200", "200", "200"] } },
-  { name: "GET /users/{id}/invitation", call: (c, id) => c.get(`/users/${id}/invitation`),
-    expect: { wide: Array(5).fill("404 no_invitation"), scoped: ["404 no_invitation", "404 not_found", "404 no_invitation", "404 no_invitation", "404 no_invitation"], auditor: Array(5).fill("404 no_invitation") } },
-  { name: "PATCH /users/{id} names", call: (c, id) => c.patch(`/users/${id}`, { givenName: "Renamed" }),
-    expect: { wide: Array(5).fill("200"), scoped: ["200", "404 not_found", "403 out_of_scope id", "200", "200"], auditor: RO } },
-  { name: "PATCH /users/{id} email", call: (c, id) => c.patch(`/users/${id}`, { email: `${fresh()}@evil.test` }),
-    expect: { wide: Array(5).fill("200"), scoped: ["200", "404 not_found", "403 out_of_scope id", "403 out_of_scope email", "403 out_of_scope email"], auditor: RO } },
-  { name: "PATCH /users/{id} userName", call: (c, id) => c.patch(`/users/${id}`, { userName: `evil.${letters(10)}` }),
-    expect: { wide: Array(5).fill("200"), scoped: ["200", "404 not_found", "403 out_of_scope id", "403 out_of_scope userName", "403 out_of_scope userName"], auditor: RO } },
-  { name: "PATCH /users/{id} rights", call: (c, id) => c.patch(`/users/${id}`, { role: "auditor", adminScope: [lyon] }),
-    expect: { wide: Array(5).fill("200"), scoped: ["200", "404 not_found", "403 out_of_scope id", "200", "403 out_of_scope role"], auditor: RO } },
-  { name: "POST /users/{id}/deactivate", call: (c, id) => c.post(`/users/${id}/deactivate`),
-    expect: { wide: ["200", "200", "200", "200", "409 cannot_deactivate_self"], scoped: ["200", "404 not_found", "403 out_of_scope id", "200", "409 cannot_deactivate_self"], auditor: RO } },
-  { name: "POST /users/{id}/activate", prepare: deactivated, call: (c, id) => c.post(`/users/${id}/activate`),
-    expect: { wide: Array(5).fill("200"), scoped: ["200", "404 not_found", "403 out_of_scope id", "200", "200"], auditor: RO } },
-  { name: "POST /users/{id}/invitation", call: (c, id) => c.post(`/users/${id}/invitation`),
-    expect: { wide: Array(5).fill("202"), scoped: ["202", "404 not_found", "403 out_of_scope id", "403 out_of_scope id", "403 out_of_scope id"], auditor: RO } },
-  { name: "POST /users/{id}/one-time-password", call: (c, id) => c.post(`/users/${id}/one-time-password`, {}),
-    expect: { wide: Array(5).fill("200"), scoped: ["200", "404 not_found", "403 out_of_scope id", "403 out_of_scope id", "403 out_of_scope id"], auditor: RO } },
-  { name: "POST /groups/{id}/members", call: (c, id) => c.post(`/groups/${group}/members`, { ids: [id] }),
-    expect: { wide: Array(5).fill("200"), scoped: ["200", "404 not_found", "403 out_of_scope ids[0]", "200", "200"], auditor: RO } },
-  { name: "DELETE /groups/{id}/members/{userId}", prepare: member, call: (c, id) => c.delete(`/groups/${group}/members/${id}`),
-    expect: { wide: Array(5).fill("204"), scoped: ["204", "404 not_found", "403 out_of_scope userId", "204", "204"], auditor: RO } },
-  { name: "POST /groups/{id}/invitations", call: async (c, id) => c.post(`/groups/${group}/invitations`, { email: await emailOf(id) }),
-    expect: { wide: Array(5).fill("200"), scoped: ["200", "409 email_taken email", "403 out_of_scope email", "403 out_of_scope email", "403 out_of_scope email"], auditor: RO } },
+  {
+    name: "GET /users/{id}",
+    call: (c, id) => c.get(`/users/${id}`),
+    expect: {
+      wide: ["200", "200", "200", "200", "200"],
+      scoped: ["200", "404 not_found", "200", "200", "200"],
+      auditor: ["200", "200", "200", "200", "200"],
+    },
+  },
+  {
+    name: "GET /users/{id}/invitation",
+    call: (c, id) => c.get(`/users/${id}/invitation`),
+    expect: {
+      wide: Array(5).fill("404 no_invitation"),
+      scoped: ["404 no_invitation", "404 not_found", "404 no_invitation", "404 no_invitation", "404 no_invitation"],
+      auditor: Array(5).fill("404 no_invitation"),
+    },
+  },
+  {
+    name: "PATCH /users/{id} names",
+    call: (c, id) => c.patch(`/users/${id}`, { givenName: "Renamed" }),
+    expect: {
+      wide: Array(5).fill("200"),
+      scoped: ["200", "404 not_found", "403 out_of_scope id", "200", "200"],
+      auditor: RO,
+    },
+  },
+  {
+    name: "PATCH /users/{id} email",
+    call: (c, id) => c.patch(`/users/${id}`, { email: `${fresh()}@evil.test` }),
+    expect: {
+      wide: Array(5).fill("200"),
+      scoped: ["200", "404 not_found", "403 out_of_scope id", "403 out_of_scope email", "403 out_of_scope email"],
+      auditor: RO,
+    },
+  },
+  {
+    name: "PATCH /users/{id} userName",
+    call: (c, id) => c.patch(`/users/${id}`, { userName: `evil.${letters(10)}` }),
+    expect: {
+      wide: Array(5).fill("200"),
+      scoped: ["200", "404 not_found", "403 out_of_scope id", "403 out_of_scope userName", "403 out_of_scope userName"],
+      auditor: RO,
+    },
+  },
+  {
+    name: "PATCH /users/{id} rights",
+    call: (c, id) => c.patch(`/users/${id}`, { role: "auditor", adminScope: [lyon] }),
+    expect: {
+      wide: Array(5).fill("200"),
+      scoped: ["200", "404 not_found", "403 out_of_scope id", "200", "403 out_of_scope role"],
+      auditor: RO,
+    },
+  },
+  {
+    name: "POST /users/{id}/deactivate",
+    call: (c, id) => c.post(`/users/${id}/deactivate`),
+    expect: {
+      wide: ["200", "200", "200", "200", "409 cannot_deactivate_self"],
+      scoped: ["200", "404 not_found", "403 out_of_scope id", "200", "409 cannot_deactivate_self"],
+      auditor: RO,
+    },
+  },
+  {
+    name: "POST /users/{id}/activate",
+    prepare: deactivated,
+    call: (c, id) => c.post(`/users/${id}/activate`),
+    expect: {
+      wide: Array(5).fill("200"),
+      scoped: ["200", "404 not_found", "403 out_of_scope id", "200", "200"],
+      auditor: RO,
+    },
+  },
+  {
+    name: "POST /users/{id}/invitation",
+    call: (c, id) => c.post(`/users/${id}/invitation`),
+    expect: {
+      wide: Array(5).fill("202"),
+      scoped: ["202", "404 not_found", "403 out_of_scope id", "403 out_of_scope id", "403 out_of_scope id"],
+      auditor: RO,
+    },
+  },
+  {
+    name: "POST /users/{id}/one-time-password",
+    call: (c, id) => c.post(`/users/${id}/one-time-password`, {}),
+    expect: {
+      wide: Array(5).fill("200"),
+      scoped: ["200", "404 not_found", "403 out_of_scope id", "403 out_of_scope id", "403 out_of_scope id"],
+      auditor: RO,
+    },
+  },
+  {
+    name: "POST /groups/{id}/members",
+    call: (c, id) => c.post(`/groups/${group}/members`, { ids: [id] }),
+    expect: {
+      wide: Array(5).fill("200"),
+      scoped: ["200", "404 not_found", "403 out_of_scope ids[0]", "200", "200"],
+      auditor: RO,
+    },
+  },
+  {
+    name: "DELETE /groups/{id}/members/{userId}",
+    prepare: member,
+    call: (c, id) => c.delete(`/groups/${group}/members/${id}`),
+    expect: {
+      wide: Array(5).fill("204"),
+      scoped: ["204", "404 not_found", "403 out_of_scope userId", "204", "204"],
+      auditor: RO,
+    },
+  },
+  {
+    name: "POST /groups/{id}/invitations",
+    call: async (c, id) => c.post(`/groups/${group}/invitations`, { email: await emailOf(id) }),
+    expect: {
+      wide: Array(5).fill("200"),
+      scoped: [
+        "200",
+        "409 email_taken email",
+        "403 out_of_scope email",
+        "403 out_of_scope email",
+        "403 out_of_scope email",
+      ],
+      auditor: RO,
+    },
+  },
 ];
 
 /** A mass action's result for one person, whether it was answered at once or became a job (run here to its end). */
-async function massAction(c: AdminClient, action: string, ids: string[]): Promise<{ status: number; code?: string; outcomes?: string[] }> {
+async function massAction(
+  c: AdminClient,
+  action: string,
+  ids: string[],
+): Promise<{ status: number; code?: string; outcomes?: string[] }> {
   const res = await c.post("/users/actions", { action, ids });
   if (res.status === 200) return { status: 200, outcomes: res.body.results.map(outcomeOf) };
   if (res.status !== 202) return { status: res.status, code: res.body.code };
@@ -125,13 +248,40 @@ async function massAction(c: AdminClient, action: string, ids: string[]): Promis
 }
 const outcomeOf = (r: { outcome: string; reason?: string }) => (r.reason ? `${r.outcome}:${r.reason}` : r.outcome);
 
-const MASS: { action: string; prepare?: (id: string) => Promise<void>; expect: Record<Exclude<ActorKind, "auditor">, string[]> }[] = [
-  { action: "disable", expect: { wide: ["done", "done", "done", "done", "skipped:cannot_disable_self"], scoped: ["done", "not_found", "failed:out_of_scope", "done", "skipped:cannot_disable_self"] } },
-  { action: "enable", prepare: deactivated, expect: { wide: ["done", "done", "done", "done", "skipped:already_enabled"], scoped: ["done", "not_found", "failed:out_of_scope", "done", "skipped:already_enabled"] } },
-  { action: "invite", expect: { wide: Array(5).fill("done"), scoped: ["done", "not_found", "failed:out_of_scope", "failed:out_of_scope", "failed:out_of_scope"] } },
+const MASS: {
+  action: string;
+  prepare?: (id: string) => Promise<void>;
+  expect: Record<Exclude<ActorKind, "auditor">, string[]>;
+}[] = [
+  {
+    action: "disable",
+    expect: {
+      wide: ["done", "done", "done", "done", "skipped:cannot_disable_self"],
+      scoped: ["done", "not_found", "failed:out_of_scope", "done", "skipped:cannot_disable_self"],
+    },
+  },
+  {
+    action: "enable",
+    prepare: deactivated,
+    expect: {
+      wide: ["done", "done", "done", "done", "skipped:already_enabled"],
+      scoped: ["done", "not_found", "failed:out_of_scope", "done", "skipped:already_enabled"],
+    },
+  },
+  {
+    action: "invite",
+    expect: {
+      wide: Array(5).fill("done"),
+      scoped: ["done", "not_found", "failed:out_of_scope", "failed:out_of_scope", "failed:out_of_scope"],
+    },
+  },
 ];
 
-const CASES = ROUTES.flatMap((r) => (["wide", "scoped", "auditor"] as ActorKind[]).flatMap((a) => TARGETS.map((k, i) => [r.name, a, k, r.expect[a][i]] as const)));
+const CASES = ROUTES.flatMap((r) =>
+  (["wide", "scoped", "auditor"] as ActorKind[]).flatMap((a) =>
+    TARGETS.map((k, i) => [r.name, a, k, r.expect[a][i]] as const),
+  ),
+);
 
 describe("one authorisation decision on every admin route that targets a person", () => {
   afterEach(restoreActors);

@@ -26,10 +26,15 @@ afterAll(async () => {
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 const tokenOf = (link: string) => link.split("/").pop()!;
 const messages = () => readdir(join(dataDir, "mail")).catch(() => [] as string[]);
-const listed = async (n: number) => eventually(async () => {
-  const body = (await t.admin.get("/dev/mailbox").expect(200)).body;
-  return body.items.length >= n ? body : null;
-}, 10_000, `${n} messages in the dev mailbox`);
+const listed = async (n: number) =>
+  eventually(
+    async () => {
+      const body = (await t.admin.get("/dev/mailbox").expect(200)).body;
+      return body.items.length >= n ? body : null;
+    },
+    10_000,
+    `${n} messages in the dev mailbox`,
+  );
 
 describe("the dev mailbox", () => {
   let mailUser: { id: string; email: string };
@@ -37,7 +42,15 @@ describe("the dev mailbox", () => {
   beforeAll(async () => {
     mailUser = await person(t, { invite: "now", language: "fr", givenName: "Élodie", familyName: "Durand" });
     await listed(1);
-    smsUser = (await t.scim.post("/Users", { ...buildScimUser({ userName: `mobile${Date.now()}` }), emails: [], phoneNumbers: [{ value: "+33612340000" }] }).expect(201)).body.id;
+    smsUser = (
+      await t.scim
+        .post("/Users", {
+          ...buildScimUser({ userName: `mobile${Date.now()}` }),
+          emails: [],
+          phoneNumbers: [{ value: "+33612340000" }],
+        })
+        .expect(201)
+    ).body.id;
     await t.admin.post(`/users/${smsUser}/invitation`).expect(202);
     await listed(2);
   });
@@ -47,12 +60,17 @@ describe("the dev mailbox", () => {
     expect(nextCursor).toBeNull();
     expect(items.map((i: { kind: string }) => i.kind)).toEqual(["sms", "email"]);
     const [sms, mail] = items;
-    expect(mail).toMatchObject({ kind: "email", to: [mailUser.email.toLowerCase()], subject: "Vous êtes invité·e à rejoindre Roster" });
+    expect(mail).toMatchObject({
+      kind: "email",
+      to: [mailUser.email.toLowerCase()],
+      subject: "Vous êtes invité·e à rejoindre Roster",
+    });
     expect(Date.now() - new Date(mail.date).getTime()).toBeLessThan(60_000);
     expect(mail.link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/auth\/invitations\/[A-Za-z0-9_-]{43}$/);
     expect(sms).toMatchObject({ kind: "sms", to: ["+33612340000"], subject: null });
     // Each link is the one the invitation holds (only its hash is stored).
-    const hashes = async (id: string) => (await t.ds.query("SELECT token_hash FROM invitations WHERE user_id = $1", [id]))[0].token_hash;
+    const hashes = async (id: string) =>
+      (await t.ds.query("SELECT token_hash FROM invitations WHERE user_id = $1", [id]))[0].token_hash;
     expect(sha256(tokenOf(mail.link))).toBe(await hashes(mailUser.id));
     expect(sha256(tokenOf(sms.link))).toBe(await hashes(smsUser));
     expect((await messages()).sort()).toEqual(items.map((i: { id: string }) => i.id).sort());
@@ -71,11 +89,15 @@ describe("the dev mailbox", () => {
 
   it("returns a raw message: the .eml as message/rfc822, an SMS as JSON", async () => {
     const { items } = (await t.admin.get("/dev/mailbox").expect(200)).body;
-    const mail = await t.admin.get(`/dev/mailbox/${items[1].id}`).buffer(true).parse((res, cb) => {
-      let data = "";
-      res.on("data", (c) => (data += c));
-      res.on("end", () => cb(null, data));
-    }).expect(200);
+    const mail = await t.admin
+      .get(`/dev/mailbox/${items[1].id}`)
+      .buffer(true)
+      .parse((res, cb) => {
+        let data = "";
+        res.on("data", (c) => (data += c));
+        res.on("end", () => cb(null, data));
+      })
+      .expect(200);
     expect(mail.headers["content-type"]).toMatch(/^message\/rfc822/);
     expect(mail.headers["cache-control"]).toBe("no-store");
     expect(mail.body).toMatch(/^Content-Language: fr$/m);
@@ -87,7 +109,14 @@ describe("the dev mailbox", () => {
 
   it("opens only message ids: anything else, path traversal included, is 404 and reads nothing", async () => {
     await writeFile(join(dataDir, "secret.txt"), "not a message");
-    for (const id of ["secret.txt", "..%2F..%2Fetc%2Fpasswd", "%2e%2e", "..", "2026-01-01T00-00-00-000Z-00000000.eml", "2026-01-01T00-00-00-000Z-0000000g.eml"]) {
+    for (const id of [
+      "secret.txt",
+      "..%2F..%2Fetc%2Fpasswd",
+      "%2e%2e",
+      "..",
+      "2026-01-01T00-00-00-000Z-00000000.eml",
+      "2026-01-01T00-00-00-000Z-0000000g.eml",
+    ]) {
       const res = await t.admin.get(`/dev/mailbox/${id}`);
       expect([id, res.status]).toEqual([id, 404]);
       expect(res.text).not.toContain("not a message");
@@ -105,7 +134,11 @@ describe("the dev mailbox", () => {
   });
 
   it("is off (404 dev_mailbox_off) when mail goes to an SMTP server", async () => {
-    const app = createApp(parseConfig({ ...process.env, SMTP_URL: "smtp://127.0.0.1:2525", DATA_DIR: dataDir }), t.ds, t.services);
+    const app = createApp(
+      parseConfig({ ...process.env, SMTP_URL: "smtp://127.0.0.1:2525", DATA_DIR: dataDir }),
+      t.ds,
+      t.services,
+    );
     const token = await t.token("admin");
     const res = await request(app).get("/admin/v1/dev/mailbox").set("Authorization", `Bearer ${token}`).expect(404);
     expect(res.body.code).toBe("dev_mailbox_off");

@@ -3,12 +3,16 @@ import { memberIds, scimGroup } from "../support/group-fixtures";
 
 /** Concurrent admin member changes on one group: each takes the group's row lock, so none is lost. */
 let t: TestApp;
-beforeAll(async () => { t = await startTestApp(); });
+beforeAll(async () => {
+  t = await startTestApp();
+});
 afterAll(async () => t.close());
 
 async function seedUsers(n: number): Promise<string[]> {
   const rows = await t.ds.query(
-    `INSERT INTO users (user_name, source) SELECT 'adm' || g || '.' || md5(random()::text) || '@x.test', 'admin' FROM generate_series(1, $1::int) g RETURNING id`, [n]);
+    `INSERT INTO users (user_name, source) SELECT 'adm' || g || '.' || md5(random()::text) || '@x.test', 'admin' FROM generate_series(1, $1::int) g RETURNING id`,
+    [n],
+  );
   return rows.map((r: { id: string }) => r.id);
 }
 
@@ -20,9 +24,14 @@ describe("concurrent admin member changes", () => {
     const results = await Promise.all(batches.map((batch) => t.admin.post(`/groups/${g}/members`, { ids: batch })));
     expect(results.map((r) => r.status)).toEqual(Array(30).fill(200));
     expect(await memberIds(t, g)).toEqual([...ids].sort());
-    expect(results.map((r) => r.body.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 2));
+    expect(results.map((r) => r.body.version).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 30 }, (_, i) => i + 2),
+    );
     expect((await t.admin.get(`/groups/${g}`).expect(200)).body).toMatchObject({ memberCount: 300, version: 31 });
-    const added = await t.ds.query("SELECT changes FROM audit_events WHERE target_id = $1 AND action = 'membership.added'", [g]);
+    const added = await t.ds.query(
+      "SELECT changes FROM audit_events WHERE target_id = $1 AND action = 'membership.added'",
+      [g],
+    );
     expect(added.flatMap((r: { changes: { members: string[] } }) => r.changes.members).sort()).toEqual([...ids].sort());
   });
 
@@ -34,7 +43,15 @@ describe("concurrent admin member changes", () => {
     expect(results.filter((r) => r.body.added.length === 5)).toHaveLength(1);
     expect(results.filter((r) => r.body.alreadyMembers.length === 5)).toHaveLength(7);
     expect(await memberIds(t, g)).toEqual([...ids].sort());
-    expect(Number((await t.ds.query("SELECT count(*) FROM audit_events WHERE target_id = $1 AND action = 'membership.added'", [g]))[0].count)).toBe(1);
+    expect(
+      Number(
+        (
+          await t.ds.query("SELECT count(*) FROM audit_events WHERE target_id = $1 AND action = 'membership.added'", [
+            g,
+          ])
+        )[0].count,
+      ),
+    ).toBe(1);
   });
 
   it("adds to one group racing with removals of other members and SCIM deletions of the people end consistent", async () => {

@@ -31,18 +31,24 @@ const ids = (body: { items: { id: string }[] }) => body.items.map((m) => m.id).s
 
 describe("entity scope on /admin/v1/groups", () => {
   it("GET /groups and /groups/{id}: every group, counting only the members in scope", async () => {
-    expect((await scoped.client.get("/groups?q=mixed").expect(200)).body.items).toEqual([expect.objectContaining({ id: group, memberCount: 1 })]);
+    expect((await scoped.client.get("/groups?q=mixed").expect(200)).body.items).toEqual([
+      expect.objectContaining({ id: group, memberCount: 1 }),
+    ]);
     expect((await scoped.client.get(`/groups/${group}`).expect(200)).body.memberCount).toBe(1);
     expect((await t.admin.get(`/groups/${group}`).expect(200)).body.memberCount).toBe(3);
   });
 
   it("GET /groups/{id}/members lists only the members in scope, at every page size", async () => {
     expect(ids((await scoped.client.get(`/groups/${group}/members`).expect(200)).body)).toEqual([inside.id]);
-    expect(ids((await t.admin.get(`/groups/${group}/members`).expect(200)).body)).toEqual([inside.id, outside.id, nowhere.id].sort());
+    expect(ids((await t.admin.get(`/groups/${group}/members`).expect(200)).body)).toEqual(
+      [inside.id, outside.id, nowhere.id].sort(),
+    );
     let cursor: string | null = null;
     const seen: string[] = [];
     do {
-      const page: { items: { id: string }[]; nextCursor: string | null } = (await scoped.client.get(`/groups/${group}/members?limit=1${cursor ? `&cursor=${cursor}` : ""}`).expect(200)).body;
+      const page: { items: { id: string }[]; nextCursor: string | null } = (
+        await scoped.client.get(`/groups/${group}/members?limit=1${cursor ? `&cursor=${cursor}` : ""}`).expect(200)
+      ).body;
       seen.push(...page.items.map((m) => m.id));
       cursor = page.nextCursor;
     } while (cursor);
@@ -57,7 +63,9 @@ describe("entity scope on /admin/v1/groups", () => {
       expect(res.body).toMatchObject({ code: "not_found", detail: expect.stringContaining(bad) });
     }
     expect(await memberIds(t, other)).toEqual([]);
-    expect((await scoped.client.post(`/groups/${other}/members`, { ids: [inLyon.id] }).expect(200)).body.added).toEqual([inLyon.id]);
+    expect((await scoped.client.post(`/groups/${other}/members`, { ids: [inLyon.id] }).expect(200)).body.added).toEqual(
+      [inLyon.id],
+    );
     expect(await memberIds(t, other)).toEqual([inLyon.id]);
   });
 
@@ -84,7 +92,11 @@ describe("entity scope on /admin/v1/groups", () => {
   it("a limited auditor reads the members within their scope and changes nothing", async () => {
     const auditor = await scopedAdmin(t, [lyon], "auditor");
     expect(ids((await auditor.client.get(`/groups/${group}/members`).expect(200)).body)).toEqual([inside.id]);
-    expect((await auditor.client.post(`/groups/${group}/members`, { ids: [inside.id] }).expect(403)).body.code).toBe("read_only");
-    expect((await auditor.client.delete(`/groups/${group}/members/${inside.id}`).expect(403)).body.code).toBe("read_only");
+    expect((await auditor.client.post(`/groups/${group}/members`, { ids: [inside.id] }).expect(403)).body.code).toBe(
+      "read_only",
+    );
+    expect((await auditor.client.delete(`/groups/${group}/members/${inside.id}`).expect(403)).body.code).toBe(
+      "read_only",
+    );
   });
 });

@@ -11,7 +11,9 @@ const USERS = 1500;
 async function connect(dataDir: string): Promise<Client> {
   const password = readFileSync(path.join(dataDir, "pg-password"), "utf8").trim();
   const port = Number(readFileSync(path.join(dataDir, "pg", "postmaster.pid"), "utf8").split("\n")[3]);
-  const client = new Client({ connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/roster` });
+  const client = new Client({
+    connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/roster`,
+  });
   client.on("error", () => undefined);
   await client.connect();
   return client;
@@ -33,21 +35,40 @@ describe("the process: admin jobs across restarts", () => {
   it("a job interrupted by SIGTERM and then by a crash (SIGKILL) finishes after restarts, every user exactly once", async () => {
     const dataDir = tempDataDir();
     const env = {
-      DATA_DIR: dataDir, PORT: String(await freePort()), EMBEDDED_PG_PORT: String(await freePort()), DATABASE_URL: "",
-      ADMIN_ACTIONS_SYNC_MAX: "10", ADMIN_JOBS_CONCURRENCY: "1", ADMIN_JOBS_POLL_MS: "100", LOG_LEVEL: "warn",
+      DATA_DIR: dataDir,
+      PORT: String(await freePort()),
+      EMBEDDED_PG_PORT: String(await freePort()),
+      DATABASE_URL: "",
+      ADMIN_ACTIONS_SYNC_MAX: "10",
+      ADMIN_JOBS_CONCURRENCY: "1",
+      ADMIN_JOBS_POLL_MS: "100",
+      LOG_LEVEL: "warn",
     };
     let server: RunningServer | undefined;
     try {
       server = await startServer(env);
       const token = runCli(["token", "create", "--name", "ops", "--scope", "admin"], env).stdout.trim();
-      await query(dataDir, `INSERT INTO users (user_name, family_name, source) SELECT 'proc' || g || '@jobs.test', 'Restart', 'csv' FROM generate_series(1, ${USERS}) g`);
+      await query(
+        dataDir,
+        `INSERT INTO users (user_name, family_name, source) SELECT 'proc' || g || '@jobs.test', 'Restart', 'csv' FROM generate_series(1, ${USERS}) g`,
+      );
       const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
-      const asked = await fetch(`${server.baseUrl}/admin/v1/users/actions`, { method: "POST", headers, body: JSON.stringify({ action: "invite", filter: { q: "restart" } }) });
+      const asked = await fetch(`${server.baseUrl}/admin/v1/users/actions`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ action: "invite", filter: { q: "restart" } }),
+      });
       expect(asked.status).toBe(202);
       const { id } = (await asked.json()) as { id: string };
-      const progress = async () => (await query<{ done: number; status: string }>(dataDir,
-        `SELECT count(*) FILTER (WHERE outcome IS NOT NULL)::int AS done, (SELECT status FROM admin_jobs WHERE id = $1) AS status
-         FROM admin_job_items WHERE job_id = $1`, [id]))[0];
+      const progress = async () =>
+        (
+          await query<{ done: number; status: string }>(
+            dataDir,
+            `SELECT count(*) FILTER (WHERE outcome IS NOT NULL)::int AS done, (SELECT status FROM admin_jobs WHERE id = $1) AS status
+         FROM admin_job_items WHERE job_id = $1`,
+            [id],
+          )
+        )[0];
 
       await eventually(async () => (await progress()).done >= 100, 60_000, "100 users done");
       const beforeStop = await progress();
@@ -65,12 +86,17 @@ describe("the process: admin jobs across restarts", () => {
       // The embedded PostgreSQL outlived the killed server; the next server joins it.
       server = await startServer(env);
       await eventually(async () => (await progress()).status === "done", 120_000, "job done");
-      const counts = await query(dataDir,
+      const counts = await query(
+        dataDir,
         `SELECT n, count(*)::int AS users FROM (
            SELECT u.id, (SELECT count(*) FROM outbox o WHERE o.topic = 'invitation.requested' AND o.payload->>'userId' = u.id::text) AS n
-           FROM users u WHERE u.family_name = 'Restart') x GROUP BY n`);
+           FROM users u WHERE u.family_name = 'Restart') x GROUP BY n`,
+      );
       expect(counts).toEqual([{ n: "1", users: USERS }]);
-      const [audited] = await query(dataDir, "SELECT count(DISTINCT target_id)::int AS d, count(*)::int AS n FROM audit_events WHERE action = 'user.invited'");
+      const [audited] = await query(
+        dataDir,
+        "SELECT count(DISTINCT target_id)::int AS d, count(*)::int AS n FROM audit_events WHERE action = 'user.invited'",
+      );
       expect(audited).toEqual({ d: USERS, n: USERS });
     } finally {
       if (server && server.proc.exitCode === null) await server.stop("SIGTERM");
@@ -85,26 +111,47 @@ describe("the process: a mass action answered at once, killed mid-request", () =
     const dataDir = tempDataDir();
     // The first server runs no job loops, so only the request works on its job (its runners would otherwise help).
     const env = {
-      DATA_DIR: dataDir, PORT: String(await freePort()), EMBEDDED_PG_PORT: String(await freePort()), DATABASE_URL: "",
-      ADMIN_JOBS_CONCURRENCY: "0", ADMIN_JOBS_POLL_MS: "100", LOG_LEVEL: "warn",
+      DATA_DIR: dataDir,
+      PORT: String(await freePort()),
+      EMBEDDED_PG_PORT: String(await freePort()),
+      DATABASE_URL: "",
+      ADMIN_JOBS_CONCURRENCY: "0",
+      ADMIN_JOBS_POLL_MS: "100",
+      LOG_LEVEL: "warn",
     };
     let server: RunningServer | undefined;
     let blocker: Client | undefined;
     try {
       server = await startServer(env);
       const token = runCli(["token", "create", "--name", "ops", "--scope", "admin"], env).stdout.trim();
-      await query(dataDir, `INSERT INTO users (user_name, family_name, source) SELECT 'sync' || g || '@jobs.test', 'Midway', 'csv' FROM generate_series(1, 300) g`);
+      await query(
+        dataDir,
+        `INSERT INTO users (user_name, family_name, source) SELECT 'sync' || g || '@jobs.test', 'Midway', 'csv' FROM generate_series(1, 300) g`,
+      );
       // Another transaction holds the 150th person (in selection order, by id): the request stops there, mid-way.
       blocker = await connect(dataDir);
       await blocker.query("BEGIN");
-      await blocker.query("SELECT 1 FROM users WHERE id = (SELECT id FROM users WHERE family_name = 'Midway' ORDER BY id OFFSET 149 LIMIT 1) FOR UPDATE");
+      await blocker.query(
+        "SELECT 1 FROM users WHERE id = (SELECT id FROM users WHERE family_name = 'Midway' ORDER BY id OFFSET 149 LIMIT 1) FOR UPDATE",
+      );
       const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
-      const asked = fetch(`${server.baseUrl}/admin/v1/users/actions`, { method: "POST", headers, body: JSON.stringify({ action: "invite", filter: { q: "midway" } }) })
-        .then((r) => r.status, () => "no answer");
+      const asked = fetch(`${server.baseUrl}/admin/v1/users/actions`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ action: "invite", filter: { q: "midway" } }),
+      }).then(
+        (r) => r.status,
+        () => "no answer",
+      );
 
-      const progress = async () => (await query<{ id: string; done: number; total: number }>(dataDir,
-        `SELECT j.id, j.total, (SELECT count(*)::int FROM admin_job_items i WHERE i.job_id = j.id AND i.outcome IS NOT NULL) AS done
-         FROM admin_jobs j WHERE j.action = 'invite'`))[0];
+      const progress = async () =>
+        (
+          await query<{ id: string; done: number; total: number }>(
+            dataDir,
+            `SELECT j.id, j.total, (SELECT count(*)::int FROM admin_job_items i WHERE i.job_id = j.id AND i.outcome IS NOT NULL) AS done
+         FROM admin_jobs j WHERE j.action = 'invite'`,
+          )
+        )[0];
       await eventually(async () => (await progress())?.done >= 140, 60_000, "the batches before the held person");
       await new Promise((r) => setTimeout(r, 300));
       const { id, total, done } = await progress();
@@ -126,12 +173,14 @@ describe("the process: a mass action answered at once, killed mid-request", () =
       const final = await fetch(`${server.baseUrl}/admin/v1/jobs/${id}`, { headers });
       expect(await final.json()).toMatchObject({ status: "done", total: 300, done: 300, failed: 0, pending: 0 });
 
-      const perPerson = await query(dataDir,
+      const perPerson = await query(
+        dataDir,
         `SELECT audits, invitations, events, count(*)::int AS people FROM (
            SELECT (SELECT count(*)::int FROM audit_events a WHERE a.action = 'user.invited' AND a.target_id = u.id::text) AS audits,
                   (SELECT count(*)::int FROM invitations i WHERE i.user_id = u.id) AS invitations,
                   (SELECT count(*)::int FROM outbox o WHERE o.topic = 'invitation.requested' AND o.payload->>'userId' = u.id::text) AS events
-           FROM users u WHERE u.family_name = 'Midway') x GROUP BY 1, 2, 3`);
+           FROM users u WHERE u.family_name = 'Midway') x GROUP BY 1, 2, 3`,
+      );
       expect(perPerson).toEqual([{ audits: 1, invitations: 1, events: 1, people: 300 }]);
     } finally {
       await blocker?.end().catch(() => undefined);

@@ -9,20 +9,28 @@ import { eventually, seedEntity, seedPerson } from "../support/people";
 let t: TestApp;
 const runners: JobsRunner[] = [];
 function runner(concurrency = 1, handlers?: JobHandlers): JobsRunner {
-  const r = new JobsRunner(t.services.jobs, handlers ?? jobHandlers(t.services.actions), { concurrency, pollMs: 20 }).start();
+  const r = new JobsRunner(t.services.jobs, handlers ?? jobHandlers(t.services.actions), {
+    concurrency,
+    pollMs: 20,
+  }).start();
   runners.push(r);
   return r;
 }
 
-beforeAll(async () => { t = await startTestApp({ ADMIN_ACTIONS_SYNC_MAX: "5" }); });
-afterEach(async () => { await Promise.all(runners.splice(0).map((r) => r.stop())); });
+beforeAll(async () => {
+  t = await startTestApp({ ADMIN_ACTIONS_SYNC_MAX: "5" });
+});
+afterEach(async () => {
+  await Promise.all(runners.splice(0).map((r) => r.stop()));
+});
 afterAll(async () => t.close());
 
 /** `n` users whose family name is `family` (one INSERT). */
 async function people(n: number, family: string): Promise<string[]> {
   const rows = await t.ds.query(
     `INSERT INTO users (user_name, family_name, source) SELECT $1 || g || '.' || $3 || '@jobs.test', $1, 'admin' FROM generate_series(1, $2) g RETURNING id`,
-    [family, n, randomBytes(4).toString("hex")]);
+    [family, n, randomBytes(4).toString("hex")],
+  );
   return rows.map((r: { id: string }) => r.id);
 }
 const job = async (id: string) => (await t.admin.get(`/jobs/${id}`).expect(200)).body;
@@ -31,7 +39,9 @@ const done = (id: string) => eventually(async () => (await job(id)).status === "
 async function invitations(ids: string[]): Promise<number[]> {
   const rows = await t.ds.query(
     `SELECT u.id, (SELECT count(*)::int FROM outbox o WHERE o.topic = 'invitation.requested' AND o.payload->>'userId' = u.id::text) AS n
-     FROM unnest($1::uuid[]) AS u(id)`, [ids]);
+     FROM unnest($1::uuid[]) AS u(id)`,
+    [ids],
+  );
   return rows.map((r: { n: number }) => r.n);
 }
 
@@ -40,12 +50,29 @@ describe("mass actions as background jobs", () => {
     const ids = await people(12, "Batch");
     const res = await t.admin.post("/users/actions", { action: "invite", filter: { q: "batch" } }).expect(202);
     expect(res.headers.location).toBe(`/admin/v1/jobs/${res.body.id}`);
-    expect(res.body).toMatchObject({ kind: "users.action", action: "invite", status: "queued", total: 12, pending: 12, done: 0, selection: { filter: { q: "batch" } } });
+    expect(res.body).toMatchObject({
+      kind: "users.action",
+      action: "invite",
+      status: "queued",
+      total: 12,
+      pending: 12,
+      done: 0,
+      selection: { filter: { q: "batch" } },
+    });
     expect(await job(res.body.id)).toMatchObject({ status: "queued", pending: 12 });
 
     runner();
     await done(res.body.id);
-    expect(await job(res.body.id)).toMatchObject({ status: "done", total: 12, done: 12, skipped: 0, failed: 0, notFound: 0, pending: 0, finishedAt: expect.any(String) });
+    expect(await job(res.body.id)).toMatchObject({
+      status: "done",
+      total: 12,
+      done: 12,
+      skipped: 0,
+      failed: 0,
+      notFound: 0,
+      pending: 0,
+      finishedAt: expect.any(String),
+    });
     expect(await invitations(ids)).toEqual(ids.map(() => 1));
     const [payload] = await t.ds.query("SELECT payload FROM outbox WHERE topic = 'invitation.requested' LIMIT 1");
     expect(payload.payload).toMatchObject({ invitationId: expect.any(String), door: "admin" });
@@ -53,12 +80,19 @@ describe("mass actions as background jobs", () => {
     const pages: { id: string; outcome: string }[][] = [];
     let cursor = "";
     do {
-      const page = await t.admin.get(`/jobs/${res.body.id}/results?limit=5${cursor ? `&cursor=${cursor}` : ""}`).expect(200);
+      const page = await t.admin
+        .get(`/jobs/${res.body.id}/results?limit=5${cursor ? `&cursor=${cursor}` : ""}`)
+        .expect(200);
       pages.push(page.body.items);
       cursor = page.body.nextCursor;
     } while (cursor);
     expect(pages.map((p) => p.length)).toEqual([5, 5, 2]);
-    expect(pages.flat().map((i) => i.id).sort()).toEqual([...ids].sort());
+    expect(
+      pages
+        .flat()
+        .map((i) => i.id)
+        .sort(),
+    ).toEqual([...ids].sort());
     expect(pages.flat().every((i) => i.outcome === "done")).toBe(true);
     expect((await t.admin.get(`/jobs/${res.body.id}/results?outcome=failed`).expect(200)).body.items).toEqual([]);
   });
@@ -94,7 +128,10 @@ describe("mass actions as background jobs", () => {
     await client.get(`/jobs/${res.body.id}/results`).expect(404);
     const own = await client.post("/users/actions", { action: "enable", ids: await people(6, "Own") }).expect(202);
     expect((await client.get(`/jobs/${own.body.id}`).expect(200)).body.total).toBe(6);
-    await t.adminAs(await t.token("auditor")).get(`/jobs/${res.body.id}`).expect(200);
+    await t
+      .adminAs(await t.token("auditor"))
+      .get(`/jobs/${res.body.id}`)
+      .expect(200);
     await t.admin.get("/jobs/not-a-job").expect(404);
     expect((await t.admin.get(`/jobs/${res.body.id}/results?cursor=%21%21`).expect(400)).body.field).toBe("cursor");
     expect((await t.admin.get(`/jobs/${res.body.id}/results?outcome=won`).expect(400)).body.field).toBe("outcome");
@@ -117,7 +154,10 @@ describe("the job runner", () => {
     await done(res.body.id);
     expect(await job(res.body.id)).toMatchObject({ done: 150, pending: 0 });
     expect(await invitations(ids)).toEqual(ids.map(() => 1));
-    const audited = await t.ds.query("SELECT count(*)::int AS n FROM audit_events WHERE action = 'user.invited' AND target_id = ANY($1::text[])", [ids]);
+    const audited = await t.ds.query(
+      "SELECT count(*)::int AS n FROM audit_events WHERE action = 'user.invited' AND target_id = ANY($1::text[])",
+      [ids],
+    );
     expect(audited[0].n).toBe(150);
   });
 
@@ -128,9 +168,17 @@ describe("the job runner", () => {
     crashed.on("error", () => undefined);
     await crashed.connect();
     await crashed.query("BEGIN");
-    const [held] = (await crashed.query("SELECT seq, user_id FROM admin_job_items WHERE job_id = $1 ORDER BY seq LIMIT 1 FOR UPDATE", [res.body.id])).rows;
+    const [held] = (
+      await crashed.query(
+        "SELECT seq, user_id FROM admin_job_items WHERE job_id = $1 ORDER BY seq LIMIT 1 FOR UPDATE",
+        [res.body.id],
+      )
+    ).rows;
     await crashed.query("UPDATE users SET invited_at = now() WHERE id = $1", [held.user_id]);
-    await crashed.query("INSERT INTO outbox (topic, payload) VALUES ('invitation.requested', jsonb_build_object('userId', $1::text))", [held.user_id]);
+    await crashed.query(
+      "INSERT INTO outbox (topic, payload) VALUES ('invitation.requested', jsonb_build_object('userId', $1::text))",
+      [held.user_id],
+    );
     const [{ pid }] = (await crashed.query("SELECT pg_backend_pid() AS pid")).rows;
 
     runner(2);
@@ -169,11 +217,17 @@ describe("the job runner", () => {
     await done(res.body.id);
     expect(await job(res.body.id)).toMatchObject({ done: 5, failed: 1 });
     const failed = await t.admin.get(`/jobs/${res.body.id}/results?outcome=failed`).expect(200);
-    expect(failed.body.items).toEqual([{ id: ids[2], outcome: "failed", reason: "internal_error", processedAt: expect.any(String) }]);
+    expect(failed.body.items).toEqual([
+      { id: ids[2], outcome: "failed", reason: "internal_error", processedAt: expect.any(String) },
+    ]);
     // The batch the poison was in rolled back and was redone user by user: every other change happened exactly once.
     const audits = await t.ds.query(
-      "SELECT target_id AS id, count(*)::int AS n FROM audit_events WHERE action = 'user.deactivated' AND target_id = ANY($1) GROUP BY target_id", [ids]);
-    expect(Object.fromEntries(audits.map((a: { id: string; n: number }) => [a.id, a.n]))).toEqual(Object.fromEntries(ids.filter((_, i) => i !== 2).map((id) => [id, 1])));
+      "SELECT target_id AS id, count(*)::int AS n FROM audit_events WHERE action = 'user.deactivated' AND target_id = ANY($1) GROUP BY target_id",
+      [ids],
+    );
+    expect(Object.fromEntries(audits.map((a: { id: string; n: number }) => [a.id, a.n]))).toEqual(
+      Object.fromEntries(ids.filter((_, i) => i !== 2).map((id) => [id, 1])),
+    );
   });
 
   it("stops promptly when idle", async () => {

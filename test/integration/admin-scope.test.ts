@@ -42,8 +42,13 @@ describe("entity scope on /admin/v1/entities", () => {
 
   it("POST /entities: below an entity in scope only; never top-level", async () => {
     await scoped.client.post("/entities", { name: "Villeurbanne", parentId: lyon }).expect(201);
-    expect(code(await scoped.client.post("/entities", { name: "Madrid", parentId: spain }).expect(403))).toBe("out_of_scope");
-    expect((await scoped.client.post("/entities", { name: "Top" }).expect(403)).body).toMatchObject({ code: "out_of_scope", field: "parentId" });
+    expect(code(await scoped.client.post("/entities", { name: "Madrid", parentId: spain }).expect(403))).toBe(
+      "out_of_scope",
+    );
+    expect((await scoped.client.post("/entities", { name: "Top" }).expect(403)).body).toMatchObject({
+      code: "out_of_scope",
+      field: "parentId",
+    });
   });
 
   it("PATCH /entities/{id}: inside only, and no move out of scope", async () => {
@@ -63,18 +68,40 @@ describe("entity scope on /admin/v1/entities", () => {
 describe("entity scope on /admin/v1/users", () => {
   it("POST /users: in an entity of the scope only; rights granted only within the scope", async () => {
     await scoped.client.post("/users", personBody({ entityId: lyon })).expect(201);
-    expect((await scoped.client.post("/users", personBody({ entityId: spain })).expect(403)).body).toMatchObject({ code: "out_of_scope", field: "entityId" });
-    expect((await scoped.client.post("/users", personBody()).expect(403)).body).toMatchObject({ code: "out_of_scope", field: "entityId" });
+    expect((await scoped.client.post("/users", personBody({ entityId: spain })).expect(403)).body).toMatchObject({
+      code: "out_of_scope",
+      field: "entityId",
+    });
+    expect((await scoped.client.post("/users", personBody()).expect(403)).body).toMatchObject({
+      code: "out_of_scope",
+      field: "entityId",
+    });
     await scoped.client.post("/users", personBody({ entityId: lyon, role: "admin", adminScope: [lyon] })).expect(201);
-    expect((await scoped.client.post("/users", personBody({ entityId: lyon, role: "admin" })).expect(403)).body.field).toBe("adminScope");
-    expect((await scoped.client.post("/users", personBody({ entityId: lyon, role: "auditor", adminScope: [spain] })).expect(403)).body.field).toBe("adminScope");
+    expect(
+      (await scoped.client.post("/users", personBody({ entityId: lyon, role: "admin" })).expect(403)).body.field,
+    ).toBe("adminScope");
+    expect(
+      (
+        await scoped.client
+          .post("/users", personBody({ entityId: lyon, role: "auditor", adminScope: [spain] }))
+          .expect(403)
+      ).body.field,
+    ).toBe("adminScope");
   });
 
   it("POST /users/batch: in scope, else the whole batch is refused", async () => {
-    const ok = await scoped.client.post("/users/batch", { emails: ["paul.bocuse@corp.test"], entityId: lyon }).expect(200);
+    const ok = await scoped.client
+      .post("/users/batch", { emails: ["paul.bocuse@corp.test"], entityId: lyon })
+      .expect(200);
     expect(ok.body.summary.created).toBe(1);
-    expect(code(await scoped.client.post("/users/batch", { emails: ["pablo.picasso@corp.test"], entityId: spain }).expect(403))).toBe("out_of_scope");
-    expect(code(await scoped.client.post("/users/batch", { emails: ["pablo.picasso@corp.test"] }).expect(403))).toBe("out_of_scope");
+    expect(
+      code(
+        await scoped.client.post("/users/batch", { emails: ["pablo.picasso@corp.test"], entityId: spain }).expect(403),
+      ),
+    ).toBe("out_of_scope");
+    expect(code(await scoped.client.post("/users/batch", { emails: ["pablo.picasso@corp.test"] }).expect(403))).toBe(
+      "out_of_scope",
+    );
   });
 
   it("GET /users/{id}: 200 inside, 404 outside or without an entity", async () => {
@@ -87,7 +114,9 @@ describe("entity scope on /admin/v1/users", () => {
     await scoped.client.patch(`/users/${inside.id}`, { external: true }).expect(200);
     await scoped.client.patch(`/users/${outside.id}`, { external: true }).expect(404);
     await scoped.client.patch(`/users/${nowhere.id}`, { entityId: lyon }).expect(404);
-    expect((await scoped.client.patch(`/users/${inside.id}`, { entityId: spain }).expect(403)).body.field).toBe("entityId");
+    expect((await scoped.client.patch(`/users/${inside.id}`, { entityId: spain }).expect(403)).body.field).toBe(
+      "entityId",
+    );
     expect(code(await scoped.client.patch(`/users/${boss.id}`, { role: "member" }).expect(403))).toBe("out_of_scope");
     expect(code(await scoped.client.patch(`/users/${scoped.id}`, { adminScope: [] }).expect(403))).toBe("out_of_scope");
     await scoped.client.patch(`/users/${inside.id}`, { role: "auditor", adminScope: [lyon] }).expect(200);

@@ -22,7 +22,13 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => t.close());
 
-const query = (q: Partial<UserSearchQuery>): UserSearchQuery => ({ filter: {}, sort: "userName", descending: false, limit: 50, ...q });
+const query = (q: Partial<UserSearchQuery>): UserSearchQuery => ({
+  filter: {},
+  sort: "userName",
+  descending: false,
+  limit: 50,
+  ...q,
+});
 
 /** The plan PostgreSQL picks for one of the search's own statements, with its values (as the search runs it: unnamed). */
 async function explain(stmt: Statement): Promise<string> {
@@ -44,8 +50,12 @@ describe(`query plans of the admin search (${N.toLocaleString("en")} users)`, ()
   });
 
   it("a rare status uses the facets index", async () => {
-    expect(await pagePlan(query({ filter: { status: ["invited"] } }))).toMatch(/(Bitmap Index Scan on|Index Scan using) users_search_facets_idx/);
-    expect(await pagePlan(query({ filter: { status: ["invited"], source: ["scim"] }, sort: "familyName" }))).toMatch(/users_search_facets_idx/);
+    expect(await pagePlan(query({ filter: { status: ["invited"] } }))).toMatch(
+      /(Bitmap Index Scan on|Index Scan using) users_search_facets_idx/,
+    );
+    expect(await pagePlan(query({ filter: { status: ["invited"], source: ["scim"] }, sort: "familyName" }))).toMatch(
+      /users_search_facets_idx/,
+    );
   });
 
   it("a rare status finds its candidates through the facets index, whatever the sort", async () => {
@@ -62,7 +72,10 @@ describe(`query plans of the admin search (${N.toLocaleString("en")} users)`, ()
       const all: string[] = [];
       let cursor: string | undefined;
       do {
-        const page = await s.search(ctx, query({ filter: { status: ["invited"] }, sort: "familyName", limit: 50, cursor }));
+        const page = await s.search(
+          ctx,
+          query({ filter: { status: ["invited"] }, sort: "familyName", limit: 50, cursor }),
+        );
         all.push(...ids(page.items));
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
@@ -99,8 +112,12 @@ describe(`query plans of the admin search (${N.toLocaleString("en")} users)`, ()
   });
 
   it("a next page starts in the sort index at the cursor (keyset), for each sort", async () => {
-    for (const [sort, index] of [["familyName", "users_search_family_name_idx"], ["lastLoginAt", "users_search_last_login_idx"],
-      ["createdAt", "users_live_created_at_id_idx"], ["userName", "users_user_name_lower_key"]] as const) {
+    for (const [sort, index] of [
+      ["familyName", "users_search_family_name_idx"],
+      ["lastLoginAt", "users_search_last_login_idx"],
+      ["createdAt", "users_live_created_at_id_idx"],
+      ["userName", "users_user_name_lower_key"],
+    ] as const) {
       for (const descending of [false, true]) {
         const first = await t.services.search.search(ctx, query({ sort, descending, limit: 10 }));
         const p = await pagePlan(query({ sort, descending, limit: 10, cursor: first.nextCursor! }));
@@ -111,7 +128,11 @@ describe(`query plans of the admin search (${N.toLocaleString("en")} users)`, ()
   });
 
   it("finds what the plans promise", async () => {
-    expect((await t.services.search.search(ctx, query({ filter: { q: "dupont" }, limit: 200 }))).items).toHaveLength(N / 1000);
-    expect((await t.services.search.search(ctx, query({ filter: { status: ["invited"] }, limit: 200 }))).items).toHaveLength(N / 200);
+    expect((await t.services.search.search(ctx, query({ filter: { q: "dupont" }, limit: 200 }))).items).toHaveLength(
+      N / 1000,
+    );
+    expect(
+      (await t.services.search.search(ctx, query({ filter: { status: ["invited"] }, limit: 200 }))).items,
+    ).toHaveLength(N / 200);
   });
 });

@@ -7,7 +7,9 @@ import { eventually } from "../support/people";
 
 /** GET/PUT /admin/v1/settings/communication: defaults, validation naming the field, versions, audit, and the cache. */
 let t: TestApp;
-beforeAll(async () => { t = await startTestApp(); });
+beforeAll(async () => {
+  t = await startTestApp();
+});
 afterAll(async () => t.close());
 beforeEach(async () => {
   await t.ds.query("TRUNCATE settings");
@@ -28,16 +30,26 @@ describe("the communication setting", () => {
     expect(res.body).toEqual(ON);
     expect(res.headers.etag).toBe('W/"1"');
     expect((await t.admin.get("/settings/communication").expect(200)).body).toEqual(ON);
-    const audit = await t.ds.query("SELECT action, target_type, target_id, changes, door FROM audit_events WHERE action = 'settings.updated' ORDER BY id DESC LIMIT 1");
-    expect(audit).toEqual([{
-      action: "settings.updated", target_type: "setting", target_id: "communication", door: "admin",
-      changes: { "autoInvite.scim": { before: false, after: true }, "channels.sms": { before: true, after: false } },
-    }]);
-    expect(await t.ds.query("SELECT payload->>'key' AS key FROM outbox WHERE topic = 'settings.updated'")).toEqual([{ key: "communication" }]);
+    const audit = await t.ds.query(
+      "SELECT action, target_type, target_id, changes, door FROM audit_events WHERE action = 'settings.updated' ORDER BY id DESC LIMIT 1",
+    );
+    expect(audit).toEqual([
+      {
+        action: "settings.updated",
+        target_type: "setting",
+        target_id: "communication",
+        door: "admin",
+        changes: { "autoInvite.scim": { before: false, after: true }, "channels.sms": { before: true, after: false } },
+      },
+    ]);
+    expect(await t.ds.query("SELECT payload->>'key' AS key FROM outbox WHERE topic = 'settings.updated'")).toEqual([
+      { key: "communication" },
+    ]);
   });
 
   it("a PUT that changes nothing writes nothing (same version, no audit record)", async () => {
-    const audits = async () => Number((await t.ds.query("SELECT count(*) FROM audit_events WHERE action = 'settings.updated'"))[0].count);
+    const audits = async () =>
+      Number((await t.ds.query("SELECT count(*) FROM audit_events WHERE action = 'settings.updated'"))[0].count);
     await t.admin.put("/settings/communication", ON).expect(200);
     const before = await audits();
     const again = await t.admin.put("/settings/communication", ON).expect(200);
@@ -46,22 +58,39 @@ describe("the communication setting", () => {
   });
 
   it("refuses a body that is not the whole setting, naming the field, and changes nothing", async () => {
-    const missing = await t.admin.put("/settings/communication", { autoInvite: { scim: true, csv: false }, channels: { email: true } }).expect(400);
+    const missing = await t.admin
+      .put("/settings/communication", { autoInvite: { scim: true, csv: false }, channels: { email: true } })
+      .expect(400);
     expect(missing.headers["content-type"]).toMatch(/application\/problem\+json/);
     expect(missing.body.field).toBe("channels.sms");
-    expect((await t.admin.put("/settings/communication", { ...ON, channels: { email: "yes", sms: false } }).expect(400)).body.field).toBe("channels.email");
-    expect((await t.admin.put("/settings/communication", { ...ON, autoInvite: { scim: true, csv: false, admin: true } }).expect(400)).body.field).toBe("autoInvite");
-    expect((await t.admin.put("/settings/communication", { ...ON, extra: 1 }).expect(400)).body.code).toBe("invalid_request");
+    expect(
+      (await t.admin.put("/settings/communication", { ...ON, channels: { email: "yes", sms: false } }).expect(400)).body
+        .field,
+    ).toBe("channels.email");
+    expect(
+      (
+        await t.admin
+          .put("/settings/communication", { ...ON, autoInvite: { scim: true, csv: false, admin: true } })
+          .expect(400)
+      ).body.field,
+    ).toBe("autoInvite");
+    expect((await t.admin.put("/settings/communication", { ...ON, extra: 1 }).expect(400)).body.code).toBe(
+      "invalid_request",
+    );
     expect((await t.admin.put("/settings/communication", []).expect(400)).body.code).toBe("invalid_request");
     expect((await t.admin.get("/settings/communication").expect(200)).headers.etag).toBe('W/"0"');
   });
 
   it("honours If-Match: a stale version is 412, and of two writers of the same version only one wins", async () => {
     await t.admin.put("/settings/communication", ON).set("If-Match", 'W/"0"').expect(200);
-    expect((await t.admin.put("/settings/communication", ON).set("If-Match", 'W/"0"').expect(412)).body.code).toBe("version_mismatch");
+    expect((await t.admin.put("/settings/communication", ON).set("If-Match", 'W/"0"').expect(412)).body.code).toBe(
+      "version_mismatch",
+    );
     const [a, b] = await Promise.all([
       t.admin.put("/settings/communication", { ...ON, channels: { email: false, sms: true } }).set("If-Match", 'W/"1"'),
-      t.admin.put("/settings/communication", { ...ON, autoInvite: { scim: false, csv: true } }).set("If-Match", 'W/"1"'),
+      t.admin
+        .put("/settings/communication", { ...ON, autoInvite: { scim: false, csv: true } })
+        .set("If-Match", 'W/"1"'),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 412]);
     expect((await t.admin.get("/settings/communication").expect(200)).headers.etag).toBe('W/"2"');
@@ -69,7 +98,10 @@ describe("the communication setting", () => {
 
   it("auditors and limited admins read it; only an admin of the whole organisation changes it", async () => {
     const auditor = t.adminAs(await t.token("auditor"));
-    expect((await auditor.get("/settings/communication").expect(200)).body.channels).toEqual({ email: true, sms: true });
+    expect((await auditor.get("/settings/communication").expect(200)).body.channels).toEqual({
+      email: true,
+      sms: true,
+    });
     expect((await auditor.put("/settings/communication", ON).expect(403)).body.code).toBe("read_only");
     const limited = await scopedAdmin(t, [await entity(t, `Settings ${Date.now()}`)]);
     await limited.client.get("/settings/communication").expect(200);
@@ -91,7 +123,11 @@ describe("the settings cache across processes", () => {
   it("another process forgets its cached value as soon as a change commits (NOTIFY), not at the end of its TTL", async () => {
     expect((await other.communication()).autoInvite.scim).toBe(false);
     await t.admin.put("/settings/communication", ON).expect(200);
-    await eventually(async () => (await other.communication()).autoInvite.scim, 3000, "the other process to see the change");
+    await eventually(
+      async () => (await other.communication()).autoInvite.scim,
+      3000,
+      "the other process to see the change",
+    );
     expect((await other.communication()).channels.sms).toBe(false);
   });
 });

@@ -2,22 +2,49 @@ import { startTestApp, type TestApp } from "../support/app";
 import { seedEntity, seedPerson } from "../support/people";
 
 let t: TestApp;
-beforeAll(async () => { t = await startTestApp({ ADMIN_ACTIONS_SYNC_MAX: "20" }); });
+beforeAll(async () => {
+  t = await startTestApp({ ADMIN_ACTIONS_SYNC_MAX: "20" });
+});
 afterAll(async () => t.close());
 
-const user = async (id: string) => (await t.ds.query("SELECT active, system_role, admin_scope, entity_id, invited_at, version FROM users WHERE id = $1", [id]))[0];
-const audits = async (id: string) => (await t.ds.query("SELECT action FROM audit_events WHERE target_id = $1 ORDER BY id", [id])).map((r: { action: string }) => r.action);
-const events = async (topic: string, id: string) => Number((await t.ds.query("SELECT count(*) FROM outbox WHERE topic = $1 AND payload->>'userId' = $2", [topic, id]))[0].count);
+const user = async (id: string) =>
+  (
+    await t.ds.query(
+      "SELECT active, system_role, admin_scope, entity_id, invited_at, version FROM users WHERE id = $1",
+      [id],
+    )
+  )[0];
+const audits = async (id: string) =>
+  (await t.ds.query("SELECT action FROM audit_events WHERE target_id = $1 ORDER BY id", [id])).map(
+    (r: { action: string }) => r.action,
+  );
+const events = async (topic: string, id: string) =>
+  Number(
+    (await t.ds.query("SELECT count(*) FROM outbox WHERE topic = $1 AND payload->>'userId' = $2", [topic, id]))[0]
+      .count,
+  );
 const UNKNOWN = "00000000-0000-4000-8000-00000000dead";
 
 describe("POST /admin/v1/users/actions: disable and enable", () => {
   it("deactivates each user in its own write, audited, and reports a result per user", async () => {
     const a = await seedPerson(t.ds);
     const b = await seedPerson(t.ds, { active: false });
-    const res = await t.admin.post("/users/actions", { action: "disable", ids: [a.id, b.id, UNKNOWN, a.id.toUpperCase()] }).expect(200);
+    const res = await t.admin
+      .post("/users/actions", { action: "disable", ids: [a.id, b.id, UNKNOWN, a.id.toUpperCase()] })
+      .expect(200);
     expect(res.body).toEqual({
-      action: "disable", jobId: expect.any(String), total: 3, done: 1, skipped: 1, failed: 0, notFound: 1,
-      results: [{ id: a.id, outcome: "done" }, { id: b.id, outcome: "skipped", reason: "already_disabled" }, { id: UNKNOWN, outcome: "not_found" }],
+      action: "disable",
+      jobId: expect.any(String),
+      total: 3,
+      done: 1,
+      skipped: 1,
+      failed: 0,
+      notFound: 1,
+      results: [
+        { id: a.id, outcome: "done" },
+        { id: b.id, outcome: "skipped", reason: "already_disabled" },
+        { id: UNKNOWN, outcome: "not_found" },
+      ],
     });
     expect((await user(a.id)).active).toBe(false);
     expect(await audits(a.id)).toEqual(["user.deactivated"]);
@@ -31,35 +58,54 @@ describe("POST /admin/v1/users/actions: disable and enable", () => {
     const colleague = await seedPerson(t.ds, { entityId: france });
     const client = t.adminAs(await t.token("admin", admin.userName));
     const before = await user(admin.id);
-    const seenBefore = (await client.get("/users?sort=createdAt").expect(200)).body.items.map((i: { id: string }) => i.id);
+    const seenBefore = (await client.get("/users?sort=createdAt").expect(200)).body.items.map(
+      (i: { id: string }) => i.id,
+    );
     expect(seenBefore).toEqual([admin.id, colleague.id]);
 
     await t.admin.post("/users/actions", { action: "disable", ids: [admin.id] }).expect(200);
     expect((await client.get("/users").expect(403)).body.code).toBe("account_disabled");
-    expect(await user(admin.id)).toMatchObject({ active: false, system_role: "admin", admin_scope: [france], entity_id: france });
+    expect(await user(admin.id)).toMatchObject({
+      active: false,
+      system_role: "admin",
+      admin_scope: [france],
+      entity_id: france,
+    });
 
     const res = await t.admin.post("/users/actions", { action: "enable", ids: [admin.id] }).expect(200);
     expect(res.body.results).toEqual([{ id: admin.id, outcome: "done" }]);
     expect(await user(admin.id)).toMatchObject({ ...before, version: before.version + 2 });
-    expect((await client.get("/users?sort=createdAt").expect(200)).body.items.map((i: { id: string }) => i.id)).toEqual(seenBefore);
+    expect((await client.get("/users?sort=createdAt").expect(200)).body.items.map((i: { id: string }) => i.id)).toEqual(
+      seenBefore,
+    );
     expect(await audits(admin.id)).toEqual(["user.deactivated", "user.reactivated"]);
   });
 
   it("never lets an admin disable themselves by a mass action", async () => {
     const admin = await seedPerson(t.ds, { role: "admin" });
-    const res = await t.adminAs(await t.token("admin", admin.userName)).post("/users/actions", { action: "disable", ids: [admin.id] }).expect(200);
+    const res = await t
+      .adminAs(await t.token("admin", admin.userName))
+      .post("/users/actions", { action: "disable", ids: [admin.id] })
+      .expect(200);
     expect(res.body.results).toEqual([{ id: admin.id, outcome: "skipped", reason: "cannot_disable_self" }]);
     expect((await user(admin.id)).active).toBe(true);
   });
 
   it("selects by a search filter", async () => {
-    const csv = [await seedPerson(t.ds, { source: "csv", familyName: "Filtré" }), await seedPerson(t.ds, { source: "csv", familyName: "Filtré" })];
+    const csv = [
+      await seedPerson(t.ds, { source: "csv", familyName: "Filtré" }),
+      await seedPerson(t.ds, { source: "csv", familyName: "Filtré" }),
+    ];
     const other = await seedPerson(t.ds, { source: "scim", familyName: "Filtré" });
-    const res = await t.admin.post("/users/actions", { action: "disable", filter: { q: "filtre", source: ["csv"] } }).expect(200);
+    const res = await t.admin
+      .post("/users/actions", { action: "disable", filter: { q: "filtre", source: ["csv"] } })
+      .expect(200);
     expect(res.body.results.map((r: { id: string }) => r.id).sort()).toEqual(csv.map((u) => u.id).sort());
     expect((await user(other.id)).active).toBe(true);
     // The same filter in query-string form works in a body too.
-    const again = await t.admin.post("/users/actions", { action: "enable", filter: { q: "filtre", source: "csv", external: "false" } }).expect(200);
+    const again = await t.admin
+      .post("/users/actions", { action: "enable", filter: { q: "filtre", source: "csv", external: "false" } })
+      .expect(200);
     expect(again.body.done).toBe(2);
   });
 });
@@ -70,10 +116,14 @@ describe("POST /admin/v1/users/actions: invite", () => {
     const invitedBefore = await seedPerson(t.ds, { invitedAt: new Date(Date.now() - 86_400_000) });
     const enrolled = await seedPerson(t.ds, { enrolledAt: new Date() });
     const off = await seedPerson(t.ds, { active: false });
-    const res = await t.admin.post("/users/actions", { action: "invite", ids: [fresh.id, invitedBefore.id, enrolled.id, off.id] }).expect(200);
+    const res = await t.admin
+      .post("/users/actions", { action: "invite", ids: [fresh.id, invitedBefore.id, enrolled.id, off.id] })
+      .expect(200);
     expect(res.body.results).toEqual([
-      { id: fresh.id, outcome: "done" }, { id: invitedBefore.id, outcome: "done" },
-      { id: enrolled.id, outcome: "skipped", reason: "already_joined" }, { id: off.id, outcome: "skipped", reason: "user_inactive" },
+      { id: fresh.id, outcome: "done" },
+      { id: invitedBefore.id, outcome: "done" },
+      { id: enrolled.id, outcome: "skipped", reason: "already_joined" },
+      { id: off.id, outcome: "skipped", reason: "user_inactive" },
     ]);
     const f = await user(fresh.id);
     expect(f.invited_at).toBeInstanceOf(Date);
@@ -81,8 +131,15 @@ describe("POST /admin/v1/users/actions: invite", () => {
     expect(await events("invitation.requested", fresh.id)).toBe(1);
     expect(await events("invitation.requested", enrolled.id)).toBe(0);
     expect(await audits(fresh.id)).toEqual(["user.invited"]);
-    const [payload] = await t.ds.query("SELECT payload FROM outbox WHERE topic = 'invitation.requested' AND payload->>'userId' = $1", [invitedBefore.id]);
-    expect(payload.payload).toMatchObject({ userId: invitedBefore.id, invitationId: expect.any(String), door: "admin" });
+    const [payload] = await t.ds.query(
+      "SELECT payload FROM outbox WHERE topic = 'invitation.requested' AND payload->>'userId' = $1",
+      [invitedBefore.id],
+    );
+    expect(payload.payload).toMatchObject({
+      userId: invitedBefore.id,
+      invitationId: expect.any(String),
+      door: "admin",
+    });
   });
 });
 
@@ -128,7 +185,10 @@ describe("POST /admin/v1/users/actions: bad requests change nothing", () => {
 
   it("refuses auditors (read-only)", async () => {
     const a = await seedPerson(t.ds);
-    const res = await t.adminAs(await t.token("auditor")).post("/users/actions", { action: "disable", ids: [a.id] }).expect(403);
+    const res = await t
+      .adminAs(await t.token("auditor"))
+      .post("/users/actions", { action: "disable", ids: [a.id] })
+      .expect(403);
     expect(res.body.code).toBe("read_only");
     expect((await user(a.id)).active).toBe(true);
   });

@@ -21,13 +21,21 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-interface Item { id: string; userName: string; familyName: string | null; createdAt: string; lastLoginAt: string | null }
+interface Item {
+  id: string;
+  userName: string;
+  familyName: string | null;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
 
 async function allPages(qs: string, limit: number, between?: (page: number) => Promise<void>): Promise<Item[][]> {
   const pages: Item[][] = [];
   let cursor: string | null = null;
   do {
-    const res: { body: { items: Item[]; nextCursor: string | null } } = await t.admin.get(`/users?${qs}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`).expect(200);
+    const res: { body: { items: Item[]; nextCursor: string | null } } = await t.admin
+      .get(`/users?${qs}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`)
+      .expect(200);
     pages.push(res.body.items);
     cursor = res.body.nextCursor;
     if (cursor && between) await between(pages.length);
@@ -101,7 +109,9 @@ describe("GET /admin/v1/users: pages under concurrent inserts", () => {
     expect(new Set(seen).size).toBe(seen.length);
     for (const id of before) expect(seen.filter((s) => s === id)).toHaveLength(1);
     const keys = pages.flat().map((i) => i.userName.toLowerCase());
-    const sorted = await t.ds.query("SELECT k FROM unnest($1::text[]) WITH ORDINALITY AS x(k, i) ORDER BY k, i", [keys]);
+    const sorted = await t.ds.query("SELECT k FROM unnest($1::text[]) WITH ORDINALITY AS x(k, i) ORDER BY k, i", [
+      keys,
+    ]);
     expect(sorted.map((r: { k: string }) => r.k)).toEqual(keys);
     // Users created ahead of the cursor are found, those behind it are not (that is what a keyset cursor promises).
     expect(pages.flat().some((i) => i.userName.startsWith("zzz-"))).toBe(true);

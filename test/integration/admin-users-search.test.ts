@@ -13,12 +13,78 @@ beforeAll(async () => {
   lyon = await seedEntity(t.ds, "Lyon", france);
   spain = await seedEntity(t.ds, "Spain");
   const people: [string, Parameters<typeof seedPerson>[1]][] = [
-    ["elodie", { userName: "elodie.lefevre@corp.test", givenName: "Élodie", familyName: "Lefèvre", entityId: lyon, enrolledAt: ago(30), lastLoginAt: ago(1), createdAt: ago(10) }],
-    ["jean", { userName: "jean.dupont@corp.test", givenName: "Jean", familyName: "Dupont", entityId: france, enrolledAt: ago(30), createdAt: ago(9) }],
-    ["marie", { userName: "mdm@corp.test", givenName: "Marie", familyName: "DUPONT-Moreau", emails: ["marie.private@home.test", "mdm@corp.test"], entityId: spain, invitedAt: ago(2), createdAt: ago(8) }],
-    ["francois", { userName: "fmuller", givenName: "François", familyName: "Müller", source: "csv", external: true, invitedAt: ago(20), enrolledAt: ago(19), lastLoginAt: ago(3), createdAt: ago(7) }],
-    ["zoe", { userName: "zoe_z@corp.test", givenName: "Zoë", familyName: null, active: false, source: "admin", createdAt: ago(6) }],
-    ["percent", { userName: "100%sure@corp.test", givenName: "Per", familyName: "Cent", source: "jit", lastLoginAt: ago(5), enrolledAt: ago(6), createdAt: ago(5) }],
+    [
+      "elodie",
+      {
+        userName: "elodie.lefevre@corp.test",
+        givenName: "Élodie",
+        familyName: "Lefèvre",
+        entityId: lyon,
+        enrolledAt: ago(30),
+        lastLoginAt: ago(1),
+        createdAt: ago(10),
+      },
+    ],
+    [
+      "jean",
+      {
+        userName: "jean.dupont@corp.test",
+        givenName: "Jean",
+        familyName: "Dupont",
+        entityId: france,
+        enrolledAt: ago(30),
+        createdAt: ago(9),
+      },
+    ],
+    [
+      "marie",
+      {
+        userName: "mdm@corp.test",
+        givenName: "Marie",
+        familyName: "DUPONT-Moreau",
+        emails: ["marie.private@home.test", "mdm@corp.test"],
+        entityId: spain,
+        invitedAt: ago(2),
+        createdAt: ago(8),
+      },
+    ],
+    [
+      "francois",
+      {
+        userName: "fmuller",
+        givenName: "François",
+        familyName: "Müller",
+        source: "csv",
+        external: true,
+        invitedAt: ago(20),
+        enrolledAt: ago(19),
+        lastLoginAt: ago(3),
+        createdAt: ago(7),
+      },
+    ],
+    [
+      "zoe",
+      {
+        userName: "zoe_z@corp.test",
+        givenName: "Zoë",
+        familyName: null,
+        active: false,
+        source: "admin",
+        createdAt: ago(6),
+      },
+    ],
+    [
+      "percent",
+      {
+        userName: "100%sure@corp.test",
+        givenName: "Per",
+        familyName: "Cent",
+        source: "jit",
+        lastLoginAt: ago(5),
+        enrolledAt: ago(6),
+        createdAt: ago(5),
+      },
+    ],
   ];
   for (const [key, p] of people) ids[key] = (await seedPerson(t.ds, p)).id;
   // Removed by the IdP: never listed.
@@ -27,7 +93,8 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-const names = (body: { items: { id: string }[] }) => body.items.map((i) => Object.entries(ids).find(([, id]) => id === i.id)?.[0] ?? i.id);
+const names = (body: { items: { id: string }[] }) =>
+  body.items.map((i) => Object.entries(ids).find(([, id]) => id === i.id)?.[0] ?? i.id);
 const search = async (qs: string, client = t.admin) => (await client.get(`/users?${qs}`).expect(200)).body;
 
 describe("GET /admin/v1/users: text search", () => {
@@ -56,9 +123,20 @@ describe("GET /admin/v1/users: text search", () => {
     const body = await search("q=marie");
     expect(body).toEqual({ items: [expect.any(Object)], nextCursor: null, limit: 50 });
     expect(body.items[0]).toEqual({
-      id: ids.marie, userName: "mdm@corp.test", givenName: "Marie", familyName: "DUPONT-Moreau", email: "marie.private@home.test",
-      active: true, source: "scim", external: false, entityId: spain, role: "member",
-      invitedAt: expect.any(String), enrolledAt: null, lastLoginAt: null, createdAt: expect.any(String),
+      id: ids.marie,
+      userName: "mdm@corp.test",
+      givenName: "Marie",
+      familyName: "DUPONT-Moreau",
+      email: "marie.private@home.test",
+      active: true,
+      source: "scim",
+      external: false,
+      entityId: spain,
+      role: "member",
+      invitedAt: expect.any(String),
+      enrolledAt: null,
+      lastLoginAt: null,
+      createdAt: expect.any(String),
     });
   });
 });
@@ -97,7 +175,12 @@ describe("GET /admin/v1/users: filters", () => {
 
 describe("GET /admin/v1/users: entity scope", () => {
   it("shows a scoped admin only users of their entities and sub-entities, never users without an entity", async () => {
-    const admin = await seedPerson(t.ds, { role: "admin", adminScope: [france], entityId: france, userName: "scoped.admin@corp.test" });
+    const admin = await seedPerson(t.ds, {
+      role: "admin",
+      adminScope: [france],
+      entityId: france,
+      userName: "scoped.admin@corp.test",
+    });
     const client = t.adminAs(await t.token("admin", admin.userName));
     expect(names(await search("sort=createdAt", client))).toEqual(["elodie", "jean", admin.id]);
     expect(names(await search(`entity=${spain}`, client))).toEqual([]);
@@ -138,7 +221,13 @@ describe("GET /admin/v1/users: bad input is a 400 naming the parameter", () => {
 describe("GET /admin/v1/users: group (space) filter", () => {
   it("selects direct members of any of the groups given, with the other criteria", async () => {
     const group = async (name: string, members: string[]) => {
-      const res = await t.scim.post("/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: name, members: members.map((value) => ({ value })) }).expect(201);
+      const res = await t.scim
+        .post("/Groups", {
+          schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+          displayName: name,
+          members: members.map((value) => ({ value })),
+        })
+        .expect(201);
       return res.body.id as string;
     };
     const pilots = await group("Pilots", [ids.jean, ids.marie]);

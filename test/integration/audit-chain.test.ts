@@ -14,7 +14,12 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const ctx: Ctx = { actor: { type: "system", id: null, name: "chain-test" }, door: "system", requestId: null };
-const links = async () => (await t.ds.query("SELECT seq::int, prev_hash, hash FROM audit_events ORDER BY seq")) as { seq: number; prev_hash: string; hash: string }[];
+const links = async () =>
+  (await t.ds.query("SELECT seq::int, prev_hash, hash FROM audit_events ORDER BY seq")) as {
+    seq: number;
+    prev_hash: string;
+    hash: string;
+  }[];
 const unsealed = async () => Number((await t.ds.query("SELECT count(*) FROM audit_events WHERE seq IS NULL"))[0].count);
 
 describe("the audit hash chain", () => {
@@ -22,7 +27,9 @@ describe("the audit hash chain", () => {
 
   it("chains the records of both write paths (one-statement writes and transactions) into one line from the genesis", async () => {
     const created = await t.scim.post("/Users", buildScimUser()).expect(201);
-    await t.scim.patch(`/Users/${created.body.id}`, patchOp({ op: "replace", path: "active", value: false })).expect(200);
+    await t.scim
+      .patch(`/Users/${created.body.id}`, patchOp({ op: "replace", path: "active", value: false }))
+      .expect(200);
     await t.token("auditor");
     // Written unchained: nothing has a seq until a sealer runs.
     expect(await unsealed()).toBe(3);
@@ -33,11 +40,23 @@ describe("the audit hash chain", () => {
     expect(rows[1].prev_hash).toBe(rows[0].hash);
     expect(rows[2].prev_hash).toBe(rows[1].hash);
     expect(new Set(rows.map((r) => r.hash)).size).toBe(3);
-    expect(await chain.verify()).toEqual({ records: 3, head: { seq: 3, hash: rows[2].hash }, broken: null, sealed: 0, pending: 0 });
+    expect(await chain.verify()).toEqual({
+      records: 3,
+      head: { seq: 3, hash: rows[2].hash },
+      broken: null,
+      sealed: 0,
+      pending: 0,
+    });
   });
 
   it("is intact and empty on a fresh log", async () => {
-    expect(await chain.verify()).toEqual({ records: 0, head: { seq: 0, hash: GENESIS_HASH }, broken: null, sealed: 0, pending: 0 });
+    expect(await chain.verify()).toEqual({
+      records: 0,
+      head: { seq: 0, hash: GENESIS_HASH },
+      broken: null,
+      sealed: 0,
+      pending: 0,
+    });
   });
 
   it("a unit of work that wrote audit records and outbox events and rolled back leaves nothing: no record, no event, no gap", async () => {
@@ -46,11 +65,13 @@ describe("the audit hash chain", () => {
       audits: [{ action: "test.rolled-back", subject: { type: "user" as const, id: null }, changes: { n } }],
       events: [{ topic: "user.updated" as const, payload: { rolledBack: n } }],
     });
-    await expect(unitOfWork(t.ds, ctx, async (tx) => {
-      await recordIn(tx, effects(1));
-      expect(await writeIn(tx, { text: "SELECT 1 AS one", values: [] }, effects(2))).toEqual({ one: 1 });
-      throw new Error("abort");
-    })).rejects.toThrow("abort");
+    await expect(
+      unitOfWork(t.ds, ctx, async (tx) => {
+        await recordIn(tx, effects(1));
+        expect(await writeIn(tx, { text: "SELECT 1 AS one", values: [] }, effects(2))).toEqual({ one: 1 });
+        throw new Error("abort");
+      }),
+    ).rejects.toThrow("abort");
     expect(await t.ds.query("SELECT 1 FROM outbox WHERE payload ? 'rolledBack'")).toEqual([]);
     expect(await unsealed()).toBe(0);
     expect(await sealAudits(t.ds)).toBe(0);
@@ -64,7 +85,9 @@ describe("the audit hash chain", () => {
     await appendAudits(t.ds, 1);
     await t.ds.query(`INSERT INTO audit_events (actor_type, door, action, target_type, seq, prev_hash, hash)
                       VALUES ('system', 'system', 'test.forged', 'user', 99, 'x', 'y')`);
-    expect(await t.ds.query("SELECT seq, prev_hash, hash FROM audit_events WHERE action = 'test.forged'")).toEqual([{ seq: null, prev_hash: null, hash: null }]);
+    expect(await t.ds.query("SELECT seq, prev_hash, hash FROM audit_events WHERE action = 'test.forged'")).toEqual([
+      { seq: null, prev_hash: null, hash: null },
+    ]);
     await sealAudits(t.ds);
     expect((await links()).map((r) => r.seq)).toEqual([1, 2]);
     expect((await chain.verify()).broken).toBeNull();
@@ -72,13 +95,21 @@ describe("the audit hash chain", () => {
 
   it("refuses UPDATE, DELETE and TRUNCATE of the log, and any direct change to its head", async () => {
     await appendAudits(t.ds, 2);
-    await expect(t.ds.query("UPDATE audit_events SET action = 'x'")).rejects.toThrow(/UPDATE on audit_events refused: the audit log is append-only/);
-    await expect(t.ds.query("DELETE FROM audit_events WHERE seq = 1")).rejects.toThrow(/DELETE on audit_events refused/);
+    await expect(t.ds.query("UPDATE audit_events SET action = 'x'")).rejects.toThrow(
+      /UPDATE on audit_events refused: the audit log is append-only/,
+    );
+    await expect(t.ds.query("DELETE FROM audit_events WHERE seq = 1")).rejects.toThrow(
+      /DELETE on audit_events refused/,
+    );
     await expect(t.ds.query("DELETE FROM audit_events WHERE false")).rejects.toThrow(/append-only/);
     await expect(t.ds.query("TRUNCATE audit_events")).rejects.toThrow(/TRUNCATE on audit_events refused/);
-    await expect(t.ds.query("UPDATE audit_chain_head SET seq = 1")).rejects.toThrow(/UPDATE on audit_chain_head refused/);
+    await expect(t.ds.query("UPDATE audit_chain_head SET seq = 1")).rejects.toThrow(
+      /UPDATE on audit_chain_head refused/,
+    );
     await expect(t.ds.query("DELETE FROM audit_chain_head")).rejects.toThrow(/DELETE on audit_chain_head refused/);
-    await expect(t.ds.query("INSERT INTO audit_chain_head VALUES (true, 0, '', '')")).rejects.toThrow(/INSERT on audit_chain_head refused/);
+    await expect(t.ds.query("INSERT INTO audit_chain_head VALUES (true, 0, '', '')")).rejects.toThrow(
+      /INSERT on audit_chain_head refused/,
+    );
     expect(await chain.verify()).toMatchObject({ records: 2, broken: null });
   });
 
@@ -98,11 +129,18 @@ describe("the audit hash chain", () => {
   });
 
   it("forks never: sealers racing each other make one chain with no duplicate seq, writers' rollbacks leave no gap", async () => {
-    const writers = Promise.allSettled(Array.from({ length: 12 }, (_, i) => t.ds.transaction(async (m) => {
-      await m.query("INSERT INTO audit_events (actor_type, door, action, target_type) SELECT 'system', 'system', $1, 'user' FROM generate_series(1, 10)", [`test.tx${i}`]);
-      await m.query("SELECT pg_sleep(0.01)");
-      if (i % 4 === 0) throw new Error("roll back");
-    })));
+    const writers = Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) =>
+        t.ds.transaction(async (m) => {
+          await m.query(
+            "INSERT INTO audit_events (actor_type, door, action, target_type) SELECT 'system', 'system', $1, 'user' FROM generate_series(1, 10)",
+            [`test.tx${i}`],
+          );
+          await m.query("SELECT pg_sleep(0.01)");
+          if (i % 4 === 0) throw new Error("roll back");
+        }),
+      ),
+    );
     // Six sealers on six connections, each sealing batches of 3 until its writers are done.
     let writing = true;
     const sealer = async () => {
@@ -147,7 +185,8 @@ describe("the audit hash chain", () => {
   });
 
   it("chains many records of one transaction across statements, in batches, in id order", async () => {
-    const insert = "INSERT INTO audit_events (actor_type, door, action, target_type) SELECT 'system', 'system', 'test.tx', 'user' FROM generate_series(1, $1::int)";
+    const insert =
+      "INSERT INTO audit_events (actor_type, door, action, target_type) SELECT 'system', 'system', 'test.tx', 'user' FROM generate_series(1, $1::int)";
     await t.ds.transaction(async (m) => {
       await m.query(insert, [2000]);
       await m.query(insert, [3]);
@@ -155,9 +194,23 @@ describe("the audit hash chain", () => {
     });
     await appendAudits(t.ds, 1, { seal: false });
     expect(await t.ds.query("SELECT roster_audit_seal(500) AS n")).toEqual([{ n: 500 }]);
-    expect(await chain.verify({ seal: false })).toMatchObject({ records: 500, head: { seq: 500 }, broken: null, sealed: 0, pending: 1508 });
-    expect(await chain.verify()).toMatchObject({ records: 2008, head: { seq: 2008 }, broken: null, sealed: 1508, pending: 0 });
-    const outOfOrder = await t.ds.query("SELECT count(*)::int AS n FROM audit_events a JOIN audit_events b ON b.seq = a.seq + 1 WHERE b.id < a.id");
+    expect(await chain.verify({ seal: false })).toMatchObject({
+      records: 500,
+      head: { seq: 500 },
+      broken: null,
+      sealed: 0,
+      pending: 1508,
+    });
+    expect(await chain.verify()).toMatchObject({
+      records: 2008,
+      head: { seq: 2008 },
+      broken: null,
+      sealed: 1508,
+      pending: 0,
+    });
+    const outOfOrder = await t.ds.query(
+      "SELECT count(*)::int AS n FROM audit_events a JOIN audit_events b ON b.seq = a.seq + 1 WHERE b.id < a.id",
+    );
     expect(outOfOrder).toEqual([{ n: 0 }]);
   });
 
@@ -165,7 +218,9 @@ describe("the audit hash chain", () => {
     const late = t.ds.createQueryRunner();
     try {
       await late.startTransaction();
-      const [{ id: lateId }] = await late.query("INSERT INTO audit_events (actor_type, door, action, target_type) VALUES ('system', 'system', 'test.late', 'user') RETURNING id");
+      const [{ id: lateId }] = await late.query(
+        "INSERT INTO audit_events (actor_type, door, action, target_type) VALUES ('system', 'system', 'test.late', 'user') RETURNING id",
+      );
       await appendAudits(t.ds, 2);
       await late.commitTransaction();
       await sealAudits(t.ds);
@@ -181,7 +236,9 @@ describe("the audit hash chain", () => {
   it("refuses any UPDATE of an unsealed record but the sealer's, and of a sealed record even with the sealer's marker", async () => {
     await appendAudits(t.ds, 2);
     await appendAudits(t.ds, 1, { seal: false });
-    await expect(t.ds.query("UPDATE audit_events SET seq = 3, prev_hash = 'x', hash = 'y' WHERE seq IS NULL")).rejects.toThrow(/UPDATE on audit_events refused: the audit log is append-only/);
+    await expect(
+      t.ds.query("UPDATE audit_events SET seq = 3, prev_hash = 'x', hash = 'y' WHERE seq IS NULL"),
+    ).rejects.toThrow(/UPDATE on audit_events refused: the audit log is append-only/);
     await expect(t.ds.query("UPDATE audit_events SET action = 'x' WHERE seq IS NULL")).rejects.toThrow(/append-only/);
     // A session-level marker (or one of another transaction) unlocks nothing.
     const qr = t.ds.createQueryRunner();
@@ -193,9 +250,13 @@ describe("the audit hash chain", () => {
       await qr.startTransaction();
       await qr.query("SELECT set_config('roster.audit_sealing', txid_current()::text, true)");
       await qr.query("SAVEPOINT s");
-      await expect(qr.query("UPDATE audit_events SET actor_name = 'x' WHERE seq = 1")).rejects.toThrow(/record \d+ is sealed \(seq 1\)/);
+      await expect(qr.query("UPDATE audit_events SET actor_name = 'x' WHERE seq = 1")).rejects.toThrow(
+        /record \d+ is sealed \(seq 1\)/,
+      );
       await qr.query("ROLLBACK TO SAVEPOINT s");
-      await expect(qr.query("UPDATE audit_events SET seq = 3, prev_hash = 'x', hash = 'y', action = 'x' WHERE seq IS NULL")).rejects.toThrow(/sets seq, prev_hash and hash of record \d+, nothing else/);
+      await expect(
+        qr.query("UPDATE audit_events SET seq = 3, prev_hash = 'x', hash = 'y', action = 'x' WHERE seq IS NULL"),
+      ).rejects.toThrow(/sets seq, prev_hash and hash of record \d+, nothing else/);
       await qr.query("ROLLBACK TO SAVEPOINT s");
       await expect(qr.query("UPDATE audit_events SET seq = NULL WHERE seq IS NULL")).rejects.toThrow(/nothing else/);
       await qr.rollbackTransaction();
@@ -214,13 +275,18 @@ describe("the audit hash chain", () => {
       await m.query("UPDATE audit_chain_head SET seq = 3, prev_hash = 'forged', hash = repeat('f', 64)");
     });
     const [{ id }] = await t.ds.query("SELECT id FROM audit_events WHERE seq = 3");
-    expect((await chain.verify()).broken).toEqual({ seq: 3, id: String(id), problem: expect.stringMatching(/content does not match its hash/) });
+    expect((await chain.verify()).broken).toEqual({
+      seq: 3,
+      id: String(id),
+      problem: expect.stringMatching(/content does not match its hash/),
+    });
   });
 
   it("the migrations chain the records written before them, in id order (011's down seals what is pending)", async () => {
     await appendAudits(t.ds, 2, { seal: false });
-    const last = async () => (await t.ds.query("SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1"))[0].name as string;
-    for (let undone = ""; undone !== "AuditChain1764000000008";) {
+    const last = async () =>
+      (await t.ds.query("SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1"))[0].name as string;
+    for (let undone = ""; undone !== "AuditChain1764000000008"; ) {
       undone = await last();
       await t.ds.undoLastMigration({ transaction: "each" });
     }
@@ -245,12 +311,17 @@ describe("verification names the first broken record", () => {
     await resetAuditLog(t.ds);
     await appendAudits(t.ds, 30);
   });
-  const idOf = async (seq: number) => String((await t.ds.query("SELECT id FROM audit_events WHERE seq = $1", [seq]))[0].id);
+  const idOf = async (seq: number) =>
+    String((await t.ds.query("SELECT id FROM audit_events WHERE seq = $1", [seq]))[0].id);
 
   it("a record changed after it was written (trigger disabled for the UPDATE)", async () => {
     await tamper(t.ds, `UPDATE audit_events SET changes = '{"title":{"before":"a","after":"b"}}' WHERE seq = 17`);
     const report = await chain.verify({ batchSize: 7 });
-    expect(report.broken).toEqual({ seq: 17, id: await idOf(17), problem: expect.stringMatching(/content does not match its hash/) });
+    expect(report.broken).toEqual({
+      seq: 17,
+      id: await idOf(17),
+      problem: expect.stringMatching(/content does not match its hash/),
+    });
     expect(report.records).toBe(16);
   });
 
@@ -258,21 +329,36 @@ describe("verification names the first broken record", () => {
     await tamper(t.ds, "UPDATE audit_events SET actor_name = 'someone else' WHERE seq = 9");
     await tamper(t.ds, "UPDATE audit_events a SET hash = roster_audit_hash(a, a.seq, a.prev_hash) WHERE seq = 9");
     const report = await chain.verify();
-    expect(report.broken).toEqual({ seq: 10, id: await idOf(10), problem: expect.stringMatching(/prev_hash is not record 9's hash/) });
+    expect(report.broken).toEqual({
+      seq: 10,
+      id: await idOf(10),
+      problem: expect.stringMatching(/prev_hash is not record 9's hash/),
+    });
   });
 
   it("a deleted record", async () => {
     await tamper(t.ds, "DELETE FROM audit_events WHERE seq = 5");
-    expect((await chain.verify({ batchSize: 4 })).broken).toEqual({ seq: 6, id: await idOf(6), problem: "record 5 is missing before it (deleted?)" });
+    expect((await chain.verify({ batchSize: 4 })).broken).toEqual({
+      seq: 6,
+      id: await idOf(6),
+      problem: "record 5 is missing before it (deleted?)",
+    });
   });
 
   it("deleted records at the end (the head still knows where the chain ends)", async () => {
     await tamper(t.ds, "DELETE FROM audit_events WHERE seq > 27");
-    expect((await chain.verify()).broken).toEqual({ seq: 28, id: null, problem: expect.stringMatching(/^records 28\.\.30 are missing/) });
+    expect((await chain.verify()).broken).toEqual({
+      seq: 28,
+      id: null,
+      problem: expect.stringMatching(/^records 28\.\.30 are missing/),
+    });
   });
 
   it("two records swapped in the order", async () => {
-    await tamper(t.ds, "UPDATE audit_events SET seq = CASE seq WHEN 12 THEN -1 WHEN 13 THEN 12 END WHERE seq IN (12, 13)");
+    await tamper(
+      t.ds,
+      "UPDATE audit_events SET seq = CASE seq WHEN 12 THEN -1 WHEN 13 THEN 12 END WHERE seq IN (12, 13)",
+    );
     await tamper(t.ds, "UPDATE audit_events SET seq = 13 WHERE seq = -1");
     const report = await chain.verify();
     expect(report.broken).toMatchObject({ seq: 12, problem: expect.stringMatching(/content does not match its hash/) });
@@ -280,11 +366,16 @@ describe("verification names the first broken record", () => {
 
   it("a chain rewritten from one record on passes the hash checks, and only an anchor taken earlier catches it", async () => {
     const anchor = (await chain.head())!;
-    const anchoredBefore = { seq: 20, hash: (await t.ds.query("SELECT hash FROM audit_events WHERE seq = 20"))[0].hash as string };
+    const anchoredBefore = {
+      seq: 20,
+      hash: (await t.ds.query("SELECT hash FROM audit_events WHERE seq = 20"))[0].hash as string,
+    };
     // Someone with DDL rights rewrites record 15 and recomputes every hash after it, and the head.
     await tamper(t.ds, "UPDATE audit_events SET actor_name = 'rewritten' WHERE seq = 15");
     await t.ds.transaction(async (m) => {
-      await m.query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only, DISABLE TRIGGER audit_events_seal_only");
+      await m.query(
+        "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only, DISABLE TRIGGER audit_events_seal_only",
+      );
       await m.query("ALTER TABLE audit_chain_head DISABLE TRIGGER audit_chain_head_guard");
       await m.query(`DO $$ DECLARE r audit_events; prev text;
         BEGIN
@@ -296,11 +387,19 @@ describe("verification names the first broken record", () => {
           UPDATE audit_chain_head SET hash = prev;
         END $$`);
       await m.query("ALTER TABLE audit_chain_head ENABLE TRIGGER audit_chain_head_guard");
-      await m.query("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only, ENABLE TRIGGER audit_events_seal_only");
+      await m.query(
+        "ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only, ENABLE TRIGGER audit_events_seal_only",
+      );
     });
     expect((await chain.verify()).broken).toBeNull();
-    expect((await chain.verify({ anchor })).broken).toMatchObject({ seq: 30, problem: expect.stringMatching(/is not the anchored/) });
+    expect((await chain.verify({ anchor })).broken).toMatchObject({
+      seq: 30,
+      problem: expect.stringMatching(/is not the anchored/),
+    });
     expect((await chain.verify({ anchor: anchoredBefore })).broken).toMatchObject({ seq: 20 });
-    expect((await chain.verify({ anchor: { seq: 31, hash: anchor.hash } })).broken).toMatchObject({ seq: 31, problem: expect.stringMatching(/not in the chain/) });
+    expect((await chain.verify({ anchor: { seq: 31, hash: anchor.hash } })).broken).toMatchObject({
+      seq: 31,
+      problem: expect.stringMatching(/not in the chain/),
+    });
   });
 });

@@ -20,11 +20,15 @@ describe("npx roster audit verify", () => {
   it("exits 0 on an intact chain and prints the head to anchor later checks", async () => {
     const unsealed = runCli(["audit", "verify", "--no-seal"], env);
     expect(unsealed.status).toBe(0);
-    expect(unsealed.stdout).toMatch(/^audit chain intact: 10 records checked in [\d.]+ s\nhead 10:[0-9a-f]{64}\nrecords: 0 sealed before the check, 2 pending/);
+    expect(unsealed.stdout).toMatch(
+      /^audit chain intact: 10 records checked in [\d.]+ s\nhead 10:[0-9a-f]{64}\nrecords: 0 sealed before the check, 2 pending/,
+    );
     const r = runCli(["audit", "verify", "--batch", "5"], env);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^audit chain intact: 12 records checked in [\d.]+ s\nhead 12:[0-9a-f]{64}\nrecords: 2 sealed before the check, 0 pending \(committed since, or not sealed\)\n$/);
+    expect(r.stdout).toMatch(
+      /^audit chain intact: 12 records checked in [\d.]+ s\nhead 12:[0-9a-f]{64}\nrecords: 2 sealed before the check, 0 pending \(committed since, or not sealed\)\n$/,
+    );
     head = /head (\S+)/.exec(r.stdout)![1];
     expect(runCli(["audit", "verify", "--anchor", head], env).status).toBe(0);
   });
@@ -35,7 +39,9 @@ describe("npx roster audit verify", () => {
     const r = runCli(["audit", "verify"], env);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toContain(`audit chain BROKEN at seq 7 (id ${id}): its content does not match its hash (changed after it was written)\n`);
+    expect(r.stderr).toContain(
+      `audit chain BROKEN at seq 7 (id ${id}): its content does not match its hash (changed after it was written)\n`,
+    );
     expect(r.stderr).toContain("6 records before it are intact");
   });
 

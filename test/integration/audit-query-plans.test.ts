@@ -35,7 +35,11 @@ describe("query plans of the audit filters (30,000 records)", () => {
     ["no filter walks the seq index backwards", {}, /Index Scan Backward using audit_events_seq_key/],
     ["user", { userId: someUser }, /audit_events_target_seq_idx/],
     ["group", { groupId: someUser }, /audit_events_target_seq_idx/],
-    ["a rare actor (id or name)", { actor: "alice" }, /audit_events_actor_id_seq_idx[\s\S]*audit_events_actor_name_seq_idx/],
+    [
+      "a rare actor (id or name)",
+      { actor: "alice" },
+      /audit_events_actor_id_seq_idx[\s\S]*audit_events_actor_name_seq_idx/,
+    ],
     ["a rare door", { door: "cli" }, /audit_events_door_seq_idx/],
     ["a rare action", { action: "token.created" }, /audit_events_action_seq_idx/],
     ["a rare action prefix", { actionPrefix: "token." }, /audit_events_action_seq_idx/],
@@ -44,7 +48,12 @@ describe("query plans of the audit filters (30,000 records)", () => {
   });
 
   it("answers a filtered first page from the index without reading the table's 30,000 rows", async () => {
-    const { text, params } = sliceStatement({ filter: { userId: someUser }, entityScope: null, order: "desc", limit: 51 });
+    const { text, params } = sliceStatement({
+      filter: { userId: someUser },
+      entityScope: null,
+      order: "desc",
+      limit: 51,
+    });
     const rows = await t.ds.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, params);
     const root = rows[0]["QUERY PLAN"][0];
     expect(root.Plan["Actual Rows"]).toBe(10);

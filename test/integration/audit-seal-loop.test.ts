@@ -19,11 +19,15 @@ describe("the background sealer loop", () => {
     try {
       await appendAudits(ds, 7000, { seal: false });
       await appendAudits(ds, 3, { seal: false });
-      expect(await eventually(async () => (await sealer.pendingCount()) === 0, 10_000, "every record sealed")).toBe(true);
+      expect(await eventually(async () => (await sealer.pendingCount()) === 0, 10_000, "every record sealed")).toBe(
+        true,
+      );
     } finally {
       await Promise.all(loops.map((l) => l.stop()));
     }
-    const rows = await ds.query("SELECT min(seq)::int AS lo, max(seq)::int AS hi, count(DISTINCT seq)::int AS n FROM audit_events");
+    const rows = await ds.query(
+      "SELECT min(seq)::int AS lo, max(seq)::int AS hi, count(DISTINCT seq)::int AS n FROM audit_events",
+    );
     expect(rows).toEqual([{ lo: 1, hi: 7003, n: 7003 }]);
     // Stopped: nothing is sealed any more.
     await appendAudits(ds, 1, { seal: false });

@@ -19,7 +19,9 @@ const submit = (token: string, form: Record<string, string>) =>
 describe("the invitation page", () => {
   it("shows a form to a browser, escaped, with a strict CSP; a script asking for anything still gets JSON", async () => {
     const p = await invitedPerson(t, sink, { givenName: "<b>Ada</b>", familyName: "Lovelace" });
-    const page = await open(p.token).expect(200).expect("Content-Type", /text\/html/);
+    const page = await open(p.token)
+      .expect(200)
+      .expect("Content-Type", /text\/html/);
     expect(page.headers["content-security-policy"]).toContain("default-src 'none'");
     expect(page.headers["cache-control"]).toBe("no-store");
     expect(page.text).toContain('<form method="post">');
@@ -32,7 +34,10 @@ describe("the invitation page", () => {
 
   it("sets the password from the form: two different entries or a weak one re-show the form and change nothing", async () => {
     const p = await invitedPerson(t, sink);
-    const differ = await submit(p.token, { password: "violet-harbour-41-tram", confirmation: "violet-harbour-41-train" }).expect(400);
+    const differ = await submit(p.token, {
+      password: "violet-harbour-41-tram",
+      confirmation: "violet-harbour-41-train",
+    }).expect(400);
     expect(differ.text).toContain("The two passwords are not the same.");
     const weak = await submit(p.token, { password: "short", confirmation: "short" }).expect(400);
     expect(weak.text).toContain("at least 12 characters");
@@ -42,14 +47,19 @@ describe("the invitation page", () => {
     const [before] = await t.ds.query("SELECT enrolled_at, password_hash FROM users WHERE id = $1", [p.id]);
     expect(before).toEqual({ enrolled_at: null, password_hash: null });
 
-    const done = await submit(p.token, { password: "violet-harbour-41-tram", confirmation: "violet-harbour-41-tram" }).expect(200);
+    const done = await submit(p.token, {
+      password: "violet-harbour-41-tram",
+      confirmation: "violet-harbour-41-tram",
+    }).expect(200);
     expect(done.text).toContain("Your password is set");
     expect(done.text).toContain(p.userName);
     const [after] = await t.ds.query("SELECT enrolled_at, password_hash FROM users WHERE id = $1", [p.id]);
     expect(after.enrolled_at).toBeInstanceOf(Date);
     expect(after.password_hash).toMatch(/^scrypt\$/);
 
-    const used = await open(p.token).expect(410).expect("Content-Type", /text\/html/);
+    const used = await open(p.token)
+      .expect(410)
+      .expect("Content-Type", /text\/html/);
     expect(used.text).toContain("already been used");
     await submit(p.token, { password: "another-fine-passphrase", confirmation: "another-fine-passphrase" }).expect(410);
   });
@@ -59,14 +69,22 @@ describe("the invitation page", () => {
     const page = await open(p.token).expect(200).expect("Content-Language", "fr");
     expect(page.text).toContain('<html lang="fr">');
     expect(page.text).toContain("Bonjour Marie, choisissez un mot de passe pour rejoindre Acme &lt;Hub&gt;.");
-    const differ = await submit(p.token, { password: "violet-harbour-41-tram", confirmation: "autre-chose-encore-41" }).expect(400);
+    const differ = await submit(p.token, {
+      password: "violet-harbour-41-tram",
+      confirmation: "autre-chose-encore-41",
+    }).expect(400);
     expect(differ.text).toContain("Les deux mots de passe ne sont pas identiques.");
-    const done = await submit(p.token, { password: "violet-harbour-41-tram", confirmation: "violet-harbour-41-tram" }).expect(200);
+    const done = await submit(p.token, {
+      password: "violet-harbour-41-tram",
+      confirmation: "violet-harbour-41-tram",
+    }).expect(200);
     expect(done.text).toContain("Votre mot de passe est enregistré");
   });
 
   it("answers an unknown link with the same 404 as the JSON door", async () => {
-    const res = await open("A".repeat(43)).expect(404).expect("Content-Type", /text\/html/);
+    const res = await open("A".repeat(43))
+      .expect(404)
+      .expect("Content-Type", /text\/html/);
     expect(res.text).toContain("This link cannot be used");
   });
 });

@@ -17,7 +17,12 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const invitationOf = async (id: string) => (await t.admin.get(`/users/${id}/invitation`).expect(200)).body;
-const pending = (id: string) => eventually(async () => ((await invitationOf(id)).status === "pending" ? invitationOf(id) : null), 5000, "invitation pending");
+const pending = (id: string) =>
+  eventually(
+    async () => ((await invitationOf(id)).status === "pending" ? invitationOf(id) : null),
+    5000,
+    "invitation pending",
+  );
 
 describe("the link of an invitation mail", () => {
   it("is valid, sets the password once, and the admin then sees the invitation accepted and the person enrolled", async () => {
@@ -26,7 +31,15 @@ describe("the link of an invitation mail", () => {
     const check = await auth.link(p.token).expect(200);
     expect(check.headers["cache-control"]).toBe("no-store");
     const inv = await pending(p.id);
-    expect(check.body).toEqual({ valid: true, expiresAt: inv.expiresAt, givenName: "Ada", userName: p.userName, platform: "Acme Hub", space: null, language: "en" });
+    expect(check.body).toEqual({
+      valid: true,
+      expiresAt: inv.expiresAt,
+      givenName: "Ada",
+      userName: p.userName,
+      platform: "Acme Hub",
+      space: null,
+      language: "en",
+    });
 
     const accepted = await auth.accept(p.token, GOOD).expect(200);
     expect(accepted.body).toEqual({ id: p.id, userName: p.userName, enrolledAt: clock.now().toISOString() });
@@ -50,28 +63,56 @@ describe("the link of an invitation mail", () => {
   it("records user.enrolled as the person, through the auth door, with its outbox event, in the same transaction", async () => {
     const p = await invitedPerson(t, sink);
     await auth.accept(p.token, GOOD).expect(200);
-    const audits = await t.ds.query("SELECT actor_type, actor_id, actor_name, door, changes FROM audit_events WHERE action = 'user.enrolled' AND target_id = $1", [p.id]);
+    const audits = await t.ds.query(
+      "SELECT actor_type, actor_id, actor_name, door, changes FROM audit_events WHERE action = 'user.enrolled' AND target_id = $1",
+      [p.id],
+    );
     expect(audits).toHaveLength(1);
     expect(audits[0]).toMatchObject({ actor_type: "user", actor_id: p.id, actor_name: p.userName, door: "auth" });
     expect(JSON.stringify(audits[0].changes)).not.toContain(GOOD);
-    const events = await t.ds.query("SELECT payload FROM outbox WHERE topic = 'user.enrolled' AND payload->>'userId' = $1", [p.id]);
+    const events = await t.ds.query(
+      "SELECT payload FROM outbox WHERE topic = 'user.enrolled' AND payload->>'userId' = $1",
+      [p.id],
+    );
     expect(events).toHaveLength(1);
     expect(events[0].payload.door).toBe("auth");
   });
 
   it("names the space an external person is invited into", async () => {
-    const group = (await t.scim.post("/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: `Design Studio ${Date.now()}` }).expect(201)).body;
-    const p = await t.admin.post("/users", { email: `guest.${Date.now()}@partner.test`, givenName: "Guest", familyName: "Partner", external: true }).expect(201);
-    await t.services.invitations.request({ actor: { type: "token", id: null, name: "test" }, door: "admin", requestId: null }, p.body.id, { space: { groupId: group.id, name: group.displayName } });
+    const group = (
+      await t.scim
+        .post("/Groups", {
+          schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+          displayName: `Design Studio ${Date.now()}`,
+        })
+        .expect(201)
+    ).body;
+    const p = await t.admin
+      .post("/users", {
+        email: `guest.${Date.now()}@partner.test`,
+        givenName: "Guest",
+        familyName: "Partner",
+        external: true,
+      })
+      .expect(201);
+    await t.services.invitations.request(
+      { actor: { type: "token", id: null, name: "test" }, door: "admin", requestId: null },
+      p.body.id,
+      { space: { groupId: group.id, name: group.displayName } },
+    );
     const mail = await mailTo(sink, p.body.email);
-    expect((await auth.link(mail.token!).expect(200)).body).toMatchObject({ space: group.displayName, givenName: "Guest" });
+    expect((await auth.link(mail.token!).expect(200)).body).toMatchObject({
+      space: group.displayName,
+      givenName: "Guest",
+    });
   });
 
   it("answers the same 404 for any token that matches nothing, well-formed or not", async () => {
     const a = await auth.link("A".repeat(43)).expect(404);
     const b = await auth.link("not-a-token").expect(404);
     const c = await auth.accept("B".repeat(43), GOOD).expect(404);
-    for (const r of [a, b, c]) expect(r.body).toMatchObject({ code: "invitation_unknown", detail: "This invitation link is not valid" });
+    for (const r of [a, b, c])
+      expect(r.body).toMatchObject({ code: "invitation_unknown", detail: "This invitation link is not valid" });
   });
 
   it("is withdrawn once the person is deactivated", async () => {
@@ -88,7 +129,10 @@ describe("the link of an invitation mail", () => {
     expect(results.find((r) => r.status === 410)!.body.code).toBe("invitation_used");
     const winner = results.find((r) => r.status === 200) === results[0] ? GOOD : "second-long-passphrase";
     await auth.login(p.email, winner).expect(200);
-    const [{ n }] = await t.ds.query("SELECT count(*)::int AS n FROM audit_events WHERE action = 'user.enrolled' AND target_id = $1", [p.id]);
+    const [{ n }] = await t.ds.query(
+      "SELECT count(*)::int AS n FROM audit_events WHERE action = 'user.enrolled' AND target_id = $1",
+      [p.id],
+    );
     expect(n).toBe(1);
   });
 });
@@ -151,7 +195,9 @@ describe("the password policy on joining", () => {
     }
     // The estimator's feedback is the detail.
     const common = await auth.accept(p.token, "iloveyou1234").expect(400);
-    expect(common.body.errors[0].detail).toBe("password is too easy to guess: This is similar to a commonly used password. Add more words that are less common");
+    expect(common.body.errors[0].detail).toBe(
+      "password is too easy to guess: This is similar to a commonly used password. Add more words that are less common",
+    );
     // A NUL is refused by the door before any rule runs: no text with one is ever stored or compared.
     const nul = await auth.accept(p.token, "violet-harbour\u0000-41-tram").expect(400);
     expect(nul.body).toMatchObject({ code: "invalid_text", field: "password" });

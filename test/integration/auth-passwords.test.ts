@@ -17,28 +17,49 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const otp = (id: string, body?: unknown) => t.admin.post(`/users/${id}/one-time-password`, body ?? {});
-const userRow = async (id: string) => (await t.ds.query("SELECT password_hash, password_must_change, enrolled_at, last_login_at FROM users WHERE id = $1", [id]))[0];
+const userRow = async (id: string) =>
+  (
+    await t.ds.query(
+      "SELECT password_hash, password_must_change, enrolled_at, last_login_at FROM users WHERE id = $1",
+      [id],
+    )
+  )[0];
 const audits = (action: string, id: string) =>
-  t.ds.query("SELECT actor_type, actor_id, actor_name, door, changes FROM audit_events WHERE action = $1 AND target_id = $2 ORDER BY id", [action, id]);
+  t.ds.query(
+    "SELECT actor_type, actor_id, actor_name, door, changes FROM audit_events WHERE action = $1 AND target_id = $2 ORDER BY id",
+    [action, id],
+  );
 
 describe("a one-time password set by an admin", () => {
   it("is generated and shown once, refuses sign-in until changed, and the change lets the person in", async () => {
     const p = await person(t);
     const set = await otp(p.id).expect(200);
     expect(set.headers["cache-control"]).toBe("no-store");
-    expect(set.body).toEqual({ id: p.id, userName: p.userName, passwordMustChange: true, generated: true, password: expect.stringMatching(/^[A-Za-z2-9]{5}(-[A-Za-z2-9]{5}){3}$/) });
+    expect(set.body).toEqual({
+      id: p.id,
+      userName: p.userName,
+      passwordMustChange: true,
+      generated: true,
+      password: expect.stringMatching(/^[A-Za-z2-9]{5}(-[A-Za-z2-9]{5}){3}$/),
+    });
     const once = set.body.password as string;
     expect(await userRow(p.id)).toMatchObject({ password_must_change: true, enrolled_at: null });
 
     const login = await auth.login(p.userName, once).expect(403);
     expect(login.body).toMatchObject({ code: "password_change_required" });
     expect((await userRow(p.id)).last_login_at).toBeNull();
-    expect((await auth.changePassword(p.userName, "not-the-password", NEXT).expect(401)).body.code).toBe("invalid_credentials");
+    expect((await auth.changePassword(p.userName, "not-the-password", NEXT).expect(401)).body.code).toBe(
+      "invalid_credentials",
+    );
     const same = await auth.changePassword(p.userName, once, once).expect(400);
     expect(same.body).toMatchObject({ code: "weak_password", field: "newPassword" });
     expect(same.body.errors.map((e: { code: string }) => e.code)).toEqual(["same_as_current"]);
 
-    expect((await auth.changePassword(p.email, once, NEXT).expect(200)).body).toEqual({ id: p.id, userName: p.userName, passwordChanged: true });
+    expect((await auth.changePassword(p.email, once, NEXT).expect(200)).body).toEqual({
+      id: p.id,
+      userName: p.userName,
+      passwordChanged: true,
+    });
     await auth.login(p.userName, once).expect(401);
     expect((await auth.login(p.userName, NEXT).expect(200)).body).toEqual({ id: p.id, userName: p.userName });
     const row = await userRow(p.id);
@@ -56,13 +77,22 @@ describe("a one-time password set by an admin", () => {
     await auth.login(p.userName, NEXT).expect(200);
     const [reset] = await audits("user.password_reset", p.id);
     expect(reset).toMatchObject({ actor_type: "token", door: "admin" });
-    expect(reset.changes).toMatchObject({ passwordMustChange: { before: false, after: true }, generated: { after: true } });
+    expect(reset.changes).toMatchObject({
+      passwordMustChange: { before: false, after: true },
+      generated: { after: true },
+    });
     const [changed] = await audits("user.password_changed", p.id);
     expect(changed).toMatchObject({ actor_type: "user", actor_id: p.id, actor_name: p.userName, door: "auth" });
-    expect(changed.changes).toMatchObject({ passwordMustChange: { before: true, after: false }, enrolledAt: { before: null } });
+    expect(changed.changes).toMatchObject({
+      passwordMustChange: { before: true, after: false },
+      enrolledAt: { before: null },
+    });
     expect(await audits("user.signed_in", p.id)).toHaveLength(1);
     for (const a of [reset, changed]) expect(JSON.stringify(a.changes)).not.toMatch(new RegExp(`${password}|${NEXT}`));
-    const events = await t.ds.query("SELECT topic FROM outbox WHERE payload->>'userId' = $1 AND topic IN ('user.password_reset', 'user.enrolled') ORDER BY id", [p.id]);
+    const events = await t.ds.query(
+      "SELECT topic FROM outbox WHERE payload->>'userId' = $1 AND topic IN ('user.password_reset', 'user.enrolled') ORDER BY id",
+      [p.id],
+    );
     expect(events.map((e: { topic: string }) => e.topic)).toEqual(["user.password_reset", "user.enrolled"]);
   });
 
@@ -72,7 +102,10 @@ describe("a one-time password set by an admin", () => {
     expect(weak.body).toMatchObject({ code: "weak_password", field: "password" });
     expect(weak.body.errors.map((e: { code: string }) => e.code)).toEqual(["guessable"]);
     expect((await userRow(p.id)).password_hash).toBeNull();
-    expect((await otp(p.id, { password: 42 }).expect(400)).body).toMatchObject({ code: "invalid_request", field: "password" });
+    expect((await otp(p.id, { password: 42 }).expect(400)).body).toMatchObject({
+      code: "invalid_request",
+      field: "password",
+    });
     expect((await otp(p.id, { password: GOOD, mustChange: false }).expect(400)).body.code).toBe("invalid_request");
 
     const set = await otp(p.id, { password: GOOD }).expect(200);
@@ -104,7 +137,9 @@ describe("a one-time password set by an admin", () => {
     const outside = await person(t, { entityId: there });
     await limited.client.post(`/users/${outside.id}/one-time-password`, {}).expect(404);
     const boss = await person(t, { entityId: here, role: "admin" });
-    expect((await limited.client.post(`/users/${boss.id}/one-time-password`, {}).expect(403)).body.code).toBe("out_of_scope");
+    expect((await limited.client.post(`/users/${boss.id}/one-time-password`, {}).expect(403)).body.code).toBe(
+      "out_of_scope",
+    );
     const member = await person(t, { entityId: here });
     await limited.client.post(`/users/${member.id}/one-time-password`, {}).expect(200);
     expect((await userRow(boss.id)).password_hash).toBeNull();
@@ -145,15 +180,23 @@ describe("signing in (POST /auth/login)", () => {
     const hash = (await t.ds.query("SELECT password_hash FROM users WHERE id = $1", [p.id]))[0].password_hash;
     const shared = `shared.${Date.now()}@corp.test`;
     for (const name of ["twin.one", "twin.two"]) {
-      await t.ds.query(`INSERT INTO users (user_name, emails, source, password_hash) VALUES ($1, $2::jsonb, 'scim', $3)`,
-        [`${name}.${Date.now()}`, JSON.stringify([{ value: shared, primary: true }]), hash]);
+      await t.ds.query(
+        `INSERT INTO users (user_name, emails, source, password_hash) VALUES ($1, $2::jsonb, 'scim', $3)`,
+        [`${name}.${Date.now()}`, JSON.stringify([{ value: shared, primary: true }]), hash],
+      );
     }
     await auth.login(shared, GOOD).expect(401);
   });
 
   it("refuses bodies that are not a login and a password", async () => {
-    expect((await request(t.app).post("/auth/login").set("Content-Type", "application/json").send("{").expect(400)).body.code).toBe("invalid_json");
-    expect((await request(t.app).post("/auth/login").send({ login: p.userName }).expect(400)).body).toMatchObject({ code: "invalid_request", field: "password" });
+    expect(
+      (await request(t.app).post("/auth/login").set("Content-Type", "application/json").send("{").expect(400)).body
+        .code,
+    ).toBe("invalid_json");
+    expect((await request(t.app).post("/auth/login").send({ login: p.userName }).expect(400)).body).toMatchObject({
+      code: "invalid_request",
+      field: "password",
+    });
     await request(t.app).get("/auth/nothing-here").expect(404);
   });
 });
@@ -164,24 +207,45 @@ describe("rate limits (AUTH_RATE_LIMIT_PER_MINUTE, per client address)", () => {
 
   it("answers 429 rate_limited with Retry-After past the limit, each route family on its own budget", async () => {
     const app = createApp({ ...t.cfg, AUTH_RATE_LIMIT_PER_MINUTE: 3 }, t.ds, t.services);
-    for (let i = 0; i < 2; i++) await request(app).get(`/auth/invitations/${"C".repeat(43)}`).expect(404);
-    await request(app).post(`/auth/invitations/${"C".repeat(43)}`).send({ password: GOOD }).expect(404);
-    const limited = await request(app).get(`/auth/invitations/${"C".repeat(43)}`).expect(429);
+    for (let i = 0; i < 2; i++)
+      await request(app)
+        .get(`/auth/invitations/${"C".repeat(43)}`)
+        .expect(404);
+    await request(app)
+      .post(`/auth/invitations/${"C".repeat(43)}`)
+      .send({ password: GOOD })
+      .expect(404);
+    const limited = await request(app)
+      .get(`/auth/invitations/${"C".repeat(43)}`)
+      .expect(429);
     expect(limited.headers["content-type"]).toMatch(/^application\/problem\+json/);
     expect(limited.body).toMatchObject({ status: 429, code: "rate_limited" });
     expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
     expect(limited.headers["ratelimit-policy"]).toMatch(/q=3/);
     expect(limited.headers.ratelimit).toMatch(/r=0/);
 
-    for (let i = 0; i < 3; i++) await request(app).post("/auth/login").send({ login: "x@y.test", password: "wrong" }).expect(401);
-    expect((await request(app).post("/auth/login").send({ login: "x@y.test", password: "wrong" }).expect(429)).body.code).toBe("rate_limited");
-    await request(app).post("/auth/password").send({ login: "x@y.test", currentPassword: "a", newPassword: "b" }).expect(401);
+    for (let i = 0; i < 3; i++)
+      await request(app).post("/auth/login").send({ login: "x@y.test", password: "wrong" }).expect(401);
+    expect(
+      (await request(app).post("/auth/login").send({ login: "x@y.test", password: "wrong" }).expect(429)).body.code,
+    ).toBe("rate_limited");
+    await request(app)
+      .post("/auth/password")
+      .send({ login: "x@y.test", currentPassword: "a", newPassword: "b" })
+      .expect(401);
   });
 
   it("counts failed sign-ins per account from any address; a success does not count, and other accounts are not touched", async () => {
     const p = await person(t);
-    await request(t.app).post(`/admin/v1/users/${p.id}/one-time-password`).set("Authorization", `Bearer ${await t.token("admin")}`).send({ password: GOOD }).expect(200);
-    await request(t.app).post("/auth/password").send({ login: p.userName, currentPassword: GOOD, newPassword: "another-fine-passphrase" }).expect(200);
+    await request(t.app)
+      .post(`/admin/v1/users/${p.id}/one-time-password`)
+      .set("Authorization", `Bearer ${await t.token("admin")}`)
+      .send({ password: GOOD })
+      .expect(200);
+    await request(t.app)
+      .post("/auth/password")
+      .send({ login: p.userName, currentPassword: GOOD, newPassword: "another-fine-passphrase" })
+      .expect(200);
     const app = createApp({ ...t.cfg, AUTH_ACCOUNT_FAILURES_PER_15_MINUTES: 3 }, t.ds, t.services);
     const login = (login: string, password: string) => request(app).post("/auth/login").send({ login, password });
     await login(p.userName, "another-fine-passphrase").expect(200);
@@ -196,8 +260,15 @@ describe("rate limits (AUTH_RATE_LIMIT_PER_MINUTE, per client address)", () => {
     const admin = `Bearer ${await t.token("admin")}`;
     const withPassword = async () => {
       const p = await person(t);
-      await request(t.app).post(`/admin/v1/users/${p.id}/one-time-password`).set("Authorization", admin).send({ password: GOOD }).expect(200);
-      await request(t.app).post("/auth/password").send({ login: p.userName, currentPassword: GOOD, newPassword: NEXT }).expect(200);
+      await request(t.app)
+        .post(`/admin/v1/users/${p.id}/one-time-password`)
+        .set("Authorization", admin)
+        .send({ password: GOOD })
+        .expect(200);
+      await request(t.app)
+        .post("/auth/password")
+        .send({ login: p.userName, currentPassword: GOOD, newPassword: NEXT })
+        .expect(200);
       return p;
     };
     const [p, other] = [await withPassword(), await withPassword()];
@@ -208,7 +279,10 @@ describe("rate limits (AUTH_RATE_LIMIT_PER_MINUTE, per client address)", () => {
     for (const typed of [p.email, p.userName.toUpperCase(), ` ${p.email.toUpperCase()} `]) {
       expect([typed, (await login(typed, NEXT)).status]).toEqual([typed, 429]);
     }
-    const change = await request(app).post("/auth/password").send({ login: p.email, currentPassword: NEXT, newPassword: "yet-another-river-lamp" }).expect(429);
+    const change = await request(app)
+      .post("/auth/password")
+      .send({ login: p.email, currentPassword: NEXT, newPassword: "yet-another-river-lamp" })
+      .expect(429);
     expect(change.body).toMatchObject({ code: "rate_limited", detail: expect.stringContaining("this account") });
     // The other account, from the same address, is answered as usual.
     await login(other.email, "wrong").expect(401);
@@ -223,7 +297,10 @@ describe("rate limits (AUTH_RATE_LIMIT_PER_MINUTE, per client address)", () => {
     const login = (login: string, password: string) => request(app).post("/auth/login").send({ login, password });
     await login(p.userName, "wrong").expect(401);
     await login(p.email.toUpperCase(), "wrong").expect(401);
-    await request(app).post("/auth/password").send({ login: p.email, currentPassword: "wrong", newPassword: NEXT }).expect(401);
+    await request(app)
+      .post("/auth/password")
+      .send({ login: p.email, currentPassword: "wrong", newPassword: NEXT })
+      .expect(401);
     await login(p.userName, "wrong").expect(429);
 
     const ghost = `ghost.${Date.now()}@nowhere.test`;
@@ -236,7 +313,10 @@ describe("rate limits (AUTH_RATE_LIMIT_PER_MINUTE, per client address)", () => {
 
   it("answers a login no one can have (control characters) with the usual 401, and counts it; a NUL is bad text (400)", async () => {
     const app = createApp({ ...t.cfg, AUTH_ACCOUNT_FAILURES_PER_15_MINUTES: 2 }, t.ds, t.services);
-    const nul = await request(app).post("/auth/login").send({ login: "ada\u0000lovelace", password: "wrong" }).expect(400);
+    const nul = await request(app)
+      .post("/auth/login")
+      .send({ login: "ada\u0000lovelace", password: "wrong" })
+      .expect(400);
     expect(nul.body).toMatchObject({ code: "invalid_text", field: "login" });
     const login = () => request(app).post("/auth/login").send({ login: "ada\u0007lovelace", password: "wrong" });
     expect((await login().expect(401)).body.code).toBe("invalid_credentials");
@@ -254,7 +334,9 @@ describe("rate limits (AUTH_RATE_LIMIT_PER_MINUTE, per client address)", () => {
     await login(two).expect(401);
     expect((await login(one).expect(429)).body.code).toBe("rate_limited");
     expect((await login(two).expect(429)).body.code).toBe("rate_limited");
-    const [row] = await t.ds.query("SELECT hits, reset_at > now() AS open FROM rate_limit_hits WHERE key LIKE 'auth-login:%'");
+    const [row] = await t.ds.query(
+      "SELECT hits, reset_at > now() AS open FROM rate_limit_hits WHERE key LIKE 'auth-login:%'",
+    );
     expect(row).toEqual({ hits: 6, open: true });
   });
 });
@@ -265,9 +347,21 @@ describe("under SSO_ONLY", () => {
     const cfg = { ...t.cfg, SSO_ONLY: true };
     const app = createApp(cfg, t.ds, createServices(t.ds, cfg));
     const token = await t.token("admin");
-    const refused = await request(app).post(`/admin/v1/users/${p.id}/one-time-password`).set("Authorization", `Bearer ${token}`).send({}).expect(403);
+    const refused = await request(app)
+      .post(`/admin/v1/users/${p.id}/one-time-password`)
+      .set("Authorization", `Bearer ${token}`)
+      .send({})
+      .expect(403);
     expect(refused.body.code).toBe("sso_only");
-    expect((await request(app).post("/auth/login").send({ login: p.userName, password: GOOD }).expect(403)).body.code).toBe("sso_only");
-    expect((await request(app).get(`/auth/invitations/${"D".repeat(43)}`).expect(403)).body.code).toBe("sso_only");
+    expect(
+      (await request(app).post("/auth/login").send({ login: p.userName, password: GOOD }).expect(403)).body.code,
+    ).toBe("sso_only");
+    expect(
+      (
+        await request(app)
+          .get(`/auth/invitations/${"D".repeat(43)}`)
+          .expect(403)
+      ).body.code,
+    ).toBe("sso_only");
   });
 });

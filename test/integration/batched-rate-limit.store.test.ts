@@ -19,7 +19,8 @@ const replica = (prefix: string, batch: number, windowMs = 60_000) => {
   store.init({ windowMs } as Options);
   return store;
 };
-const written = async (key: string) => (await ds.query("SELECT hits FROM rate_limit_hits WHERE key = $1", [key]))[0]?.hits;
+const written = async (key: string) =>
+  (await ds.query("SELECT hits FROM rate_limit_hits WHERE key = $1", [key]))[0]?.hits;
 
 describe("BatchedRateLimitStore", () => {
   it("writes the first hit of a window, then a batch at a time, and learns the other replicas' hits when it writes", async () => {

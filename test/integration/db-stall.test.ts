@@ -11,7 +11,12 @@ import { buildScimUser } from "../support/factories";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
 
 // Small bounds so the stall is noticed fast: a reply within 1 s, a pool slot or new connection within 1 s.
-const env = { DB_CONNECT_TIMEOUT_MS: "1000", DB_STATEMENT_TIMEOUT_MS: "800", DB_LOCK_TIMEOUT_MS: "500", DB_QUERY_TIMEOUT_MS: "1000" };
+const env = {
+  DB_CONNECT_TIMEOUT_MS: "1000",
+  DB_STATEMENT_TIMEOUT_MS: "800",
+  DB_LOCK_TIMEOUT_MS: "500",
+  DB_QUERY_TIMEOUT_MS: "1000",
+};
 // Whatever the request was doing when the database stalled: a reply wait, then at most a connection wait, plus slack
 // for a loaded 2-core machine. Without bounds these requests would hang for the whole stall.
 const BOUND_MS = 4000;
@@ -51,18 +56,33 @@ afterAll(async () => {
 
 const scim = () => ({
   list: () => request(app).get("/scim/v2/Users").set("Authorization", `Bearer ${scimToken}`),
-  create: (userName: string) => request(app).post("/scim/v2/Users").set("Authorization", `Bearer ${scimToken}`)
-    .set("Content-Type", "application/scim+json").send(JSON.stringify(buildScimUser({ userName }))),
+  create: (userName: string) =>
+    request(app)
+      .post("/scim/v2/Users")
+      .set("Authorization", `Bearer ${scimToken}`)
+      .set("Content-Type", "application/scim+json")
+      .send(JSON.stringify(buildScimUser({ userName }))),
 });
 const admin = () => ({
   search: () => request(app).get("/admin/v1/users").set("Authorization", `Bearer ${adminToken}`),
-  entity: (name: string) => request(app).post("/admin/v1/entities").set("Authorization", `Bearer ${adminToken}`)
-    .set("Content-Type", "application/json").send(JSON.stringify({ name })),
+  entity: (name: string) =>
+    request(app)
+      .post("/admin/v1/entities")
+      .set("Authorization", `Bearer ${adminToken}`)
+      .set("Content-Type", "application/json")
+      .send(JSON.stringify({ name })),
 });
 
 const auth = () => ({
-  login: () => request(app).post("/auth/login").set("Content-Type", "application/json").send(JSON.stringify({ login: "nobody@example.test", password: "not the password" })),
-  invitationPage: () => request(app).get(`/auth/invitations/${"C".repeat(43)}`).set("Accept", "text/html"),
+  login: () =>
+    request(app)
+      .post("/auth/login")
+      .set("Content-Type", "application/json")
+      .send(JSON.stringify({ login: "nobody@example.test", password: "not the password" })),
+  invitationPage: () =>
+    request(app)
+      .get(`/auth/invitations/${"C".repeat(43)}`)
+      .set("Accept", "text/html"),
 });
 
 /** Sends a request and notes how long its answer took. */
@@ -72,7 +92,8 @@ async function timed(req: request.Test): Promise<{ res: request.Response; ms: nu
   return { res, ms: Date.now() - started };
 }
 
-const usersNamed = async (prefix: string) => Number((await direct.query(`SELECT count(*) FROM users WHERE user_name LIKE $1`, [`${prefix}%`]))[0].count);
+const usersNamed = async (prefix: string) =>
+  Number((await direct.query(`SELECT count(*) FROM users WHERE user_name LIKE $1`, [`${prefix}%`]))[0].count);
 
 describe("a stalled database (connections open, no answers)", () => {
   it("answers 503 with Retry-After within a few seconds on every door, then recovers by itself", async () => {
@@ -82,10 +103,21 @@ describe("a stalled database (connections open, no answers)", () => {
 
     proxy.pause();
     // In flight when the database stops answering, one of them a write...
-    const inFlight = [timed(scim().list()), timed(scim().create("stall-a@example.test")), timed(admin().search()), timed(admin().entity("Stalled"))];
+    const inFlight = [
+      timed(scim().list()),
+      timed(scim().create("stall-a@example.test")),
+      timed(admin().search()),
+      timed(admin().entity("Stalled")),
+    ];
     await new Promise((r) => setTimeout(r, 300));
     // ...and new ones arriving while the pool's connections hang.
-    const arriving = [timed(scim().list()), timed(admin().search()), timed(request(app).get("/readyz")), timed(auth().login()), timed(auth().invitationPage())];
+    const arriving = [
+      timed(scim().list()),
+      timed(admin().search()),
+      timed(request(app).get("/readyz")),
+      timed(auth().login()),
+      timed(auth().invitationPage()),
+    ];
     const answers = await Promise.all([...inFlight, ...arriving]);
 
     const [scimList, scimCreate, adminSearch, adminEntity, scimLater, adminLater, ready, login, page] = answers;
@@ -121,7 +153,9 @@ describe("a stalled database (connections open, no answers)", () => {
 
   it("discards stalled connections: when they never come back, fresh ones serve the next requests", async () => {
     // Fill the pool with live connections first, so the stall catches several of them.
-    expect((await Promise.all([scim().list(), admin().search(), scim().list()])).map((r) => r.status)).toEqual([200, 200, 200]);
+    expect((await Promise.all([scim().list(), admin().search(), scim().list()])).map((r) => r.status)).toEqual([
+      200, 200, 200,
+    ]);
     proxy.pause();
     const stalled = await Promise.all([timed(scim().list()), timed(admin().search())]);
     for (const { res, ms } of stalled) {

@@ -15,7 +15,10 @@ afterAll(async () => t.close());
 
 const invitationOf = async (userId: string) => (await t.admin.get(`/users/${userId}/invitation`).expect(200)).body;
 const deadJobOf = async (userId: string) => {
-  const r = await t.ds.query("SELECT id::text, dead_at FROM outbox WHERE topic = 'invitation.requested' AND payload->>'userId' = $1 ORDER BY id DESC LIMIT 1", [userId]);
+  const r = await t.ds.query(
+    "SELECT id::text, dead_at FROM outbox WHERE topic = 'invitation.requested' AND payload->>'userId' = $1 ORDER BY id DESC LIMIT 1",
+    [userId],
+  );
   return r[0] as { id: string; dead_at: Date | null };
 };
 
@@ -23,7 +26,8 @@ const deadJobOf = async (userId: string) => {
 async function deadRow(topic: string, deadAt: string, error = "boom"): Promise<string> {
   const [r] = await t.ds.query(
     `INSERT INTO outbox (topic, payload, attempts, last_error, dead_at, created_at) VALUES ($1, $2::jsonb, 3, $3, $4::timestamptz, $4::timestamptz - interval '1 minute') RETURNING id::text`,
-    [topic, JSON.stringify({ n: deadAt }), error, deadAt]);
+    [topic, JSON.stringify({ n: deadAt }), error, deadAt],
+  );
   return r.id;
 }
 
@@ -55,26 +59,43 @@ describe("a dead invitation, retried by an admin", () => {
     const mails = sink.mails.filter((m) => m.to.includes(email));
     expect(mails).toHaveLength(1);
     expect(mails[0].token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const inv = await eventually(async () => {
-      const i = await invitationOf(userId);
-      return i.status === "pending" ? i : null;
-    }, 5000, "invitation pending");
+    const inv = await eventually(
+      async () => {
+        const i = await invitationOf(userId);
+        return i.status === "pending" ? i : null;
+      },
+      5000,
+      "invitation pending",
+    );
     expect(inv).toMatchObject({ failedAt: null, failure: null, channels: ["email"] });
     // The job is marked done once its handler has returned, a moment after the invitation shows sent.
-    const row = await eventually(async () => {
-      const [r] = await t.ds.query("SELECT processed_at, dead_at, attempts, last_error FROM outbox WHERE id = $1", [job.id]);
-      return r.processed_at ? r : null;
-    }, 5000, "the job done");
+    const row = await eventually(
+      async () => {
+        const [r] = await t.ds.query("SELECT processed_at, dead_at, attempts, last_error FROM outbox WHERE id = $1", [
+          job.id,
+        ]);
+        return r.processed_at ? r : null;
+      },
+      5000,
+      "the job done",
+    );
     expect(row).toMatchObject({ dead_at: null, attempts: 1, last_error: null });
 
     const audit = await t.ds.query(
-      "SELECT action, target_type, target_id, changes FROM audit_events WHERE action IN ('outbox.retried', 'invitation.revived') ORDER BY id");
-    expect(audit).toEqual(expect.arrayContaining([
-      expect.objectContaining({ action: "outbox.retried", target_type: "outbox", target_id: job.id }),
-      expect.objectContaining({ action: "invitation.revived", target_type: "user", target_id: userId }),
-    ]));
+      "SELECT action, target_type, target_id, changes FROM audit_events WHERE action IN ('outbox.retried', 'invitation.revived') ORDER BY id",
+    );
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ action: "outbox.retried", target_type: "outbox", target_id: job.id }),
+        expect.objectContaining({ action: "invitation.revived", target_type: "user", target_id: userId }),
+      ]),
+    );
     const retriedAudit = audit.find((a: { action: string }) => a.action === "outbox.retried");
-    expect(retriedAudit.changes).toMatchObject({ topic: "invitation.requested", attempts: { before: 2, after: 0 }, revived: { status: "queued" } });
+    expect(retriedAudit.changes).toMatchObject({
+      topic: "invitation.requested",
+      attempts: { before: 2, after: 0 },
+      revived: { status: "queued" },
+    });
 
     const again = await t.admin.post(`/dead-letters/${job.id}/retry`).expect(409);
     expect(again.body.code).toBe("not_dead");
@@ -96,7 +117,11 @@ describe("a dead invitation, retried by an admin", () => {
 
     const retried = await t.admin.post(`/dead-letters/${oldJob.id}/retry`).expect(202);
     expect(retried.body.revived).toMatchObject({ status: "failed", reason: "superseded" });
-    await eventually(async () => (await t.ds.query("SELECT processed_at FROM outbox WHERE id = $1", [oldJob.id]))[0].processed_at, 10_000, "the retried job done");
+    await eventually(
+      async () => (await t.ds.query("SELECT processed_at FROM outbox WHERE id = $1", [oldJob.id]))[0].processed_at,
+      10_000,
+      "the retried job done",
+    );
     expect(sink.mails.filter((m) => m.to.includes(email))).toHaveLength(1);
     expect((await invitationOf(userId)).status).toBe("pending");
   });
@@ -115,8 +140,9 @@ describe("GET /admin/v1/dead-letters", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const r: { body: { items: { id: string; deadAt: string }[]; nextCursor: string | null } } =
-        await t.admin.get(`/dead-letters?limit=2${cursor ? `&cursor=${cursor}` : ""}`).expect(200);
+      const r: { body: { items: { id: string; deadAt: string }[]; nextCursor: string | null } } = await t.admin
+        .get(`/dead-letters?limit=2${cursor ? `&cursor=${cursor}` : ""}`)
+        .expect(200);
       seen.push(...r.body.items.map((i) => i.id));
       cursor = r.body.nextCursor;
       pages++;
@@ -135,7 +161,14 @@ describe("GET /admin/v1/dead-letters", () => {
   });
 
   it("refuses bad parameters with 400 naming them", async () => {
-    for (const [query, field] of [["limit=0", "limit"], ["limit=201", "limit"], ["limit=x", "limit"], ["topic=DROP%20TABLE", "topic"], ["cursor=abc", "cursor"], ["order=asc", "body"]]) {
+    for (const [query, field] of [
+      ["limit=0", "limit"],
+      ["limit=201", "limit"],
+      ["limit=x", "limit"],
+      ["topic=DROP%20TABLE", "topic"],
+      ["cursor=abc", "cursor"],
+      ["order=asc", "body"],
+    ]) {
       const r = await t.admin.get(`/dead-letters?${query}`).expect(400);
       expect(r.headers["content-type"]).toContain("application/problem+json");
       if (field !== "body") expect(r.body.field).toBe(field);
@@ -160,18 +193,28 @@ describe("POST /admin/v1/dead-letters/{id}/retry", () => {
     await t.admin.post("/dead-letters/abc/retry").expect(404);
     await t.admin.post("/dead-letters/0/retry").expect(404);
     await t.admin.post(`/dead-letters/${"9".repeat(30)}/retry`).expect(404);
-    const [queued] = await t.ds.query("INSERT INTO outbox (topic, payload) VALUES ('user.created', '{}') RETURNING id::text");
+    const [queued] = await t.ds.query(
+      "INSERT INTO outbox (topic, payload) VALUES ('user.created', '{}') RETURNING id::text",
+    );
     expect((await t.admin.post(`/dead-letters/${queued.id}/retry`).expect(409)).body.code).toBe("not_dead");
   });
 
   it("two retries of one job at once: one is accepted, the other is 409, and one audit record is written", async () => {
     // A topic no module consumes: nothing runs the job once it is due again.
     const id = await deadRow("group.deleted", "2030-03-01T00:00:00Z");
-    const answers = await Promise.all([t.admin.post(`/dead-letters/${id}/retry`), t.admin.post(`/dead-letters/${id}/retry`)]);
+    const answers = await Promise.all([
+      t.admin.post(`/dead-letters/${id}/retry`),
+      t.admin.post(`/dead-letters/${id}/retry`),
+    ]);
     expect(answers.map((a) => a.status).sort()).toEqual([202, 409]);
-    const [row] = await t.ds.query("SELECT dead_at, attempts, available_at <= now() AS due FROM outbox WHERE id = $1", [id]);
+    const [row] = await t.ds.query("SELECT dead_at, attempts, available_at <= now() AS due FROM outbox WHERE id = $1", [
+      id,
+    ]);
     expect(row).toEqual({ dead_at: null, attempts: 0, due: true });
-    const audits = await t.ds.query("SELECT count(*)::int AS n FROM audit_events WHERE action = 'outbox.retried' AND target_id = $1", [id]);
+    const audits = await t.ds.query(
+      "SELECT count(*)::int AS n FROM audit_events WHERE action = 'outbox.retried' AND target_id = $1",
+      [id],
+    );
     expect(audits[0].n).toBe(1);
   });
 });

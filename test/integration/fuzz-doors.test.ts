@@ -51,10 +51,15 @@ let adminToken: string;
 let ids: { user: string; group: string; person: string; entity: string };
 
 beforeAll(async () => {
-  t = await startTestApp({ AUTH_RATE_LIMIT_PER_MINUTE: "100000", AUTH_ACCOUNT_FAILURES_PER_15_MINUTES: "100000", SCIM_PATCH_MAX_OPERATIONS: "200" });
+  t = await startTestApp({
+    AUTH_RATE_LIMIT_PER_MINUTE: "100000",
+    AUTH_ACCOUNT_FAILURES_PER_15_MINUTES: "100000",
+    SCIM_PATCH_MAX_OPERATIONS: "200",
+  });
   adminToken = await t.token("admin");
   const user = (await t.scim.post("/Users", buildScimUser()).expect(201)).body.id;
-  const group = (await t.scim.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: uniqueGroupName() }).expect(201)).body.id;
+  const group = (await t.scim.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: uniqueGroupName() }).expect(201))
+    .body.id;
   ids = { user, group, person: (await person(t)).id, entity: await entity(t, `Fuzz ${Date.now()}`) };
   server = t.app.listen(0);
 });
@@ -66,32 +71,118 @@ afterAll(async () => {
 const SEARCH = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
 const BULK = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
 const shapes = (): Shape[] => [
-  { door: "scim", method: "post", path: "/scim/v2/Users", body: () => buildScimUser({ name: { givenName: "Ann", familyName: "Lee" }, emails: [{ value: "a@b.test", type: "work" }] }) },
+  {
+    door: "scim",
+    method: "post",
+    path: "/scim/v2/Users",
+    body: () =>
+      buildScimUser({ name: { givenName: "Ann", familyName: "Lee" }, emails: [{ value: "a@b.test", type: "work" }] }),
+  },
   { door: "scim", method: "put", path: `/scim/v2/Users/${ids.user}`, body: () => buildScimUser({ title: "Engineer" }) },
-  { door: "scim", method: "patch", path: `/scim/v2/Users/${ids.user}`, patch: true, body: () => patchOp({ op: "replace", path: "title", value: "Lead" }, { op: "add", value: { displayName: "Ann" } }) },
-  { door: "scim", method: "post", path: "/scim/v2/Groups", body: () => ({ schemas: [GROUP_SCHEMA], displayName: "Team", members: [{ value: ids.user }] }) },
-  { door: "scim", method: "patch", path: `/scim/v2/Groups/${ids.group}`, patch: true, body: () => patchOp({ op: "add", path: "members", value: [{ value: ids.user }] }, { op: "replace", path: "displayName", value: "Ops" }) },
+  {
+    door: "scim",
+    method: "patch",
+    path: `/scim/v2/Users/${ids.user}`,
+    patch: true,
+    body: () => patchOp({ op: "replace", path: "title", value: "Lead" }, { op: "add", value: { displayName: "Ann" } }),
+  },
+  {
+    door: "scim",
+    method: "post",
+    path: "/scim/v2/Groups",
+    body: () => ({ schemas: [GROUP_SCHEMA], displayName: "Team", members: [{ value: ids.user }] }),
+  },
+  {
+    door: "scim",
+    method: "patch",
+    path: `/scim/v2/Groups/${ids.group}`,
+    patch: true,
+    body: () =>
+      patchOp(
+        { op: "add", path: "members", value: [{ value: ids.user }] },
+        { op: "replace", path: "displayName", value: "Ops" },
+      ),
+  },
   // One operation per request: a bulk answers each operation on its own, so a second, untouched one would run.
-  { door: "scim", method: "post", path: "/scim/v2/Bulk", body: () => ({ schemas: [BULK], Operations: [{ method: "POST", path: "/Users", bulkId: "a", data: buildScimUser() }] }) },
-  { door: "scim", method: "post", path: "/scim/v2/Bulk", patch: true, body: () => ({ schemas: [BULK], Operations: [{ method: "PATCH", path: `/Users/${ids.user}`, data: patchOp({ op: "replace", path: "title", value: "X" }) }] }) },
-  { door: "scim", method: "post", path: "/scim/v2/.search", body: () => ({ schemas: [SEARCH], filter: 'userName sw "a"', startIndex: 1, count: 10 }) },
-  { door: "scim", method: "post", path: "/scim/v2/Users/.search", body: () => ({ schemas: [SEARCH], filter: 'title eq "x"', sortBy: "userName" }) },
-  { door: "scim", method: "get", path: "/scim/v2/Users", query: { filter: 'userName eq "a"', startIndex: "1", count: "5" } },
+  {
+    door: "scim",
+    method: "post",
+    path: "/scim/v2/Bulk",
+    body: () => ({
+      schemas: [BULK],
+      Operations: [{ method: "POST", path: "/Users", bulkId: "a", data: buildScimUser() }],
+    }),
+  },
+  {
+    door: "scim",
+    method: "post",
+    path: "/scim/v2/Bulk",
+    patch: true,
+    body: () => ({
+      schemas: [BULK],
+      Operations: [
+        { method: "PATCH", path: `/Users/${ids.user}`, data: patchOp({ op: "replace", path: "title", value: "X" }) },
+      ],
+    }),
+  },
+  {
+    door: "scim",
+    method: "post",
+    path: "/scim/v2/.search",
+    body: () => ({ schemas: [SEARCH], filter: 'userName sw "a"', startIndex: 1, count: 10 }),
+  },
+  {
+    door: "scim",
+    method: "post",
+    path: "/scim/v2/Users/.search",
+    body: () => ({ schemas: [SEARCH], filter: 'title eq "x"', sortBy: "userName" }),
+  },
+  {
+    door: "scim",
+    method: "get",
+    path: "/scim/v2/Users",
+    query: { filter: 'userName eq "a"', startIndex: "1", count: "5" },
+  },
   { door: "scim", method: "get", path: "/scim/v2/Groups", query: { filter: 'displayName co "T"', startIndex: "2" } },
   { door: "scim", method: "get", path: `/scim/v2/Users/${ids.user}`, query: { attributes: "userName" } },
   { door: "admin", method: "post", path: "/admin/v1/users", body: () => personBody() },
-  { door: "admin", method: "patch", path: `/admin/v1/users/${ids.person}`, body: () => ({ familyName: "Leeson", givenName: "Anna" }) },
+  {
+    door: "admin",
+    method: "patch",
+    path: `/admin/v1/users/${ids.person}`,
+    body: () => ({ familyName: "Leeson", givenName: "Anna" }),
+  },
   { door: "admin", method: "post", path: "/admin/v1/entities", body: () => ({ name: "Dept", parentId: ids.entity }) },
   { door: "admin", method: "patch", path: `/admin/v1/entities/${ids.entity}`, body: () => ({ name: "Renamed" }) },
   { door: "admin", method: "post", path: `/admin/v1/groups/${ids.group}/members`, body: () => ({ ids: [ids.person] }) },
-  { door: "admin", method: "post", path: "/admin/v1/users/actions", body: () => ({ action: "disable", ids: [ids.person] }) },
+  {
+    door: "admin",
+    method: "post",
+    path: "/admin/v1/users/actions",
+    body: () => ({ action: "disable", ids: [ids.person] }),
+  },
   { door: "admin", method: "get", path: "/admin/v1/users", query: { q: "ann", limit: "10", sort: "userName" } },
   { door: "admin", method: "get", path: "/admin/v1/groups", query: { q: "t", limit: "5" } },
   { door: "admin", method: "get", path: "/admin/v1/audit", query: { limit: "5" } },
   { door: "admin", method: "get", path: `/admin/v1/users/${ids.person}` },
-  { door: "auth", method: "post", path: "/auth/login", body: () => ({ login: "ann.lee", password: "correct-horse-battery" }) },
-  { door: "auth", method: "post", path: "/auth/password", body: () => ({ login: "ann.lee", currentPassword: "a-b-c-d-e-f", newPassword: "g-h-i-j-k-l-m" }) },
-  { door: "auth", method: "post", path: "/auth/invitations/not-a-real-token", body: () => ({ password: "violet-harbour-41-tram" }) },
+  {
+    door: "auth",
+    method: "post",
+    path: "/auth/login",
+    body: () => ({ login: "ann.lee", password: "correct-horse-battery" }),
+  },
+  {
+    door: "auth",
+    method: "post",
+    path: "/auth/password",
+    body: () => ({ login: "ann.lee", currentPassword: "a-b-c-d-e-f", newPassword: "g-h-i-j-k-l-m" }),
+  },
+  {
+    door: "auth",
+    method: "post",
+    path: "/auth/invitations/not-a-real-token",
+    body: () => ({ password: "violet-harbour-41-tram" }),
+  },
   { door: "auth", method: "get", path: "/auth/invitations/not-a-real-token" },
 ];
 
@@ -100,7 +191,14 @@ const BAD_PATH = ["%FF", "%E2%82", "%ED%A0%80", "%C0%AF", "%", "%0", "%zz", "%00
 // Numbers at and past the edges of what a double holds are the point here (huge, tiny, -0).
 // biome-ignore lint/correctness/noPrecisionLoss: deliberately beyond double precision (fuzz values)
 const HUGE = [99999999999999999999, 1e308, -1e308, 9007199254740993, -0, 1e-320];
-const ODD_TYPES = ["text/plain", "application/xml", "multipart/form-data; boundary=x", "application/json; charset=utf-16le", "application/x-www-form-urlencoded", ""];
+const ODD_TYPES = [
+  "text/plain",
+  "application/xml",
+  "multipart/form-data; boundary=x",
+  "application/json; charset=utf-16le",
+  "application/x-www-form-urlencoded",
+  "",
+];
 
 /** Every string leaf and key of `v`, as setters: the mutations pick one. */
 function slots(v: Json, out: ((x: Json) => void)[] = [], set?: (x: Json) => void): ((x: Json) => void)[] {
@@ -111,8 +209,7 @@ function slots(v: Json, out: ((x: Json) => void)[] = [], set?: (x: Json) => void
         v[i] = y;
       });
     }
-  }
-  else if (v && typeof v === "object") {
+  } else if (v && typeof v === "object") {
     const o = v as Record<string, Json>;
     for (const k of Object.keys(o)) slots(o[k], out, (y) => (o[k] = y));
   }
@@ -131,8 +228,16 @@ function generate(r: () => number, shape: Shape): Fuzzed {
     if (fatal === "path") path = `${path.replace(/\/[^/]*$/, "")}/${pick(BAD_PATH)}`;
     if (fatal === "nul") q[pick([...Object.keys(q), "x"])] = `a\u0000${"b".repeat(Math.floor(r() * 5))}`;
     if (fatal === "lone-escape") q.filter = `userName eq "\\ud${pick(["800", "bff", "c00", "fff"])}"`;
-    if (fatal === "paging") q[pick(["startIndex", "count", "limit"])] = pick(["99999999999999999999", "1e400", "-99999999999999999999", String(2 ** 60)]);
-    const qs = Object.entries(q).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
+    if (fatal === "paging")
+      q[pick(["startIndex", "count", "limit"])] = pick([
+        "99999999999999999999",
+        "1e400",
+        "-99999999999999999999",
+        String(2 ** 60),
+      ]);
+    const qs = Object.entries(q)
+      .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+      .join("&");
     return { door: shape.door, method: "GET", path: qs ? `${path}?${qs}` : path, mutations };
   }
 
@@ -146,7 +251,8 @@ function generate(r: () => number, shape: Shape): Fuzzed {
     if (extra === "wrong-type") slot(pick([0, true, null, [], {}, "", [1, "x"], { value: null }]));
     if (extra === "huge-number") slot(pick(HUGE));
     if (extra === "unknown-field") body[`x${Math.floor(r() * 1000)}`] = pick(["v", 1, { a: [] }]);
-    if (extra === "huge-array") slot(Array.from({ length: 500 + Math.floor(r() * 1000) }, (_, i) => (r() < 0.5 ? i : `s${i}`)));
+    if (extra === "huge-array")
+      slot(Array.from({ length: 500 + Math.floor(r() * 1000) }, (_, i) => (r() < 0.5 ? i : `s${i}`)));
   }
   const fatal = pick(["lone", "lone-key", "nul", "deep", "truncate", "path", ...(shape.patch ? ["ops"] : [])] as const);
   mutations.push(fatal);
@@ -165,10 +271,18 @@ function generate(r: () => number, shape: Shape): Fuzzed {
   }
   if (fatal === "path") path = `${path.replace(/\/[^/]*$/, "")}/${pick(BAD_PATH)}`;
   if (fatal === "ops" && shape.path.endsWith("/Bulk")) {
-    if (!(Array.isArray(body.Operations) && body.Operations[0] && typeof body.Operations[0] === "object")) body.Operations = [{ method: "PATCH", path: `/Users/${ids.user}` }];
+    if (!(Array.isArray(body.Operations) && body.Operations[0] && typeof body.Operations[0] === "object"))
+      body.Operations = [{ method: "PATCH", path: `/Users/${ids.user}` }];
     const ops = body.Operations as Json[];
-    (ops[0] as Record<string, Json>).data = patchOp(...Array.from({ length: 201 }, () => ({ op: "add", path: "title", value: "x" })));
-  } else if (fatal === "ops") body.Operations = Array.from({ length: 201 + Math.floor(r() * 300) }, () => ({ op: "add", path: "title", value: "x" }));
+    (ops[0] as Record<string, Json>).data = patchOp(
+      ...Array.from({ length: 201 }, () => ({ op: "add", path: "title", value: "x" })),
+    );
+  } else if (fatal === "ops")
+    body.Operations = Array.from({ length: 201 + Math.floor(r() * 300) }, () => ({
+      op: "add",
+      path: "title",
+      value: "x",
+    }));
   text = JSON.stringify(body).replace('"__deep__"', deep);
   if (fatal === "truncate") text = text.slice(0, 1 + Math.floor(r() * (text.length - 2)));
   // A raw NUL byte or junk outside any string breaks the JSON too, whichever mutation came first.
@@ -198,11 +312,25 @@ function send(f: Fuzzed): request.Test {
 /** The store as rows: md5 of every row of the tables a write touches; the audit log by count and last id (sealing updates rows). */
 async function fingerprint(): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const table of ["users", "groups", "group_members", "entities", "invitations", "outbox", "admin_jobs", "admin_job_items", "settings"]) {
-    const [row] = await t.ds.query(`SELECT count(*)::text || ':' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') AS f FROM ${table} x`);
+  for (const table of [
+    "users",
+    "groups",
+    "group_members",
+    "entities",
+    "invitations",
+    "outbox",
+    "admin_jobs",
+    "admin_job_items",
+    "settings",
+  ]) {
+    const [row] = await t.ds.query(
+      `SELECT count(*)::text || ':' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') AS f FROM ${table} x`,
+    );
     out[table] = row.f;
   }
-  const [audit] = await t.ds.query("SELECT count(*)::text || ':' || coalesce(max(id)::text, '') AS f FROM audit_events");
+  const [audit] = await t.ds.query(
+    "SELECT count(*)::text || ':' || coalesce(max(id)::text, '') AS f FROM audit_events",
+  );
   const [tokens] = await t.ds.query("SELECT count(*)::text AS f FROM api_tokens");
   return { ...out, audit_events: audit.f, api_tokens: tokens.f };
 }
@@ -229,15 +357,25 @@ it(`a generated corpus of ${REQUESTS} malformed requests across the doors: no 5x
   const check = async (i: number, f: Fuzzed) => {
     const res = await send(f);
     statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-    const bulkStatuses: string[] = f.path.startsWith("/scim/v2/Bulk") && res.status === 200 ? res.body.Operations.map((o: { status: string }) => o.status) : [];
+    const bulkStatuses: string[] =
+      f.path.startsWith("/scim/v2/Bulk") && res.status === 200
+        ? res.body.Operations.map((o: { status: string }) => o.status)
+        : [];
     // A GET may answer 200 (a search that finds nothing); everything else must be refused, a bulk operation by operation.
-    const refused = f.method === "GET" ? res.status < 500 : res.status >= 400 && res.status < 500 || (res.status === 200 && bulkStatuses.length > 0);
+    const refused =
+      f.method === "GET"
+        ? res.status < 500
+        : (res.status >= 400 && res.status < 500) || (res.status === 200 && bulkStatuses.length > 0);
     if (!refused || bulkStatuses.some((s) => !/^4\d\d$/.test(s))) {
-      throw new Error(`FUZZ_SEED=${SEED} request #${i} answered ${res.status} ${JSON.stringify(res.body).slice(0, 300)} ${bulkStatuses.join(",")}\n${describeRequest(f)}`);
+      throw new Error(
+        `FUZZ_SEED=${SEED} request #${i} answered ${res.status} ${JSON.stringify(res.body).slice(0, 300)} ${bulkStatuses.join(",")}\n${describeRequest(f)}`,
+      );
     }
   };
   await Promise.all([lane(), lane(), lane(), lane()]);
-  process.stdout.write(`fuzz-doors: ${REQUESTS} requests in ${Date.now() - started} ms, statuses ${JSON.stringify(Object.fromEntries(statuses))}\n`);
+  process.stdout.write(
+    `fuzz-doors: ${REQUESTS} requests in ${Date.now() - started} ms, statuses ${JSON.stringify(Object.fromEntries(statuses))}\n`,
+  );
   expect(await fingerprint()).toEqual(before);
   // The corpus reached the parsers and the routes, not just one early refusal.
   expect([...statuses.keys()].sort()).toEqual(expect.arrayContaining([400, 404, 415]));

@@ -19,10 +19,15 @@ beforeEach(async () => setCommunication(t));
 
 const BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
 const mailsTo = (address: string) => sink.mails.filter((m) => m.to.includes(address.toLowerCase()));
-const pending = (id: string) => eventually(async () => {
-  const r = await t.admin.get(`/users/${id}/invitation`);
-  return r.status === 200 && r.body.status === "pending" ? r.body : null;
-}, 10_000, `invitation of ${id} pending`);
+const pending = (id: string) =>
+  eventually(
+    async () => {
+      const r = await t.admin.get(`/users/${id}/invitation`);
+      return r.status === 200 && r.body.status === "pending" ? r.body : null;
+    },
+    10_000,
+    `invitation of ${id} pending`,
+  );
 
 describe("SCIM-created people with auto-invite off (the default)", () => {
   it("are created without an invitation", async () => {
@@ -44,18 +49,27 @@ describe("SCIM-created people with autoInvite.scim on", () => {
     const [mail] = mailsTo(body.userName as string);
     expect(mail.subject).toBe("You are invited to join Roster");
     expect(mail.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const audit = await t.ds.query("SELECT action, door FROM audit_events WHERE target_id = $1 ORDER BY id", [created.id]);
-    expect(audit.map((a: { action: string }) => a.action)).toEqual(expect.arrayContaining(["user.created", "user.invited", "invitation.issued", "invitation.sent"]));
+    const audit = await t.ds.query("SELECT action, door FROM audit_events WHERE target_id = $1 ORDER BY id", [
+      created.id,
+    ]);
+    expect(audit.map((a: { action: string }) => a.action)).toEqual(
+      expect.arrayContaining(["user.created", "user.invited", "invitation.issued", "invitation.sent"]),
+    );
     expect(audit.find((a: { action: string }) => a.action === "user.invited").door).toBe("scim");
   });
 
   it("POST /Bulk: every created person is invited", async () => {
     const a = buildScimUser();
     const b = buildScimUser();
-    const res = await t.scim.post("/Bulk", { schemas: [BULK_REQUEST], Operations: [
-      { method: "POST", path: "/Users", bulkId: "a", data: a },
-      { method: "POST", path: "/Users", bulkId: "b", data: b },
-    ] }).expect(200);
+    const res = await t.scim
+      .post("/Bulk", {
+        schemas: [BULK_REQUEST],
+        Operations: [
+          { method: "POST", path: "/Users", bulkId: "a", data: a },
+          { method: "POST", path: "/Users", bulkId: "b", data: b },
+        ],
+      })
+      .expect(200);
     const ids = res.body.Operations.map((o: { location: string }) => o.location.split("/").pop());
     for (const id of ids) await pending(id);
     expect(mailsTo(a.userName as string)).toHaveLength(1);
@@ -84,7 +98,9 @@ describe("SCIM-created people with autoInvite.scim on", () => {
   });
 
   it("someone who cannot be invited (no contact, or deactivated) is created all the same, without an invitation", async () => {
-    const noContact = (await t.scim.post("/Users", { ...buildScimUser({ userName: `nocontact${Date.now()}` }), emails: [] }).expect(201)).body;
+    const noContact = (
+      await t.scim.post("/Users", { ...buildScimUser({ userName: `nocontact${Date.now()}` }), emails: [] }).expect(201)
+    ).body;
     const inactive = (await t.scim.post("/Users", buildScimUser({ active: false })).expect(201)).body;
     expect(await invitationsOf(t, noContact.id)).toEqual([]);
     expect(await invitationsOf(t, inactive.id)).toEqual([]);
@@ -99,7 +115,8 @@ describe("SCIM-created people with autoInvite.scim on", () => {
 
 describe("the csv source", () => {
   const ctx = { actor: systemActor, door: "cli" as const, requestId: null };
-  const csvUser = () => t.services.users.create(ctx, { profile: { ...emptyProfile(uniqueName("csv")) } }, "csv", "import-1");
+  const csvUser = () =>
+    t.services.users.create(ctx, { profile: { ...emptyProfile(uniqueName("csv")) } }, "csv", "import-1");
 
   it("follows autoInvite.csv, independently of autoInvite.scim (there is no CSV import door yet: the use case is called directly)", async () => {
     await setCommunication(t, { autoInvite: { scim: true, csv: false } });

@@ -18,14 +18,25 @@ beforeEach(async () => setCommunication(t));
 let n = 0;
 const phone = () => `+3361234${String(++n).padStart(4, "0")}`;
 /** A SCIM user with only a phone (a userName that is not an address, no emails). */
-const phoneOnly = (number: string) => ({ ...buildScimUser({ userName: `mobile${Date.now()}${n}` }), emails: [], phoneNumbers: [{ value: number, type: "mobile" }] });
-const withBoth = (number: string) => buildScimUser({ phoneNumbers: [{ value: number, type: "mobile", primary: true }] });
-const create = async (body: Record<string, unknown>) => (await t.scim.post("/Users", body).expect(201)).body.id as string;
+const phoneOnly = (number: string) => ({
+  ...buildScimUser({ userName: `mobile${Date.now()}${n}` }),
+  emails: [],
+  phoneNumbers: [{ value: number, type: "mobile" }],
+});
+const withBoth = (number: string) =>
+  buildScimUser({ phoneNumbers: [{ value: number, type: "mobile", primary: true }] });
+const create = async (body: Record<string, unknown>) =>
+  (await t.scim.post("/Users", body).expect(201)).body.id as string;
 const invite = (id: string) => t.admin.post(`/users/${id}/invitation`);
-const sent = (id: string) => eventually(async () => {
-  const r = await t.admin.get(`/users/${id}/invitation`);
-  return r.status === 200 && r.body.status === "pending" ? r.body : null;
-}, 10_000, `invitation of ${id} sent`);
+const sent = (id: string) =>
+  eventually(
+    async () => {
+      const r = await t.admin.get(`/users/${id}/invitation`);
+      return r.status === 200 && r.body.status === "pending" ? r.body : null;
+    },
+    10_000,
+    `invitation of ${id} sent`,
+  );
 
 describe("a person with a phone and no email", () => {
   it("is activated by SMS: the text carries a working link and the platform name; no mail is sent", async () => {

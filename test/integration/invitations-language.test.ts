@@ -13,7 +13,10 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-const mailTo = (to: string) => eventually(async () => sink.mails.find((m) => m.to.includes(to.toLowerCase())) ?? null, 10_000, `mail to ${to}`).then((m) => m!);
+const mailTo = (to: string) =>
+  eventually(async () => sink.mails.find((m) => m.to.includes(to.toLowerCase())) ?? null, 10_000, `mail to ${to}`).then(
+    (m) => m!,
+  );
 
 describe("the invitation's language", () => {
   it("a French person (admin-created, language fr) gets the French mail: Content-Language fr, French subject, text and HTML", async () => {
@@ -34,11 +37,19 @@ describe("the invitation's language", () => {
     const id = (await t.scim.post("/Users", body).expect(201)).body.id;
     const mail = await mailTo(String(body.userName));
     expect(mail.language).toBe("fr");
-    const inv = await eventually(async () => {
-      const r = await t.admin.get(`/users/${id}/invitation`).expect(200);
-      return r.body.status === "pending" ? r.body : null;
-    }, 10_000, "invitation pending");
-    const paris = new Intl.DateTimeFormat("fr", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Paris" }).format(new Date(inv.expiresAt));
+    const inv = await eventually(
+      async () => {
+        const r = await t.admin.get(`/users/${id}/invitation`).expect(200);
+        return r.body.status === "pending" ? r.body : null;
+      },
+      10_000,
+      "invitation pending",
+    );
+    const paris = new Intl.DateTimeFormat("fr", {
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZone: "Europe/Paris",
+    }).format(new Date(inv.expiresAt));
     expect(mail.text).toContain(paris);
     expect(mail.text).toMatch(/expire le .+ UTC\+[12]/);
   });

@@ -18,7 +18,12 @@ const EMAIL = "pool.one@corp.test";
 
 beforeAll(async () => {
   t = await startTestApp();
-  small = createDataSource(await workerDatabaseUrl(), 1, { connectMs: 1000, statementMs: 5000, lockMs: 3000, queryMs: 6000 });
+  small = createDataSource(await workerDatabaseUrl(), 1, {
+    connectMs: 1000,
+    statementMs: 5000,
+    lockMs: 3000,
+    queryMs: 6000,
+  });
   await small.initialize();
 });
 afterAll(async () => {
@@ -30,17 +35,28 @@ it("asks for an invitation on a pool of one connection (the setting is read on t
   const person = await seedPerson(t.ds, { source: "admin" });
   // Fresh services: their settings cache is empty, so the request has to read the setting.
   const services = createServices(small, t.cfg);
-  const view = await services.invitations.request({ actor: systemActor, door: "admin", requestId: "pool-of-one" }, person.id);
+  const view = await services.invitations.request(
+    { actor: systemActor, door: "admin", requestId: "pool-of-one" },
+    person.id,
+  );
   expect(view.status).toBe("queued");
   const [row] = await t.ds.query("SELECT count(*)::int AS n FROM invitations WHERE user_id = $1", [person.id]);
   expect(row.n).toBe(1);
 });
 
 it("creates a person auto-invited by the setting inside the create's transaction, on the same pool of one", async () => {
-  await t.admin.put("/settings/communication", { autoInvite: { scim: true, csv: false }, channels: { email: true, sms: false } }).expect(200);
+  await t.admin
+    .put("/settings/communication", { autoInvite: { scim: true, csv: false }, channels: { email: true, sms: false } })
+    .expect(200);
   const services = createServices(small, t.cfg);
   const ctx = { actor: systemActor, door: "scim" as const, requestId: "pool-of-one-create" };
   const user = await small.transaction((manager) =>
-    services.users.createIn({ ...ctx, manager }, { profile: { ...emptyProfile(EMAIL), emails: [{ value: EMAIL, type: "work", primary: true }] } }, "scim", null));
+    services.users.createIn(
+      { ...ctx, manager },
+      { profile: { ...emptyProfile(EMAIL), emails: [{ value: EMAIL, type: "work", primary: true }] } },
+      "scim",
+      null,
+    ),
+  );
   expect(user.lifecycle.invitedAt).not.toBeNull();
 });

@@ -12,7 +12,12 @@ afterAll(async () => t.close());
 
 const invitationOf = async (userId: string) => (await t.admin.get(`/users/${userId}/invitation`).expect(200)).body;
 const jobOf = async (userId: string) =>
-  (await t.ds.query("SELECT attempts, last_error, processed_at, dead_at FROM outbox WHERE topic = 'invitation.requested' AND payload->>'userId' = $1", [userId]))[0];
+  (
+    await t.ds.query(
+      "SELECT attempts, last_error, processed_at, dead_at FROM outbox WHERE topic = 'invitation.requested' AND payload->>'userId' = $1",
+      [userId],
+    )
+  )[0];
 
 async function invite(email: string): Promise<string> {
   return (await t.admin.post("/users", { ...personBody(), email, invite: "now" }).expect(201)).body.id;
@@ -23,10 +28,14 @@ describe("what the SMTP server answers decides between retrying and giving up", 
     const email = `nobody.${Date.now()}@corp.test`;
     sink.refuse(email, 550);
     const userId = await invite(email);
-    const inv = await eventually(async () => {
-      const i = await invitationOf(userId);
-      return i.status === "failed" ? i : null;
-    }, 10_000, "invitation failed");
+    const inv = await eventually(
+      async () => {
+        const i = await invitationOf(userId);
+        return i.status === "failed" ? i : null;
+      },
+      10_000,
+      "invitation failed",
+    );
     expect(inv.failure).toContain("550");
     expect(inv.sentAt).toBeNull();
     const job = await jobOf(userId);
@@ -41,10 +50,14 @@ describe("what the SMTP server answers decides between retrying and giving up", 
     const email = `later.${Date.now()}@corp.test`;
     sink.refuse(email, 451);
     const userId = await invite(email);
-    const deferred = await eventually(async () => {
-      const j = await jobOf(userId);
-      return j.attempts >= 2 ? j : null;
-    }, 10_000, "two attempts");
+    const deferred = await eventually(
+      async () => {
+        const j = await jobOf(userId);
+        return j.attempts >= 2 ? j : null;
+      },
+      10_000,
+      "two attempts",
+    );
     expect(deferred.last_error).toContain("451");
     expect(deferred.dead_at).toBeNull();
     expect(deferred.processed_at).toBeNull();
@@ -52,16 +65,24 @@ describe("what the SMTP server answers decides between retrying and giving up", 
 
     sink.accept(email);
     await eventually(async () => sink.mails.some((m) => m.to.includes(email)), 15_000, "the mail");
-    const inv = await eventually(async () => {
-      const i = await invitationOf(userId);
-      return i.status === "pending" ? i : null;
-    }, 5000, "invitation pending");
+    const inv = await eventually(
+      async () => {
+        const i = await invitationOf(userId);
+        return i.status === "pending" ? i : null;
+      },
+      5000,
+      "invitation pending",
+    );
     expect(inv.failedAt).toBeNull();
     // The job is marked done once its handler has returned, a moment after the invitation shows sent.
-    const done = await eventually(async () => {
-      const j = await jobOf(userId);
-      return j.processed_at ? j : null;
-    }, 5000, "the job done");
+    const done = await eventually(
+      async () => {
+        const j = await jobOf(userId);
+        return j.processed_at ? j : null;
+      },
+      5000,
+      "the job done",
+    );
     expect(done.attempts).toBeGreaterThanOrEqual(3);
     expect(sink.mails.filter((m) => m.to.includes(email))).toHaveLength(1);
   });

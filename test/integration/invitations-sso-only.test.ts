@@ -13,10 +13,12 @@ afterAll(async () => t.close());
 describe("an SSO-only platform with autoInvite.scim on", () => {
   it("creates SCIM users (POST /Users and /Bulk) without an invitation, and queues no invitation job", async () => {
     const created = (await t.scim.post("/Users", buildScimUser()).expect(201)).body;
-    const bulk = await t.scim.post("/Bulk", {
-      schemas: ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
-      Operations: [{ method: "POST", path: "/Users", bulkId: "x", data: buildScimUser() }],
-    }).expect(200);
+    const bulk = await t.scim
+      .post("/Bulk", {
+        schemas: ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+        Operations: [{ method: "POST", path: "/Users", bulkId: "x", data: buildScimUser() }],
+      })
+      .expect(200);
     expect(bulk.body.Operations[0].status).toBe("201");
     expect(await invitationsOf(t, created.id)).toEqual([]);
     expect(await t.ds.query("SELECT id FROM invitations")).toEqual([]);

@@ -9,22 +9,38 @@ import { appRoutes, type RouteKey, template } from "../support/routes";
 const yaml = require("js-yaml") as { safeLoad(text: string): unknown };
 
 type Json = Record<string, unknown>;
-interface Operation { responses?: Record<string, Json> }
-interface OpenApi { paths: Record<string, Record<string, Operation>>; components: { responses?: Record<string, Json> } }
+interface Operation {
+  responses?: Record<string, Json>;
+}
+interface OpenApi {
+  paths: Record<string, Record<string, Operation>>;
+  components: { responses?: Record<string, Json> };
+}
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 const doc = yaml.safeLoad(readFileSync(path.join(__dirname, "../../openapi.yaml"), "utf8")) as OpenApi;
 const ADMIN = "/admin/v1";
 
 let t: TestApp;
-beforeAll(async () => { t = await startTestApp(); });
+beforeAll(async () => {
+  t = await startTestApp();
+});
 afterAll(async () => t.close());
 
 const key = (r: RouteKey) => `${r.method} ${r.path}`;
 
 function documented(prefix = ADMIN): { key: string; op: Operation; where: string }[] {
-  return Object.entries(doc.paths).filter(([p]) => p.startsWith(prefix)).flatMap(([p, item]) =>
-    Object.entries(item).filter(([m]) => METHODS.includes(m)).map(([m, op]) => ({ key: key({ method: m.toUpperCase(), path: template(p) }), op, where: `${m.toUpperCase()} ${p}` })));
+  return Object.entries(doc.paths)
+    .filter(([p]) => p.startsWith(prefix))
+    .flatMap(([p, item]) =>
+      Object.entries(item)
+        .filter(([m]) => METHODS.includes(m))
+        .map(([m, op]) => ({
+          key: key({ method: m.toUpperCase(), path: template(p) }),
+          op,
+          where: `${m.toUpperCase()} ${p}`,
+        })),
+    );
 }
 
 /** A response object, following a `$ref` into components/responses. */
@@ -38,10 +54,17 @@ function resolve(response: Json): Json {
 }
 
 describe("openapi.yaml and the routes the app really has (/admin/v1)", () => {
-  const routed = () => new Set(appRoutes(t.app).filter((r) => r.path.startsWith(ADMIN)).map(key));
+  const routed = () =>
+    new Set(
+      appRoutes(t.app)
+        .filter((r) => r.path.startsWith(ADMIN))
+        .map(key),
+    );
 
   it("finds the admin routes by walking the app (the walker itself works)", () => {
-    expect([...routed()]).toEqual(expect.arrayContaining(["POST /admin/v1/users", "GET /admin/v1/users/{}", "DELETE /admin/v1/entities/{}"]));
+    expect([...routed()]).toEqual(
+      expect.arrayContaining(["POST /admin/v1/users", "GET /admin/v1/users/{}", "DELETE /admin/v1/entities/{}"]),
+    );
   });
 
   it("walks routers mounted in routers, path lists and parameters, and leaves catch-alls out", () => {
@@ -55,7 +78,11 @@ describe("openapi.yaml and the routes the app really has (/admin/v1)", () => {
     middle.use("/inner", inner);
     const app = express();
     app.use("/admin/v1", middle);
-    expect(appRoutes(app).map(key).sort()).toEqual(["GET /admin/v1/inner/{}", "POST /admin/v1/inner/a", "POST /admin/v1/inner/b"]);
+    expect(appRoutes(app).map(key).sort()).toEqual([
+      "GET /admin/v1/inner/{}",
+      "POST /admin/v1/inner/a",
+      "POST /admin/v1/inner/b",
+    ]);
   });
 
   it("documents every admin route the app has", () => {
@@ -65,7 +92,12 @@ describe("openapi.yaml and the routes the app really has (/admin/v1)", () => {
 
   it("lists no admin route the app does not have", () => {
     const routes = routed();
-    expect(documented().map((d) => d.key).filter((d) => !routes.has(d)).sort()).toEqual([]);
+    expect(
+      documented()
+        .map((d) => d.key)
+        .filter((d) => !routes.has(d))
+        .sort(),
+    ).toEqual([]);
   });
 
   it("declares, for every admin operation, error responses and only as application/problem+json", () => {
@@ -76,7 +108,8 @@ describe("openapi.yaml and the routes the app really has (/admin/v1)", () => {
       for (const [status, response] of errors) {
         const content = resolve(response).content as Json | undefined;
         const types = Object.keys(content ?? {});
-        if (types.length !== 1 || types[0] !== "application/problem+json") faults.push(`${where} ${status}: ${types.join(", ") || "no content"}`);
+        if (types.length !== 1 || types[0] !== "application/problem+json")
+          faults.push(`${where} ${status}: ${types.join(", ") || "no content"}`);
       }
     }
     expect(faults).toEqual([]);
@@ -91,7 +124,11 @@ describe("openapi.yaml and the routes the app really has (/admin/v1)", () => {
 describe("openapi.yaml and the routes the app really has (/auth)", () => {
   const AUTH = "/auth/";
   it("documents every /auth route, and no route the app does not have", () => {
-    const routed = new Set(appRoutes(t.app).filter((r) => r.path.startsWith(AUTH)).map(key));
+    const routed = new Set(
+      appRoutes(t.app)
+        .filter((r) => r.path.startsWith(AUTH))
+        .map(key),
+    );
     const inDoc = new Set(documented(AUTH).map((d) => d.key));
     expect(routed.size).toBeGreaterThanOrEqual(4);
     expect([...routed].filter((r) => !inDoc.has(r)).sort()).toEqual([]);
@@ -99,9 +136,15 @@ describe("openapi.yaml and the routes the app really has (/auth)", () => {
   });
 
   it("declares every /auth error as application/problem+json", () => {
-    const faults = documented(AUTH).flatMap(({ op, where }) => Object.entries(op.responses ?? {}).filter(([status]) => /^[45]/.test(status))
-      .filter(([, response]) => Object.keys((resolve(response).content as Json | undefined) ?? {}).join() !== "application/problem+json")
-      .map(([status]) => `${where} ${status}`));
+    const faults = documented(AUTH).flatMap(({ op, where }) =>
+      Object.entries(op.responses ?? {})
+        .filter(([status]) => /^[45]/.test(status))
+        .filter(
+          ([, response]) =>
+            Object.keys((resolve(response).content as Json | undefined) ?? {}).join() !== "application/problem+json",
+        )
+        .map(([status]) => `${where} ${status}`),
+    );
     expect(faults).toEqual([]);
   });
 });

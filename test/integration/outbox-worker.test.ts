@@ -1,5 +1,11 @@
 import { type OutboxJob, OutboxQueue } from "../../src/domain/outbox/outbox.queue";
-import { type JobHandler, type JobOutcome, OutboxWorker, type OutboxWorkerOptions, PermanentJobError } from "../../src/worker/outbox.worker";
+import {
+  type JobHandler,
+  type JobOutcome,
+  OutboxWorker,
+  type OutboxWorkerOptions,
+  PermanentJobError,
+} from "../../src/worker/outbox.worker";
 import { startTestApp, type TestApp } from "../support/app";
 import { enqueueJobs } from "../support/outbox";
 
@@ -13,18 +19,32 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const TOPIC = "user.created";
-const options = (o: Partial<OutboxWorkerOptions> = {}): OutboxWorkerOptions =>
-  ({ concurrency: 1, pollMs: 20, batchSize: 10, leaseMs: 30_000, maxAttempts: 5, backoffMs: 1000, ...o });
+const options = (o: Partial<OutboxWorkerOptions> = {}): OutboxWorkerOptions => ({
+  concurrency: 1,
+  pollMs: 20,
+  batchSize: 10,
+  leaseMs: 30_000,
+  maxAttempts: 5,
+  backoffMs: 1000,
+  ...o,
+});
 
 const enqueue = (n: number) => enqueueJobs(t.ds, TOPIC, n);
 
-const row = async (id: string) => (await t.ds.query(
-  `SELECT attempts, last_error, processed_at, dead_at, locked_by, locked_until,
-          extract(epoch FROM available_at - clock_timestamp())::float8 AS due_in FROM outbox WHERE id = $1`, [id]))[0];
+const row = async (id: string) =>
+  (
+    await t.ds.query(
+      `SELECT attempts, last_error, processed_at, dead_at, locked_by, locked_until,
+          extract(epoch FROM available_at - clock_timestamp())::float8 AS due_in FROM outbox WHERE id = $1`,
+      [id],
+    )
+  )[0];
 /** Makes retries due now instead of waiting out their backoff (the delays themselves are read before). */
-const fastForward = (ids: string[]) => t.ds.query("UPDATE outbox SET available_at = now() WHERE id = ANY($1::bigint[]) AND dead_at IS NULL", [ids]);
+const fastForward = (ids: string[]) =>
+  t.ds.query("UPDATE outbox SET available_at = now() WHERE id = ANY($1::bigint[]) AND dead_at IS NULL", [ids]);
 /** Tests share one table: every job older than this test's is put out of reach. */
-const retireOthers = () => t.ds.query("UPDATE outbox SET processed_at = coalesce(processed_at, now()) WHERE topic = $1", [TOPIC]);
+const retireOthers = () =>
+  t.ds.query("UPDATE outbox SET processed_at = coalesce(processed_at, now()) WHERE topic = $1", [TOPIC]);
 
 function handler(run: (job: OutboxJob) => Promise<void>): JobHandler & { dead: { job: OutboxJob; error: string }[] } {
   const dead: { job: OutboxJob; error: string }[] = [];
@@ -45,7 +65,13 @@ describe("retries", () => {
 
     expect(await w.step()).toBe(true);
     const first = await row(id);
-    expect(first).toMatchObject({ attempts: 1, last_error: "smtp timeout #1", processed_at: null, dead_at: null, locked_until: null });
+    expect(first).toMatchObject({
+      attempts: 1,
+      last_error: "smtp timeout #1",
+      processed_at: null,
+      dead_at: null,
+      locked_until: null,
+    });
     expect(first.due_in).toBeGreaterThan(0.7);
     expect(first.due_in).toBeLessThanOrEqual(1.2);
     expect(await w.step()).toBe(false); // not due yet
@@ -94,7 +120,11 @@ describe("retries", () => {
       throw new Error("451 try later");
     });
     const outcomes: JobOutcome[] = [];
-    const w = new OutboxWorker(queue, { [TOPIC]: h }, options({ maxAttempts: 3, backoffMs: 10, onOutcome: (_t, o) => outcomes.push(o) }));
+    const w = new OutboxWorker(
+      queue,
+      { [TOPIC]: h },
+      options({ maxAttempts: 3, backoffMs: 10, onOutcome: (_t, o) => outcomes.push(o) }),
+    );
     for (let i = 0; i < 5; i++) {
       await fastForward([id]);
       await w.step();
@@ -143,7 +173,10 @@ describe("graceful stop", () => {
 
     expect(ran).toEqual([ids[0]]);
     expect((await row(ids[0])).processed_at).not.toBeNull();
-    const rest = await t.ds.query("SELECT attempts, locked_by, locked_until, processed_at FROM outbox WHERE id = ANY($1::bigint[])", [ids.slice(1)]);
+    const rest = await t.ds.query(
+      "SELECT attempts, locked_by, locked_until, processed_at FROM outbox WHERE id = ANY($1::bigint[])",
+      [ids.slice(1)],
+    );
     expect(rest).toEqual(Array(9).fill({ attempts: 0, locked_by: null, locked_until: null, processed_at: null }));
     const other = await queue.claim("other-worker", TOPIC, 20, 30_000);
     expect(other.map((j) => j.id).sort()).toEqual(ids.slice(1).sort());
@@ -157,8 +190,11 @@ describe("several topics", () => {
     await enqueue(30);
     await enqueueJobs(t.ds, OTHER, 1);
     const ran: string[] = [];
-    const w = new OutboxWorker(queue, { [TOPIC]: handler(async (j) => void ran.push(j.topic)), [OTHER]: handler(async (j) => void ran.push(j.topic)) },
-      options({ batchSize: 5 }));
+    const w = new OutboxWorker(
+      queue,
+      { [TOPIC]: handler(async (j) => void ran.push(j.topic)), [OTHER]: handler(async (j) => void ran.push(j.topic)) },
+      options({ batchSize: 5 }),
+    );
     expect(await w.step()).toBe(true);
     expect(await w.step()).toBe(true);
     // The first step took a batch of the backlog; the second looked at the other topic first.

@@ -12,7 +12,12 @@ afterEach(killStrayServers);
 
 describe("the process: configuration, embedded database, CLI, shutdown", () => {
   it("stops with one clear line naming a bad variable", () => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: ROOT, env: { ...process.env, PORT: "eighty" }, encoding: "utf8", timeout: 30_000 });
+    const r = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: "eighty" },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     expect(r.status).toBe(1);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/PORT/);
@@ -21,7 +26,12 @@ describe("the process: configuration, embedded database, CLI, shutdown", () => {
   it("starts an embedded PostgreSQL, keeps data across a restart, serves the CLI beside it and stops cleanly on SIGTERM", async () => {
     const dataDir = tempDataDir();
     // The default token cache (10 s) is on: a revocation by the CLI must still bite at once (LISTEN/NOTIFY).
-    const env = { DATA_DIR: dataDir, PORT: String(await freePort()), EMBEDDED_PG_PORT: String(await freePort()), DATABASE_URL: "" };
+    const env = {
+      DATA_DIR: dataDir,
+      PORT: String(await freePort()),
+      EMBEDDED_PG_PORT: String(await freePort()),
+      DATABASE_URL: "",
+    };
     try {
       let server = await startServer(env);
       const created = runCli(["token", "create", "--name", "okta-e2e", "--scope", "scim"], env);
@@ -30,7 +40,11 @@ describe("the process: configuration, embedded database, CLI, shutdown", () => {
       const auth = { Authorization: `Bearer ${created.stdout.trim()}` };
       expect(runCli(["token", "list"], env).stdout).toMatch(/^okta-e2e\tscim\t/m);
 
-      const post = await fetch(`${server.baseUrl}/scim/v2/Users`, { method: "POST", headers: { ...auth, ...scimJson, "X-Request-Id": "e2e-req-42" }, body: JSON.stringify({ userName: "kept@example.test" }) });
+      const post = await fetch(`${server.baseUrl}/scim/v2/Users`, {
+        method: "POST",
+        headers: { ...auth, ...scimJson, "X-Request-Id": "e2e-req-42" },
+        body: JSON.stringify({ userName: "kept@example.test" }),
+      });
       expect(post.status).toBe(201);
       expect(post.headers.get("x-request-id")).toBe("e2e-req-42");
       const { id } = (await post.json()) as { id: string };
@@ -43,7 +57,10 @@ describe("the process: configuration, embedded database, CLI, shutdown", () => {
       expect(lines.every((l) => JSON.parse(l))).toBe(true);
       expect(server.stdout()).not.toContain(created.stdout.trim());
       const requestLine = lines.map((l) => JSON.parse(l)).find((l) => l.req?.id === "e2e-req-42");
-      expect(requestLine).toMatchObject({ req: { method: "POST", headers: { authorization: "[redacted]" } }, res: { statusCode: 201 } });
+      expect(requestLine).toMatchObject({
+        req: { method: "POST", headers: { authorization: "[redacted]" } },
+        res: { statusCode: 201 },
+      });
 
       server = await startServer(env);
       const again = await fetch(`${server.baseUrl}/scim/v2/Users/${id}`, { headers: auth });
@@ -71,22 +88,34 @@ describe("the process: configuration, embedded database, CLI, shutdown", () => {
 
   it("on SIGTERM stops accepting connections but finishes the request in flight", async () => {
     const dataDir = tempDataDir();
-    const env = { DATA_DIR: dataDir, PORT: String(await freePort()), EMBEDDED_PG_PORT: String(await freePort()), DATABASE_URL: "" };
+    const env = {
+      DATA_DIR: dataDir,
+      PORT: String(await freePort()),
+      EMBEDDED_PG_PORT: String(await freePort()),
+      DATABASE_URL: "",
+    };
     try {
       const server = await startServer(env);
       const token = runCli(["token", "create", "--name", "drain", "--scope", "scim"], env).stdout.trim();
       const body = JSON.stringify({ userName: "in-flight@example.test" });
       const response = new Promise<number>((resolve, reject) => {
-        const req = http.request(`${server.baseUrl}/scim/v2/Users`, {
-          method: "POST",
-          headers: { Authorization: `Bearer ${token}`, ...scimJson, "Content-Length": Buffer.byteLength(body) },
-        }, (res) => resolve(res.statusCode ?? 0));
+        const req = http.request(
+          `${server.baseUrl}/scim/v2/Users`,
+          {
+            method: "POST",
+            headers: { Authorization: `Bearer ${token}`, ...scimJson, "Content-Length": Buffer.byteLength(body) },
+          },
+          (res) => resolve(res.statusCode ?? 0),
+        );
         req.on("error", reject);
         req.write(body.slice(0, 10)); // half a body: the request is in flight when the signal comes
         setTimeout(() => {
           server.proc.kill("SIGTERM");
           setTimeout(async () => {
-            const refused = await fetch(`${server.baseUrl}/healthz`).then(() => false, () => true);
+            const refused = await fetch(`${server.baseUrl}/healthz`).then(
+              () => false,
+              () => true,
+            );
             expect(refused).toBe(true);
             req.end(body.slice(10));
           }, 500);

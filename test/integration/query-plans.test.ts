@@ -24,16 +24,20 @@ describe("query plans of the IdPs' matching filters (5,000 users)", () => {
     expect(await plan('userName eq "PERSON42@corp.test"')).toMatch(/users_user_name_lower_key/);
   });
 
-  it("emails[type eq \"work\"].value eq uses the GIN index over lower-cased email values", async () => {
+  it('emails[type eq "work"].value eq uses the GIN index over lower-cased email values', async () => {
     expect(await plan('emails[type eq "work"].value eq "person42@corp.test"')).toMatch(/users_email_values_idx/);
     expect(await plan('emails.value eq "person42@corp.test"')).toMatch(/users_email_values_idx/);
   });
 
   it("finds the same rows with and without the index hint", async () => {
-    const res = await t.scim.get(`/Users?filter=${encodeURIComponent('emails[type eq "work"].value eq "PERSON42@corp.TEST"')}`).expect(200);
+    const res = await t.scim
+      .get(`/Users?filter=${encodeURIComponent('emails[type eq "work"].value eq "PERSON42@corp.TEST"')}`)
+      .expect(200);
     expect(res.body.totalResults).toBe(1);
     expect(res.body.Resources[0].userName).toBe("person42@corp.test");
-    const negated = await t.scim.get(`/Users?filter=${encodeURIComponent('not (emails.value eq "person42@corp.test")')}&count=0`).expect(200);
+    const negated = await t.scim
+      .get(`/Users?filter=${encodeURIComponent('not (emails.value eq "person42@corp.test")')}&count=0`)
+      .expect(200);
     expect(negated.body.totalResults).toBe(4999);
   });
 });

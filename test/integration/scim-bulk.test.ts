@@ -15,7 +15,11 @@ const MAX_PAYLOAD = 8192;
 let t: TestApp;
 beforeAll(async () => {
   // Strict: the unknown attributes below are refused (the default ignores them, msft-collection-quirks.test.ts).
-  t = await startTestApp({ SCIM_BULK_MAX_OPERATIONS: String(MAX_OPERATIONS), SCIM_BULK_MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD), SCIM_STRICT_ATTRIBUTES: "true" });
+  t = await startTestApp({
+    SCIM_BULK_MAX_OPERATIONS: String(MAX_OPERATIONS),
+    SCIM_BULK_MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD),
+    SCIM_STRICT_ATTRIBUTES: "true",
+  });
 });
 afterAll(async () => t.close());
 
@@ -34,27 +38,51 @@ async function runBulk(body: unknown): Promise<Json[]> {
 }
 
 const idFrom = (location: string) => location.split("/").pop()!;
-const userRow = async (userName: string) => (await t.ds.query("SELECT * FROM users WHERE lower(user_name) = lower($1)", [userName]))[0];
+const userRow = async (userName: string) =>
+  (await t.ds.query("SELECT * FROM users WHERE lower(user_name) = lower($1)", [userName]))[0];
 const countUsers = async () => Number((await t.ds.query("SELECT count(*)::int AS n FROM users"))[0].n);
 const auditOf = async (id: string) =>
-  (await t.ds.query("SELECT action FROM audit_events WHERE target_id = $1 ORDER BY id", [id])).map((a: Json) => a.action);
+  (await t.ds.query("SELECT action FROM audit_events WHERE target_id = $1 ORDER BY id", [id])).map(
+    (a: Json) => a.action,
+  );
 
 describe("POST /Bulk: methods, locations and versions", () => {
   it("runs POST, PUT, PATCH and DELETE; each is answered with its status, location and version", async () => {
     const doomed = (await t.scim.post("/Users", buildScimUser()).expect(201)).body;
     const alice = buildScimUser({ displayName: "Alice" });
-    const ops = await runBulk(bulk([
-      post("alice", alice),
-      { method: "PUT", path: "/Users/bulkId:alice", data: { ...alice, title: "Engineer" } },
-      { method: "PATCH", path: "/Users/bulkId:alice", data: { schemas: [PATCH_OP], Operations: [{ op: "replace", path: "nickName", value: "Al" }] } },
-      { method: "DELETE", path: `/Users/${doomed.id}` },
-    ]));
-    expect(ops.map((o) => [o.method, o.status])).toEqual([["POST", "201"], ["PUT", "200"], ["PATCH", "200"], ["DELETE", "204"]]);
+    const ops = await runBulk(
+      bulk([
+        post("alice", alice),
+        { method: "PUT", path: "/Users/bulkId:alice", data: { ...alice, title: "Engineer" } },
+        {
+          method: "PATCH",
+          path: "/Users/bulkId:alice",
+          data: { schemas: [PATCH_OP], Operations: [{ op: "replace", path: "nickName", value: "Al" }] },
+        },
+        { method: "DELETE", path: `/Users/${doomed.id}` },
+      ]),
+    );
+    expect(ops.map((o) => [o.method, o.status])).toEqual([
+      ["POST", "201"],
+      ["PUT", "200"],
+      ["PATCH", "200"],
+      ["DELETE", "204"],
+    ]);
     const id = idFrom(ops[0].location);
-    expect(ops[0]).toEqual({ method: "POST", bulkId: "alice", version: 'W/"1"', location: expect.stringMatching(new RegExp(`/scim/v2/Users/${id}$`)), status: "201" });
+    expect(ops[0]).toEqual({
+      method: "POST",
+      bulkId: "alice",
+      version: 'W/"1"',
+      location: expect.stringMatching(new RegExp(`/scim/v2/Users/${id}$`)),
+      status: "201",
+    });
     expect(ops[1]).toMatchObject({ version: 'W/"2"', location: ops[0].location });
     expect(ops[2]).toMatchObject({ version: 'W/"3"', location: ops[0].location });
-    expect(ops[3]).toEqual({ method: "DELETE", location: expect.stringMatching(new RegExp(`/Users/${doomed.id}$`)), status: "204" });
+    expect(ops[3]).toEqual({
+      method: "DELETE",
+      location: expect.stringMatching(new RegExp(`/Users/${doomed.id}$`)),
+      status: "204",
+    });
     const read = (await t.scim.get(`/Users/${id}`).expect(200)).body;
     expect(read).toMatchObject({ displayName: "Alice", title: "Engineer", nickName: "Al", meta: { version: 'W/"3"' } });
     await t.scim.get(`/Users/${doomed.id}`).expect(404);
@@ -62,14 +90,28 @@ describe("POST /Bulk: methods, locations and versions", () => {
 
   it("takes a version as If-Match: the current one applies, a stale or unreadable one is 412 and changes nothing", async () => {
     const u = (await t.scim.post("/Users", buildScimUser()).expect(201)).body;
-    const setTitle = (title: string, version: string) =>
-      ({ method: "PATCH", path: `/Users/${u.id}`, version, data: { schemas: [PATCH_OP], Operations: [{ op: "replace", path: "title", value: title }] } });
-    const ops = await runBulk(bulk([setTitle("first", 'W/"1"'), setTitle("second", 'W/"1"'), setTitle("third", "garbage"), { ...post("new"), version: "garbage" }]));
+    const setTitle = (title: string, version: string) => ({
+      method: "PATCH",
+      path: `/Users/${u.id}`,
+      version,
+      data: { schemas: [PATCH_OP], Operations: [{ op: "replace", path: "title", value: title }] },
+    });
+    const ops = await runBulk(
+      bulk([
+        setTitle("first", 'W/"1"'),
+        setTitle("second", 'W/"1"'),
+        setTitle("third", "garbage"),
+        { ...post("new"), version: "garbage" },
+      ]),
+    );
     // A create has no version to match: its `version` is ignored.
     expect(ops.map((o) => o.status)).toEqual(["200", "412", "412", "201"]);
     expect(ops[1].response).toMatchObject({ schemas: [ERROR_URN], status: "412" });
     expect(ops[1].location).toMatch(new RegExp(`/Users/${u.id}$`));
-    expect((await t.scim.get(`/Users/${u.id}`).expect(200)).body).toMatchObject({ title: "first", meta: { version: 'W/"2"' } });
+    expect((await t.scim.get(`/Users/${u.id}`).expect(200)).body).toMatchObject({
+      title: "first",
+      meta: { version: 'W/"2"' },
+    });
   });
 });
 
@@ -78,7 +120,10 @@ describe("POST /Bulk: bulkId references", () => {
     const emp = managedBy("bulkId:boss");
     const boss = buildScimUser();
     const ops = await runBulk(bulk([post("emp", emp), post("boss", boss)]));
-    expect(ops.map((o) => [o.bulkId, o.status])).toEqual([["emp", "201"], ["boss", "201"]]);
+    expect(ops.map((o) => [o.bulkId, o.status])).toEqual([
+      ["emp", "201"],
+      ["boss", "201"],
+    ]);
     const bossId = idFrom(ops[1].location);
     const read = (await t.scim.get(`/Users/${idFrom(ops[0].location)}`).expect(200)).body;
     expect(read[ENTERPRISE].manager.value).toBe(bossId);
@@ -90,10 +135,16 @@ describe("POST /Bulk: bulkId references", () => {
 
   it("resolves a forward reference in a path (PATCH of a user created later in the request)", async () => {
     const later = buildScimUser();
-    const ops = await runBulk(bulk([
-      { method: "PATCH", path: "/Users/bulkId:later", data: { schemas: [PATCH_OP], Operations: [{ op: "add", path: "title", value: "Patched" }] } },
-      post("later", later),
-    ]));
+    const ops = await runBulk(
+      bulk([
+        {
+          method: "PATCH",
+          path: "/Users/bulkId:later",
+          data: { schemas: [PATCH_OP], Operations: [{ op: "add", path: "title", value: "Patched" }] },
+        },
+        post("later", later),
+      ]),
+    );
     expect(ops.map((o) => o.status)).toEqual(["200", "201"]);
     expect(ops[0].location).toBe(ops[1].location);
     expect(ops[0].version).toBe('W/"2"');
@@ -101,10 +152,19 @@ describe("POST /Bulk: bulkId references", () => {
   });
 
   it("replaces every string equal to bulkId:<id>, wherever it is in data", async () => {
-    const ops = await runBulk(bulk([
-      post("a"),
-      post("b", buildScimUser({ title: "bulkId:a", nickName: "not bulkId:a", emails: [{ value: "x@example.test", type: "work", display: "bulkId:a" }] })),
-    ]));
+    const ops = await runBulk(
+      bulk([
+        post("a"),
+        post(
+          "b",
+          buildScimUser({
+            title: "bulkId:a",
+            nickName: "not bulkId:a",
+            emails: [{ value: "x@example.test", type: "work", display: "bulkId:a" }],
+          }),
+        ),
+      ]),
+    );
     const aId = idFrom(ops[0].location);
     const b = (await t.scim.get(`/Users/${idFrom(ops[1].location)}`).expect(200)).body;
     expect(b).toMatchObject({ title: aId, nickName: "not bulkId:a", emails: [{ display: aId }] });
@@ -113,8 +173,16 @@ describe("POST /Bulk: bulkId references", () => {
   it("fails circular references with 409 invalidValue, and what waits on them, while the rest still runs", async () => {
     const [a, b, c, d] = [managedBy("bulkId:b"), managedBy("bulkId:a"), managedBy("bulkId:a"), buildScimUser()];
     const before = await countUsers();
-    const ops = await runBulk(bulk([post("a", a), post("b", b), post("c", c), post("d", d), post("self", managedBy("bulkId:self"))]));
-    expect(ops.map((o) => [o.bulkId, o.status])).toEqual([["a", "409"], ["b", "409"], ["c", "409"], ["d", "201"], ["self", "409"]]);
+    const ops = await runBulk(
+      bulk([post("a", a), post("b", b), post("c", c), post("d", d), post("self", managedBy("bulkId:self"))]),
+    );
+    expect(ops.map((o) => [o.bulkId, o.status])).toEqual([
+      ["a", "409"],
+      ["b", "409"],
+      ["c", "409"],
+      ["d", "201"],
+      ["self", "409"],
+    ]);
     for (const o of [ops[0], ops[1], ops[2], ops[4]]) {
       expect(o.response).toMatchObject({ schemas: [ERROR_URN], status: "409", scimType: "invalidValue" });
       expect(o.response.detail).toMatch(/circular/);
@@ -125,14 +193,23 @@ describe("POST /Bulk: bulkId references", () => {
   });
 
   it("fails an unknown bulkId with 400 invalidValue and an operation depending on a failed one with 409", async () => {
-    const ops = await runBulk(bulk([
-      post("x", managedBy("bulkId:nowhere")),
-      post("bad", buildScimUser({ userName: "" })),
-      { method: "PATCH", path: "/Users/bulkId:bad", data: { Operations: [{ op: "add", path: "title", value: "t" }] } },
-      { method: "DELETE", path: "/Users/bulkId:x" },
-    ]));
+    const ops = await runBulk(
+      bulk([
+        post("x", managedBy("bulkId:nowhere")),
+        post("bad", buildScimUser({ userName: "" })),
+        {
+          method: "PATCH",
+          path: "/Users/bulkId:bad",
+          data: { Operations: [{ op: "add", path: "title", value: "t" }] },
+        },
+        { method: "DELETE", path: "/Users/bulkId:x" },
+      ]),
+    );
     expect(ops.map((o) => o.status)).toEqual(["400", "400", "409", "409"]);
-    expect(ops[0].response).toMatchObject({ scimType: "invalidValue", detail: expect.stringContaining("bulkId:nowhere") });
+    expect(ops[0].response).toMatchObject({
+      scimType: "invalidValue",
+      detail: expect.stringContaining("bulkId:nowhere"),
+    });
     expect(ops[2].response).toMatchObject({ scimType: "invalidValue", detail: expect.stringContaining("bulkId:bad") });
     expect(ops[3].response.detail).toContain("bulkId:x");
   });
@@ -150,8 +227,22 @@ describe("POST /Bulk: failOnErrors", () => {
   it("stops after failOnErrors errors: the operations left are neither run nor reported", async () => {
     const taken = (await t.scim.post("/Users", buildScimUser()).expect(201)).body.userName;
     const [ok1, ok2] = [buildScimUser(), buildScimUser()];
-    const ops = await runBulk(bulk([post("ok1", ok1), post("dup", buildScimUser({ userName: taken })), post("bad", { userName: 7 }), post("ok2", ok2)], { failOnErrors: 2 }));
-    expect(ops.map((o) => [o.bulkId, o.status])).toEqual([["ok1", "201"], ["dup", "409"], ["bad", "400"]]);
+    const ops = await runBulk(
+      bulk(
+        [
+          post("ok1", ok1),
+          post("dup", buildScimUser({ userName: taken })),
+          post("bad", { userName: 7 }),
+          post("ok2", ok2),
+        ],
+        { failOnErrors: 2 },
+      ),
+    );
+    expect(ops.map((o) => [o.bulkId, o.status])).toEqual([
+      ["ok1", "201"],
+      ["dup", "409"],
+      ["bad", "400"],
+    ]);
     expect(ops[1].response).toMatchObject({ scimType: "uniqueness" });
     expect(await userRow(ok1.userName as string)).toBeDefined();
     expect(await userRow(ok2.userName as string)).toBeUndefined();
@@ -170,13 +261,23 @@ describe("POST /Bulk: each operation is its own transaction, audited like the sa
   it("a failed operation changes nothing: no row, no audit record, no outbox event", async () => {
     const u = (await t.scim.post("/Users", buildScimUser({ title: "Keeper" })).expect(201)).body;
     const taken = buildScimUser({ userName: u.userName.toUpperCase() });
-    const ops = await runBulk(bulk([
-      { method: "PUT", path: `/Users/${u.id}`, data: { ...buildScimUser({ userName: u.userName }), shoeSize: 44 } },
-      { method: "PATCH", path: `/Users/${u.id}`, data: { schemas: [PATCH_OP], Operations: [{ op: "replace", path: "emails", value: "nope" }] } },
-      { method: "PATCH", path: `/Users/${u.id}`, data: { schemas: [PATCH_OP], Operations: [{ op: "replace", path: "userName", value: "\u0000" }] } },
-      { method: "DELETE", path: `/Users/${u.id}`, version: 'W/"5"' },
-      post("dup", taken),
-    ]));
+    const ops = await runBulk(
+      bulk([
+        { method: "PUT", path: `/Users/${u.id}`, data: { ...buildScimUser({ userName: u.userName }), shoeSize: 44 } },
+        {
+          method: "PATCH",
+          path: `/Users/${u.id}`,
+          data: { schemas: [PATCH_OP], Operations: [{ op: "replace", path: "emails", value: "nope" }] },
+        },
+        {
+          method: "PATCH",
+          path: `/Users/${u.id}`,
+          data: { schemas: [PATCH_OP], Operations: [{ op: "replace", path: "userName", value: "\u0000" }] },
+        },
+        { method: "DELETE", path: `/Users/${u.id}`, version: 'W/"5"' },
+        post("dup", taken),
+      ]),
+    );
     expect(ops.map((o) => o.status)).toEqual(["400", "400", "400", "412", "409"]);
     expect(ops[0].response.detail).toContain("shoeSize");
     const row = await userRow(u.userName);
@@ -188,15 +289,34 @@ describe("POST /Bulk: each operation is its own transaction, audited like the sa
 
   it("writes one audit record and outbox event per change: door scim, the token's name, the request's id", async () => {
     const [a, b] = [buildScimUser(), buildScimUser()];
-    const res = await t.scim.post("/Bulk", bulk([
-      post("a", a), post("b", b),
-      { method: "PATCH", path: "/Users/bulkId:a", data: { schemas: [PATCH_OP], Operations: [{ op: "replace", path: "active", value: "False" }] } },
-    ])).set("X-Request-Id", "bulk-audit-1").expect(200);
+    const res = await t.scim
+      .post(
+        "/Bulk",
+        bulk([
+          post("a", a),
+          post("b", b),
+          {
+            method: "PATCH",
+            path: "/Users/bulkId:a",
+            data: { schemas: [PATCH_OP], Operations: [{ op: "replace", path: "active", value: "False" }] },
+          },
+        ]),
+      )
+      .set("X-Request-Id", "bulk-audit-1")
+      .expect(200);
     const [aId, bId] = [idFrom(res.body.Operations[0].location), idFrom(res.body.Operations[1].location)];
-    const audit = await t.ds.query("SELECT action, door, actor_name, target_id, request_id FROM audit_events WHERE request_id = 'bulk-audit-1' ORDER BY id");
-    expect(audit.map((r: Json) => [r.action, r.target_id])).toEqual([["user.created", aId], ["user.created", bId], ["user.deactivated", aId]]);
+    const audit = await t.ds.query(
+      "SELECT action, door, actor_name, target_id, request_id FROM audit_events WHERE request_id = 'bulk-audit-1' ORDER BY id",
+    );
+    expect(audit.map((r: Json) => [r.action, r.target_id])).toEqual([
+      ["user.created", aId],
+      ["user.created", bId],
+      ["user.deactivated", aId],
+    ]);
     for (const r of audit) expect(r).toMatchObject({ door: "scim", actor_name: "test-idp" });
-    const events = await t.ds.query("SELECT topic FROM outbox WHERE payload->>'requestId' = 'bulk-audit-1' ORDER BY id");
+    const events = await t.ds.query(
+      "SELECT topic FROM outbox WHERE payload->>'requestId' = 'bulk-audit-1' ORDER BY id",
+    );
     expect(events.map((e: Json) => e.topic)).toEqual(["user.created", "user.created", "user.deactivated"]);
   });
 
@@ -211,39 +331,63 @@ describe("POST /Bulk: each operation is its own transaction, audited like the sa
 
 describe("POST /Bulk: the same door as a single request", () => {
   it("needs a bearer token of scope scim", async () => {
-    await request(t.app).post("/scim/v2/Bulk").set("Content-Type", "application/scim+json").send(JSON.stringify(bulk([post("a")]))).expect(401);
-    const { token } = await t.services.tokens.create({ actor: systemActor, door: "cli", requestId: null }, "an-admin", "admin");
-    const res = await request(t.app).post("/scim/v2/Bulk").set("Authorization", `Bearer ${token}`)
-      .set("Content-Type", "application/scim+json").send(JSON.stringify(bulk([post("a")])));
+    await request(t.app)
+      .post("/scim/v2/Bulk")
+      .set("Content-Type", "application/scim+json")
+      .send(JSON.stringify(bulk([post("a")])))
+      .expect(401);
+    const { token } = await t.services.tokens.create(
+      { actor: systemActor, door: "cli", requestId: null },
+      "an-admin",
+      "admin",
+    );
+    const res = await request(t.app)
+      .post("/scim/v2/Bulk")
+      .set("Authorization", `Bearer ${token}`)
+      .set("Content-Type", "application/scim+json")
+      .send(JSON.stringify(bulk([post("a")])));
     expect(res.status).toBe(403);
   });
 
   it("validates each operation's data as /Users does: IdP dialects accepted, unknown attributes refused by name", async () => {
-    const ops = await runBulk(bulk([
-      post("entra", buildScimUser({ active: "False", Title: "Case" })),
-      post("unknown", buildScimUser({ favouriteColour: "blue" })),
-    ]));
+    const ops = await runBulk(
+      bulk([
+        post("entra", buildScimUser({ active: "False", Title: "Case" })),
+        post("unknown", buildScimUser({ favouriteColour: "blue" })),
+      ]),
+    );
     expect(ops.map((o) => o.status)).toEqual(["201", "400"]);
-    expect((await t.scim.get(`/Users/${idFrom(ops[0].location)}`).expect(200)).body).toMatchObject({ active: false, title: "Case" });
-    expect(ops[1].response).toMatchObject({ scimType: "invalidValue", detail: expect.stringContaining("favouriteColour") });
+    expect((await t.scim.get(`/Users/${idFrom(ops[0].location)}`).expect(200)).body).toMatchObject({
+      active: false,
+      title: "Case",
+    });
+    expect(ops[1].response).toMatchObject({
+      scimType: "invalidValue",
+      detail: expect.stringContaining("favouriteColour"),
+    });
   });
 
   it("answers an operation it cannot route like the same request alone, and runs the others", async () => {
-    const ops = await runBulk(bulk([
-      { method: "POST", path: "/Groups", bulkId: "g", data: { displayName: 42 } },
-      { method: "POST", path: "/Widgets", bulkId: "w", data: {} },
-      { method: "POST", path: "/Users/123", bulkId: "p", data: {} },
-      { method: "DELETE", path: "/Users" },
-      { method: "GET", path: "/Users" },
-      { method: "POST", path: "/Users", data: buildScimUser() },
-      { method: "PUT", path: "/Users/x" },
-      { method: "PATCH", path: "Users/x", data: {} },
-      "not an operation",
-      post("fine"),
-    ]));
+    const ops = await runBulk(
+      bulk([
+        { method: "POST", path: "/Groups", bulkId: "g", data: { displayName: 42 } },
+        { method: "POST", path: "/Widgets", bulkId: "w", data: {} },
+        { method: "POST", path: "/Users/123", bulkId: "p", data: {} },
+        { method: "DELETE", path: "/Users" },
+        { method: "GET", path: "/Users" },
+        { method: "POST", path: "/Users", data: buildScimUser() },
+        { method: "PUT", path: "/Users/x" },
+        { method: "PATCH", path: "Users/x", data: {} },
+        "not an operation",
+        post("fine"),
+      ]),
+    );
     expect(ops.map((o) => o.status)).toEqual(["400", "404", "405", "405", "400", "400", "400", "400", "400", "201"]);
     expect(ops[0].response.detail).toMatch(/displayName/);
-    expect(ops[4]).toMatchObject({ method: "GET", response: { scimType: "invalidSyntax", detail: expect.stringContaining("Operations[4].method") } });
+    expect(ops[4]).toMatchObject({
+      method: "GET",
+      response: { scimType: "invalidSyntax", detail: expect.stringContaining("Operations[4].method") },
+    });
     expect(ops[5].response.detail).toBe("Operations[5].bulkId is required for POST");
     expect(ops[6].response.detail).toMatch(/Operations\[6\]\.data/);
   });
@@ -251,8 +395,15 @@ describe("POST /Bulk: the same door as a single request", () => {
   it("refuses a bad envelope with 400 invalidSyntax and runs nothing", async () => {
     const before = await countUsers();
     const cases: unknown[] = [
-      [post("a")], "text", { Operations: [post("a")] }, { schemas: ["urn:x"], Operations: [post("a")] }, bulk([]), { schemas: [BULK_REQUEST] },
-      bulk([post("a")], { failOnErrors: 0 }), bulk([post("a")], { failOnErrors: "1" }), bulk([post("a")], { failOnErrors: 1.5 }),
+      [post("a")],
+      "text",
+      { Operations: [post("a")] },
+      { schemas: ["urn:x"], Operations: [post("a")] },
+      bulk([]),
+      { schemas: [BULK_REQUEST] },
+      bulk([post("a")], { failOnErrors: 0 }),
+      bulk([post("a")], { failOnErrors: "1" }),
+      bulk([post("a")], { failOnErrors: 1.5 }),
     ];
     for (const body of cases) {
       const res = await t.scim.post("/Bulk", body);
@@ -267,7 +418,12 @@ describe("POST /Bulk: the same door as a single request", () => {
   });
 
   it("accepts message attribute names in any case and methods in any case", async () => {
-    const res = await t.scim.post("/Bulk", { Schemas: [BULK_REQUEST], operations: [{ Method: "post", Path: "/users", BulkId: "lc", Data: buildScimUser() }] }).expect(200);
+    const res = await t.scim
+      .post("/Bulk", {
+        Schemas: [BULK_REQUEST],
+        operations: [{ Method: "post", Path: "/users", BulkId: "lc", Data: buildScimUser() }],
+      })
+      .expect(200);
     expect(res.body.Operations).toEqual([expect.objectContaining({ method: "POST", bulkId: "lc", status: "201" })]);
     expect(res.body.Operations[0].location).toMatch(/\/scim\/v2\/Users\//);
   });
@@ -283,7 +439,11 @@ describe("POST /Bulk: maxOperations and maxPayloadSize (RFC 7644 §3.7.4)", () =
     const users = Array.from({ length: MAX_OPERATIONS + 1 }, () => buildScimUser());
     const res = await t.scim.post("/Bulk", bulk(users.map((u, i) => post(`u${i}`, u))));
     expect(res.status).toBe(413);
-    expect(res.body).toMatchObject({ schemas: [ERROR_URN], status: "413", detail: expect.stringContaining(`maxOperations (${MAX_OPERATIONS})`) });
+    expect(res.body).toMatchObject({
+      schemas: [ERROR_URN],
+      status: "413",
+      detail: expect.stringContaining(`maxOperations (${MAX_OPERATIONS})`),
+    });
     expect(res.body.scimType).toBeUndefined();
     expect(await userRow(users[0].userName as string)).toBeUndefined();
     const atLimit = await runBulk(bulk(users.slice(1).map((u, i) => post(`u${i}`, u))));
@@ -294,9 +454,18 @@ describe("POST /Bulk: maxOperations and maxPayloadSize (RFC 7644 §3.7.4)", () =
     const big = buildScimUser({ title: "x".repeat(MAX_PAYLOAD) });
     const res = await t.scim.post("/Bulk", bulk([post("big", big)]));
     expect(res.status).toBe(413);
-    expect(res.body).toMatchObject({ schemas: [ERROR_URN], status: "413", detail: expect.stringContaining(`maxPayloadSize (${MAX_PAYLOAD} bytes)`) });
+    expect(res.body).toMatchObject({
+      schemas: [ERROR_URN],
+      status: "413",
+      detail: expect.stringContaining(`maxPayloadSize (${MAX_PAYLOAD} bytes)`),
+    });
     expect(await userRow(big.userName as string)).toBeUndefined();
-    const longer = buildScimUser({ title: "x".repeat(2000), displayName: "y".repeat(2000), nickName: "z".repeat(2000), name: { formatted: "w".repeat(2000) } });
+    const longer = buildScimUser({
+      title: "x".repeat(2000),
+      displayName: "y".repeat(2000),
+      nickName: "z".repeat(2000),
+      name: { formatted: "w".repeat(2000) },
+    });
     expect(JSON.stringify(longer).length).toBeGreaterThan(MAX_PAYLOAD);
     await t.scim.post("/Users", longer).expect(201);
   });
@@ -320,7 +489,8 @@ describe("POST /Bulk: maxOperations and maxPayloadSize (RFC 7644 §3.7.4)", () =
     try {
       const { status, body } = await rawPost(server, { "Transfer-Encoding": "chunked" }, (req) => {
         req.write(`{"schemas":["${BULK_REQUEST}"],"Operations":[`);
-        for (let i = 0; i < 20; i++) req.write(`${i ? "," : ""}${JSON.stringify(post(`c${i}`, buildScimUser({ title: "x".repeat(600) })))}`);
+        for (let i = 0; i < 20; i++)
+          req.write(`${i ? "," : ""}${JSON.stringify(post(`c${i}`, buildScimUser({ title: "x".repeat(600) })))}`);
         req.end("]}");
       });
       expect(status).toBe(413);
@@ -340,8 +510,28 @@ describe("POST /Bulk: garbage operations never yield a 500", () => {
     };
     const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
     const methods: unknown[] = ["POST", "put", "PATCH", "DELETE", "GET", 7, null, "Patch"];
-    const paths: unknown[] = ["/Users", "/Users/bulkId:a", "/Users/bulkId:", "/users/%E0%A4%A", "/Users/bulkId:b", "/Groups/bulkId:a", "", "/", 3, "/Users/a/b"];
-    const datas: unknown[] = [buildScimUser(), { Operations: [{ op: "add", path: "title", value: "bulkId:a" }] }, { userName: "bulkId:b" }, [], "x", null, { Operations: "no" }, managedBy("bulkId:a")];
+    const paths: unknown[] = [
+      "/Users",
+      "/Users/bulkId:a",
+      "/Users/bulkId:",
+      "/users/%E0%A4%A",
+      "/Users/bulkId:b",
+      "/Groups/bulkId:a",
+      "",
+      "/",
+      3,
+      "/Users/a/b",
+    ];
+    const datas: unknown[] = [
+      buildScimUser(),
+      { Operations: [{ op: "add", path: "title", value: "bulkId:a" }] },
+      { userName: "bulkId:b" },
+      [],
+      "x",
+      null,
+      { Operations: "no" },
+      managedBy("bulkId:a"),
+    ];
     for (let round = 0; round < 15; round++) {
       const ops = Array.from({ length: MAX_OPERATIONS }, () => {
         const op: Json = { method: pick(methods), path: pick(paths), data: pick(datas) };
@@ -367,18 +557,24 @@ async function listen(): Promise<http.Server> {
 function rawPost(server: http.Server, headers: Record<string, string>, send: (req: http.ClientRequest) => void) {
   const { port } = server.address() as AddressInfo;
   return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
-    const req = http.request({
-      host: "127.0.0.1", port, method: "POST", path: "/scim/v2/Bulk",
-      headers: { Authorization: `Bearer ${t.scimToken}`, "Content-Type": "application/scim+json", ...headers },
-    }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (body += c));
-      res.on("end", () => {
-        resolve({ status: res.statusCode!, headers: res.headers, body });
-        req.destroy();
-      });
-    });
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        method: "POST",
+        path: "/scim/v2/Bulk",
+        headers: { Authorization: `Bearer ${t.scimToken}`, "Content-Type": "application/scim+json", ...headers },
+      },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (body += c));
+        res.on("end", () => {
+          resolve({ status: res.statusCode!, headers: res.headers, body });
+          req.destroy();
+        });
+      },
+    );
     req.on("error", reject);
     req.flushHeaders();
     send(req);

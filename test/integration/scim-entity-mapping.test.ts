@@ -5,12 +5,15 @@ import { entity } from "../support/admin-fixtures";
 import { buildScimUser, ENTERPRISE, patchOp, USER_SCHEMA } from "../support/factories";
 
 let t: TestApp;
-beforeAll(async () => { t = await startTestApp({ SCIM_ENTITY_MAPPING: "department" }); });
+beforeAll(async () => {
+  t = await startTestApp({ SCIM_ENTITY_MAPPING: "department" });
+});
 afterAll(async () => t.close());
 
 const withDepartment = (department: string | undefined, extra: Record<string, unknown> = {}) =>
   buildScimUser({ schemas: [USER_SCHEMA, ENTERPRISE], [ENTERPRISE]: { department, organization: "Acme" }, ...extra });
-const entityOf = async (id: string) => (await t.ds.query("SELECT entity_id FROM users WHERE id = $1", [id]))[0].entity_id;
+const entityOf = async (id: string) =>
+  (await t.ds.query("SELECT entity_id FROM users WHERE id = $1", [id]))[0].entity_id;
 
 describe("SCIM_ENTITY_MAPPING=department: the IdP's department places the person in an entity", () => {
   let sales: string, marketing: string;
@@ -23,7 +26,10 @@ describe("SCIM_ENTITY_MAPPING=department: the IdP's department places the person
   it("matches the external key (case-insensitive) on create, in the same write and audit record", async () => {
     const created = (await t.scim.post("/Users", withDepartment("sales")).expect(201)).body;
     expect(await entityOf(created.id)).toBe(sales);
-    const [audit] = await t.ds.query("SELECT changes FROM audit_events WHERE target_id = $1 AND action = 'user.created'", [created.id]);
+    const [audit] = await t.ds.query(
+      "SELECT changes FROM audit_events WHERE target_id = $1 AND action = 'user.created'",
+      [created.id],
+    );
     expect(audit.changes.entityId).toEqual({ before: null, after: sales });
   });
 
@@ -38,18 +44,28 @@ describe("SCIM_ENTITY_MAPPING=department: the IdP's department places the person
 
   it("leaves the entity unchanged, without an error, when the value matches nothing", async () => {
     const created = (await t.scim.post("/Users", withDepartment("SALES")).expect(201)).body;
-    await t.scim.patch(`/Users/${created.id}`, patchOp({ op: "replace", path: `${ENTERPRISE}:department`, value: "Unknown team" })).expect(200);
+    await t.scim
+      .patch(
+        `/Users/${created.id}`,
+        patchOp({ op: "replace", path: `${ENTERPRISE}:department`, value: "Unknown team" }),
+      )
+      .expect(200);
     expect(await entityOf(created.id)).toBe(sales);
   });
 
   it("moves the person when the department changes (PATCH), and on a PUT restating it", async () => {
     const created = (await t.scim.post("/Users", withDepartment("SALES")).expect(201)).body;
-    await t.scim.patch(`/Users/${created.id}`, patchOp({ op: "replace", path: `${ENTERPRISE}:department`, value: "marketing" })).expect(200);
+    await t.scim
+      .patch(`/Users/${created.id}`, patchOp({ op: "replace", path: `${ENTERPRISE}:department`, value: "marketing" }))
+      .expect(200);
     expect(await entityOf(created.id)).toBe(marketing);
     await t.ds.query("UPDATE users SET entity_id = NULL WHERE id = $1", [created.id]);
     await t.scim.put(`/Users/${created.id}`, withDepartment("Marketing", { userName: created.userName })).expect(200);
     expect(await entityOf(created.id)).toBe(marketing);
-    const events = await t.ds.query("SELECT payload FROM outbox WHERE topic = 'user.updated' AND payload->>'userId' = $1 ORDER BY id", [created.id]);
+    const events = await t.ds.query(
+      "SELECT payload FROM outbox WHERE topic = 'user.updated' AND payload->>'userId' = $1 ORDER BY id",
+      [created.id],
+    );
     expect(events[0].payload.fields).toEqual(expect.arrayContaining(["enterprise.department", "entityId"]));
   });
 
@@ -62,7 +78,9 @@ describe("SCIM_ENTITY_MAPPING=department: the IdP's department places the person
   });
 
   it("does not hold IdP input to the manual policy", async () => {
-    await t.scim.post("/Users", buildScimUser({ userName: "x_1@corp.test", name: { givenName: "X1", familyName: "Y" } })).expect(201);
+    await t.scim
+      .post("/Users", buildScimUser({ userName: "x_1@corp.test", name: { givenName: "X1", familyName: "Y" } }))
+      .expect(201);
   });
 });
 
@@ -72,7 +90,11 @@ describe("SCIM_ENTITY_MAPPING=organization", () => {
     const { users } = createServices(t.ds, { ...t.cfg, SCIM_ENTITY_MAPPING: "organization" });
     const profile = emptyProfile("iberia.person@corp.test");
     profile.enterprise = { ...profile.enterprise, organization: "acme-es", department: "SALES" };
-    const created = await users.create({ actor: { type: "token", id: null, name: "idp" }, door: "scim", requestId: null }, { profile }, "scim");
+    const created = await users.create(
+      { actor: { type: "token", id: null, name: "idp" }, door: "scim", requestId: null },
+      { profile },
+      "scim",
+    );
     expect(created.account.entityId).toBe(subsidiary);
   });
 });

@@ -19,13 +19,20 @@ afterAll(async () => {
   await entra.close();
 });
 
-const sign = (o: { iss?: string; aud?: string; exp?: string | number; untrusted?: boolean } = {}) => entra.sign({ appid: "entra-provisioning" }, o);
+const sign = (o: { iss?: string; aud?: string; exp?: string | number; untrusted?: boolean } = {}) =>
+  entra.sign({ appid: "entra-provisioning" }, o);
 
 describe("SCIM bearer JWTs from the configured issuer (jose + JWKS)", () => {
   it("accepts a valid JWT and records its issuer as the actor", async () => {
-    const res = await request(t.app).post("/scim/v2/Users").set("Authorization", `Bearer ${await sign()}`)
-      .set("Content-Type", "application/scim+json").send(JSON.stringify(buildScimUser())).expect(201);
-    const [audit] = await t.ds.query("SELECT actor_id, actor_name FROM audit_events WHERE target_id = $1", [res.body.id]);
+    const res = await request(t.app)
+      .post("/scim/v2/Users")
+      .set("Authorization", `Bearer ${await sign()}`)
+      .set("Content-Type", "application/scim+json")
+      .send(JSON.stringify(buildScimUser()))
+      .expect(201);
+    const [audit] = await t.ds.query("SELECT actor_id, actor_name FROM audit_events WHERE target_id = $1", [
+      res.body.id,
+    ]);
     expect(audit).toEqual({ actor_id: "entra-provisioning", actor_name: `jwt:${ISSUER}` });
   });
 
@@ -35,7 +42,10 @@ describe("SCIM bearer JWTs from the configured issuer (jose + JWKS)", () => {
     ["an expired token", () => sign({ exp: Math.floor(Date.now() / 1000) - 3600 })],
     ["a key not in the JWKS", () => sign({ untrusted: true })],
   ])("refuses %s with 401", async (_case, make) => {
-    const res = await request(t.app).get("/scim/v2/Users").set("Authorization", `Bearer ${await make()}`).expect(401);
+    const res = await request(t.app)
+      .get("/scim/v2/Users")
+      .set("Authorization", `Bearer ${await make()}`)
+      .expect(401);
     expect(res.body).toMatchObject({ status: "401", schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"] });
   });
 

@@ -18,16 +18,30 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-interface LogLine { level: number; msg?: string; err?: unknown; req?: { id?: string }; res?: { statusCode?: number } }
+interface LogLine {
+  level: number;
+  msg?: string;
+  err?: unknown;
+  req?: { id?: string };
+  res?: { statusCode?: number };
+}
 
 describe("RFC 7644 §3.11 /Me", () => {
   it("answers 501 with a §3.12 error body and logs no error for it", async () => {
     const server = await startServer({
-      ROLE: "web", DATABASE_URL: await workerDatabaseUrl(), DATA_DIR: dataDir, PORT: String(await freePort()), LOG_LEVEL: "info",
+      ROLE: "web",
+      DATABASE_URL: await workerDatabaseUrl(),
+      DATA_DIR: dataDir,
+      PORT: String(await freePort()),
+      LOG_LEVEL: "info",
     });
     const auth = { Authorization: `Bearer ${t.scimToken}` };
     const ids: string[] = [];
-    for (const [method, body] of [["GET", undefined], ["PATCH", "{}"], ["DELETE", undefined]] as const) {
+    for (const [method, body] of [
+      ["GET", undefined],
+      ["PATCH", "{}"],
+      ["DELETE", undefined],
+    ] as const) {
       const id = `me-${method.toLowerCase()}-${Date.now()}`;
       ids.push(id);
       const headers = { ...auth, "X-Request-Id": id, ...(body ? { "Content-Type": "application/scim+json" } : {}) };
@@ -38,7 +52,11 @@ describe("RFC 7644 §3.11 /Me", () => {
     }
     expect(await server.stop()).toBe(0);
 
-    const lines: LogLine[] = server.stdout().trim().split("\n").map((l) => JSON.parse(l));
+    const lines: LogLine[] = server
+      .stdout()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     for (const id of ids) {
       const line = lines.find((l) => l.req?.id === id);
       expect(line).toMatchObject({ level: 30, res: { statusCode: 501 } });

@@ -23,7 +23,12 @@ let second: { app: Express; ds: DataSource };
 
 beforeAll(async () => {
   issuer = await startTestIssuer(ISSUER, AUDIENCE);
-  t = await startTestApp({ ...ENV, SCIM_JWT_ISSUER: ISSUER, SCIM_JWT_AUDIENCE: AUDIENCE, SCIM_JWT_JWKS_URL: issuer.jwksUrl });
+  t = await startTestApp({
+    ...ENV,
+    SCIM_JWT_ISSUER: ISSUER,
+    SCIM_JWT_AUDIENCE: AUDIENCE,
+    SCIM_JWT_JWKS_URL: issuer.jwksUrl,
+  });
   // A second replica: its own connection pool and services, the same database.
   const ds = await openTestDataSource();
   second = { ds, app: createApp(t.cfg, ds, createServices(ds, t.cfg)) };
@@ -34,7 +39,8 @@ afterAll(async () => {
   await issuer.close();
 });
 
-const get = (app: Express, bearer: string) => request(app).get("/scim/v2/Users?count=1").set("Authorization", `Bearer ${bearer}`);
+const get = (app: Express, bearer: string) =>
+  request(app).get("/scim/v2/Users?count=1").set("Authorization", `Bearer ${bearer}`);
 
 async function spend(app: Express, bearer: string, n: number): Promise<void> {
   for (let i = 0; i < n; i++) await get(app, bearer).expect(200);
@@ -53,11 +59,19 @@ describe("RFC 6585 §4 / RFC 7644 §3.12: a budget per SCIM credential", () => {
     expect(res.headers["content-type"]).toMatch(/^application\/scim\+json/);
     const retryAfter = Number(res.headers["retry-after"]);
     expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60).toBe(true);
-    expect(res.body).toEqual({ schemas: [ERROR_URN], status: "429", detail: expect.stringContaining(`at most ${BUDGET} a minute`) });
+    expect(res.body).toEqual({
+      schemas: [ERROR_URN],
+      status: "429",
+      detail: expect.stringContaining(`at most ${BUDGET} a minute`),
+    });
     expect(res.headers.ratelimit).toMatch(/^"scim"; r=0; t=\d+/);
     // Writes are refused too, before anything is parsed or stored.
-    await request(t.app).post("/scim/v2/Users").set("Authorization", `Bearer ${token}`).set("Content-Type", "application/scim+json")
-      .send(JSON.stringify(buildScimUser())).expect(429);
+    await request(t.app)
+      .post("/scim/v2/Users")
+      .set("Authorization", `Bearer ${token}`)
+      .set("Content-Type", "application/scim+json")
+      .send(JSON.stringify(buildScimUser()))
+      .expect(429);
   });
 
   it("leaves another token's budget untouched", async () => {
@@ -86,9 +100,22 @@ describe("RFC 6585 §4 / RFC 7644 §3.12: a budget per SCIM credential", () => {
   });
 
   it("counts a /Bulk request as its operations, and refuses one that does not fit before applying any", async () => {
-    const bulk = (token: string, n: number) => request(t.app).post("/scim/v2/Bulk").set("Authorization", `Bearer ${token}`)
-      .set("Content-Type", "application/scim+json")
-      .send(JSON.stringify({ schemas: [BULK_URN], Operations: Array.from({ length: n }, (_, i) => ({ method: "POST", path: "/Users", bulkId: `u${i}`, data: buildScimUser() })) }));
+    const bulk = (token: string, n: number) =>
+      request(t.app)
+        .post("/scim/v2/Bulk")
+        .set("Authorization", `Bearer ${token}`)
+        .set("Content-Type", "application/scim+json")
+        .send(
+          JSON.stringify({
+            schemas: [BULK_URN],
+            Operations: Array.from({ length: n }, (_, i) => ({
+              method: "POST",
+              path: "/Users",
+              bulkId: `u${i}`,
+              data: buildScimUser(),
+            })),
+          }),
+        );
     const token = await t.token("scim");
     await bulk(token, BUDGET - 1).expect(200);
     await get(t.app, token).expect(200);
@@ -105,7 +132,8 @@ describe("RFC 6585 §4 / RFC 7644 §3.12: a budget per SCIM credential", () => {
 });
 
 describe("each process writes its count in batches of 1% of the budget", () => {
-  const hitsOf = async (key: string) => (await t.ds.query("SELECT hits FROM rate_limit_hits WHERE key = $1", [key]))[0]?.hits;
+  const hitsOf = async (key: string) =>
+    (await t.ds.query("SELECT hits FROM rate_limit_hits WHERE key = $1", [key]))[0]?.hits;
 
   it("writes the first hit of a window at once, then one upsert per batch, and still refuses past the budget", async () => {
     const budget = 200; // batches of 2

@@ -17,7 +17,14 @@ beforeAll(async () => {
   t = await startTestApp();
   dbUrl = await workerDatabaseUrl();
   dataDir = tempDataDir();
-  const serve = async () => startServer({ ROLE: "all", DATABASE_URL: dbUrl, DATA_DIR: dataDir, PORT: String(await freePort()), LOG_LEVEL: "warn" });
+  const serve = async () =>
+    startServer({
+      ROLE: "all",
+      DATABASE_URL: dbUrl,
+      DATA_DIR: dataDir,
+      PORT: String(await freePort()),
+      LOG_LEVEL: "warn",
+    });
   replicas = await Promise.all([serve(), serve()]);
 }, 90_000);
 afterAll(async () => {
@@ -27,13 +34,20 @@ afterAll(async () => {
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: answers are JSON read field by field in the assertions
-interface Answer { status: number; body: Record<string, any> }
+interface Answer {
+  status: number;
+  body: Record<string, any>;
+}
 
 /** One SCIM request to replica `n % 2`, recorded for the no-5xx check. */
 async function scim(n: number, method: string, path: string, body?: unknown): Promise<Answer> {
   const headers: Record<string, string> = { Authorization: `Bearer ${t.scimToken}` };
   if (body !== undefined) headers["Content-Type"] = "application/scim+json";
-  const r = await fetch(`${replicas[n % 2].baseUrl}/scim/v2${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(`${replicas[n % 2].baseUrl}/scim/v2${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await r.text();
   responses.push({ method, path, status: r.status });
   return { status: r.status, body: text ? JSON.parse(text) : {} };
@@ -41,9 +55,13 @@ async function scim(n: number, method: string, path: string, body?: unknown): Pr
 
 const tag = Date.now().toString(36);
 const casings = (name: string) => [name, name.toUpperCase()];
-const seedUsers = async (n: number, prefix: string): Promise<string[]> => (await t.ds.query(
-  `INSERT INTO users (user_name, source) SELECT $1 || g || '@replicas.test', 'scim' FROM generate_series(1, $2::int) g RETURNING id`,
-  [`${prefix}.${tag}.`, n])).map((r: { id: string }) => r.id);
+const seedUsers = async (n: number, prefix: string): Promise<string[]> =>
+  (
+    await t.ds.query(
+      `INSERT INTO users (user_name, source) SELECT $1 || g || '@replicas.test', 'scim' FROM generate_series(1, $2::int) g RETURNING id`,
+      [`${prefix}.${tag}.`, n],
+    )
+  ).map((r: { id: string }) => r.id);
 const versionOf = (a: Answer) => Number(/^W\/"(\d+)"$/.exec(a.body.meta.version)![1]);
 
 describe("two replicas on one database", () => {
@@ -52,15 +70,20 @@ describe("two replicas on one database", () => {
   it("RFC 7644 §3.3: 30 userNames, each POSTed in two casings to both replicas at once, make one user each; the rest 409 uniqueness", async () => {
     const names = Array.from({ length: 30 }, (_, i) => `race${i}.${tag}@Replicas.test`);
     // Five more names held by removed accounts: the same race restores each account once (decision 0002).
-    const removed = await Promise.all(Array.from({ length: 5 }, async (_, i) => {
-      const a = await scim(i, "POST", "/Users", buildScimUser({ userName: `gone${i}.${tag}@replicas.test` }));
-      expect(a.status).toBe(201);
-      expect((await scim(i + 1, "DELETE", `/Users/${a.body.id}`)).status).toBe(204);
-      return a.body as { id: string; userName: string };
-    }));
+    const removed = await Promise.all(
+      Array.from({ length: 5 }, async (_, i) => {
+        const a = await scim(i, "POST", "/Users", buildScimUser({ userName: `gone${i}.${tag}@replicas.test` }));
+        expect(a.status).toBe(201);
+        expect((await scim(i + 1, "DELETE", `/Users/${a.body.id}`)).status).toBe(204);
+        return a.body as { id: string; userName: string };
+      }),
+    );
     const sends = [...names, ...removed.map((u) => u.userName)].flatMap((name) =>
-      casings(name).flatMap((userName) => [0, 1].map((n) => ({ name, n, userName }))));
-    const answers = await Promise.all(sends.map(async (s) => ({ ...s, a: await scim(s.n, "POST", "/Users", buildScimUser({ userName: s.userName })) })));
+      casings(name).flatMap((userName) => [0, 1].map((n) => ({ name, n, userName }))),
+    );
+    const answers = await Promise.all(
+      sends.map(async (s) => ({ ...s, a: await scim(s.n, "POST", "/Users", buildScimUser({ userName: s.userName })) })),
+    );
 
     for (const name of [...names, ...removed.map((u) => u.userName)]) {
       const mine = answers.filter((x) => x.name === name);
@@ -68,7 +91,9 @@ describe("two replicas on one database", () => {
       for (const x of mine.filter((y) => y.a.status === 409)) expect(x.a.body.scimType).toBe("uniqueness");
       const winner = mine.find((x) => x.a.status === 201)!;
       expect(winner.a.body.userName).toBe(winner.userName);
-      const rows = await t.ds.query("SELECT id, user_name, removed_at FROM users WHERE lower(user_name) = lower($1)", [name]);
+      const rows = await t.ds.query("SELECT id, user_name, removed_at FROM users WHERE lower(user_name) = lower($1)", [
+        name,
+      ]);
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ id: winner.a.body.id, user_name: winner.userName, removed_at: null });
       const restoredFrom = removed.find((u) => u.userName === name);
@@ -78,7 +103,10 @@ describe("two replicas on one database", () => {
         created.push(winner.a.body.id);
       }
     }
-    const [{ n }] = await t.ds.query("SELECT count(*)::int AS n FROM audit_events WHERE action = 'user.created' AND target_id = ANY($1::text[])", [created]);
+    const [{ n }] = await t.ds.query(
+      "SELECT count(*)::int AS n FROM audit_events WHERE action = 'user.created' AND target_id = ANY($1::text[])",
+      [created],
+    );
     expect(n).toBe(30);
   }, 60_000);
 
@@ -90,18 +118,32 @@ describe("two replicas on one database", () => {
     const group = await scim(0, "POST", "/Groups", { schemas: [GROUP_SCHEMA], displayName, members: [] });
     expect(group.status).toBe(201);
     const id = group.body.id as string;
-    expect((await scim(1, "PATCH", `/Groups/${id}`, patchOp({ op: "add", path: "members", value: initial.map((value) => ({ value })) }))).status).toBe(204);
+    expect(
+      (
+        await scim(
+          1,
+          "PATCH",
+          `/Groups/${id}`,
+          patchOp({ op: "add", path: "members", value: initial.map((value) => ({ value })) }),
+        )
+      ).status,
+    ).toBe(204);
 
     const patches = Array.from({ length: 20 }, (_, k) => {
       const add = incoming.slice(k * 3, k * 3 + 3);
       const remove = initial[k];
       return k % 2 === 0
-        // Okta (O9, O10): the rename sent with every push, removes by filter, adds with display.
-        ? patchOp({ op: "replace", value: { id, displayName } }, { op: "remove", path: `members[value eq "${remove}"]` },
-          { op: "add", path: "members", value: add.map((value) => ({ value, display: value })) })
-        // Entra (E14, E15): capitalised ops, `$ref: null`, removes as a value list.
-        : patchOp({ op: "Add", path: "members", value: add.map((value) => ({ $ref: null, value })) },
-          { op: "Remove", path: "members", value: [{ value: remove }] });
+        ? // Okta (O9, O10): the rename sent with every push, removes by filter, adds with display.
+          patchOp(
+            { op: "replace", value: { id, displayName } },
+            { op: "remove", path: `members[value eq "${remove}"]` },
+            { op: "add", path: "members", value: add.map((value) => ({ value, display: value })) },
+          )
+        : // Entra (E14, E15): capitalised ops, `$ref: null`, removes as a value list.
+          patchOp(
+            { op: "Add", path: "members", value: add.map((value) => ({ $ref: null, value })) },
+            { op: "Remove", path: "members", value: [{ value: remove }] },
+          );
     });
     const answers = await Promise.all(patches.map((body, k) => scim(k >> 1, "PATCH", `/Groups/${id}`, body)));
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(204));
@@ -116,8 +158,10 @@ describe("two replicas on one database", () => {
       expect(read.body.displayName).toBe(displayName);
       expect(versionOf(read)).toBe(22);
     }
-    const audited = async (action: string) => (await t.ds.query("SELECT changes FROM audit_events WHERE target_id = $1 AND action = $2", [id, action]))
-      .flatMap((r: { changes: { members: string[] } }) => r.changes.members).sort();
+    const audited = async (action: string) =>
+      (await t.ds.query("SELECT changes FROM audit_events WHERE target_id = $1 AND action = $2", [id, action]))
+        .flatMap((r: { changes: { members: string[] } }) => r.changes.members)
+        .sort();
     expect(await audited("membership.added")).toEqual([...initial, ...incoming].sort());
     expect(await audited("membership.removed")).toEqual(initial.slice(0, 20).sort());
   }, 60_000);
@@ -126,21 +170,45 @@ describe("two replicas on one database", () => {
     const patched = created.slice(0, 8);
     const put = created.slice(8, 16);
     const mixed = created.slice(16, 24);
-    const kinds = (uid: string) => (patched.includes(uid) ? ["patch", "patch", "patch", "patch"] : put.includes(uid) ? ["put", "put", "put", "put"] : ["put", "put", "patch", "patch"]);
+    const kinds = (uid: string) =>
+      patched.includes(uid)
+        ? ["patch", "patch", "patch", "patch"]
+        : put.includes(uid)
+          ? ["put", "put", "put", "put"]
+          : ["put", "put", "patch", "patch"];
     // Write j of a user goes to replica j % 2: both replicas PUT, and both PATCH, each user.
     const work = [...patched, ...put, ...mixed].flatMap((uid) => kinds(uid).map((kind, j) => ({ uid, j, kind })));
-    const userNames = new Map<string, string>((await t.ds.query("SELECT id, user_name FROM users WHERE id = ANY($1::uuid[])", [[...put, ...mixed]]))
-      .map((r: { id: string; user_name: string }) => [r.id, r.user_name]));
-    const answers = await Promise.all(work.map(async (w) => {
-      const a = w.kind === "patch"
-        ? await scim(w.j, "PATCH", `/Users/${w.uid}`, w.j % 2
-          ? patchOp({ op: "Add", path: "emails", value: [{ value: `e${w.j}.${w.uid}@replicas.test` }] })
-          : patchOp({ op: "add", value: { emails: [{ value: `e${w.j}.${w.uid}@replicas.test` }] } }))
-        : await scim(w.j, "PUT", `/Users/${w.uid}`, buildScimUser({
-          userName: userNames.get(w.uid), title: `title ${w.j}`, name: { givenName: `G${w.j}`, familyName: `F${w.j}` }, emails: [],
-        }));
-      return { ...w, a };
-    }));
+    const userNames = new Map<string, string>(
+      (await t.ds.query("SELECT id, user_name FROM users WHERE id = ANY($1::uuid[])", [[...put, ...mixed]])).map(
+        (r: { id: string; user_name: string }) => [r.id, r.user_name],
+      ),
+    );
+    const answers = await Promise.all(
+      work.map(async (w) => {
+        const a =
+          w.kind === "patch"
+            ? await scim(
+                w.j,
+                "PATCH",
+                `/Users/${w.uid}`,
+                w.j % 2
+                  ? patchOp({ op: "Add", path: "emails", value: [{ value: `e${w.j}.${w.uid}@replicas.test` }] })
+                  : patchOp({ op: "add", value: { emails: [{ value: `e${w.j}.${w.uid}@replicas.test` }] } }),
+              )
+            : await scim(
+                w.j,
+                "PUT",
+                `/Users/${w.uid}`,
+                buildScimUser({
+                  userName: userNames.get(w.uid),
+                  title: `title ${w.j}`,
+                  name: { givenName: `G${w.j}`, familyName: `F${w.j}` },
+                  emails: [],
+                }),
+              );
+        return { ...w, a };
+      }),
+    );
     expect(answers.filter((x) => x.a.status !== 200)).toEqual([]);
 
     for (const [i, uid] of [...patched, ...put, ...mixed].entries()) {
@@ -158,10 +226,15 @@ describe("two replicas on one database", () => {
         const last = mine.filter((x) => x.kind === "put").sort((x, y) => versionOf(y.a) - versionOf(x.a))[0];
         expect(read.body.title).toBe(`title ${last.j}`);
         expect(read.body.name).toMatchObject({ givenName: `G${last.j}`, familyName: `F${last.j}` });
-        const after = mine.filter((x) => x.kind === "patch" && versionOf(x.a) > versionOf(last.a)).map((x) => `e${x.j}.${uid}@replicas.test`);
+        const after = mine
+          .filter((x) => x.kind === "patch" && versionOf(x.a) > versionOf(last.a))
+          .map((x) => `e${x.j}.${uid}@replicas.test`);
         expect(emails.sort()).toEqual(after.sort());
       }
-      const [{ n }] = await t.ds.query("SELECT count(*)::int AS n FROM audit_events WHERE target_id = $1 AND action = 'user.updated'", [uid]);
+      const [{ n }] = await t.ds.query(
+        "SELECT count(*)::int AS n FROM audit_events WHERE target_id = $1 AND action = 'user.updated'",
+        [uid],
+      );
       expect(n).toBe(4);
     }
   }, 60_000);
@@ -169,7 +242,13 @@ describe("two replicas on one database", () => {
   it("nothing answered 5xx or logged an error, and `roster audit verify` finds the chain intact", async () => {
     expect(responses.filter((r) => r.status >= 500)).toEqual([]);
     for (const r of replicas) {
-      const errors = r.stdout().trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)).filter((l) => l.level >= 50);
+      const errors = r
+        .stdout()
+        .trim()
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+        .filter((l) => l.level >= 50);
       expect(errors).toEqual([]);
     }
     const verified = runCli(["audit", "verify"], { DATABASE_URL: dbUrl });

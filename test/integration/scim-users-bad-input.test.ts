@@ -10,7 +10,9 @@ import { buildScimUser, patchOp } from "../support/factories";
 
 let t: TestApp;
 // Strict: an unknown attribute is refused (the default ignores it, msft-collection-quirks.test.ts).
-beforeAll(async () => { t = await startTestApp({ BODY_LIMIT_BYTES: "4096", SCIM_STRICT_ATTRIBUTES: "true" }); });
+beforeAll(async () => {
+  t = await startTestApp({ BODY_LIMIT_BYTES: "4096", SCIM_STRICT_ATTRIBUTES: "true" });
+});
 afterAll(async () => t.close());
 
 const userCount = async () => Number((await t.ds.query("SELECT count(*) FROM users"))[0].count);
@@ -26,7 +28,11 @@ describe("SCIM bad input: clear errors, nothing written, never a 500", () => {
   });
 
   it("answers malformed JSON with 400 invalidSyntax", async () => {
-    const res = await t.scim.post("/Users").set("Content-Type", "application/scim+json").send('{"userName": ').expect(400);
+    const res = await t.scim
+      .post("/Users")
+      .set("Content-Type", "application/scim+json")
+      .send('{"userName": ')
+      .expect(400);
     expect(res.body).toMatchObject({ status: "400", scimType: "invalidSyntax" });
   });
 
@@ -36,7 +42,16 @@ describe("SCIM bad input: clear errors, nothing written, never a 500", () => {
     ["wrong schema", { schemas: ["urn:example:Nope"], userName: "x@y.z" }, /schema/i],
     ["unknown attribute", buildScimUser({ favouriteColour: "blue" }), /favouriteColour/],
     ["wrong type", buildScimUser({ active: "maybe" }), /active/],
-    ["two primary emails", buildScimUser({ emails: [{ value: "a@x.y", primary: true }, { value: "b@x.y", primary: true }] }), /primary/],
+    [
+      "two primary emails",
+      buildScimUser({
+        emails: [
+          { value: "a@x.y", primary: true },
+          { value: "b@x.y", primary: true },
+        ],
+      }),
+      /primary/,
+    ],
   ])("refuses %s with 400 naming the field and writes nothing", async (_case, body, detail) => {
     const before = await userCount();
     const res = await t.scim.post("/Users", body).expect(400);
@@ -55,11 +70,11 @@ describe("SCIM bad input: clear errors, nothing written, never a 500", () => {
   });
 
   it.each([
-    ['userName eq', /./],
+    ["userName eq", /./],
     ['userName xx "a"', /./],
     ['(userName eq "a"', /paren/i],
     ['nosuch eq "a"', /nosuch/],
-    ['active gt true', /active/],
+    ["active gt true", /active/],
     ['meta.created gt "yesterday"', /./],
     [`userName eq "${"a".repeat(5000)}"`, /longer/],
   ])("answers the filter %s with 400 invalidFilter", async (filter, detail) => {
@@ -103,11 +118,17 @@ describe("database outage", () => {
     await ds.initialize();
     const cfg = parseConfig({ ...process.env, TOKEN_CACHE_SECONDS: "60" });
     const services = createServices(ds, cfg);
-    const { token } = await services.tokens.create({ actor: { type: "system", id: null, name: null }, door: "cli", requestId: null }, "outage", "scim");
+    const { token } = await services.tokens.create(
+      { actor: { type: "system", id: null, name: null }, door: "cli", requestId: null },
+      "outage",
+      "scim",
+    );
     const app = createApp(cfg, ds, services);
     await request(app).get("/scim/v2/Users").set("Authorization", `Bearer ${token}`).expect(200); // warms the token cache
     await proxy.cut();
-    const res = await request(app).get("/scim/v2/Users/5b1c4d36-2b7a-4a57-9d6f-0e7c1b7f0d11").set("Authorization", `Bearer ${token}`);
+    const res = await request(app)
+      .get("/scim/v2/Users/5b1c4d36-2b7a-4a57-9d6f-0e7c1b7f0d11")
+      .set("Authorization", `Bearer ${token}`);
     expect(res.status).toBe(503);
     scimError(res.body, 503);
     const list = await request(app).get("/scim/v2/Users").set("Authorization", `Bearer ${token}`);

@@ -2,12 +2,17 @@ import { startTestApp, type TestApp } from "../support/app";
 import { buildScimUser, ENTERPRISE, patchOp } from "../support/factories";
 
 let t: TestApp;
-beforeAll(async () => { t = await startTestApp(); });
+beforeAll(async () => {
+  t = await startTestApp();
+});
 afterAll(async () => t.close());
 
 describe("SCIM /Users create, read, replace, delete", () => {
   it("creates a user with 201, Location, ETag and meta.version", async () => {
-    const body = buildScimUser({ [ENTERPRISE]: { department: "Eng", manager: { value: "boss-1" } }, schemas: ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE] });
+    const body = buildScimUser({
+      [ENTERPRISE]: { department: "Eng", manager: { value: "boss-1" } },
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE],
+    });
     const res = await t.scim.post("/Users", body).expect(201);
     expect(res.headers["content-type"]).toMatch(/application\/scim\+json/);
     expect(res.body.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -22,15 +27,24 @@ describe("SCIM /Users create, read, replace, delete", () => {
     const body = buildScimUser({ userName: "Grace.Hopper@Example.test" });
     await t.scim.post("/Users", body).expect(201);
     const dup = await t.scim.post("/Users", { ...body, userName: "grace.hopper@example.TEST" }).expect(409);
-    expect(dup.body).toMatchObject({ schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "409", scimType: "uniqueness" });
-    const found = await t.scim.get(`/Users?filter=${encodeURIComponent('userName eq "GRACE.HOPPER@EXAMPLE.TEST"')}`).expect(200);
+    expect(dup.body).toMatchObject({
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
+      status: "409",
+      scimType: "uniqueness",
+    });
+    const found = await t.scim
+      .get(`/Users?filter=${encodeURIComponent('userName eq "GRACE.HOPPER@EXAMPLE.TEST"')}`)
+      .expect(200);
     expect(found.body.totalResults).toBe(1);
     expect(found.body.Resources[0].userName).toBe("Grace.Hopper@Example.test");
   });
 
   it("replaces the whole user on PUT: attributes left out are cleared", async () => {
-    const created = (await t.scim.post("/Users", buildScimUser({ title: "Engineer", displayName: "Ada" })).expect(201)).body;
-    const res = await t.scim.put(`/Users/${created.id}`, buildScimUser({ userName: created.userName, displayName: "Ada L." })).expect(200);
+    const created = (await t.scim.post("/Users", buildScimUser({ title: "Engineer", displayName: "Ada" })).expect(201))
+      .body;
+    const res = await t.scim
+      .put(`/Users/${created.id}`, buildScimUser({ userName: created.userName, displayName: "Ada L." }))
+      .expect(200);
     expect(res.body.displayName).toBe("Ada L.");
     expect(res.body.title).toBeUndefined();
     expect(res.body.meta.version).toBe('W/"2"');
@@ -39,8 +53,14 @@ describe("SCIM /Users create, read, replace, delete", () => {
   it("honours If-Match (412 on a stale version) and If-None-Match (304)", async () => {
     const created = (await t.scim.post("/Users", buildScimUser()).expect(201)).body;
     await t.scim.get(`/Users/${created.id}`).set("If-None-Match", 'W/"1"').expect(304);
-    await t.scim.patch(`/Users/${created.id}`, patchOp({ op: "replace", path: "title", value: "x" })).set("If-Match", 'W/"7"').expect(412);
-    await t.scim.patch(`/Users/${created.id}`, patchOp({ op: "replace", path: "title", value: "x" })).set("If-Match", 'W/"1"').expect(200);
+    await t.scim
+      .patch(`/Users/${created.id}`, patchOp({ op: "replace", path: "title", value: "x" }))
+      .set("If-Match", 'W/"7"')
+      .expect(412);
+    await t.scim
+      .patch(`/Users/${created.id}`, patchOp({ op: "replace", path: "title", value: "x" }))
+      .set("If-Match", 'W/"1"')
+      .expect(200);
     const after = await t.scim.get(`/Users/${created.id}`).expect(200);
     expect(after.body.title).toBe("x");
     expect(after.headers.etag).toBe('W/"2"');
@@ -55,7 +75,9 @@ describe("SCIM /Users create, read, replace, delete", () => {
     const [row] = await t.ds.query("SELECT active, removed_at, title FROM users WHERE id = $1", [created.id]);
     expect(row).toMatchObject({ active: false, title: "Keeper" });
     expect(row.removed_at).not.toBeNull();
-    const list = await t.scim.get(`/Users?filter=${encodeURIComponent(`userName eq "${created.userName}"`)}`).expect(200);
+    const list = await t.scim
+      .get(`/Users?filter=${encodeURIComponent(`userName eq "${created.userName}"`)}`)
+      .expect(200);
     expect(list.body.totalResults).toBe(0);
     const back = await t.scim.post("/Users", buildScimUser({ userName: created.userName.toUpperCase() })).expect(201);
     expect(back.body.id).toBe(created.id);
@@ -74,9 +96,16 @@ describe("SCIM /Users create, read, replace, delete", () => {
   it("writes an audit record and an outbox event in the same transaction as each change", async () => {
     const created = (await t.scim.post("/Users", buildScimUser()).expect(201)).body;
     await t.scim.patch(`/Users/${created.id}`, patchOp({ op: "replace", path: "active", value: false })).expect(200);
-    const audit = await t.ds.query("SELECT action, door, actor_name, changes, request_id FROM audit_events WHERE target_id = $1 ORDER BY id", [created.id]);
+    const audit = await t.ds.query(
+      "SELECT action, door, actor_name, changes, request_id FROM audit_events WHERE target_id = $1 ORDER BY id",
+      [created.id],
+    );
     expect(audit.map((a: { action: string }) => a.action)).toEqual(["user.created", "user.deactivated"]);
-    expect(audit[1]).toMatchObject({ door: "scim", actor_name: "test-idp", changes: { active: { before: true, after: false } } });
+    expect(audit[1]).toMatchObject({
+      door: "scim",
+      actor_name: "test-idp",
+      changes: { active: { before: true, after: false } },
+    });
     expect(audit[1].request_id).toBeTruthy();
     const events = await t.ds.query("SELECT topic FROM outbox WHERE payload->>'userId' = $1 ORDER BY id", [created.id]);
     expect(events.map((e: { topic: string }) => e.topic)).toEqual(["user.created", "user.deactivated"]);
@@ -85,7 +114,10 @@ describe("SCIM /Users create, read, replace, delete", () => {
 
 describe("SCIM /Users values IdPs send", () => {
   it("stores Okta's password hashed (never returned) and Entra's role types", async () => {
-    const body = buildScimUser({ password: "Tr0ub4dor&3", roles: [{ value: "Reader", type: "WindowsAzureActiveDirectoryRole", primary: false }] });
+    const body = buildScimUser({
+      password: "Tr0ub4dor&3",
+      roles: [{ value: "Reader", type: "WindowsAzureActiveDirectoryRole", primary: false }],
+    });
     const res = await t.scim.post("/Users", body).expect(201);
     expect(res.body.password).toBeUndefined();
     expect(res.body.roles).toEqual([{ value: "Reader", type: "WindowsAzureActiveDirectoryRole", primary: false }]);
@@ -93,7 +125,9 @@ describe("SCIM /Users values IdPs send", () => {
     expect(row.password_hash).toMatch(/^scrypt\$/);
     expect(row.password_hash).not.toContain("Tr0ub4dor");
     // Okta's password sync: a path-less PATCH of the password alone stores a new hash.
-    await t.scim.patch(`/Users/${res.body.id}`, patchOp({ op: "replace", value: { password: "N3w-secret!" } })).expect(200);
+    await t.scim
+      .patch(`/Users/${res.body.id}`, patchOp({ op: "replace", value: { password: "N3w-secret!" } }))
+      .expect(200);
     const [after] = await t.ds.query("SELECT password_hash FROM users WHERE id = $1", [res.body.id]);
     expect(after.password_hash).toMatch(/^scrypt\$/);
     expect(after.password_hash).not.toBe(row.password_hash);

@@ -18,13 +18,20 @@ beforeAll(async () => {
   site = await entity(t, "Plan-site");
   everyone = await scimGroup(t, "Everyone");
   for (let i = 0; i < 10; i++) await scimGroup(t, `Small ${i}`);
-  await t.ds.query(`INSERT INTO users (user_name, source, entity_id) SELECT 'plan' || g || '@x.test', 'scim', CASE WHEN g % 10 = 0 THEN $1::uuid END
-    FROM generate_series(1, 30000) g`, [site]);
+  await t.ds.query(
+    `INSERT INTO users (user_name, source, entity_id) SELECT 'plan' || g || '@x.test', 'scim', CASE WHEN g % 10 = 0 THEN $1::uuid END
+    FROM generate_series(1, 30000) g`,
+    [site],
+  );
   await t.ds.query("INSERT INTO group_members (group_id, user_id) SELECT $1, id FROM users", [everyone]);
   await t.ds.query("VACUUM ANALYZE users");
   await t.ds.query("VACUUM ANALYZE group_members");
   await t.ds.query("VACUUM ANALYZE groups");
-  deep = (await t.ds.query("SELECT user_id FROM group_members WHERE group_id = $1 ORDER BY user_id OFFSET 27000 LIMIT 1", [everyone]))[0].user_id;
+  deep = (
+    await t.ds.query("SELECT user_id FROM group_members WHERE group_id = $1 ORDER BY user_id OFFSET 27000 LIMIT 1", [
+      everyone,
+    ])
+  )[0].user_id;
 }, 120000);
 afterAll(async () => t.close());
 
@@ -34,7 +41,9 @@ async function plan(st: Statement): Promise<string> {
   try {
     await runner.query(`PREPARE plan_probe AS ${st.text}`);
     const literal = (v: unknown) => (Array.isArray(v) ? `'{${v.join(",")}}'` : `'${String(v)}'`);
-    const rows = await runner.query(`EXPLAIN (ANALYZE, COSTS OFF) EXECUTE plan_probe(${st.values.map(literal).join(", ")})`);
+    const rows = await runner.query(
+      `EXPLAIN (ANALYZE, COSTS OFF) EXECUTE plan_probe(${st.values.map(literal).join(", ")})`,
+    );
     return rows.map((r: Record<string, string>) => r["QUERY PLAN"]).join("\n");
   } finally {
     await runner.query("DEALLOCATE ALL");

@@ -43,9 +43,18 @@ describe("token revocation reaches every server process at once", () => {
   it("after losing its LISTEN connection it forgets the cache and listens again", async () => {
     const { token } = await cliTokens().create(cli, "okta-b", "scim");
     expect(await server.authenticate(token)).not.toBeNull();
-    await ds.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'roster-listen' AND datname = current_database()");
-    const relistened = await eventually(async () =>
-      (await ds.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'roster-listen' AND datname = current_database()"))[0].n === 1, 5000);
+    await ds.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'roster-listen' AND datname = current_database()",
+    );
+    const relistened = await eventually(
+      async () =>
+        (
+          await ds.query(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'roster-listen' AND datname = current_database()",
+          )
+        )[0].n === 1,
+      5000,
+    );
     expect(relistened).toBe(true);
     await cliTokens().revoke(cli, "okta-b");
     expect(await eventually(async () => (await server.authenticate(token)) === null)).toBe(true);
@@ -58,10 +67,27 @@ describe("tokens are audited like every other table (through the unit of work)",
     const { info } = await tokens.create(cli, "audited-a", "admin");
     await tokens.revoke(cli, "audited-a");
     await expect(tokens.revoke(cli, "audited-a")).rejects.toThrow(/not found/i);
-    const rows = await ds.query(`SELECT action, target_type, target_id, actor_name, door, changes FROM audit_events WHERE target_type = 'token' AND target_id = $1 ORDER BY id`, [info.id]);
+    const rows = await ds.query(
+      `SELECT action, target_type, target_id, actor_name, door, changes FROM audit_events WHERE target_type = 'token' AND target_id = $1 ORDER BY id`,
+      [info.id],
+    );
     expect(rows).toEqual([
-      { action: "token.created", target_type: "token", target_id: info.id, actor_name: "cli", door: "cli", changes: { name: "audited-a", scope: "admin" } },
-      { action: "token.revoked", target_type: "token", target_id: info.id, actor_name: "cli", door: "cli", changes: { name: "audited-a" } },
+      {
+        action: "token.created",
+        target_type: "token",
+        target_id: info.id,
+        actor_name: "cli",
+        door: "cli",
+        changes: { name: "audited-a", scope: "admin" },
+      },
+      {
+        action: "token.revoked",
+        target_type: "token",
+        target_id: info.id,
+        actor_name: "cli",
+        door: "cli",
+        changes: { name: "audited-a" },
+      },
     ]);
   });
 });

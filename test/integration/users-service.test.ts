@@ -5,7 +5,9 @@ import { startTestApp, type TestApp } from "../support/app";
 import { uniqueName } from "../support/factories";
 
 let t: TestApp;
-beforeAll(async () => { t = await startTestApp(); });
+beforeAll(async () => {
+  t = await startTestApp();
+});
 afterAll(async () => t.close());
 
 const ctx: Ctx = { actor: { type: "system", id: null, name: "test" }, door: "admin", requestId: "req-1" };
@@ -40,7 +42,8 @@ describe("UsersService: atomic writes", () => {
     let calls = 0;
     const { user: after } = await t.services.users.update(ctx, user.id, async (current) => {
       calls++;
-      if (calls <= 3) await t.services.users.update(ctx, user.id, (c) => ({ profile: { ...c, nickName: `n${calls}` } }));
+      if (calls <= 3)
+        await t.services.users.update(ctx, user.id, (c) => ({ profile: { ...c, nickName: `n${calls}` } }));
       return { profile: { ...current, displayName: "Finally" } };
     });
     expect(calls).toBe(4);
@@ -49,19 +52,35 @@ describe("UsersService: atomic writes", () => {
 
   it("checks If-Match against the version it writes over, and answers NotFound for removed users", async () => {
     const user = await t.services.users.create(ctx, { profile: emptyProfile(uniqueName()) }, "admin");
-    await expect(t.services.users.update(ctx, user.id, (c) => ({ profile: c }), { ifMatch: [7] })).rejects.toBeInstanceOf(PreconditionFailedError);
+    await expect(
+      t.services.users.update(ctx, user.id, (c) => ({ profile: c }), { ifMatch: [7] }),
+    ).rejects.toBeInstanceOf(PreconditionFailedError);
     await t.services.users.remove(ctx, user.id);
     await expect(t.services.users.update(ctx, user.id, (c) => ({ profile: c }))).rejects.toBeInstanceOf(NotFoundError);
     await expect(t.services.users.get(user.id)).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it("records who, through which door, in which request, and what changed", async () => {
-    const user = await t.services.users.create(ctx, { profile: { ...emptyProfile(uniqueName()), title: "A" } }, "admin");
+    const user = await t.services.users.create(
+      ctx,
+      { profile: { ...emptyProfile(uniqueName()), title: "A" } },
+      "admin",
+    );
     await t.services.users.update(ctx, user.id, (c) => ({ profile: { ...c, title: "B", active: false } }));
-    const rows = await t.ds.query("SELECT action, actor_name, door, request_id, changes FROM audit_events WHERE target_id = $1 ORDER BY id", [user.id]);
+    const rows = await t.ds.query(
+      "SELECT action, actor_name, door, request_id, changes FROM audit_events WHERE target_id = $1 ORDER BY id",
+      [user.id],
+    );
     expect(rows.map((r: { action: string }) => r.action)).toEqual(["user.created", "user.updated", "user.deactivated"]);
-    expect(rows[1]).toMatchObject({ actor_name: "test", door: "admin", request_id: "req-1", changes: { title: { before: "A", after: "B" } } });
-    const events = await t.ds.query("SELECT topic, payload FROM outbox WHERE payload->>'userId' = $1 ORDER BY id", [user.id]);
+    expect(rows[1]).toMatchObject({
+      actor_name: "test",
+      door: "admin",
+      request_id: "req-1",
+      changes: { title: { before: "A", after: "B" } },
+    });
+    const events = await t.ds.query("SELECT topic, payload FROM outbox WHERE payload->>'userId' = $1 ORDER BY id", [
+      user.id,
+    ]);
     expect(events.map((e: { topic: string }) => e.topic)).toEqual(["user.created", "user.updated", "user.deactivated"]);
     expect(events[1].payload).toMatchObject({ fields: ["title"], requestId: "req-1", door: "admin" });
   });

@@ -35,8 +35,16 @@ describe("/metrics: the outbox worker", () => {
     sink.refuse(refused, 550);
     await t.admin.post("/users", { ...personBody(), email: `ok.${Date.now()}@corp.test`, invite: "now" }).expect(201);
     await t.admin.post("/users", { ...personBody(), email: refused, invite: "now" }).expect(201);
-    await eventually(async () => (await sample("roster_outbox_jobs_total", { topic, outcome: "dead" })) === 1, 10_000, "one dead");
-    await eventually(async () => (await sample("roster_outbox_jobs_total", { topic, outcome: "done" })) === 1, 10_000, "one done");
+    await eventually(
+      async () => (await sample("roster_outbox_jobs_total", { topic, outcome: "dead" })) === 1,
+      10_000,
+      "one dead",
+    );
+    await eventually(
+      async () => (await sample("roster_outbox_jobs_total", { topic, outcome: "done" })) === 1,
+      10_000,
+      "one done",
+    );
     expect(await sample("roster_outbox_jobs_total", { topic, outcome: "retry" })).toBe(0);
     expect(await sample("roster_outbox_jobs_dead", { topic })).toBe(1);
     expect(await sample("roster_outbox_jobs_due", { topic })).toBe(0);
@@ -44,7 +52,10 @@ describe("/metrics: the outbox worker", () => {
 
     // With the worker stopped, jobs wait: the gauges show them, and how long the oldest has waited.
     await worker.stop();
-    await t.ds.query(`INSERT INTO outbox (topic, payload, available_at) VALUES ($1, '{}', now() - interval '30 seconds'), ($1, '{}', now()), ($1, '{}', now() + interval '1 hour')`, [topic]);
+    await t.ds.query(
+      `INSERT INTO outbox (topic, payload, available_at) VALUES ($1, '{}', now() - interval '30 seconds'), ($1, '{}', now()), ($1, '{}', now() + interval '1 hour')`,
+      [topic],
+    );
     expect(await sample("roster_outbox_jobs_due", { topic })).toBe(2);
     const oldest = (await sample("roster_outbox_jobs_oldest_due_seconds", { topic }))!;
     expect(oldest).toBeGreaterThanOrEqual(30);

@@ -29,8 +29,14 @@ afterAll(async () => {
 
 async function serve(role: "worker" | "web", env: Record<string, string> = {}): Promise<RunningServer> {
   return startServer({
-    ROLE: role, DATABASE_URL: dbUrl, DATA_DIR: dataDir, PORT: String(await freePort()), SMTP_URL: sink!.url, LOG_LEVEL: "warn",
-    WORKER_POLL_MS: "200", ...env,
+    ROLE: role,
+    DATABASE_URL: dbUrl,
+    DATA_DIR: dataDir,
+    PORT: String(await freePort()),
+    SMTP_URL: sink!.url,
+    LOG_LEVEL: "warn",
+    WORKER_POLL_MS: "200",
+    ...env,
   });
 }
 
@@ -39,7 +45,9 @@ async function people(n: number, tag: string): Promise<{ ids: string[]; emails: 
   const rows = await t.ds.query(
     `INSERT INTO users (user_name, family_name, source, emails)
      SELECT $1 || g || '@proc.test', 'Proc', 'csv', jsonb_build_array(jsonb_build_object('value', $1 || g || '@proc.test', 'primary', true))
-     FROM generate_series(1, $2::int) g RETURNING id, user_name`, [`${tag}.`, n]);
+     FROM generate_series(1, $2::int) g RETURNING id, user_name`,
+    [`${tag}.`, n],
+  );
   return { ids: rows.map((r: { id: string }) => r.id), emails: rows.map((r: { user_name: string }) => r.user_name) };
 }
 
@@ -55,7 +63,11 @@ const perRecipient = (s: SmtpSink) => {
 };
 
 const pendingJobs = async () =>
-  (await t.ds.query("SELECT count(*)::int AS n FROM outbox WHERE topic = 'invitation.requested' AND processed_at IS NULL"))[0].n as number;
+  (
+    await t.ds.query(
+      "SELECT count(*)::int AS n FROM outbox WHERE topic = 'invitation.requested' AND processed_at IS NULL",
+    )
+  )[0].n as number;
 
 describe("worker processes (ROLE=worker) sharing one database", () => {
   it("two of them deliver 200 invitations exactly once each, and both take part", async () => {
@@ -72,9 +84,13 @@ describe("worker processes (ROLE=worker) sharing one database", () => {
     expect(counts.size).toBe(200);
     expect([...counts.keys()].sort()).toEqual([...emails].sort());
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
-    const workers = await t.ds.query("SELECT DISTINCT split_part(locked_by, ':', 2) AS pid FROM outbox WHERE topic = 'invitation.requested'");
+    const workers = await t.ds.query(
+      "SELECT DISTINCT split_part(locked_by, ':', 2) AS pid FROM outbox WHERE topic = 'invitation.requested'",
+    );
     expect(workers.map((w: { pid: string }) => Number(w.pid)).sort()).toEqual([a.proc.pid, b.proc.pid].sort());
-    const statuses = await t.ds.query("SELECT count(*)::int AS n FROM invitations WHERE sent_at IS NOT NULL AND revoked_at IS NULL AND failed_at IS NULL");
+    const statuses = await t.ds.query(
+      "SELECT count(*)::int AS n FROM invitations WHERE sent_at IS NOT NULL AND revoked_at IS NULL AND failed_at IS NULL",
+    );
     expect(statuses[0].n).toBe(200);
     expect(await a.stop()).toBe(0);
     expect(await b.stop()).toBe(0);
@@ -89,15 +105,27 @@ describe("worker processes (ROLE=worker) sharing one database", () => {
     const first = await serve("worker", env);
     await inviteAll(ids);
 
-    await eventually(async () => sink!.mails.length >= 12 && sink!.unanswered() > 0, 60_000, "a dozen mails, more in flight");
+    await eventually(
+      async () => sink!.mails.length >= 12 && sink!.unanswered() > 0,
+      60_000,
+      "a dozen mails, more in flight",
+    );
     first.proc.kill("SIGKILL");
     const inFlight = sink.unanswered();
-    await new Promise<void>((resolve) => (first.proc.exitCode !== null || first.proc.signalCode !== null ? resolve() : first.proc.once("exit", () => resolve())));
+    await new Promise<void>((resolve) =>
+      first.proc.exitCode !== null || first.proc.signalCode !== null
+        ? resolve()
+        : first.proc.once("exit", () => resolve()),
+    );
     const beforeRestart = sink.mails.length;
     expect(beforeRestart).toBeLessThan(N);
 
     const second = await serve("worker", env);
-    await eventually(async () => perRecipient(sink!).size === N && (await pendingJobs()) === 0, 90_000, "every invitation delivered");
+    await eventually(
+      async () => perRecipient(sink!).size === N && (await pendingJobs()) === 0,
+      90_000,
+      "every invitation delivered",
+    );
     await new Promise((r) => setTimeout(r, 1000));
     const counts = perRecipient(sink);
     expect([...counts.keys()].sort()).toEqual([...emails].sort());
@@ -110,11 +138,17 @@ describe("worker processes (ROLE=worker) sharing one database", () => {
     for (const [to, n] of counts) {
       if (n < 2) continue;
       const mails = sink.mails.filter((m) => m.to.includes(to));
-      const [row] = await t.ds.query("SELECT i.token_hash FROM invitations i JOIN users u ON u.id = i.user_id WHERE u.user_name = $1", [to]);
+      const [row] = await t.ds.query(
+        "SELECT i.token_hash FROM invitations i JOIN users u ON u.id = i.user_id WHERE u.user_name = $1",
+        [to],
+      );
       expect(row.token_hash).toBe(hashSecret(mails[mails.length - 1].token!));
       expect(row.token_hash).not.toBe(hashSecret(mails[0].token!));
     }
-    const sent = await t.ds.query("SELECT count(*)::int AS n FROM invitations WHERE user_id = ANY($1::uuid[]) AND sent_at IS NOT NULL AND failed_at IS NULL", [ids]);
+    const sent = await t.ds.query(
+      "SELECT count(*)::int AS n FROM invitations WHERE user_id = ANY($1::uuid[]) AND sent_at IS NOT NULL AND failed_at IS NULL",
+      [ids],
+    );
     expect(sent[0].n).toBe(N);
     expect(await second.stop()).toBe(0);
   }, 240_000);
@@ -128,7 +162,9 @@ describe("process roles", () => {
     const web = await serve("web");
     const email = `roles.${Date.now()}@corp.test`;
     const created = await fetch(`${web.baseUrl}/admin/v1/users`, {
-      method: "POST", headers: auth, body: JSON.stringify({ email, givenName: "Rolf", familyName: "Weber", invite: "now" }),
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({ email, givenName: "Rolf", familyName: "Weber", invite: "now" }),
     });
     expect(created.status).toBe(201);
     const userId = ((await created.json()) as { id: string }).id;
@@ -140,19 +176,29 @@ describe("process roles", () => {
     const worker = await serve("worker");
     expect((await fetch(`${worker.baseUrl}/healthz`)).status).toBe(200);
     expect((await fetch(`${worker.baseUrl}/readyz`)).status).toBe(200);
-    expect((await fetch(`${worker.baseUrl}/scim/v2/Users`, { headers: { Authorization: `Bearer ${t.scimToken}` } })).status).toBe(404);
+    expect(
+      (await fetch(`${worker.baseUrl}/scim/v2/Users`, { headers: { Authorization: `Bearer ${t.scimToken}` } })).status,
+    ).toBe(404);
     expect((await fetch(`${worker.baseUrl}/admin/v1/users`, { headers: auth })).status).toBe(404);
     const [mail] = await sink.waitFor(1, 30_000);
     expect(mail.to).toEqual([email]);
-    const inv = await eventually(async () => {
-      const r = await fetch(`${web.baseUrl}/admin/v1/users/${userId}/invitation`, { headers: auth });
-      const body = (await r.json()) as { status: string };
-      return body.status === "pending" ? body : null;
-    }, 10_000, "invitation pending");
+    const inv = await eventually(
+      async () => {
+        const r = await fetch(`${web.baseUrl}/admin/v1/users/${userId}/invitation`, { headers: auth });
+        const body = (await r.json()) as { status: string };
+        return body.status === "pending" ? body : null;
+      },
+      10_000,
+      "invitation pending",
+    );
     expect(inv?.status).toBe("pending");
     // The job is counted once its handler has returned and it is marked done, a moment after the invitation shows sent.
     const done = 'roster_outbox_jobs_total{topic="invitation.requested",outcome="done"} 1';
-    await eventually(async () => (await (await fetch(`${worker.baseUrl}/metrics`)).text()).includes(done), 10_000, "the job counted");
+    await eventually(
+      async () => (await (await fetch(`${worker.baseUrl}/metrics`)).text()).includes(done),
+      10_000,
+      "the job counted",
+    );
     expect(await worker.stop()).toBe(0);
     expect(await web.stop()).toBe(0);
   }, 120_000);

@@ -55,16 +55,31 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { clo
   const workers: RunningWorker[] = [];
   const metrics = createMetrics();
   const app = createApp(cfg, ds, services, metrics);
-  const { token } = await services.tokens.create({ actor: systemActor, door: "cli", requestId: null }, "test-idp", "scim");
+  const { token } = await services.tokens.create(
+    { actor: systemActor, door: "cli", requestId: null },
+    "test-idp",
+    "scim",
+  );
   const withAuth = (t: request.Test) => t.set("Authorization", `Bearer ${token}`);
-  const withBody = (t: request.Test, body: unknown) => (body === undefined ? withAuth(t) : withAuth(t).set("Content-Type", "application/scim+json").send(JSON.stringify(body)));
+  const withBody = (t: request.Test, body: unknown) =>
+    body === undefined
+      ? withAuth(t)
+      : withAuth(t).set("Content-Type", "application/scim+json").send(JSON.stringify(body));
   const base = "/scim/v2";
   let n = 0;
   const makeToken = async (scope: string, asUser?: string) =>
-    (await services.tokens.create({ actor: systemActor, door: "cli", requestId: null }, `test-${scope}-${++n}`, scope, asUser)).token;
+    (
+      await services.tokens.create(
+        { actor: systemActor, door: "cli", requestId: null },
+        `test-${scope}-${++n}`,
+        scope,
+        asUser,
+      )
+    ).token;
   const adminAs = (bearer: string): AdminClient => {
     const auth = (t: request.Test) => t.set("Authorization", `Bearer ${bearer}`);
-    const json = (t: request.Test, b: unknown) => (b === undefined ? auth(t) : auth(t).set("Content-Type", "application/json").send(JSON.stringify(b)));
+    const json = (t: request.Test, b: unknown) =>
+      b === undefined ? auth(t) : auth(t).set("Content-Type", "application/json").send(JSON.stringify(b));
     return {
       get: (p) => auth(request(app).get(`/admin/v1${p}`)),
       post: (p, b) => json(request(app).post(`/admin/v1${p}`), b),
@@ -75,7 +90,13 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { clo
   };
   const admin = adminAs(await makeToken("admin"));
   return {
-    app, ds, services, scimToken: token, admin, adminAs, token: makeToken,
+    app,
+    ds,
+    services,
+    scimToken: token,
+    admin,
+    adminAs,
+    token: makeToken,
     scim: {
       get: (p) => withAuth(request(app).get(base + p)),
       post: (p, b) => withBody(request(app).post(base + p), b),
@@ -85,7 +106,12 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { clo
     },
     cfg,
     async startWorker(deps = {}, workerEnv = {}) {
-      const w = await startWorker(await workerDatabaseUrl(), services, parseConfig({ ...process.env, ...env, ...workerEnv }), { registry: metrics.registry, ...deps });
+      const w = await startWorker(
+        await workerDatabaseUrl(),
+        services,
+        parseConfig({ ...process.env, ...env, ...workerEnv }),
+        { registry: metrics.registry, ...deps },
+      );
       workers.push(w);
       return w;
     },
@@ -100,10 +126,16 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { clo
  * The test app with a real SMTP server (smtp-sink.ts) and the worker sending to it (plus `sms`, when given); the sink
  * closes with the app. WORKER_POLL_MS is 50 unless `env` says otherwise.
  */
-export async function startMailingApp(env: Record<string, string> = {}, opts: { clock?: Clock; sms?: SmsProvider } = {}): Promise<{ t: TestApp; sink: SmtpSink; worker: RunningWorker }> {
+export async function startMailingApp(
+  env: Record<string, string> = {},
+  opts: { clock?: Clock; sms?: SmsProvider } = {},
+): Promise<{ t: TestApp; sink: SmtpSink; worker: RunningWorker }> {
   const t = await startTestApp({ WORKER_POLL_MS: "50", ...env }, { clock: opts.clock });
   const sink = await startSmtpSink();
-  const worker = await t.startWorker({ mailer: new SmtpMailer(sink.url, "Roster <no-reply@roster.test>"), sms: opts.sms });
+  const worker = await t.startWorker({
+    mailer: new SmtpMailer(sink.url, "Roster <no-reply@roster.test>"),
+    sms: opts.sms,
+  });
   const closeApp = t.close;
   t.close = async () => {
     await closeApp();

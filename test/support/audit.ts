@@ -4,9 +4,13 @@ import { AuditSealer } from "../../src/domain/audit-log/audit-sealer";
 /** Runs SQL against the audit log with its append-only triggers disabled: what an operator with DDL rights could do. */
 export async function tamper(ds: DataSource, text: string, params: unknown[] = []): Promise<void> {
   await ds.transaction(async (m) => {
-    await m.query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only, DISABLE TRIGGER audit_events_seal_only");
+    await m.query(
+      "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only, DISABLE TRIGGER audit_events_seal_only",
+    );
     await m.query(text, params);
-    await m.query("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only, ENABLE TRIGGER audit_events_seal_only");
+    await m.query(
+      "ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only, ENABLE TRIGGER audit_events_seal_only",
+    );
   });
 }
 
@@ -36,13 +40,26 @@ export async function appendAudits(ds: DataSource, count: number, r: RawAudit = 
     `INSERT INTO audit_events (at, actor_type, actor_id, actor_name, door, action, target_type, target_id, changes, request_id)
      SELECT coalesce($2::timestamptz, now()), $3, $4, $5, $6, $7, $8, $9, $10::jsonb || jsonb_build_object('n', i), 'req-' || i
      FROM generate_series(1, $1::int) AS i ORDER BY i RETURNING id`,
-    [count, r.at ?? null, r.actorType ?? "system", r.actorId ?? null, r.actorName ?? "seed", r.door ?? "system",
-      r.action ?? "test.seeded", r.targetType ?? "user", r.targetId ?? null, JSON.stringify(r.changes ?? {})],
+    [
+      count,
+      r.at ?? null,
+      r.actorType ?? "system",
+      r.actorId ?? null,
+      r.actorName ?? "seed",
+      r.door ?? "system",
+      r.action ?? "test.seeded",
+      r.targetType ?? "user",
+      r.targetId ?? null,
+      JSON.stringify(r.changes ?? {}),
+    ],
   );
   const ids = rows.map((x) => Number(x.id)).sort((a, b) => a - b);
   if (r.seal === false) return ids;
   await sealAudits(ds);
-  const sealed: { seq: string }[] = await ds.query("SELECT seq FROM audit_events WHERE id = ANY($1::bigint[]) ORDER BY seq", [ids]);
+  const sealed: { seq: string }[] = await ds.query(
+    "SELECT seq FROM audit_events WHERE id = ANY($1::bigint[]) ORDER BY seq",
+    [ids],
+  );
   return sealed.map((x) => Number(x.seq));
 }
 

@@ -5,7 +5,8 @@ import { createDataSource } from "../../src/db/data-source";
 /** URL of a database of this jest worker's own (created and migrated on first use). */
 export async function workerDatabaseUrl(suffix = ""): Promise<string> {
   const base = process.env.ROSTER_TEST_PG_URL;
-  if (!base) throw new Error("ROSTER_TEST_PG_URL is not set: run the tests through jest (its globalSetup starts PostgreSQL)");
+  if (!base)
+    throw new Error("ROSTER_TEST_PG_URL is not set: run the tests through jest (its globalSetup starts PostgreSQL)");
   const name = `roster_test_w${process.env.JEST_WORKER_ID ?? "0"}${suffix}`;
   const admin = new Client({ connectionString: withDatabase(base, "postgres") });
   await admin.connect();
@@ -30,7 +31,9 @@ export async function resetDatabase(ds: DataSource): Promise<void> {
   await ds.transaction(async (m) => {
     // The audit log refuses TRUNCATE through ordinary triggers, which a replica-role session does not fire.
     await m.query("SET LOCAL session_replication_role = replica");
-    await m.query("TRUNCATE rate_limit_hits, invitations, settings, group_members, groups, users, audit_events, outbox, api_tokens, entities, admin_jobs, admin_job_items RESTART IDENTITY");
+    await m.query(
+      "TRUNCATE rate_limit_hits, invitations, settings, group_members, groups, users, audit_events, outbox, api_tokens, entities, admin_jobs, admin_job_items RESTART IDENTITY",
+    );
     await m.query("UPDATE audit_chain_head SET seq = 0, prev_hash = repeat('0', 64), hash = repeat('0', 64)");
   });
 }

@@ -16,7 +16,8 @@ export class CollectingSms implements SmsProvider {
   async waitFor(n: number, timeoutMs = 10_000): Promise<{ to: string; text: string }[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.messages.length < n) {
-      if (Date.now() > deadline) throw new Error(`expected ${n} SMS, got ${this.messages.length} after ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`expected ${n} SMS, got ${this.messages.length} after ${timeoutMs} ms`);
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
         setTimeout(resolve, 50);
@@ -27,7 +28,8 @@ export class CollectingSms implements SmsProvider {
 }
 
 /** The link token in an SMS text. */
-export const smsToken = (text: string): string | null => /\/auth\/invitations\/([A-Za-z0-9_-]{20,})/.exec(text)?.[1] ?? null;
+export const smsToken = (text: string): string | null =>
+  /\/auth\/invitations\/([A-Za-z0-9_-]{20,})/.exec(text)?.[1] ?? null;
 
 export interface CommunicationPatch {
   autoInvite?: { scim?: boolean; csv?: boolean };
@@ -45,5 +47,10 @@ export async function setCommunication(t: TestApp, patch: CommunicationPatch = {
 }
 
 /** The invitation rows of a user, oldest first. */
-export const invitationsOf = async (t: TestApp, userId: string): Promise<{ id: string; door: string; space_name: string | null; revoked_at: Date | null }[]> =>
-  t.ds.query("SELECT id, door, space_name, revoked_at FROM invitations WHERE user_id = $1 ORDER BY requested_at, id", [userId]);
+export const invitationsOf = async (
+  t: TestApp,
+  userId: string,
+): Promise<{ id: string; door: string; space_name: string | null; revoked_at: Date | null }[]> =>
+  t.ds.query("SELECT id, door, space_name, revoked_at FROM invitations WHERE user_id = $1 ORDER BY requested_at, id", [
+    userId,
+  ]);

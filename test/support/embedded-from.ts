@@ -9,7 +9,13 @@ import { freePort, startEmbeddedPostgres } from "../../src/db/embedded";
 async function main(): Promise<void> {
   const [checkout, dataDir] = process.argv.slice(2);
   const notices: string[] = [];
-  const db = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: "roster", packagesFrom: checkout, onNotice: (l) => notices.push(l) });
+  const db = await startEmbeddedPostgres({
+    dataDir,
+    port: await freePort(),
+    database: "roster",
+    packagesFrom: checkout,
+    onNotice: (l) => notices.push(l),
+  });
   try {
     const client = new Client({ connectionString: db.url });
     await client.connect();

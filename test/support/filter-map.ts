@@ -13,10 +13,23 @@ export const USER_ATTRS = {
   title: { kind: "string", sql: "u.title" },
   active: { kind: "boolean", sql: "u.active" },
   logincount: { kind: "integer", sql: "u.login_count" },
-  name: { kind: "complex", sub: { givenname: { kind: "string", sql: "u.given_name" }, familyname: { kind: "string", sql: "u.family_name" } } },
-  emails: { kind: "multi", sql: "u.emails", sub: { value: { kind: "string" }, type: { kind: "string" }, primary: { kind: "boolean" } } },
+  name: {
+    kind: "complex",
+    sub: { givenname: { kind: "string", sql: "u.given_name" }, familyname: { kind: "string", sql: "u.family_name" } },
+  },
+  emails: {
+    kind: "multi",
+    sql: "u.emails",
+    sub: { value: { kind: "string" }, type: { kind: "string" }, primary: { kind: "boolean" } },
+  },
   ims: { kind: "multi", sql: "(u.extras->'ims')", sub: { value: { kind: "string", caseExact: true } } },
-  meta: { kind: "complex", sub: { created: { kind: "datetime", sql: "u.created_at" }, lastmodified: { kind: "datetime", sql: "u.updated_at" } } },
+  meta: {
+    kind: "complex",
+    sub: {
+      created: { kind: "datetime", sql: "u.created_at" },
+      lastmodified: { kind: "datetime", sql: "u.updated_at" },
+    },
+  },
 } satisfies AttributeMap;
 
 /** `addresses`, a jsonb array in the extras column, with the given sub-attributes. */
@@ -25,7 +38,8 @@ export const addresses = (sub: MultiAttr["sub"]): MultiAttr => ({ kind: "multi",
 /** The enterprise extension under its lower-cased URN: department, and manager.value when asked for. */
 export function enterprise(opts: { manager: boolean }): AttributeMap {
   const sub: ComplexAttr["sub"] = { department: { kind: "string", sql: "u.department" } };
-  if (opts.manager) sub.manager = { kind: "complex", sub: { value: { kind: "string", sql: "u.manager_id", caseExact: true } } };
+  if (opts.manager)
+    sub.manager = { kind: "complex", sub: { value: { kind: "string", sql: "u.manager_id", caseExact: true } } };
   return { [ENT.toLowerCase()]: { kind: "complex", sub } };
 }
 

@@ -15,7 +15,9 @@ export async function memberIds(t: TestApp, groupId: string): Promise<string[]> 
 }
 
 /** Follows nextCursor from the first page to the last, collecting every item. */
-export async function allPages<T = { id: string; displayName: string }>(fetch: (cursor: string | null) => Promise<{ items: T[]; nextCursor: string | null }>): Promise<{ items: T[]; pages: number }> {
+export async function allPages<T = { id: string; displayName: string }>(
+  fetch: (cursor: string | null) => Promise<{ items: T[]; nextCursor: string | null }>,
+): Promise<{ items: T[]; pages: number }> {
   const items: T[] = [];
   let cursor: string | null = null;
   let pages = 0;

@@ -6,11 +6,19 @@ import type { ReceivedMail, SmtpSink } from "./smtp-sink";
 
 /** The `n`-th mail (1-based) the sink received for `address`, waiting for it to arrive. */
 export function mailTo(sink: SmtpSink, address: string, n = 1): Promise<ReceivedMail> {
-  return eventually(async () => sink.mails.filter((m) => m.to.includes(address))[n - 1] ?? null, 10_000, `mail #${n} to ${address}`);
+  return eventually(
+    async () => sink.mails.filter((m) => m.to.includes(address))[n - 1] ?? null,
+    10_000,
+    `mail #${n} to ${address}`,
+  );
 }
 
 /** Creates a person invited at once (admin door), waits for their mail, and gives back their link's token. */
-export async function invitedPerson(t: TestApp, sink: SmtpSink, extra: Record<string, unknown> = {}): Promise<{ id: string; userName: string; email: string; token: string; mail: ReceivedMail }> {
+export async function invitedPerson(
+  t: TestApp,
+  sink: SmtpSink,
+  extra: Record<string, unknown> = {},
+): Promise<{ id: string; userName: string; email: string; token: string; mail: ReceivedMail }> {
   const body = personBody(extra);
   const res = await t.admin.post("/users", { ...body, invite: "now" });
   if (res.status !== 201) throw new Error(`person: ${res.status} ${JSON.stringify(res.body)}`);

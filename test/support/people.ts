@@ -22,20 +22,41 @@ export interface PersonSeed {
 /** Inserts a user row directly (fixtures, not the thing under test); returns its id and userName. */
 export async function seedPerson(ds: DataSource, p: PersonSeed = {}): Promise<{ id: string; userName: string }> {
   const userName = p.userName ?? `p.${randomBytes(4).toString("hex")}@corp.test`;
-  const emails = (p.emails ?? [userName]).map((value, i) => ({ value, type: i === 0 ? "work" : "home", primary: i === 0 }));
+  const emails = (p.emails ?? [userName]).map((value, i) => ({
+    value,
+    type: i === 0 ? "work" : "home",
+    primary: i === 0,
+  }));
   const [row] = await ds.query(
     `INSERT INTO users (user_name, given_name, family_name, emails, active, source, external, entity_id, system_role, admin_scope,
                         invited_at, enrolled_at, last_login_at, created_at)
      VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10::uuid[], $11, $12, $13, $14) RETURNING id`,
-    [userName, p.givenName === undefined ? "Ada" : p.givenName, p.familyName === undefined ? "Lovelace" : p.familyName, JSON.stringify(emails),
-      p.active ?? true, p.source ?? "scim", p.external ?? false, p.entityId ?? null, p.role ?? "member", p.adminScope ?? [],
-      p.invitedAt ?? null, p.enrolledAt ?? null, p.lastLoginAt ?? null, p.createdAt ?? new Date()]);
+    [
+      userName,
+      p.givenName === undefined ? "Ada" : p.givenName,
+      p.familyName === undefined ? "Lovelace" : p.familyName,
+      JSON.stringify(emails),
+      p.active ?? true,
+      p.source ?? "scim",
+      p.external ?? false,
+      p.entityId ?? null,
+      p.role ?? "member",
+      p.adminScope ?? [],
+      p.invitedAt ?? null,
+      p.enrolledAt ?? null,
+      p.lastLoginAt ?? null,
+      p.createdAt ?? new Date(),
+    ],
+  );
   return { id: row.id, userName };
 }
 
 /** An entity with a unique name (entities are not emptied between test files of a worker). */
 export async function seedEntity(ds: DataSource, name: string, parentId: string | null = null): Promise<string> {
-  const [row] = await ds.query("INSERT INTO entities (name, parent_id) VALUES ($1, $2) RETURNING id", [`${name} ${randomBytes(3).toString("hex")}`, parentId]);
+  const [row] = await ds.query("INSERT INTO entities (name, parent_id) VALUES ($1, $2) RETURNING id", [
+    `${name} ${randomBytes(3).toString("hex")}`,
+    parentId,
+  ]);
   return row.id;
 }
 

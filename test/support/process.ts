@@ -27,21 +27,30 @@ const live = new Set<ChildProcess>();
  * 15 s): a failed test leaves no process behind.
  */
 export async function killStrayServers(): Promise<void> {
-  await Promise.all([...live].map((p) => new Promise<void>((resolve) => {
-    if (p.exitCode !== null || p.signalCode !== null) return resolve();
-    const force = setTimeout(() => p.kill("SIGKILL"), 15_000);
-    p.once("exit", () => {
-      clearTimeout(force);
-      resolve();
-    });
-    p.kill("SIGTERM");
-  })));
+  await Promise.all(
+    [...live].map(
+      (p) =>
+        new Promise<void>((resolve) => {
+          if (p.exitCode !== null || p.signalCode !== null) return resolve();
+          const force = setTimeout(() => p.kill("SIGKILL"), 15_000);
+          p.once("exit", () => {
+            clearTimeout(force);
+            resolve();
+          });
+          p.kill("SIGTERM");
+        }),
+    ),
+  );
   live.clear();
 }
 
 /** Starts the real server (`src/main.ts` through tsx) and waits until /readyz answers 200. */
 export async function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<RunningServer> {
-  const proc = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   live.add(proc);
   proc.once("exit", () => live.delete(proc));
   let out = "";
@@ -53,7 +62,10 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`server exited early (${proc.exitCode}): ${err}`);
-    const ok = await fetch(`${baseUrl}/readyz`).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${baseUrl}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) {
       proc.kill("SIGKILL");
@@ -62,7 +74,9 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
-    proc, baseUrl, stdout: () => out,
+    proc,
+    baseUrl,
+    stdout: () => out,
     stop: (signal = "SIGTERM") => {
       proc.kill(signal);
       return exited;
@@ -71,7 +85,15 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
 }
 
 /** Runs `roster` (bin/roster.js) synchronously. */
-export function runCli(args: string[], env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["bin/roster.js", ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: "utf8", timeout: 60_000 });
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ["bin/roster.js", ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

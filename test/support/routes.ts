@@ -29,11 +29,13 @@ export function appRoutes(app: Express): RouteKey[] {
     for (const layer of stack) {
       if (layer.route) {
         for (const path of ([] as string[]).concat(layer.route.path)) {
-          for (const m of Object.keys(layer.route.methods)) if (METHODS.includes(m)) out.push({ method: m.toUpperCase(), path: template(join(prefix, path)) });
+          for (const m of Object.keys(layer.route.methods))
+            if (METHODS.includes(m)) out.push({ method: m.toUpperCase(), path: template(join(prefix, path)) });
         }
       } else if (layer.handle?.stack) {
         for (const path of ([] as (string | RegExp)[]).concat(layer.rawPath ?? "/")) {
-          if (typeof path !== "string") throw new Error(`a router mounted on a RegExp (${path}) cannot be checked against openapi.yaml`);
+          if (typeof path !== "string")
+            throw new Error(`a router mounted on a RegExp (${path}) cannot be checked against openapi.yaml`);
           walk(layer.handle.stack, join(prefix, path));
         }
       }

@@ -11,7 +11,8 @@ export type Json = Record<string, any>;
 /** `/Users?filter=...` with the filter URL-encoded; `extra` is appended as is (e.g. "&startIndex=1&count=100"). */
 export const filterUrl = (filter: string, extra = "") => `/Users?filter=${encodeURIComponent(filter)}${extra}`;
 
-export const expectScimJson = (res: request.Response) => expect(res.headers["content-type"]).toMatch(/^application\/scim\+json/);
+export const expectScimJson = (res: request.Response) =>
+  expect(res.headers["content-type"]).toMatch(/^application\/scim\+json/);
 
 /** A SCIM Error response (RFC 7644 §3.12): the status, the SCIM content type, the Error schema and `status` as a string. */
 export const expectScimError = (res: request.Response, status: number) => {
@@ -28,4 +29,7 @@ export const expectPatchOk = (res: request.Response) => {
 };
 
 /** Okta's (de)activation: a path-less replace of `active` (O6). */
-export const oktaActive = (active: boolean) => ({ schemas: [PATCH_OP], Operations: [{ op: "replace", value: { active } }] });
+export const oktaActive = (active: boolean) => ({
+  schemas: [PATCH_OP],
+  Operations: [{ op: "replace", value: { active } }],
+});

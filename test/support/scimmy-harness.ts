@@ -34,8 +34,11 @@ export function currentUser(): Json {
     addresses: [{ type: "home", locality: "Springfield", country: "US" }],
     [ENT]: { employeeNumber: "1001", department: "Eng", manager: { value: "m-1", displayName: "Bob Boss" } },
     meta: {
-      resourceType: "User", created: "2024-01-01T00:00:00.000Z", lastModified: "2024-01-01T00:00:00.000Z",
-      location: "https://roster.example/scim/v2/Users/2819c223-7f76-453a-919d-413861904646", version: "W/\"1\"",
+      resourceType: "User",
+      created: "2024-01-01T00:00:00.000Z",
+      lastModified: "2024-01-01T00:00:00.000Z",
+      location: "https://roster.example/scim/v2/Users/2819c223-7f76-453a-919d-413861904646",
+      version: 'W/"1"',
     },
   };
 }

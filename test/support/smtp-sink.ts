@@ -43,7 +43,10 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
   const refusals = new Map<string, number>();
   const waiters = new Set<() => void>();
   const server = new SMTPServer({
-    authOptional: true, disabledCommands: ["STARTTLS"], logger: false, size: 1024 * 1024,
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    size: 1024 * 1024,
     onRcptTo(address, _session, cb) {
       const code = refusals.get(address.address.toLowerCase());
       if (code) return cb(Object.assign(new Error(`refused by the test (${code})`), { responseCode: code }));
@@ -58,8 +61,14 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
         const text = parsed.text ?? "";
         const m = LINK.exec(text);
         mails.push({
-          to: session.envelope.rcptTo.map((r) => r.address), subject: parsed.subject ?? "", text, html: typeof parsed.html === "string" ? parsed.html : "",
-          link: m?.[0] ?? null, token: m?.[1] ?? null, language: (parsed.headers.get("content-language") as string | undefined) ?? null, raw,
+          to: session.envelope.rcptTo.map((r) => r.address),
+          subject: parsed.subject ?? "",
+          text,
+          html: typeof parsed.html === "string" ? parsed.html : "",
+          link: m?.[0] ?? null,
+          token: m?.[1] ?? null,
+          language: (parsed.headers.get("content-language") as string | undefined) ?? null,
+          raw,
         });
         for (const w of [...waiters]) w();
         if (!opts.delayMs) return cb();
@@ -78,7 +87,9 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.server.address() as AddressInfo).port;
   return {
-    url: `smtp://127.0.0.1:${port}`, port, mails,
+    url: `smtp://127.0.0.1:${port}`,
+    port,
+    mails,
     refuse: (recipient, code) => void refusals.set(recipient.toLowerCase(), code),
     accept: (recipient) => void refusals.delete(recipient.toLowerCase()),
     unanswered: () => unanswered,

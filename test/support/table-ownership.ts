@@ -27,7 +27,9 @@ export interface Violation {
 
 /** Names of the tables and views the migrations create. */
 export function tablesOf(migrationsSource: string): string[] {
-  const names = migrationsSource.matchAll(/CREATE\s+(?:OR\s+REPLACE\s+)?(?:UNLOGGED\s+)?(?:MATERIALIZED\s+)?(?:TABLE|VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?"?(\w+)/g);
+  const names = migrationsSource.matchAll(
+    /CREATE\s+(?:OR\s+REPLACE\s+)?(?:UNLOGGED\s+)?(?:MATERIALIZED\s+)?(?:TABLE|VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?"?(\w+)/g,
+  );
   return [...new Set([...names].map((m) => m[1]))].sort();
 }
 
@@ -36,7 +38,12 @@ export function tablesOf(migrationsSource: string): string[] {
  * (so DELETE FROM too) followed by the table's name, or a SCIM filter relation's `from: "<table> ..."`.
  * Keywords are matched in upper case, as every statement here writes them (prose says "from").
  */
-export function violations(file: string, source: string, tables: string[], owners: Record<string, string> = OWNERS): Violation[] {
+export function violations(
+  file: string,
+  source: string,
+  tables: string[],
+  owners: Record<string, string> = OWNERS,
+): Violation[] {
   const found: Violation[] = [];
   const names = tables.join("|");
   const pattern = new RegExp(`(?:\\b(?:FROM|JOIN|INTO|UPDATE|TABLE|USING)\\s+|\\bfrom:\\s*["'\`])"?(${names})\\b`, "g");
@@ -65,7 +72,9 @@ export function tsFiles(root: string, dir: string): string[] {
 
 /** The violations of the whole tree under `root` (its migrations/ list the tables, its src/ is checked). */
 export function treeViolations(root: string): { tables: string[]; violations: Violation[] } {
-  const migrations = tsFiles(root, "migrations").map((f) => readFileSync(join(root, f), "utf8")).join("\n");
+  const migrations = tsFiles(root, "migrations")
+    .map((f) => readFileSync(join(root, f), "utf8"))
+    .join("\n");
   const tables = tablesOf(migrations);
   const all = tsFiles(root, "src").flatMap((f) => violations(f, readFileSync(join(root, f), "utf8"), tables));
   return { tables, violations: all };

@@ -27,7 +27,9 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
       for (const chunk of held.splice(0)) if (!to.destroyed) to.write(chunk);
     };
     flushes.add(flush);
-    from.on("data", (chunk: Buffer) => (paused || abandoned.has(from) ? held.push(chunk) : to.destroyed || to.write(chunk)));
+    from.on("data", (chunk: Buffer) =>
+      paused || abandoned.has(from) ? held.push(chunk) : to.destroyed || to.write(chunk),
+    );
     from.on("close", () => {
       flushes.delete(flush);
       to.destroy();
@@ -47,10 +49,11 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   const { port } = server.address() as net.AddressInfo;
   return {
     port,
-    cut: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    cut: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
     pause: () => {
       paused = true;
     },

@@ -4,8 +4,19 @@ import { outranks } from "../../src/domain/users/person-access.rules";
 import { assertAccountChange, normaliseAccount } from "../../src/domain/users/account.rules";
 import type { UserAccount } from "../../src/domain/users/user";
 
-const ctx = (entityScope: string[] | null): Ctx => ({ actor: { type: "user", id: "me", name: "me" }, door: "admin", requestId: null, entityScope });
-const acct = (a: Partial<UserAccount> = {}): UserAccount => ({ entityId: "lyon", systemRole: "member", adminScope: [], external: false, ...a });
+const ctx = (entityScope: string[] | null): Ctx => ({
+  actor: { type: "user", id: "me", name: "me" },
+  door: "admin",
+  requestId: null,
+  entityScope,
+});
+const acct = (a: Partial<UserAccount> = {}): UserAccount => ({
+  entityId: "lyon",
+  systemRole: "member",
+  adminScope: [],
+  external: false,
+  ...a,
+});
 const refusal = (fn: () => void) => {
   try {
     fn();
@@ -20,7 +31,9 @@ describe("account rules: who may place people and grant rights", () => {
   const france = ctx(["france", "lyon"]);
 
   it("lets an admin of the whole organisation do anything valid", () => {
-    expect(refusal(() => assertAccountChange(ctx(null), null, acct({ entityId: null, systemRole: "admin" })))).toBe("ok");
+    expect(refusal(() => assertAccountChange(ctx(null), null, acct({ entityId: null, systemRole: "admin" })))).toBe(
+      "ok",
+    );
     expect(refusal(() => assertAccountChange(ctx(null), null, acct({ adminScope: ["x"] })))).toBe("invalid:adminScope");
   });
 
@@ -31,15 +44,23 @@ describe("account rules: who may place people and grant rights", () => {
   });
 
   it("lets a limited admin grant rights only limited to their own scope", () => {
-    expect(refusal(() => assertAccountChange(france, null, acct({ systemRole: "admin", adminScope: ["lyon"] })))).toBe("ok");
-    expect(refusal(() => assertAccountChange(france, null, acct({ systemRole: "admin" })))).toBe("out_of_scope:adminScope");
-    expect(refusal(() => assertAccountChange(france, null, acct({ systemRole: "auditor", adminScope: ["spain"] })))).toBe("out_of_scope:adminScope");
+    expect(refusal(() => assertAccountChange(france, null, acct({ systemRole: "admin", adminScope: ["lyon"] })))).toBe(
+      "ok",
+    );
+    expect(refusal(() => assertAccountChange(france, null, acct({ systemRole: "admin" })))).toBe(
+      "out_of_scope:adminScope",
+    );
+    expect(
+      refusal(() => assertAccountChange(france, null, acct({ systemRole: "auditor", adminScope: ["spain"] }))),
+    ).toBe("out_of_scope:adminScope");
   });
 
   it("never lets a limited admin change the rights of someone whose rights reach further", () => {
     const boss = acct({ systemRole: "admin" });
     expect(outranks({ role: "admin", scope: ["france", "lyon"] }, boss)).toBe(true);
-    expect(outranks({ role: "admin", scope: ["france", "lyon"] }, acct({ systemRole: "admin", adminScope: ["lyon"] }))).toBe(false);
+    expect(
+      outranks({ role: "admin", scope: ["france", "lyon"] }, acct({ systemRole: "admin", adminScope: ["lyon"] })),
+    ).toBe(false);
     expect(refusal(() => assertAccountChange(france, boss, acct()))).toBe("out_of_scope:role");
     expect(refusal(() => assertAccountChange(france, boss, { ...boss, external: true }))).toBe("ok"); // rights unchanged
   });

@@ -8,8 +8,17 @@ const BATCHES = 100;
 const PER_BATCH = 500;
 
 const record = (seq: number): AuditRecord => ({
-  seq, id: seq, at: new Date(0), actor: { type: "system", id: null, name: "bench" }, door: "system", action: "test.stream",
-  target: { type: "user", id: null }, changes: { pad: "x".repeat(200) }, requestId: null, prevHash: "0".repeat(64), hash: "f".repeat(64),
+  seq,
+  id: seq,
+  at: new Date(0),
+  actor: { type: "system", id: null, name: "bench" },
+  door: "system",
+  action: "test.stream",
+  target: { type: "user", id: null },
+  changes: { pad: "x".repeat(200) },
+  requestId: null,
+  prevHash: "0".repeat(64),
+  hash: "f".repeat(64),
 });
 
 /** A real HTTP server exporting 50,000 synthetic records; counts how many batches the export has pulled so far. */
@@ -31,7 +40,11 @@ async function server() {
   });
   const s = app.listen(0);
   await new Promise((r) => s.once("listening", r));
-  return { state, url: `http://127.0.0.1:${(s.address() as AddressInfo).port}/`, close: () => new Promise((r) => s.close(r)) };
+  return {
+    state,
+    url: `http://127.0.0.1:${(s.address() as AddressInfo).port}/`,
+    close: () => new Promise((r) => s.close(r)),
+  };
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -18,6 +18,8 @@ describe("INVITE_TTL", () => {
     ["-5m", "a duration such as 24h"],
   ])("refuses %s with one line naming the variable", (value, reason) => {
     expect(() => parseConfig({ INVITE_TTL: value })).toThrow(ConfigError);
-    expect(() => parseConfig({ INVITE_TTL: value })).toThrow(new RegExp(`^Invalid environment variable INVITE_TTL: .*${reason}`));
+    expect(() => parseConfig({ INVITE_TTL: value })).toThrow(
+      new RegExp(`^Invalid environment variable INVITE_TTL: .*${reason}`),
+    );
   });
 });

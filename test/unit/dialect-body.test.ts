@@ -56,7 +56,9 @@ describe("normaliseUserBody: Entra string booleans", () => {
 
   it("leaves a string that is not a boolean alone, and scimmy rejects it", () => {
     expect(normaliseUserBody({ userName: "a", active: "yes" })).toEqual({ userName: "a", active: "yes" });
-    expect(() => coerceIn({ userName: "a", active: "yes" })).toThrow("Attribute 'active' expected value type 'boolean'");
+    expect(() => coerceIn({ userName: "a", active: "yes" })).toThrow(
+      "Attribute 'active' expected value type 'boolean'",
+    );
   });
 
   it("without normalisation scimmy rejects the Entra form (why this module exists)", () => {
@@ -66,42 +68,74 @@ describe("normaliseUserBody: Entra string booleans", () => {
 
 describe("normaliseUserBody: enterprise manager", () => {
   it("wraps a bare manager id", () => {
-    expect(normaliseUserBody({ userName: "a", [ENT]: { manager: "abc" } })).toEqual({ userName: "a", [ENT]: { manager: { value: "abc" } } });
+    expect(normaliseUserBody({ userName: "a", [ENT]: { manager: "abc" } })).toEqual({
+      userName: "a",
+      [ENT]: { manager: { value: "abc" } },
+    });
     expect(coerceIn({ userName: "a", [ENT]: { manager: "abc" } })[ENT]).toEqual({ manager: { value: "abc" } });
   });
 
   it("wraps a bare manager id sent as a namespaced key", () => {
-    expect(normaliseUserBody({ userName: "a", [`${ENT}:manager`]: "abc" })).toEqual({ userName: "a", [`${ENT}:manager`]: { value: "abc" } });
+    expect(normaliseUserBody({ userName: "a", [`${ENT}:manager`]: "abc" })).toEqual({
+      userName: "a",
+      [`${ENT}:manager`]: { value: "abc" },
+    });
     expect(coerceIn({ userName: "a", [`${ENT}:manager`]: "abc" })[ENT]).toEqual({ manager: { value: "abc" } });
   });
 
-  it("canonicalises \"Manager\": {\"Value\"} (scimmy copes with it too) and the extension URN casing", () => {
+  it('canonicalises "Manager": {"Value"} (scimmy copes with it too) and the extension URN casing', () => {
     const body = { userName: "a", [ENT.toLowerCase()]: { Manager: { Value: "x" }, Department: "Eng" } };
     expect(normaliseUserBody(body)).toEqual({ userName: "a", [ENT]: { manager: { value: "x" }, department: "Eng" } });
     expect(coerceIn(body)[ENT]).toEqual({ department: "Eng", manager: { value: "x" } });
   });
 
   it("drops an empty manager (no manager)", () => {
-    expect(normaliseUserBody({ userName: "a", [ENT]: { manager: "", department: "Eng" } })).toEqual({ userName: "a", [ENT]: { department: "Eng" } });
+    expect(normaliseUserBody({ userName: "a", [ENT]: { manager: "", department: "Eng" } })).toEqual({
+      userName: "a",
+      [ENT]: { department: "Eng" },
+    });
   });
 });
 
 describe("normaliseUserBody: nulls and $ref", () => {
   it("drops null attributes at any depth (RFC 7643 §2.5 unassigned)", () => {
     const body = {
-      userName: "a", displayName: null, name: { givenName: "A", middleName: null }, emails: null,
-      phoneNumbers: [{ value: "1", display: null }, null], [ENT]: { department: null, manager: null }, foo: null,
+      userName: "a",
+      displayName: null,
+      name: { givenName: "A", middleName: null },
+      emails: null,
+      phoneNumbers: [{ value: "1", display: null }, null],
+      [ENT]: { department: null, manager: null },
+      foo: null,
     };
     // An extension left empty is dropped too: scimmy would otherwise list it in `schemas`.
-    expect(normaliseUserBody(body)).toEqual({ userName: "a", name: { givenName: "A" }, phoneNumbers: [{ value: "1" }] });
+    expect(normaliseUserBody(body)).toEqual({
+      userName: "a",
+      name: { givenName: "A" },
+      phoneNumbers: [{ value: "1" }],
+    });
     // Without the rewrite scimmy rejects "emails": null ("expected to be a collection").
     expect(() => new SCIMMY.Schemas.User({ userName: "a", emails: null }, "in")).toThrow("expected to be a collection");
-    expect(coerceIn(body)).toEqual({ schemas: [USER], meta: { resourceType: "User" }, userName: "a", name: { givenName: "A" }, phoneNumbers: [{ value: "1" }] });
+    expect(coerceIn(body)).toEqual({
+      schemas: [USER],
+      meta: { resourceType: "User" },
+      userName: "a",
+      name: { givenName: "A" },
+      phoneNumbers: [{ value: "1" }],
+    });
   });
 
-  it("drops \"$ref\": null from objects inside arrays, known attribute or not", () => {
-    const body = { userName: "a", entitlements: [{ $ref: null, value: "e1" }], members: [{ $ref: null, value: "id", display: "x" }] };
-    expect(normaliseUserBody(body)).toEqual({ userName: "a", entitlements: [{ value: "e1" }], members: [{ value: "id", display: "x" }] });
+  it('drops "$ref": null from objects inside arrays, known attribute or not', () => {
+    const body = {
+      userName: "a",
+      entitlements: [{ $ref: null, value: "e1" }],
+      members: [{ $ref: null, value: "id", display: "x" }],
+    };
+    expect(normaliseUserBody(body)).toEqual({
+      userName: "a",
+      entitlements: [{ value: "e1" }],
+      members: [{ value: "id", display: "x" }],
+    });
   });
 
   it("keeps a required attribute's null out, so scimmy reports it missing", () => {
@@ -123,15 +157,27 @@ describe("normaliseUserBody: everything else is left alone", () => {
   });
 
   it("never mutates its input and returns a new object", () => {
-    const body = deepFreeze({ userName: "a", active: "True", emails: [{ value: "x", primary: "false", $ref: null }], [ENT]: { manager: "m" } });
+    const body = deepFreeze({
+      userName: "a",
+      active: "True",
+      emails: [{ value: "x", primary: "false", $ref: null }],
+      [ENT]: { manager: "m" },
+    });
     const out = normaliseUserBody(body);
     expect(out).not.toBe(body);
     expect(body.active).toBe("True");
-    expect(out).toEqual({ userName: "a", active: true, emails: [{ value: "x", primary: false }], [ENT]: { manager: { value: "m" } } });
+    expect(out).toEqual({
+      userName: "a",
+      active: true,
+      emails: [{ value: "x", primary: false }],
+      [ENT]: { manager: { value: "m" } },
+    });
   });
 
   it("leaves wrong schemas for scimmy to reject (400 invalidSyntax)", () => {
-    expect(() => coerceIn({ schemas: ["urn:example:Other"], userName: "a" })).toThrow(expect.objectContaining({ status: 400, scimType: "invalidSyntax" }));
+    expect(() => coerceIn({ schemas: ["urn:example:Other"], userName: "a" })).toThrow(
+      expect.objectContaining({ status: 400, scimType: "invalidSyntax" }),
+    );
   });
 });
 
@@ -146,7 +192,11 @@ describe("normaliseUserBody: real IdP bodies through scimmy", () => {
       meta: { resourceType: "User" },
       name: { formatted: "givenName familyName", familyName: "familyName", givenName: "givenName" },
       roles: [],
-      [ENT]: { employeeNumber: "701984", department: "Tour Operations", manager: "7d1c6bd1-9d3a-4a2e-9c39-6f4d59b2f7a4" },
+      [ENT]: {
+        employeeNumber: "701984",
+        department: "Tour Operations",
+        manager: "7d1c6bd1-9d3a-4a2e-9c39-6f4d59b2f7a4",
+      },
     };
     const out = coerceIn(body);
     expect(out).toEqual({
@@ -158,18 +208,29 @@ describe("normaliseUserBody: real IdP bodies through scimmy", () => {
       active: true,
       emails: [{ value: "Test_User_fd0ea19b@testuser.com", type: "work", primary: true }],
       roles: [],
-      [ENT]: { employeeNumber: "701984", department: "Tour Operations", manager: { value: "7d1c6bd1-9d3a-4a2e-9c39-6f4d59b2f7a4" } },
+      [ENT]: {
+        employeeNumber: "701984",
+        department: "Tour Operations",
+        manager: { value: "7d1c6bd1-9d3a-4a2e-9c39-6f4d59b2f7a4" },
+      },
     });
   });
 
   it("Entra create with the old string booleans", () => {
-    const out = coerceIn({ schemas: [USER], userName: "bob@contoso.com", active: "True", emails: [{ primary: "True", type: "work", value: "bob@contoso.com" }] });
+    const out = coerceIn({
+      schemas: [USER],
+      userName: "bob@contoso.com",
+      active: "True",
+      emails: [{ primary: "True", type: "work", value: "bob@contoso.com" }],
+    });
     expect(out.active).toBe(true);
     expect(out.emails).toEqual([{ value: "bob@contoso.com", type: "work", primary: true }]);
   });
 
   it("Okta full PUT: password kept (write-only), groups dropped by scimmy, locale kept", () => {
-    const body = oktaPutBody({ meta: { resourceType: "User", created: "2024-01-01T00:00:00.000Z", lastModified: "2024-01-02T00:00:00.000Z" } });
+    const body = oktaPutBody({
+      meta: { resourceType: "User", created: "2024-01-01T00:00:00.000Z", lastModified: "2024-01-02T00:00:00.000Z" },
+    });
     expect(normaliseUserBody(body)).toEqual(body);
     const instance = new SCIMMY.Schemas.User(normaliseUserBody(body) as Json, "in");
     expect(instance.password).toBe("1mz050nq");

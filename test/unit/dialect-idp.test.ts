@@ -1,6 +1,15 @@
 import SCIMMY from "scimmy";
 import { normalisePatchBody, normaliseUserBody } from "../../src/http/scim/dialect";
-import { declareScimmyUser, ENT, type Json, oktaPutBody, PATCH_OP, type PatchRequest, toJson, USER } from "../support/scimmy-harness";
+import {
+  declareScimmyUser,
+  ENT,
+  type Json,
+  oktaPutBody,
+  PATCH_OP,
+  type PatchRequest,
+  toJson,
+  USER,
+} from "../support/scimmy-harness";
 
 // Full request sequences as Entra ID and Okta send them, through normalise + scimmy, against a tiny in-memory store.
 
@@ -21,15 +30,22 @@ class Store {
   }
 
   get(): Json {
-    const meta = { resourceType: "User", created: "2024-01-01T00:00:00.000Z", lastModified: "2024-01-02T00:00:00.000Z", location: `/scim/v2/Users/${this.id}` };
+    const meta = {
+      resourceType: "User",
+      created: "2024-01-01T00:00:00.000Z",
+      lastModified: "2024-01-02T00:00:00.000Z",
+      location: `/scim/v2/Users/${this.id}`,
+    };
     return toJson(new SCIMMY.Schemas.User({ ...this.stored, id: this.id, meta }, "out"));
   }
 
   async patch(body: unknown): Promise<Json> {
     const current = this.get();
     const normalised = normalisePatchBody(body, current);
-    const result = await new SCIMMY.Messages.PatchOp(normalised as PatchRequest)
-      .apply(new SCIMMY.Schemas.User(current, "out"), async (t) => t);
+    const result = await new SCIMMY.Messages.PatchOp(normalised as PatchRequest).apply(
+      new SCIMMY.Schemas.User(current, "out"),
+      async (t) => t,
+    );
     if (result) {
       this.password = (result as { password?: string }).password ?? this.password;
       this.stored = toJson(result);
@@ -65,12 +81,16 @@ describe("Entra ID provisioning sequence", () => {
     const user = await store.patch({
       schemas: [PATCH_OP],
       Operations: [
-        { op: "Replace", path: "emails[type eq \"work\"].value", value: "updatedEmail@microsoft.com" },
+        { op: "Replace", path: 'emails[type eq "work"].value', value: "updatedEmail@microsoft.com" },
         { op: "Replace", path: "name.familyName", value: "updatedFamilyName" },
       ],
     });
     expect(user.emails).toEqual([{ value: "updatedEmail@microsoft.com", type: "work", primary: true }]);
-    expect(user.name).toEqual({ formatted: "givenName familyName", familyName: "updatedFamilyName", givenName: "givenName" });
+    expect(user.name).toEqual({
+      formatted: "givenName familyName",
+      familyName: "updatedFamilyName",
+      givenName: "givenName",
+    });
   });
 
   it("sets the manager with Add and a bare id", async () => {
@@ -78,41 +98,62 @@ describe("Entra ID provisioning sequence", () => {
       schemas: [PATCH_OP],
       Operations: [{ op: "Add", path: `${ENT}:manager`, value: "7d1c6bd1-9d3a-4a2e-9c39-6f4d59b2f7a4" }],
     });
-    expect(user[ENT]).toEqual({ employeeNumber: "701984", department: "Tour Operations", manager: { value: "7d1c6bd1-9d3a-4a2e-9c39-6f4d59b2f7a4" } });
+    expect(user[ENT]).toEqual({
+      employeeNumber: "701984",
+      department: "Tour Operations",
+      manager: { value: "7d1c6bd1-9d3a-4a2e-9c39-6f4d59b2f7a4" },
+    });
   });
 
   it("adds a work phone and a work address the user does not have yet", async () => {
     const user = await store.patch({
       schemas: [PATCH_OP],
       Operations: [
-        { op: "Add", path: "phoneNumbers[type eq \"work\"].value", value: "+1 555 0100" },
-        { op: "Add", path: "addresses[type eq \"work\"].formatted", value: "Columbus" },
-        { op: "Add", path: "addresses[type eq \"work\"].locality", value: "Columbus" },
+        { op: "Add", path: 'phoneNumbers[type eq "work"].value', value: "+1 555 0100" },
+        { op: "Add", path: 'addresses[type eq "work"].formatted', value: "Columbus" },
+        { op: "Add", path: 'addresses[type eq "work"].locality', value: "Columbus" },
       ],
     });
     expect(user.phoneNumbers).toEqual([{ value: "+1 555 0100", type: "work" }]);
     expect(user.addresses).toEqual([{ formatted: "Columbus", locality: "Columbus", type: "work" }]);
   });
 
-  it("disables the user with \"False\"", async () => {
-    const user = await store.patch({ schemas: [PATCH_OP], Operations: [{ op: "Replace", path: "active", value: "False" }] });
+  it('disables the user with "False"', async () => {
+    const user = await store.patch({
+      schemas: [PATCH_OP],
+      Operations: [{ op: "Replace", path: "active", value: "False" }],
+    });
     expect(user.active).toBe(false);
   });
 
   it("applies an aadOptscim062020 path-less replace with dotted and URN keys", async () => {
     const user = await store.patch({
       schemas: [PATCH_OP],
-      Operations: [{
-        op: "replace",
-        value: { active: true, displayName: "Updated Name", "name.givenName": "Updated", [`${ENT}:employeeNumber`]: "7" },
-      }],
+      Operations: [
+        {
+          op: "replace",
+          value: {
+            active: true,
+            displayName: "Updated Name",
+            "name.givenName": "Updated",
+            [`${ENT}:employeeNumber`]: "7",
+          },
+        },
+      ],
     });
-    expect(user).toMatchObject({ active: true, displayName: "Updated Name", name: { givenName: "Updated", familyName: "updatedFamilyName" } });
+    expect(user).toMatchObject({
+      active: true,
+      displayName: "Updated Name",
+      name: { givenName: "Updated", familyName: "updatedFamilyName" },
+    });
     expect((user[ENT] as Json).employeeNumber).toBe("7");
   });
 
   it("clears the manager with an empty id", async () => {
-    const user = await store.patch({ schemas: [PATCH_OP], Operations: [{ op: "Replace", path: `${ENT}:manager`, value: "" }] });
+    const user = await store.patch({
+      schemas: [PATCH_OP],
+      Operations: [{ op: "Replace", path: `${ENT}:manager`, value: "" }],
+    });
     expect(user[ENT]).toEqual({ employeeNumber: "7", department: "Tour Operations" });
   });
 

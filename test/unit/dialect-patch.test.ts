@@ -1,12 +1,30 @@
 import SCIMMY from "scimmy";
 import { normalisePatchBody } from "../../src/http/scim/dialect";
-import { apply, currentUser, declareScimmyUser, ENT, type Json, opsOf, patch, type PatchRequest, USER } from "../support/scimmy-harness";
+import {
+  apply,
+  currentUser,
+  declareScimmyUser,
+  ENT,
+  type Json,
+  opsOf,
+  patch,
+  type PatchRequest,
+  USER,
+} from "../support/scimmy-harness";
 
 beforeAll(declareScimmyUser);
 
 describe("normalisePatchBody: op names", () => {
-  it.each([["Add", "add"], ["Replace", "replace"], ["Remove", "remove"], ["REPLACE", "replace"]])("lower-cases %p", (op, lower) => {
-    const out = normalisePatchBody(patch({ op, path: "nickName", ...(lower === "remove" ? {} : { value: "Al" }) }), currentUser());
+  it.each([
+    ["Add", "add"],
+    ["Replace", "replace"],
+    ["Remove", "remove"],
+    ["REPLACE", "replace"],
+  ])("lower-cases %p", (op, lower) => {
+    const out = normalisePatchBody(
+      patch({ op, path: "nickName", ...(lower === "remove" ? {} : { value: "Al" }) }),
+      currentUser(),
+    );
     expect(opsOf(out)[0]).toMatchObject({ op: lower });
   });
 
@@ -18,33 +36,40 @@ describe("normalisePatchBody: op names", () => {
 });
 
 describe("normalisePatchBody: string booleans", () => {
-  it("path active, value \"False\"", async () => {
+  it('path active, value "False"', async () => {
     const body = patch({ op: "Replace", path: "active", value: "False" });
     expect(opsOf(normalisePatchBody(body, currentUser()))).toEqual([{ op: "replace", path: "active", value: false }]);
     expect((await apply(body))?.active).toBe(false);
   });
 
-  it("path \"Active\" (scimmy only finds the canonical or the all-lower-case spelling)", async () => {
+  it('path "Active" (scimmy only finds the canonical or the all-lower-case spelling)', async () => {
     const body = patch({ op: "replace", path: "Active", value: "false" });
     expect(opsOf(normalisePatchBody(body, currentUser()))).toEqual([{ op: "replace", path: "active", value: false }]);
     expect((await apply(body))?.active).toBe(false);
   });
 
-  it("path-less value {active: \"False\"} and {Active: ...}", async () => {
-    expect(opsOf(normalisePatchBody(patch({ op: "replace", value: { Active: "False" } }), currentUser())))
-      .toEqual([{ op: "replace", value: { active: false } }]);
-    expect((await apply(patch({ op: "replace", value: { active: "False" } }))))?.toMatchObject({ active: false });
+  it('path-less value {active: "False"} and {Active: ...}', async () => {
+    expect(opsOf(normalisePatchBody(patch({ op: "replace", value: { Active: "False" } }), currentUser()))).toEqual([
+      { op: "replace", value: { active: false } },
+    ]);
+    expect(await apply(patch({ op: "replace", value: { active: "False" } })))?.toMatchObject({ active: false });
   });
 
-  it("emails[type eq \"work\"].primary with value \"true\"", async () => {
+  it('emails[type eq "work"].primary with value "true"', async () => {
     const current = { ...currentUser(), emails: [{ value: "alice@contoso.com", type: "work", primary: false }] };
-    const body = patch({ op: "replace", path: "emails[type eq \"work\"].Primary", value: "true" });
-    expect(opsOf(normalisePatchBody(body, current))).toEqual([{ op: "replace", path: "emails[type eq \"work\"].primary", value: true }]);
+    const body = patch({ op: "replace", path: 'emails[type eq "work"].Primary', value: "true" });
+    expect(opsOf(normalisePatchBody(body, current))).toEqual([
+      { op: "replace", path: 'emails[type eq "work"].primary', value: true },
+    ]);
     expect((await apply(body, current))?.emails).toEqual([{ value: "alice@contoso.com", type: "work", primary: true }]);
   });
 
   it("primary inside elements added to a multi-valued attribute", async () => {
-    const body = patch({ op: "add", path: "phoneNumbers", value: [{ value: "+1 555 0100", type: "mobile", Primary: "True" }] });
+    const body = patch({
+      op: "add",
+      path: "phoneNumbers",
+      value: [{ value: "+1 555 0100", type: "mobile", Primary: "True" }],
+    });
     expect((await apply(body))?.phoneNumbers).toEqual([{ value: "+1 555 0100", type: "mobile", primary: true }]);
   });
 
@@ -60,7 +85,9 @@ describe("normalisePatchBody: enterprise manager", () => {
 
   it.each(["replace", "Add"])("%s with path ...:manager and a bare id", async (op) => {
     const body = patch({ op, path: managerPath, value: "abc" });
-    expect(opsOf(normalisePatchBody(body, currentUser()))).toEqual([{ op: op.toLowerCase(), path: managerPath, value: { value: "abc" } }]);
+    expect(opsOf(normalisePatchBody(body, currentUser()))).toEqual([
+      { op: op.toLowerCase(), path: managerPath, value: { value: "abc" } },
+    ]);
     const out = await apply(body);
     expect(((out as Json)[ENT] as Json).manager).toMatchObject({ value: "abc" });
   });
@@ -77,17 +104,22 @@ describe("normalisePatchBody: enterprise manager", () => {
   it("path-less value key ...:manager and ...:User {manager}", async () => {
     const a = patch({ op: "replace", value: { [managerPath]: "abc" } });
     const b = patch({ op: "replace", value: { [ENT]: { Manager: "abc" } } });
-    expect(opsOf(normalisePatchBody(a, currentUser()))).toEqual([{ op: "replace", value: { [managerPath]: { value: "abc" } } }]);
-    expect(opsOf(normalisePatchBody(b, currentUser()))).toEqual([{ op: "replace", value: { [ENT]: { manager: { value: "abc" } } } }]);
+    expect(opsOf(normalisePatchBody(a, currentUser()))).toEqual([
+      { op: "replace", value: { [managerPath]: { value: "abc" } } },
+    ]);
+    expect(opsOf(normalisePatchBody(b, currentUser()))).toEqual([
+      { op: "replace", value: { [ENT]: { manager: { value: "abc" } } } },
+    ]);
     expect((((await apply(a)) as Json)[ENT] as Json).manager).toMatchObject({ value: "abc" });
     expect((((await apply(b)) as Json)[ENT] as Json).manager).toMatchObject({ value: "abc" });
   });
 
-  it("\"Manager\": {\"Value\"} in a path-less value, which scimmy alone rejects with invalidPath", async () => {
+  it('"Manager": {"Value"} in a path-less value, which scimmy alone rejects with invalidPath', async () => {
     const body = patch({ op: "replace", value: { [ENT]: { Manager: { Value: "q" } } } });
     const current = currentUser();
-    await expect(new SCIMMY.Messages.PatchOp(body as PatchRequest).apply(new SCIMMY.Schemas.User(current, "out")))
-      .rejects.toMatchObject({ status: 400, scimType: "invalidPath" });
+    await expect(
+      new SCIMMY.Messages.PatchOp(body as PatchRequest).apply(new SCIMMY.Schemas.User(current, "out")),
+    ).rejects.toMatchObject({ status: 400, scimType: "invalidPath" });
     expect((((await apply(body)) as Json)[ENT] as Json).manager).toMatchObject({ value: "q" });
   });
 
@@ -112,8 +144,14 @@ describe("normalisePatchBody: enterprise manager", () => {
 
 describe("normalisePatchBody: null values", () => {
   it("replace with a path and null becomes remove", async () => {
-    const body = patch({ op: "replace", path: "name", value: null }, { op: "Replace", path: "displayName", value: null });
-    expect(opsOf(normalisePatchBody(body, currentUser()))).toEqual([{ op: "remove", path: "name" }, { op: "remove", path: "displayName" }]);
+    const body = patch(
+      { op: "replace", path: "name", value: null },
+      { op: "Replace", path: "displayName", value: null },
+    );
+    expect(opsOf(normalisePatchBody(body, currentUser()))).toEqual([
+      { op: "remove", path: "name" },
+      { op: "remove", path: "displayName" },
+    ]);
     const out = await apply(body);
     expect(out?.name).toBeUndefined();
     expect(out?.displayName).toBeUndefined();
@@ -131,7 +169,10 @@ describe("normalisePatchBody: null values", () => {
 
   it("path-less replace: a key set to null becomes a remove (scimmy would silently keep a complex one)", async () => {
     const body = patch({ op: "replace", value: { name: null, nickName: "Al" } });
-    expect(opsOf(normalisePatchBody(body, currentUser()))).toEqual([{ op: "replace", value: { nickName: "Al" } }, { op: "remove", path: "name" }]);
+    expect(opsOf(normalisePatchBody(body, currentUser()))).toEqual([
+      { op: "replace", value: { nickName: "Al" } },
+      { op: "remove", path: "name" },
+    ]);
     const out = await apply(body);
     expect(out?.name).toBeUndefined();
     expect(out?.nickName).toBe("Al");
@@ -143,9 +184,11 @@ describe("normalisePatchBody: null values", () => {
     await expect(apply(body)).rejects.toThrow(TypeError);
   });
 
-  it("drops \"$ref\": null inside array values", async () => {
+  it('drops "$ref": null inside array values', async () => {
     const body = patch({ op: "add", path: "entitlements", value: [{ $ref: null, value: "wifi" }] });
-    expect(opsOf(normalisePatchBody(body, currentUser()))).toEqual([{ op: "add", path: "entitlements", value: [{ value: "wifi" }] }]);
+    expect(opsOf(normalisePatchBody(body, currentUser()))).toEqual([
+      { op: "add", path: "entitlements", value: [{ value: "wifi" }] },
+    ]);
     expect((await apply(body))?.entitlements).toEqual([{ value: "wifi" }]);
   });
 });

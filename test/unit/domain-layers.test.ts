@@ -32,7 +32,10 @@ function folderOf(file: string): string | null {
   return rel.length === 1 ? "kernel" : rel[0];
 }
 
-function layerViolations(files: { file: string; source: string }[], layers: readonly (readonly string[])[]): Violation[] {
+function layerViolations(
+  files: { file: string; source: string }[],
+  layers: readonly (readonly string[])[],
+): Violation[] {
   const layerOf = new Map<string, number>();
   layers.forEach((names, i) => {
     for (const n of names) layerOf.set(n, i);
@@ -53,11 +56,21 @@ function layerViolations(files: { file: string; source: string }[], layers: read
       const a = layerOf.get(from)!;
       const b = layerOf.get(to);
       if (isFragments(file)) {
-        if (!isFragments(target) && to !== "kernel") out.push({ file: path.relative(DOMAIN, file), imports: m[1], why: `fragments of ${from} may import only fragments and the kernel, not ${to}` });
+        if (!isFragments(target) && to !== "kernel")
+          out.push({
+            file: path.relative(DOMAIN, file),
+            imports: m[1],
+            why: `fragments of ${from} may import only fragments and the kernel, not ${to}`,
+          });
         continue;
       }
       if (isFragments(target)) continue;
-      if (b === undefined || b >= a) out.push({ file: path.relative(DOMAIN, file), imports: m[1], why: `${from} (layer ${a}) may not import ${to} (layer ${b ?? "?"})` });
+      if (b === undefined || b >= a)
+        out.push({
+          file: path.relative(DOMAIN, file),
+          imports: m[1],
+          why: `${from} (layer ${a}) may not import ${to} (layer ${b ?? "?"})`,
+        });
     }
   }
   return out;
@@ -78,7 +91,10 @@ describe("domain layers (src/domain/layers.ts)", () => {
       { file: at("groups/memberships.ts"), source: 'let h: typeof import("../invitations/invitation");' },
       { file: at("users/user.ts"), source: 'import { Y } from "../groups/group";\nimport "../people/person";' },
       { file: at("users/users.repository.ts"), source: 'import { userGroupsJson } from "../groups/groups.fragments";' },
-      { file: at("groups/groups.fragments.ts"), source: 'import { liveUser } from "../users/users.fragments";\nimport { G } from "../users/users.service";' },
+      {
+        file: at("groups/groups.fragments.ts"),
+        source: 'import { liveUser } from "../users/users.fragments";\nimport { G } from "../users/users.service";',
+      },
     ];
     const found = layerViolations(files, [["kernel"], ["users"], ["groups"]]);
     expect(found.map((v) => v.why)).toEqual([
@@ -106,7 +122,10 @@ function foreignRepositories(files: { file: string; source: string }[]): string[
     if (!from) return [];
     return [...source.matchAll(/new\s+(\w+Repository)\s*\(/g)]
       .filter((m) => owner.get(m[1]) !== from)
-      .map((m) => `${path.relative(DOMAIN, file)}: new ${m[1]}( (${owner.has(m[1]) ? `owned by ${owner.get(m[1])}` : "no owner in src/domain"})`);
+      .map(
+        (m) =>
+          `${path.relative(DOMAIN, file)}: new ${m[1]}( (${owner.has(m[1]) ? `owned by ${owner.get(m[1])}` : "no owner in src/domain"})`,
+      );
   });
 }
 
@@ -145,7 +164,9 @@ describe("one composition root", () => {
   it("no file of src/ but composition.ts constructs a service", () => {
     const found = tsFiles(SRC)
       .filter((f) => path.relative(SRC, f) !== "composition.ts")
-      .flatMap((f) => [...readFileSync(f, "utf8").matchAll(/new \w+Service\(/g)].map((m) => `${path.relative(SRC, f)}: ${m[0]}`));
+      .flatMap((f) =>
+        [...readFileSync(f, "utf8").matchAll(/new \w+Service\(/g)].map((m) => `${path.relative(SRC, f)}: ${m[0]}`),
+      );
     expect(found).toEqual([]);
   });
 

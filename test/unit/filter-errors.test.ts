@@ -49,24 +49,39 @@ describe("compileFilter: client errors come out as FilterError", () => {
     ['userName eq "abc', `Missing closing '"' for the string starting at character 13`],
     ['title eq "C:\\q"', `Invalid escape sequence in value "C:\\q" of 'title eq "C:\\q"'`],
     ['emails[type eq "work"', "Missing closing ']' for the value filter starting at character 7"],
-    ['emails[type eq "w" and (value co "a" or value co "b")]', "Parentheses inside a value filter '[...]' are not supported (at character 24)"],
-    ['emails[type eq "w"].value[x eq "y"] eq "z"', `Only one value filter '[...]' per attribute path is supported: 'emails[type eq "w"].value[x eq "y"] eq "z"'`],
+    [
+      'emails[type eq "w" and (value co "a" or value co "b")]',
+      "Parentheses inside a value filter '[...]' are not supported (at character 24)",
+    ],
+    [
+      'emails[type eq "w"].value[x eq "y"] eq "z"',
+      `Only one value filter '[...]' per attribute path is supported: 'emails[type eq "w"].value[x eq "y"] eq "z"'`,
+    ],
     // types
     ["active gt true", "Operator 'gt' is not supported for boolean attribute 'active'"],
     ['active co "t"', "Operator 'co' is not supported for boolean attribute 'active'"],
     ['active eq "yes"', "Value for boolean attribute 'active' must be true or false"],
     ["active eq 1", "Value for boolean attribute 'active' must be true or false"],
     ['emails[primary gt "x"]', "Operator 'gt' is not supported for boolean attribute 'emails.primary'"],
-    ['meta.lastModified gt "yesterday"', `Value for 'meta.lastModified' must be a date-time such as "2024-01-31T12:00:00Z"`],
-    ['meta.created eq "2021-02-29T00:00:00Z"', `Value for 'meta.created' must be a date-time such as "2024-01-31T12:00:00Z"`],
+    [
+      'meta.lastModified gt "yesterday"',
+      `Value for 'meta.lastModified' must be a date-time such as "2024-01-31T12:00:00Z"`,
+    ],
+    [
+      'meta.created eq "2021-02-29T00:00:00Z"',
+      `Value for 'meta.created' must be a date-time such as "2024-01-31T12:00:00Z"`,
+    ],
     ['meta.created eq "2021-13-01"', `Value for 'meta.created' must be a date-time such as "2024-01-31T12:00:00Z"`],
-    ['meta.created lt "2021-01-01T24:00:00Z"', `Value for 'meta.created' must be a date-time such as "2024-01-31T12:00:00Z"`],
+    [
+      'meta.created lt "2021-01-01T24:00:00Z"',
+      `Value for 'meta.created' must be a date-time such as "2024-01-31T12:00:00Z"`,
+    ],
     ["meta.created gt 2021", `Value for 'meta.created' must be a date-time such as "2024-01-31T12:00:00Z"`],
     ['meta.created co "2021"', "Operator 'co' is not supported for datetime attribute 'meta.created'"],
     ["userName eq 5", "Value for 'userName' must be a quoted string"],
     ["userName eq true", "Value for 'userName' must be a quoted string"],
     ['loginCount gt "3"', "Value for 'loginCount' must be a number"],
-    ['loginCount sw 3', "Operator 'sw' is not supported for integer attribute 'loginCount'"],
+    ["loginCount sw 3", "Operator 'sw' is not supported for integer attribute 'loginCount'"],
     ["title gt null", "Operator 'gt' cannot compare 'title' with null"],
     ['name eq "x"', "'name' is a complex attribute: compare one of its sub-attributes instead"],
     ['addresses co "x"', "'addresses' has no 'value' sub-attribute: compare one of its sub-attributes instead"],
@@ -75,7 +90,13 @@ describe("compileFilter: client errors come out as FilterError", () => {
   });
 
   it("never resolves Object.prototype members as attributes", () => {
-    for (const f of ["constructor pr", "__proto__ pr", "toString eq \"x\"", "name.constructor pr", "emails[hasOwnProperty pr]"]) {
+    for (const f of [
+      "constructor pr",
+      "__proto__ pr",
+      'toString eq "x"',
+      "name.constructor pr",
+      "emails[hasOwnProperty pr]",
+    ]) {
       expect(() => compileFilter(f, map)).toThrow(FilterError);
     }
   });
@@ -93,7 +114,9 @@ describe("compileFilter: client errors come out as FilterError", () => {
   it("rejects more than maxTerms comparisons (default 64)", () => {
     const many = Array.from({ length: 65 }, (_, i) => `title eq "t${i}"`).join(" or ");
     expect(errorOf(many).message).toBe("filter has more than 64 comparisons");
-    expect(errorOf('title pr and (title pr or not (title pr))', { maxTerms: 2 }).message).toBe("filter has more than 2 comparisons");
+    expect(errorOf("title pr and (title pr or not (title pr))", { maxTerms: 2 }).message).toBe(
+      "filter has more than 2 comparisons",
+    );
   });
 
   it("counts comparisons after scimmy expands or inside a value filter", () => {
@@ -111,7 +134,9 @@ describe("compileFilter: client errors come out as FilterError", () => {
     const groups = Array.from({ length: 30 }, () => '(title eq "a" or title eq "b")').join(" and ");
     const started = Date.now();
     expect(compileFilter(groups, map).params).toHaveLength(60);
-    expect(() => compileFilter(`${'emails[type eq "a" or type eq "b"] and '.repeat(40)}title pr`, map)).toThrow("filter has more than 64 comparisons");
+    expect(() => compileFilter(`${'emails[type eq "a" or type eq "b"] and '.repeat(40)}title pr`, map)).toThrow(
+      "filter has more than 64 comparisons",
+    );
     expect(Date.now() - started).toBeLessThan(1000);
   });
 });

@@ -32,7 +32,9 @@ describe("compileSortKey (RFC 7644 §3.4.2.3)", () => {
     expect(s("emails")).toBe(`(SELECT lower(srt.el->>'value') ${from} ${primary}`);
     expect(s("emails.value")).toBe(`(SELECT lower(srt.el->>'value') ${from} ${primary}`);
     expect(s("Emails.Type")).toBe(`(SELECT lower(srt.el->>'type') ${from} ${primary}`);
-    expect(s("ims")).toBe("(SELECT srt.el->>'value' FROM jsonb_array_elements(COALESCE((u.extras->'ims'), '[]'::jsonb)) WITH ORDINALITY AS srt(el, ord) ORDER BY srt.ord LIMIT 1)");
+    expect(s("ims")).toBe(
+      "(SELECT srt.el->>'value' FROM jsonb_array_elements(COALESCE((u.extras->'ims'), '[]'::jsonb)) WITH ORDINALITY AS srt(el, ord) ORDER BY srt.ord LIMIT 1)",
+    );
   });
 
   it.each([

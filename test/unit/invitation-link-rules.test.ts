@@ -4,11 +4,26 @@ import type { Invitation } from "../../src/domain/invitations/invitation";
 const now = new Date("2026-03-01T12:00:00Z");
 const at = (s: number) => new Date(now.getTime() + s * 1000);
 const invitation = (o: Partial<Invitation> = {}): Invitation => ({
-  id: "i1", userId: "u1", requestedAt: at(-100), requestedBy: "admin", door: "admin", space: null, issuedAt: at(-90),
-  expiresAt: at(3600), sentAt: at(-80), channels: ["email"], attempts: 1, consumedAt: null, revokedAt: null, failedAt: null, failure: null, ...o,
+  id: "i1",
+  userId: "u1",
+  requestedAt: at(-100),
+  requestedBy: "admin",
+  door: "admin",
+  space: null,
+  issuedAt: at(-90),
+  expiresAt: at(3600),
+  sentAt: at(-80),
+  channels: ["email"],
+  attempts: 1,
+  consumedAt: null,
+  revokedAt: null,
+  failedAt: null,
+  failure: null,
+  ...o,
 });
 const holder: LinkHolder = { active: true, removedAt: null, enrolledAt: null };
-const code = (inv: Invitation, h: LinkHolder | null = holder, newer = false) => linkRefusal(inv, h, newer, now)?.code ?? "valid";
+const code = (inv: Invitation, h: LinkHolder | null = holder, newer = false) =>
+  linkRefusal(inv, h, newer, now)?.code ?? "valid";
 
 describe("what an invitation link is worth", () => {
   it("is valid until its expiry, and expired at the expiry instant", () => {
@@ -18,7 +33,9 @@ describe("what an invitation link is worth", () => {
   });
 
   it("is used once consumed, before anything else is looked at", () => {
-    expect(code(invitation({ consumedAt: at(-5), expiresAt: at(-1) }), { ...holder, enrolledAt: at(-5) })).toBe("invitation_used");
+    expect(code(invitation({ consumedAt: at(-5), expiresAt: at(-1) }), { ...holder, enrolledAt: at(-5) })).toBe(
+      "invitation_used",
+    );
   });
 
   it("is replaced when revoked and a newer invitation exists, withdrawn when revoked or failed otherwise", () => {

@@ -4,14 +4,28 @@ import { invitationLinks } from "../../src/modules/invitations/links";
 
 const LINK = "https://id.acme.test/auth/invitations/AbC_dEf-0123456789abcdefghijklmnopqrstuvwxy";
 const content = (extra: Partial<InvitationContent> = {}): InvitationContent => ({
-  platform: "Acme Hub", givenName: "Ada", link: LINK, expiresAt: new Date("2026-03-15T10:00:00Z"),
-  timezone: null, space: null, language: "en", ...extra,
+  platform: "Acme Hub",
+  givenName: "Ada",
+  link: LINK,
+  expiresAt: new Date("2026-03-15T10:00:00Z"),
+  timezone: null,
+  space: null,
+  language: "en",
+  ...extra,
 });
 
 describe("languageOf: the person's language from preferredLanguage, then locale, else the default", () => {
   it.each([
-    ["fr", null, "fr"], ["fr-CA", null, "fr"], ["fr_FR", null, "fr"], ["FR", null, "fr"], ["en-GB", null, "en"],
-    ["de", null, "default"], [null, "fr-BE", "fr"], ["de", "fr_CH", "fr"], [null, null, "default"], ["", " ", "default"],
+    ["fr", null, "fr"],
+    ["fr-CA", null, "fr"],
+    ["fr_FR", null, "fr"],
+    ["FR", null, "fr"],
+    ["en-GB", null, "en"],
+    ["de", null, "default"],
+    [null, "fr-BE", "fr"],
+    ["de", "fr_CH", "fr"],
+    [null, null, "default"],
+    ["", " ", "default"],
     ["french", null, "default"],
   ] as const)("preferred %p, locale %p -> %s", (preferred, locale, expected) => {
     // The default is whichever language the platform configured (DEFAULT_LANGUAGE).
@@ -57,7 +71,9 @@ describe("the invitation email", () => {
   });
 
   it("escapes every inserted value in the HTML (a givenName, a space, the platform), not in the text", () => {
-    const m = invitationEmail(content({ givenName: "<script>alert(1)</script>", space: "<b>x</b>", platform: `Acme "Hub"` }));
+    const m = invitationEmail(
+      content({ givenName: "<script>alert(1)</script>", space: "<b>x</b>", platform: `Acme "Hub"` }),
+    );
     expect(m.html).not.toContain("<script>");
     expect(m.html).not.toContain("<b>x</b>");
     expect(m.html).toContain("Hello &lt;script&gt;alert(1)&lt;/script&gt;,");
@@ -78,7 +94,9 @@ describe("the invitation email", () => {
 
 describe("the invitation SMS", () => {
   it("carries the platform, the link, the expiry, and the space when there is one, in the person's language", () => {
-    expect(invitationSms(content())).toMatch(/^Acme Hub: you are invited to join\. Set your password: \S+ \(valid until .+\)$/);
+    expect(invitationSms(content())).toMatch(
+      /^Acme Hub: you are invited to join\. Set your password: \S+ \(valid until .+\)$/,
+    );
     expect(invitationSms(content())).toContain(LINK);
     expect(invitationSms(content({ space: "Partners" }))).toContain(`invited to the space "Partners"`);
     const fr = invitationSms(content({ language: "fr", space: "Partenaires" }));
@@ -90,14 +108,24 @@ describe("the invitation SMS", () => {
 describe("invitation links", () => {
   const token = "AbC_dEf-0123456789abcdefghijklmnopqrstuvwxy";
   it("default to PUBLIC_BASE_URL/auth/invitations/<token>, and are found again in a message's text", () => {
-    const links = invitationLinks({ PUBLIC_BASE_URL: "https://id.acme.test/", HOST: "127.0.0.1", PORT: 8080, INVITE_LINK_TEMPLATE: undefined });
+    const links = invitationLinks({
+      PUBLIC_BASE_URL: "https://id.acme.test/",
+      HOST: "127.0.0.1",
+      PORT: 8080,
+      INVITE_LINK_TEMPLATE: undefined,
+    });
     expect(links.linkFor(token)).toBe(LINK);
     expect(links.find(`Set your password:\n\n${LINK}\n\nThis link...`)).toBe(LINK);
     expect(links.find("no link here https://id.acme.test/auth/other")).toBeNull();
   });
 
   it("follow INVITE_LINK_TEMPLATE (regex characters in it are plain)", () => {
-    const links = invitationLinks({ PUBLIC_BASE_URL: undefined, HOST: "127.0.0.1", PORT: 8080, INVITE_LINK_TEMPLATE: "https://app.test/join?t={token}&from=mail" });
+    const links = invitationLinks({
+      PUBLIC_BASE_URL: undefined,
+      HOST: "127.0.0.1",
+      PORT: 8080,
+      INVITE_LINK_TEMPLATE: "https://app.test/join?t={token}&from=mail",
+    });
     const link = links.linkFor(token);
     expect(link).toBe(`https://app.test/join?t=${token}&from=mail`);
     expect(links.find(`go to ${link} now`)).toBe(link);

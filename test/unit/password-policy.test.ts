@@ -1,4 +1,8 @@
-import { PASSWORD_MAX_LENGTH, type PasswordPolicy, passwordViolations } from "../../src/domain/auth/password-policy.rules";
+import {
+  PASSWORD_MAX_LENGTH,
+  type PasswordPolicy,
+  passwordViolations,
+} from "../../src/domain/auth/password-policy.rules";
 
 const owner = { userName: "ada.lovelace", emails: ["byron.a@corp.test", "countess@home.test"] };
 const policy = (minLength = 12, minScore: PasswordPolicy["minScore"] = 3): PasswordPolicy => ({ minLength, minScore });
@@ -14,11 +18,22 @@ describe("password policy", () => {
   });
 
   it("refuses guessable passwords that pass the length rule, with the estimator's feedback as the detail", () => {
-    for (const pw of ["Password1234!", "iloveyou1234", "abababababab", "correcthorse", "P@ssw0rd2024!", "azertyuiop123", "motdepasse123", "xy".repeat(PASSWORD_MAX_LENGTH / 2)]) {
+    for (const pw of [
+      "Password1234!",
+      "iloveyou1234",
+      "abababababab",
+      "correcthorse",
+      "P@ssw0rd2024!",
+      "azertyuiop123",
+      "motdepasse123",
+      "xy".repeat(PASSWORD_MAX_LENGTH / 2),
+    ]) {
       expect([pw, rules(pw)]).toEqual([pw, ["guessable"]]);
     }
     const [v] = passwordViolations("iloveyou1234", policy(), owner);
-    expect(v.detail).toBe("is too easy to guess: This is similar to a commonly used password. Add more words that are less common");
+    expect(v.detail).toBe(
+      "is too easy to guess: This is similar to a commonly used password. Add more words that are less common",
+    );
     const [r] = passwordViolations("abababababab", policy(), owner);
     expect(r.detail).toMatch(/^is too easy to guess: Repeated character patterns like "abcabcabc" are easy to guess\./);
   });
@@ -37,7 +52,10 @@ describe("password policy", () => {
 
   it("refuses control characters (C0, DEL, C1, NUL included) and lone UTF-16 surrogates with their own rule", () => {
     for (const c of ["\u0000", "\u0007", "\n", "\t", "\u001f", "\u007f", "\u0085", "\u009f", "\ud800", "\udfff"]) {
-      expect([JSON.stringify(c), rules(`violet-harbour${c}-41-tram`)]).toEqual([JSON.stringify(c), ["control_character"]]);
+      expect([JSON.stringify(c), rules(`violet-harbour${c}-41-tram`)]).toEqual([
+        JSON.stringify(c),
+        ["control_character"],
+      ]);
     }
     expect(rules("violet-harbour-41-tram-🙂")).toEqual([]); // a surrogate pair is one character
     expect(rules("violet-harbour-41-tram-\u00a0é")).toEqual([]); // no-break space and accents are not controls
@@ -62,7 +80,9 @@ describe("password policy", () => {
     expect(rules("Countess-of-2026-tram")).toEqual(["contains_email"]);
     expect(rules("xx-BYRON.A-horses")).toEqual(["contains_email"]);
     // A userName that is an address: its name part counts as the userName.
-    expect(rules("grace-hopper-1906-oak", { userName: "grace-hopper@navy.test", emails: [] })).toEqual(["contains_user_name"]);
+    expect(rules("grace-hopper-1906-oak", { userName: "grace-hopper@navy.test", emails: [] })).toEqual([
+      "contains_user_name",
+    ]);
   });
 
   it("ignores names shorter than three characters (too common a substring)", () => {
@@ -79,7 +99,8 @@ describe("password policy", () => {
   it("stays cheap on the longest, most l33t-laden input (the estimator reads 64 characters, 10 l33t spellings)", () => {
     passwordViolations("warm-up-the-estimator", policy(), owner);
     const started = process.cpuUsage();
-    for (const pw of ["a1!".repeat(42), "4@8(3#1!|0$5+7".repeat(9), "p@55w0rd".repeat(16)]) passwordViolations(pw, policy(), owner);
+    for (const pw of ["a1!".repeat(42), "4@8(3#1!|0$5+7".repeat(9), "p@55w0rd".repeat(16)])
+      passwordViolations(pw, policy(), owner);
     const { user, system } = process.cpuUsage(started);
     expect((user + system) / 1000).toBeLessThan(3000); // ~0.35 s of CPU; the library's defaults took ~5 s
   });

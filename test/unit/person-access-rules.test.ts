@@ -1,12 +1,25 @@
 import type { Ctx } from "../../src/domain/context";
 import { NotFoundError, RefusedError } from "../../src/domain/errors";
-import { type AccessActor, type AccessTarget, actorOf, assertMayWrite, may, outranks, type PersonAction } from "../../src/domain/users/person-access.rules";
+import {
+  type AccessActor,
+  type AccessTarget,
+  actorOf,
+  assertMayWrite,
+  may,
+  outranks,
+  type PersonAction,
+} from "../../src/domain/users/person-access.rules";
 import type { SystemRole } from "../../src/domain/users/user";
 
 const wide: AccessActor = { userId: "w", role: "admin", scope: null };
 const scoped: AccessActor = { userId: "s", role: "admin", scope: ["france", "lyon"] };
 const auditor: AccessActor = { userId: "a", role: "auditor", scope: null };
-const person = (id: string, entityId: string | null, systemRole: SystemRole = "member", adminScope: string[] = []): AccessTarget => ({ id, account: { entityId, systemRole, adminScope } });
+const person = (
+  id: string,
+  entityId: string | null,
+  systemRole: SystemRole = "member",
+  adminScope: string[] = [],
+): AccessTarget => ({ id, account: { entityId, systemRole, adminScope } });
 
 const member = person("m", "lyon");
 const outside = person("o", "spain");
@@ -47,14 +60,33 @@ describe("may: the one decision of who acts on a person", () => {
   });
 
   it("reads the actor from the context: other doors act for the whole organisation", () => {
-    const ctx = (c: Partial<Ctx>): Ctx => ({ actor: { type: "user", id: "u", name: "u" }, door: "admin", requestId: null, ...c });
-    expect(actorOf(ctx({ entityScope: ["lyon"], role: "auditor" }))).toEqual({ userId: "u", role: "auditor", scope: ["lyon"] });
-    expect(actorOf(ctx({ actor: { type: "token", id: "t", name: "idp" }, door: "scim" }))).toEqual({ userId: null, role: "admin", scope: null });
+    const ctx = (c: Partial<Ctx>): Ctx => ({
+      actor: { type: "user", id: "u", name: "u" },
+      door: "admin",
+      requestId: null,
+      ...c,
+    });
+    expect(actorOf(ctx({ entityScope: ["lyon"], role: "auditor" }))).toEqual({
+      userId: "u",
+      role: "auditor",
+      scope: ["lyon"],
+    });
+    expect(actorOf(ctx({ actor: { type: "token", id: "t", name: "idp" }, door: "scim" }))).toEqual({
+      userId: null,
+      role: "admin",
+      scope: null,
+    });
   });
 });
 
 describe("assertMayWrite: what a write touches, refused with the field it names", () => {
-  const ctx: Ctx = { actor: { type: "user", id: "s", name: "s" }, door: "admin", requestId: null, entityScope: ["france", "lyon"], role: "admin" };
+  const ctx: Ctx = {
+    actor: { type: "user", id: "s", name: "s" },
+    door: "admin",
+    requestId: null,
+    entityScope: ["france", "lyon"],
+    role: "admin",
+  };
   const peerUser = { ...peer, userName: "peer.one", emails: [{ value: "Peer@corp.test" }], phoneNumbers: [] };
   const field = (after: Parameters<typeof assertMayWrite>[2]) => {
     try {
@@ -66,13 +98,20 @@ describe("assertMayWrite: what a write touches, refused with the field it names"
       throw e;
     }
   };
-  const same = { profile: { userName: "peer.one", emails: [{ value: "peer@corp.test" }], phoneNumbers: [] }, account: peer.account };
+  const same = {
+    profile: { userName: "peer.one", emails: [{ value: "peer@corp.test" }], phoneNumbers: [] },
+    account: peer.account,
+  };
 
   it("lets the names of a peer admin change, not where they sign in or are reached", () => {
     expect(field(same)).toBe("ok"); // the same address in other case is no change
-    expect(field({ ...same, profile: { ...same.profile, emails: [{ value: "evil@x.test" }] } })).toBe("out_of_scope:email");
+    expect(field({ ...same, profile: { ...same.profile, emails: [{ value: "evil@x.test" }] } })).toBe(
+      "out_of_scope:email",
+    );
     expect(field({ ...same, profile: { ...same.profile, userName: "evil" } })).toBe("out_of_scope:userName");
-    expect(field({ ...same, profile: { ...same.profile, phoneNumbers: [{ value: "+33600000000" }] } })).toBe("out_of_scope:phoneNumbers");
+    expect(field({ ...same, profile: { ...same.profile, phoneNumbers: [{ value: "+33600000000" }] } })).toBe(
+      "out_of_scope:phoneNumbers",
+    );
     expect(field({ ...same, password: true })).toBe("out_of_scope:password");
   });
 });

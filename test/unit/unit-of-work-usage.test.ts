@@ -46,9 +46,9 @@ describe("one way to run a write: the unit of work", () => {
       ["src/domain/tokens/tokens.service.ts", "return this.ds.transaction(async (m) => m.query(q));"],
       ["src/domain/jobs/jobs.service.ts", "const r = ds.createQueryRunner();\nawait r.startTransaction();"],
       ["src/domain/outbox/outbox.queue.ts", "await sql(m, `BEGIN`);\nawait sql(m, 'COMMIT');"],
-      ["src/domain/groups/memberships.ts", "await sql(tx.manager, auditInsertCte(\"$1\", \"true\"), [records]);"],
+      ["src/domain/groups/memberships.ts", 'await sql(tx.manager, auditInsertCte("$1", "true"), [records]);'],
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a planted source line, written as the text a file would hold
-      ["src/worker/x.ts", "const q = `WITH o AS (${outboxInsertCte(\"$2\", \"true\")}) SELECT 1`;"],
+      ["src/worker/x.ts", 'const q = `WITH o AS (${outboxInsertCte("$2", "true")}) SELECT 1`;'],
       ["src/domain/audit-log/audit-log.service.ts", "await sql(m, `INSERT INTO audit_events (action) VALUES ($1)`);"],
       ["src/domain/outbox/outbox.queue.ts", "await sql(m, `INSERT INTO outbox (topic) VALUES ($1)`, [t]);"],
     ];

@@ -25,7 +25,9 @@ describe("nestsDeeperThan (the raw-body depth scan)", () => {
 describe("findUnstorableText", () => {
   it("names the first lone surrogate or NUL, in values or keys", () => {
     expect(findUnstorableText({ name: { givenName: "ok", familyName: "\ud800" } })).toBe("name.familyName");
-    expect(findUnstorableText({ Operations: [{ value: "x" }, { value: ["a", "b\u0000"] }] })).toBe("Operations[1].value[1]");
+    expect(findUnstorableText({ Operations: [{ value: "x" }, { value: ["a", "b\u0000"] }] })).toBe(
+      "Operations[1].value[1]",
+    );
     expect(findUnstorableText({ "k\udc00": 1 })).toBe("k\udc00");
     expect(findUnstorableText("\ud800")).toBe("body");
   });
@@ -36,7 +38,9 @@ describe("findUnstorableText", () => {
 });
 
 it("the router's URIError (status 400) is a malformed path; other errors are not", () => {
-  expect(asMalformedInput(Object.assign(new URIError("Failed to decode param"), { status: 400 }))?.code).toBe("invalid_path");
+  expect(asMalformedInput(Object.assign(new URIError("Failed to decode param"), { status: 400 }))?.code).toBe(
+    "invalid_path",
+  );
   expect(asMalformedInput(new URIError("x"))).toBeNull();
   expect(asMalformedInput(new Error("x"))).toBeNull();
 });

@@ -58,7 +58,9 @@ export class AuditChainService {
   }
 
   async head(): Promise<ChainHead | null> {
-    const rows: { seq: string; hash: string }[] = await withDb(() => this.ds.query(`SELECT seq, hash FROM audit_chain_head`));
+    const rows: { seq: string; hash: string }[] = await withDb(() =>
+      this.ds.query(`SELECT seq, hash FROM audit_chain_head`),
+    );
     return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : null;
   }
 
@@ -71,22 +73,38 @@ export class AuditChainService {
   private async check(opts: VerifyOptions): Promise<Omit<ChainReport, "sealed" | "pending">> {
     const batchSize = opts.batchSize ?? 5000;
     const head = await this.head();
-    if (!head) return { records: 0, head: { seq: 0, hash: GENESIS_HASH }, broken: { seq: 1, id: null, problem: "the chain head (audit_chain_head) is missing" } };
+    if (!head)
+      return {
+        records: 0,
+        head: { seq: 0, hash: GENESIS_HASH },
+        broken: { seq: 1, id: null, problem: "the chain head (audit_chain_head) is missing" },
+      };
     let last = { seq: 0, hash: GENESIS_HASH };
     let records = 0;
     let anchorSeen = false;
     for (;;) {
-      const rows: LinkRow[] = await withDb(() => this.ds.query(
-        `SELECT a.seq, a.id, a.prev_hash AS "prevHash", a.hash, roster_audit_hash(a, a.seq, a.prev_hash) AS expected
+      const rows: LinkRow[] = await withDb(() =>
+        this.ds.query(
+          `SELECT a.seq, a.id, a.prev_hash AS "prevHash", a.hash, roster_audit_hash(a, a.seq, a.prev_hash) AS expected
          FROM audit_events a WHERE a.seq > $1 AND a.seq <= $2 ORDER BY a.seq LIMIT $3`,
-        [last.seq, head.seq, batchSize],
-      ));
+          [last.seq, head.seq, batchSize],
+        ),
+      );
       for (const row of rows) {
         const broken = checkLink(row, last);
         if (broken) return { records, head, broken };
         if (opts.anchor && Number(row.seq) === opts.anchor.seq) {
           anchorSeen = true;
-          if (row.hash !== opts.anchor.hash) return { records, head, broken: { seq: opts.anchor.seq, id: row.id, problem: `its hash ${row.hash} is not the anchored ${opts.anchor.hash} (the chain was rewritten from here on)` } };
+          if (row.hash !== opts.anchor.hash)
+            return {
+              records,
+              head,
+              broken: {
+                seq: opts.anchor.seq,
+                id: row.id,
+                problem: `its hash ${row.hash} is not the anchored ${opts.anchor.hash} (the chain was rewritten from here on)`,
+              },
+            };
         }
         last = { seq: Number(row.seq), hash: row.hash };
         records++;
@@ -97,8 +115,26 @@ export class AuditChainService {
       const problem = `records ${last.seq + 1}..${head.seq} are missing: the head says the chain ends at seq ${head.seq}, the last record is seq ${last.seq}`;
       return { records, head, broken: { seq: last.seq + 1, id: null, problem } };
     }
-    if (last.hash !== head.hash) return { records, head, broken: { seq: last.seq, id: null, problem: `the head's hash ${head.hash} is not the last record's ${last.hash}` } };
-    if (opts.anchor && !anchorSeen) return { records, head, broken: { seq: opts.anchor.seq, id: null, problem: `the anchored record seq ${opts.anchor.seq} is not in the chain (the chain ends at seq ${head.seq})` } };
+    if (last.hash !== head.hash)
+      return {
+        records,
+        head,
+        broken: {
+          seq: last.seq,
+          id: null,
+          problem: `the head's hash ${head.hash} is not the last record's ${last.hash}`,
+        },
+      };
+    if (opts.anchor && !anchorSeen)
+      return {
+        records,
+        head,
+        broken: {
+          seq: opts.anchor.seq,
+          id: null,
+          problem: `the anchored record seq ${opts.anchor.seq} is not in the chain (the chain ends at seq ${head.seq})`,
+        },
+      };
     return { records, head, broken: null };
   }
 }
@@ -113,7 +149,9 @@ function checkLink(row: LinkRow, prev: ChainHead): ChainBreak | null {
   if (row.hash !== row.expected) return at("its content does not match its hash (changed after it was written)");
   if (row.prevHash !== prev.hash) {
     const before = prev.seq === 0 ? "the chain's start" : `record ${prev.seq}'s hash`;
-    return at(`its prev_hash is not ${before} (a record before it was replaced and re-hashed, or records were re-ordered)`);
+    return at(
+      `its prev_hash is not ${before} (a record before it was replaced and re-hashed, or records were re-ordered)`,
+    );
   }
   return null;
 }

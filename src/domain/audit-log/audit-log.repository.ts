@@ -56,7 +56,9 @@ export function sliceStatement(s: Slice): { text: string; params: unknown[] } {
   const where = ["a.seq IS NOT NULL", ...conditions(s.filter, p)];
   if (s.entityScope) {
     // Users are the only records a scoped reader is told about, judged by the user's entity now.
-    where.push(`a.target_type = 'user' AND ${userInEntities("(CASE WHEN a.target_type = 'user' THEN a.target_id END)::uuid", p(s.entityScope))}`);
+    where.push(
+      `a.target_type = 'user' AND ${userInEntities("(CASE WHEN a.target_type = 'user' THEN a.target_id END)::uuid", p(s.entityScope))}`,
+    );
   }
   if (s.afterSeq !== undefined) where.push(`a.seq ${s.order === "desc" ? "<" : ">"} ${p(s.afterSeq)}`);
   if (s.maxSeq !== undefined) where.push(`a.seq <= ${p(s.maxSeq)}`);
@@ -74,7 +76,9 @@ function conditions(f: AuditFilter, p: (v: unknown) => string): string[] {
   if (f.door !== undefined) where.push(`a.door = ${p(f.door)}`);
   if (f.action !== undefined) where.push(`(a.action COLLATE "C") = ${p(f.action)}`);
   if (f.actionPrefix !== undefined) {
-    where.push(`(a.action COLLATE "C") >= ${p(f.actionPrefix)} AND (a.action COLLATE "C") < ${p(prefixEnd(f.actionPrefix))}`);
+    where.push(
+      `(a.action COLLATE "C") >= ${p(f.actionPrefix)} AND (a.action COLLATE "C") < ${p(prefixEnd(f.actionPrefix))}`,
+    );
   }
   if (f.userId !== undefined) where.push(`a.target_type = 'user' AND a.target_id = ${p(f.userId)}`);
   if (f.groupId !== undefined) where.push(`a.target_type = 'group' AND a.target_id = ${p(f.groupId)}`);
@@ -92,10 +96,16 @@ export function prefixEnd(prefix: string): string {
 
 function toRecord(r: AuditRow): AuditRecord {
   return {
-    seq: Number(r.seq), id: Number(r.id), at: r.at,
+    seq: Number(r.seq),
+    id: Number(r.id),
+    at: r.at,
     actor: { type: r.actorType, id: r.actorId, name: r.actorName },
-    door: r.door, action: r.action,
+    door: r.door,
+    action: r.action,
     target: { type: r.targetType, id: r.targetId },
-    changes: r.changes, requestId: r.requestId, prevHash: r.prevHash, hash: r.hash,
+    changes: r.changes,
+    requestId: r.requestId,
+    prevHash: r.prevHash,
+    hash: r.hash,
   };
 }

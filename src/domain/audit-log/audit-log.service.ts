@@ -22,9 +22,15 @@ export class AuditLogService {
 
   async page(ctx: Ctx, filter: AuditFilter, req: AuditPageRequest): Promise<AuditPage> {
     await this.sealer.sealPending();
-    const rows = await withDb(() => this.repo.slice(this.ds.manager, {
-      filter, entityScope: ctx.entityScope ?? null, order: req.order, afterSeq: req.afterSeq, limit: req.limit + 1,
-    }));
+    const rows = await withDb(() =>
+      this.repo.slice(this.ds.manager, {
+        filter,
+        entityScope: ctx.entityScope ?? null,
+        order: req.order,
+        afterSeq: req.afterSeq,
+        limit: req.limit + 1,
+      }),
+    );
     const more = rows.length > req.limit;
     const records = more ? rows.slice(0, req.limit) : rows;
     return { records, nextAfterSeq: more ? records[records.length - 1].seq : null };
@@ -39,9 +45,16 @@ export class AuditLogService {
     const maxSeq = await withDb(() => this.repo.headSeq(this.ds.manager));
     let afterSeq: number | undefined;
     for (;;) {
-      const batch = await withDb(() => this.repo.slice(this.ds.manager, {
-        filter, entityScope: ctx.entityScope ?? null, order, afterSeq, maxSeq, limit: batchSize,
-      }));
+      const batch = await withDb(() =>
+        this.repo.slice(this.ds.manager, {
+          filter,
+          entityScope: ctx.entityScope ?? null,
+          order,
+          afterSeq,
+          maxSeq,
+          limit: batchSize,
+        }),
+      );
       if (batch.length > 0) yield batch;
       if (batch.length < batchSize) return;
       afterSeq = batch[batch.length - 1].seq;

@@ -17,7 +17,9 @@ export class AuditSealer {
    * with it, this waits for that sealer to commit and then seals what it left).
    */
   async sealBatch(max = SEAL_BATCH, wait = false): Promise<number | null> {
-    const rows: { sealed: number | null }[] = await withDb(() => this.ds.query(`SELECT roster_audit_seal($1, $2) AS sealed`, [max, wait]));
+    const rows: { sealed: number | null }[] = await withDb(() =>
+      this.ds.query(`SELECT roster_audit_seal($1, $2) AS sealed`, [max, wait]),
+    );
     return rows[0].sealed;
   }
 
@@ -27,7 +29,9 @@ export class AuditSealer {
    * chaining still look unsealed here until it commits, and then the wait below covers them.
    */
   async sealPending(batch = SEAL_BATCH): Promise<number> {
-    const [{ pending }]: { pending: boolean }[] = await withDb(() => this.ds.query(`SELECT EXISTS (SELECT 1 FROM audit_events WHERE seq IS NULL) AS pending`));
+    const [{ pending }]: { pending: boolean }[] = await withDb(() =>
+      this.ds.query(`SELECT EXISTS (SELECT 1 FROM audit_events WHERE seq IS NULL) AS pending`),
+    );
     if (!pending) return 0;
     let total = 0;
     for (;;) {
@@ -39,7 +43,9 @@ export class AuditSealer {
 
   /** Committed records not sealed yet. */
   async pendingCount(): Promise<number> {
-    const rows: { n: string }[] = await withDb(() => this.ds.query(`SELECT count(*) AS n FROM audit_events WHERE seq IS NULL`));
+    const rows: { n: string }[] = await withDb(() =>
+      this.ds.query(`SELECT count(*) AS n FROM audit_events WHERE seq IS NULL`),
+    );
     return Number(rows[0].n);
   }
 }

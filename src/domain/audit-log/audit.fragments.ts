@@ -16,7 +16,10 @@ export interface AuditRecordRow {
  * data-modifying CTE of a change's own statement (unit-of-work.ts, its only user), so the records commit with it or not
  * at all.
  */
-export const auditInsertCte = (recordsParam: string, guard: string) => `INSERT INTO audit_events (actor_type, actor_id, actor_name, door, action, target_type, target_id, changes, request_id)
+export const auditInsertCte = (
+  recordsParam: string,
+  guard: string,
+) => `INSERT INTO audit_events (actor_type, actor_id, actor_name, door, action, target_type, target_id, changes, request_id)
         SELECT x.actor_type, x.actor_id, x.actor_name, x.door, x.action, x.target_type, x.target_id, x.changes, x.request_id
         FROM jsonb_to_recordset(${recordsParam}::jsonb) AS x(actor_type text, actor_id text, actor_name text, door text, action text,
              target_type text, target_id text, changes jsonb, request_id text)

@@ -2,10 +2,18 @@ import { DomainError } from "../errors";
 import type { PolicyViolation } from "./password-policy.rules";
 
 /** Why an invitation link cannot be used; the same `invitation_unknown` for every token that matches nothing. */
-export type LinkRefusal = "invitation_unknown" | "invitation_expired" | "invitation_used" | "invitation_replaced" | "invitation_revoked";
+export type LinkRefusal =
+  | "invitation_unknown"
+  | "invitation_expired"
+  | "invitation_used"
+  | "invitation_replaced"
+  | "invitation_revoked";
 
 export class InvitationLinkError extends DomainError {
-  constructor(readonly code: LinkRefusal, message: string) {
+  constructor(
+    readonly code: LinkRefusal,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -13,7 +21,10 @@ export class InvitationLinkError extends DomainError {
 /** A new password the policy refuses, with every rule it breaks. */
 export class WeakPasswordError extends DomainError {
   readonly code = "weak_password";
-  constructor(readonly field: string, readonly violations: PolicyViolation[]) {
+  constructor(
+    readonly field: string,
+    readonly violations: PolicyViolation[],
+  ) {
     super(`${field} ${violations.map((v) => v.detail).join("; ")}`);
   }
 }

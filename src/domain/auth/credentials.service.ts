@@ -10,7 +10,13 @@ import { unitOfWork, withDb, writeAlone, writeIn } from "../unit-of-work";
 import type { UsersRepository } from "../users/users.repository";
 import { InvalidCredentialsError, PasswordChangeRequiredError } from "./auth.errors";
 import type { Credentials, CredentialsRepository } from "../users/credentials.repository";
-import { assertPasswordsAllowed, assertPolicy, canNameSomeone, generatePassword, personActor } from "./credentials.rules";
+import {
+  assertPasswordsAllowed,
+  assertPolicy,
+  canNameSomeone,
+  generatePassword,
+  personActor,
+} from "./credentials.rules";
 import type { PasswordPolicy } from "./password-policy.rules";
 
 export interface CredentialsOptions {
@@ -59,10 +65,21 @@ export class CredentialsService {
     const cred = await this.verified(login, password);
     if (cred.mustChange) throw new PasswordChangeRequiredError();
     const now = this.opts.clock.now();
-    const row = await writeAlone(this.ds, { ...ctx, door: "auth", actor: personActor(cred) }, this.repo.signedIn(cred.id, cred.passwordHash!, now), {
-      audits: [{ action: "user.signed_in", subject: { type: "user", id: cred.id }, changes: { lastLoginAt: { before: cred.lastLoginAt, after: now } } }],
-      events: [],
-    });
+    const row = await writeAlone(
+      this.ds,
+      { ...ctx, door: "auth", actor: personActor(cred) },
+      this.repo.signedIn(cred.id, cred.passwordHash!, now),
+      {
+        audits: [
+          {
+            action: "user.signed_in",
+            subject: { type: "user", id: cred.id },
+            changes: { lastLoginAt: { before: cred.lastLoginAt, after: now } },
+          },
+        ],
+        events: [],
+      },
+    );
     if (!row) throw new InvalidCredentialsError(); // the password changed, or the person was deactivated, meanwhile
     return { id: cred.id, userName: cred.userName };
   }
@@ -80,15 +97,18 @@ export class CredentialsService {
       const joins = cred.enrolledAt === null;
       const revoked = joins ? await this.invitations.revokeOpen(tx.manager, cred.id, now) : 0;
       const row = await writeIn(tx, this.repo.change(cred.id, cred.passwordHash!, passwordHash, now), {
-        audits: [{
-          action: "user.password_changed", subject: { type: "user", id: cred.id },
-          changes: {
-            password: { before: "[hidden]", after: "[changed]" },
-            ...(cred.mustChange ? { passwordMustChange: { before: true, after: false } } : {}),
-            ...(joins ? { enrolledAt: { before: null, after: now } } : {}),
-            ...(revoked ? { revokedInvitations: { before: revoked, after: 0 } } : {}),
+        audits: [
+          {
+            action: "user.password_changed",
+            subject: { type: "user", id: cred.id },
+            changes: {
+              password: { before: "[hidden]", after: "[changed]" },
+              ...(cred.mustChange ? { passwordMustChange: { before: true, after: false } } : {}),
+              ...(joins ? { enrolledAt: { before: null, after: now } } : {}),
+              ...(revoked ? { revokedInvitations: { before: revoked, after: 0 } } : {}),
+            },
           },
-        }],
+        ],
         events: joins ? [{ topic: "user.enrolled", payload: { userId: cred.id, via: "password_change" } }] : [],
       });
       if (!row) throw new InvalidCredentialsError(); // changed or reset meanwhile: the current password no longer holds
@@ -113,13 +133,25 @@ export class CredentialsService {
       const user = await this.users.lockById(tx.manager, userId);
       if (!user || user.removedAt) throw new NotFoundError("User", userId);
       assertMay(ctx, "credentials", user);
-      if (!user.active) throw new RefusedError("user_inactive", "conflict", `${user.userName} is deactivated: activate the account before setting a password`);
+      if (!user.active)
+        throw new RefusedError(
+          "user_inactive",
+          "conflict",
+          `${user.userName} is deactivated: activate the account before setting a password`,
+        );
       const before = await this.repo.mustChange(tx.manager, user.id);
       await writeIn(tx, this.repo.setOneTime(user.id, passwordHash), {
-        audits: [{
-          action: "user.password_reset", subject: { type: "user", id: user.id },
-          changes: { password: { before: "[hidden]", after: "[one-time]" }, passwordMustChange: { before, after: true }, generated: { before: null, after: given === undefined } },
-        }],
+        audits: [
+          {
+            action: "user.password_reset",
+            subject: { type: "user", id: user.id },
+            changes: {
+              password: { before: "[hidden]", after: "[one-time]" },
+              passwordMustChange: { before, after: true },
+              generated: { before: null, after: given === undefined },
+            },
+          },
+        ],
         events: [{ topic: "user.password_reset", payload: { userId: user.id, generated: given === undefined } }],
       });
       return { id: user.id, userName: user.userName, ...(given === undefined ? { password } : {}) };

@@ -54,8 +54,12 @@ export class EnrolmentService {
   async check(token: string): Promise<LinkInfo> {
     const { invitation, user } = await withDb(() => this.resolve(this.ds.manager, token));
     return {
-      expiresAt: invitation.expiresAt!, givenName: user.name.givenName, userName: user.userName, platform: this.opts.platformName,
-      space: invitation.space?.name ?? null, language: languageOf(user.preferredLanguage, user.locale, this.opts.defaultLanguage),
+      expiresAt: invitation.expiresAt!,
+      givenName: user.name.givenName,
+      userName: user.userName,
+      platform: this.opts.platformName,
+      space: invitation.space?.name ?? null,
+      language: languageOf(user.preferredLanguage, user.locale, this.opts.defaultLanguage),
     };
   }
 
@@ -78,13 +82,18 @@ export class EnrolmentService {
       await this.invitations.consume(tx.manager, inv.id, now);
       const revoked = await this.invitations.revokeOpen(tx.manager, user!.id, now);
       await writeIn(tx, this.credentials.enrol(user!.id, passwordHash, now), {
-        audits: [{
-          action: "user.enrolled", subject: { type: "user", id: user!.id },
-          changes: {
-            enrolledAt: { before: null, after: now }, password: { before: "[hidden]", after: "[set]" }, invitation: { before: null, after: inv.id },
-            ...(revoked ? { revokedInvitations: { before: revoked, after: 0 } } : {}),
+        audits: [
+          {
+            action: "user.enrolled",
+            subject: { type: "user", id: user!.id },
+            changes: {
+              enrolledAt: { before: null, after: now },
+              password: { before: "[hidden]", after: "[set]" },
+              invitation: { before: null, after: inv.id },
+              ...(revoked ? { revokedInvitations: { before: revoked, after: 0 } } : {}),
+            },
           },
-        }],
+        ],
         events: [{ topic: "user.enrolled", payload: { userId: user!.id, invitationId: inv.id } }],
       });
       return { id: user!.id, userName: user!.userName, enrolledAt: now };

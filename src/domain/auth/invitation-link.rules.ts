@@ -14,15 +14,33 @@ export interface LinkHolder {
  * it); a revoked invitation was replaced when a newer one exists for the person, else withdrawn; then the person's state
  * (gone, deactivated, joined some other way); then expiry (at `expiresAt` exactly, the link is expired).
  */
-export function linkRefusal(inv: Invitation, holder: LinkHolder | null, newerExists: boolean, now: Date): InvitationLinkError | null {
+export function linkRefusal(
+  inv: Invitation,
+  holder: LinkHolder | null,
+  newerExists: boolean,
+  now: Date,
+): InvitationLinkError | null {
   if (inv.consumedAt) return new InvitationLinkError("invitation_used", "This invitation link has already been used");
   if (inv.revokedAt && newerExists) {
-    return new InvitationLinkError("invitation_replaced", "This invitation link was replaced by a newer one: use the link of the latest invitation");
+    return new InvitationLinkError(
+      "invitation_replaced",
+      "This invitation link was replaced by a newer one: use the link of the latest invitation",
+    );
   }
-  if (inv.revokedAt || inv.failedAt) return new InvitationLinkError("invitation_revoked", "This invitation link has been withdrawn");
-  if (!holder || holder.removedAt || !holder.active) return new InvitationLinkError("invitation_revoked", "This invitation link has been withdrawn: the account is not active");
-  if (holder.enrolledAt) return new InvitationLinkError("invitation_revoked", "This invitation link has been withdrawn: the account has already joined");
-  if (!inv.expiresAt || inv.expiresAt.getTime() <= now.getTime()) return new InvitationLinkError("invitation_expired", "This invitation link has expired: ask for a new one");
+  if (inv.revokedAt || inv.failedAt)
+    return new InvitationLinkError("invitation_revoked", "This invitation link has been withdrawn");
+  if (!holder || holder.removedAt || !holder.active)
+    return new InvitationLinkError(
+      "invitation_revoked",
+      "This invitation link has been withdrawn: the account is not active",
+    );
+  if (holder.enrolledAt)
+    return new InvitationLinkError(
+      "invitation_revoked",
+      "This invitation link has been withdrawn: the account has already joined",
+    );
+  if (!inv.expiresAt || inv.expiresAt.getTime() <= now.getTime())
+    return new InvitationLinkError("invitation_expired", "This invitation link has expired: ask for a new one");
   return null;
 }
 

@@ -16,7 +16,14 @@ export interface PasswordOwner {
 }
 
 export type PasswordRule =
-  | "too_short" | "too_long" | "control_character" | "one_character" | "contains_user_name" | "contains_email" | "guessable" | "same_as_current";
+  | "too_short"
+  | "too_long"
+  | "control_character"
+  | "one_character"
+  | "contains_user_name"
+  | "contains_email"
+  | "guessable"
+  | "same_as_current";
 
 export interface PolicyViolation {
   rule: PasswordRule;
@@ -57,11 +64,19 @@ export function passwordViolations(password: string, policy: PasswordPolicy, own
   const out: PolicyViolation[] = [];
   const chars = [...password];
   const lower = password.toLowerCase();
-  if (chars.length < policy.minLength) out.push({ rule: "too_short", detail: `must be at least ${policy.minLength} characters long` });
-  if (chars.length > PASSWORD_MAX_LENGTH) out.push({ rule: "too_long", detail: `must be at most ${PASSWORD_MAX_LENGTH} characters long` });
-  if (CONTROL_CHARACTER.test(password)) out.push({ rule: "control_character", detail: "must not contain control characters (such as NUL or a line break) or invalid Unicode" });
-  if (chars.length > 0 && new Set(chars).size === 1) out.push({ rule: "one_character", detail: "must not be one character repeated" });
-  const contains = (value: string | null) => value !== null && value.length >= MIN_IDENTIFIER && lower.includes(value.toLowerCase());
+  if (chars.length < policy.minLength)
+    out.push({ rule: "too_short", detail: `must be at least ${policy.minLength} characters long` });
+  if (chars.length > PASSWORD_MAX_LENGTH)
+    out.push({ rule: "too_long", detail: `must be at most ${PASSWORD_MAX_LENGTH} characters long` });
+  if (CONTROL_CHARACTER.test(password))
+    out.push({
+      rule: "control_character",
+      detail: "must not contain control characters (such as NUL or a line break) or invalid Unicode",
+    });
+  if (chars.length > 0 && new Set(chars).size === 1)
+    out.push({ rule: "one_character", detail: "must not be one character repeated" });
+  const contains = (value: string | null) =>
+    value !== null && value.length >= MIN_IDENTIFIER && lower.includes(value.toLowerCase());
   if (contains(owner.userName) || contains(localPart(owner.userName))) {
     out.push({ rule: "contains_user_name", detail: "must not contain your userName" });
   }
@@ -70,7 +85,8 @@ export function passwordViolations(password: string, policy: PasswordPolicy, own
   }
   if (password.length > 0) {
     const strength = strengthOf(password, userInputsOf(owner));
-    if (strength.score < policy.minScore) out.push({ rule: "guessable", detail: guessableDetail(strength.warning, strength.suggestions) });
+    if (strength.score < policy.minScore)
+      out.push({ rule: "guessable", detail: guessableDetail(strength.warning, strength.suggestions) });
   }
   return out;
 }

@@ -43,5 +43,9 @@ export function loadPasswordEstimator(): ZxcvbnFactory {
 /** How guessable `password` is, knowing the person's own names and addresses (`userInputs`) as an attacker would. */
 export function strengthOf(password: string, userInputs: string[]): Strength {
   const result = loadPasswordEstimator().check(password, userInputs);
-  return { score: result.score as StrengthScore, warning: result.feedback.warning, suggestions: result.feedback.suggestions };
+  return {
+    score: result.score as StrengthScore,
+    warning: result.feedback.warning,
+    suggestions: result.feedback.suggestions,
+  };
 }

@@ -8,12 +8,16 @@ import { sql } from "../../db/sql";
  */
 export class RateLimitsRepository {
   async hit(m: EntityManager, key: string, windowMs: number, weight = 1): Promise<{ hits: number; resetAt: Date }> {
-    const [row] = await sql<{ hits: number; resetAt: Date }>(m, `
+    const [row] = await sql<{ hits: number; resetAt: Date }>(
+      m,
+      `
       INSERT INTO rate_limit_hits AS r (key, hits, reset_at) VALUES ($1, $3, clock_timestamp() + $2 * interval '1 millisecond')
       ON CONFLICT (key) DO UPDATE SET
         hits = CASE WHEN r.reset_at <= clock_timestamp() THEN excluded.hits ELSE r.hits + excluded.hits END,
         reset_at = CASE WHEN r.reset_at <= clock_timestamp() THEN excluded.reset_at ELSE r.reset_at END
-      RETURNING hits, reset_at AS "resetAt"`, [key, windowMs, weight]);
+      RETURNING hits, reset_at AS "resetAt"`,
+      [key, windowMs, weight],
+    );
     return row;
   }
 

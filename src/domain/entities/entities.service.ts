@@ -30,19 +30,33 @@ export class EntitiesService {
     return withDb(async () => {
       const entity = await this.repo.findById(this.ds.manager, id);
       if (!entity || !inScope(ctx, entity.id)) throw new NotFoundError("Entity", id);
-      const [path, usage] = await Promise.all([this.repo.path(this.ds.manager, id), this.repo.usage(this.ds.manager, id)]);
+      const [path, usage] = await Promise.all([
+        this.repo.path(this.ds.manager, id),
+        this.repo.usage(this.ds.manager, id),
+      ]);
       return { ...entity, path, childCount: usage.children, userCount: usage.liveUsers };
     });
   }
 
   async create(ctx: Ctx, input: EntityInput): Promise<Entity> {
-    const next = { name: entityName(input.name), parentId: input.parentId, externalKey: externalKey(input.externalKey) };
+    const next = {
+      name: entityName(input.name),
+      parentId: input.parentId,
+      externalKey: externalKey(input.externalKey),
+    };
     this.assertCanPlaceUnder(ctx, next.parentId);
     const id = randomUUID();
-    const row = await writeAlone<Entity>(this.ds, ctx, this.repo.insert(id, next.name, next.parentId, next.externalKey), {
-      audits: [{ action: "entity.created", subject: { type: "entity", id }, changes: diffFields({}, auditable(next)) }],
-      events: [{ topic: "entity.created", payload: { entityId: id, parentId: next.parentId } }],
-    });
+    const row = await writeAlone<Entity>(
+      this.ds,
+      ctx,
+      this.repo.insert(id, next.name, next.parentId, next.externalKey),
+      {
+        audits: [
+          { action: "entity.created", subject: { type: "entity", id }, changes: diffFields({}, auditable(next)) },
+        ],
+        events: [{ topic: "entity.created", payload: { entityId: id, parentId: next.parentId } }],
+      },
+    );
     return row!;
   }
 
@@ -60,10 +74,14 @@ export class EntitiesService {
       const changes = diffFields(auditable(current), auditable(next));
       if (Object.keys(changes).length === 0) return current;
       if (changes.parentId) await this.assertCanMove(tx, current, next.parentId);
-      const row = await writeIn<Entity>(tx, this.repo.update(id, current.version, next.name, next.parentId, next.externalKey), {
-        audits: [{ action: "entity.updated", subject: { type: "entity", id }, changes }],
-        events: [{ topic: "entity.updated", payload: { entityId: id, fields: Object.keys(changes) } }],
-      });
+      const row = await writeIn<Entity>(
+        tx,
+        this.repo.update(id, current.version, next.name, next.parentId, next.externalKey),
+        {
+          audits: [{ action: "entity.updated", subject: { type: "entity", id }, changes }],
+          events: [{ topic: "entity.updated", payload: { entityId: id, fields: Object.keys(changes) } }],
+        },
+      );
       return row!;
     });
   }
@@ -73,11 +91,28 @@ export class EntitiesService {
     await unitOfWork(this.ds, ctx, async (tx) => {
       const current = await this.lockInScope(tx, id, ifMatch);
       const usage = await this.repo.usage(tx.manager, id);
-      if (usage.children > 0) throw new RefusedError("entity_has_children", "conflict", `'${current.name}' has ${usage.children} sub-entities: move or delete them first`);
-      if (usage.anyUsers) throw new RefusedError("entity_has_users", "conflict", `people are placed in '${current.name}' (accounts removed by the identity provider count too): move them first`);
-      if (usage.inAdminScope) throw new RefusedError("entity_in_admin_scope", "conflict", `'${current.name}' is part of someone's admin scope: change that scope first`);
+      if (usage.children > 0)
+        throw new RefusedError(
+          "entity_has_children",
+          "conflict",
+          `'${current.name}' has ${usage.children} sub-entities: move or delete them first`,
+        );
+      if (usage.anyUsers)
+        throw new RefusedError(
+          "entity_has_users",
+          "conflict",
+          `people are placed in '${current.name}' (accounts removed by the identity provider count too): move them first`,
+        );
+      if (usage.inAdminScope)
+        throw new RefusedError(
+          "entity_in_admin_scope",
+          "conflict",
+          `'${current.name}' is part of someone's admin scope: change that scope first`,
+        );
       await writeIn(tx, this.repo.delete(id, current.version), {
-        audits: [{ action: "entity.deleted", subject: { type: "entity", id }, changes: diffFields(auditable(current), {}) }],
+        audits: [
+          { action: "entity.deleted", subject: { type: "entity", id }, changes: diffFields(auditable(current), {}) },
+        ],
         events: [{ topic: "entity.deleted", payload: { entityId: id } }],
       });
     });
@@ -93,7 +128,8 @@ export class EntitiesService {
 
   private assertCanPlaceUnder(ctx: Ctx, parentId: string | null): void {
     if (scopeOf(ctx) === null) return;
-    if (parentId === null) throw outOfScope("top-level entities are created and moved by an admin of the whole organisation", "parentId");
+    if (parentId === null)
+      throw outOfScope("top-level entities are created and moved by an admin of the whole organisation", "parentId");
     if (!inScope(ctx, parentId)) throw outOfScope("parentId is outside your admin scope", "parentId");
   }
 
@@ -102,7 +138,12 @@ export class EntitiesService {
     if (parentId === null) return;
     if (!(await this.repo.findById(tx.manager, parentId))) throw new InvalidError("parentId", "names no entity");
     if (await this.repo.isWithin(tx.manager, parentId, entity.id)) {
-      throw new RefusedError("entity_cycle", "conflict", `'${entity.name}' cannot move below itself or one of its own sub-entities`, "parentId");
+      throw new RefusedError(
+        "entity_cycle",
+        "conflict",
+        `'${entity.name}' cannot move below itself or one of its own sub-entities`,
+        "parentId",
+      );
     }
   }
 }

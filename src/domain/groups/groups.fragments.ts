@@ -6,7 +6,9 @@ import { liveUser, userDisplay, usersJoin } from "../users/users.fragments";
  */
 
 /** A user's direct groups as a jsonb array of {id, display}, through group_members' user_id index. */
-export const userGroupsJson = (userIdExpr: string) => `(SELECT COALESCE(jsonb_agg(jsonb_build_object('id', g.id, 'display', g.display_name) ORDER BY g.display_name, g.id), '[]'::jsonb)
+export const userGroupsJson = (
+  userIdExpr: string,
+) => `(SELECT COALESCE(jsonb_agg(jsonb_build_object('id', g.id, 'display', g.display_name) ORDER BY g.display_name, g.id), '[]'::jsonb)
   FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.user_id = ${userIdExpr})`;
 
 /** Whether the user `userIdExpr` is a direct member of one of the groups of `param` (uuid[]). */

@@ -28,7 +28,11 @@ export class GroupsRepository {
   async lockByIds(m: EntityManager, ids: string[]): Promise<Group[]> {
     const uuids = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
     if (uuids.length === 0) return [];
-    return sql<Group>(m, `SELECT ${COLUMNS} FROM groups g WHERE g.id = ANY($1::uuid[]) ORDER BY g.id FOR NO KEY UPDATE`, [uuids]);
+    return sql<Group>(
+      m,
+      `SELECT ${COLUMNS} FROM groups g WHERE g.id = ANY($1::uuid[]) ORDER BY g.id FOR NO KEY UPDATE`,
+      [uuids],
+    );
   }
 
   /** A unique violation on lower(display_name) surfaces as ConflictError("displayName"). */
@@ -61,24 +65,45 @@ export class GroupsRepository {
     const order = `${q.orderBy ? `${q.orderBy} ${dir} NULLS LAST, ` : ""}g.created_at ${dir}, g.id ${dir}`;
     let groups: Group[] = [];
     if (q.limit > 0) {
-      groups = await sql<Group>(m, `SELECT ${COLUMNS} FROM groups g WHERE ${where} ORDER BY ${order}
-        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [...params, q.limit, q.offset]);
+      groups = await sql<Group>(
+        m,
+        `SELECT ${COLUMNS} FROM groups g WHERE ${where} ORDER BY ${order}
+        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+        [...params, q.limit, q.offset],
+      );
     }
     if (groups.length > 0 && groups.length < q.limit) return { total: q.offset + groups.length, groups };
-    const [{ count }] = await sql<{ count: number }>(m, `SELECT count(*)::int AS count FROM groups g WHERE ${where}`, params);
+    const [{ count }] = await sql<{ count: number }>(
+      m,
+      `SELECT count(*)::int AS count FROM groups g WHERE ${where}`,
+      params,
+    );
     return { total: count, groups };
   }
 
   /** A keyset page (RFC 9865 cursors): `limit` groups after or before a position, on groups_created_at_id_idx without sortBy. */
   async page(m: EntityManager, q: ListQuery, keyset: Keyset): Promise<KeysetPage<Group>> {
     const params = [...(q.where?.params ?? [])];
-    const k = keysetSql({ sort: q.orderBy, createdAt: "g.created_at", id: "g.id" }, q.descending ?? false, keyset, params.length + 1);
+    const k = keysetSql(
+      { sort: q.orderBy, createdAt: "g.created_at", id: "g.id" },
+      q.descending ?? false,
+      keyset,
+      params.length + 1,
+    );
     const keys = `g.created_at::text AS "keyAt"${q.orderBy ? `, (${q.orderBy})::text AS "keySort"` : ""}`;
-    const rows = await readKeysetPage(keyset, () => sql<Group & { keyAt: string; keySort?: string | null }>(m,
-      `SELECT ${COLUMNS}, ${keys} FROM groups g WHERE ${q.where ? `(${q.where.sql})` : "TRUE"} AND ${k.where}
+    const rows = await readKeysetPage(keyset, () =>
+      sql<Group & { keyAt: string; keySort?: string | null }>(
+        m,
+        `SELECT ${COLUMNS}, ${keys} FROM groups g WHERE ${q.where ? `(${q.where.sql})` : "TRUE"} AND ${k.where}
        ORDER BY ${k.order} LIMIT $${params.length + k.params.length + 1}`,
-      [...params, ...k.params, q.limit + 1]));
-    const page = keysetPage(rows, q.limit, k.reversed, (r) => ({ sort: q.orderBy ? r.keySort ?? null : undefined, createdAt: r.keyAt, id: r.id }));
+        [...params, ...k.params, q.limit + 1],
+      ),
+    );
+    const page = keysetPage(rows, q.limit, k.reversed, (r) => ({
+      sort: q.orderBy ? (r.keySort ?? null) : undefined,
+      createdAt: r.keyAt,
+      id: r.id,
+    }));
     return { ...page, rows: page.rows.map(({ keyAt: _at, keySort: _sort, ...group }) => group) };
   }
 }

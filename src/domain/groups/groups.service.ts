@@ -44,7 +44,9 @@ export class GroupsService {
     return unitOfWork(this.ds, ctx, async (tx) => {
       const id = randomUUID();
       const created = await writeIn<Group>(tx, this.repo.insert(id, fields), {
-        audits: [{ action: "group.created", subject: { type: "group", id }, changes: diffFields({}, auditView(fields)) }],
+        audits: [
+          { action: "group.created", subject: { type: "group", id }, changes: diffFields({}, auditView(fields)) },
+        ],
         events: [{ topic: "group.created", payload: { groupId: id } }],
       });
       const changes = await applyMemberOps(tx.manager, id, memberIds.length ? [{ op: "add", ids: memberIds }] : []);
@@ -78,7 +80,9 @@ export class GroupsService {
   async *memberPages(groupId: string, pageSize = MEMBER_PAGE_SIZE): AsyncGenerator<Member[]> {
     let after: string | null = null;
     do {
-      const page: { members: Member[]; last: string | null } = await withDb(() => this.members.page(this.ds.manager, groupId, after, pageSize));
+      const page: { members: Member[]; last: string | null } = await withDb(() =>
+        this.members.page(this.ds.manager, groupId, after, pageSize),
+      );
       if (page.members.length) yield page.members;
       after = page.last;
     } while (after !== null);
@@ -106,7 +110,12 @@ export class GroupsService {
    * Member operations on a group the caller's transaction has locked (lockIn), written exactly as a SCIM PATCH writes
    * them: set operations in SQL, then membership.* audit records and outbox events with the group's new version.
    */
-  async changeMembersIn(tx: TxCtx, locked: Group, members: MemberOp[], opts: GroupWriteOptions = {}): Promise<GroupResult> {
+  async changeMembersIn(
+    tx: TxCtx,
+    locked: Group,
+    members: MemberOp[],
+    opts: GroupWriteOptions = {},
+  ): Promise<GroupResult> {
     checkVersion(locked, locked.id, opts);
     return this.write(tx, locked, locked, members);
   }
@@ -117,7 +126,13 @@ export class GroupsService {
       const current = checkVersion(await this.repo.lockById(tx.manager, id), id, opts);
       const memberCount = await this.members.count(tx.manager, id);
       await writeIn(tx, this.repo.delete(id), {
-        audits: [{ action: "group.deleted", subject: { type: "group", id }, changes: { ...diffFields(auditView(current), {}), memberCount } }],
+        audits: [
+          {
+            action: "group.deleted",
+            subject: { type: "group", id },
+            changes: { ...diffFields(auditView(current), {}), memberCount },
+          },
+        ],
         events: [{ topic: "group.deleted", payload: { groupId: id, displayName: current.displayName } }],
       });
     });
@@ -131,10 +146,22 @@ export class GroupsService {
     const effects = updateEffects(current.id, fieldChanges, members);
     if (Object.keys(fieldChanges).length === 0 && !hasMemberChanges(members)) {
       await recordIn(tx, effects);
-      return { group: current, changed: false, skippedMembers: members.skipped, members: members.known, added: members.added };
+      return {
+        group: current,
+        changed: false,
+        skippedMembers: members.skipped,
+        members: members.known,
+        added: members.added,
+      };
     }
     const group = await writeIn<Group>(tx, this.repo.update(current.id, fields), effects);
-    return { group: group!, changed: true, skippedMembers: members.skipped, members: members.known, added: members.added };
+    return {
+      group: group!,
+      changed: true,
+      skippedMembers: members.skipped,
+      members: members.known,
+      added: members.added,
+    };
   }
 }
 

@@ -54,14 +54,23 @@ async function unknownUsers(m: EntityManager, requested: string[], known: Member
   const found = new Set(known.map((k) => k.id));
   const unknown = requested.filter((id) => !found.has(id));
   const groups = await repo.groupIds(m, unknown);
-  if (groups.length > 0) throw new InvalidError("members", `'${groups[0]}' is a group: nested groups are not supported, members must be users`);
+  if (groups.length > 0)
+    throw new InvalidError(
+      "members",
+      `'${groups[0]}' is a group: nested groups are not supported, members must be users`,
+    );
   return unknown;
 }
 
 /** membership.added / membership.removed audit records and outbox events for one group; skipped ids ride on the audit. */
 export function membershipEffects(groupId: string, changes: MemberChanges): Effects {
   // In id order, whatever order the database returned them in: the same change always reads the same.
-  const c = { ...changes, added: [...changes.added].sort(), removed: [...changes.removed].sort(), skipped: [...changes.skipped].sort() };
+  const c = {
+    ...changes,
+    added: [...changes.added].sort(),
+    removed: [...changes.removed].sort(),
+    skipped: [...changes.skipped].sort(),
+  };
   const effects: Effects = { audits: [], events: [] };
   const subject = { type: "group" as const, id: groupId };
   const skipped = c.skipped.length ? { skippedMembers: c.skipped } : {};
@@ -96,8 +105,15 @@ export async function detachUserIn(tx: TxCtx, userId: string): Promise<void> {
   const groupIds = await repo.removeUser(tx.manager, userId);
   const effects: Effects = { audits: [], events: [] };
   for (const groupId of groupIds) {
-    effects.audits.push({ action: "membership.removed", subject: { type: "group", id: groupId }, changes: { members: [userId], reason: "user.deleted" } });
-    effects.events.push({ topic: "membership.removed", payload: { groupId, userIds: [userId], reason: "user.deleted" } });
+    effects.audits.push({
+      action: "membership.removed",
+      subject: { type: "group", id: groupId },
+      changes: { members: [userId], reason: "user.deleted" },
+    });
+    effects.events.push({
+      topic: "membership.removed",
+      payload: { groupId, userIds: [userId], reason: "user.deleted" },
+    });
   }
   await recordIn(tx, effects);
 }

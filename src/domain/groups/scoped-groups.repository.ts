@@ -47,9 +47,10 @@ export function groupsPageStatement(q: GroupsPageQuery): Statement {
   if (q.after !== null) where.push(`lower(g.display_name) > $${values.push(q.after)}`);
   const filter = where.length ? `WHERE ${where.join(" AND ")}` : "";
   const order = `ORDER BY lower(g.display_name) LIMIT $${values.push(q.limit)}`;
-  const text = scopeParam === null
-    ? `SELECT ${GROUP}, ${MEMBER_COUNT} FROM groups g ${filter} ${order}`
-    : withScopedCounts(`SELECT ${GROUP} FROM groups g ${filter} ${order}`, scopeParam);
+  const text =
+    scopeParam === null
+      ? `SELECT ${GROUP}, ${MEMBER_COUNT} FROM groups g ${filter} ${order}`
+      : withScopedCounts(`SELECT ${GROUP} FROM groups g ${filter} ${order}`, scopeParam);
   return { text, values };
 }
 
@@ -59,7 +60,12 @@ export function groupsPageStatement(q: GroupsPageQuery): Statement {
  * user lookup a per-member probe: joined plainly, a group holding most of group_members' rows made the planner
  * merge-join with users from the first id rather than from the cursor (90,000 rows read for one deep page).
  */
-export function membersPageStatement(groupId: string, after: string | null, limit: number, scope: readonly string[] | null): Statement {
+export function membersPageStatement(
+  groupId: string,
+  after: string | null,
+  limit: number,
+  scope: readonly string[] | null,
+): Statement {
   return {
     text: `SELECT u.id AS "id", u.user_name AS "userName", u.display_name AS "displayName", u.given_name AS "givenName",
         u.family_name AS "familyName", ${PRIMARY_EMAIL} AS "email", u.active AS "active", u.entity_id AS "entityId",
@@ -81,16 +87,29 @@ export class ScopedGroupsRepository {
   }
 
   async group(m: EntityManager, id: string, scope: readonly string[] | null): Promise<GroupSummary | null> {
-    const rows = await sql<GroupSummary>(m, scope === null
-      ? `SELECT ${GROUP}, ${MEMBER_COUNT} FROM groups g WHERE g.id = $1`
-      : withScopedCounts(`SELECT ${GROUP} FROM groups g WHERE g.id = $1`, 2), scope === null ? [id] : [id, scope]);
+    const rows = await sql<GroupSummary>(
+      m,
+      scope === null
+        ? `SELECT ${GROUP}, ${MEMBER_COUNT} FROM groups g WHERE g.id = $1`
+        : withScopedCounts(`SELECT ${GROUP} FROM groups g WHERE g.id = $1`, 2),
+      scope === null ? [id] : [id, scope],
+    );
     return rows[0] ?? null;
   }
 
-  async membersPage(m: EntityManager, groupId: string, after: string | null, limit: number, scope: readonly string[] | null): Promise<MemberSummary[]> {
+  async membersPage(
+    m: EntityManager,
+    groupId: string,
+    after: string | null,
+    limit: number,
+    scope: readonly string[] | null,
+  ): Promise<MemberSummary[]> {
     const st = membersPageStatement(groupId, after, limit, scope);
     const rows = await sql<MemberRow>(m, st.text, st.values);
-    return rows.map(({ entityId, entityName, ...r }) => ({ ...r, entity: entityId ? { id: entityId, name: entityName ?? "" } : null }));
+    return rows.map(({ entityId, entityName, ...r }) => ({
+      ...r,
+      entity: entityId ? { id: entityId, name: entityName ?? "" } : null,
+    }));
   }
 
   /** Which of `ids` name groups (a read: the writes check again under the lock). */

@@ -25,14 +25,23 @@ const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) =>
 export class ScopedGroupsService {
   private readonly repo = new ScopedGroupsRepository();
 
-  constructor(private readonly ds: DataSource, private readonly groups: GroupsService, private readonly users: UsersRepository) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly groups: GroupsService,
+    private readonly users: UsersRepository,
+  ) {}
 
   /** Groups whose displayName contains `q` (case-insensitive), in displayName order. */
   async list(ctx: Ctx, q: string | null, page: PageRequest): Promise<Page<GroupSummary>> {
     const after = page.cursor === undefined ? null : decodeCursor(page.cursor);
-    const rows = await withDb(() => this.repo.groupsPage(this.ds.manager, {
-      pattern: q ? likePattern(q) : null, after, limit: page.limit + 1, scope: scopeOf(ctx),
-    }));
+    const rows = await withDb(() =>
+      this.repo.groupsPage(this.ds.manager, {
+        pattern: q ? likePattern(q) : null,
+        after,
+        limit: page.limit + 1,
+        scope: scopeOf(ctx),
+      }),
+    );
     const items = rows.slice(0, page.limit);
     return { items, nextCursor: rows.length > page.limit ? encodeCursor(items[items.length - 1].key) : null };
   }
@@ -47,13 +56,20 @@ export class ScopedGroupsService {
   async members(ctx: Ctx, groupId: string, page: PageRequest): Promise<Page<MemberSummary>> {
     const after = page.cursor === undefined ? null : decodeCursor(page.cursor, isUuid);
     await this.groups.get(groupId); // not found first; its member count is not needed here
-    const rows = await withDb(() => this.repo.membersPage(this.ds.manager, groupId, after, page.limit + 1, scopeOf(ctx)));
+    const rows = await withDb(() =>
+      this.repo.membersPage(this.ds.manager, groupId, after, page.limit + 1, scopeOf(ctx)),
+    );
     const items = rows.slice(0, page.limit);
     return { items, nextCursor: rows.length > page.limit ? encodeCursor(items[items.length - 1].id) : null };
   }
 
   /** Adds people to a group: all of them or none (an id naming no live person within the actor's scope is not found). */
-  async addMembers(ctx: Ctx, groupId: string, userIds: string[], opts: GroupWriteOptions = {}): Promise<MembershipResult> {
+  async addMembers(
+    ctx: Ctx,
+    groupId: string,
+    userIds: string[],
+    opts: GroupWriteOptions = {},
+  ): Promise<MembershipResult> {
     const ids = distinctIds(userIds);
     return unitOfWork(this.ds, ctx, async (tx) => {
       const group = await this.lockGroup(tx, groupId);
@@ -63,7 +79,12 @@ export class ScopedGroupsService {
       for (const [i, id] of ids.entries()) assertMay(ctx, "memberships", reachable.get(id)!, `ids[${i}]`);
       const result = await this.groups.changeMembersIn(tx, group, [{ op: "add", ids }], opts);
       const added = new Set(result.added ?? []);
-      return { groupId: group.id, version: result.group.version, added: ids.filter((id) => added.has(id)), alreadyMembers: ids.filter((id) => !added.has(id)) };
+      return {
+        groupId: group.id,
+        version: result.group.version,
+        added: ids.filter((id) => added.has(id)),
+        alreadyMembers: ids.filter((id) => !added.has(id)),
+      };
     });
   }
 

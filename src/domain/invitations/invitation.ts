@@ -37,4 +37,3 @@ export function statusOf(i: Invitation, now: Date): InvitationStatus {
 
 /** A fresh link secret: 256 random bits, url-safe. Only its hash is stored. */
 export const newInvitationToken = (): string => newSecret();
-

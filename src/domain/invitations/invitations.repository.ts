@@ -11,8 +11,10 @@ const SELECT = `i.id, i.user_id AS "userId", i.requested_at AS "requestedAt", i.
   i.sent_at AS "sentAt", i.channels, i.attempts, i.consumed_at AS "consumedAt", i.revoked_at AS "revokedAt",
   i.failed_at AS "failedAt", i.failure`;
 
-const toInvitation = ({ spaceGroupId, spaceName, ...r }: InvitationRow): Invitation =>
-  ({ ...r, space: spaceName === null ? null : { groupId: spaceGroupId, name: spaceName } });
+const toInvitation = ({ spaceGroupId, spaceName, ...r }: InvitationRow): Invitation => ({
+  ...r,
+  space: spaceName === null ? null : { groupId: spaceGroupId, name: spaceName },
+});
 
 /** An invitation not used, revoked or failed (invitation.ts `isOpen`), on the row aliased `i`. */
 const OPEN = "i.consumed_at IS NULL AND i.revoked_at IS NULL AND i.failed_at IS NULL";
@@ -21,18 +23,35 @@ const OPEN = "i.consumed_at IS NULL AND i.revoked_at IS NULL AND i.failed_at IS 
 export class InvitationsRepository {
   /** Revokes the user's invitations still open (queued or sent, not used): a newer one replaces them. */
   async revokeOpen(m: EntityManager, userId: string, at: Date): Promise<number> {
-    const rows = await sql<{ id: string }>(m, `UPDATE invitations i SET revoked_at = $2 WHERE i.user_id = $1 AND ${OPEN} RETURNING i.id`, [userId, at]);
+    const rows = await sql<{ id: string }>(
+      m,
+      `UPDATE invitations i SET revoked_at = $2 WHERE i.user_id = $1 AND ${OPEN} RETURNING i.id`,
+      [userId, at],
+    );
     return rows.length;
   }
 
   /** Inserts a new invitation and revokes the person's open ones, in one statement; answers how many it revoked. */
-  async replaceOpen(m: EntityManager, i: { id: string; userId: string; requestedAt: Date; requestedBy: string | null; door: string; space?: { groupId: string; name: string } }): Promise<number> {
-    const rows = await sql<{ revoked: number }>(m, `
+  async replaceOpen(
+    m: EntityManager,
+    i: {
+      id: string;
+      userId: string;
+      requestedAt: Date;
+      requestedBy: string | null;
+      door: string;
+      space?: { groupId: string; name: string };
+    },
+  ): Promise<number> {
+    const rows = await sql<{ revoked: number }>(
+      m,
+      `
       WITH r AS (UPDATE invitations i SET revoked_at = $3 WHERE i.user_id = $2 AND ${OPEN} RETURNING 1),
            i AS (INSERT INTO invitations (id, user_id, requested_at, requested_by, door, space_group_id, space_name)
                  VALUES ($1, $2, $3, $4, $5, $6, $7))
       SELECT count(*)::int AS revoked FROM r`,
-    [i.id, i.userId, i.requestedAt, i.requestedBy, i.door, i.space?.groupId ?? null, i.space?.name ?? null]);
+      [i.id, i.userId, i.requestedAt, i.requestedBy, i.door, i.space?.groupId ?? null, i.space?.name ?? null],
+    );
     return rows[0].revoked;
   }
 
@@ -42,7 +61,9 @@ export class InvitationsRepository {
   }
 
   async lockByTokenHash(m: EntityManager, hash: string): Promise<Invitation | null> {
-    const rows = await sql<InvitationRow>(m, `SELECT ${SELECT} FROM invitations i WHERE i.token_hash = $1 FOR UPDATE`, [hash]);
+    const rows = await sql<InvitationRow>(m, `SELECT ${SELECT} FROM invitations i WHERE i.token_hash = $1 FOR UPDATE`, [
+      hash,
+    ]);
     return rows[0] ? toInvitation(rows[0]) : null;
   }
 
@@ -53,7 +74,11 @@ export class InvitationsRepository {
 
   /** The user's most recent invitation (what the admin sees): the last one asked for. */
   async latestOf(m: EntityManager, userId: string): Promise<Invitation | null> {
-    const rows = await sql<InvitationRow>(m, `SELECT ${SELECT} FROM invitations i WHERE i.user_id = $1 ORDER BY i.seq DESC LIMIT 1`, [userId]);
+    const rows = await sql<InvitationRow>(
+      m,
+      `SELECT ${SELECT} FROM invitations i WHERE i.user_id = $1 ORDER BY i.seq DESC LIMIT 1`,
+      [userId],
+    );
     return rows[0] ? toInvitation(rows[0]) : null;
   }
 
@@ -77,7 +102,10 @@ export class InvitationsRepository {
   }
 
   markSent(id: string, channels: string[], at: Date): Statement {
-    return { text: `UPDATE invitations SET sent_at = $3, channels = $2::text[] WHERE id = $1 RETURNING id`, values: [id, channels, at] };
+    return {
+      text: `UPDATE invitations SET sent_at = $3, channels = $2::text[] WHERE id = $1 RETURNING id`,
+      values: [id, channels, at],
+    };
   }
 
   markFailed(id: string, failure: string, at: Date): Statement {
@@ -89,7 +117,11 @@ export class InvitationsRepository {
 
   /** Undoes markFailed (a dead job retried by an admin): open again, to be issued a fresh link by the worker. */
   async revive(m: EntityManager, id: string): Promise<void> {
-    await sql(m, `UPDATE invitations SET failed_at = NULL, failure = NULL WHERE id = $1 AND failed_at IS NOT NULL AND consumed_at IS NULL AND revoked_at IS NULL`, [id]);
+    await sql(
+      m,
+      `UPDATE invitations SET failed_at = NULL, failure = NULL WHERE id = $1 AND failed_at IS NOT NULL AND consumed_at IS NULL AND revoked_at IS NULL`,
+      [id],
+    );
   }
 
   async consume(m: EntityManager, id: string, at: Date): Promise<void> {

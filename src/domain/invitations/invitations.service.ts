@@ -41,7 +41,11 @@ export interface InvitationView extends Invitation {
 export class InvitationsService {
   private readonly repo = new InvitationsRepository();
 
-  constructor(private readonly ds: DataSource, private readonly users: UsersRepository, private readonly opts: InvitationsOptions) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly users: UsersRepository,
+    private readonly opts: InvitationsOptions,
+  ) {}
 
   get clock(): Clock {
     return this.opts.clock;
@@ -76,13 +80,28 @@ export class InvitationsService {
     const changes: Record<string, unknown> = { invitedAt: { before: user.lifecycle.invitedAt, after: now } };
     if (opts.space) changes.space = { before: null, after: opts.space.name };
     await writeIn(tx, this.users.markInvited(user.id, now), {
-      audits: [{ action: "user.invited", subject: { type: "user", id: user.id }, changes: { ...changes, ...(revoked ? { revokedInvitations: { before: revoked, after: 0 } } : {}) } }],
+      audits: [
+        {
+          action: "user.invited",
+          subject: { type: "user", id: user.id },
+          changes: { ...changes, ...(revoked ? { revokedInvitations: { before: revoked, after: 0 } } : {}) },
+        },
+      ],
       events: [{ topic: "invitation.requested", payload: { invitationId: id, userId: user.id } }],
     });
     await tx.manager.query("SELECT pg_notify($1, 'invitation.requested')", [OUTBOX_CHANNEL]);
     return {
-      ...row, space: opts.space ?? null, issuedAt: null, expiresAt: null, sentAt: null, channels: [], attempts: 0,
-      consumedAt: null, revokedAt: null, failedAt: null, failure: null,
+      ...row,
+      space: opts.space ?? null,
+      issuedAt: null,
+      expiresAt: null,
+      sentAt: null,
+      channels: [],
+      attempts: 0,
+      consumedAt: null,
+      revokedAt: null,
+      failedAt: null,
+      failure: null,
     };
   }
 
@@ -122,10 +141,21 @@ export class InvitationsService {
     const token = newInvitationToken();
     const expiresAt = new Date(now.getTime() + this.opts.ttlMs);
     const issued = await writeAlone(this.ds, ctx, this.repo.issue(inv.id, hashSecret(token), now, expiresAt), {
-      audits: [{ action: "invitation.issued", subject: { type: "user", id: user.id }, changes: { invitation: { before: null, after: inv.id }, expiresAt: { before: inv.expiresAt, after: expiresAt } } }],
+      audits: [
+        {
+          action: "invitation.issued",
+          subject: { type: "user", id: user.id },
+          changes: {
+            invitation: { before: null, after: inv.id },
+            expiresAt: { before: inv.expiresAt, after: expiresAt },
+          },
+        },
+      ],
       events: [],
     });
-    return issued ? { token, user, invitation: { ...inv, issuedAt: now, expiresAt, attempts: inv.attempts + 1 } } : null;
+    return issued
+      ? { token, user, invitation: { ...inv, issuedAt: now, expiresAt, attempts: inv.attempts + 1 } }
+      : null;
   }
 
   /**
@@ -137,7 +167,8 @@ export class InvitationsService {
     const ctx: Ctx = { actor: systemActor, door: "system", requestId };
     return unitOfWork(this.ds, ctx, async (tx) => {
       const user = await this.users.lockById(tx.manager, userId);
-      if (!user || user.removedAt || !user.active || user.lifecycle.invitedAt || user.lifecycle.enrolledAt) return false;
+      if (!user || user.removedAt || !user.active || user.lifecycle.invitedAt || user.lifecycle.enrolledAt)
+        return false;
       if (!(await this.invitesAutomatically(user.source, tx.manager))) return false;
       try {
         await this.requestIn(tx, user);
@@ -161,7 +192,14 @@ export class InvitationsService {
       const revoked = await this.repo.revokeOpen(tx.manager, userId, this.opts.clock.now());
       if (revoked > 0) {
         await recordIn(tx, {
-          audits: [{ action: "invitation.revoked", subject: { type: "user", id: userId }, changes: { openInvitations: { before: revoked, after: 0 } } }], events: [],
+          audits: [
+            {
+              action: "invitation.revoked",
+              subject: { type: "user", id: userId },
+              changes: { openInvitations: { before: revoked, after: 0 } },
+            },
+          ],
+          events: [],
         });
       }
       return revoked;
@@ -172,7 +210,14 @@ export class InvitationsService {
   async markSent(invitationId: string, userId: string, channels: string[], requestId: string | null): Promise<void> {
     const ctx: Ctx = { actor: systemActor, door: "system", requestId };
     await writeAlone(this.ds, ctx, this.repo.markSent(invitationId, channels, this.opts.clock.now()), {
-      audits: [{ action: "invitation.sent", subject: { type: "user", id: userId }, changes: { channels: { before: [], after: channels } } }], events: [],
+      audits: [
+        {
+          action: "invitation.sent",
+          subject: { type: "user", id: userId },
+          changes: { channels: { before: [], after: channels } },
+        },
+      ],
+      events: [],
     });
   }
 
@@ -180,7 +225,14 @@ export class InvitationsService {
   async markFailed(invitationId: string, userId: string, failure: string, requestId: string | null): Promise<void> {
     const ctx: Ctx = { actor: systemActor, door: "system", requestId };
     await writeAlone(this.ds, ctx, this.repo.markFailed(invitationId, failure, this.opts.clock.now()), {
-      audits: [{ action: "invitation.failed", subject: { type: "user", id: userId }, changes: { failure: { before: null, after: failure } } }], events: [],
+      audits: [
+        {
+          action: "invitation.failed",
+          subject: { type: "user", id: userId },
+          changes: { failure: { before: null, after: failure } },
+        },
+      ],
+      events: [],
     });
   }
 
@@ -199,7 +251,17 @@ export class InvitationsService {
     if (latest?.id !== inv.id) return { invitationId, status: "failed", reason: "superseded" };
     await this.repo.revive(tx.manager, inv.id);
     await recordIn(tx, {
-      audits: [{ action: "invitation.revived", subject: { type: "user", id: inv.userId }, changes: { invitation: { before: null, after: inv.id }, failedAt: { before: inv.failedAt, after: null }, failure: { before: inv.failure, after: null } } }],
+      audits: [
+        {
+          action: "invitation.revived",
+          subject: { type: "user", id: inv.userId },
+          changes: {
+            invitation: { before: null, after: inv.id },
+            failedAt: { before: inv.failedAt, after: null },
+            failure: { before: inv.failure, after: null },
+          },
+        },
+      ],
       events: [],
     });
     return { invitationId, status: "queued" };

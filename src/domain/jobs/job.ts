@@ -37,9 +37,10 @@ export interface JobCounts {
   pending: number;
 }
 
-export type JobView = Omit<JobRow, "actorType" | "actorId" | "actorName" | "requestId" | "entityScope"> & JobCounts & {
-  requestedBy: string | null;
-};
+export type JobView = Omit<JobRow, "actorType" | "actorId" | "actorName" | "requestId" | "entityScope"> &
+  JobCounts & {
+    requestedBy: string | null;
+  };
 
 export interface JobItem {
   seq: number;

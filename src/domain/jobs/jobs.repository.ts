@@ -22,19 +22,33 @@ export interface NewJob {
 /** Data access for admin_jobs and admin_job_items: SQL only, no rules. */
 export class JobsRepository {
   async insert(m: EntityManager, j: NewJob): Promise<string> {
-    const [row] = await sql<{ id: string }>(m,
+    const [row] = await sql<{ id: string }>(
+      m,
       `INSERT INTO admin_jobs (kind, action, selection, actor_type, actor_id, actor_name, request_id, entity_scope)
        VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8::uuid[]) RETURNING id`,
-      [j.kind, j.action, JSON.stringify(j.selection), j.actor.type, j.actor.id, j.actor.name, j.requestId, j.entityScope ? [...j.entityScope] : null]);
+      [
+        j.kind,
+        j.action,
+        JSON.stringify(j.selection),
+        j.actor.type,
+        j.actor.id,
+        j.actor.name,
+        j.requestId,
+        j.entityScope ? [...j.entityScope] : null,
+      ],
+    );
     return row.id;
   }
 
   /** One item per id, in the order given; returns how many. */
   async addItems(m: EntityManager, jobId: string, ids: string[]): Promise<number> {
-    const [{ n }] = await sql<{ n: number }>(m,
+    const [{ n }] = await sql<{ n: number }>(
+      m,
       `WITH i AS (INSERT INTO admin_job_items (job_id, seq, user_id)
                   SELECT $1, t.ord, t.id FROM unnest($2::uuid[]) WITH ORDINALITY AS t(id, ord) RETURNING 1)
-       SELECT count(*)::int AS n FROM i`, [jobId, ids]);
+       SELECT count(*)::int AS n FROM i`,
+      [jobId, ids],
+    );
     return n;
   }
 
@@ -43,7 +57,9 @@ export class JobsRepository {
     const [{ n }] = (await m.query(
       `WITH i AS (INSERT INTO admin_job_items (job_id, seq, user_id)
                   SELECT $1, row_number() OVER (ORDER BY u.id), u.id FROM ${usersWhere(where.sql)} RETURNING 1)
-       SELECT count(*)::int AS n FROM i`, [jobId, ...where.params])) as { n: number }[];
+       SELECT count(*)::int AS n FROM i`,
+      [jobId, ...where.params],
+    )) as { n: number }[];
     return n;
   }
 
@@ -57,28 +73,49 @@ export class JobsRepository {
   }
 
   async counts(m: EntityManager, id: string): Promise<JobCounts> {
-    const [c] = await sql<JobCounts>(m,
+    const [c] = await sql<JobCounts>(
+      m,
       `SELECT count(*) FILTER (WHERE outcome = 'done')::int AS done, count(*) FILTER (WHERE outcome = 'skipped')::int AS skipped,
               count(*) FILTER (WHERE outcome = 'failed')::int AS failed, count(*) FILTER (WHERE outcome = 'not_found')::int AS "notFound",
               count(*) FILTER (WHERE outcome IS NULL)::int AS pending
-       FROM admin_job_items WHERE job_id = $1`, [id]);
+       FROM admin_job_items WHERE job_id = $1`,
+      [id],
+    );
     return c;
   }
 
   /** Items after `afterSeq`, in order; `outcome` null lists all, "pending" those not done yet. */
-  async items(m: EntityManager, id: string, outcome: ItemOutcome | "pending" | null, afterSeq: number, limit: number): Promise<JobItem[]> {
+  async items(
+    m: EntityManager,
+    id: string,
+    outcome: ItemOutcome | "pending" | null,
+    afterSeq: number,
+    limit: number,
+  ): Promise<JobItem[]> {
     const where = outcome === null ? "" : outcome === "pending" ? "AND outcome IS NULL" : "AND outcome = $4";
     const values = [id, afterSeq, limit, ...(outcome && outcome !== "pending" ? [outcome] : [])];
-    return sql<JobItem>(m, `SELECT ${ITEM} FROM admin_job_items WHERE job_id = $1 AND seq > $2 ${where} ORDER BY seq LIMIT $3`, values);
+    return sql<JobItem>(
+      m,
+      `SELECT ${ITEM} FROM admin_job_items WHERE job_id = $1 AND seq > $2 ${where} ORDER BY seq LIMIT $3`,
+      values,
+    );
   }
 
   /** Jobs with work left, oldest first. */
   async active(m: EntityManager, limit: number): Promise<JobRow[]> {
-    return sql<JobRow>(m, `SELECT ${JOB} FROM admin_jobs j WHERE j.status <> 'done' ORDER BY j.created_at, j.id LIMIT $1`, [limit]);
+    return sql<JobRow>(
+      m,
+      `SELECT ${JOB} FROM admin_jobs j WHERE j.status <> 'done' ORDER BY j.created_at, j.id LIMIT $1`,
+      [limit],
+    );
   }
 
   async markRunning(m: EntityManager, id: string): Promise<void> {
-    await sql(m, `UPDATE admin_jobs SET status = 'running', started_at = clock_timestamp() WHERE id = $1 AND status = 'queued'`, [id]);
+    await sql(
+      m,
+      `UPDATE admin_jobs SET status = 'running', started_at = clock_timestamp() WHERE id = $1 AND status = 'queued'`,
+      [id],
+    );
   }
 
   /**
@@ -86,31 +123,48 @@ export class JobsRepository {
    * (several processes can work on one job). A runner that dies releases its item with its connection.
    */
   async claim(m: EntityManager, jobId: string, limit = 1): Promise<{ seq: number; userId: string }[]> {
-    return sql<{ seq: number; userId: string }>(m,
+    return sql<{ seq: number; userId: string }>(
+      m,
       `SELECT seq, user_id AS "userId" FROM admin_job_items WHERE job_id = $1 AND outcome IS NULL
-       ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED`, [jobId, limit]);
+       ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [jobId, limit],
+    );
   }
 
   /** Locks one pending item by its seq (waiting for a runner that holds it); none when it is done already. */
   async claimSeq(m: EntityManager, jobId: string, seq: number): Promise<{ seq: number; userId: string }[]> {
-    return sql<{ seq: number; userId: string }>(m,
-      `SELECT seq, user_id AS "userId" FROM admin_job_items WHERE job_id = $1 AND seq = $2 AND outcome IS NULL FOR UPDATE`, [jobId, seq]);
+    return sql<{ seq: number; userId: string }>(
+      m,
+      `SELECT seq, user_id AS "userId" FROM admin_job_items WHERE job_id = $1 AND seq = $2 AND outcome IS NULL FOR UPDATE`,
+      [jobId, seq],
+    );
   }
 
   async record(m: EntityManager, jobId: string, seq: number, r: ItemResult): Promise<void> {
-    await sql(m, `UPDATE admin_job_items SET outcome = $3, reason = $4, processed_at = clock_timestamp() WHERE job_id = $1 AND seq = $2`,
-      [jobId, seq, r.outcome, r.reason ?? null]);
+    await sql(
+      m,
+      `UPDATE admin_job_items SET outcome = $3, reason = $4, processed_at = clock_timestamp() WHERE job_id = $1 AND seq = $2`,
+      [jobId, seq, r.outcome, r.reason ?? null],
+    );
   }
 
   /** Records a failure unless someone recorded an outcome meanwhile. */
   async recordFailure(m: EntityManager, jobId: string, seq: number, reason: string): Promise<void> {
-    await sql(m, `UPDATE admin_job_items SET outcome = 'failed', reason = $3, processed_at = clock_timestamp()
-                  WHERE job_id = $1 AND seq = $2 AND outcome IS NULL`, [jobId, seq, reason]);
+    await sql(
+      m,
+      `UPDATE admin_job_items SET outcome = 'failed', reason = $3, processed_at = clock_timestamp()
+                  WHERE job_id = $1 AND seq = $2 AND outcome IS NULL`,
+      [jobId, seq, reason],
+    );
   }
 
   /** Marks the job done when no item is pending; an item another runner holds still counts as pending. */
   async finishIfComplete(m: EntityManager, id: string): Promise<void> {
-    await sql(m, `UPDATE admin_jobs SET status = 'done', finished_at = clock_timestamp(), started_at = coalesce(started_at, clock_timestamp())
-                  WHERE id = $1 AND status <> 'done' AND NOT EXISTS (SELECT 1 FROM admin_job_items WHERE job_id = $1 AND outcome IS NULL)`, [id]);
+    await sql(
+      m,
+      `UPDATE admin_jobs SET status = 'done', finished_at = clock_timestamp(), started_at = coalesce(started_at, clock_timestamp())
+                  WHERE id = $1 AND status <> 'done' AND NOT EXISTS (SELECT 1 FROM admin_job_items WHERE job_id = $1 AND outcome IS NULL)`,
+      [id],
+    );
   }
 }

@@ -25,7 +25,11 @@ export class JobsService {
   private readonly repo = new JobsRepository();
 
   /** `enqueued` is notified after a job is created (the runner of this process starts on it at once; others on their next poll). */
-  constructor(private readonly ds: DataSource, private readonly search: UsersSearch, private readonly enqueued: Signal) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly search: UsersSearch,
+    private readonly enqueued: Signal,
+  ) {}
 
   async enqueueUsersAction(ctx: Ctx, action: string, selection: UserSelection): Promise<JobView> {
     const id = await this.create(ctx, action, selection);
@@ -47,11 +51,18 @@ export class JobsService {
     return unitOfWork(this.ds, ctx, async (tx) => {
       const record = "ids" in selection ? { ids: (ids ?? selection.ids).length } : { filter: selection.filter };
       const jobId = await this.repo.insert(tx.manager, {
-        kind: "users.action", action, selection: record, actor: ctx.actor, requestId: ctx.requestId, entityScope: ctx.entityScope ?? null,
+        kind: "users.action",
+        action,
+        selection: record,
+        actor: ctx.actor,
+        requestId: ctx.requestId,
+        entityScope: ctx.entityScope ?? null,
       });
-      const total = ids ? await this.repo.addItems(tx.manager, jobId, ids)
-        : "ids" in selection ? await this.repo.addItems(tx.manager, jobId, selection.ids)
-        : await this.repo.addItemsWhere(tx.manager, jobId, await this.search.whereIn(tx, selection.filter, 1));
+      const total = ids
+        ? await this.repo.addItems(tx.manager, jobId, ids)
+        : "ids" in selection
+          ? await this.repo.addItems(tx.manager, jobId, selection.ids)
+          : await this.repo.addItemsWhere(tx.manager, jobId, await this.search.whereIn(tx, selection.filter, 1));
       await this.repo.setTotal(tx.manager, jobId, total);
       return jobId;
     });
@@ -66,7 +77,13 @@ export class JobsService {
   }
 
   /** Per-user results after item `afterSeq`, in selection order. */
-  async results(ctx: Ctx, id: string, outcome: ItemOutcome | "pending" | null, afterSeq: number, limit: number): Promise<JobItem[]> {
+  async results(
+    ctx: Ctx,
+    id: string,
+    outcome: ItemOutcome | "pending" | null,
+    afterSeq: number,
+    limit: number,
+  ): Promise<JobItem[]> {
     await this.visibleJob(ctx, id);
     return withDb(() => this.repo.items(this.ds.manager, id, outcome, afterSeq, limit));
   }
@@ -110,7 +127,8 @@ export class JobsService {
     try {
       return await unitOfWork(this.ds, ctx, async (tx) => {
         claimed.push(...(await this.repo.claim(tx.manager, job.id, BATCH)));
-        for (const item of claimed) await this.repo.record(tx.manager, job.id, item.seq, await handlers[job.kind](tx, job, item.userId));
+        for (const item of claimed)
+          await this.repo.record(tx.manager, job.id, item.seq, await handlers[job.kind](tx, job, item.userId));
         return claimed.length > 0;
       });
     } catch (e) {
@@ -126,7 +144,8 @@ export class JobsService {
     try {
       await unitOfWork(this.ds, ctx, async (tx) => {
         [held.item] = await this.repo.claimSeq(tx.manager, job.id, seq);
-        if (held.item) await this.repo.record(tx.manager, job.id, seq, await handlers[job.kind](tx, job, held.item.userId));
+        if (held.item)
+          await this.repo.record(tx.manager, job.id, seq, await handlers[job.kind](tx, job, held.item.userId));
       });
     } catch (e) {
       await this.failed(job, held.item, e);
@@ -151,5 +170,8 @@ export class JobsService {
 }
 
 const contextOf = (job: JobRow): Ctx => ({
-  actor: { type: job.actorType, id: job.actorId, name: job.actorName }, door: "admin", requestId: job.requestId, entityScope: job.entityScope,
+  actor: { type: job.actorType, id: job.actorId, name: job.actorName },
+  door: "admin",
+  requestId: job.requestId,
+  entityScope: job.entityScope,
 });

@@ -19,7 +19,9 @@ export interface UserActionResult extends ItemResult {
 }
 
 /** Small selections are answered at once (from the outcomes their job recorded); larger ones become a background job. */
-export type ActionsAnswer = { mode: "sync"; jobId: string; results: UserActionResult[] } | { mode: "job"; job: JobView };
+export type ActionsAnswer =
+  | { mode: "sync"; jobId: string; results: UserActionResult[] }
+  | { mode: "job"; job: JobView };
 
 /**
  * Mass actions on users (invite, disable, enable), run as jobs (src/domain/jobs): a refusal is that user's result and an
@@ -44,15 +46,27 @@ export class UserActionsService {
    * half way, a runner finishes the items left, each once. A larger one is left to the runners (202).
    */
   async run(ctx: Ctx, action: UserAction, selection: UserSelection): Promise<ActionsAnswer> {
-    const ids = "ids" in selection
-      ? [...new Set(selection.ids.map((id) => id.toLowerCase()))]
-      : await this.search.selectIds(ctx, selection.filter, this.syncMax + 1);
+    const ids =
+      "ids" in selection
+        ? [...new Set(selection.ids.map((id) => id.toLowerCase()))]
+        : await this.search.selectIds(ctx, selection.filter, this.syncMax + 1);
     if (ids.length > this.syncMax) {
-      return { mode: "job", job: await this.jobs.enqueueUsersAction(ctx, action, "ids" in selection ? { ids } : selection) };
+      return {
+        mode: "job",
+        job: await this.jobs.enqueueUsersAction(ctx, action, "ids" in selection ? { ids } : selection),
+      };
     }
     const jobId = await this.jobs.recordUsersAction(ctx, action, selection, ids);
     const items = await this.jobs.runHere(ctx, jobId, { "users.action": this.applyAsJob });
-    return { mode: "sync", jobId, results: items.map((i) => ({ id: i.userId, outcome: i.outcome ?? "failed", ...(i.reason ? { reason: i.reason } : {}) })) };
+    return {
+      mode: "sync",
+      jobId,
+      results: items.map((i) => ({
+        id: i.userId,
+        outcome: i.outcome ?? "failed",
+        ...(i.reason ? { reason: i.reason } : {}),
+      })),
+    };
   }
 
   /** The job handler of `users.action`: one user of a job, inside the transaction that records its outcome. */
@@ -70,9 +84,12 @@ export class UserActionsService {
   }
 
   private async setActive(tx: TxCtx, id: string, active: boolean): Promise<ItemResult> {
-    if (!active && tx.actor.type === "user" && tx.actor.id === id) return { outcome: "skipped", reason: "cannot_disable_self" };
+    if (!active && tx.actor.type === "user" && tx.actor.id === id)
+      return { outcome: "skipped", reason: "cannot_disable_self" };
     // Who may is decided by UsersService (person-access.rules), as for the single routes.
-    const { changed } = await this.users.updateIn(tx, id, (current) => ({ profile: { ...profileOf(current), active } }));
+    const { changed } = await this.users.updateIn(tx, id, (current) => ({
+      profile: { ...profileOf(current), active },
+    }));
     if (changed) return { outcome: "done" };
     return { outcome: "skipped", reason: active ? "already_enabled" : "already_disabled" };
   }

@@ -10,7 +10,10 @@ import { OUTBOX_CHANNEL } from "./outbox.queue";
  * What a topic's owner must undo, inside the retry's transaction, for the job to do its work again (an invitation
  * marked failed when its job died must be open again to be sent). Returns what it changed, for the audit record.
  */
-export type DeadLetterReviver = (tx: TxCtx, payload: Record<string, unknown>) => Promise<Record<string, unknown> | null>;
+export type DeadLetterReviver = (
+  tx: TxCtx,
+  payload: Record<string, unknown>,
+) => Promise<Record<string, unknown> | null>;
 export type DeadLetterRevivers = Partial<Record<OutboxTopic, DeadLetterReviver>>;
 
 export interface DeadLetterPage {
@@ -35,7 +38,10 @@ const JOB_ID = /^[1-9]\d{0,17}$/;
 export class DeadLettersService {
   private readonly repo = new DeadLettersRepository();
 
-  constructor(private readonly ds: DataSource, private readonly revivers: DeadLetterRevivers = {}) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly revivers: DeadLetterRevivers = {},
+  ) {}
 
   async list(ctx: Ctx, topic: string | null, after: DeadLetterKey | null, limit: number): Promise<DeadLetterPage> {
     wholeOrganisation(ctx);
@@ -51,14 +57,27 @@ export class DeadLettersService {
     return unitOfWork(this.ds, ctx, async (tx) => {
       const job = await this.repo.lock(tx.manager, id);
       if (!job) throw new NotFoundError("Dead letter", id);
-      if (!job.deadAt) throw new RefusedError("not_dead", "conflict", `Job ${id} is not in the dead letters (it is queued, running or done)`);
+      if (!job.deadAt)
+        throw new RefusedError(
+          "not_dead",
+          "conflict",
+          `Job ${id} is not in the dead letters (it is queued, running or done)`,
+        );
       await this.repo.revive(tx.manager, id);
       const revived = (await this.revivers[job.topic]?.(tx, job.payload)) ?? null;
       await recordIn(tx, {
-        audits: [{
-          action: "outbox.retried", subject: { type: "outbox", id },
-          changes: { topic: job.topic, deadAt: { before: job.deadAt, after: null }, attempts: { before: job.attempts, after: 0 }, ...(revived ? { revived } : {}) },
-        }],
+        audits: [
+          {
+            action: "outbox.retried",
+            subject: { type: "outbox", id },
+            changes: {
+              topic: job.topic,
+              deadAt: { before: job.deadAt, after: null },
+              attempts: { before: job.attempts, after: 0 },
+              ...(revived ? { revived } : {}),
+            },
+          },
+        ],
         events: [],
       });
       await tx.manager.query("SELECT pg_notify($1, $2)", [OUTBOX_CHANNEL, job.topic]);
@@ -70,6 +89,10 @@ export class DeadLettersService {
 
 function wholeOrganisation(ctx: Ctx): void {
   if (ctx.entityScope) {
-    throw new RefusedError("out_of_scope", "forbidden", "Dead letters concern the whole organisation: an admin limited to some entities cannot see or retry them");
+    throw new RefusedError(
+      "out_of_scope",
+      "forbidden",
+      "Dead letters concern the whole organisation: an admin limited to some entities cannot see or retry them",
+    );
   }
 }

@@ -62,23 +62,41 @@ export class GroupInvitationsService {
       const holder = await this.users.liveUserWithEmail(tx.manager, [email.toLowerCase()], null);
       if (!holder) {
         const derived = input.givenName == null && input.familyName == null ? namesFromEmail(email) : null;
-        const person = { ...input, email, givenName: input.givenName ?? derived?.givenName, familyName: input.familyName ?? derived?.familyName, external: true };
+        const person = {
+          ...input,
+          email,
+          givenName: input.givenName ?? derived?.givenName,
+          familyName: input.familyName ?? derived?.familyName,
+          external: true,
+        };
         const created = await this.people.createIn(tx, person, { space });
         await this.groups.changeMembersIn(tx, group, [{ op: "add", ids: [created.id] }]);
         const inv = await this.invitations.latestIn(tx, created.id);
-        return { outcome: "created" as const, membership: "added" as const, group: g, userId: created.id, invitation: inv };
+        return {
+          outcome: "created" as const,
+          membership: "added" as const,
+          group: g,
+          userId: created.id,
+          invitation: inv,
+        };
       }
       const user = await this.users.lockById(tx.manager, holder.id);
       // Out of the actor's reach: the same answer as creating a person with a taken address.
-      if (!user || user.removedAt || !inScope(ctx, user.account.entityId)) throw new ConflictError("email", `email '${holder.email}' already belongs to another person`);
+      if (!user || user.removedAt || !inScope(ctx, user.account.entityId))
+        throw new ConflictError("email", `email '${holder.email}' already belongs to another person`);
       assertMay(ctx, user.lifecycle.enrolledAt ? "memberships" : "invite", user, "email");
       const change = await this.groups.changeMembersIn(tx, group, [{ op: "add", ids: [user.id] }]);
-      const membership = change.added?.includes(user.id) ? "added" as const : "already_member" as const;
-      if (user.lifecycle.enrolledAt) return { outcome: "added" as const, membership, group: g, userId: user.id, invitation: null };
+      const membership = change.added?.includes(user.id) ? ("added" as const) : ("already_member" as const);
+      if (user.lifecycle.enrolledAt)
+        return { outcome: "added" as const, membership, group: g, userId: user.id, invitation: null };
       const inv = await this.invitations.requestIn(tx, user, { space });
       return { outcome: "invited" as const, membership, group: g, userId: user.id, invitation: inv };
     });
     const { userId, invitation, ...rest } = result;
-    return { ...rest, person: await this.people.get(ctx, userId), invitation: invitation ? this.invitations.view(invitation) : null };
+    return {
+      ...rest,
+      person: await this.people.get(ctx, userId),
+      invitation: invitation ? this.invitations.view(invitation) : null,
+    };
   }
 }

@@ -29,13 +29,18 @@ export function checkEmail(email: string, field = "email"): string {
 }
 
 /** A given or family name under the policy; null when names are optional and none was given. */
-export function checkName(policy: ManualPolicy, field: "givenName" | "familyName", value: string | null | undefined): string | null {
+export function checkName(
+  policy: ManualPolicy,
+  field: "givenName" | "familyName",
+  value: string | null | undefined,
+): string | null {
   const trimmed = value?.trim() ?? "";
   if (trimmed === "") {
     if (policy.nameMinLength > 0) throw new InvalidError(field, "is required");
     return null;
   }
-  if ([...trimmed].length < policy.nameMinLength) throw new InvalidError(field, `must be at least ${policy.nameMinLength} characters`);
+  if ([...trimmed].length < policy.nameMinLength)
+    throw new InvalidError(field, `must be at least ${policy.nameMinLength} characters`);
   if (!policy.nameDigits && /\p{Nd}/u.test(trimmed)) throw new InvalidError(field, "must not contain digits");
   if (trimmed.length > 256) throw new InvalidError(field, "must be at most 256 characters");
   return trimmed;
@@ -45,7 +50,10 @@ export function checkName(policy: ManualPolicy, field: "givenName" | "familyName
 export function checkUserName(policy: ManualPolicy, userName: string): string {
   const trimmed = userName.trim();
   if (policy.userNames === "first.last" && !FIRST_LAST.test(trimmed)) {
-    throw new InvalidError("userName", "must look like first.last: letters a-z without accents or special characters, one dot, an optional number");
+    throw new InvalidError(
+      "userName",
+      "must look like first.last: letters a-z without accents or special characters, one dot, an optional number",
+    );
   }
   if (policy.userNames === "email") checkEmail(trimmed, "userName");
   return trimmed;
@@ -54,21 +62,27 @@ export function checkUserName(policy: ManualPolicy, userName: string): string {
 /** A language tag (BCP 47 shape, e.g. `fr`, `en-GB`); null means automatic (the IdP's locale, else the browser's). */
 export function checkLanguage(language: string | null): string | null {
   if (language === null) return null;
-  if (!LANGUAGE.test(language)) throw new InvalidError("language", `'${language}' is not a language tag such as fr or en-GB`);
+  if (!LANGUAGE.test(language))
+    throw new InvalidError("language", `'${language}' is not a language tag such as fr or en-GB`);
   return language;
 }
 
 /** ASCII letters only: accents stripped, other characters dropped (`Élodie-Anne` -> `elodieanne`). */
 export function asciiLetters(name: string): string {
-  return name.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase()
-    .replace(/./gu, (c) => FOLDS[c] ?? c).replace(/[^a-z]/g, "");
+  return name
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/./gu, (c) => FOLDS[c] ?? c)
+    .replace(/[^a-z]/g, "");
 }
 
 /** The userName policy first.last generates from the names, before any collision suffix. */
 export function firstLastBase(givenName: string | null, familyName: string | null): string {
   const first = asciiLetters(givenName ?? "");
   const last = asciiLetters(familyName ?? "");
-  if (!first || !last) throw new InvalidError("userName", "cannot be generated from these names (no letters a-z left): give one");
+  if (!first || !last)
+    throw new InvalidError("userName", "cannot be generated from these names (no letters a-z left): give one");
   return `${first}.${last}`;
 }
 
@@ -81,6 +95,10 @@ export function userNameCandidates(base: string, from: number, count: number): s
 export function namesFromEmail(email: string): { givenName: string; familyName: string } | null {
   const parts = email.split("@")[0].split(".");
   if (parts.length !== 2 || !parts.every((p) => /^\p{L}+(-\p{L}+)*$/u.test(p))) return null;
-  const cap = (p: string) => p.split("-").map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()).join("-");
+  const cap = (p: string) =>
+    p
+      .split("-")
+      .map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase())
+      .join("-");
   return { givenName: cap(parts[0]), familyName: cap(parts[1]) };
 }

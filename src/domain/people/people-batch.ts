@@ -42,12 +42,24 @@ export interface BatchResult {
  * lines are created whatever happens to the others. Settings wrong for every line (SSO-only, a role or entity outside
  * the actor's scope, a bad language, a group that does not exist) refuse the whole batch before any line is written.
  */
-export async function createBatch(people: PeopleService, ctx: Ctx, lines: BatchLine[], shared: BatchSettings): Promise<BatchResult[]> {
+export async function createBatch(
+  people: PeopleService,
+  ctx: Ctx,
+  lines: BatchLine[],
+  shared: BatchSettings,
+): Promise<BatchResult[]> {
   people.assertManualCreation();
   checkLanguage(shared.language ?? null);
-  assertAccountChange(ctx, null, normaliseAccount({
-    entityId: shared.entityId ?? null, systemRole: shared.role ?? "member", adminScope: shared.adminScope ?? [], external: shared.external ?? false,
-  }));
+  assertAccountChange(
+    ctx,
+    null,
+    normaliseAccount({
+      entityId: shared.entityId ?? null,
+      systemRole: shared.role ?? "member",
+      adminScope: shared.adminScope ?? [],
+      external: shared.external ?? false,
+    }),
+  );
   if (shared.groups?.length) await people.assertGroups(shared.groups);
   const seen = new Map<string, number>();
   const results: (BatchResult | null)[] = [];
@@ -57,7 +69,13 @@ export async function createBatch(people: PeopleService, ctx: Ctx, lines: BatchL
     const email = line.email.trim();
     const first = seen.get(email.toLowerCase());
     if (first !== undefined) {
-      results.push({ line: n, email, status: "duplicate", duplicateOf: first, detail: `the same email as line ${first}` });
+      results.push({
+        line: n,
+        email,
+        status: "duplicate",
+        duplicateOf: first,
+        detail: `the same email as line ${first}`,
+      });
       continue;
     }
     seen.set(email.toLowerCase(), n);
@@ -67,28 +85,58 @@ export async function createBatch(people: PeopleService, ctx: Ctx, lines: BatchL
   // Lines are independent once duplicates are out (each create is its own transaction): a few run at once.
   let next = 0;
   const worker = async () => {
-    for (let job = todo[next++]; job; job = todo[next++]) results[job.at] = await createLine(people, ctx, job.n, job.email, job.line, shared);
+    for (let job = todo[next++]; job; job = todo[next++])
+      results[job.at] = await createLine(people, ctx, job.n, job.email, job.line, shared);
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_LINES, todo.length) }, worker));
   return results as BatchResult[];
 }
 
-async function createLine(people: PeopleService, ctx: Ctx, n: number, email: string, line: BatchLine, shared: BatchSettings): Promise<BatchResult> {
+async function createLine(
+  people: PeopleService,
+  ctx: Ctx,
+  n: number,
+  email: string,
+  line: BatchLine,
+  shared: BatchSettings,
+): Promise<BatchResult> {
   const derived = line.givenName === undefined && line.familyName === undefined ? namesFromEmail(email) : null;
   try {
-    const { user } = await people.create(ctx, { ...shared, email, userName: line.userName, givenName: line.givenName ?? derived?.givenName, familyName: line.familyName ?? derived?.familyName });
+    const { user } = await people.create(ctx, {
+      ...shared,
+      email,
+      userName: line.userName,
+      givenName: line.givenName ?? derived?.givenName,
+      familyName: line.familyName ?? derived?.familyName,
+    });
     return { line: n, email, status: "created", id: user.id, userName: user.userName };
   } catch (e) {
-    if (e instanceof ConflictError) return { line: n, email, status: "exists", code: `${e.field}_taken`, field: e.field, detail: e.message };
+    if (e instanceof ConflictError)
+      return { line: n, email, status: "exists", code: `${e.field}_taken`, field: e.field, detail: e.message };
     // A line whose email is taken exists, whatever else is wrong with it.
-    if ((e instanceof InvalidError || e instanceof RefusedError) && e.field !== "email" && (await people.emailInUse(email))) {
-      return { line: n, email, status: "exists", code: "email_taken", field: "email", detail: `email '${email}' already belongs to another person` };
+    if (
+      (e instanceof InvalidError || e instanceof RefusedError) &&
+      e.field !== "email" &&
+      (await people.emailInUse(email))
+    ) {
+      return {
+        line: n,
+        email,
+        status: "exists",
+        code: "email_taken",
+        field: "email",
+        detail: `email '${email}' already belongs to another person`,
+      };
     }
     if (e instanceof InvalidError) {
-      const hint = !derived && !line.givenName && (e.field === "givenName" || e.field === "familyName") ? " (names are read from first.last@… addresses; give them otherwise)" : "";
+      const hint =
+        !derived && !line.givenName && (e.field === "givenName" || e.field === "familyName")
+          ? " (names are read from first.last@… addresses; give them otherwise)"
+          : "";
       return { line: n, email, status: "invalid", code: "invalid_value", field: e.field, detail: e.message + hint };
     }
-    if (e instanceof RefusedError) return { line: n, email, status: "invalid", code: e.code, field: e.field, detail: e.message };
+    if (e instanceof RefusedError)
+      return { line: n, email, status: "invalid", code: e.code, field: e.field, detail: e.message };
     throw e;
   }
 }

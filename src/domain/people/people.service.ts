@@ -7,7 +7,15 @@ import { unitOfWork, withDb } from "../unit-of-work";
 import { type User, type UserAccount, type UserProfile, emptyProfile } from "../users/user";
 import { profileOf } from "../users/users.repository";
 import type { CreateOptions, UsersService } from "../users/users.service";
-import { type ManualPolicy, checkEmail, checkLanguage, checkName, checkUserName, firstLastBase, userNameCandidates } from "./manual-policy.rules";
+import {
+  type ManualPolicy,
+  checkEmail,
+  checkLanguage,
+  checkName,
+  checkUserName,
+  firstLastBase,
+  userNameCandidates,
+} from "./manual-policy.rules";
 import type { InvitationsService } from "../invitations/invitations.service";
 import { IDP_OWNED, type NewPerson, type PersonChanges, type PersonView } from "./person";
 import { applyChanges, idpOwnedChange } from "./person.rules";
@@ -49,14 +57,22 @@ export class PeopleService {
   /** Refused in SSO-only mode, before anything is read. */
   assertManualCreation(): void {
     if (this.s.ssoOnly) {
-      throw new RefusedError("sso_only", "forbidden", "Accounts come from single sign-on and SCIM provisioning here: creating people by hand is turned off (SSO_ONLY)");
+      throw new RefusedError(
+        "sso_only",
+        "forbidden",
+        "Accounts come from single sign-on and SCIM provisioning here: creating people by hand is turned off (SSO_ONLY)",
+      );
     }
   }
 
   async create(ctx: Ctx, p: NewPerson): Promise<PersonView> {
     this.assertManualCreation();
     const { profile, account, opts } = this.prepare(p);
-    return this.view(await this.named(profile, opts, p.userName, (prof, o) => this.createWithGroups(ctx, prof, account, o, p.groups ?? [])));
+    return this.view(
+      await this.named(profile, opts, p.userName, (prof, o) =>
+        this.createWithGroups(ctx, prof, account, o, p.groups ?? []),
+      ),
+    );
   }
 
   /**
@@ -66,7 +82,9 @@ export class PeopleService {
   async createIn(tx: TxCtx, p: NewPerson, invite: CreateOptions["invite"]): Promise<User> {
     this.assertManualCreation();
     const { profile, account, opts } = this.prepare(p);
-    return this.named(profile, { ...opts, invite }, p.userName, (prof, o) => this.users.createIn(tx, { profile: prof }, "admin", tx.actor.name, account, o));
+    return this.named(profile, { ...opts, invite }, p.userName, (prof, o) =>
+      this.users.createIn(tx, { profile: prof }, "admin", tx.actor.name, account, o),
+    );
   }
 
   /** The manual policy's checks of a new person: their profile, account and create options. */
@@ -74,13 +92,28 @@ export class PeopleService {
     const email = checkEmail(p.email);
     const givenName = checkName(this.s.policy, "givenName", p.givenName);
     const familyName = checkName(this.s.policy, "familyName", p.familyName);
-    const profile = applyChanges(emptyProfile(email), { givenName: givenName ?? undefined, familyName: familyName ?? undefined, email, language: checkLanguage(p.language ?? null) });
-    const account: UserAccount = { entityId: p.entityId ?? null, systemRole: p.role ?? "member", adminScope: p.adminScope ?? [], external: p.external ?? false };
+    const profile = applyChanges(emptyProfile(email), {
+      givenName: givenName ?? undefined,
+      familyName: familyName ?? undefined,
+      email,
+      language: checkLanguage(p.language ?? null),
+    });
+    const account: UserAccount = {
+      entityId: p.entityId ?? null,
+      systemRole: p.role ?? "member",
+      adminScope: p.adminScope ?? [],
+      external: p.external ?? false,
+    };
     return { profile, account, opts: { invite: p.invite === true, uniqueEmail: true } };
   }
 
   /** Writes with the userName given, else the one the policy makes (first.last: the first free one). */
-  private named(profile: UserProfile, opts: CreateOptions, userName: string | undefined, write: (p: UserProfile, o: CreateOptions) => Promise<User>): Promise<User> {
+  private named(
+    profile: UserProfile,
+    opts: CreateOptions,
+    userName: string | undefined,
+    write: (p: UserProfile, o: CreateOptions) => Promise<User>,
+  ): Promise<User> {
     if (userName !== undefined) profile.userName = checkUserName(this.s.policy, userName);
     else if (this.s.policy.userNames === "first.last") return this.createNamed(profile, opts, write);
     return write(profile, opts);
@@ -90,7 +123,13 @@ export class PeopleService {
    * The person and their group memberships in one transaction: the groups are locked first (groups, then users, as every
    * group write does), an id naming no group refuses the whole create, and each membership is audited as a SCIM PATCH's.
    */
-  private createWithGroups(ctx: Ctx, profile: UserProfile, account: UserAccount, opts: CreateOptions, groupIds: string[]): Promise<User> {
+  private createWithGroups(
+    ctx: Ctx,
+    profile: UserProfile,
+    account: UserAccount,
+    opts: CreateOptions,
+    groupIds: string[],
+  ): Promise<User> {
     return unitOfWork(this.ds, ctx, async (tx) => {
       const groups = await this.scopedGroups.lockForJoinIn(tx, groupIds);
       const user = await this.users.createIn(tx, { profile }, "admin", ctx.actor.name, account, opts);
@@ -106,27 +145,40 @@ export class PeopleService {
 
   /** Changes what an admin may change; for a SCIM-managed person the fields the IdP keeps in sync are refused by name. */
   async change(ctx: Ctx, id: string, c: PersonChanges, ifMatch?: number[]): Promise<PersonView> {
-    const { user } = await this.users.update(ctx, id, async (current) => {
-      const owned = current.source === "scim" ? IDP_OWNED.find((f) => idpOwnedChange(current, f, c)) : undefined;
-      if (owned) throw idpOwned(owned);
-      if (current.source === "scim" && c.entityId !== undefined && c.entityId !== current.account.entityId && (await this.users.mappedEntity(current))) {
-        throw idpOwned("entityId", "the entity follows the identity provider's value (SCIM_ENTITY_MAPPING)");
-      }
-      const checked: PersonChanges = { ...c };
-      if (c.givenName !== undefined && c.givenName !== current.name.givenName) checked.givenName = checkName(this.s.policy, "givenName", c.givenName) ?? undefined;
-      if (c.familyName !== undefined && c.familyName !== current.name.familyName) checked.familyName = checkName(this.s.policy, "familyName", c.familyName) ?? undefined;
-      if (c.userName !== undefined && c.userName !== current.userName) checked.userName = checkUserName(this.s.policy, c.userName);
-      if (c.email !== undefined) checked.email = checkEmail(c.email);
-      if (c.language !== undefined) checked.language = checkLanguage(c.language);
-      const role = c.role ?? current.account.systemRole;
-      const account: UserAccount = {
-        entityId: c.entityId === undefined ? current.account.entityId : c.entityId,
-        systemRole: role,
-        adminScope: c.adminScope ?? (role === "member" ? [] : current.account.adminScope),
-        external: c.external ?? current.account.external,
-      };
-      return { profile: applyChanges(profileOf(current), checked), account };
-    }, { ifMatch, uniqueEmail: true });
+    const { user } = await this.users.update(
+      ctx,
+      id,
+      async (current) => {
+        const owned = current.source === "scim" ? IDP_OWNED.find((f) => idpOwnedChange(current, f, c)) : undefined;
+        if (owned) throw idpOwned(owned);
+        if (
+          current.source === "scim" &&
+          c.entityId !== undefined &&
+          c.entityId !== current.account.entityId &&
+          (await this.users.mappedEntity(current))
+        ) {
+          throw idpOwned("entityId", "the entity follows the identity provider's value (SCIM_ENTITY_MAPPING)");
+        }
+        const checked: PersonChanges = { ...c };
+        if (c.givenName !== undefined && c.givenName !== current.name.givenName)
+          checked.givenName = checkName(this.s.policy, "givenName", c.givenName) ?? undefined;
+        if (c.familyName !== undefined && c.familyName !== current.name.familyName)
+          checked.familyName = checkName(this.s.policy, "familyName", c.familyName) ?? undefined;
+        if (c.userName !== undefined && c.userName !== current.userName)
+          checked.userName = checkUserName(this.s.policy, c.userName);
+        if (c.email !== undefined) checked.email = checkEmail(c.email);
+        if (c.language !== undefined) checked.language = checkLanguage(c.language);
+        const role = c.role ?? current.account.systemRole;
+        const account: UserAccount = {
+          entityId: c.entityId === undefined ? current.account.entityId : c.entityId,
+          systemRole: role,
+          adminScope: c.adminScope ?? (role === "member" ? [] : current.account.adminScope),
+          external: c.external ?? current.account.external,
+        };
+        return { profile: applyChanges(profileOf(current), checked), account };
+      },
+      { ifMatch, uniqueEmail: true },
+    );
     return this.view(user);
   }
 
@@ -155,7 +207,11 @@ export class PeopleService {
   }
 
   /** Policy first.last: the first free of first.last, first.last2, ... (names held by removed accounts count as taken). */
-  private async createNamed(profile: UserProfile, opts: CreateOptions, write: (p: UserProfile, o: CreateOptions) => Promise<User>): Promise<User> {
+  private async createNamed(
+    profile: UserProfile,
+    opts: CreateOptions,
+    write: (p: UserProfile, o: CreateOptions) => Promise<User>,
+  ): Promise<User> {
     const base = firstLastBase(profile.name.givenName, profile.name.familyName);
     let from = 1;
     while (from < 10_000) {
@@ -177,6 +233,9 @@ export class PeopleService {
   }
 }
 
-function idpOwned(field: string, why = "it is kept in sync by the identity provider for this SCIM-managed person: change it there") {
+function idpOwned(
+  field: string,
+  why = "it is kept in sync by the identity provider for this SCIM-managed person: change it there",
+) {
   return new RefusedError("idp_owned_field", "conflict", `${field} cannot be changed here: ${why}`, field);
 }

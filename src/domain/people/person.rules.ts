@@ -22,18 +22,27 @@ export function applyChanges(p: UserProfile, c: PersonChanges): UserProfile {
 
 function withPrimaryEmail(emails: MultiValue[], email: string): MultiValue[] {
   if (emails.length === 0) return [{ value: email, type: "work", primary: true }];
-  const primary = Math.max(0, emails.findIndex((e) => e.primary === true));
+  const primary = Math.max(
+    0,
+    emails.findIndex((e) => e.primary === true),
+  );
   return emails.map((e, i) => (i === primary ? { ...e, value: email } : e));
 }
 
 /** Whether `c` changes `field` of `current` (a value sent back unchanged is no change; emails compare case-insensitively). */
 export function idpOwnedChange(current: User, field: keyof PersonChanges, c: PersonChanges): boolean {
   switch (field) {
-    case "givenName": return c.givenName !== undefined && c.givenName !== current.name.givenName;
-    case "familyName": return c.familyName !== undefined && c.familyName !== current.name.familyName;
-    case "email": return c.email !== undefined && c.email.trim().toLowerCase() !== primaryEmail(current)?.toLowerCase();
-    case "userName": return c.userName !== undefined && c.userName !== current.userName;
-    case "language": return c.language !== undefined && c.language !== current.preferredLanguage;
-    default: return false;
+    case "givenName":
+      return c.givenName !== undefined && c.givenName !== current.name.givenName;
+    case "familyName":
+      return c.familyName !== undefined && c.familyName !== current.name.familyName;
+    case "email":
+      return c.email !== undefined && c.email.trim().toLowerCase() !== primaryEmail(current)?.toLowerCase();
+    case "userName":
+      return c.userName !== undefined && c.userName !== current.userName;
+    case "language":
+      return c.language !== undefined && c.language !== current.preferredLanguage;
+    default:
+      return false;
   }
 }

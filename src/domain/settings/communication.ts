@@ -13,7 +13,10 @@ export interface CommunicationSetting {
 export const COMMUNICATION_KEY = "communication";
 
 /** The published defaults: nobody is invited automatically; email and SMS are both on. */
-export const defaultCommunication = (): CommunicationSetting => ({ autoInvite: { scim: false, csv: false }, channels: { email: true, sms: true } });
+export const defaultCommunication = (): CommunicationSetting => ({
+  autoInvite: { scim: false, csv: false },
+  channels: { email: true, sms: true },
+});
 
 /** A stored value read leniently: a field missing or of the wrong type keeps its default (a newer field, an older row). */
 export function communicationOf(stored: unknown): CommunicationSetting {
@@ -32,8 +35,10 @@ export function communicationOf(stored: unknown): CommunicationSetting {
 /** The setting as flat fields (`autoInvite.scim`...), for the audit diff. */
 export function flatCommunication(c: CommunicationSetting): Record<string, boolean> {
   return {
-    "autoInvite.scim": c.autoInvite.scim, "autoInvite.csv": c.autoInvite.csv,
-    "channels.email": c.channels.email, "channels.sms": c.channels.sms,
+    "autoInvite.scim": c.autoInvite.scim,
+    "autoInvite.csv": c.autoInvite.csv,
+    "channels.email": c.channels.email,
+    "channels.sms": c.channels.sms,
   };
 }
 

@@ -12,14 +12,25 @@ export interface SettingRow {
 /** SQL over `settings`: one row per key, a jsonb value and a version moving on at each write. */
 export class SettingsRepository {
   async find(m: EntityManager, key: string): Promise<SettingRow | null> {
-    const rows = await sql<SettingRow>(m, `SELECT value, version, updated_at AS "updatedAt" FROM settings WHERE key = $1`, [key]);
+    const rows = await sql<SettingRow>(
+      m,
+      `SELECT value, version, updated_at AS "updatedAt" FROM settings WHERE key = $1`,
+      [key],
+    );
     return rows[0] ?? null;
   }
 
   /** Locks the key's row, creating it first (version 0) when it was never written, so concurrent writers queue on it. */
   async lock(m: EntityManager, key: string, initial: unknown): Promise<SettingRow> {
-    await sql(m, `INSERT INTO settings (key, value, version) VALUES ($1, $2::jsonb, 0) ON CONFLICT (key) DO NOTHING`, [key, JSON.stringify(initial)]);
-    const rows = await sql<SettingRow>(m, `SELECT value, version, updated_at AS "updatedAt" FROM settings WHERE key = $1 FOR UPDATE`, [key]);
+    await sql(m, `INSERT INTO settings (key, value, version) VALUES ($1, $2::jsonb, 0) ON CONFLICT (key) DO NOTHING`, [
+      key,
+      JSON.stringify(initial),
+    ]);
+    const rows = await sql<SettingRow>(
+      m,
+      `SELECT value, version, updated_at AS "updatedAt" FROM settings WHERE key = $1 FOR UPDATE`,
+      [key],
+    );
     return rows[0];
   }
 

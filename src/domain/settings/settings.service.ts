@@ -5,7 +5,13 @@ import { scopeOf } from "../scope";
 import type { Ctx } from "../context";
 import { PreconditionFailedError, RefusedError } from "../errors";
 import { unitOfWork, withDb, writeIn } from "../unit-of-work";
-import { COMMUNICATION_KEY, type CommunicationSetting, communicationOf, defaultCommunication, flatCommunication } from "./communication";
+import {
+  COMMUNICATION_KEY,
+  type CommunicationSetting,
+  communicationOf,
+  defaultCommunication,
+  flatCommunication,
+} from "./communication";
 import { type SettingRow, SettingsRepository } from "./settings.repository";
 
 /** A setting with the version its ETag carries (0: never written, the defaults apply). */
@@ -26,7 +32,10 @@ export class SettingsService {
   private readonly repo = new SettingsRepository();
   private readonly cache = new Map<string, { row: Versioned<CommunicationSetting>; until: number }>();
 
-  constructor(private readonly ds: DataSource, private readonly cacheMs = 5000) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly cacheMs = 5000,
+  ) {}
 
   /**
    * The communication setting in force (cached). Inside a transaction, pass its manager: a read on a second pool
@@ -49,9 +58,17 @@ export class SettingsService {
    * Replaces the communication setting (`settings.updated` audited with the fields that changed, and queued). Only an
    * admin of the whole organisation may: it applies to everyone. `ifMatch`: the versions the caller read.
    */
-  async setCommunication(ctx: Ctx, value: CommunicationSetting, ifMatch?: number[]): Promise<Versioned<CommunicationSetting>> {
+  async setCommunication(
+    ctx: Ctx,
+    value: CommunicationSetting,
+    ifMatch?: number[],
+  ): Promise<Versioned<CommunicationSetting>> {
     if (scopeOf(ctx) !== null) {
-      throw new RefusedError("out_of_scope", "forbidden", "The communication setting applies to the whole organisation: only an admin of the whole organisation may change it");
+      throw new RefusedError(
+        "out_of_scope",
+        "forbidden",
+        "The communication setting applies to the whole organisation: only an admin of the whole organisation may change it",
+      );
     }
     const next = communicationOf(value);
     const saved = await unitOfWork(this.ds, ctx, async (tx) => {
@@ -85,5 +102,7 @@ export class SettingsService {
 }
 
 function toVersioned(row: SettingRow | null): Versioned<CommunicationSetting> {
-  return row ? { value: communicationOf(row.value), version: row.version, updatedAt: row.updatedAt } : { value: defaultCommunication(), version: 0, updatedAt: null };
+  return row
+    ? { value: communicationOf(row.value), version: row.version, updatedAt: row.updatedAt }
+    : { value: defaultCommunication(), version: 0, updatedAt: null };
 }

@@ -18,12 +18,18 @@ const COLUMNS = `id, name, scope, user_id AS "userId", created_at AS "createdAt"
  */
 export class TokensRepository {
   async findLiveByName(m: EntityManager, name: string): Promise<TokenRow | null> {
-    const rows = await sql<TokenRow>(m, `SELECT ${COLUMNS} FROM api_tokens WHERE name = $1 AND revoked_at IS NULL`, [name]);
+    const rows = await sql<TokenRow>(m, `SELECT ${COLUMNS} FROM api_tokens WHERE name = $1 AND revoked_at IS NULL`, [
+      name,
+    ]);
     return rows[0] ?? null;
   }
 
   async findLiveByHash(m: EntityManager, tokenHash: string): Promise<TokenRow | null> {
-    const rows = await sql<TokenRow>(m, `SELECT ${COLUMNS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL`, [tokenHash]);
+    const rows = await sql<TokenRow>(
+      m,
+      `SELECT ${COLUMNS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL`,
+      [tokenHash],
+    );
     return rows[0] ?? null;
   }
 

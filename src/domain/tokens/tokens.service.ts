@@ -22,17 +22,21 @@ export interface TokenInfo {
 
 const REVOKED_CHANNEL = "roster_token_revoked";
 
-
 /** Bearer tokens for IdPs, admins and auditors. Only a SHA-256 of each (high-entropy) token is stored. */
 export class TokensService {
   private cache = new Map<string, { info: TokenInfo; until: number }>();
   private readonly repo = new TokensRepository();
 
-  constructor(private readonly ds: DataSource, private readonly users: UsersRepository, private readonly cacheMs = 0) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly users: UsersRepository,
+    private readonly cacheMs = 0,
+  ) {}
 
   /** `asUser` (a userName) binds an admin/auditor token to a person: it then has that person's rights, never more. */
   async create(ctx: Ctx, name: string, scope: string, asUser?: string): Promise<{ token: string; info: TokenInfo }> {
-    if (!/^[\w.@-]{1,100}$/.test(name)) throw new InvalidError("name", "use 1-100 letters, digits, '.', '_', '@' or '-'");
+    if (!/^[\w.@-]{1,100}$/.test(name))
+      throw new InvalidError("name", "use 1-100 letters, digits, '.', '_', '@' or '-'");
     if (!SCOPES.includes(scope as Scope)) throw new InvalidError("scope", `must be one of ${SCOPES.join(", ")}`);
     const token = newApiToken();
     return unitOfWork(this.ds, ctx, async (tx) => {
@@ -40,10 +44,20 @@ export class TokensService {
       if (live) throw new ConflictError("name", `a token named '${name}' already exists`);
       const userId = asUser === undefined ? null : await this.personId(tx.manager, scope, asUser);
       const id = randomUUID();
-      const row = await writeIn<TokenRow>(tx, this.repo.insert(id, { name, scope, tokenHash: hashSecret(token), userId }), {
-        audits: [{ action: "token.created", subject: { type: "token", id }, changes: { name, scope, ...(userId ? { userId } : {}) } }],
-        events: [],
-      });
+      const row = await writeIn<TokenRow>(
+        tx,
+        this.repo.insert(id, { name, scope, tokenHash: hashSecret(token), userId }),
+        {
+          audits: [
+            {
+              action: "token.created",
+              subject: { type: "token", id },
+              changes: { name, scope, ...(userId ? { userId } : {}) },
+            },
+          ],
+          events: [],
+        },
+      );
       return { token, info: toInfo(row!) };
     });
   }

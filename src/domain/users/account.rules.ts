@@ -18,18 +18,26 @@ export function normaliseAccount(a: UserAccount): UserAccount {
  */
 export function assertAccountChange(ctx: Ctx, before: UserAccount | null, after: UserAccount): void {
   // Rights stored earlier are not judged again by a write that leaves them alone (a SCIM PUT, a rename).
-  const rightsChanged = !before || before.systemRole !== after.systemRole || before.adminScope.join() !== after.adminScope.join();
-  if (rightsChanged && !SYSTEM_ROLES.includes(after.systemRole)) throw new InvalidError("role", `must be one of ${SYSTEM_ROLES.join(", ")}`);
-  if (rightsChanged && after.systemRole === "member" && after.adminScope.length > 0) throw new InvalidError("adminScope", "only admins and auditors have an admin scope");
+  const rightsChanged =
+    !before || before.systemRole !== after.systemRole || before.adminScope.join() !== after.adminScope.join();
+  if (rightsChanged && !SYSTEM_ROLES.includes(after.systemRole))
+    throw new InvalidError("role", `must be one of ${SYSTEM_ROLES.join(", ")}`);
+  if (rightsChanged && after.systemRole === "member" && after.adminScope.length > 0)
+    throw new InvalidError("adminScope", "only admins and auditors have an admin scope");
   const scope = scopeOf(ctx);
   if (scope === null) return;
-  if (after.entityId === null) throw outOfScope("an admin limited to some entities places every person in one of them: set entityId", "entityId");
+  if (after.entityId === null)
+    throw outOfScope("an admin limited to some entities places every person in one of them: set entityId", "entityId");
   if (!scope.includes(after.entityId)) throw outOfScope("entityId is outside your admin scope", "entityId");
   if (!rightsChanged) return;
-  if (before && outranks({ role: "admin", scope }, before)) throw outOfScope("this person's admin rights reach beyond your own", "role");
+  if (before && outranks({ role: "admin", scope }, before))
+    throw outOfScope("this person's admin rights reach beyond your own", "role");
   if (after.systemRole === "member") return;
   if (after.adminScope.length === 0) {
-    throw outOfScope("an admin limited to some entities grants admin or auditor rights only limited to entities of their scope: set adminScope", "adminScope");
+    throw outOfScope(
+      "an admin limited to some entities grants admin or auditor rights only limited to entities of their scope: set adminScope",
+      "adminScope",
+    );
   }
   const outside = after.adminScope.find((id) => !scope.includes(id));
   if (outside) throw outOfScope(`adminScope names ${outside}, outside your admin scope`, "adminScope");

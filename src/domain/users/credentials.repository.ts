@@ -27,12 +27,16 @@ export class CredentialsRepository {
    * not pick one of them at random.
    */
   async findByLogin(m: EntityManager, login: string): Promise<Credentials | null> {
-    const rows = await sql<Credentials>(m, `
+    const rows = await sql<Credentials>(
+      m,
+      `
       (SELECT ${COLUMNS}, 'userName' AS "matchedBy" FROM users u
         WHERE lower(u.user_name) = lower($1) AND ${liveUser("u")} AND u.active)
       UNION ALL
       (SELECT ${COLUMNS}, 'email' AS "matchedBy" FROM users u
-        WHERE roster_lower_values(u.emails) && ARRAY[lower($1)] AND ${liveUser("u")} AND u.active LIMIT 2)`, [login]);
+        WHERE roster_lower_values(u.emails) && ARRAY[lower($1)] AND ${liveUser("u")} AND u.active LIMIT 2)`,
+      [login],
+    );
     const byName = rows.find((r) => r.matchedBy === "userName");
     if (byName) return byName;
     return rows.length === 1 ? rows[0] : null;
@@ -77,7 +81,11 @@ export class CredentialsRepository {
   }
 
   async mustChange(m: EntityManager, id: string): Promise<boolean> {
-    const rows = await sql<{ mustChange: boolean }>(m, `SELECT password_must_change AS "mustChange" FROM users WHERE id = $1`, [id]);
+    const rows = await sql<{ mustChange: boolean }>(
+      m,
+      `SELECT password_must_change AS "mustChange" FROM users WHERE id = $1`,
+      [id],
+    );
     return rows[0]?.mustChange ?? false;
   }
 }

@@ -25,7 +25,9 @@ export interface AccessTarget {
 }
 
 /** `not_found`: the person is beyond the actor's reach and must stay invisible; `out_of_scope`: visible, not theirs to change. */
-export type AccessDecision = { allowed: true } | { allowed: false; refusal: "not_found" | "out_of_scope"; reason: string };
+export type AccessDecision =
+  | { allowed: true }
+  | { allowed: false; refusal: "not_found" | "out_of_scope"; reason: string };
 
 const RANK: Record<SystemRole, number> = { member: 0, auditor: 1, admin: 2 };
 /** Taking over an account goes through these: an admin's or auditor's are changed by an organisation-wide admin only. */
@@ -35,22 +37,30 @@ const ALLOWED: AccessDecision = { allowed: true };
 const refuse = (reason: string): AccessDecision => ({ allowed: false, refusal: "out_of_scope", reason });
 
 export function may(actor: AccessActor, action: PersonAction, target: AccessTarget): AccessDecision {
-  if (!reaches(actor.scope, target.account.entityId)) return { allowed: false, refusal: "not_found", reason: "outside your admin scope" };
+  if (!reaches(actor.scope, target.account.entityId))
+    return { allowed: false, refusal: "not_found", reason: "outside your admin scope" };
   if (action === "read") return ALLOWED;
   if (actor.role !== "admin") return refuse("auditors have read-only access");
   const self = actor.userId !== null && actor.userId === target.id;
   if (self && actor.scope !== null && (action === "rights" || TAKEOVER.has(action))) {
-    return refuse("an admin limited to some entities changes only their own names: an organisation-wide admin changes the rest");
+    return refuse(
+      "an admin limited to some entities changes only their own names: an organisation-wide admin changes the rest",
+    );
   }
   if (outranks(actor, target.account)) return refuse("this person's admin rights reach beyond your own");
   if (TAKEOVER.has(action) && actor.scope !== null && target.account.systemRole !== "member") {
-    return refuse("only an organisation-wide admin changes the email, userName, password or invitation of an admin or auditor");
+    return refuse(
+      "only an organisation-wide admin changes the email, userName, password or invitation of an admin or auditor",
+    );
   }
   return ALLOWED;
 }
 
 /** Whether `who` holds a right the actor lacks: a higher role, or admin rights reaching beyond the actor's scope. */
-export function outranks(actor: Pick<AccessActor, "role" | "scope">, who: Pick<UserAccount, "systemRole" | "adminScope">): boolean {
+export function outranks(
+  actor: Pick<AccessActor, "role" | "scope">,
+  who: Pick<UserAccount, "systemRole" | "adminScope">,
+): boolean {
   if (RANK[who.systemRole] > RANK[actor.role]) return true;
   if (actor.scope === null || who.systemRole === "member") return false;
   return who.adminScope.length === 0 || who.adminScope.some((id) => !actor.scope!.includes(id));
@@ -80,14 +90,26 @@ export interface PersonWrite {
   password?: boolean;
 }
 
-const contacts = (values: MultiValue[]) => [...new Set(values.map((v) => String(v.value ?? "").trim().toLowerCase()))].sort().join();
+const contacts = (values: MultiValue[]) =>
+  [
+    ...new Set(
+      values.map((v) =>
+        String(v.value ?? "")
+          .trim()
+          .toLowerCase(),
+      ),
+    ),
+  ]
+    .sort()
+    .join();
 
 /**
  * What a write of `target` touches beyond `change`, each with the field a refusal names: the sign-in and contact
  * details (where an invitation or a reset goes), the password, the rights. The first refused aspect is thrown.
  */
 export function assertMayWrite(ctx: Ctx, target: AccessTarget & PersonWrite["profile"], after: PersonWrite): void {
-  const b = target.account, a = after.account;
+  const b = target.account,
+    a = after.account;
   const aspects: [PersonAction, string, boolean][] = [
     ["rights", "role", a.systemRole !== b.systemRole],
     ["rights", "adminScope", [...a.adminScope].sort().join() !== [...b.adminScope].sort().join()],

@@ -12,7 +12,11 @@ export type EntityMapping = "none" | "department" | "organization";
 
 /** The account side of a user write: entity mapping, the actor's right to change roles and scope, email claims. */
 export class UserAccounts {
-  constructor(private readonly repo: UsersRepository, private readonly entities: EntitiesRepository, private readonly mapping: EntityMapping) {}
+  constructor(
+    private readonly repo: UsersRepository,
+    private readonly entities: EntitiesRepository,
+    private readonly mapping: EntityMapping,
+  ) {}
 
   /** The entity the IdP-sent attribute named by SCIM_ENTITY_MAPPING points at, if exactly one matches. */
   async mappedEntity(profile: UserProfile, m: EntityManager): Promise<string | null> {
@@ -24,7 +28,14 @@ export class UserAccounts {
    * The account to write: the entity follows the IdP's mapped value when `remap` and one entity matches (an unmatched
    * value changes nothing), then the actor's rights are checked and a new admin scope must name existing entities.
    */
-  async accountFor(m: EntityManager, ctx: Ctx, before: UserAccount | null, wanted: UserAccount, profile: UserProfile, remap: boolean): Promise<UserAccount> {
+  async accountFor(
+    m: EntityManager,
+    ctx: Ctx,
+    before: UserAccount | null,
+    wanted: UserAccount,
+    profile: UserProfile,
+    remap: boolean,
+  ): Promise<UserAccount> {
     const mapped = remap ? await this.mappedEntity(profile, m) : null;
     const next = normaliseAccount({ ...wanted, entityId: mapped ?? wanted.entityId });
     const prior = before ? normaliseAccount(before) : null;

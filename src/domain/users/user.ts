@@ -82,7 +82,12 @@ export interface UserLifecycle {
   lastLoginAt: Date | null;
 }
 
-export const defaultAccount = (): UserAccount => ({ entityId: null, systemRole: "member", adminScope: [], external: false });
+export const defaultAccount = (): UserAccount => ({
+  entityId: null,
+  systemRole: "member",
+  adminScope: [],
+  external: false,
+});
 
 /** A group the user is a direct member of (read-only, RFC 7643 §4.1.2 `groups`). */
 export interface UserGroup {
@@ -115,8 +120,22 @@ export interface UserWrite {
 }
 
 const PROFILE_KEYS: (keyof UserProfile)[] = [
-  "userName", "externalId", "name", "displayName", "nickName", "profileUrl", "title", "userType", "preferredLanguage",
-  "locale", "timezone", "active", "emails", "phoneNumbers", "extras", "enterprise",
+  "userName",
+  "externalId",
+  "name",
+  "displayName",
+  "nickName",
+  "profileUrl",
+  "title",
+  "userType",
+  "preferredLanguage",
+  "locale",
+  "timezone",
+  "active",
+  "emails",
+  "phoneNumbers",
+  "extras",
+  "enterprise",
 ];
 
 /** Only the profile fields of `p` (a whole User, or a door's object carrying more, is cut down to them). */
@@ -130,10 +149,18 @@ export function emptyProfile(userName: string): UserProfile {
     userName,
     externalId: null,
     name: nulls(["formatted", "givenName", "familyName", "middleName", "honorificPrefix", "honorificSuffix"]),
-    displayName: null, nickName: null, profileUrl: null, title: null, userType: null,
-    preferredLanguage: null, locale: null, timezone: null,
+    displayName: null,
+    nickName: null,
+    profileUrl: null,
+    title: null,
+    userType: null,
+    preferredLanguage: null,
+    locale: null,
+    timezone: null,
     active: true,
-    emails: [], phoneNumbers: [], extras: {},
+    emails: [],
+    phoneNumbers: [],
+    extras: {},
     enterprise: nulls(["employeeNumber", "costCenter", "organization", "division", "department", "managerId"]),
   };
 }

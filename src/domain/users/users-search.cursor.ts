@@ -35,10 +35,17 @@ export function encodeCursor(fp: string, at: CursorPosition): string {
  */
 export function decodeCursor(cursor: string, fp: string, keyType: "text" | "timestamptz"): CursorPosition {
   const body = jsonCursor(cursor) as Partial<CursorBody> | null;
-  if (!body || typeof body !== "object" || typeof body.k !== "string" || typeof body.i !== "string" || !isUuid(body.i)) {
+  if (
+    !body ||
+    typeof body !== "object" ||
+    typeof body.k !== "string" ||
+    typeof body.i !== "string" ||
+    !isUuid(body.i)
+  ) {
     throw new InvalidError("cursor", NOT_A_CURSOR);
   }
-  if (body.f !== fp) throw new InvalidError("cursor", "belongs to a search with another sort or other filters; start again without it");
+  if (body.f !== fp)
+    throw new InvalidError("cursor", "belongs to a search with another sort or other filters; start again without it");
   if (body.k.includes("\u0000") || (keyType === "timestamptz" && !TIMESTAMP.test(body.k))) {
     throw new InvalidError("cursor", NOT_A_CURSOR);
   }
@@ -48,7 +55,9 @@ export function decodeCursor(cursor: string, fp: string, keyType: "text" | "time
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
   if (v && typeof v === "object") {
-    const entries = Object.entries(v).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    const entries = Object.entries(v)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(",")}}`;
   }
   return JSON.stringify(v ?? null);

@@ -24,7 +24,8 @@ const EXTERNAL = 16;
 const CODES = USER_SOURCES.length * 32;
 
 /** The SQL expression the facets index is built on (the same call, so the planner matches it). */
-export const FACETS_SQL = "roster_user_facets(u.active, u.invited_at, u.enrolled_at, u.last_login_at, u.external, u.source)";
+export const FACETS_SQL =
+  "roster_user_facets(u.active, u.invited_at, u.enrolled_at, u.last_login_at, u.external, u.source)";
 
 const bit = (code: number, flag: number) => (code & flag) !== 0;
 

@@ -10,9 +10,25 @@ export function ignoredChange(ignored: string[] | undefined): FieldChanges {
 }
 
 /** user.created with every field set (profile and account). */
-export function createEffects(id: string, p: UserProfile, account: UserAccount, source: UserSource, ignored?: string[]): Effects {
+export function createEffects(
+  id: string,
+  p: UserProfile,
+  account: UserAccount,
+  source: UserSource,
+  ignored?: string[],
+): Effects {
   return {
-    audits: [{ action: "user.created", subject: { type: "user", id }, changes: { ...diffFields({}, auditView(p)), ...diffFields({ ...defaultAccount() }, { ...account }), ...ignoredChange(ignored) } }],
+    audits: [
+      {
+        action: "user.created",
+        subject: { type: "user", id },
+        changes: {
+          ...diffFields({}, auditView(p)),
+          ...diffFields({ ...defaultAccount() }, { ...account }),
+          ...ignoredChange(ignored),
+        },
+      },
+    ],
     events: [{ topic: "user.created", payload: { userId: id, source } }],
   };
 }
@@ -20,7 +36,8 @@ export function createEffects(id: string, p: UserProfile, account: UserAccount, 
 /** user.restored: a removed account brought back under a new profile and account. */
 export function restoreEffects(existing: User, p: UserProfile, account: UserAccount, source: UserSource): Effects {
   const changes = {
-    ...diffFields(auditView(profileOf(existing)), auditView(p)), ...diffFields({ ...existing.account }, { ...account }),
+    ...diffFields(auditView(profileOf(existing)), auditView(p)),
+    ...diffFields({ ...existing.account }, { ...account }),
     removed: { before: true, after: false },
   };
   return {
@@ -35,7 +52,11 @@ export function updateEffects(before: User, nowActive: boolean, changes: FieldCh
   const effects: Effects = { audits: [], events: [] };
   const subject = { type: "user" as const, id: before.id };
   if (Object.keys(others).length > 0) {
-    effects.audits.push({ action: "user.updated", subject, changes: ignoredAttributes ? { ...others, ignoredAttributes } : others });
+    effects.audits.push({
+      action: "user.updated",
+      subject,
+      changes: ignoredAttributes ? { ...others, ignoredAttributes } : others,
+    });
     effects.events.push({ topic: "user.updated", payload: { userId: before.id, fields: Object.keys(others) } });
   }
   if (active) {

@@ -48,7 +48,9 @@ export const invitableUser = (idExpr: string) =>
   `EXISTS (SELECT 1 FROM users u WHERE u.id = ${idExpr} AND ${liveUser("u")} AND u.active AND u.enrolled_at IS NULL)`;
 
 /** The people hanging on entity `param`: live ones counted, any row at all, and admin scopes naming it. */
-export const entityUsage = (param: string) => `(SELECT count(*)::int FROM users WHERE entity_id = ${param} AND ${liveUser()}) AS "liveUsers",
+export const entityUsage = (
+  param: string,
+) => `(SELECT count(*)::int FROM users WHERE entity_id = ${param} AND ${liveUser()}) AS "liveUsers",
              EXISTS (SELECT 1 FROM users WHERE entity_id = ${param}) AS "anyUsers",
              EXISTS (SELECT 1 FROM users WHERE cardinality(admin_scope) > 0 AND admin_scope @> ARRAY[${param}::uuid]) AS "inAdminScope"`;
 

@@ -5,30 +5,43 @@ import { isUuid } from "../ids";
 import { type Keyset, type KeysetPage, keysetPage, keysetSql, readKeysetPage } from "../keyset";
 import { userGroupsJson } from "../groups/groups.fragments";
 import { liveUser, removedUser } from "./users.fragments";
-import { type EnterpriseFields, type PersonName, type SystemRole, type User, type UserAccount, type UserGroup, type UserProfile, type UserSource, defaultAccount, pickProfile } from "./user";
+import {
+  type EnterpriseFields,
+  type PersonName,
+  type SystemRole,
+  type User,
+  type UserAccount,
+  type UserGroup,
+  type UserProfile,
+  type UserSource,
+  defaultAccount,
+  pickProfile,
+} from "./user";
 
 /**
  * A `users` row as the statements below return it (columns aliased to these names). The table is reached
  * only through this file's SQL; migrations/ define it.
  */
-export type UserRow = Omit<UserProfile, "name" | "enterprise"> & Omit<PersonName, "formatted"> & EnterpriseFields & {
-  id: string;
-  nameFormatted: string | null;
-  source: string;
-  sourceRef: string | null;
-  removedAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-  version: number;
-  entityId: string | null;
-  systemRole: SystemRole;
-  adminScope: string[];
-  external: boolean;
-  invitedAt: Date | null;
-  enrolledAt: Date | null;
-  lastLoginAt: Date | null;
-  groups: UserGroup[];
-};
+export type UserRow = Omit<UserProfile, "name" | "enterprise"> &
+  Omit<PersonName, "formatted"> &
+  EnterpriseFields & {
+    id: string;
+    nameFormatted: string | null;
+    source: string;
+    sourceRef: string | null;
+    removedAt: Date | null;
+    createdAt: Date;
+    updatedAt: Date;
+    version: number;
+    entityId: string | null;
+    systemRole: SystemRole;
+    adminScope: string[];
+    external: boolean;
+    invitedAt: Date | null;
+    enrolledAt: Date | null;
+    lastLoginAt: Date | null;
+    groups: UserGroup[];
+  };
 
 /** The part of an account that rights are judged on (an access/person-access.rules AccessTarget's). */
 export type RightsAccount = Pick<UserAccount, "entityId" | "systemRole" | "adminScope">;
@@ -49,19 +62,48 @@ export interface ListQuery {
 
 /** Profile columns in a fixed order, so each statement's text never varies (it is prepared once per connection). */
 const PROFILE_COLUMNS: [keyof UserRow, string][] = [
-  ["userName", "user_name"], ["externalId", "external_id"], ["nameFormatted", "name_formatted"], ["givenName", "given_name"],
-  ["familyName", "family_name"], ["middleName", "middle_name"], ["honorificPrefix", "honorific_prefix"],
-  ["honorificSuffix", "honorific_suffix"], ["displayName", "display_name"], ["nickName", "nick_name"], ["profileUrl", "profile_url"],
-  ["title", "title"], ["userType", "user_type"], ["preferredLanguage", "preferred_language"], ["locale", "locale"],
-  ["timezone", "timezone"], ["active", "active"], ["emails", "emails"], ["phoneNumbers", "phone_numbers"], ["extras", "extras"],
-  ["employeeNumber", "employee_number"], ["costCenter", "cost_center"], ["organization", "organization"], ["division", "division"],
-  ["department", "department"], ["managerId", "manager_id"],
+  ["userName", "user_name"],
+  ["externalId", "external_id"],
+  ["nameFormatted", "name_formatted"],
+  ["givenName", "given_name"],
+  ["familyName", "family_name"],
+  ["middleName", "middle_name"],
+  ["honorificPrefix", "honorific_prefix"],
+  ["honorificSuffix", "honorific_suffix"],
+  ["displayName", "display_name"],
+  ["nickName", "nick_name"],
+  ["profileUrl", "profile_url"],
+  ["title", "title"],
+  ["userType", "user_type"],
+  ["preferredLanguage", "preferred_language"],
+  ["locale", "locale"],
+  ["timezone", "timezone"],
+  ["active", "active"],
+  ["emails", "emails"],
+  ["phoneNumbers", "phone_numbers"],
+  ["extras", "extras"],
+  ["employeeNumber", "employee_number"],
+  ["costCenter", "cost_center"],
+  ["organization", "organization"],
+  ["division", "division"],
+  ["department", "department"],
+  ["managerId", "manager_id"],
 ];
 const META_COLUMNS: [keyof UserRow, string][] = [
-  ["id", "id"], ["source", "source"], ["sourceRef", "source_ref"], ["removedAt", "removed_at"],
-  ["createdAt", "created_at"], ["updatedAt", "updated_at"], ["version", "version"],
-  ["entityId", "entity_id"], ["systemRole", "system_role"], ["adminScope", "admin_scope"], ["external", "external"],
-  ["invitedAt", "invited_at"], ["enrolledAt", "enrolled_at"], ["lastLoginAt", "last_login_at"],
+  ["id", "id"],
+  ["source", "source"],
+  ["sourceRef", "source_ref"],
+  ["removedAt", "removed_at"],
+  ["createdAt", "created_at"],
+  ["updatedAt", "updated_at"],
+  ["version", "version"],
+  ["entityId", "entity_id"],
+  ["systemRole", "system_role"],
+  ["adminScope", "admin_scope"],
+  ["external", "external"],
+  ["invitedAt", "invited_at"],
+  ["enrolledAt", "enrolled_at"],
+  ["lastLoginAt", "last_login_at"],
 ];
 const JSONB = new Set<string>(["emails", "phone_numbers", "extras"]);
 /** The user's direct groups (User.groups) through group_members' user_id index. */
@@ -86,12 +128,23 @@ export class UsersRepository {
   }
 
   async lockByUserName(m: EntityManager, userName: string): Promise<User | null> {
-    const rows = await sql<UserRow>(m, `SELECT ${SELECT} FROM users u WHERE lower(u.user_name) = lower($1) FOR UPDATE`, [userName]);
+    const rows = await sql<UserRow>(
+      m,
+      `SELECT ${SELECT} FROM users u WHERE lower(u.user_name) = lower($1) FOR UPDATE`,
+      [userName],
+    );
     return rows[0] ? toUser(rows[0]) : null;
   }
 
   /** Inserts unless the userName exists in any casing (then it returns no row). */
-  insert(id: string, p: UserProfile, source: UserSource, sourceRef: string | null, passwordHash: string | null, account: UserAccount = defaultAccount()): Statement {
+  insert(
+    id: string,
+    p: UserProfile,
+    source: UserSource,
+    sourceRef: string | null,
+    passwordHash: string | null,
+    account: UserAccount = defaultAccount(),
+  ): Statement {
     const cols = PROFILE_COLUMNS.map(([, c]) => c).join(", ");
     const params = PROFILE_COLUMNS.map(([, c], i) => `$${i + 2}${JSONB.has(c) ? "::jsonb" : ""}`).join(", ");
     return {
@@ -114,7 +167,14 @@ export class UsersRepository {
   }
 
   /** Brings a removed account back under a new profile and account. */
-  restore(id: string, p: UserProfile, source: UserSource, sourceRef: string | null, passwordHash: string | null, account: UserAccount): Statement {
+  restore(
+    id: string,
+    p: UserProfile,
+    source: UserSource,
+    sourceRef: string | null,
+    passwordHash: string | null,
+    account: UserAccount,
+  ): Statement {
     return {
       text: `UPDATE users SET ${SET_PROFILE}, source = $${P + 2}, source_ref = $${P + 3}, password_hash = COALESCE($${P + 4}, password_hash),
              entity_id = $${P + 5}, system_role = $${P + 6}, admin_scope = $${P + 7}::uuid[], external = $${P + 8},
@@ -126,7 +186,11 @@ export class UsersRepository {
 
   /** Which of `names` (lower-cased) are taken, by live users or by accounts an IdP removed. */
   async takenUserNames(m: EntityManager, names: string[]): Promise<Set<string>> {
-    const rows = await sql<{ name: string }>(m, `SELECT lower(user_name) AS name FROM users WHERE lower(user_name) = ANY($1::text[])`, [names]);
+    const rows = await sql<{ name: string }>(
+      m,
+      `SELECT lower(user_name) AS name FROM users WHERE lower(user_name) = ANY($1::text[])`,
+      [names],
+    );
     return new Set(rows.map((r) => r.name));
   }
 
@@ -135,15 +199,26 @@ export class UsersRepository {
    * address to two people are serialised, so the second sees the first.
    */
   async lockEmails(m: EntityManager, emails: string[]): Promise<void> {
-    await sql(m, `SELECT pg_advisory_xact_lock(hashtextextended('roster.email:' || e, 0)) FROM unnest($1::text[]) AS e`, [emails]);
+    await sql(
+      m,
+      `SELECT pg_advisory_xact_lock(hashtextextended('roster.email:' || e, 0)) FROM unnest($1::text[]) AS e`,
+      [emails],
+    );
   }
 
   /** A live user other than `exceptId` having one of `emails` (lower-cased), with that address. */
-  async liveUserWithEmail(m: EntityManager, emails: string[], exceptId: string | null): Promise<{ id: string; email: string } | null> {
-    const rows = await sql<{ id: string; email: string }>(m, `
+  async liveUserWithEmail(
+    m: EntityManager,
+    emails: string[],
+    exceptId: string | null,
+  ): Promise<{ id: string; email: string } | null> {
+    const rows = await sql<{ id: string; email: string }>(
+      m,
+      `
       SELECT u.id, (SELECT e FROM unnest(roster_lower_values(u.emails)) AS e WHERE e = ANY($1::text[]) LIMIT 1) AS email
       FROM users u WHERE ${liveUser("u")} AND roster_lower_values(u.emails) && $1::text[] AND u.id IS DISTINCT FROM $2::uuid LIMIT 1`,
-    [emails, exceptId]);
+      [emails, exceptId],
+    );
     return rows[0] ?? null;
   }
 
@@ -151,18 +226,28 @@ export class UsersRepository {
    * Which of `ids` (distinct uuids) are live people within the scope, with their rights, share-locked for the caller's transaction (after
    * the group's lock, like a SCIM PATCH): they can be neither removed nor moved out of the scope before it commits.
    */
-  async lockLiveWithin(m: EntityManager, ids: string[], scope: readonly string[] | null): Promise<Map<string, { id: string; account: RightsAccount }>> {
+  async lockLiveWithin(
+    m: EntityManager,
+    ids: string[],
+    scope: readonly string[] | null,
+  ): Promise<Map<string, { id: string; account: RightsAccount }>> {
     const scoped = scope === null ? "" : "AND u.entity_id = ANY($2::uuid[])";
-    const rows = await sql<{ id: string } & RightsAccount>(m,
+    const rows = await sql<{ id: string } & RightsAccount>(
+      m,
       `SELECT u.id, u.entity_id AS "entityId", u.system_role AS "systemRole", u.admin_scope AS "adminScope"
        FROM users u WHERE u.id = ANY($1::uuid[]) AND ${liveUser("u")} ${scoped} ORDER BY u.id FOR SHARE`,
-      scope === null ? [ids] : [ids, scope]);
+      scope === null ? [ids] : [ids, scope],
+    );
     return new Map(rows.map(({ id, ...account }) => [id, { id, account }]));
   }
 
   /** The id of the live user with this userName (case-insensitive), if any. */
   async liveIdByUserName(m: EntityManager, userName: string): Promise<string | null> {
-    const rows = await sql<{ id: string }>(m, `SELECT id FROM users WHERE lower(user_name) = lower($1) AND ${liveUser()}`, [userName]);
+    const rows = await sql<{ id: string }>(
+      m,
+      `SELECT id FROM users WHERE lower(user_name) = lower($1) AND ${liveUser()}`,
+      [userName],
+    );
     return rows[0]?.id ?? null;
   }
 
@@ -177,7 +262,10 @@ export class UsersRepository {
 
   /** Records that an invitation was asked for (lifecycle only: the SCIM version and lastModified do not move). */
   markInvited(id: string, at: Date): Statement {
-    return { text: `UPDATE users SET invited_at = $2 WHERE id = $1 AND ${liveUser()} RETURNING ${RETURNING}`, values: [id, at] };
+    return {
+      text: `UPDATE users SET invited_at = $2 WHERE id = $1 AND ${liveUser()} RETURNING ${RETURNING}`,
+      values: [id, at],
+    };
   }
 
   /** Filters, sorts and pages in PostgreSQL; counts only when the page does not already tell the total. */
@@ -190,15 +278,21 @@ export class UsersRepository {
     if (q.limit > 0) {
       // Deferred join: OFFSET walks ids only (an index-only scan when the order is creation time),
       // and full rows are fetched by primary key for the page alone, so a deep page costs about what the first one does.
-      const rows = await sql<UserRow>(m,
+      const rows = await sql<UserRow>(
+        m,
         `SELECT ${SELECT} FROM users u WHERE u.id = ANY(ARRAY(
            SELECT u.id FROM users u WHERE ${where} ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}))
          ORDER BY ${order}`,
-        [...params, q.limit, q.offset]);
+        [...params, q.limit, q.offset],
+      );
       users = rows.map(toUser);
     }
     if (users.length > 0 && users.length < q.limit) return { total: q.offset + users.length, users };
-    const [{ count }] = await sql<{ count: number }>(m, `SELECT count(*)::int AS count FROM users u WHERE ${where}`, params);
+    const [{ count }] = await sql<{ count: number }>(
+      m,
+      `SELECT count(*)::int AS count FROM users u WHERE ${where}`,
+      params,
+    );
     return { total: count, users };
   }
 
@@ -208,15 +302,28 @@ export class UsersRepository {
    */
   async page(m: EntityManager, q: ListQuery, keyset: Keyset): Promise<KeysetPage<User>> {
     const params = [...(q.where?.params ?? [])];
-    const k = keysetSql({ sort: q.orderBy, createdAt: "u.created_at", id: "u.id" }, q.descending ?? false, keyset, params.length + 1);
+    const k = keysetSql(
+      { sort: q.orderBy, createdAt: "u.created_at", id: "u.id" },
+      q.descending ?? false,
+      keyset,
+      params.length + 1,
+    );
     const where = `${liveUser("u")}${q.where ? ` AND (${q.where.sql})` : ""} AND ${k.where}`;
     const keys = `u.created_at::text AS "keyAt"${q.orderBy ? `, (${q.orderBy})::text AS "keySort"` : ""}`;
-    const rows = await readKeysetPage(keyset, () => sql<UserRow & { keyAt: string; keySort?: string | null }>(m,
-      `SELECT ${SELECT}, ${keys} FROM users u WHERE u.id = ANY(ARRAY(
+    const rows = await readKeysetPage(keyset, () =>
+      sql<UserRow & { keyAt: string; keySort?: string | null }>(
+        m,
+        `SELECT ${SELECT}, ${keys} FROM users u WHERE u.id = ANY(ARRAY(
          SELECT u.id FROM users u WHERE ${where} ORDER BY ${k.order} LIMIT $${params.length + k.params.length + 1}))
        ORDER BY ${k.order}`,
-      [...params, ...k.params, q.limit + 1]));
-    const page = keysetPage(rows, q.limit, k.reversed, (r) => ({ sort: q.orderBy ? r.keySort ?? null : undefined, createdAt: r.keyAt, id: r.id }));
+        [...params, ...k.params, q.limit + 1],
+      ),
+    );
+    const page = keysetPage(rows, q.limit, k.reversed, (r) => ({
+      sort: q.orderBy ? (r.keySort ?? null) : undefined,
+      createdAt: r.keyAt,
+      id: r.id,
+    }));
     return { ...page, rows: page.rows.map(toUser) };
   }
 }
@@ -225,13 +332,27 @@ const accountValues = (a: UserAccount): unknown[] => [a.entityId, a.systemRole, 
 
 function profileValues(p: UserProfile): unknown[] {
   const row: Partial<Record<keyof UserRow, unknown>> = {
-    userName: p.userName, externalId: p.externalId,
-    nameFormatted: p.name.formatted, givenName: p.name.givenName, familyName: p.name.familyName,
-    middleName: p.name.middleName, honorificPrefix: p.name.honorificPrefix, honorificSuffix: p.name.honorificSuffix,
-    displayName: p.displayName, nickName: p.nickName, profileUrl: p.profileUrl, title: p.title, userType: p.userType,
-    preferredLanguage: p.preferredLanguage, locale: p.locale, timezone: p.timezone, active: p.active,
+    userName: p.userName,
+    externalId: p.externalId,
+    nameFormatted: p.name.formatted,
+    givenName: p.name.givenName,
+    familyName: p.name.familyName,
+    middleName: p.name.middleName,
+    honorificPrefix: p.name.honorificPrefix,
+    honorificSuffix: p.name.honorificSuffix,
+    displayName: p.displayName,
+    nickName: p.nickName,
+    profileUrl: p.profileUrl,
+    title: p.title,
+    userType: p.userType,
+    preferredLanguage: p.preferredLanguage,
+    locale: p.locale,
+    timezone: p.timezone,
+    active: p.active,
     // pg would send JS arrays as PostgreSQL arrays: jsonb goes as JSON text.
-    emails: JSON.stringify(p.emails), phoneNumbers: JSON.stringify(p.phoneNumbers), extras: JSON.stringify(p.extras),
+    emails: JSON.stringify(p.emails),
+    phoneNumbers: JSON.stringify(p.phoneNumbers),
+    extras: JSON.stringify(p.extras),
     ...p.enterprise,
   };
   return PROFILE_COLUMNS.map(([prop]) => row[prop] ?? null);
@@ -239,16 +360,46 @@ function profileValues(p: UserProfile): unknown[] {
 
 export function toUser(r: UserRow): User {
   return {
-    id: r.id, userName: r.userName, externalId: r.externalId,
-    name: { formatted: r.nameFormatted, givenName: r.givenName, familyName: r.familyName, middleName: r.middleName, honorificPrefix: r.honorificPrefix, honorificSuffix: r.honorificSuffix },
-    displayName: r.displayName, nickName: r.nickName, profileUrl: r.profileUrl, title: r.title, userType: r.userType,
-    preferredLanguage: r.preferredLanguage, locale: r.locale, timezone: r.timezone, active: r.active,
-    emails: r.emails, phoneNumbers: r.phoneNumbers, extras: r.extras,
-    enterprise: { employeeNumber: r.employeeNumber, costCenter: r.costCenter, organization: r.organization, division: r.division, department: r.department, managerId: r.managerId },
+    id: r.id,
+    userName: r.userName,
+    externalId: r.externalId,
+    name: {
+      formatted: r.nameFormatted,
+      givenName: r.givenName,
+      familyName: r.familyName,
+      middleName: r.middleName,
+      honorificPrefix: r.honorificPrefix,
+      honorificSuffix: r.honorificSuffix,
+    },
+    displayName: r.displayName,
+    nickName: r.nickName,
+    profileUrl: r.profileUrl,
+    title: r.title,
+    userType: r.userType,
+    preferredLanguage: r.preferredLanguage,
+    locale: r.locale,
+    timezone: r.timezone,
+    active: r.active,
+    emails: r.emails,
+    phoneNumbers: r.phoneNumbers,
+    extras: r.extras,
+    enterprise: {
+      employeeNumber: r.employeeNumber,
+      costCenter: r.costCenter,
+      organization: r.organization,
+      division: r.division,
+      department: r.department,
+      managerId: r.managerId,
+    },
     account: { entityId: r.entityId, systemRole: r.systemRole, adminScope: r.adminScope, external: r.external },
     lifecycle: { invitedAt: r.invitedAt, enrolledAt: r.enrolledAt, lastLoginAt: r.lastLoginAt },
-    source: r.source as UserSource, sourceRef: r.sourceRef, removedAt: r.removedAt,
-    createdAt: r.createdAt, updatedAt: r.updatedAt, version: r.version, groups: r.groups ?? [],
+    source: r.source as UserSource,
+    sourceRef: r.sourceRef,
+    removedAt: r.removedAt,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    version: r.version,
+    groups: r.groups ?? [],
   };
 }
 

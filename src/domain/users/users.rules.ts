@@ -9,22 +9,35 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Pure checks every door shares; throws InvalidError naming the field. */
 export function assertValidProfile(p: UserProfile): void {
-  if (typeof p.userName !== "string" || p.userName.trim() === "") throw new InvalidError("userName", "is required and must not be empty");
+  if (typeof p.userName !== "string" || p.userName.trim() === "")
+    throw new InvalidError("userName", "is required and must not be empty");
   if (p.userName.length > 256) throw new InvalidError("userName", "must be at most 256 characters");
   if (CONTROL.test(p.userName)) throw new InvalidError("userName", "must not contain control characters");
-  assertTexts("", { externalId: p.externalId, displayName: p.displayName, nickName: p.nickName, profileUrl: p.profileUrl, title: p.title, userType: p.userType, preferredLanguage: p.preferredLanguage, locale: p.locale, timezone: p.timezone });
+  assertTexts("", {
+    externalId: p.externalId,
+    displayName: p.displayName,
+    nickName: p.nickName,
+    profileUrl: p.profileUrl,
+    title: p.title,
+    userType: p.userType,
+    preferredLanguage: p.preferredLanguage,
+    locale: p.locale,
+    timezone: p.timezone,
+  });
   assertTexts("name.", { ...p.name });
   assertTexts("enterprise.", { ...p.enterprise });
   assertMultiValued("emails", p.emails, true);
   assertMultiValued("phoneNumbers", p.phoneNumbers, true);
-  for (const [attr, values] of Object.entries(p.extras)) assertMultiValued(attr, values as Record<string, unknown>[], false);
+  for (const [attr, values] of Object.entries(p.extras))
+    assertMultiValued(attr, values as Record<string, unknown>[], false);
   assertNoNul("", p);
 }
 
 /** PostgreSQL text and jsonb cannot hold U+0000: refuse it by name rather than fail in the database. */
 function assertNoNul(path: string, value: unknown): void {
   if (typeof value === "string") {
-    if (value.includes("\u0000")) throw new InvalidError(path || "value", "must not contain the NUL character (U+0000)");
+    if (value.includes("\u0000"))
+      throw new InvalidError(path || "value", "must not contain the NUL character (U+0000)");
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => {
       assertNoNul(`${path}[${i}]`, v);
@@ -37,7 +50,8 @@ function assertNoNul(path: string, value: unknown): void {
 function assertTexts(prefix: string, fields: Record<string, string | null>): void {
   for (const [key, value] of Object.entries(fields)) {
     if (value !== null && typeof value !== "string") throw new InvalidError(prefix + key, "must be a string");
-    if (value !== null && value.length > MAX_TEXT) throw new InvalidError(prefix + key, `must be at most ${MAX_TEXT} characters`);
+    if (value !== null && value.length > MAX_TEXT)
+      throw new InvalidError(prefix + key, `must be at most ${MAX_TEXT} characters`);
   }
 }
 
@@ -48,8 +62,10 @@ function assertMultiValued(attr: string, values: Record<string, unknown>[], need
   let primaries = 0;
   values.forEach((v, i) => {
     if (!v || typeof v !== "object" || Array.isArray(v)) throw new InvalidError(`${attr}[${i}]`, "must be an object");
-    if (needsValue && (typeof v.value !== "string" || v.value.trim() === "")) throw new InvalidError(`${attr}[${i}].value`, "is required");
-    if (typeof v.value === "string" && v.value.length > MAX_TEXT) throw new InvalidError(`${attr}[${i}].value`, `must be at most ${MAX_TEXT} characters`);
+    if (needsValue && (typeof v.value !== "string" || v.value.trim() === ""))
+      throw new InvalidError(`${attr}[${i}].value`, "is required");
+    if (typeof v.value === "string" && v.value.length > MAX_TEXT)
+      throw new InvalidError(`${attr}[${i}].value`, `must be at most ${MAX_TEXT} characters`);
     if (v.primary === true) primaries++;
   });
   if (primaries > 1) throw new InvalidError(attr, "at most one value may be primary");

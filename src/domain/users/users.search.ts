@@ -75,7 +75,12 @@ export const FILTER_CANDIDATES_CAP = 20_000;
  * values (a plan cached for a rare status would be slow for a common one).
  */
 export class UsersSearch {
-  constructor(private readonly ds: DataSource, private readonly entities: EntitiesRepository, private readonly textCap = TEXT_CANDIDATES_CAP, private readonly filterCap = FILTER_CANDIDATES_CAP) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly entities: EntitiesRepository,
+    private readonly textCap = TEXT_CANDIDATES_CAP,
+    private readonly filterCap = FILTER_CANDIDATES_CAP,
+  ) {}
 
   async search(ctx: Ctx, query: UserSearchQuery): Promise<UserSearchPage> {
     const { candidates, page, cap } = await this.statements(ctx, query);
@@ -87,7 +92,8 @@ export class UsersSearch {
     rows ??= (await withDb(() => this.ds.query(page.text, page.values))) as SummaryRow[];
     const items = rows.slice(0, query.limit);
     const last = items[items.length - 1];
-    const nextCursor = rows.length > query.limit ? encodeCursor(searchFingerprint(query), { key: last.sortKey, id: last.id }) : null;
+    const nextCursor =
+      rows.length > query.limit ? encodeCursor(searchFingerprint(query), { key: last.sortKey, id: last.id }) : null;
     return { items: items.map(toSummary), nextCursor };
   }
 
@@ -95,28 +101,46 @@ export class UsersSearch {
    * The statements `search` runs (tests EXPLAIN them): for a text query, first its candidates (up to the cap), and the
    * page walking the sort order when there are more; otherwise the page alone.
    */
-  async statements(ctx: Ctx, query: UserSearchQuery): Promise<{ candidates: Statement | null; page: Statement; cap: number }> {
+  async statements(
+    ctx: Ctx,
+    query: UserSearchQuery,
+  ): Promise<{ candidates: Statement | null; page: Statement; cap: number }> {
     const sort = SORTS[query.sort];
     const where = await this.where(ctx, query.filter);
     const after = query.cursor ? decodeCursor(query.cursor, searchFingerprint(query), sort.type) : undefined;
     const shape: PageShape = { sort, descending: query.descending, after, limit: query.limit };
     const f = query.filter;
     const narrowed = facetCodes(f) !== null || f.entity !== undefined || f.group !== undefined;
-    const cap = searchTerms(f.q).length > 0 ? this.textCap : narrowed && (await this.estimate(where)) <= this.filterCap ? this.filterCap : 0;
-    return { candidates: cap > 0 ? candidatesStatement(where, shape, cap) : null, page: pageStatement(where, shape), cap };
+    const cap =
+      searchTerms(f.q).length > 0
+        ? this.textCap
+        : narrowed && (await this.estimate(where)) <= this.filterCap
+          ? this.filterCap
+          : 0;
+    return {
+      candidates: cap > 0 ? candidatesStatement(where, shape, cap) : null,
+      page: pageStatement(where, shape),
+      cap,
+    };
   }
 
   /** PostgreSQL's estimate of the rows `where` selects (planning only, nothing is read). */
   private async estimate(where: SqlWhere): Promise<number> {
-    const [row] = (await withDb(() => this.ds.query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM users u WHERE ${where.sql}`, where.params))) as { "QUERY PLAN": { Plan: { "Plan Rows": number } }[] }[];
+    const [row] = (await withDb(() =>
+      this.ds.query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM users u WHERE ${where.sql}`, where.params),
+    )) as { "QUERY PLAN": { Plan: { "Plan Rows": number } }[] }[];
     return row["QUERY PLAN"][0].Plan["Plan Rows"];
   }
 
   /** Ids of the users a filter selects within the caller's scope, in id order, at most `limit`. */
   async selectIds(ctx: Ctx, filter: UserSearchFilter, limit: number): Promise<string[]> {
     const where = await this.where(ctx, filter);
-    const rows = (await withDb(() => this.ds.query(
-      `SELECT u.id FROM users u WHERE ${where.sql} ORDER BY u.id LIMIT $${where.params.length + 1}`, [...where.params, limit]))) as { id: string }[];
+    const rows = (await withDb(() =>
+      this.ds.query(`SELECT u.id FROM users u WHERE ${where.sql} ORDER BY u.id LIMIT $${where.params.length + 1}`, [
+        ...where.params,
+        limit,
+      ]),
+    )) as { id: string }[];
     return rows.map((r) => r.id);
   }
 
@@ -137,7 +161,8 @@ export class UsersSearch {
     const conditions = [liveUser("u")];
     const params: unknown[] = [];
     const param = (v: unknown) => `$${offset + params.push(v)}`;
-    for (const term of searchTerms(f.q)) conditions.push(`u.search_text LIKE roster_fold(${param(`%${escapeLike(term)}%`)})`);
+    for (const term of searchTerms(f.q))
+      conditions.push(`u.search_text LIKE roster_fold(${param(`%${escapeLike(term)}%`)})`);
     const codes = facetCodes(f);
     if (codes) conditions.push(codes.length ? `${FACETS_SQL} = ANY(${param(codes)}::int[])` : "false");
     if (f.entity) {
@@ -160,7 +185,8 @@ export function searchTerms(q: string | undefined): string[] {
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-const searchFingerprint = (q: UserSearchQuery) => fingerprint({ filter: q.filter, sort: q.sort, descending: q.descending });
+const searchFingerprint = (q: UserSearchQuery) =>
+  fingerprint({ filter: q.filter, sort: q.sort, descending: q.descending });
 
 function toSummary(r: SummaryRow): UserSummary {
   const { emails, sortKey: _key, candidates: _candidates, ...rest } = r;

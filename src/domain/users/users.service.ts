@@ -8,7 +8,16 @@ import { ConflictError, NotFoundError, PreconditionFailedError, RefusedError } f
 import type { EntitiesRepository } from "../entities/entities.repository";
 import { hashPassword } from "../passwords";
 import { unitOfWork, withDb, writeAlone, writeIn } from "../unit-of-work";
-import { type InviteOptions, type User, type UserAccount, type UserProfile, type UserSource, type UserWrite, defaultAccount, pickProfile } from "./user";
+import {
+  type InviteOptions,
+  type User,
+  type UserAccount,
+  type UserProfile,
+  type UserSource,
+  type UserWrite,
+  defaultAccount,
+  pickProfile,
+} from "./user";
 import { type EntityMapping, UserAccounts } from "./user-accounts";
 import { createEffects, ignoredChange, restoreEffects, updateEffects } from "./users.effects";
 import { type ListQuery, type UserRow, UsersRepository, profileOf, toUser } from "./users.repository";
@@ -61,7 +70,6 @@ interface PreparedCreate {
   effects: Effects;
 }
 
-
 /** Creates a replacement for `current` (its account too, when the door changes it); returning it unchanged is a no-op. */
 export type Mutation = (current: User) => UserWrite | Promise<UserWrite>;
 
@@ -82,12 +90,24 @@ export class UsersService {
   private readonly repo = new UsersRepository();
   private readonly accounts: UserAccounts;
 
-  constructor(private readonly ds: DataSource, entities: EntitiesRepository, mapping: EntityMapping, private readonly hooks: UserHooks) {
+  constructor(
+    private readonly ds: DataSource,
+    entities: EntitiesRepository,
+    mapping: EntityMapping,
+    private readonly hooks: UserHooks,
+  ) {
     this.accounts = new UserAccounts(this.repo, entities, mapping);
   }
 
   /** Creates a user; a userName an IdP removed earlier brings that account back instead of failing. */
-  async create(ctx: Ctx, input: UserWrite, source: UserSource, sourceRef: string | null = null, account?: UserAccount, opts: CreateOptions = {}): Promise<User> {
+  async create(
+    ctx: Ctx,
+    input: UserWrite,
+    source: UserSource,
+    sourceRef: string | null = null,
+    account?: UserAccount,
+    opts: CreateOptions = {},
+  ): Promise<User> {
     const c = await this.prepareCreate(this.ds.manager, ctx, input, source, sourceRef, account, opts);
     const invite = opts.invite ?? (await this.autoInvite(source));
     if (!opts.uniqueEmail && invite === false) {
@@ -96,7 +116,9 @@ export class UsersService {
     }
     return unitOfWork(this.ds, ctx, async (tx) => {
       const created = await this.insertIn(tx, c, opts, !opts.uniqueEmail && invite === false);
-      return (await this.inviteIn(tx, created, invite, opts.invite !== undefined)) ? this.repo.lockById(tx.manager, created.id).then((u) => u!) : created;
+      return (await this.inviteIn(tx, created, invite, opts.invite !== undefined))
+        ? this.repo.lockById(tx.manager, created.id).then((u) => u!)
+        : created;
     });
   }
 
@@ -116,24 +138,54 @@ export class UsersService {
    * The same create inside the caller's transaction, for a use case that writes more with the new user (its group
    * memberships): everything commits or rolls back together.
    */
-  async createIn(tx: TxCtx, input: UserWrite, source: UserSource, sourceRef: string | null, account?: UserAccount, opts: CreateOptions = {}): Promise<User> {
-    const created = await this.insertIn(tx, await this.prepareCreate(tx.manager, tx, input, source, sourceRef, account, opts), opts, false);
+  async createIn(
+    tx: TxCtx,
+    input: UserWrite,
+    source: UserSource,
+    sourceRef: string | null,
+    account?: UserAccount,
+    opts: CreateOptions = {},
+  ): Promise<User> {
+    const created = await this.insertIn(
+      tx,
+      await this.prepareCreate(tx.manager, tx, input, source, sourceRef, account, opts),
+      opts,
+      false,
+    );
     const invite = opts.invite ?? (await this.autoInvite(source, tx.manager));
-    return (await this.inviteIn(tx, created, invite, opts.invite !== undefined)) ? (await this.repo.lockById(tx.manager, created.id))! : created;
+    return (await this.inviteIn(tx, created, invite, opts.invite !== undefined))
+      ? (await this.repo.lockById(tx.manager, created.id))!
+      : created;
   }
 
   private async autoInvite(source: UserSource, m?: EntityManager): Promise<boolean> {
     return this.hooks.invitesAutomatically(source, m);
   }
 
-  private async prepareCreate(m: EntityManager, ctx: Ctx, input: UserWrite, source: UserSource, sourceRef: string | null, account: UserAccount | undefined, _opts: CreateOptions): Promise<PreparedCreate> {
+  private async prepareCreate(
+    m: EntityManager,
+    ctx: Ctx,
+    input: UserWrite,
+    source: UserSource,
+    sourceRef: string | null,
+    account: UserAccount | undefined,
+    _opts: CreateOptions,
+  ): Promise<PreparedCreate> {
     const profile = pickProfile(input.profile);
     assertValidProfile(profile);
     const acct = await this.accounts.accountFor(m, ctx, null, account ?? defaultAccount(), profile, true);
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     const id = randomUUID();
     const insert = this.repo.insert(id, profile, source, sourceRef, passwordHash, acct);
-    return { profile, acct, passwordHash, source, sourceRef, insert, effects: createEffects(id, profile, acct, source, input.ignoredAttributes) };
+    return {
+      profile,
+      acct,
+      passwordHash,
+      source,
+      sourceRef,
+      insert,
+      effects: createEffects(id, profile, acct, source, input.ignoredAttributes),
+    };
   }
 
   /** Inserts (unless `tried`: the insert already found the name taken); a taken name is a 409, or a removed account restored under the row lock. */
@@ -177,7 +229,12 @@ export class UsersService {
 
   /** Which of these userNames (lower-cased) are taken, including by accounts an IdP removed. */
   takenUserNames(names: string[]): Promise<Set<string>> {
-    return withDb(() => this.repo.takenUserNames(this.ds.manager, names.map((n) => n.toLowerCase())));
+    return withDb(() =>
+      this.repo.takenUserNames(
+        this.ds.manager,
+        names.map((n) => n.toLowerCase()),
+      ),
+    );
   }
 
   /** Whether a live user has this email address (case-insensitive). A read only: creates check again under a lock. */
@@ -196,16 +253,30 @@ export class UsersService {
    * takes the row lock. Concurrent updates never lose each other. With `uniqueEmail` the write runs
    * under the row lock and the locks of the addresses it adds.
    */
-  async update(ctx: Ctx, id: string, mutate: Mutation, opts: WriteOptions = {}): Promise<{ user: User; changed: boolean }> {
+  async update(
+    ctx: Ctx,
+    id: string,
+    mutate: Mutation,
+    opts: WriteOptions = {},
+  ): Promise<{ user: User; changed: boolean }> {
     for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS && !opts.uniqueEmail; attempt++) {
-      const result = await withDb(() => this.tryUpdate(this.ds.manager, ctx, id, mutate, opts, false, (w, e) => writeAlone<UserRow>(this.ds, ctx, w, e)));
+      const result = await withDb(() =>
+        this.tryUpdate(this.ds.manager, ctx, id, mutate, opts, false, (w, e) =>
+          writeAlone<UserRow>(this.ds, ctx, w, e),
+        ),
+      );
       if (result) return result;
     }
     return unitOfWork(this.ds, ctx, (tx) => this.updateIn(tx, id, mutate, opts));
   }
 
   /** The same update inside the caller's transaction, under the row lock: for use cases that commit more with it. */
-  async updateIn(tx: TxCtx, id: string, mutate: Mutation, opts: WriteOptions = {}): Promise<{ user: User; changed: boolean }> {
+  async updateIn(
+    tx: TxCtx,
+    id: string,
+    mutate: Mutation,
+    opts: WriteOptions = {},
+  ): Promise<{ user: User; changed: boolean }> {
     return (await this.tryUpdate(tx.manager, tx, id, mutate, opts, true, (w, e) => writeIn<UserRow>(tx, w, e)))!;
   }
 
@@ -219,7 +290,13 @@ export class UsersService {
       const current = this.checkLive(ctx, await this.repo.lockById(tx.manager, id), id, opts);
       assertMay(ctx, "change", current);
       await writeIn(tx, this.repo.markRemoved(id, current.version), {
-        audits: [{ action: "user.deleted", subject: { type: "user", id }, changes: { active: { before: current.active, after: false }, removed: { before: false, after: true } } }],
+        audits: [
+          {
+            action: "user.deleted",
+            subject: { type: "user", id },
+            changes: { active: { before: current.active, after: false }, removed: { before: false, after: true } },
+          },
+        ],
         events: [{ topic: "user.deleted", payload: { userId: id } }],
       });
       await this.hooks.removal.removedIn(tx, id);
@@ -230,26 +307,55 @@ export class UsersService {
    * One read-mutate-write round (reads on `m`, the write through `write`: writeAlone, or writeIn under the lock); null
    * when another writer got there first.
    */
-  private async tryUpdate(m: EntityManager, ctx: Ctx, id: string, mutate: Mutation, opts: WriteOptions, lock: boolean, write: UserWriter) {
+  private async tryUpdate(
+    m: EntityManager,
+    ctx: Ctx,
+    id: string,
+    mutate: Mutation,
+    opts: WriteOptions,
+    lock: boolean,
+    write: UserWriter,
+  ) {
     const found = lock ? await this.repo.lockById(m, id) : await this.repo.findLiveById(m, id);
     const current = this.checkLive(ctx, found, id, opts);
     assertMay(ctx, "change", current);
     const mutated = await mutate(current);
     const profile = pickProfile(mutated.profile);
     assertValidProfile(profile);
-    assertMayWrite(ctx, current, { profile, account: mutated.account ?? current.account, password: Boolean(mutated.password) });
+    assertMayWrite(ctx, current, {
+      profile,
+      account: mutated.account ?? current.account,
+      password: Boolean(mutated.password),
+    });
     const remapped = ctx.door === "scim" || this.accounts.mappedValue(profile) !== this.accounts.mappedValue(current);
-    const account = await this.accounts.accountFor(m, ctx, current.account, mutated.account ?? current.account, profile, remapped);
-    const changes = { ...diffFields(auditView(profileOf(current)), auditView(profile)), ...diffFields({ ...current.account }, { ...account }) };
+    const account = await this.accounts.accountFor(
+      m,
+      ctx,
+      current.account,
+      mutated.account ?? current.account,
+      profile,
+      remapped,
+    );
+    const changes = {
+      ...diffFields(auditView(profileOf(current)), auditView(profile)),
+      ...diffFields({ ...current.account }, { ...account }),
+    };
     if (Object.keys(changes).length === 0 && !mutated.password) return { user: current, changed: false };
     if (opts.uniqueEmail) {
       const before = new Set(lowerEmails(current));
-      await this.accounts.claimEmails(m, lowerEmails(profile).filter((e) => !before.has(e)), id);
+      await this.accounts.claimEmails(
+        m,
+        lowerEmails(profile).filter((e) => !before.has(e)),
+        id,
+      );
     }
     if (mutated.password) changes.password = { before: "[hidden]", after: "[changed]" };
     Object.assign(changes, ignoredChange(mutated.ignoredAttributes));
     const passwordHash = mutated.password ? await hashPassword(mutated.password) : null;
-    const row = await write(this.repo.update(id, current.version, profile, passwordHash, account), updateEffects(current, profile.active, changes));
+    const row = await write(
+      this.repo.update(id, current.version, profile, passwordHash, account),
+      updateEffects(current, profile.active, changes),
+    );
     return row ? { user: toUser(row), changed: true } : null;
   }
 

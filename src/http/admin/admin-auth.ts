@@ -42,7 +42,10 @@ export function adminAuth(o: AdminAuthOptions): RequestHandler {
   return async (req, res, next) => {
     try {
       res.locals.admin = await principalOf(o, req);
-      res.locals.auth = { actor: (res.locals.admin as AdminPrincipal).actor, scope: (res.locals.admin as AdminPrincipal).role };
+      res.locals.auth = {
+        actor: (res.locals.admin as AdminPrincipal).actor,
+        scope: (res.locals.admin as AdminPrincipal).role,
+      };
       next();
     } catch (e) {
       if (e instanceof Problem && e.status === 401) res.set("WWW-Authenticate", 'Bearer realm="roster"');
@@ -57,7 +60,12 @@ async function principalOf(o: AdminAuthOptions, req: Request): Promise<AdminPrin
   if (!bearer) throw new Problem(401, "unauthenticated", BEARER_REQUIRED);
   const token = await o.tokens.authenticate(bearer);
   if (token) {
-    if (token.scope !== "admin" && token.scope !== "auditor") throw new Problem(403, "wrong_scope", "This token's scope does not open the admin API (admin or auditor is needed)");
+    if (token.scope !== "admin" && token.scope !== "auditor")
+      throw new Problem(
+        403,
+        "wrong_scope",
+        "This token's scope does not open the admin API (admin or auditor is needed)",
+      );
     const actor: Actor = { type: "token", id: token.id, name: token.name };
     if (!token.userId) return { actor, role: token.scope, entityScope: null };
     return fromPerson(await o.access.rightsOf(token.userId), actor, token.scope);
@@ -70,12 +78,21 @@ async function principalOf(o: AdminAuthOptions, req: Request): Promise<AdminPrin
 async function fromJwt(access: AccessService, s: AdminJwtSettings, claims: JwtClaims): Promise<AdminPrincipal> {
   const login = claims[s.loginClaim];
   const roles = ([] as unknown[]).concat(claims[s.roleClaim] ?? []).map(String);
-  const claimed: AdminRole | null = roles.includes(s.adminValue) ? "admin" : roles.includes(s.auditorValue) ? "auditor" : null;
+  const claimed: AdminRole | null = roles.includes(s.adminValue)
+    ? "admin"
+    : roles.includes(s.auditorValue)
+      ? "auditor"
+      : null;
   const actorName = typeof login === "string" ? login : String(claims.sub ?? "unknown");
   const person = typeof login === "string" ? await access.rightsOfLogin(login) : null;
   const actor: Actor = { type: "user", id: person?.userId ?? String(claims.sub ?? ""), name: actorName };
   if (person) return fromPerson(person, actor, "admin");
-  if (!claimed) throw new Problem(403, "not_an_admin", `The token's ${s.roleClaim} claim names neither ${s.adminValue} nor ${s.auditorValue}`);
+  if (!claimed)
+    throw new Problem(
+      403,
+      "not_an_admin",
+      `The token's ${s.roleClaim} claim names neither ${s.adminValue} nor ${s.auditorValue}`,
+    );
   return { actor, role: claimed, entityScope: null };
 }
 

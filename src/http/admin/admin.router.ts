@@ -68,8 +68,15 @@ export function adminRouter(d: AdminDeps): Router {
   r.use(adminAuth({ tokens: d.tokens, access: d.access, jwt: d.jwt }));
   r.use(writesNeedAdmin);
   r.use(refuseMalformedUrl);
-  const bodyTypes = (req: Request) => (req.method === "POST" && req.path === "/users/batch" ? [...JSON_TYPES, "text/plain"] : JSON_TYPES);
-  r.use(requireBodyType(bodyTypes, () => new Problem(415, "unsupported_media_type", "Send the body as application/json (text/plain for /users/batch)")));
+  const bodyTypes = (req: Request) =>
+    req.method === "POST" && req.path === "/users/batch" ? [...JSON_TYPES, "text/plain"] : JSON_TYPES;
+  r.use(
+    requireBodyType(
+      bodyTypes,
+      () =>
+        new Problem(415, "unsupported_media_type", "Send the body as application/json (text/plain for /users/batch)"),
+    ),
+  );
   r.use(jsonBody({ type: JSON_TYPES, limit: d.bodyLimitBytes, strict: true, maxDepth: d.jsonMaxDepth }));
   // search + mass actions: GET /users and POST /users/actions only, beside the router of single users
   r.use("/users", usersSearchRouter({ search: d.search, actions: d.actions }));

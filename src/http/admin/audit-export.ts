@@ -2,18 +2,50 @@ import type { Response } from "express";
 import type { AuditRecord } from "../../domain/audit-log/audit-log";
 import { csvRow } from "./csv";
 
-const CSV_COLUMNS = ["seq", "id", "at", "actor_type", "actor_id", "actor_name", "door", "action", "target_type", "target_id", "changes", "request_id", "prev_hash", "hash"];
+const CSV_COLUMNS = [
+  "seq",
+  "id",
+  "at",
+  "actor_type",
+  "actor_id",
+  "actor_name",
+  "door",
+  "action",
+  "target_type",
+  "target_id",
+  "changes",
+  "request_id",
+  "prev_hash",
+  "hash",
+];
 
-const csvLine = (r: AuditRecord) => csvRow([
-  r.seq, r.id, r.at.toISOString(), r.actor.type, r.actor.id, r.actor.name, r.door, r.action, r.target.type, r.target.id,
-  JSON.stringify(r.changes), r.requestId, r.prevHash, r.hash,
-]);
+const csvLine = (r: AuditRecord) =>
+  csvRow([
+    r.seq,
+    r.id,
+    r.at.toISOString(),
+    r.actor.type,
+    r.actor.id,
+    r.actor.name,
+    r.door,
+    r.action,
+    r.target.type,
+    r.target.id,
+    JSON.stringify(r.changes),
+    r.requestId,
+    r.prevHash,
+    r.hash,
+  ]);
 
 export const auditJson = (r: AuditRecord) => ({ ...r, at: r.at.toISOString() });
 
 export const EXPORT_FORMATS = {
   csv: { type: "text/csv; charset=utf-8", header: csvRow(CSV_COLUMNS), line: csvLine },
-  ndjson: { type: "application/x-ndjson; charset=utf-8", header: "", line: (r: AuditRecord) => `${JSON.stringify(auditJson(r))}\n` },
+  ndjson: {
+    type: "application/x-ndjson; charset=utf-8",
+    header: "",
+    line: (r: AuditRecord) => `${JSON.stringify(auditJson(r))}\n`,
+  },
 } as const;
 
 /**
@@ -22,7 +54,11 @@ export const EXPORT_FORMATS = {
  * sent an error can no longer become a problem+json: the caller destroys the response so the client sees a truncated
  * transfer rather than a short file that looks complete.
  */
-export async function streamExport(res: Response, format: keyof typeof EXPORT_FORMATS, batches: AsyncIterable<AuditRecord[]>): Promise<void> {
+export async function streamExport(
+  res: Response,
+  format: keyof typeof EXPORT_FORMATS,
+  batches: AsyncIterable<AuditRecord[]>,
+): Promise<void> {
   const f = EXPORT_FORMATS[format];
   if (f.header) await write(res, f.header);
   for await (const batch of batches) {

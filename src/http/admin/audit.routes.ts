@@ -11,7 +11,11 @@ export function auditRoutes(audit: AuditLogService): Router {
 
   r.get("/", async (req, res) => {
     const q = parseListQuery(req.query as Record<string, unknown>);
-    const page = await audit.page(adminCtx(req, res), q.filter, { order: q.order, afterSeq: q.afterSeq, limit: q.limit });
+    const page = await audit.page(adminCtx(req, res), q.filter, {
+      order: q.order,
+      afterSeq: q.afterSeq,
+      limit: q.limit,
+    });
     res.json({
       items: page.records.map(auditJson),
       nextCursor: page.nextAfterSeq === null ? null : auditCursor(q.order, page.nextAfterSeq),
@@ -24,14 +28,20 @@ export function auditRoutes(audit: AuditLogService): Router {
     // The first batch is read before any header goes out, so a bad database answers 503 problem+json, not a broken file.
     const first = await batches.next();
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-    res.status(200).type(EXPORT_FORMATS[q.format].type)
+    res
+      .status(200)
+      .type(EXPORT_FORMATS[q.format].type)
       .set("Content-Disposition", `attachment; filename="audit-${stamp}.${q.format}"`)
       .set("Cache-Control", "no-store");
     try {
-      await streamExport(res, q.format, (async function* () {
-        if (!first.done) yield first.value;
-        yield* batches;
-      })());
+      await streamExport(
+        res,
+        q.format,
+        (async function* () {
+          if (!first.done) yield first.value;
+          yield* batches;
+        })(),
+      );
     } catch (err) {
       (req.log ?? logger).error({ err }, "audit export failed mid-stream");
       res.destroy();

@@ -11,7 +11,10 @@ type Settings = Omit<BatchSettings, "invite"> & { invite?: "now" | "later" };
  * or text/plain with one email per line (optionally `email,given name,family name`; blank lines and `#` comments
  * skipped, line numbers kept). With the last two, the shared settings come from the query string.
  */
-export function parseBatch(req: Request, maxLines: number): { lines: (BatchLine & { line: number })[]; settings: BatchSettings } {
+export function parseBatch(
+  req: Request,
+  maxLines: number,
+): { lines: (BatchLine & { line: number })[]; settings: BatchSettings } {
   let items: z.infer<typeof BatchItem>[] | null = null;
   let settings: Settings;
   let lines: (BatchLine & { line: number })[];
@@ -28,9 +31,18 @@ export function parseBatch(req: Request, maxLines: number): { lines: (BatchLine 
   }
   if (items) {
     if (items.length > maxLines) throw tooLarge(items.length, maxLines);
-    lines = z.array(BatchItem).parse(items).map((item, i) => ({ ...(typeof item === "string" ? { email: item } : item), line: i + 1 }));
+    lines = z
+      .array(BatchItem)
+      .parse(items)
+      .map((item, i) => ({ ...(typeof item === "string" ? { email: item } : item), line: i + 1 }));
   }
-  if (lines!.length === 0) throw new Problem(400, "empty_batch", "The batch has no lines: send emails, one per line or as a JSON list", "emails");
+  if (lines!.length === 0)
+    throw new Problem(
+      400,
+      "empty_batch",
+      "The batch has no lines: send emails, one per line or as a JSON list",
+      "emails",
+    );
   if (lines!.length > maxLines) throw tooLarge(lines!.length, maxLines);
   return { lines: lines!, settings: { ...settings, invite: settings.invite === "now" } };
 }
@@ -45,4 +57,8 @@ function textLines(text: string): (BatchLine & { line: number })[] {
 }
 
 const tooLarge = (n: number, max: number) =>
-  new Problem(413, "batch_too_large", `The batch has ${n} lines; at most ${max} are accepted at once (ADMIN_BATCH_MAX_LINES): split it`);
+  new Problem(
+    413,
+    "batch_too_large",
+    `The batch has ${n} lines; at most ${max} are accepted at once (ADMIN_BATCH_MAX_LINES): split it`,
+  );

@@ -11,4 +11,5 @@ export function csvField(value: string | number | boolean | null | undefined): s
 }
 
 /** One CSV record, CRLF-terminated as RFC 4180 says. */
-export const csvRow = (values: (string | number | boolean | null | undefined)[]): string => `${values.map(csvField).join(",")}\r\n`;
+export const csvRow = (values: (string | number | boolean | null | undefined)[]): string =>
+  `${values.map(csvField).join(",")}\r\n`;

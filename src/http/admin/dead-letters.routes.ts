@@ -7,7 +7,10 @@ import { NOT_A_CURSOR, cursorText, encodeCursor } from "../../domain/cursor";
 import { Problem } from "../shared/problem";
 
 const listQuery = z.strictObject({
-  topic: z.string().regex(/^[a-z][a-z0-9_.]{0,63}$/, "a topic such as invitation.requested").optional(),
+  topic: z
+    .string()
+    .regex(/^[a-z][a-z0-9_.]{0,63}$/, "a topic such as invitation.requested")
+    .optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -28,11 +31,24 @@ function decodeCursor(cursor: string): DeadLetterKey {
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 const present = (d: DeadLetter) => ({
-  id: d.id, topic: d.topic, payload: d.payload, attempts: d.attempts, lastError: d.lastError, createdAt: iso(d.createdAt), deadAt: iso(d.deadAt),
+  id: d.id,
+  topic: d.topic,
+  payload: d.payload,
+  attempts: d.attempts,
+  lastError: d.lastError,
+  createdAt: iso(d.createdAt),
+  deadAt: iso(d.deadAt),
 });
 
 const presentRetried = (j: RetriedJob) => ({
-  id: j.id, topic: j.topic, payload: j.payload, attempts: j.attempts, lastError: j.lastError, createdAt: iso(j.createdAt), deadAt: null, revived: j.revived,
+  id: j.id,
+  topic: j.topic,
+  payload: j.payload,
+  attempts: j.attempts,
+  lastError: j.lastError,
+  createdAt: iso(j.createdAt),
+  deadAt: null,
+  revived: j.revived,
 });
 
 /** `GET /admin/v1/dead-letters` (admins and auditors) and `POST /admin/v1/dead-letters/{id}/retry` (admins). */

@@ -15,10 +15,17 @@ const ListQuery = z.strictObject({
  * working invitation links, which auditors and admins limited to some entities must not read.
  */
 const guard = (reader: DevMailboxReader | null) => (_req: Request, res: Response, next: NextFunction) => {
-  if (!reader) throw new Problem(404, "dev_mailbox_off", "There is no dev mailbox: mail goes to the SMTP server (SMTP_URL)");
+  if (!reader)
+    throw new Problem(404, "dev_mailbox_off", "There is no dev mailbox: mail goes to the SMTP server (SMTP_URL)");
   const p = principal(res);
-  if (p.role !== "admin") throw new Problem(403, "admin_only", "The dev mailbox holds invitation links: only admins read it");
-  if (p.entityScope !== null) throw new Problem(403, "out_of_scope", "The dev mailbox holds everyone's invitation links: only an admin of the whole organisation reads it");
+  if (p.role !== "admin")
+    throw new Problem(403, "admin_only", "The dev mailbox holds invitation links: only admins read it");
+  if (p.entityScope !== null)
+    throw new Problem(
+      403,
+      "out_of_scope",
+      "The dev mailbox holds everyone's invitation links: only an admin of the whole organisation reads it",
+    );
   next();
 };
 
@@ -36,8 +43,10 @@ export function devMailboxRouter(reader: DevMailboxReader | null): Router {
   r.get("/mailbox/:id", async (req, res) => {
     const id = String(req.params.id);
     const message = await reader!.read(id);
-    if (!message) throw new Problem(404, "not_found", `No message ${MAILBOX_ID.test(id) ? id : "with this id"} in the dev mailbox`);
-    res.set({ "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" })
+    if (!message)
+      throw new Problem(404, "not_found", `No message ${MAILBOX_ID.test(id) ? id : "with this id"} in the dev mailbox`);
+    res
+      .set({ "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" })
       .type(message.kind === "email" ? "message/rfc822" : "application/json")
       .send(message.content);
   });

@@ -22,10 +22,20 @@ type Presented = ReturnType<typeof present>;
 type Node = Presented & { children: Node[] };
 
 const present = (e: Entity) => ({
-  id: e.id, name: e.name, parentId: e.parentId, externalKey: e.externalKey,
-  createdAt: e.createdAt.toISOString(), updatedAt: e.updatedAt.toISOString(), version: e.version,
+  id: e.id,
+  name: e.name,
+  parentId: e.parentId,
+  externalKey: e.externalKey,
+  createdAt: e.createdAt.toISOString(),
+  updatedAt: e.updatedAt.toISOString(),
+  version: e.version,
 });
-const presentDetail = (e: EntityDetail) => ({ ...present(e), path: e.path, childCount: e.childCount, userCount: e.userCount });
+const presentDetail = (e: EntityDetail) => ({
+  ...present(e),
+  path: e.path,
+  childCount: e.childCount,
+  userCount: e.userCount,
+});
 
 /** Nests a flat, name-ordered list; an entity whose parent is not in the list (out of the caller's scope) is a root. */
 function nest(entities: Entity[]): Node[] {
@@ -39,7 +49,8 @@ function nest(entities: Entity[]): Node[] {
 }
 
 /** Path ids that are not uuids fall through to the door's 404 (and to any other router mounted on the same path). */
-const uuidParam = (req: Request, _res: Response, next: NextFunction) => next(isUuid(String(req.params.id)) ? undefined : "route");
+const uuidParam = (req: Request, _res: Response, next: NextFunction) =>
+  next(isUuid(String(req.params.id)) ? undefined : "route");
 
 /** /admin/v1/entities: the organisation's tree (EntitiesService holds every rule, the caller's entity scope included). */
 export function entitiesRouter(entities: EntitiesService): Router {
@@ -53,8 +64,16 @@ export function entitiesRouter(entities: EntitiesService): Router {
 
   r.post("/", async (req, res) => {
     const body = NewEntity.parse(req.body);
-    const created = await entities.create(adminCtx(req, res), { name: body.name, parentId: body.parentId ?? null, externalKey: body.externalKey ?? null });
-    res.status(201).location(`${req.baseUrl}/${created.id}`).set("ETag", etagOf(created.version)).json(present(created));
+    const created = await entities.create(adminCtx(req, res), {
+      name: body.name,
+      parentId: body.parentId ?? null,
+      externalKey: body.externalKey ?? null,
+    });
+    res
+      .status(201)
+      .location(`${req.baseUrl}/${created.id}`)
+      .set("ETag", etagOf(created.version))
+      .json(present(created));
   });
 
   r.get("/:id", uuidParam, async (req, res) => {

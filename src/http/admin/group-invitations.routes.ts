@@ -15,7 +15,8 @@ const SpaceInviteBody = z.strictObject({
   entityId: z.guid().nullable().optional(),
 });
 
-const uuidParam = (req: Request, _res: Response, next: NextFunction) => next(isUuid(String(req.params.id)) ? undefined : "route");
+const uuidParam = (req: Request, _res: Response, next: NextFunction) =>
+  next(isUuid(String(req.params.id)) ? undefined : "route");
 
 /** /admin/v1/groups/{id}/invitations: people invited into a space by email (external people created on the way). */
 export function groupInvitationsRouter(spaces: GroupInvitationsService): Router {

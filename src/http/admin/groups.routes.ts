@@ -13,8 +13,13 @@ const MembersQuery = z.strictObject({ limit, cursor });
 const AddMembersBody = z.strictObject({ ids: z.array(z.guid()).min(1).max(1000) });
 
 const presentGroup = (g: GroupSummary) => ({
-  id: g.id, displayName: g.displayName, externalId: g.externalId, memberCount: g.memberCount,
-  createdAt: g.createdAt.toISOString(), updatedAt: g.updatedAt.toISOString(), version: g.version,
+  id: g.id,
+  displayName: g.displayName,
+  externalId: g.externalId,
+  memberCount: g.memberCount,
+  createdAt: g.createdAt.toISOString(),
+  updatedAt: g.updatedAt.toISOString(),
+  version: g.version,
 });
 const presentMember = (m: MemberSummary) => ({ ...m, addedAt: m.addedAt.toISOString() });
 
@@ -49,12 +54,16 @@ export function groupsRouter(scopedGroups: ScopedGroupsService): Router {
 
   r.post("/:id/members", uuidParams, async (req, res) => {
     const { ids } = AddMembersBody.parse(req.body);
-    const result = await scopedGroups.addMembers(adminCtx(req, res), String(req.params.id), ids, { ifMatch: ifMatchVersions(req) });
+    const result = await scopedGroups.addMembers(adminCtx(req, res), String(req.params.id), ids, {
+      ifMatch: ifMatchVersions(req),
+    });
     res.set("ETag", etagOf(result.version)).json(result);
   });
 
   r.delete("/:id/members/:userId", uuidParams, async (req, res) => {
-    await scopedGroups.removeMember(adminCtx(req, res), String(req.params.id), String(req.params.userId), { ifMatch: ifMatchVersions(req) });
+    await scopedGroups.removeMember(adminCtx(req, res), String(req.params.id), String(req.params.userId), {
+      ifMatch: ifMatchVersions(req),
+    });
     res.status(204).end();
   });
   return r;

@@ -8,7 +8,12 @@ export const etagOf = (version: number) => `W/"${version}"`;
 export function ifMatchVersions(req: Request): number[] | undefined {
   const header = req.get("if-match");
   if (!header || header.trim() === "*") return undefined;
-  const versions = header.split(",").map((t) => /^\s*(?:W\/)?"(\d+)"\s*$/.exec(t)?.[1]).filter((v): v is string => v !== undefined).map(Number);
-  if (versions.length === 0) throw new Problem(412, "version_mismatch", "If-Match names no version of this resource (send the ETag you read)");
+  const versions = header
+    .split(",")
+    .map((t) => /^\s*(?:W\/)?"(\d+)"\s*$/.exec(t)?.[1])
+    .filter((v): v is string => v !== undefined)
+    .map(Number);
+  if (versions.length === 0)
+    throw new Problem(412, "version_mismatch", "If-Match names no version of this resource (send the ETag you read)");
   return versions;
 }

@@ -9,9 +9,19 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 /** What an admin sees of an invitation: never the link (only the person gets it). */
 export function presentInvitation(i: InvitationView) {
   return {
-    id: i.id, status: i.status, invitedAt: iso(i.requestedAt), invitedBy: i.requestedBy, door: i.door,
-    sentAt: iso(i.sentAt), expiresAt: iso(i.expiresAt), channels: i.channels, space: i.space?.name ?? null,
-    acceptedAt: iso(i.consumedAt), revokedAt: iso(i.revokedAt), failedAt: iso(i.failedAt), failure: i.failure,
+    id: i.id,
+    status: i.status,
+    invitedAt: iso(i.requestedAt),
+    invitedBy: i.requestedBy,
+    door: i.door,
+    sentAt: iso(i.sentAt),
+    expiresAt: iso(i.expiresAt),
+    channels: i.channels,
+    space: i.space?.name ?? null,
+    acceptedAt: iso(i.consumedAt),
+    revokedAt: iso(i.revokedAt),
+    failedAt: iso(i.failedAt),
+    failure: i.failure,
   };
 }
 

@@ -9,7 +9,12 @@ import { Problem } from "../shared/problem";
 const resultsQuery = z.strictObject({
   outcome: z.enum(["done", "skipped", "failed", "not_found", "pending"]).optional(),
   cursor: z.string().max(40).optional(),
-  limit: z.coerce.number().int().min(1).default(100).transform((n) => Math.min(n, 1000)),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(100)
+    .transform((n) => Math.min(n, 1000)),
 });
 
 /** `GET /admin/v1/jobs/{id}` (progress) and `/jobs/{id}/results` (per-user outcomes, paged). */
@@ -35,7 +40,8 @@ export function jobsRouter(jobs: JobsService): Router {
 function decodeSeq(cursor: string): number {
   const text = cursorText(cursor) ?? "";
   const n = Number(text);
-  if (!/^\d{1,10}$/.test(text) || n > 2 ** 31) throw new Problem(400, "invalid_value", `cursor: ${NOT_A_CURSOR}`, "cursor");
+  if (!/^\d{1,10}$/.test(text) || n > 2 ** 31)
+    throw new Problem(400, "invalid_value", `cursor: ${NOT_A_CURSOR}`, "cursor");
   return n;
 }
 
@@ -43,12 +49,28 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export function presentJob(j: JobView): Record<string, unknown> {
   return {
-    id: j.id, kind: j.kind, action: j.action, status: j.status, total: j.total,
-    done: j.done, skipped: j.skipped, failed: j.failed, notFound: j.notFound, pending: j.pending,
-    selection: j.selection, requestedBy: j.requestedBy,
-    createdAt: iso(j.createdAt), startedAt: iso(j.startedAt), finishedAt: iso(j.finishedAt),
+    id: j.id,
+    kind: j.kind,
+    action: j.action,
+    status: j.status,
+    total: j.total,
+    done: j.done,
+    skipped: j.skipped,
+    failed: j.failed,
+    notFound: j.notFound,
+    pending: j.pending,
+    selection: j.selection,
+    requestedBy: j.requestedBy,
+    createdAt: iso(j.createdAt),
+    startedAt: iso(j.startedAt),
+    finishedAt: iso(j.finishedAt),
     results: `/admin/v1/jobs/${j.id}/results`,
   };
 }
 
-const presentItem = (i: JobItem) => ({ id: i.userId, outcome: i.outcome ?? "pending", ...(i.reason ? { reason: i.reason } : {}), processedAt: iso(i.processedAt) });
+const presentItem = (i: JobItem) => ({
+  id: i.userId,
+  outcome: i.outcome ?? "pending",
+  ...(i.reason ? { reason: i.reason } : {}),
+  processedAt: iso(i.processedAt),
+});

@@ -22,7 +22,13 @@ export function oneTimePasswordRouter(credentials: CredentialsService): Router {
   r.post("/:id/one-time-password", async (req, res) => {
     const { password } = Body.parse(req.body ?? {});
     const set = await credentials.setOneTimePassword(adminCtx(req, res), userId(req), password);
-    res.set("Cache-Control", "no-store").json({ id: set.id, userName: set.userName, passwordMustChange: true, generated: set.password !== undefined, ...(set.password ? { password: set.password } : {}) });
+    res.set("Cache-Control", "no-store").json({
+      id: set.id,
+      userName: set.userName,
+      passwordMustChange: true,
+      generated: set.password !== undefined,
+      ...(set.password ? { password: set.password } : {}),
+    });
   });
   return r;
 }

@@ -17,7 +17,8 @@ export interface PeopleRoutesOptions {
 }
 
 /** Path ids that are not uuids fall through (to other routers on /users, then the door's 404). */
-const uuidParam = (req: Request, _res: Response, next: NextFunction) => next(isUuid(String(req.params.id)) ? undefined : "route");
+const uuidParam = (req: Request, _res: Response, next: NextFunction) =>
+  next(isUuid(String(req.params.id)) ? undefined : "route");
 
 const send = (res: Response, view: PersonView, status = 200) =>
   void res.status(status).set("ETag", etagOf(view.user.version)).json(presentPerson(view));
@@ -37,23 +38,34 @@ export function peopleRouter(o: PeopleRoutesOptions): Router {
     send(res, view, 201);
   });
 
-  r.post("/batch", express.text({ type: "text/plain", limit: o.bodyLimitBytes }), refuseUnstorableBody, async (req, res) => {
-    o.people.assertManualCreation();
-    const { lines, settings } = parseBatch(req, o.batchMaxLines);
-    const results = await createBatch(o.people, adminCtx(req, res), lines, settings);
-    const summary = { created: 0, exists: 0, invalid: 0, duplicate: 0 };
-    for (const result of results) summary[result.status]++;
-    res.json({ summary, results });
-  });
+  r.post(
+    "/batch",
+    express.text({ type: "text/plain", limit: o.bodyLimitBytes }),
+    refuseUnstorableBody,
+    async (req, res) => {
+      o.people.assertManualCreation();
+      const { lines, settings } = parseBatch(req, o.batchMaxLines);
+      const results = await createBatch(o.people, adminCtx(req, res), lines, settings);
+      const summary = { created: 0, exists: 0, invalid: 0, duplicate: 0 };
+      for (const result of results) summary[result.status]++;
+      res.json({ summary, results });
+    },
+  );
 
-  r.get("/:id", uuidParam, async (req, res) => send(res, await o.people.get(adminCtx(req, res), String(req.params.id))));
+  r.get("/:id", uuidParam, async (req, res) =>
+    send(res, await o.people.get(adminCtx(req, res), String(req.params.id))),
+  );
 
   r.patch("/:id", uuidParam, async (req, res) => {
     const body = PersonPatchBody.parse(req.body ?? {});
     send(res, await o.people.change(adminCtx(req, res), String(req.params.id), body, ifMatchVersions(req)));
   });
 
-  r.post("/:id/deactivate", uuidParam, async (req, res) => send(res, await o.people.setActive(adminCtx(req, res), String(req.params.id), false)));
-  r.post("/:id/activate", uuidParam, async (req, res) => send(res, await o.people.setActive(adminCtx(req, res), String(req.params.id), true)));
+  r.post("/:id/deactivate", uuidParam, async (req, res) =>
+    send(res, await o.people.setActive(adminCtx(req, res), String(req.params.id), false)),
+  );
+  r.post("/:id/activate", uuidParam, async (req, res) =>
+    send(res, await o.people.setActive(adminCtx(req, res), String(req.params.id), true)),
+  );
   return r;
 }

@@ -42,7 +42,12 @@ export const PersonPatchBody = z.strictObject({
 
 export const BatchItem = z.union([
   z.string(),
-  z.strictObject({ email: z.string(), givenName: z.string().optional(), familyName: z.string().optional(), userName: z.string().optional() }),
+  z.strictObject({
+    email: z.string(),
+    givenName: z.string().optional(),
+    familyName: z.string().optional(),
+    userName: z.string().optional(),
+  }),
 ]);
 
 export const BatchBody = z.strictObject({ emails: z.array(BatchItem), ...BatchSettingsShape });
@@ -50,8 +55,19 @@ export const BatchBody = z.strictObject({ emails: z.array(BatchItem), ...BatchSe
 /** Query-string settings: lists comma-separated, booleans as true/false. */
 export const BatchQuery = z.strictObject({
   ...BatchSettingsShape,
-  adminScope: z.string().transform((s) => s.split(",").filter(Boolean)).pipe(adminScope).optional(),
-  groups: z.string().transform((s) => s.split(",").filter(Boolean)).pipe(groups).optional(),
-  external: z.enum(["true", "false"]).transform((s) => s === "true").optional(),
+  adminScope: z
+    .string()
+    .transform((s) => s.split(",").filter(Boolean))
+    .pipe(adminScope)
+    .optional(),
+  groups: z
+    .string()
+    .transform((s) => s.split(",").filter(Boolean))
+    .pipe(groups)
+    .optional(),
+  external: z
+    .enum(["true", "false"])
+    .transform((s) => s === "true")
+    .optional(),
   entityId: z.guid().optional(),
 });

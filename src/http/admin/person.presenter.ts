@@ -21,7 +21,9 @@ export function presentPerson(v: PersonView) {
     invitedAt: iso(u.lifecycle.invitedAt),
     enrolledAt: iso(u.lifecycle.enrolledAt),
     lastLoginAt: iso(u.lifecycle.lastLoginAt),
-    invitation: v.invitation ? { status: v.invitation.status, invitedAt: iso(v.invitation.invitedAt), expiresAt: iso(v.invitation.expiresAt) } : null,
+    invitation: v.invitation
+      ? { status: v.invitation.status, invitedAt: iso(v.invitation.invitedAt), expiresAt: iso(v.invitation.expiresAt) }
+      : null,
     entity: v.entity,
     role: u.account.systemRole,
     permissions: PERMISSIONS[u.account.systemRole],

@@ -32,8 +32,13 @@ export function usersSearchRouter(d: UsersSearchDeps): Router {
     }
     const count = (o: string) => answer.results.filter((x) => x.outcome === o).length;
     res.json({
-      action, jobId: answer.jobId, total: answer.results.length,
-      done: count("done"), skipped: count("skipped"), failed: count("failed"), notFound: count("not_found"),
+      action,
+      jobId: answer.jobId,
+      total: answer.results.length,
+      done: count("done"),
+      skipped: count("skipped"),
+      failed: count("failed"),
+      notFound: count("not_found"),
       results: answer.results,
     });
   });
@@ -44,5 +49,11 @@ export function usersSearchRouter(d: UsersSearchDeps): Router {
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export function presentSummary(u: UserSummary): Record<string, unknown> {
-  return { ...u, invitedAt: iso(u.invitedAt), enrolledAt: iso(u.enrolledAt), lastLoginAt: iso(u.lastLoginAt), createdAt: iso(u.createdAt) };
+  return {
+    ...u,
+    invitedAt: iso(u.invitedAt),
+    enrolledAt: iso(u.enrolledAt),
+    lastLoginAt: iso(u.lastLoginAt),
+    createdAt: iso(u.createdAt),
+  };
 }

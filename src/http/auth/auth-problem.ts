@@ -1,5 +1,9 @@
 import type { ErrorRequestHandler } from "express";
-import { InvalidCredentialsError, InvitationLinkError, PasswordChangeRequiredError } from "../../domain/auth/auth.errors";
+import {
+  InvalidCredentialsError,
+  InvitationLinkError,
+  PasswordChangeRequiredError,
+} from "../../domain/auth/auth.errors";
 import { logger } from "../../log";
 import { Problem, sendProblem, toProblem } from "../shared/problem";
 
@@ -9,7 +13,8 @@ import { Problem, sendProblem, toProblem } from "../shared/problem";
  * invalid bodies, 503 when the database is away).
  */
 export function toAuthProblem(e: unknown): Problem {
-  if (e instanceof InvitationLinkError) return new Problem(e.code === "invitation_unknown" ? 404 : 410, e.code, e.message);
+  if (e instanceof InvitationLinkError)
+    return new Problem(e.code === "invitation_unknown" ? 404 : 410, e.code, e.message);
   if (e instanceof InvalidCredentialsError) return new Problem(401, e.code, e.message);
   if (e instanceof PasswordChangeRequiredError) return new Problem(403, e.code, e.message);
   return toProblem(e);

@@ -38,9 +38,22 @@ export function authRouter(d: AuthDeps): Router {
   r.use("/login", authRateLimit(d.ds, "auth-login", d.rateLimitPerMinute));
   r.use("/password", authRateLimit(d.ds, "auth-password", d.rateLimitPerMinute));
   r.use(refuseMalformedUrl);
-  r.use(requireBodyType([...JSON_TYPES, "application/x-www-form-urlencoded"], () => new Problem(415, "unsupported_media_type", "Send the body as application/json (or a form, from the invitation page)")));
+  r.use(
+    requireBodyType(
+      [...JSON_TYPES, "application/x-www-form-urlencoded"],
+      () =>
+        new Problem(
+          415,
+          "unsupported_media_type",
+          "Send the body as application/json (or a form, from the invitation page)",
+        ),
+    ),
+  );
   r.use(jsonBody({ type: JSON_TYPES, limit: BODY_LIMIT, strict: true, maxDepth: d.jsonMaxDepth }));
-  r.use(["/login", "/password"], accountFailureLimit(d.ds, d.accountFailuresPer15Minutes, (login) => d.credentials.attemptsKeyOf(login)));
+  r.use(
+    ["/login", "/password"],
+    accountFailureLimit(d.ds, d.accountFailuresPer15Minutes, (login) => d.credentials.attemptsKeyOf(login)),
+  );
   r.use("/invitations", invitationLinkRouter(d.enrolment));
   r.use(passwordRouter(d.credentials));
   r.use((req) => {

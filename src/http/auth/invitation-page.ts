@@ -12,7 +12,8 @@ import { setRetryAfterOn503 } from "../shared/retry-after";
  */
 export const wantsHtml = (req: Request) => req.accepts(["application/json", "text/html"]) === "text/html";
 
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 const e = escapeHtml;
 
 const TEXTS = {
@@ -27,7 +28,8 @@ const TEXTS = {
     submit: "Set my password",
     differ: "The two passwords are not the same.",
     joined: "Your password is set",
-    signIn: (platform: string, userName: string) => `You can now sign in to ${platform} as <strong>${userName}</strong>.`,
+    signIn: (platform: string, userName: string) =>
+      `You can now sign in to ${platform} as <strong>${userName}</strong>.`,
     unusable: "This link cannot be used",
     failed: "Something went wrong",
   },
@@ -42,14 +44,19 @@ const TEXTS = {
     submit: "Choisir mon mot de passe",
     differ: "Les deux mots de passe ne sont pas identiques.",
     joined: "Votre mot de passe est enregistré",
-    signIn: (platform: string, userName: string) => `Vous pouvez maintenant vous connecter à ${platform} en tant que <strong>${userName}</strong>.`,
+    signIn: (platform: string, userName: string) =>
+      `Vous pouvez maintenant vous connecter à ${platform} en tant que <strong>${userName}</strong>.`,
     unusable: "Ce lien ne peut pas être utilisé",
     failed: "Une erreur est survenue",
   },
 } as const;
 
 function send(res: Response, language: Language, status: number, title: string, body: string): void {
-  res.status(status).set({ "Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Content-Language": language }).type("html").send(`<!doctype html>
+  res
+    .status(status)
+    .set({ "Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Content-Language": language })
+    .type("html")
+    .send(`<!doctype html>
 <html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${e(title)}</title></head>
 <body style="font-family: sans-serif; max-width: 28rem; margin: 3rem auto; line-height: 1.5; color: #222;">
 <h1 style="font-size: 1.4rem;">${e(title)}</h1>
@@ -60,10 +67,21 @@ ${body}
 /** The form: the person's login for password managers, the password twice, and what was wrong with the last try. */
 export function formPage(res: Response, info: LinkInfo, problems: string[] = [], status = 200): void {
   const t = TEXTS[info.language];
-  const errors = problems.length ? `<ul style="color: #a40000;">${problems.map((p) => `<li>${e(p)}</li>`).join("")}</ul>` : "";
+  const errors = problems.length
+    ? `<ul style="color: #a40000;">${problems.map((p) => `<li>${e(p)}</li>`).join("")}</ul>`
+    : "";
   const where = info.space ? t.space(e(info.space)) : "";
-  const when = new Intl.DateTimeFormat(info.language, { dateStyle: "long", timeStyle: "short", timeZone: "UTC" }).format(info.expiresAt);
-  send(res, info.language, status, t.title(info.platform), `<p>${t.hello(info.givenName && e(info.givenName))}${t.choose(where, e(info.platform))}
+  const when = new Intl.DateTimeFormat(info.language, {
+    dateStyle: "long",
+    timeStyle: "short",
+    timeZone: "UTC",
+  }).format(info.expiresAt);
+  send(
+    res,
+    info.language,
+    status,
+    t.title(info.platform),
+    `<p>${t.hello(info.givenName && e(info.givenName))}${t.choose(where, e(info.platform))}
 ${e(t.expires(`${when} UTC`))}</p>
 ${errors}
 <form method="post">
@@ -71,7 +89,8 @@ ${errors}
 <p><label>${e(t.password)}<br><input type="password" name="password" autocomplete="new-password" required></label></p>
 <p><label>${e(t.again)}<br><input type="password" name="confirmation" autocomplete="new-password" required></label></p>
 <p><button type="submit">${e(t.submit)}</button></p>
-</form>`);
+</form>`,
+  );
 }
 
 export const differPage = (res: Response, info: LinkInfo) => formPage(res, info, [TEXTS[info.language].differ], 400);

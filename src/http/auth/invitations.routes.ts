@@ -26,28 +26,38 @@ export function invitationLinkRouter(enrolment: EnrolmentService): Router {
     if (wantsHtml(req)) return page(res, async () => formPage(res, await enrolment.check(token(req))));
     const info = await enrolment.check(token(req));
     res.json({
-      valid: true, expiresAt: info.expiresAt.toISOString(), givenName: info.givenName, userName: info.userName, platform: info.platform,
-      space: info.space, language: info.language,
+      valid: true,
+      expiresAt: info.expiresAt.toISOString(),
+      givenName: info.givenName,
+      userName: info.userName,
+      platform: info.platform,
+      space: info.space,
+      language: info.language,
     });
   });
 
   // The page's form posts here as application/x-www-form-urlencoded and gets a page back.
-  r.post("/:token", express.urlencoded({ extended: false, limit: "16kb" }), refuseUnstorableBody, async (req, res, next) => {
-    if (!req.is("application/x-www-form-urlencoded")) return next();
-    await page(res, async () => {
-      const form = FormBody.parse(req.body ?? {});
-      const info = await enrolment.check(token(req));
-      if (form.password !== form.confirmation) return differPage(res, info);
-      try {
-        const done = await enrolment.accept(ctxOf(req, res, "auth"), token(req), form.password);
-        joinedPage(res, info, done.userName);
-      } catch (err) {
-        const p = toAuthProblem(err);
-        if (p.code !== "weak_password") throw err;
-        formPage(res, info, p.errors?.map((x) => x.detail) ?? [p.detail], 400);
-      }
-    });
-  });
+  r.post(
+    "/:token",
+    express.urlencoded({ extended: false, limit: "16kb" }),
+    refuseUnstorableBody,
+    async (req, res, next) => {
+      if (!req.is("application/x-www-form-urlencoded")) return next();
+      await page(res, async () => {
+        const form = FormBody.parse(req.body ?? {});
+        const info = await enrolment.check(token(req));
+        if (form.password !== form.confirmation) return differPage(res, info);
+        try {
+          const done = await enrolment.accept(ctxOf(req, res, "auth"), token(req), form.password);
+          joinedPage(res, info, done.userName);
+        } catch (err) {
+          const p = toAuthProblem(err);
+          if (p.code !== "weak_password") throw err;
+          formPage(res, info, p.errors?.map((x) => x.detail) ?? [p.detail], 400);
+        }
+      });
+    },
+  );
 
   r.post("/:token", async (req, res) => {
     const { password } = AcceptBody.parse(req.body ?? {});

@@ -17,7 +17,10 @@ export function passwordRouter(credentials: CredentialsService): Router {
   });
   r.post("/password", async (req, res) => {
     const b = ChangeBody.parse(req.body ?? {});
-    res.json({ ...(await credentials.changePassword(ctxOf(req, res, "auth"), b.login, b.currentPassword, b.newPassword)), passwordChanged: true });
+    res.json({
+      ...(await credentials.changePassword(ctxOf(req, res, "auth"), b.login, b.currentPassword, b.newPassword)),
+      passwordChanged: true,
+    });
   });
   return r;
 }

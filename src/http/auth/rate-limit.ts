@@ -17,8 +17,15 @@ export function authRateLimit(ds: DataSource, name: string, perMinute: number): 
     store: new PgRateLimitStore(ds, name),
     standardHeaders: "draft-8",
     legacyHeaders: false,
-    handler: (_req, res) => sendProblem(res, new Problem(429, "rate_limited",
-      `Too many requests from your address: at most ${perMinute} a minute; try again after ${res.getHeader("Retry-After") ?? 60} seconds`)),
+    handler: (_req, res) =>
+      sendProblem(
+        res,
+        new Problem(
+          429,
+          "rate_limited",
+          `Too many requests from your address: at most ${perMinute} a minute; try again after ${res.getHeader("Retry-After") ?? 60} seconds`,
+        ),
+      ),
   });
 }
 
@@ -28,7 +35,11 @@ export function authRateLimit(ds: DataSource, name: string, perMinute: number): 
  * (userName or an address, any case), or the login itself when it names none. Successful requests are not counted.
  * Runs after the body parser (the login is in the body); a body without a login is left to validation.
  */
-export function accountFailureLimit(ds: DataSource, failures: number, keyOf: (login: string) => Promise<string>): RequestHandler {
+export function accountFailureLimit(
+  ds: DataSource,
+  failures: number,
+  keyOf: (login: string) => Promise<string>,
+): RequestHandler {
   return rateLimit({
     windowMs: 15 * 60_000,
     limit: failures,
@@ -39,7 +50,14 @@ export function accountFailureLimit(ds: DataSource, failures: number, keyOf: (lo
     skipSuccessfulRequests: true,
     standardHeaders: "draft-8",
     legacyHeaders: false,
-    handler: (_req, res) => sendProblem(res, new Problem(429, "rate_limited",
-      `Too many failed attempts for this account: try again after ${res.getHeader("Retry-After") ?? 900} seconds`)),
+    handler: (_req, res) =>
+      sendProblem(
+        res,
+        new Problem(
+          429,
+          "rate_limited",
+          `Too many failed attempts for this account: try again after ${res.getHeader("Retry-After") ?? 900} seconds`,
+        ),
+      ),
   });
 }

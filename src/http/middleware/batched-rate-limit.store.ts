@@ -24,7 +24,10 @@ export class BatchedRateLimitStore implements Store {
   readonly localKeys = false;
   private readonly counters = new Map<string, Counter>();
 
-  constructor(private readonly inner: PgRateLimitStore, private readonly batch: number) {}
+  constructor(
+    private readonly inner: PgRateLimitStore,
+    private readonly batch: number,
+  ) {}
 
   get prefix(): string {
     return this.inner.prefix;

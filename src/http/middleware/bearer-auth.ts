@@ -17,7 +17,10 @@ export interface BearerOptions {
 }
 
 /** Accepts `Authorization: Bearer <token>` whose scope is one of `scopes`; failures go to `reject` so each door answers in its own format. */
-export function bearerAuth({ tokens, scopes, jwt }: BearerOptions, reject: (res: Parameters<RequestHandler>[1], f: AuthFailure) => void): RequestHandler {
+export function bearerAuth(
+  { tokens, scopes, jwt }: BearerOptions,
+  reject: (res: Parameters<RequestHandler>[1], f: AuthFailure) => void,
+): RequestHandler {
   return async (req, res, next) => {
     const bearer = bearerTokenOf(req.get("authorization"));
     if (!bearer) {
@@ -35,8 +38,13 @@ export function bearerAuth({ tokens, scopes, jwt }: BearerOptions, reject: (res:
         res.set("WWW-Authenticate", 'Bearer realm="roster", error="invalid_token"');
         return reject(res, { status: 401, detail: "The bearer token is not valid" });
       }
-      if (!scopes.includes(token.scope)) return reject(res, { status: 403, detail: `A token of scope ${scopes.join(" or ")} is required` });
-      const auth: AuthLocals = { actor: { type: "token", id: token.id, name: token.name }, scope: token.scope, credential: "token" };
+      if (!scopes.includes(token.scope))
+        return reject(res, { status: 403, detail: `A token of scope ${scopes.join(" or ")} is required` });
+      const auth: AuthLocals = {
+        actor: { type: "token", id: token.id, name: token.name },
+        scope: token.scope,
+        credential: "token",
+      };
       res.locals.auth = auth;
       next();
     } catch (e) {

@@ -25,7 +25,12 @@ export function createJwtChecker(s: JwtSettings): JwtChecker {
   return async (token) => {
     if (!JWT_SHAPE.test(token)) return null;
     try {
-      const { payload } = await jose.jwtVerify(token, keys, { issuer: s.issuer, audience: s.audience, algorithms: s.algorithms, clockTolerance: 60 });
+      const { payload } = await jose.jwtVerify(token, keys, {
+        issuer: s.issuer,
+        audience: s.audience,
+        algorithms: s.algorithms,
+        clockTolerance: 60,
+      });
       return payload;
     } catch {
       return null;

@@ -17,7 +17,10 @@ export class PgRateLimitStore implements Store {
   private hits = 0;
   private readonly repo = new RateLimitsRepository();
 
-  constructor(private readonly ds: DataSource, readonly prefix: string) {}
+  constructor(
+    private readonly ds: DataSource,
+    readonly prefix: string,
+  ) {}
 
   init(options: Options): void {
     this.windowMs = options.windowMs;

@@ -12,5 +12,9 @@ export interface AuthLocals {
 /** The domain context of a request: who, through which door, which request id. */
 export function ctxOf(req: Request, res: Response, door: Door): Ctx {
   const auth = res.locals.auth as AuthLocals | undefined;
-  return { actor: auth?.actor ?? { type: "system", id: null, name: null }, door, requestId: String(req.id ?? "") || null };
+  return {
+    actor: auth?.actor ?? { type: "system", id: null, name: null },
+    door,
+    requestId: String(req.id ?? "") || null,
+  };
 }

@@ -9,7 +9,11 @@ export class MalformedInputError extends Error {
   // body-parser keeps `status` and `type` of an error thrown from its `verify` hook.
   readonly status = 400;
   readonly type = "entity.malformed";
-  constructor(readonly code: "too_deep" | "invalid_text" | "invalid_path", readonly field: string, detail: string) {
+  constructor(
+    readonly code: "too_deep" | "invalid_text" | "invalid_path",
+    readonly field: string,
+    detail: string,
+  ) {
     super(detail);
   }
 
@@ -26,7 +30,8 @@ export function asMalformedInput(e: unknown): MalformedInputError | null {
   return null;
 }
 
-const badPath = () => new MalformedInputError("invalid_path", "path", "The request path has a malformed percent-encoding");
+const badPath = () =>
+  new MalformedInputError("invalid_path", "path", "The request path has a malformed percent-encoding");
 
 /** Where the first string (or key) of `value` that cannot be stored is, as `Operations[2].value.name`; null if none. */
 export function findUnstorableText(value: unknown, at = ""): string | null {
@@ -52,7 +57,11 @@ export function findUnstorableText(value: unknown, at = ""): string | null {
 const storable = (s: string) => (s as string & { isWellFormed(): boolean }).isWellFormed() && !s.includes("\u0000");
 
 export const unstorable = (field: string) =>
-  new MalformedInputError("invalid_text", field, `${field}: contains a lone UTF-16 surrogate or a NUL character, which is not valid text`);
+  new MalformedInputError(
+    "invalid_text",
+    field,
+    `${field}: contains a lone UTF-16 surrogate or a NUL character, which is not valid text`,
+  );
 
 /** True when the JSON text nests arrays/objects deeper than `max`; brackets inside strings do not count. */
 export function nestsDeeperThan(text: Buffer | string, max: number): boolean {
@@ -62,7 +71,8 @@ export function nestsDeeperThan(text: Buffer | string, max: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = at(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
@@ -118,7 +128,11 @@ export function jsonBody(o: JsonBodyOptions): RequestHandler[] {
   const verify = (_req: unknown, _res: unknown, buf: Buffer, encoding: string) => {
     const text = /^utf-?8$/i.test(encoding) ? buf : decoded(buf, encoding);
     if (nestsDeeperThan(text, o.maxDepth)) {
-      throw new MalformedInputError("too_deep", "body", `The request body nests deeper than ${o.maxDepth} levels (JSON_MAX_DEPTH)`);
+      throw new MalformedInputError(
+        "too_deep",
+        "body",
+        `The request body nests deeper than ${o.maxDepth} levels (JSON_MAX_DEPTH)`,
+      );
     }
   };
   return [express.json({ type: o.type, limit: o.limit, strict: o.strict, verify }), refuseUnstorableBody];

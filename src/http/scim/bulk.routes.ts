@@ -19,26 +19,35 @@ export interface ScimBulkOptions {
 /** /Bulk (RFC 7644 §3.7). Mounted before the SCIM door's general body parser: it reads its body under its own limit. */
 export function scimBulkRouter(o: ScimBulkOptions): Router {
   const r = Router({ caseSensitive: false });
-  r.post("/", refuseDeclaredOversize(o.maxPayloadBytes), parseBody(o.maxPayloadBytes, o.jsonMaxDepth), async (req, res) => {
-    const envelope = findUnstorableText(withoutData(req.body));
-    if (envelope) throw unstorable(envelope);
-    const request = parseBulkRequest(req.body, o.maxOperations);
-    await o.chargeOperations(req, res, request.operations.length);
-    const operations = await runBulk(request, {
-      registry: o.registry,
-      ctx: ctxOf(req, res, "scim"),
-      baseUrl: o.baseUrl(req),
-      onUnexpected: (e) => (req.log ?? logger).error({ err: e }, "unhandled error in a SCIM bulk operation"),
-    });
-    res.status(200).type(SCIM_CONTENT_TYPE).send(JSON.stringify(bulkResponse(operations)));
-  });
+  r.post(
+    "/",
+    refuseDeclaredOversize(o.maxPayloadBytes),
+    parseBody(o.maxPayloadBytes, o.jsonMaxDepth),
+    async (req, res) => {
+      const envelope = findUnstorableText(withoutData(req.body));
+      if (envelope) throw unstorable(envelope);
+      const request = parseBulkRequest(req.body, o.maxOperations);
+      await o.chargeOperations(req, res, request.operations.length);
+      const operations = await runBulk(request, {
+        registry: o.registry,
+        ctx: ctxOf(req, res, "scim"),
+        baseUrl: o.baseUrl(req),
+        onUnexpected: (e) => (req.log ?? logger).error({ err: e }, "unhandled error in a SCIM bulk operation"),
+      });
+      res
+        .status(200)
+        .type(SCIM_CONTENT_TYPE)
+        .send(JSON.stringify(bulkResponse(operations)));
+    },
+  );
   r.all("/", (req) => {
     throw new ScimError(405, null, `Method ${req.method} is not supported on ${req.originalUrl.split("?")[0]}`);
   });
   return r;
 }
 
-const tooLarge = (limit: number) => new ScimError(413, null, `The size of the bulk request exceeds maxPayloadSize (${limit} bytes)`);
+const tooLarge = (limit: number) =>
+  new ScimError(413, null, `The size of the bulk request exceeds maxPayloadSize (${limit} bytes)`);
 
 /**
  * RFC 7644 §3.7.4: a Content-Length above the limit is refused before a byte of the body is read; the connection is
@@ -59,9 +68,10 @@ function refuseDeclaredOversize(limit: number): RequestHandler {
  */
 function parseBody(limit: number, maxDepth: number): RequestHandler {
   const [json] = jsonBody({ type: SCIM_JSON_TYPES, limit, strict: false, maxDepth });
-  return (req, res, next) => json(req, res, (e?: unknown) => {
-    next((e as { type?: string } | undefined)?.type === "entity.too.large" ? tooLarge(limit) : e);
-  });
+  return (req, res, next) =>
+    json(req, res, (e?: unknown) => {
+      next((e as { type?: string } | undefined)?.type === "entity.too.large" ? tooLarge(limit) : e);
+    });
 }
 
 /**
@@ -71,6 +81,7 @@ function parseBody(limit: number, maxDepth: number): RequestHandler {
 function withoutData(body: unknown): unknown {
   if (!body || typeof body !== "object" || Array.isArray(body)) return body;
   const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
-  const strip = (op: unknown) => (isObject(op) ? Object.fromEntries(Object.entries(op).filter(([k]) => k.toLowerCase() !== "data")) : op);
+  const strip = (op: unknown) =>
+    isObject(op) ? Object.fromEntries(Object.entries(op).filter(([k]) => k.toLowerCase() !== "data")) : op;
   return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, Array.isArray(v) ? v.map(strip) : v]));
 }

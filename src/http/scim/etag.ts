@@ -22,5 +22,9 @@ export function ifNoneMatchHits(req: Request, version: number): boolean {
 }
 
 function parseTags(header: string): number[] {
-  return header.split(",").map((t) => /^\s*(?:W\/)?"(\d+)"\s*$/.exec(t)?.[1]).filter((v): v is string => v !== undefined).map(Number);
+  return header
+    .split(",")
+    .map((t) => /^\s*(?:W\/)?"(\d+)"\s*$/.exec(t)?.[1])
+    .filter((v): v is string => v !== undefined)
+    .map(Number);
 }

@@ -10,13 +10,16 @@ const coreAttributes: AttributeMap = {
   displayname: { kind: "string", sql: "g.display_name", caseExact: false },
   // Members are rows of group_members: `members.value eq "id"` is an EXISTS on its primary key.
   members: {
-    kind: "relation", from: members.from, where: members.where,
+    kind: "relation",
+    from: members.from,
+    where: members.where,
     sub: { value: { kind: "id", sql: members.id }, display: { kind: "string", sql: members.display } },
   },
   meta: {
     kind: "complex",
     sub: {
-      created: { kind: "datetime", sql: "g.created_at" }, lastmodified: { kind: "datetime", sql: "g.updated_at" },
+      created: { kind: "datetime", sql: "g.created_at" },
+      lastmodified: { kind: "datetime", sql: "g.updated_at" },
       // Lets a root /.search (RFC 7644 §3.4.3) pick a resource type.
       resourcetype: { kind: "string", sql: "'Group'" },
     },

@@ -7,7 +7,12 @@ import { GROUP_URN, SCIMMY } from "./scimmy";
 type Json = Record<string, unknown>;
 
 const CANONICAL: Record<string, string> = {
-  schemas: "schemas", id: "id", externalid: "externalId", displayname: "displayName", members: "members", meta: "meta",
+  schemas: "schemas",
+  id: "id",
+  externalid: "externalId",
+  displayname: "displayName",
+  members: "members",
+  meta: "meta",
 };
 
 export interface GroupBody {
@@ -23,12 +28,17 @@ export interface GroupBody {
  */
 export function parseGroupBody(body: unknown): GroupBody {
   if (!isObject(body)) throw new ScimError(400, "invalidSyntax", "The request body must be a JSON object");
-  const extensions = new Set((Array.isArray(body.schemas) ? body.schemas : []).filter((s): s is string => typeof s === "string").map((s) => s.toLowerCase()));
+  const extensions = new Set(
+    (Array.isArray(body.schemas) ? body.schemas : [])
+      .filter((s): s is string => typeof s === "string")
+      .map((s) => s.toLowerCase()),
+  );
   const data: Json = {};
   for (const [key, value] of Object.entries(body)) {
     const name = CANONICAL[key.toLowerCase()];
     if (name) data[name] = value;
-    else if (!extensions.has(key.toLowerCase())) throw new ScimError(400, "invalidValue", `Unknown attribute '${key}' for resource type Group`);
+    else if (!extensions.has(key.toLowerCase()))
+      throw new ScimError(400, "invalidValue", `Unknown attribute '${key}' for resource type Group`);
   }
   let ids: string[] = [];
   try {
@@ -41,7 +51,10 @@ export function parseGroupBody(body: unknown): GroupBody {
     throw e;
   }
   const coerced = coerceGroup({ displayName: data.displayName, externalId: data.externalId });
-  return { fields: { displayName: String(coerced.displayName ?? ""), externalId: str(coerced.externalId) }, memberIds: ids };
+  return {
+    fields: { displayName: String(coerced.displayName ?? ""), externalId: str(coerced.externalId) },
+    memberIds: ids,
+  };
 }
 
 /** scimmy's schema coercion of the group's own attributes; its TypeErrors become 400s. */

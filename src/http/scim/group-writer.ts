@@ -17,7 +17,15 @@ export interface MemberView {
 }
 
 const names = (list?: string) =>
-  (list ?? "").split(",").map((s) => s.trim().toLowerCase().replace(/^urn:ietf:params:scim:schemas:core:2\.0:group:/, "")).filter(Boolean);
+  (list ?? "")
+    .split(",")
+    .map((s) =>
+      s
+        .trim()
+        .toLowerCase()
+        .replace(/^urn:ietf:params:scim:schemas:core:2\.0:group:/, ""),
+    )
+    .filter(Boolean);
 
 export function memberView(attributes?: string, excluded?: string): MemberView {
   if (attributes) {
@@ -28,7 +36,10 @@ export function memberView(attributes?: string, excluded?: string): MemberView {
   }
   const dropped = names(excluded);
   if (dropped.includes("members")) return { include: false, drop: new Set() };
-  return { include: true, drop: new Set(dropped.filter((n) => n.startsWith("members.")).map((n) => n.slice("members.".length))) };
+  return {
+    include: true,
+    drop: new Set(dropped.filter((n) => n.startsWith("members.")).map((n) => n.slice("members.".length))),
+  };
 }
 
 /** An item of a response: a resource, and the group whose members are streamed into it (if any). */
@@ -44,8 +55,15 @@ export type MemberSource = (groupId: string) => AsyncIterable<Member[]>;
  * process holds one page of members at a time, however large the group. Once the head is sent an error can
  * no longer become a SCIM error: the connection is cut so the client never mistakes a partial list for a whole one.
  */
-export async function writeItems(res: Response, status: number, items: Item[], members: MemberSource, view: MemberView, baseUrl: string,
-  list?: ListHead): Promise<void> {
+export async function writeItems(
+  res: Response,
+  status: number,
+  items: Item[],
+  members: MemberSource,
+  view: MemberView,
+  baseUrl: string,
+  list?: ListHead,
+): Promise<void> {
   res.status(status).type(SCIM_CONTENT_TYPE);
   try {
     if (list) await write(res, `${JSON.stringify(listHead(list, items.length)).slice(0, -1)},"Resources":[`);
@@ -61,7 +79,13 @@ export async function writeItems(res: Response, status: number, items: Item[], m
   }
 }
 
-async function writeItem(res: Response, item: Item, members: MemberSource, view: MemberView, baseUrl: string): Promise<void> {
+async function writeItem(
+  res: Response,
+  item: Item,
+  members: MemberSource,
+  view: MemberView,
+  baseUrl: string,
+): Promise<void> {
   const head = JSON.stringify(item.resource);
   if (!item.membersOf || !view.include) return write(res, head);
   await write(res, `${head.slice(0, -1)}${head.length > 2 ? "," : ""}"members":[`);

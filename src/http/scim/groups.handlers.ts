@@ -23,7 +23,12 @@ export interface HandlerResult {
 }
 
 /** POST /Groups (RFC 7644 §3.3): 201 with the group and the members that were stored. */
-export async function createGroup(deps: GroupHandlerDeps, ctx: Ctx, body: unknown, baseUrl: string): Promise<HandlerResult> {
+export async function createGroup(
+  deps: GroupHandlerDeps,
+  ctx: Ctx,
+  body: unknown,
+  baseUrl: string,
+): Promise<HandlerResult> {
   const { fields, memberIds } = parseGroupBody(body);
   const { group, members } = await deps.groups.create(ctx, fields, memberIds);
   const resource = { ...toScimGroup(group, baseUrl), members: (members ?? []).map((m) => toScimMember(m, baseUrl)) };
@@ -31,11 +36,21 @@ export async function createGroup(deps: GroupHandlerDeps, ctx: Ctx, body: unknow
 }
 
 /** PUT /Groups/{id} (RFC 7644 §3.5.1): the member set becomes the (known) members sent, in SQL (delete-not-in, insert-missing). */
-export async function replaceGroup(deps: GroupHandlerDeps, ctx: Ctx, id: string, body: unknown, baseUrl: string, ifMatch?: number[]): Promise<HandlerResult> {
+export async function replaceGroup(
+  deps: GroupHandlerDeps,
+  ctx: Ctx,
+  id: string,
+  body: unknown,
+  baseUrl: string,
+  ifMatch?: number[],
+): Promise<HandlerResult> {
   const { fields, memberIds } = parseGroupBody(body);
   const members: MemberOp[] = memberIds.length ? [{ op: "replace", ids: memberIds }] : [{ op: "removeAll" }];
   const result = await deps.groups.update(ctx, id, { fields: () => fields, members }, { ifMatch });
-  const resource = { ...toScimGroup(result.group, baseUrl), members: (result.members ?? []).map((m) => toScimMember(m, baseUrl)) };
+  const resource = {
+    ...toScimGroup(result.group, baseUrl),
+    members: (result.members ?? []).map((m) => toScimMember(m, baseUrl)),
+  };
   return { status: 200, location: `${baseUrl}/Groups/${id}`, version: result.group.version, resource };
 }
 
@@ -43,22 +58,37 @@ export async function replaceGroup(deps: GroupHandlerDeps, ctx: Ctx, id: string,
  * PATCH /Groups/{id} (RFC 7644 §3.5.2): member operations as SQL set operations, other attributes through scimmy's
  * PatchOp on a Group without members, all in one transaction. Answers 204 (Entra expects it; Okta accepts it).
  */
-export async function patchGroup(deps: GroupHandlerDeps, ctx: Ctx, id: string, body: unknown, baseUrl: string, ifMatch?: number[]): Promise<HandlerResult> {
+export async function patchGroup(
+  deps: GroupHandlerDeps,
+  ctx: Ctx,
+  id: string,
+  body: unknown,
+  baseUrl: string,
+  ifMatch?: number[],
+): Promise<HandlerResult> {
   refuseTooManyOperations(body, deps.maxPatchOperations);
   const patch = parsePatch(body);
-  const fields = patch.attributeOps.length ? (current: Group) => applyAttributeOps(patch.attributeOps, current, baseUrl) : undefined;
+  const fields = patch.attributeOps.length
+    ? (current: Group) => applyAttributeOps(patch.attributeOps, current, baseUrl)
+    : undefined;
   const { group } = await deps.groups.update(ctx, id, { fields, members: patch.memberOps }, { ifMatch });
   return { status: 204, location: `${baseUrl}/Groups/${id}`, version: group.version };
 }
 
 /** DELETE /Groups/{id} (RFC 7644 §3.6): the group and its memberships go; 204. */
-export async function deleteGroup(deps: GroupHandlerDeps, ctx: Ctx, id: string, ifMatch?: number[]): Promise<HandlerResult> {
+export async function deleteGroup(
+  deps: GroupHandlerDeps,
+  ctx: Ctx,
+  id: string,
+  ifMatch?: number[],
+): Promise<HandlerResult> {
   await deps.groups.remove(ctx, id, { ifMatch });
   return { status: 204 };
 }
 
 function parsePatch(body: unknown): ReturnType<typeof splitGroupPatch> {
-  if (!body || typeof body !== "object" || Array.isArray(body)) throw new ScimError(400, "invalidSyntax", "The request body must be a PatchOp object");
+  if (!body || typeof body !== "object" || Array.isArray(body))
+    throw new ScimError(400, "invalidSyntax", "The request body must be a PatchOp object");
   let patch: ReturnType<typeof splitGroupPatch>;
   try {
     patch = splitGroupPatch(body);
@@ -75,14 +105,21 @@ function parsePatch(body: unknown): ReturnType<typeof splitGroupPatch> {
   return patch;
 }
 
-async function applyAttributeOps(ops: Record<string, unknown>[], current: Group, baseUrl: string): Promise<GroupFields> {
+async function applyAttributeOps(
+  ops: Record<string, unknown>[],
+  current: Group,
+  baseUrl: string,
+): Promise<GroupFields> {
   const { meta: _meta, ...data } = toScimGroup(current, baseUrl);
   const message = new SCIMMY.Messages.PatchOp({ schemas: [PATCH_OP_URN], Operations: ops } as never);
-  const patched = await message.apply(new SCIMMY.Schemas.Group({ ...data, schemas: [GROUP_URN] }, "out") as never).catch((e: unknown) => {
-    throw fromScimmy(e, "invalidValue", "Invalid PATCH value");
-  });
+  const patched = await message
+    .apply(new SCIMMY.Schemas.Group({ ...data, schemas: [GROUP_URN] }, "out") as never)
+    .catch((e: unknown) => {
+      throw fromScimmy(e, "invalidValue", "Invalid PATCH value");
+    });
   if (!patched) return current;
   const out = JSON.parse(JSON.stringify(patched)) as Record<string, unknown>;
-  const externalId = out.externalId === undefined || out.externalId === null || out.externalId === "" ? null : String(out.externalId);
+  const externalId =
+    out.externalId === undefined || out.externalId === null || out.externalId === "" ? null : String(out.externalId);
   return { displayName: typeof out.displayName === "string" ? out.displayName : "", externalId };
 }

@@ -45,7 +45,10 @@ export function scimGroupsRouter(o: ScimGroupsOptions): Router {
       head = { totalResults: list.total, startIndex: params.startIndex };
     }
     const base = o.baseUrl(req);
-    const items = groups.map((g) => ({ resource: project(toScimGroup(g, base), params.attributes, params.excludedAttributes), membersOf: g.id }));
+    const items = groups.map((g) => ({
+      resource: project(toScimGroup(g, base), params.attributes, params.excludedAttributes),
+      membersOf: g.id,
+    }));
     await writeItems(res, 200, items, members, memberView(params.attributes, params.excludedAttributes), base, head);
   };
 
@@ -53,10 +56,14 @@ export function scimGroupsRouter(o: ScimGroupsOptions): Router {
   const sendGroup = async (req: Request, res: Response, id: string, status = 200) => {
     const q = req.query as Query;
     const group = await o.groups.get(id);
-    if (status === 200 && req.method === "GET" && ifNoneMatchHits(req, group.version)) return void res.status(304).set("ETag", etagOf(group.version)).end();
+    if (status === 200 && req.method === "GET" && ifNoneMatchHits(req, group.version))
+      return void res.status(304).set("ETag", etagOf(group.version)).end();
     const base = o.baseUrl(req);
     res.set("ETag", etagOf(group.version));
-    const item = { resource: project(toScimGroup(group, base), q.attributes, q.excludedAttributes), membersOf: group.id };
+    const item = {
+      resource: project(toScimGroup(group, base), q.attributes, q.excludedAttributes),
+      membersOf: group.id,
+    };
     await writeItems(res, status, [item], members, memberView(q.attributes, q.excludedAttributes), base);
   };
 
@@ -65,25 +72,43 @@ export function scimGroupsRouter(o: ScimGroupsOptions): Router {
     if (result.version !== undefined) res.set("ETag", etagOf(result.version));
     if (!result.resource) return void res.status(result.status).end();
     const q = req.query as Query;
-    res.status(result.status).type(SCIM_CONTENT_TYPE).send(JSON.stringify(project(result.resource, q.attributes, q.excludedAttributes)));
+    res
+      .status(result.status)
+      .type(SCIM_CONTENT_TYPE)
+      .send(JSON.stringify(project(result.resource, q.attributes, q.excludedAttributes)));
   };
 
   r.get("/", async (req, res) => sendList(req, res, listParamsFromQuery(req, groupAttributes, limits)));
   r.post("/.search", async (req, res) => sendList(req, res, listParamsFromSearch(req.body, groupAttributes, limits)));
 
-  r.post("/", async (req, res) => sendResult(req, res, await createGroup(deps, ctxOf(req, res, "scim"), req.body, o.baseUrl(req))));
+  r.post("/", async (req, res) =>
+    sendResult(req, res, await createGroup(deps, ctxOf(req, res, "scim"), req.body, o.baseUrl(req))),
+  );
   r.get("/:id", async (req, res) => sendGroup(req, res, req.params.id));
   r.put("/:id", async (req, res) => {
-    sendResult(req, res, await replaceGroup(deps, ctxOf(req, res, "scim"), req.params.id, req.body, o.baseUrl(req), ifMatchVersions(req)));
+    sendResult(
+      req,
+      res,
+      await replaceGroup(deps, ctxOf(req, res, "scim"), req.params.id, req.body, o.baseUrl(req), ifMatchVersions(req)),
+    );
   });
   r.patch("/:id", async (req, res) => {
-    const result = await patchGroup(deps, ctxOf(req, res, "scim"), req.params.id, req.body, o.baseUrl(req), ifMatchVersions(req));
+    const result = await patchGroup(
+      deps,
+      ctxOf(req, res, "scim"),
+      req.params.id,
+      req.body,
+      o.baseUrl(req),
+      ifMatchVersions(req),
+    );
     // RFC 7644 §3.5.2: 204 unless the client asked for attributes back.
     const q = req.query as Query;
     if (q.attributes || q.excludedAttributes) return sendGroup(req, res, req.params.id);
     sendResult(req, res, result);
   });
-  r.delete("/:id", async (req, res) => sendResult(req, res, await deleteGroup(deps, ctxOf(req, res, "scim"), req.params.id, ifMatchVersions(req))));
+  r.delete("/:id", async (req, res) =>
+    sendResult(req, res, await deleteGroup(deps, ctxOf(req, res, "scim"), req.params.id, ifMatchVersions(req))),
+  );
 
   r.all(["/", "/:id", "/.search"], (req) => {
     throw new ScimError(405, null, `Method ${req.method} is not supported on ${req.originalUrl.split("?")[0]}`);

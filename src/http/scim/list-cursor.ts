@@ -25,7 +25,13 @@ const TIMESTAMP = /^\d{4,}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d){0
 
 /** Which query a cursor belongs to (RFC 9865 §2: the same query, only the cursor changes): type, filter, its values, sort. */
 export function queryFingerprint(resource: string, q: ListQuery): string {
-  const text = JSON.stringify([resource, q.where?.sql ?? null, q.where?.params ?? [], q.orderBy ?? null, q.descending ?? false]);
+  const text = JSON.stringify([
+    resource,
+    q.where?.sql ?? null,
+    q.where?.params ?? [],
+    q.orderBy ?? null,
+    q.descending ?? false,
+  ]);
   return createHash("sha256").update(text).digest("base64url").slice(0, 22);
 }
 
@@ -37,12 +43,24 @@ export function parseCursor(cursor: unknown, query: string, sorted: boolean): Cu
   if (typeof cursor !== "string") throw new ScimError(400, "invalidCursor", "cursor must be given once, as a string");
   if (cursor === "") return { keyset: { position: null, direction: "after" }, query };
   const c = jsonCursor(cursor) as Partial<CursorText> | null;
-  if (!c || typeof c !== "object" || Array.isArray(c) || typeof c.q !== "string") throw new ScimError(400, "invalidCursor", `cursor ${NOT_A_CURSOR}`);
+  if (!c || typeof c !== "object" || Array.isArray(c) || typeof c.q !== "string")
+    throw new ScimError(400, "invalidCursor", `cursor ${NOT_A_CURSOR}`);
   if (c.q !== query) {
-    throw new ScimError(400, "invalidCursor", "cursor belongs to another query: keep filter, sortBy and sortOrder as they were on its first page");
+    throw new ScimError(
+      400,
+      "invalidCursor",
+      "cursor belongs to another query: keep filter, sortBy and sortOrder as they were on its first page",
+    );
   }
   const sortOk = sorted ? c.s === null || typeof c.s === "string" : c.s === undefined;
-  if ((c.d !== "a" && c.d !== "b") || typeof c.t !== "string" || !TIMESTAMP.test(c.t) || typeof c.i !== "string" || !isUuid(c.i) || !sortOk) {
+  if (
+    (c.d !== "a" && c.d !== "b") ||
+    typeof c.t !== "string" ||
+    !TIMESTAMP.test(c.t) ||
+    typeof c.i !== "string" ||
+    !isUuid(c.i) ||
+    !sortOk
+  ) {
     throw new ScimError(400, "invalidCursor", `cursor ${NOT_A_CURSOR}`);
   }
   const position: KeysetPosition = { createdAt: c.t, id: c.i, ...(sorted ? { sort: c.s ?? null } : {}) };
@@ -50,13 +68,22 @@ export function parseCursor(cursor: unknown, query: string, sorted: boolean): Cu
 }
 
 const encode = (query: string, d: "a" | "b", p: KeysetPosition): string =>
-  encodeJsonCursor({ q: query, d, t: p.createdAt, i: p.id, ...(p.sort !== undefined ? { s: p.sort } : {}) } satisfies CursorText);
+  encodeJsonCursor({
+    q: query,
+    d,
+    t: p.createdAt,
+    i: p.id,
+    ...(p.sort !== undefined ? { s: p.sort } : {}),
+  } satisfies CursorText);
 
 /**
  * nextCursor and previousCursor of a page (RFC 9865 §2): nextCursor is left out on the last page only;
  * previousCursor is given whenever rows may lie before the page (none before the first page).
  */
-export function pageCursors(req: CursorRequest, page: KeysetPage<unknown>): { nextCursor?: string; previousCursor?: string } {
+export function pageCursors(
+  req: CursorRequest,
+  page: KeysetPage<unknown>,
+): { nextCursor?: string; previousCursor?: string } {
   const { position, direction } = req.keyset;
   const first = page.positions[0] ?? position;
   const last = page.positions[page.positions.length - 1] ?? position;

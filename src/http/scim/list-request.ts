@@ -26,7 +26,20 @@ interface Limits {
 /** Query parameters of GET /Users (RFC 7644 §3.4.2; `cursor`, RFC 9865 §2). */
 export function listParamsFromQuery(req: Request, map: AttributeMap, limits: Limits): ListParams {
   const q = req.query as Record<string, string | undefined>;
-  return build({ filter: q.filter, sortBy: q.sortBy, sortOrder: q.sortOrder, startIndex: q.startIndex, count: q.count, cursor: q.cursor, attributes: q.attributes, excludedAttributes: q.excludedAttributes }, map, limits);
+  return build(
+    {
+      filter: q.filter,
+      sortBy: q.sortBy,
+      sortOrder: q.sortOrder,
+      startIndex: q.startIndex,
+      count: q.count,
+      cursor: q.cursor,
+      attributes: q.attributes,
+      excludedAttributes: q.excludedAttributes,
+    },
+    map,
+    limits,
+  );
 }
 
 /** Body of POST /.search (RFC 7644 §3.4.3), validated by scimmy's SearchRequest; `cursor` (RFC 9865 §3) read beside it. */
@@ -39,21 +52,33 @@ export function listParamsFromSearch(body: unknown, map: AttributeMap, limits: L
   }
   const join = (v: unknown) => (Array.isArray(v) ? v.join(",") : (v as string | undefined));
   const cursor = body && typeof body === "object" ? (body as Record<string, unknown>).cursor : undefined;
-  return build({ ...request, cursor, attributes: join(request.attributes), excludedAttributes: join(request.excludedAttributes) } as Record<string, unknown>, map, limits);
+  return build(
+    {
+      ...request,
+      cursor,
+      attributes: join(request.attributes),
+      excludedAttributes: join(request.excludedAttributes),
+    } as Record<string, unknown>,
+    map,
+    limits,
+  );
 }
 
 function build(p: Record<string, unknown>, map: AttributeMap, limits: Limits): ListParams {
   const paged = p.cursor !== undefined;
   // RFC 9865 §2: a request pages by index or by cursor, never both.
-  if (paged && p.startIndex !== undefined) throw new ScimError(400, "invalidValue", "startIndex and cursor cannot both be given: page by index or by cursor");
+  if (paged && p.startIndex !== undefined)
+    throw new ScimError(400, "invalidValue", "startIndex and cursor cannot both be given: page by index or by cursor");
   const startIndex = Math.max(1, toInt(p.startIndex, "startIndex") ?? 1);
   const asked = toInt(p.count, "count");
   // RFC 9865 §2.1: a cursor page's count is a positive integer.
-  if (paged && asked !== undefined && asked < 1) throw new ScimError(400, "invalidCount", "count must be a positive integer when paging by cursor");
+  if (paged && asked !== undefined && asked < 1)
+    throw new ScimError(400, "invalidCount", "count must be a positive integer when paging by cursor");
   // RFC 7644 §3.4.2.4: a count above the maximum is lowered to it, a negative one is 0.
   const count = Math.min(limits.maxResults, Math.max(0, asked ?? limits.maxResults));
   const sortOrder = p.sortOrder === undefined ? "ascending" : String(p.sortOrder);
-  if (!["ascending", "descending"].includes(sortOrder)) throw new ScimError(400, "invalidValue", "sortOrder must be 'ascending' or 'descending'");
+  if (!["ascending", "descending"].includes(sortOrder))
+    throw new ScimError(400, "invalidValue", "sortOrder must be 'ascending' or 'descending'");
   const filter = p.filter === undefined || p.filter === "" ? undefined : String(p.filter);
   const query = {
     where: filter ? compileFilter(filter, map, { maxLength: limits.maxFilterLength }) : undefined,
@@ -64,7 +89,9 @@ function build(p: Record<string, unknown>, map: AttributeMap, limits: Limits): L
   };
   return {
     startIndex,
-    cursor: paged ? parseCursor(p.cursor, queryFingerprint(limits.resource ?? "", query), query.orderBy !== undefined) : undefined,
+    cursor: paged
+      ? parseCursor(p.cursor, queryFingerprint(limits.resource ?? "", query), query.orderBy !== undefined)
+      : undefined,
     attributes: p.attributes ? String(p.attributes) : undefined,
     excludedAttributes: p.excludedAttributes ? String(p.excludedAttributes) : undefined,
     query,
@@ -75,7 +102,12 @@ function toInt(v: unknown, name: string): number | undefined {
   if (v === undefined || v === null || v === "") return undefined;
   const n = typeof v === "number" ? v : Number(v);
   // Beyond a safe integer the number is no longer exact, and PostgreSQL's OFFSET/LIMIT would refuse it (a 500).
-  if (!Number.isSafeInteger(n)) throw new ScimError(400, "invalidValue", `${name} must be an integer between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`);
+  if (!Number.isSafeInteger(n))
+    throw new ScimError(
+      400,
+      "invalidValue",
+      `${name} must be an integer between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`,
+    );
   return n;
 }
 

@@ -9,6 +9,10 @@ export function refuseTooManyOperations(body: unknown, max: number): void {
   if (!body || typeof body !== "object" || Array.isArray(body)) return;
   const ops = Object.entries(body).find(([k]) => k.toLowerCase() === "operations")?.[1];
   if (Array.isArray(ops) && ops.length > max) {
-    throw new ScimError(400, "invalidValue", `A PATCH may carry at most ${max} operations (SCIM_PATCH_MAX_OPERATIONS); this one has ${ops.length}`);
+    throw new ScimError(
+      400,
+      "invalidValue",
+      `A PATCH may carry at most ${max} operations (SCIM_PATCH_MAX_OPERATIONS); this one has ${ops.length}`,
+    );
   }
 }

@@ -20,12 +20,25 @@ export function project(resource: Json, attributes?: string, excluded?: string):
 /** Splits "a.b, urn:...:User:department" into key paths matched to the resource's actual key casing. */
 function parsePaths(list: string, resource: Json): string[][] {
   const urns = Object.keys(resource).filter((k) => k.startsWith("urn:"));
-  return list.split(",").map((s) => s.trim()).filter(Boolean).map((raw) => {
-    const urn = urns.find((u) => raw.toLowerCase() === u.toLowerCase() || raw.toLowerCase().startsWith(`${u.toLowerCase()}:`));
-    if (urn) return [urn, ...raw.slice(urn.length + 1).split(".").filter(Boolean)];
-    const core = raw.replace(/^urn:ietf:params:scim:schemas:core:2\.0:(user|group):/i, "");
-    return core.split(".");
-  });
+  return list
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((raw) => {
+      const urn = urns.find(
+        (u) => raw.toLowerCase() === u.toLowerCase() || raw.toLowerCase().startsWith(`${u.toLowerCase()}:`),
+      );
+      if (urn)
+        return [
+          urn,
+          ...raw
+            .slice(urn.length + 1)
+            .split(".")
+            .filter(Boolean),
+        ];
+      const core = raw.replace(/^urn:ietf:params:scim:schemas:core:2\.0:(user|group):/i, "");
+      return core.split(".");
+    });
 }
 
 function findKey(obj: Json, name: string): string | undefined {
@@ -60,5 +73,6 @@ function deletePath(obj: Json, path: string[]): void {
     return;
   }
   const value = obj[key];
-  for (const item of Array.isArray(value) ? value : [value]) if (item && typeof item === "object") deletePath(item as Json, path.slice(1));
+  for (const item of Array.isArray(value) ? value : [value])
+    if (item && typeof item === "object") deletePath(item as Json, path.slice(1));
 }

@@ -20,7 +20,9 @@ export interface ScimRateLimit {
 
 /** Whom a SCIM request is counted against: the Roster token's id, or a JWT's issuer and subject (the acting client). */
 export function rateLimitKeyOf(auth: AuthLocals): string {
-  return auth.credential === "jwt" ? `jwt:${JSON.stringify([auth.actor.name, auth.actor.id])}` : `token:${auth.actor.id}`;
+  return auth.credential === "jwt"
+    ? `jwt:${JSON.stringify([auth.actor.name, auth.actor.id])}`
+    : `token:${auth.actor.id}`;
 }
 
 /**
@@ -31,7 +33,10 @@ export function rateLimitKeyOf(auth: AuthLocals): string {
  */
 export function scimRateLimit(ds: DataSource, perMinute: number): ScimRateLimit {
   if (perMinute === 0) return { perRequest: (_req, _res, next) => next(), chargeBulk: async () => undefined };
-  const store = new BatchedRateLimitStore(new PgRateLimitStore(ds, "scim"), Math.max(1, Math.floor(perMinute * BATCH_SHARE)));
+  const store = new BatchedRateLimitStore(
+    new PgRateLimitStore(ds, "scim"),
+    Math.max(1, Math.floor(perMinute * BATCH_SHARE)),
+  );
   const detail = (retryAfter: unknown) =>
     `Too many requests for this credential: at most ${perMinute} a minute (a /Bulk request counts each operation); retry after ${retryAfter ?? 60} seconds`;
   const keyOf = (res: Response) => rateLimitKeyOf(res.locals.auth as AuthLocals);

@@ -39,36 +39,79 @@ export interface ScimDeps {
 
 /** The SCIM 2.0 door, mounted at /scim/v2 (RFC 7644). */
 export function scimRouter(d: ScimDeps): Router {
-  declareScimResources({ maxResults: d.maxResults, bulk: { maxOperations: d.bulk.maxOperations, maxPayloadSize: d.bulk.maxPayloadBytes } });
-  const baseUrl = (req: Request) => `${d.publicBaseUrl?.replace(/\/$/, "") ?? `${req.protocol}://${req.get("host")}`}${SCIM_BASE_PATH}`;
+  declareScimResources({
+    maxResults: d.maxResults,
+    bulk: { maxOperations: d.bulk.maxOperations, maxPayloadSize: d.bulk.maxPayloadBytes },
+  });
+  const baseUrl = (req: Request) =>
+    `${d.publicBaseUrl?.replace(/\/$/, "") ?? `${req.protocol}://${req.get("host")}`}${SCIM_BASE_PATH}`;
   const r = Router({ caseSensitive: false });
-  r.use(bearerAuth({ tokens: d.tokens, scopes: ["scim"], jwt: d.jwt }, (res, f) => sendScimError(res, f.status, null, f.detail)));
+  r.use(
+    bearerAuth({ tokens: d.tokens, scopes: ["scim"], jwt: d.jwt }, (res, f) =>
+      sendScimError(res, f.status, null, f.detail),
+    ),
+  );
   const limits = scimRateLimit(d.ds, d.rateLimitPerMinute);
   r.use(limits.perRequest);
   r.use(refuseMalformedUrl);
   r.use((req, _res, next) => {
     const hasBody = Number(req.get("content-length") ?? 0) > 0 || req.get("transfer-encoding") !== undefined;
-    if (hasBody && !req.is(SCIM_JSON_TYPES)) throw new ScimError(415, null, "Send the body as application/scim+json or application/json");
+    if (hasBody && !req.is(SCIM_JSON_TYPES))
+      throw new ScimError(415, null, "Send the body as application/scim+json or application/json");
     next();
   });
   // /Bulk reads its own body, under its own limit (RFC 7644 §3.7.4), so it comes before the general parser.
-  r.use("/Bulk", scimBulkRouter({
-    registry: {
-      Users: bulkTarget({ users: d.users, maxPatchOperations: d.maxPatchOperations, strictAttributes: d.strictAttributes }, { create: createUser, replace: replaceUser, patch: patchUser, delete: deleteUser }),
-      Groups: bulkTarget({ groups: d.groups, maxPatchOperations: d.maxPatchOperations }, { create: createGroup, replace: replaceGroup, patch: patchGroup, delete: deleteGroup }),
-    },
-    maxOperations: d.bulk.maxOperations,
-    maxPayloadBytes: d.bulk.maxPayloadBytes,
-    jsonMaxDepth: d.jsonMaxDepth,
-    baseUrl,
-    chargeOperations: limits.chargeBulk,
-  }));
+  r.use(
+    "/Bulk",
+    scimBulkRouter({
+      registry: {
+        Users: bulkTarget(
+          { users: d.users, maxPatchOperations: d.maxPatchOperations, strictAttributes: d.strictAttributes },
+          { create: createUser, replace: replaceUser, patch: patchUser, delete: deleteUser },
+        ),
+        Groups: bulkTarget(
+          { groups: d.groups, maxPatchOperations: d.maxPatchOperations },
+          { create: createGroup, replace: replaceGroup, patch: patchGroup, delete: deleteGroup },
+        ),
+      },
+      maxOperations: d.bulk.maxOperations,
+      maxPayloadBytes: d.bulk.maxPayloadBytes,
+      jsonMaxDepth: d.jsonMaxDepth,
+      baseUrl,
+      chargeOperations: limits.chargeBulk,
+    }),
+  );
   r.use(jsonBody({ type: SCIM_JSON_TYPES, limit: d.bodyLimitBytes, strict: false, maxDepth: d.jsonMaxDepth }));
 
-  const users = scimUsersRouter({ users: d.users, maxPatchOperations: d.maxPatchOperations, strictAttributes: d.strictAttributes, maxResults: d.maxResults, maxFilterLength: d.maxFilterLength, baseUrl });
+  const users = scimUsersRouter({
+    users: d.users,
+    maxPatchOperations: d.maxPatchOperations,
+    strictAttributes: d.strictAttributes,
+    maxResults: d.maxResults,
+    maxFilterLength: d.maxFilterLength,
+    baseUrl,
+  });
   r.use("/Users", users);
-  r.use("/Groups", scimGroupsRouter({ groups: d.groups, maxPatchOperations: d.maxPatchOperations, maxResults: d.maxResults, maxFilterLength: d.maxFilterLength, baseUrl }));
-  r.post("/.search", rootSearch({ users: d.users, groups: d.groups, maxResults: d.maxResults, maxFilterLength: d.maxFilterLength, baseUrl }));
+  r.use(
+    "/Groups",
+    scimGroupsRouter({
+      groups: d.groups,
+      maxPatchOperations: d.maxPatchOperations,
+      maxResults: d.maxResults,
+      maxFilterLength: d.maxFilterLength,
+      baseUrl,
+    }),
+  );
+  r.post(
+    "/.search",
+    rootSearch({
+      users: d.users,
+      groups: d.groups,
+      maxResults: d.maxResults,
+      maxFilterLength: d.maxFilterLength,
+      baseUrl,
+    }),
+  );
   r.use(scimDiscoveryRouter());
   r.all(["/Me"], () => {
     throw new ScimError(501, null, "This resource type is not supported yet");

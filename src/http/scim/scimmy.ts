@@ -27,23 +27,37 @@ class Suggestions extends Array<string> {
 }
 
 /** Declares Roster's SCIM resources and what the service provider supports (RFC 7643 §5). Idempotent: SCIMMY is process-global. */
-export function declareScimResources(opts: { maxResults: number; bulk: { maxOperations: number; maxPayloadSize: number } }): void {
+export function declareScimResources(opts: {
+  maxResults: number;
+  bulk: { maxOperations: number; maxPayloadSize: number };
+}): void {
   if (!declared) {
     SCIMMY.Resources.declare(SCIMMY.Resources.User).extend(SCIMMY.Schemas.EnterpriseUser, false);
     SCIMMY.Resources.declare(SCIMMY.Resources.Group);
     // scimmy declares these with an empty canonical list, which refuses every value (Entra sends
     // roles[].type "WindowsAzureActiveDirectoryRole"); RFC 7643 names no canonical values for them.
     for (const path of ["roles.type", "x509Certificates.type", "entitlements.type"]) {
-      const attribute = SCIMMY.Schemas.User.definition.attribute(path) as unknown as { config: { canonicalValues: unknown } };
+      const attribute = SCIMMY.Schemas.User.definition.attribute(path) as unknown as {
+        config: { canonicalValues: unknown };
+      };
       attribute.config.canonicalValues = false;
     }
     // RFC 7643 §2.3.1, §4.1.2: canonical `type` values are suggestions ("pager" is a valid email type). scimmy refuses
     // any other value, so each User `type` keeps its list for /Schemas but accepts every string.
-    for (const attribute of SCIMMY.Schemas.User.definition.attributes as unknown as { subAttributes?: { name: string; config: { canonicalValues: unknown } }[] }[]) {
+    for (const attribute of SCIMMY.Schemas.User.definition.attributes as unknown as {
+      subAttributes?: { name: string; config: { canonicalValues: unknown } }[];
+    }[]) {
       const type = attribute.subAttributes?.find((s) => s.name === "type");
-      if (type && Array.isArray(type.config.canonicalValues)) type.config.canonicalValues = new Suggestions(...(type.config.canonicalValues as string[]));
+      if (type && Array.isArray(type.config.canonicalValues))
+        type.config.canonicalValues = new Suggestions(...(type.config.canonicalValues as string[]));
     }
-    for (const R of [SCIMMY.Resources.User, SCIMMY.Resources.Group, SCIMMY.Resources.Schema, SCIMMY.Resources.ResourceType, SCIMMY.Resources.ServiceProviderConfig]) {
+    for (const R of [
+      SCIMMY.Resources.User,
+      SCIMMY.Resources.Group,
+      SCIMMY.Resources.Schema,
+      SCIMMY.Resources.ResourceType,
+      SCIMMY.Resources.ServiceProviderConfig,
+    ]) {
       R.basepath(SCIM_BASE_PATH);
     }
     declared = true;
@@ -57,12 +71,21 @@ export function declareScimResources(opts: { maxResults: number; bulk: { maxOper
     changePassword: false,
     bulk: { supported: true, maxOperations: opts.bulk.maxOperations, maxPayloadSize: opts.bulk.maxPayloadSize },
   });
-  pagination = { cursor: true, index: true, defaultPaginationMethod: "index", defaultPageSize: opts.maxResults, maxPageSize: opts.maxResults };
+  pagination = {
+    cursor: true,
+    index: true,
+    defaultPaginationMethod: "index",
+    defaultPageSize: opts.maxResults,
+    maxPageSize: opts.maxResults,
+  };
   SCIMMY.Config.set("authenticationSchemes", []);
-  SCIMMY.Config.set("authenticationSchemes", [{
-    type: "oauthbearertoken",
-    name: "Bearer token",
-    description: "A token created with `npx roster token create --scope scim`, sent as `Authorization: Bearer <token>`.",
-    primary: true,
-  }]);
+  SCIMMY.Config.set("authenticationSchemes", [
+    {
+      type: "oauthbearertoken",
+      name: "Bearer token",
+      description:
+        "A token created with `npx roster token create --scope scim`, sent as `Authorization: Bearer <token>`.",
+      primary: true,
+    },
+  ]);
 }

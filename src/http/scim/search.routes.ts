@@ -31,7 +31,12 @@ export function rootSearch(o: RootSearchOptions) {
     const forGroups = attempt(() => listParamsFromSearch(req.body, groupAttributes, limits));
     if (forUsers instanceof FilterError && forGroups instanceof FilterError) throw forUsers;
     const params = (forUsers instanceof FilterError ? forGroups : forUsers) as ListParams;
-    if (params.cursor) throw new ScimError(400, "invalidValue", "cursor paging (RFC 9865) is offered on /Users/.search and /Groups/.search, not across types");
+    if (params.cursor)
+      throw new ScimError(
+        400,
+        "invalidValue",
+        "cursor paging (RFC 9865) is offered on /Users/.search and /Groups/.search, not across types",
+      );
     const { offset, limit } = params.query;
     const base = o.baseUrl(req);
     const items: Item[] = [];
@@ -39,17 +44,25 @@ export function rootSearch(o: RootSearchOptions) {
     if (!(forUsers instanceof FilterError)) {
       const page = await o.users.list(forUsers.query);
       usersTotal = page.total;
-      for (const u of page.users) items.push({ resource: project(toScimUser(u, base), params.attributes, params.excludedAttributes) });
+      for (const u of page.users)
+        items.push({ resource: project(toScimUser(u, base), params.attributes, params.excludedAttributes) });
     }
     let groupsTotal = 0;
     if (!(forGroups instanceof FilterError)) {
       const query = { ...forGroups.query, offset: Math.max(0, offset - usersTotal), limit: limit - items.length };
       const page = await o.groups.list(query);
       groupsTotal = page.total;
-      for (const g of page.groups) items.push({ resource: project(toScimGroup(g, base), params.attributes, params.excludedAttributes), membersOf: g.id });
+      for (const g of page.groups)
+        items.push({
+          resource: project(toScimGroup(g, base), params.attributes, params.excludedAttributes),
+          membersOf: g.id,
+        });
     }
     const view = memberView(params.attributes, params.excludedAttributes);
-    await writeItems(res, 200, items, (id) => o.groups.memberPages(id), view, base, { totalResults: usersTotal + groupsTotal, startIndex: params.startIndex });
+    await writeItems(res, 200, items, (id) => o.groups.memberPages(id), view, base, {
+      totalResults: usersTotal + groupsTotal,
+      startIndex: params.startIndex,
+    });
   };
 }
 

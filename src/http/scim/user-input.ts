@@ -9,9 +9,32 @@ import { fromScimUser } from "./user.mapper";
 type Json = Record<string, unknown>;
 
 const KNOWN = new Set([
-  "schemas", "id", "externalid", "meta", "username", "name", "displayname", "nickname", "profileurl", "title", "usertype",
-  "preferredlanguage", "locale", "timezone", "active", "password", "emails", "phonenumbers", "ims", "photos", "addresses",
-  "groups", "entitlements", "roles", "x509certificates", ENTERPRISE_URN.toLowerCase(),
+  "schemas",
+  "id",
+  "externalid",
+  "meta",
+  "username",
+  "name",
+  "displayname",
+  "nickname",
+  "profileurl",
+  "title",
+  "usertype",
+  "preferredlanguage",
+  "locale",
+  "timezone",
+  "active",
+  "password",
+  "emails",
+  "phonenumbers",
+  "ims",
+  "photos",
+  "addresses",
+  "groups",
+  "entitlements",
+  "roles",
+  "x509certificates",
+  ENTERPRISE_URN.toLowerCase(),
 ]);
 
 /**
@@ -20,12 +43,16 @@ const KNOWN = new Set([
  * `strict` (SCIM_STRICT_ATTRIBUTES) refused with 400 invalidValue.
  */
 export function parseUserBody(body: unknown, ctx?: Ctx, strict = false): UserWrite {
-  if (!body || typeof body !== "object" || Array.isArray(body)) throw new ScimError(400, "invalidSyntax", "The request body must be a JSON object");
+  if (!body || typeof body !== "object" || Array.isArray(body))
+    throw new ScimError(400, "invalidSyntax", "The request body must be a JSON object");
   const normalised = normaliseUserBody(body) as Json;
   const unknown = Object.keys(normalised).filter((k) => !KNOWN.has(k.toLowerCase()));
   if (unknown.length === 0) return fromScimUser(coerceUser(normalised));
   if (strict) throw new ScimError(400, "invalidValue", `Unknown attribute '${unknown[0]}' for resource type User`);
-  logger.info({ requestId: ctx?.requestId ?? null, ignoredAttributes: unknown }, "SCIM User body: attributes the schema does not know were ignored");
+  logger.info(
+    { requestId: ctx?.requestId ?? null, ignoredAttributes: unknown },
+    "SCIM User body: attributes the schema does not know were ignored",
+  );
   const known = Object.fromEntries(Object.entries(normalised).filter(([k]) => KNOWN.has(k.toLowerCase())));
   return { ...fromScimUser(coerceUser(known)), ignoredAttributes: unknown };
 }

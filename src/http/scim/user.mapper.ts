@@ -27,7 +27,8 @@ export function toScimUser(u: User, baseUrl: string): Json {
   out.active = u.active;
   if (u.emails.length) out.emails = u.emails;
   if (u.phoneNumbers.length) out.phoneNumbers = u.phoneNumbers;
-  if (u.groups.length) out.groups = u.groups.map((g) => ({ value: g.id, display: g.display, $ref: `${baseUrl}/Groups/${g.id}` }));
+  if (u.groups.length)
+    out.groups = u.groups.map((g) => ({ value: g.id, display: g.display, $ref: `${baseUrl}/Groups/${g.id}` }));
   for (const k of EXTRA_ATTRIBUTES) if (u.extras[k]?.length) out[k] = u.extras[k];
   const ent = u.enterprise;
   const enterprise: Json = {};
@@ -77,11 +78,15 @@ export function fromScimUser(scim: Json): UserWrite {
   p.active = scim.active === undefined ? true : scim.active === true;
   p.emails = multi(scim.emails);
   p.phoneNumbers = multi(scim.phoneNumbers);
-  for (const k of EXTRA_ATTRIBUTES) if (Array.isArray(scim[k]) && (scim[k] as unknown[]).length) p.extras[k] = plain(scim[k]) as unknown[];
+  for (const k of EXTRA_ATTRIBUTES)
+    if (Array.isArray(scim[k]) && (scim[k] as unknown[]).length) p.extras[k] = plain(scim[k]) as unknown[];
   const ent = (scim[ENTERPRISE_URN] ?? {}) as Json;
   p.enterprise = {
-    employeeNumber: str(ent.employeeNumber), costCenter: str(ent.costCenter), organization: str(ent.organization),
-    division: str(ent.division), department: str(ent.department),
+    employeeNumber: str(ent.employeeNumber),
+    costCenter: str(ent.costCenter),
+    organization: str(ent.organization),
+    division: str(ent.division),
+    department: str(ent.department),
     managerId: str((ent.manager as Json | undefined)?.value),
   };
   const password = typeof scim.password === "string" && scim.password !== "" ? scim.password : undefined;

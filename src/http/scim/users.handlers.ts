@@ -26,34 +26,63 @@ export interface ScimWriteResult {
 }
 
 /** POST /Users (RFC 7644 §3.3): 201 with the created (or restored) user. */
-export async function createUser(deps: UserHandlerDeps, ctx: Ctx, body: unknown, baseUrl: string): Promise<ScimWriteResult> {
+export async function createUser(
+  deps: UserHandlerDeps,
+  ctx: Ctx,
+  body: unknown,
+  baseUrl: string,
+): Promise<ScimWriteResult> {
   const write = parseUserBody(body, ctx, deps.strictAttributes);
   const user = await deps.users.create(ctx, write, "scim", ctx.actor.name ?? null);
   return written(201, user, baseUrl);
 }
 
 /** PUT /Users/{id} (RFC 7644 §3.5.1): full replace; `ifMatch` are the versions the client accepts. */
-export async function replaceUser(deps: UserHandlerDeps, ctx: Ctx, id: string, body: unknown, baseUrl: string, ifMatch?: number[]): Promise<ScimWriteResult> {
+export async function replaceUser(
+  deps: UserHandlerDeps,
+  ctx: Ctx,
+  id: string,
+  body: unknown,
+  baseUrl: string,
+  ifMatch?: number[],
+): Promise<ScimWriteResult> {
   const write = parseUserBody(body, ctx, deps.strictAttributes);
   const { user } = await deps.users.update(ctx, id, () => write, { ifMatch });
   return written(200, user, baseUrl);
 }
 
 /** PATCH /Users/{id} (RFC 7644 §3.5.2): scimmy's PatchOp applied to the current state inside UsersService.update. */
-export async function patchUser(deps: UserHandlerDeps, ctx: Ctx, id: string, body: unknown, baseUrl: string, ifMatch?: number[]): Promise<ScimWriteResult> {
+export async function patchUser(
+  deps: UserHandlerDeps,
+  ctx: Ctx,
+  id: string,
+  body: unknown,
+  baseUrl: string,
+  ifMatch?: number[],
+): Promise<ScimWriteResult> {
   refuseTooManyOperations(body, deps.maxPatchOperations);
   const { user } = await deps.users.update(ctx, id, (current) => applyPatch(body, current, baseUrl), { ifMatch });
   return written(200, user, baseUrl);
 }
 
 /** DELETE /Users/{id} (RFC 7644 §3.6): 204; the account is kept, removed from SCIM. */
-export async function deleteUser(deps: UserHandlerDeps, ctx: Ctx, id: string, ifMatch?: number[]): Promise<ScimWriteResult> {
+export async function deleteUser(
+  deps: UserHandlerDeps,
+  ctx: Ctx,
+  id: string,
+  ifMatch?: number[],
+): Promise<ScimWriteResult> {
   await deps.users.remove(ctx, id, { ifMatch });
   return { status: 204 };
 }
 
 function written(status: number, user: User, baseUrl: string): ScimWriteResult {
-  return { status, location: `${baseUrl}/Users/${user.id}`, version: user.version, resource: toScimUser(user, baseUrl) };
+  return {
+    status,
+    location: `${baseUrl}/Users/${user.id}`,
+    version: user.version,
+    resource: toScimUser(user, baseUrl),
+  };
 }
 
 /** Runs scimmy's PatchOp engine (RFC 7644 §3.5.2) on the current state; UsersService validates and writes the result. */
@@ -61,7 +90,13 @@ async function applyPatch(body: unknown, current: User, baseUrl: string): Promis
   const scim = toScimUser(current, baseUrl);
   const normalised = normalisePatchBody(body, scim);
   // Every operation was a no-op (an add of values already held, RFC 7644 §3.5.2.1): nothing to apply.
-  if (isObject(normalised) && Array.isArray(normalised.Operations) && normalised.Operations.length === 0 && hasOperations(body)) return { profile: profileOf(current) };
+  if (
+    isObject(normalised) &&
+    Array.isArray(normalised.Operations) &&
+    normalised.Operations.length === 0 &&
+    hasOperations(body)
+  )
+    return { profile: profileOf(current) };
   const message = newPatchOp(normalised);
   const { meta: _meta, ...data } = scim;
   const patched = await message.apply(new SCIMMY.Schemas.User(data, "out")).catch((e: unknown) => {
@@ -74,10 +109,13 @@ async function applyPatch(body: unknown, current: User, baseUrl: string): Promis
   return fromScimUser({ ...JSON.parse(JSON.stringify(patched)), password });
 }
 
-const hasOperations = (body: unknown) => isObject(body) && Object.entries(body).some(([k, v]) => k.toLowerCase() === "operations" && Array.isArray(v) && v.length > 0);
+const hasOperations = (body: unknown) =>
+  isObject(body) &&
+  Object.entries(body).some(([k, v]) => k.toLowerCase() === "operations" && Array.isArray(v) && v.length > 0);
 
 function newPatchOp(body: unknown): InstanceType<typeof SCIMMY.Messages.PatchOp> {
-  if (!body || typeof body !== "object" || Array.isArray(body)) throw new ScimError(400, "invalidSyntax", "The request body must be a PatchOp object");
+  if (!body || typeof body !== "object" || Array.isArray(body))
+    throw new ScimError(400, "invalidSyntax", "The request body must be a PatchOp object");
   try {
     return new SCIMMY.Messages.PatchOp(body as never);
   } catch (e) {

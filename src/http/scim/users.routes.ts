@@ -4,7 +4,13 @@ import type { User } from "../../domain/users/user";
 import { ctxOf } from "../middleware/request-context";
 import { ifMatchVersions, ifNoneMatchHits } from "./etag";
 import { pageCursors } from "./list-cursor";
-import { type ListHead, type ListParams, listParamsFromQuery, listParamsFromSearch, listResponse } from "./list-request";
+import {
+  type ListHead,
+  type ListParams,
+  listParamsFromQuery,
+  listParamsFromSearch,
+  listResponse,
+} from "./list-request";
 import { project } from "./projection";
 import { ScimError } from "./scim-errors";
 import { SCIM_CONTENT_TYPE } from "./scimmy";
@@ -27,9 +33,18 @@ export function scimUsersRouter(o: ScimUsersOptions): Router {
   const limits = { maxResults: o.maxResults, maxFilterLength: o.maxFilterLength, resource: "Users" };
 
   const deps = { users: o.users, maxPatchOperations: o.maxPatchOperations, strictAttributes: o.strictAttributes };
-  const sendResource = (req: Request, res: Response, status: number, resource: Record<string, unknown>, version: number) => {
+  const sendResource = (
+    req: Request,
+    res: Response,
+    status: number,
+    resource: Record<string, unknown>,
+    version: number,
+  ) => {
     const q = req.query as Record<string, string | undefined>;
-    res.status(status).set("ETag", etagOf(version)).type(SCIM_CONTENT_TYPE)
+    res
+      .status(status)
+      .set("ETag", etagOf(version))
+      .type(SCIM_CONTENT_TYPE)
       .send(JSON.stringify(project(resource, q.attributes, q.excludedAttributes)));
   };
   const sendWrite = (req: Request, res: Response, w: ScimWriteResult) => {
@@ -53,13 +68,18 @@ export function scimUsersRouter(o: ScimUsersOptions): Router {
     }
     const base = o.baseUrl(req);
     const resources = users.map((u) => project(toScimUser(u, base), params.attributes, params.excludedAttributes));
-    res.status(200).type(SCIM_CONTENT_TYPE).send(JSON.stringify(listResponse(head, resources)));
+    res
+      .status(200)
+      .type(SCIM_CONTENT_TYPE)
+      .send(JSON.stringify(listResponse(head, resources)));
   };
 
   r.get("/", async (req, res) => sendList(req, res, listParamsFromQuery(req, userAttributes, limits)));
   r.post("/.search", async (req, res) => sendList(req, res, listParamsFromSearch(req.body, userAttributes, limits)));
 
-  r.post("/", async (req, res) => sendWrite(req, res, await createUser(deps, ctxOf(req, res, "scim"), req.body, o.baseUrl(req))));
+  r.post("/", async (req, res) =>
+    sendWrite(req, res, await createUser(deps, ctxOf(req, res, "scim"), req.body, o.baseUrl(req))),
+  );
 
   r.get("/:id", async (req, res) => {
     const user = await o.users.get(req.params.id);
@@ -68,14 +88,24 @@ export function scimUsersRouter(o: ScimUsersOptions): Router {
   });
 
   r.put("/:id", async (req, res) => {
-    sendWrite(req, res, await replaceUser(deps, ctxOf(req, res, "scim"), req.params.id, req.body, o.baseUrl(req), ifMatchVersions(req)));
+    sendWrite(
+      req,
+      res,
+      await replaceUser(deps, ctxOf(req, res, "scim"), req.params.id, req.body, o.baseUrl(req), ifMatchVersions(req)),
+    );
   });
 
   r.patch("/:id", async (req, res) => {
-    sendWrite(req, res, await patchUser(deps, ctxOf(req, res, "scim"), req.params.id, req.body, o.baseUrl(req), ifMatchVersions(req)));
+    sendWrite(
+      req,
+      res,
+      await patchUser(deps, ctxOf(req, res, "scim"), req.params.id, req.body, o.baseUrl(req), ifMatchVersions(req)),
+    );
   });
 
-  r.delete("/:id", async (req, res) => sendWrite(req, res, await deleteUser(deps, ctxOf(req, res, "scim"), req.params.id, ifMatchVersions(req))));
+  r.delete("/:id", async (req, res) =>
+    sendWrite(req, res, await deleteUser(deps, ctxOf(req, res, "scim"), req.params.id, ifMatchVersions(req))),
+  );
 
   r.all(["/", "/:id", "/.search"], (req) => {
     throw new ScimError(405, null, `Method ${req.method} is not supported on ${req.originalUrl.split("?")[0]}`);

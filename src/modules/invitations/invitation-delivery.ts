@@ -39,7 +39,8 @@ export class InvitationDelivery implements JobHandler {
     const targets = reachableOn(issued.user, await this.opts.channels());
     const email = targets.find((x) => x.channel === "email")?.to;
     const phone = targets.find((x) => x.channel === "sms")?.to;
-    if (!email && !phone) throw new PermanentJobError("no_channel: the person has no email address or phone number on an enabled channel");
+    if (!email && !phone)
+      throw new PermanentJobError("no_channel: the person has no email address or phone number on an enabled channel");
     const content = this.contentOf(issued);
     const channels: string[] = [];
     if (email) {
@@ -55,14 +56,23 @@ export class InvitationDelivery implements JobHandler {
       await this.sms.send(phone, invitationSms(content));
       channels.push("sms");
     }
-    if (this.mailer.kind === "dev-mailbox") logger.info({ userId: issued.user.id, link: content.link }, `invitation for ${issued.user.userName}: ${content.link}`);
+    if (this.mailer.kind === "dev-mailbox")
+      logger.info(
+        { userId: issued.user.id, link: content.link },
+        `invitation for ${issued.user.userName}: ${content.link}`,
+      );
     await this.invitations.markSent(invitationId, issued.user.id, channels, requestId);
   }
 
   async onDead(job: OutboxJob, error: string): Promise<void> {
     const { invitationId, userId } = job.payload;
     if (typeof invitationId !== "string" || typeof userId !== "string") return;
-    await this.invitations.markFailed(invitationId, userId, error, typeof job.payload.requestId === "string" ? job.payload.requestId : null);
+    await this.invitations.markFailed(
+      invitationId,
+      userId,
+      error,
+      typeof job.payload.requestId === "string" ? job.payload.requestId : null,
+    );
   }
 
   private contentOf({ token, user, invitation }: IssuedInvitation): InvitationContent {

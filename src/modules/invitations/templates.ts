@@ -13,7 +13,14 @@ export interface InvitationContent {
 }
 
 function formatExpiry(at: Date, language: Language, timezone: string | null): string {
-  const opts: Intl.DateTimeFormatOptions = { year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" };
+  const opts: Intl.DateTimeFormatOptions = {
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZoneName: "short",
+  };
   try {
     return new Intl.DateTimeFormat(language, { ...opts, timeZone: timezone ?? "UTC" }).format(at);
   } catch {
@@ -23,11 +30,13 @@ function formatExpiry(at: Date, language: Language, timezone: string | null): st
 
 const TEXTS = {
   en: {
-    subject: (c: InvitationContent) => (c.space ? `You are invited to ${c.space} on ${c.platform}` : `You are invited to join ${c.platform}`),
+    subject: (c: InvitationContent) =>
+      c.space ? `You are invited to ${c.space} on ${c.platform}` : `You are invited to join ${c.platform}`,
     hello: (c: InvitationContent) => (c.givenName ? `Hello ${c.givenName},` : "Hello,"),
-    body: (c: InvitationContent) => (c.space
-      ? `You have been invited to join the space "${c.space}" on ${c.platform}.`
-      : `An account has been created for you on ${c.platform}.`),
+    body: (c: InvitationContent) =>
+      c.space
+        ? `You have been invited to join the space "${c.space}" on ${c.platform}.`
+        : `An account has been created for you on ${c.platform}.`,
     action: "Set your password to join:",
     button: "Set my password",
     expiry: (when: string) => `This link can be used once and expires on ${when}.`,
@@ -36,11 +45,13 @@ const TEXTS = {
       `${c.platform}: you are invited to ${c.space ? `the space "${c.space}"` : "join"}. Set your password: ${c.link} (valid until ${when})`,
   },
   fr: {
-    subject: (c: InvitationContent) => (c.space ? `Vous êtes invité·e dans ${c.space} sur ${c.platform}` : `Vous êtes invité·e à rejoindre ${c.platform}`),
+    subject: (c: InvitationContent) =>
+      c.space ? `Vous êtes invité·e dans ${c.space} sur ${c.platform}` : `Vous êtes invité·e à rejoindre ${c.platform}`,
     hello: (c: InvitationContent) => (c.givenName ? `Bonjour ${c.givenName},` : "Bonjour,"),
-    body: (c: InvitationContent) => (c.space
-      ? `Vous avez été invité·e à rejoindre l'espace « ${c.space} » sur ${c.platform}.`
-      : `Un compte a été créé pour vous sur ${c.platform}.`),
+    body: (c: InvitationContent) =>
+      c.space
+        ? `Vous avez été invité·e à rejoindre l'espace « ${c.space} » sur ${c.platform}.`
+        : `Un compte a été créé pour vous sur ${c.platform}.`,
     action: "Choisissez votre mot de passe pour nous rejoindre :",
     button: "Choisir mon mot de passe",
     expiry: (when: string) => `Ce lien ne peut servir qu'une fois et expire le ${when}.`,
@@ -54,7 +65,20 @@ const TEXTS = {
 export function invitationEmail(c: InvitationContent): { subject: string; text: string; html: string } {
   const t = TEXTS[c.language];
   const when = formatExpiry(c.expiresAt, c.language, c.timezone);
-  const text = [t.hello(c), "", t.body(c), t.action, "", c.link, "", t.expiry(when), "", t.ignore, "", `— ${c.platform}`].join("\n");
+  const text = [
+    t.hello(c),
+    "",
+    t.body(c),
+    t.action,
+    "",
+    c.link,
+    "",
+    t.expiry(when),
+    "",
+    t.ignore,
+    "",
+    `— ${c.platform}`,
+  ].join("\n");
   const e = escapeHtml;
   const html = `<!doctype html>
 <html lang="${c.language}"><head><meta charset="utf-8"><title>${e(t.subject(c))}</title></head>

@@ -27,13 +27,19 @@ export interface MailboxPage {
  * which wraps long links.
  */
 export class DevMailboxReader {
-  constructor(readonly dir: string, private readonly findLink: (text: string) => string | null) {}
+  constructor(
+    readonly dir: string,
+    private readonly findLink: (text: string) => string | null,
+  ) {}
 
   async list(limit: number, before: string | null): Promise<MailboxPage> {
     const names = (await this.names()).filter((n) => before === null || n < before);
     const page = names.slice(0, limit);
     const items = await Promise.all(page.map((id) => this.entry(id)));
-    return { items: items.filter((i): i is MailboxEntry => i !== null), nextCursor: names.length > limit ? page[page.length - 1] : null };
+    return {
+      items: items.filter((i): i is MailboxEntry => i !== null),
+      nextCursor: names.length > limit ? page[page.length - 1] : null,
+    };
   }
 
   /** The raw message (.eml as written, SMS as its JSON), or null when there is no such message. */
@@ -52,7 +58,10 @@ export class DevMailboxReader {
       if (e.code === "ENOENT") return [] as string[];
       throw e;
     });
-    return all.filter((n) => MAILBOX_ID.test(n)).sort().reverse();
+    return all
+      .filter((n) => MAILBOX_ID.test(n))
+      .sort()
+      .reverse();
   }
 
   private async entry(id: string): Promise<MailboxEntry | null> {
@@ -61,12 +70,28 @@ export class DevMailboxReader {
     const written = id.slice(0, 24).replace(/^(.{13})-(..)-(..)-(...)Z$/, "$1:$2:$3.$4Z");
     if (raw.kind === "sms") {
       const sms = parseSms(raw.content);
-      return { id, kind: "sms", to: sms.to ? [sms.to] : [], subject: null, date: sms.at ?? written, link: this.findLink(sms.text ?? "") };
+      return {
+        id,
+        kind: "sms",
+        to: sms.to ? [sms.to] : [],
+        subject: null,
+        date: sms.at ?? written,
+        link: this.findLink(sms.text ?? ""),
+      };
     }
-    const mail = await simpleParser(raw.content, { skipHtmlToText: true, skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+    const mail = await simpleParser(raw.content, {
+      skipHtmlToText: true,
+      skipImageLinks: true,
+      skipTextToHtml: true,
+      skipTextLinks: true,
+    });
     return {
-      id, kind: "email", to: addresses(mail.to), subject: mail.subject ?? null,
-      date: (mail.date ?? new Date(written)).toISOString(), link: this.findLink(mail.text ?? ""),
+      id,
+      kind: "email",
+      to: addresses(mail.to),
+      subject: mail.subject ?? null,
+      date: (mail.date ?? new Date(written)).toISOString(),
+      link: this.findLink(mail.text ?? ""),
     };
   }
 }
@@ -74,7 +99,10 @@ export class DevMailboxReader {
 const kindOf = (id: string): "email" | "sms" => (id.endsWith(".eml") ? "email" : "sms");
 
 function addresses(to: AddressObject | AddressObject[] | undefined): string[] {
-  return ([] as AddressObject[]).concat(to ?? []).flatMap((a) => a.value.map((v) => v.address ?? "")).filter(Boolean);
+  return ([] as AddressObject[])
+    .concat(to ?? [])
+    .flatMap((a) => a.value.map((v) => v.address ?? ""))
+    .filter(Boolean);
 }
 
 /** A .sms.json file; one edited by hand into something else lists with what it still has. */

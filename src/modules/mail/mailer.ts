@@ -26,9 +26,17 @@ export class SmtpMailer implements Mailer {
   readonly kind = "smtp";
   private readonly transport: Transporter;
 
-  constructor(url: string, private readonly from: string) {
+  constructor(
+    url: string,
+    private readonly from: string,
+  ) {
     this.transport = nodemailer.createTransport({
-      url, pool: true, maxConnections: 5, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000,
+      url,
+      pool: true,
+      maxConnections: 5,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
     } as TransportOptions);
   }
 
@@ -56,7 +64,10 @@ export class DevMailbox implements Mailer {
   readonly kind = "dev-mailbox";
   private readonly builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
 
-  constructor(readonly dir: string, private readonly from: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly from: string,
+  ) {}
 
   async send(m: MailMessage): Promise<void> {
     const info = await this.builder.sendMail(envelope(this.from, m));
@@ -69,7 +80,14 @@ export class DevMailbox implements Mailer {
 }
 
 function envelope(from: string, m: MailMessage) {
-  return { from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.language ? { "Content-Language": m.language } : undefined };
+  return {
+    from,
+    to: m.to,
+    subject: m.subject,
+    text: m.text,
+    html: m.html,
+    headers: m.language ? { "Content-Language": m.language } : undefined,
+  };
 }
 
 export function createMailer(smtpUrl: string | undefined, from: string, dataDir: string): Mailer {

@@ -28,7 +28,9 @@ interface Outcome {
  * Answers in request order.
  */
 export async function runBulk(request: BulkRequest, run: BulkRun): Promise<BulkOperationResponse[]> {
-  const defined = new Set(request.operations.filter((op) => op.method === "POST" && op.bulkId !== undefined).map((op) => op.bulkId!));
+  const defined = new Set(
+    request.operations.filter((op) => op.method === "POST" && op.bulkId !== undefined).map((op) => op.bulkId!),
+  );
   const created = new Map<string, string>();
   const failedIds = new Set<string>();
   const settled = (ref: string) => created.has(ref) || failedIds.has(ref) || !defined.has(ref);
@@ -68,18 +70,38 @@ async function execute(op: BulkOperation, run: BulkRun, refs: References): Promi
   if (op.error) return { response: failed(op, op.error) };
   const unknown = op.refs.find((r) => !refs.defined.has(r));
   if (unknown !== undefined) {
-    return { response: failed(op, new ScimError(400, "invalidValue", `bulkId:${unknown} is not the bulkId of any POST operation in this request`)) };
+    return {
+      response: failed(
+        op,
+        new ScimError(400, "invalidValue", `bulkId:${unknown} is not the bulkId of any POST operation in this request`),
+      ),
+    };
   }
   const lost = op.refs.find((r) => refs.failedIds.has(r));
   if (lost !== undefined) {
-    return { response: failed(op, new ScimError(409, "invalidValue", `bulkId:${lost} cannot be resolved: the operation that creates it failed`)) };
+    return {
+      response: failed(
+        op,
+        new ScimError(409, "invalidValue", `bulkId:${lost} cannot be resolved: the operation that creates it failed`),
+      ),
+    };
   }
   const endpoint = op.endpoint!;
   const id = op.id === undefined ? undefined : (resolveReferences(op.id, refs.created) as string);
   const location = id === undefined ? undefined : `${run.baseUrl}/${endpoint}/${encodeURIComponent(id)}`;
   // What the door checks for a single request (bulk.routes.ts checks the rest): text PostgreSQL cannot store fails this operation alone.
   const unstorable = findUnstorableText({ data: op.data });
-  if (unstorable) return { response: failed(op, new ScimError(400, "invalidValue", `${unstorable}: contains a lone UTF-16 surrogate or a NUL character, which is not valid text`)) };
+  if (unstorable)
+    return {
+      response: failed(
+        op,
+        new ScimError(
+          400,
+          "invalidValue",
+          `${unstorable}: contains a lone UTF-16 surrogate or a NUL character, which is not valid text`,
+        ),
+      ),
+    };
   const target = run.registry[endpoint];
   if (!target) return { response: failed(op, new ScimError(501, null, `/${endpoint} is not supported yet`), location) };
   try {
@@ -106,7 +128,11 @@ function asScimError(e: unknown, run: BulkRun): ScimError {
 
 function circular(op: BulkOperation, settled: (ref: string) => boolean): ScimError {
   const ref = op.refs.find((r) => !settled(r));
-  return new ScimError(409, "invalidValue", `bulkId:${ref} cannot be resolved: it is part of a circular reference, or waits on one`);
+  return new ScimError(
+    409,
+    "invalidValue",
+    `bulkId:${ref} cannot be resolved: it is part of a circular reference, or waits on one`,
+  );
 }
 
 /** The id of a created resource: its SCIM `id`, else the last segment of its location. */

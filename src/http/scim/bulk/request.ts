@@ -38,7 +38,10 @@ export interface BulkRequest {
 export function parseBulkRequest(body: unknown, maxOperations: number): BulkRequest {
   if (!isObject(body)) throw new ScimError(400, "invalidSyntax", "The request body must be a BulkRequest object");
   const schemas = field(body, "schemas");
-  if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === "string" && s.toLowerCase() === BULK_REQUEST_URN.toLowerCase())) {
+  if (
+    !Array.isArray(schemas) ||
+    !schemas.some((s) => typeof s === "string" && s.toLowerCase() === BULK_REQUEST_URN.toLowerCase())
+  ) {
     throw new ScimError(400, "invalidSyntax", `schemas must contain "${BULK_REQUEST_URN}"`);
   }
   const failOnErrors = field(body, "failOnErrors");
@@ -50,7 +53,11 @@ export function parseBulkRequest(body: unknown, maxOperations: number): BulkRequ
     throw new ScimError(400, "invalidSyntax", "Operations must be a non-empty array of operations");
   }
   if (operations.length > maxOperations) {
-    throw new ScimError(413, null, `The bulk request has ${operations.length} operations, more than maxOperations (${maxOperations})`);
+    throw new ScimError(
+      413,
+      null,
+      `The bulk request has ${operations.length} operations, more than maxOperations (${maxOperations})`,
+    );
   }
   const parsed = operations.map((op, index) => parseOperation(op, index));
   refuseDuplicateBulkIds(parsed);
@@ -76,11 +83,13 @@ function parseOperation(raw: unknown, index: number): BulkOperation {
     if (upper === "POST" && op.bulkId === undefined) throw syntax(`${name}.bulkId is required for POST`);
 
     const version = field(raw, "version");
-    if (version !== undefined && typeof version !== "string") throw syntax(`${name}.version must be a string (an ETag)`);
+    if (version !== undefined && typeof version !== "string")
+      throw syntax(`${name}.version must be a string (an ETag)`);
     op.version = version;
 
     const path = field(raw, "path");
-    if (typeof path !== "string") throw syntax(`${name}.path is required: the resource's path relative to the SCIM root, e.g. /Users`);
+    if (typeof path !== "string")
+      throw syntax(`${name}.path is required: the resource's path relative to the SCIM root, e.g. /Users`);
     Object.assign(op, parsePath(path, upper));
 
     const refs = new Set<string>();
@@ -113,11 +122,16 @@ function asPatchOp(data: unknown): unknown {
 /** "/Users" for POST, "/Users/{id}" otherwise (RFC 7644 §3.7 `path`); answered like the same request sent on its own. */
 function parsePath(path: string, method: BulkMethod): { endpoint: BulkEndpoint; id?: string } {
   if (!path.startsWith("/") || /[?#]/.test(path)) {
-    throw new ScimError(400, "invalidValue", `path '${path}' must be a resource path relative to the SCIM root, e.g. /Users, without a query`);
+    throw new ScimError(
+      400,
+      "invalidValue",
+      `path '${path}' must be a resource path relative to the SCIM root, e.g. /Users, without a query`,
+    );
   }
   const segments = path.replace(/\/$/, "").split("/").slice(1);
   const endpoint = BULK_ENDPOINTS.find((e) => e.toLowerCase() === segments[0]?.toLowerCase());
-  if (!endpoint || segments.length > 2 || segments[1] === "") throw new ScimError(404, null, `No SCIM endpoint at ${path}`);
+  if (!endpoint || segments.length > 2 || segments[1] === "")
+    throw new ScimError(404, null, `No SCIM endpoint at ${path}`);
   if (segments.length === 1) {
     if (method !== "POST") throw new ScimError(405, null, `Method ${method} is not supported on ${path}`);
     return { endpoint };
@@ -135,7 +149,8 @@ function parsePath(path: string, method: BulkMethod): { endpoint: BulkEndpoint; 
 /** A bulkId names one resource: two POSTs claiming it both fail, and so does whatever refers to it. */
 function refuseDuplicateBulkIds(ops: BulkOperation[]): void {
   const byId = new Map<string, BulkOperation[]>();
-  for (const op of ops) if (op.method === "POST" && op.bulkId !== undefined) byId.set(op.bulkId, [...(byId.get(op.bulkId) ?? []), op]);
+  for (const op of ops)
+    if (op.method === "POST" && op.bulkId !== undefined) byId.set(op.bulkId, [...(byId.get(op.bulkId) ?? []), op]);
   for (const [bulkId, claimants] of byId) {
     if (claimants.length < 2) continue;
     for (const op of claimants) {

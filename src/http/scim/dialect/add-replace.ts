@@ -5,7 +5,12 @@ import type { Collections } from "./unmatched-filter";
 /** A path naming a whole multi-valued complex attribute ("emails", "addresses"): no filter, no sub-attribute. */
 function isWholeMultiValued(target: Target): boolean {
   const attr = target.attrs[0];
-  return target.segments.length === 1 && target.segments[0]?.filter === undefined && !!attr?.config.multiValued && attr.type === "complex";
+  return (
+    target.segments.length === 1 &&
+    target.segments[0]?.filter === undefined &&
+    !!attr?.config.multiValued &&
+    attr.type === "complex"
+  );
 }
 
 const same = (a: unknown, b: unknown) =>
@@ -23,7 +28,11 @@ function isPresent(list: unknown[], element: unknown): boolean {
  * a path-less replace, which scimmy appends too) already held, by value and type. Returns the value to apply, or
  * undefined when nothing is left to add.
  */
-export function withoutPresentValues(target: Target, value: unknown, collections: Collections): { value: unknown } | undefined {
+export function withoutPresentValues(
+  target: Target,
+  value: unknown,
+  collections: Collections,
+): { value: unknown } | undefined {
   if (!isWholeMultiValued(target)) return { value };
   const list = collections.get(target);
   const values = Array.isArray(value) ? value : [value];
@@ -38,7 +47,8 @@ export function withoutPresentValues(target: Target, value: unknown, collections
  */
 export function replaceSubAttributes(target: Target, value: unknown): Json[] | undefined {
   const attr = target.attrs[target.attrs.length - 1];
-  if (attr?.type !== "complex" || attr.config.multiValued || target.segments.some((s) => s.filter !== undefined)) return undefined;
+  if (attr?.type !== "complex" || attr.config.multiValued || target.segments.some((s) => s.filter !== undefined))
+    return undefined;
   // The manager is one reference: replacing it replaces it whole.
   if (isEnterpriseManager(target.ns.id, attr)) return undefined;
   if (!isObject(value) || Object.keys(value).length === 0) return undefined;

@@ -15,7 +15,10 @@ export interface GroupPatch {
 
 /** An error in a member operation, phrased for the client (the door answers 400 with the scimType). */
 export class MemberPatchError extends Error {
-  constructor(readonly scimType: "invalidPath" | "invalidValue" | "invalidFilter", message: string) {
+  constructor(
+    readonly scimType: "invalidPath" | "invalidValue" | "invalidFilter",
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -68,11 +71,20 @@ function split(op: Json & { op: string }, memberOps: MemberOp[], attributeOps: J
 function memberPathOp(op: string, path: string, value: unknown, hasValue: boolean): MemberOp {
   const filtered = /^members\s*\[(.*)\]$/is.exec(path);
   if (filtered) {
-    if (op !== "remove") throw new MemberPatchError("invalidPath", `'${op}' with a filtered path on members is not supported: use path "members" with a value list`);
+    if (op !== "remove")
+      throw new MemberPatchError(
+        "invalidPath",
+        `'${op}' with a filtered path on members is not supported: use path "members" with a value list`,
+      );
     return { op: "remove", ids: idsFromFilter(filtered[1]) };
   }
-  if (path.toLowerCase() !== "members") throw new MemberPatchError("invalidPath", `'${path}': a member's sub-attributes are immutable; add or remove the member instead`);
-  if (op === "remove") return hasValue && value !== null ? { op: "remove", ids: memberIds(value) } : { op: "removeAll" };
+  if (path.toLowerCase() !== "members")
+    throw new MemberPatchError(
+      "invalidPath",
+      `'${path}': a member's sub-attributes are immutable; add or remove the member instead`,
+    );
+  if (op === "remove")
+    return hasValue && value !== null ? { op: "remove", ids: memberIds(value) } : { op: "removeAll" };
   const ids = value === null ? [] : memberIds(value);
   if (op === "replace") return ids.length ? { op: "replace", ids } : { op: "removeAll" };
   return { op: "add", ids };
@@ -89,8 +101,17 @@ function idsFromFilter(expression: string): string[] {
   return branches.map((b) => {
     const entries = isObject(b) ? Object.entries(b) : [];
     const [key, cond] = entries[0] ?? [];
-    if (entries.length !== 1 || key?.toLowerCase() !== "value" || !Array.isArray(cond) || cond[0] !== "eq" || typeof cond[1] !== "string") {
-      throw new MemberPatchError("invalidFilter", `Member filter '${expression}' is not supported: use value eq "<id>" (joined with or)`);
+    if (
+      entries.length !== 1 ||
+      key?.toLowerCase() !== "value" ||
+      !Array.isArray(cond) ||
+      cond[0] !== "eq" ||
+      typeof cond[1] !== "string"
+    ) {
+      throw new MemberPatchError(
+        "invalidFilter",
+        `Member filter '${expression}' is not supported: use value eq "<id>" (joined with or)`,
+      );
     }
     return cond[1];
   });
@@ -104,16 +125,31 @@ export function memberIds(value: unknown): string[] {
   const list = Array.isArray(value) ? value : [value];
   return list.map((m, i) => {
     if (typeof m === "string") {
-      if (m.trim() === "") throw new MemberPatchError("invalidValue", `members[${i}] is an empty string: send a user id, or {"value": "<user id>"}`);
+      if (m.trim() === "")
+        throw new MemberPatchError(
+          "invalidValue",
+          `members[${i}] is an empty string: send a user id, or {"value": "<user id>"}`,
+        );
       return m;
     }
-    if (!isObject(m)) throw new MemberPatchError("invalidValue", `members[${i}] is ${describe(m)}: send {"value": "<user id>"} or the user id as a string`);
+    if (!isObject(m))
+      throw new MemberPatchError(
+        "invalidValue",
+        `members[${i}] is ${describe(m)}: send {"value": "<user id>"} or the user id as a string`,
+      );
     const v = Object.entries(m).find(([k]) => k.toLowerCase() === "value")?.[1];
-    if (v === undefined) throw new MemberPatchError("invalidValue", `members[${i}].value is missing: send {"value": "<user id>"}`);
-    if (typeof v !== "string") throw new MemberPatchError("invalidValue", `members[${i}].value is ${describe(v)}: it must be a user id string`);
-    if (v.trim() === "") throw new MemberPatchError("invalidValue", `members[${i}].value is an empty string: it must be a user id`);
+    if (v === undefined)
+      throw new MemberPatchError("invalidValue", `members[${i}].value is missing: send {"value": "<user id>"}`);
+    if (typeof v !== "string")
+      throw new MemberPatchError("invalidValue", `members[${i}].value is ${describe(v)}: it must be a user id string`);
+    if (v.trim() === "")
+      throw new MemberPatchError("invalidValue", `members[${i}].value is an empty string: it must be a user id`);
     const type = Object.entries(m).find(([k]) => k.toLowerCase() === "type")?.[1];
-    if (typeof type === "string" && type.toLowerCase() === "group") throw new MemberPatchError("invalidValue", `members[${i}]: nested groups are not supported, members must be users`);
+    if (typeof type === "string" && type.toLowerCase() === "group")
+      throw new MemberPatchError(
+        "invalidValue",
+        `members[${i}]: nested groups are not supported, members must be users`,
+      );
     return v;
   });
 }

@@ -29,10 +29,10 @@ function splitSegments(text: string): { name: string; filter?: string }[] | unde
     if (inQuote) {
       current += c;
       if (c === "\\" && i + 1 < text.length) current += text[++i];
-      else if (c === "\"") inQuote = false;
+      else if (c === '"') inQuote = false;
       continue;
     }
-    if (c === "\"" && inBracket) inQuote = true;
+    if (c === '"' && inBracket) inQuote = true;
     else if (c === "[") {
       if (inBracket) return undefined;
       inBracket = true;

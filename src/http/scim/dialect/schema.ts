@@ -41,8 +41,9 @@ export function coreNamespace(): Namespace {
  * longest id first so a prefix match picks the most specific one.
  */
 export function extensionNamespaces(): Namespace[] {
-  const defs = (SCIMMY.Schemas.User.definition.attributes as unknown[])
-    .filter((a): a is SCIMMY.Types.SchemaDefinition => a instanceof SCIMMY.Types.SchemaDefinition);
+  const defs = (SCIMMY.Schemas.User.definition.attributes as unknown[]).filter(
+    (a): a is SCIMMY.Types.SchemaDefinition => a instanceof SCIMMY.Types.SchemaDefinition,
+  );
   if (!defs.some((d) => d.id === ENTERPRISE_USER_ID)) defs.push(SCIMMY.Schemas.EnterpriseUser.definition);
   return defs
     .map((d) => ({ id: d.id, core: false, attributes: attributesOf(d, false) }))

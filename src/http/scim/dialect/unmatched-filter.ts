@@ -48,7 +48,11 @@ function lookup(obj: Json, key: string): unknown {
  * a new element built from the filter: `{op: "add", path: "phoneNumbers", value: [{type: "work", value}]}`.
  * Otherwise returns undefined and the op stays as sent.
  */
-export function addForUnmatchedFilter(target: Target, value: unknown, collections: Collections): { path: string; value: Json[] } | undefined {
+export function addForUnmatchedFilter(
+  target: Target,
+  value: unknown,
+  collections: Collections,
+): { path: string; value: Json[] } | undefined {
   const [head, sub] = target.segments;
   const attr = target.attrs[0];
   if (!head || head.filter === undefined || target.segments.length > 2 || sub?.filter !== undefined) return undefined;

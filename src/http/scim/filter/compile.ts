@@ -3,13 +3,27 @@ import { countTerms, type LogicNode, parseLogic } from "./logic";
 import { comparison, negate, type Operand, type Pred, presence } from "./predicate";
 import { lookup, resolveAttr } from "./resolve";
 import { type AttrFilter, parseTerm } from "./term";
-import { type AttrNode, type AttributeMap, type CompiledSql, type CompileOptions, type ComplexAttr, FilterError, type MultiAttr, type RelationAttr, type SubAttr } from "./types";
+import {
+  type AttrNode,
+  type AttributeMap,
+  type CompiledSql,
+  type CompileOptions,
+  type ComplexAttr,
+  FilterError,
+  type MultiAttr,
+  type RelationAttr,
+  type SubAttr,
+} from "./types";
 
 class Context {
   readonly params: unknown[] = [];
   private aliases = 0;
   private comparisons = 0;
-  constructor(readonly map: AttributeMap, private readonly offset: number, private readonly maxTerms: number) {}
+  constructor(
+    readonly map: AttributeMap,
+    private readonly offset: number,
+    private readonly maxTerms: number,
+  ) {}
 
   param = (value: unknown): string => {
     this.params.push(value);
@@ -56,7 +70,12 @@ function node(n: LogicNode, negated: boolean, ctx: Context): string {
 function term(text: string, ctx: Context): Pred {
   const parsed = parseTerm(text);
   ctx.count(parsed.comparisons);
-  const branches = parsed.branches.map((b) => all(b.map(([name, f]) => attribute(ctx.map, name, name, f, ctx)), " AND "));
+  const branches = parsed.branches.map((b) =>
+    all(
+      b.map(([name, f]) => attribute(ctx.map, name, name, f, ctx)),
+      " AND ",
+    ),
+  );
   return all(branches, " OR ");
 }
 
@@ -72,14 +91,24 @@ function attribute(scope: Record<string, AttrNode>, name: string, path: string, 
   if (attr.kind === "complex") return complex(attr, path, f, ctx);
   if (attr.kind === "relation") return relation(attr, path, f, ctx);
   if (f.subs.length) throw unknown(`${path}.${f.subs[0][0]}`);
-  const operand: Operand = { expr: attr.sql, kind: attr.kind, caseExact: attr.caseExact ?? false, name: path, element: false };
-  return all(f.conds.map((c) => comparison(operand, c, ctx.param)), " AND ");
+  const operand: Operand = {
+    expr: attr.sql,
+    kind: attr.kind,
+    caseExact: attr.caseExact ?? false,
+    name: path,
+    element: false,
+  };
+  return all(
+    f.conds.map((c) => comparison(operand, c, ctx.param)),
+    " AND ",
+  );
 }
 
 /** Only `pr` applies to a complex attribute itself: true when any sub-attribute is present. */
 function complex(attr: ComplexAttr, path: string, f: AttrFilter, ctx: Context): Pred {
   const preds = f.conds.map((c) => {
-    if (c.op !== "pr") throw new FilterError(`'${path}' is a complex attribute: compare one of its sub-attributes instead`);
+    if (c.op !== "pr")
+      throw new FilterError(`'${path}' is a complex attribute: compare one of its sub-attributes instead`);
     const p = complexPresence(attr, ctx);
     return c.negated ? negate(p) : p;
   });
@@ -89,16 +118,22 @@ function complex(attr: ComplexAttr, path: string, f: AttrFilter, ctx: Context): 
 
 function complexPresence(attr: ComplexAttr, ctx: Context): Pred {
   if (!Object.keys(attr.sub).length) return { sql: "FALSE", nullSafe: true };
-  return all(Object.values(attr.sub).map((a) => {
-    if (a.kind === "complex") return complexPresence(a, ctx);
-    if (a.kind === "multi") return multiPresence(a);
-    if (a.kind === "relation") return relationExists(a, ctx.alias(), []);
-    return presence({ expr: a.sql, kind: a.kind, element: false });
-  }), " OR ");
+  return all(
+    Object.values(attr.sub).map((a) => {
+      if (a.kind === "complex") return complexPresence(a, ctx);
+      if (a.kind === "multi") return multiPresence(a);
+      if (a.kind === "relation") return relationExists(a, ctx.alias(), []);
+      return presence({ expr: a.sql, kind: a.kind, element: false });
+    }),
+    " OR ",
+  );
 }
 
 const elements = (attr: MultiAttr) => `jsonb_array_elements(COALESCE(${attr.sql}, '[]'::jsonb))`;
-const multiPresence = (attr: MultiAttr): Pred => ({ sql: `jsonb_array_length(COALESCE(${attr.sql}, '[]'::jsonb)) > 0`, nullSafe: true });
+const multiPresence = (attr: MultiAttr): Pred => ({
+  sql: `jsonb_array_length(COALESCE(${attr.sql}, '[]'::jsonb)) > 0`,
+  nullSafe: true,
+});
 
 /**
  * All conditions of one comparison on a multi-valued attribute (`emails[type eq "work" and value co "x"]`)
@@ -118,7 +153,8 @@ function multi(attr: MultiAttr, path: string, f: AttrFilter, ctx: Context): Pred
     for (const c of sf.conds) preds.push(comparison(operand, c, ctx.param));
   };
   if (f.conds.length) {
-    if (!lookup(attr.sub, "value")) throw new FilterError(`'${path}' has no 'value' sub-attribute: compare one of its sub-attributes instead`);
+    if (!lookup(attr.sub, "value"))
+      throw new FilterError(`'${path}' has no 'value' sub-attribute: compare one of its sub-attributes instead`);
     onSub("value", path, { conds: f.conds, subs: [] });
   }
   for (const [name, sf] of f.subs) onSub(name, `${path}.${name}`, sf);
@@ -130,14 +166,23 @@ function multi(attr: MultiAttr, path: string, f: AttrFilter, ctx: Context): Pred
 function indexHints(attr: MultiAttr, f: AttrFilter, ctx: Context): string[] {
   const valueSub = lookup(attr.sub, "value");
   if (!attr.valueIndex || !valueSub || valueSub.caseExact) return [];
-  const onValue = [...f.conds, ...f.subs.filter(([name]) => name.toLowerCase() === "value").flatMap(([, sf]) => sf.conds)];
+  const onValue = [
+    ...f.conds,
+    ...f.subs.filter(([name]) => name.toLowerCase() === "value").flatMap(([, sf]) => sf.conds),
+  ];
   return onValue
     .filter((c) => c.op === "eq" && !c.negated && typeof c.value === "string")
     .map((c) => `${attr.valueIndex} @> ARRAY[lower(${ctx.param(c.value)})]`);
 }
 
 function elementOperand(alias: string, mapKey: string, sub: SubAttr, name: string): Operand {
-  return { expr: elementExpr(alias, mapKey, sub), kind: sub.kind, caseExact: sub.caseExact ?? false, name, element: true };
+  return {
+    expr: elementExpr(alias, mapKey, sub),
+    kind: sub.kind,
+    caseExact: sub.caseExact ?? false,
+    name,
+    element: true,
+  };
 }
 
 /**
@@ -152,11 +197,18 @@ function relation(attr: RelationAttr, path: string, f: AttrFilter, ctx: Context)
     const sub = lookup(attr.sub, name);
     if (!sub) throw unknown(subPath);
     if (sf.subs.length) throw unknown(`${subPath}.${sf.subs[0][0]}`);
-    const operand: Operand = { expr: bind(sub.sql), kind: sub.kind, caseExact: sub.caseExact ?? false, name: subPath, element: false };
+    const operand: Operand = {
+      expr: bind(sub.sql),
+      kind: sub.kind,
+      caseExact: sub.caseExact ?? false,
+      name: subPath,
+      element: false,
+    };
     for (const c of sf.conds) preds.push(comparison(operand, c, ctx.param));
   };
   const conds = f.conds.filter((c) => !(c.op === "pr" && !c.negated));
-  if (f.conds.some((c) => c.op === "pr" && c.negated)) throw new FilterError(`'${path}' supports 'pr' but not 'not pr': use 'not (${path} pr)'`);
+  if (f.conds.some((c) => c.op === "pr" && c.negated))
+    throw new FilterError(`'${path}' supports 'pr' but not 'not pr': use 'not (${path} pr)'`);
   if (conds.length) onSub("value", path, { conds, subs: [] });
   for (const [name, sf] of f.subs) onSub(name, `${path}.${name}`, sf);
   return relationExists(attr, alias, preds);

@@ -22,7 +22,10 @@ export function parseLogic(expr: string): LogicNode {
   const parser = new Parser(expr, tokens);
   const tree = parser.or(0);
   const extra = tokens[parser.pos];
-  if (extra) throw new FilterError(`Unexpected '${expr.slice(extra.start, extra.end)}' at character ${extra.start + 1} of filter`);
+  if (extra)
+    throw new FilterError(
+      `Unexpected '${expr.slice(extra.start, extra.end)}' at character ${extra.start + 1} of filter`,
+    );
   return tree;
 }
 
@@ -36,14 +39,18 @@ function checkBalance(tokens: Token[]): void {
   let depth = 0;
   for (const t of tokens) {
     if (t.type === "(") depth++;
-    if (t.type === ")" && --depth < 0) throw new FilterError(`Unbalanced parentheses: unexpected ')' at character ${t.start + 1}`);
+    if (t.type === ")" && --depth < 0)
+      throw new FilterError(`Unbalanced parentheses: unexpected ')' at character ${t.start + 1}`);
   }
   if (depth > 0) throw new FilterError("Unbalanced parentheses: missing ')'");
 }
 
 class Parser {
   pos = 0;
-  constructor(private readonly expr: string, private readonly tokens: Token[]) {}
+  constructor(
+    private readonly expr: string,
+    private readonly tokens: Token[],
+  ) {}
 
   or(depth: number): LogicNode {
     return this.chain("or", depth, () => this.chain("and", depth, () => this.factor(depth)));
@@ -61,7 +68,10 @@ class Parser {
   private factor(depth: number): LogicNode {
     if (depth > MAX_DEPTH) throw new FilterError(`filter nests deeper than ${MAX_DEPTH} levels`);
     const t = this.tokens[this.pos];
-    if (!t) throw new FilterError(this.pos ? `filter ends after '${this.lastText()}' where a comparison was expected` : "filter is empty");
+    if (!t)
+      throw new FilterError(
+        this.pos ? `filter ends after '${this.lastText()}' where a comparison was expected` : "filter is empty",
+      );
     if (t.type === "not") {
       this.pos++;
       return { type: "not", child: this.factor(depth + 1) };
@@ -71,7 +81,10 @@ class Parser {
       const inner = this.or(depth + 1);
       // checkBalance guarantees a ')' exists somewhere; anything else here is a stray token.
       const close = this.tokens[this.pos];
-      if (close?.type !== ")") throw new FilterError(`Unexpected '${close ? this.text(close) : ""}' at character ${(close?.start ?? 0) + 1} of filter`);
+      if (close?.type !== ")")
+        throw new FilterError(
+          `Unexpected '${close ? this.text(close) : ""}' at character ${(close?.start ?? 0) + 1} of filter`,
+        );
       this.pos++;
       return inner;
     }

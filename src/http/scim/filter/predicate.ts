@@ -56,7 +56,8 @@ function positive(o: Operand, c: Condition, param: AddParam): Pred {
       return dateCmp(o.expr, c.op, `${param(dateValue(o, c.value))}::timestamptz`);
     case "integer":
       orderedOnly(o, c);
-      if (typeof c.value !== "number" || !Number.isFinite(c.value)) throw new FilterError(`Value for '${o.name}' must be a number`);
+      if (typeof c.value !== "number" || !Number.isFinite(c.value))
+        throw new FilterError(`Value for '${o.name}' must be a number`);
       return cmp(o.expr, c.op, `${param(c.value)}::numeric`);
   }
 }
@@ -93,7 +94,8 @@ function textCmp(left: string, op: Condition["op"], value: string, param: AddPar
 
 function cmp(left: string, op: Condition["op"], right: string): Pred {
   if (op === "ne") return { sql: `${left} IS DISTINCT FROM ${right}`, nullSafe: true };
-  if (op === "eq" || op === "gt" || op === "ge" || op === "lt" || op === "le") return { sql: `${left} ${CMP[op]} ${right}`, nullSafe: false };
+  if (op === "eq" || op === "gt" || op === "ge" || op === "lt" || op === "le")
+    return { sql: `${left} ${CMP[op]} ${right}`, nullSafe: false };
   throw new Error(`unreachable operator ${op}`);
 }
 
@@ -108,27 +110,37 @@ function dateCmp(left: string, op: Condition["op"], value: string): Pred {
   const next = `(${floor} + interval '1 millisecond')`;
   const equal = `(${left} >= ${ceil} AND ${left} < ${next})`;
   switch (op) {
-    case "eq": return { sql: equal, nullSafe: false };
-    case "ne": return { sql: `NOT (${left} IS NOT NULL AND ${equal})`, nullSafe: true };
-    case "gt": return { sql: `${left} >= ${next}`, nullSafe: false };
-    case "ge": return { sql: `${left} >= ${ceil}`, nullSafe: false };
-    case "lt": return { sql: `${left} < ${ceil}`, nullSafe: false };
-    case "le": return { sql: `${left} < ${next}`, nullSafe: false };
-    default: throw new Error(`unreachable operator ${op}`);
+    case "eq":
+      return { sql: equal, nullSafe: false };
+    case "ne":
+      return { sql: `NOT (${left} IS NOT NULL AND ${equal})`, nullSafe: true };
+    case "gt":
+      return { sql: `${left} >= ${next}`, nullSafe: false };
+    case "ge":
+      return { sql: `${left} >= ${ceil}`, nullSafe: false };
+    case "lt":
+      return { sql: `${left} < ${ceil}`, nullSafe: false };
+    case "le":
+      return { sql: `${left} < ${next}`, nullSafe: false };
+    default:
+      throw new Error(`unreachable operator ${op}`);
   }
 }
 
 function boolean(o: Operand, c: Condition, param: AddParam): Pred {
-  if (c.op !== "eq" && c.op !== "ne") throw new FilterError(`Operator '${c.op}' is not supported for boolean attribute '${o.name}'`);
+  if (c.op !== "eq" && c.op !== "ne")
+    throw new FilterError(`Operator '${c.op}' is not supported for boolean attribute '${o.name}'`);
   // Entra ID sends "True"/"False" as strings.
   const s = typeof c.value === "string" ? c.value.toLowerCase() : undefined;
   const value = s === "true" ? true : s === "false" ? false : c.value;
-  if (typeof value !== "boolean") throw new FilterError(`Value for boolean attribute '${o.name}' must be true or false`);
+  if (typeof value !== "boolean")
+    throw new FilterError(`Value for boolean attribute '${o.name}' must be true or false`);
   return cmp(o.expr, c.op, param(value));
 }
 
 function orderedOnly(o: Operand, c: Condition): void {
-  if (c.op === "co" || c.op === "sw" || c.op === "ew") throw new FilterError(`Operator '${c.op}' is not supported for ${o.kind} attribute '${o.name}'`);
+  if (c.op === "co" || c.op === "sw" || c.op === "ew")
+    throw new FilterError(`Operator '${c.op}' is not supported for ${o.kind} attribute '${o.name}'`);
 }
 
 function dateValue(o: Operand, value: unknown): string {

@@ -63,7 +63,8 @@ function bracketEnd(expr: string, start: number): number {
     const c = expr[i];
     if (c === '"') i = stringEnd(expr, i) - 1;
     else if (c === "]") return i + 1;
-    else if (c === "[") throw new FilterError(`Nested '[' inside a value filter is not supported (at character ${i + 1})`);
+    else if (c === "[")
+      throw new FilterError(`Nested '[' inside a value filter is not supported (at character ${i + 1})`);
     else if (c === "(" || c === ")") {
       throw new FilterError(`Parentheses inside a value filter '[...]' are not supported (at character ${i + 1})`);
     }

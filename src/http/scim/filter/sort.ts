@@ -41,7 +41,12 @@ function split(path: string, map: AttributeMap): string[] {
 
 function primaryElement(attr: MultiAttr, path: string, subName?: string): string {
   const sub = lookup(attr.sub, subName ?? "value");
-  if (!sub) throw invalid(subName ? `Cannot sort by unknown attribute '${path}'` : `Cannot sort by '${path}': it has no 'value' sub-attribute`);
+  if (!sub)
+    throw invalid(
+      subName
+        ? `Cannot sort by unknown attribute '${path}'`
+        : `Cannot sort by '${path}': it has no 'value' sub-attribute`,
+    );
   const value = elementExpr("srt.el", subName ?? "value", sub);
   const key = sub.kind === "string" && !sub.caseExact ? `lower(${value})` : value;
   const primary = lookup(attr.sub, "primary");

@@ -35,7 +35,8 @@ export function parseTerm(text: string): ParsedTerm {
   } catch (e) {
     const err = e as { scimType?: unknown; message?: unknown };
     // scimmy throws SCIMError for syntax it recognises and plain TypeErrors from deeper inside for the rest.
-    if (err.scimType && typeof err.message === "string") throw new FilterError(`${err.message.replace(/ in filter\b.*$/s, "")} in filter term '${text}'`);
+    if (err.scimType && typeof err.message === "string")
+      throw new FilterError(`${err.message.replace(/ in filter\b.*$/s, "")} in filter term '${text}'`);
     throw new FilterError(`Invalid filter term '${text}'`);
   }
   const counter = { n: 0 };
@@ -108,7 +109,11 @@ function decode(value: unknown, text: string): unknown {
     throw new FilterError(`Invalid escape sequence in value "${value}" of '${text}'`);
   }
   // An escape can spell what a query string cannot carry: a lone surrogate or a NUL, which PostgreSQL cannot compare.
-  if (findUnstorableText(decoded)) throw new FilterError(`Value "${value}" of '${text}' is not valid text (a lone surrogate or a NUL)`, "invalidValue");
+  if (findUnstorableText(decoded))
+    throw new FilterError(
+      `Value "${value}" of '${text}' is not valid text (a lone surrogate or a NUL)`,
+      "invalidValue",
+    );
   return decoded;
 }
 

@@ -68,7 +68,10 @@ export interface CompileOptions {
 /** A filter or sortBy the client got wrong; the message is safe to send back (RFC 7644 §3.12 invalidFilter). */
 export class FilterError extends Error {
   readonly status = 400;
-  constructor(message: string, readonly scimType: "invalidFilter" | "invalidValue" = "invalidFilter") {
+  constructor(
+    message: string,
+    readonly scimType: "invalidFilter" | "invalidValue" = "invalidFilter",
+  ) {
     super(message);
     this.name = "FilterError";
   }
