@@ -226,7 +226,8 @@ describe("RFC 9865 §2: cursor paging of /Groups", () => {
     const seen = idsOf(pages);
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.filter((id) => groups.includes(id)).sort()).toEqual([...groups].sort());
-    expect(pages[0].totalResults).toBe(120);
+    // The first page is read while the first late group is created: the count (its own statement) may include it.
+    expect([120, 121]).toContain(pages[0].totalResults);
     expect(pages[0].startIndex).toBeUndefined();
   });
 
