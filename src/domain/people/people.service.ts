@@ -5,7 +5,7 @@ import type { EntitiesRepository } from "../entities/entities.repository";
 import { ConflictError, RefusedError } from "../errors";
 import { unitOfWork, withDb } from "../unit-of-work";
 import { type User, type UserAccount, type UserProfile, emptyProfile } from "../users/user";
-import { profileOf } from "../users/users.repository";
+import { profileOf } from "../users/user-rows";
 import type { CreateOptions, UsersService } from "../users/users.service";
 import {
   type ManualPolicy,

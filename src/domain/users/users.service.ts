@@ -20,7 +20,8 @@ import {
 } from "./user";
 import { type EntityMapping, UserAccounts } from "./user-accounts";
 import { createEffects, ignoredChange, restoreEffects, updateEffects } from "./users.effects";
-import { type ListQuery, type UserRow, UsersRepository, profileOf, toUser } from "./users.repository";
+import { type UserRow, profileOf, toUser } from "./user-rows";
+import { type ListQuery, UsersRepository } from "./users.repository";
 import type { Keyset, KeysetPage } from "../keyset";
 import { assertValidProfile, auditView } from "./users.rules";
 
