@@ -6,7 +6,8 @@ import { ConflictError, RefusedError } from "../errors";
 import { unitOfWork, withDb } from "../unit-of-work";
 import { type User, type UserAccount, type UserProfile, emptyProfile } from "../users/user";
 import { profileOf } from "../users/user-rows";
-import type { CreateOptions, UsersService } from "../users/users.service";
+import type { CreateOptions } from "../users/users-create";
+import type { UsersService } from "../users/users.service";
 import {
   type ManualPolicy,
   checkEmail,
