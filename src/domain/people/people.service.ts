@@ -2,20 +2,14 @@ import type { DataSource } from "typeorm";
 import type { Ctx, TxCtx } from "../context";
 import type { ScopedGroupsService } from "../groups/scoped-groups.service";
 import type { EntitiesRepository } from "../entities/entities.repository";
-import { ConflictError, RefusedError } from "../errors";
+import { RefusedError } from "../errors";
 import { unitOfWork, withDb } from "../unit-of-work";
-import { type User, type UserAccount, type UserProfile, emptyProfile } from "../users/user";
-import { profileOf } from "../users/users.repository";
-import type { CreateOptions, UsersService } from "../users/users.service";
-import {
-  type ManualPolicy,
-  checkEmail,
-  checkLanguage,
-  checkName,
-  checkUserName,
-  firstLastBase,
-  userNameCandidates,
-} from "./manual-policy.rules";
+import type { User, UserAccount, UserProfile } from "../users/user";
+import { profileOf } from "../users/user-rows";
+import type { CreateOptions } from "../users/users-create";
+import type { UsersService } from "../users/users.service";
+import { type ManualPolicy, checkEmail, checkLanguage, checkName, checkUserName } from "./manual-policy.rules";
+import { ManualCreation } from "./manual-create";
 import type { InvitationsService } from "../invitations/invitations.service";
 import { IDP_OWNED, type NewPerson, type PersonChanges, type PersonView } from "./person";
 import { applyChanges, idpOwnedChange } from "./person.rules";
@@ -26,13 +20,13 @@ export interface PeopleSettings {
   ssoOnly: boolean;
 }
 
-const WINDOW = 20;
-
 /**
  * The admin door's people use cases: the manual policy and the admin-only fields on top of UsersService, which does
  * every write (and holds every rule the doors share: profile checks, entity scope, rights, email and userName uniqueness).
  */
 export class PeopleService {
+  private readonly manual: ManualCreation;
+
   constructor(
     private readonly ds: DataSource,
     private readonly users: UsersService,
@@ -42,7 +36,9 @@ export class PeopleService {
     /** Where a person view finds its latest invitation. */
     private readonly invitations: InvitationsService,
     private readonly s: PeopleSettings,
-  ) {}
+  ) {
+    this.manual = new ManualCreation(users, s);
+  }
 
   /** For a batch: a line that fails while its email is taken is reported as existing. */
   emailInUse(email: string): Promise<boolean> {
@@ -67,9 +63,9 @@ export class PeopleService {
 
   async create(ctx: Ctx, p: NewPerson): Promise<PersonView> {
     this.assertManualCreation();
-    const { profile, account, opts } = this.prepare(p);
+    const { profile, account, opts } = this.manual.prepare(p);
     return this.view(
-      await this.named(profile, opts, p.userName, (prof, o) =>
+      await this.manual.named(profile, opts, p.userName, (prof, o) =>
         this.createWithGroups(ctx, prof, account, o, p.groups ?? []),
       ),
     );
@@ -81,42 +77,10 @@ export class PeopleService {
    */
   async createIn(tx: TxCtx, p: NewPerson, invite: CreateOptions["invite"]): Promise<User> {
     this.assertManualCreation();
-    const { profile, account, opts } = this.prepare(p);
-    return this.named(profile, { ...opts, invite }, p.userName, (prof, o) =>
+    const { profile, account, opts } = this.manual.prepare(p);
+    return this.manual.named(profile, { ...opts, invite }, p.userName, (prof, o) =>
       this.users.createIn(tx, { profile: prof }, "admin", tx.actor.name, account, o),
     );
-  }
-
-  /** The manual policy's checks of a new person: their profile, account and create options. */
-  private prepare(p: NewPerson): { profile: UserProfile; account: UserAccount; opts: CreateOptions } {
-    const email = checkEmail(p.email);
-    const givenName = checkName(this.s.policy, "givenName", p.givenName);
-    const familyName = checkName(this.s.policy, "familyName", p.familyName);
-    const profile = applyChanges(emptyProfile(email), {
-      givenName: givenName ?? undefined,
-      familyName: familyName ?? undefined,
-      email,
-      language: checkLanguage(p.language ?? null),
-    });
-    const account: UserAccount = {
-      entityId: p.entityId ?? null,
-      systemRole: p.role ?? "member",
-      adminScope: p.adminScope ?? [],
-      external: p.external ?? false,
-    };
-    return { profile, account, opts: { invite: p.invite === true, uniqueEmail: true } };
-  }
-
-  /** Writes with the userName given, else the one the policy makes (first.last: the first free one). */
-  private named(
-    profile: UserProfile,
-    opts: CreateOptions,
-    userName: string | undefined,
-    write: (p: UserProfile, o: CreateOptions) => Promise<User>,
-  ): Promise<User> {
-    if (userName !== undefined) profile.userName = checkUserName(this.s.policy, userName);
-    else if (this.s.policy.userNames === "first.last") return this.createNamed(profile, opts, write);
-    return write(profile, opts);
   }
 
   /**
@@ -204,32 +168,6 @@ export class PeopleService {
       adminScope: user.account.adminScope.map((id) => byId.get(id) ?? { id, name: "" }),
       invitation: inv ? { status: inv.status, invitedAt: inv.requestedAt, expiresAt: inv.expiresAt } : null,
     };
-  }
-
-  /** Policy first.last: the first free of first.last, first.last2, ... (names held by removed accounts count as taken). */
-  private async createNamed(
-    profile: UserProfile,
-    opts: CreateOptions,
-    write: (p: UserProfile, o: CreateOptions) => Promise<User>,
-  ): Promise<User> {
-    const base = firstLastBase(profile.name.givenName, profile.name.familyName);
-    let from = 1;
-    while (from < 10_000) {
-      const candidates = userNameCandidates(base, from, WINDOW);
-      const taken = await this.users.takenUserNames(candidates);
-      const free = candidates.findIndex((c) => !taken.has(c));
-      if (free < 0) {
-        from += WINDOW;
-        continue;
-      }
-      try {
-        return await write({ ...profile, userName: candidates[free] }, { ...opts, restoreRemoved: false });
-      } catch (e) {
-        if (!(e instanceof ConflictError && e.field === "userName")) throw e;
-        from += free + 1; // taken meanwhile by a concurrent create: try the next one
-      }
-    }
-    throw new ConflictError("userName", `no free userName from '${base}': give one`);
   }
 }
 

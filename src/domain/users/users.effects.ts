@@ -1,7 +1,7 @@
 import { diffFields, type FieldChanges } from "../audit";
 import type { Effects } from "../effects";
 import { type User, type UserAccount, type UserProfile, type UserSource, defaultAccount } from "./user";
-import { profileOf } from "./users.repository";
+import { profileOf } from "./user-rows";
 import { auditView } from "./users.rules";
 
 /** What a door left out of a write, as an audit change (absent when nothing was). */

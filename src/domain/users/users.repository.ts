@@ -1,47 +1,11 @@
 import type { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
-import type { Statement } from "../effects";
 import { isUuid } from "../ids";
 import { type Keyset, type KeysetPage, keysetPage, keysetSql, readKeysetPage } from "../keyset";
-import { userGroupsJson } from "../groups/groups.fragments";
-import { liveUser, removedUser } from "./users.fragments";
-import {
-  type EnterpriseFields,
-  type PersonName,
-  type SystemRole,
-  type User,
-  type UserAccount,
-  type UserGroup,
-  type UserProfile,
-  type UserSource,
-  defaultAccount,
-  pickProfile,
-} from "./user";
-
-/**
- * A `users` row as the statements below return it (columns aliased to these names). The table is reached
- * only through this file's SQL; migrations/ define it.
- */
-export type UserRow = Omit<UserProfile, "name" | "enterprise"> &
-  Omit<PersonName, "formatted"> &
-  EnterpriseFields & {
-    id: string;
-    nameFormatted: string | null;
-    source: string;
-    sourceRef: string | null;
-    removedAt: Date | null;
-    createdAt: Date;
-    updatedAt: Date;
-    version: number;
-    entityId: string | null;
-    systemRole: SystemRole;
-    adminScope: string[];
-    external: boolean;
-    invitedAt: Date | null;
-    enrolledAt: Date | null;
-    lastLoginAt: Date | null;
-    groups: UserGroup[];
-  };
+import type { User, UserAccount } from "./user";
+import { SELECT, type UserRow, toUser } from "./user-rows";
+import { liveUser } from "./users.fragments";
+import { UserStatements } from "./users.statements";
 
 /** The part of an account that rights are judged on (an access/person-access.rules AccessTarget's). */
 export type RightsAccount = Pick<UserAccount, "entityId" | "systemRole" | "adminScope">;
@@ -60,61 +24,8 @@ export interface ListQuery {
   limit: number;
 }
 
-/** Profile columns in a fixed order, so each statement's text never varies (it is prepared once per connection). */
-const PROFILE_COLUMNS: [keyof UserRow, string][] = [
-  ["userName", "user_name"],
-  ["externalId", "external_id"],
-  ["nameFormatted", "name_formatted"],
-  ["givenName", "given_name"],
-  ["familyName", "family_name"],
-  ["middleName", "middle_name"],
-  ["honorificPrefix", "honorific_prefix"],
-  ["honorificSuffix", "honorific_suffix"],
-  ["displayName", "display_name"],
-  ["nickName", "nick_name"],
-  ["profileUrl", "profile_url"],
-  ["title", "title"],
-  ["userType", "user_type"],
-  ["preferredLanguage", "preferred_language"],
-  ["locale", "locale"],
-  ["timezone", "timezone"],
-  ["active", "active"],
-  ["emails", "emails"],
-  ["phoneNumbers", "phone_numbers"],
-  ["extras", "extras"],
-  ["employeeNumber", "employee_number"],
-  ["costCenter", "cost_center"],
-  ["organization", "organization"],
-  ["division", "division"],
-  ["department", "department"],
-  ["managerId", "manager_id"],
-];
-const META_COLUMNS: [keyof UserRow, string][] = [
-  ["id", "id"],
-  ["source", "source"],
-  ["sourceRef", "source_ref"],
-  ["removedAt", "removed_at"],
-  ["createdAt", "created_at"],
-  ["updatedAt", "updated_at"],
-  ["version", "version"],
-  ["entityId", "entity_id"],
-  ["systemRole", "system_role"],
-  ["adminScope", "admin_scope"],
-  ["external", "external"],
-  ["invitedAt", "invited_at"],
-  ["enrolledAt", "enrolled_at"],
-  ["lastLoginAt", "last_login_at"],
-];
-const JSONB = new Set<string>(["emails", "phone_numbers", "extras"]);
-/** The user's direct groups (User.groups) through group_members' user_id index. */
-const groupsOf = (userId: string) => `${userGroupsJson(userId)} AS "groups"`;
-const RETURNING = `${[...META_COLUMNS, ...PROFILE_COLUMNS].map(([p, c]) => `${c} AS "${p}"`).join(", ")}, ${groupsOf("users.id")}`;
-const SELECT = `${[...META_COLUMNS, ...PROFILE_COLUMNS].map(([p, c]) => `u.${c} AS "${p}"`).join(", ")}, ${groupsOf("u.id")}`;
-const SET_PROFILE = PROFILE_COLUMNS.map(([, c], i) => `${c} = $${i + 2}${JSONB.has(c) ? "::jsonb" : ""}`).join(", ");
-const P = PROFILE_COLUMNS.length;
-
-/** Data access for `users`: SQL only, no rules. Writes come back as Statements for the unit of work. */
-export class UsersRepository {
+/** Data access for `users`: SQL only, no rules. Writes come back as Statements for the unit of work (users.statements.ts). */
+export class UsersRepository extends UserStatements {
   async findLiveById(m: EntityManager, id: string): Promise<User | null> {
     if (!isUuid(id)) return null;
     const rows = await sql<UserRow>(m, `SELECT ${SELECT} FROM users u WHERE u.id = $1 AND ${liveUser("u")}`, [id]);
@@ -134,54 +45,6 @@ export class UsersRepository {
       [userName],
     );
     return rows[0] ? toUser(rows[0]) : null;
-  }
-
-  /** Inserts unless the userName exists in any casing (then it returns no row). */
-  insert(
-    id: string,
-    p: UserProfile,
-    source: UserSource,
-    sourceRef: string | null,
-    passwordHash: string | null,
-    account: UserAccount = defaultAccount(),
-  ): Statement {
-    const cols = PROFILE_COLUMNS.map(([, c]) => c).join(", ");
-    const params = PROFILE_COLUMNS.map(([, c], i) => `$${i + 2}${JSONB.has(c) ? "::jsonb" : ""}`).join(", ");
-    return {
-      text: `INSERT INTO users (id, ${cols}, source, source_ref, password_hash, entity_id, system_role, admin_scope, external)
-             VALUES ($1, ${params}, $${P + 2}, $${P + 3}, $${P + 4}, $${P + 5}, $${P + 6}, $${P + 7}::uuid[], $${P + 8})
-             ON CONFLICT DO NOTHING RETURNING ${RETURNING}`,
-      values: [id, ...profileValues(p), source, sourceRef, passwordHash, ...accountValues(account)],
-    };
-  }
-
-  /** Replaces the profile and account of a live user, only if it is still at `version` (else no row). */
-  update(id: string, version: number, p: UserProfile, passwordHash: string | null, account: UserAccount): Statement {
-    return {
-      text: `UPDATE users SET ${SET_PROFILE}, password_hash = COALESCE($${P + 3}, password_hash),
-             entity_id = $${P + 4}, system_role = $${P + 5}, admin_scope = $${P + 6}::uuid[], external = $${P + 7},
-             updated_at = clock_timestamp(), version = version + 1
-             WHERE id = $1 AND ${liveUser()} AND version = $${P + 2} RETURNING ${RETURNING}`,
-      values: [id, ...profileValues(p), version, passwordHash, ...accountValues(account)],
-    };
-  }
-
-  /** Brings a removed account back under a new profile and account. */
-  restore(
-    id: string,
-    p: UserProfile,
-    source: UserSource,
-    sourceRef: string | null,
-    passwordHash: string | null,
-    account: UserAccount,
-  ): Statement {
-    return {
-      text: `UPDATE users SET ${SET_PROFILE}, source = $${P + 2}, source_ref = $${P + 3}, password_hash = COALESCE($${P + 4}, password_hash),
-             entity_id = $${P + 5}, system_role = $${P + 6}, admin_scope = $${P + 7}::uuid[], external = $${P + 8},
-             removed_at = NULL, updated_at = clock_timestamp(), version = version + 1
-             WHERE id = $1 AND ${removedUser()} RETURNING ${RETURNING}`,
-      values: [id, ...profileValues(p), source, sourceRef, passwordHash, ...accountValues(account)],
-    };
   }
 
   /** Which of `names` (lower-cased) are taken, by live users or by accounts an IdP removed. */
@@ -251,23 +114,6 @@ export class UsersRepository {
     return rows[0]?.id ?? null;
   }
 
-  /** IdP removal: deactivated and hidden from SCIM, data kept. */
-  markRemoved(id: string, version: number): Statement {
-    return {
-      text: `UPDATE users SET active = false, removed_at = clock_timestamp(), updated_at = clock_timestamp(), version = version + 1
-             WHERE id = $1 AND ${liveUser()} AND version = $2 RETURNING ${RETURNING}`,
-      values: [id, version],
-    };
-  }
-
-  /** Records that an invitation was asked for (lifecycle only: the SCIM version and lastModified do not move). */
-  markInvited(id: string, at: Date): Statement {
-    return {
-      text: `UPDATE users SET invited_at = $2 WHERE id = $1 AND ${liveUser()} RETURNING ${RETURNING}`,
-      values: [id, at],
-    };
-  }
-
   /** Filters, sorts and pages in PostgreSQL; counts only when the page does not already tell the total. */
   async list(m: EntityManager, q: ListQuery): Promise<{ total: number; users: User[] }> {
     const params = [...(q.where?.params ?? [])];
@@ -327,81 +173,3 @@ export class UsersRepository {
     return { ...page, rows: page.rows.map(toUser) };
   }
 }
-
-const accountValues = (a: UserAccount): unknown[] => [a.entityId, a.systemRole, a.adminScope, a.external];
-
-function profileValues(p: UserProfile): unknown[] {
-  const row: Partial<Record<keyof UserRow, unknown>> = {
-    userName: p.userName,
-    externalId: p.externalId,
-    nameFormatted: p.name.formatted,
-    givenName: p.name.givenName,
-    familyName: p.name.familyName,
-    middleName: p.name.middleName,
-    honorificPrefix: p.name.honorificPrefix,
-    honorificSuffix: p.name.honorificSuffix,
-    displayName: p.displayName,
-    nickName: p.nickName,
-    profileUrl: p.profileUrl,
-    title: p.title,
-    userType: p.userType,
-    preferredLanguage: p.preferredLanguage,
-    locale: p.locale,
-    timezone: p.timezone,
-    active: p.active,
-    // pg would send JS arrays as PostgreSQL arrays: jsonb goes as JSON text.
-    emails: JSON.stringify(p.emails),
-    phoneNumbers: JSON.stringify(p.phoneNumbers),
-    extras: JSON.stringify(p.extras),
-    ...p.enterprise,
-  };
-  return PROFILE_COLUMNS.map(([prop]) => row[prop] ?? null);
-}
-
-export function toUser(r: UserRow): User {
-  return {
-    id: r.id,
-    userName: r.userName,
-    externalId: r.externalId,
-    name: {
-      formatted: r.nameFormatted,
-      givenName: r.givenName,
-      familyName: r.familyName,
-      middleName: r.middleName,
-      honorificPrefix: r.honorificPrefix,
-      honorificSuffix: r.honorificSuffix,
-    },
-    displayName: r.displayName,
-    nickName: r.nickName,
-    profileUrl: r.profileUrl,
-    title: r.title,
-    userType: r.userType,
-    preferredLanguage: r.preferredLanguage,
-    locale: r.locale,
-    timezone: r.timezone,
-    active: r.active,
-    emails: r.emails,
-    phoneNumbers: r.phoneNumbers,
-    extras: r.extras,
-    enterprise: {
-      employeeNumber: r.employeeNumber,
-      costCenter: r.costCenter,
-      organization: r.organization,
-      division: r.division,
-      department: r.department,
-      managerId: r.managerId,
-    },
-    account: { entityId: r.entityId, systemRole: r.systemRole, adminScope: r.adminScope, external: r.external },
-    lifecycle: { invitedAt: r.invitedAt, enrolledAt: r.enrolledAt, lastLoginAt: r.lastLoginAt },
-    source: r.source as UserSource,
-    sourceRef: r.sourceRef,
-    removedAt: r.removedAt,
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
-    version: r.version,
-    groups: r.groups ?? [],
-  };
-}
-
-/** The profile part of a user (what doors may change). */
-export const profileOf = (u: User): UserProfile => pickProfile(u);

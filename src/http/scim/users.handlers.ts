@@ -1,6 +1,6 @@
 import type { Ctx } from "../../domain/context";
 import type { User, UserWrite } from "../../domain/users/user";
-import { profileOf } from "../../domain/users/users.repository";
+import { profileOf } from "../../domain/users/user-rows";
 import type { UsersService } from "../../domain/users/users.service";
 import { normalisePatchBody } from "./dialect";
 import { isObject } from "./dialect/schema";

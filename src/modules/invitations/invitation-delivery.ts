@@ -1,5 +1,6 @@
 import { logger } from "../../log";
-import type { InvitationsService, IssuedInvitation } from "../../domain/invitations/invitations.service";
+import type { IssuedInvitation } from "../../domain/invitations/invitation-issuing";
+import type { InvitationsService } from "../../domain/invitations/invitations.service";
 import { type Channels, reachableOn } from "../../domain/invitations/invitations.rules";
 import type { OutboxJob } from "../../domain/outbox/outbox.queue";
 import { type JobHandler, PermanentJobError } from "../../worker/outbox.worker";

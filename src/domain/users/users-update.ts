@@ -1,0 +1,138 @@
+// Updating a user: optimistic read-mutate-write rounds (version check), then the same under the row lock.
+import type { DataSource, EntityManager } from "typeorm";
+import { diffFields } from "../audit";
+import type { Ctx, TxCtx } from "../context";
+import type { Effects, Statement } from "../effects";
+import { NotFoundError, PreconditionFailedError } from "../errors";
+import { hashPassword } from "../passwords";
+import { unitOfWork, withDb, writeAlone, writeIn } from "../unit-of-work";
+import { assertMay, assertMayWrite } from "./person-access.rules";
+import { type User, type UserWrite, pickProfile } from "./user";
+import type { UserAccounts } from "./user-accounts";
+import { type UserRow, profileOf, toUser } from "./user-rows";
+import { lowerEmails } from "./users-create";
+import { ignoredChange, updateEffects } from "./users.effects";
+import type { UsersRepository } from "./users.repository";
+import { assertValidProfile, auditView } from "./users.rules";
+
+export interface WriteOptions {
+  /** Versions the caller accepts (If-Match); any other current version is PreconditionFailedError. */
+  ifMatch?: number[];
+  /** Refuse an email address another live user has (the manual doors; an IdP is not held to it). */
+  uniqueEmail?: boolean;
+}
+
+/** Creates a replacement for `current` (its account too, when the door changes it); returning it unchanged is a no-op. */
+export type Mutation = (current: User) => UserWrite | Promise<UserWrite>;
+
+/** How a user update writes its statement and effects: in its own one-statement unit, or in the caller's. */
+type UserWriter = (write: Statement, effects: Effects) => Promise<UserRow | null>;
+
+/** Optimistic attempts before an update waits for the row lock instead (heavy contention on one user). */
+const OPTIMISTIC_ATTEMPTS = 3;
+
+/** UsersService's updates: each write and its audit and outbox rows commit as one unit. */
+export class UserUpdates {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly repo: UsersRepository,
+    private readonly accounts: UserAccounts,
+  ) {}
+
+  /**
+   * Applies `mutate` to the current state and writes the result only if nobody wrote in between
+   * (version check); on a lost race it starts again from the new state, and after a few losses it
+   * takes the row lock. Concurrent updates never lose each other. With `uniqueEmail` the write runs
+   * under the row lock and the locks of the addresses it adds.
+   */
+  async update(
+    ctx: Ctx,
+    id: string,
+    mutate: Mutation,
+    opts: WriteOptions = {},
+  ): Promise<{ user: User; changed: boolean }> {
+    for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS && !opts.uniqueEmail; attempt++) {
+      const result = await withDb(() =>
+        this.tryUpdate(this.ds.manager, ctx, id, mutate, opts, false, (w, e) =>
+          writeAlone<UserRow>(this.ds, ctx, w, e),
+        ),
+      );
+      if (result) return result;
+    }
+    return unitOfWork(this.ds, ctx, (tx) => this.updateIn(tx, id, mutate, opts));
+  }
+
+  /** The same update inside the caller's transaction, under the row lock: for use cases that commit more with it. */
+  async updateIn(
+    tx: TxCtx,
+    id: string,
+    mutate: Mutation,
+    opts: WriteOptions = {},
+  ): Promise<{ user: User; changed: boolean }> {
+    return (await this.tryUpdate(tx.manager, tx, id, mutate, opts, true, (w, e) => writeIn<UserRow>(tx, w, e)))!;
+  }
+
+  /**
+   * One read-mutate-write round (reads on `m`, the write through `write`: writeAlone, or writeIn under the lock); null
+   * when another writer got there first.
+   */
+  private async tryUpdate(
+    m: EntityManager,
+    ctx: Ctx,
+    id: string,
+    mutate: Mutation,
+    opts: WriteOptions,
+    lock: boolean,
+    write: UserWriter,
+  ) {
+    const found = lock ? await this.repo.lockById(m, id) : await this.repo.findLiveById(m, id);
+    const current = checkLive(ctx, found, id, opts);
+    assertMay(ctx, "change", current);
+    const mutated = await mutate(current);
+    const profile = pickProfile(mutated.profile);
+    assertValidProfile(profile);
+    assertMayWrite(ctx, current, {
+      profile,
+      account: mutated.account ?? current.account,
+      password: Boolean(mutated.password),
+    });
+    const remapped = ctx.door === "scim" || this.accounts.mappedValue(profile) !== this.accounts.mappedValue(current);
+    const account = await this.accounts.accountFor(
+      m,
+      ctx,
+      current.account,
+      mutated.account ?? current.account,
+      profile,
+      remapped,
+    );
+    const changes = {
+      ...diffFields(auditView(profileOf(current)), auditView(profile)),
+      ...diffFields({ ...current.account }, { ...account }),
+    };
+    if (Object.keys(changes).length === 0 && !mutated.password) return { user: current, changed: false };
+    if (opts.uniqueEmail) {
+      const before = new Set(lowerEmails(current));
+      await this.accounts.claimEmails(
+        m,
+        lowerEmails(profile).filter((e) => !before.has(e)),
+        id,
+      );
+    }
+    if (mutated.password) changes.password = { before: "[hidden]", after: "[changed]" };
+    Object.assign(changes, ignoredChange(mutated.ignoredAttributes));
+    const passwordHash = mutated.password ? await hashPassword(mutated.password) : null;
+    const row = await write(
+      this.repo.update(id, current.version, profile, passwordHash, account),
+      updateEffects(current, profile.active, changes),
+    );
+    return row ? { user: toUser(row), changed: true } : null;
+  }
+}
+
+/** The user, if live, readable by the actor and at a version the caller accepts (If-Match). */
+export function checkLive(ctx: Ctx, user: User | null, id: string, opts: WriteOptions): User {
+  if (!user || user.removedAt) throw new NotFoundError("User", id);
+  assertMay(ctx, "read", user);
+  if (opts.ifMatch && !opts.ifMatch.includes(user.version)) throw new PreconditionFailedError(user.version);
+  return user;
+}
