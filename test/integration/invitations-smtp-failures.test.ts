@@ -38,7 +38,12 @@ describe("what the SMTP server answers decides between retrying and giving up", 
     );
     expect(inv.failure).toContain("550");
     expect(inv.sentAt).toBeNull();
-    const job = await jobOf(userId);
+    // onDead (which fails the invitation) runs just before the job is marked dead: wait for the mark.
+    const job = await eventually(
+      async () => ((await jobOf(userId))?.dead_at ? jobOf(userId) : null),
+      10_000,
+      "job dead",
+    );
     expect(job.attempts).toBe(1);
     expect(job.dead_at).not.toBeNull();
     const [row] = await t.ds.query("SELECT token_hash FROM invitations WHERE user_id = $1", [userId]);
