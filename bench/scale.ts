@@ -193,7 +193,7 @@ async function deepCursors(r: Roster, pool: Pool, n: number): Promise<string[]> 
 /** PATCH the large group (half the users): add 100 who are not in it, then remove them; sequential, as Entra sends. */
 async function groupPatches(o: Options, pool: Pool, group: string): Promise<Measurement> {
   const { rows } = await pool.query<{ id: string }>(
-    `SELECT id FROM users WHERE id NOT IN (SELECT user_id FROM group_members WHERE group_id = $1)
+    `SELECT id FROM users u WHERE NOT EXISTS (SELECT FROM group_members m WHERE m.group_id = $1 AND m.user_id = u.id)
       ORDER BY random() LIMIT $2`,
     [group, 100 * GROUP_ROUNDS],
   );
