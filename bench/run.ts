@@ -6,6 +6,7 @@ import { type CpuWindow, cpuModel, startCpuWindow } from "./machine";
 import { adminSearchLoads, seedAdminSearch } from "./admin-search";
 import { groupWorkload } from "./groups";
 import { type CountingSink, type InviteResult, inviteWorkload, startCountingSink } from "./invite";
+import { reportScale, scalePart, type Step } from "./scale";
 import { seedUsers } from "./seed";
 import { type Roster, startRoster } from "./server";
 import { CONNECTIONS, type Load, type Measurement, cannon, scimLoads } from "./workloads";
@@ -19,10 +20,18 @@ function intEnv(name: string, fallback: number, min: number): number {
   return v;
 }
 
-/** `npm run bench` runs everything; `npm run bench -- groups` (or `scim`, `admin-search`, `invite`) runs only those parts. */
+/**
+ * `npm run bench` runs everything; `npm run bench -- groups` (or `scim`, `admin-search`, `invite`) runs only those parts;
+ * `npm run bench -- --users N` runs only the scale comparison (10,000 users, then N).
+ */
 const PARTS = ["scim", "groups", "admin-search", "invite"];
-const asked = process.argv.slice(2);
-const wants = (part: string) => asked.length === 0 || asked.includes(part);
+const args = process.argv.slice(2);
+const usersAt = args.findIndex((a) => a === "--users" || a.startsWith("--users="));
+const joined = usersAt >= 0 && args[usersAt].includes("=");
+const usersArg = usersAt < 0 ? undefined : joined ? args[usersAt].slice("--users=".length) : (args[usersAt + 1] ?? "");
+const asked = args.filter((_, i) => usersAt < 0 || (i !== usersAt && (joined || i !== usersAt + 1)));
+const SCALE = usersArg !== undefined;
+const wants = (part: string) => (asked.length === 0 ? !SCALE : asked.includes(part));
 const ONLY = { scim: wants("scim"), groups: wants("groups"), admin: wants("admin-search"), invite: wants("invite") };
 
 let N: number,
@@ -31,11 +40,17 @@ let N: number,
   ADMIN_N: number,
   GROUP_MEMBERS: number,
   INVITE_N: number,
-  INVITE_TIMEOUT: number;
+  INVITE_TIMEOUT: number,
+  SCALE_USERS = 0;
 try {
   const unknown = asked.find((a) => !PARTS.includes(a));
   if (unknown) throw new Error(`unknown workload ${JSON.stringify(unknown)} (known: ${PARTS.join(", ")})`);
   N = intEnv("BENCH_USERS", 10_000, 1);
+  if (SCALE) {
+    SCALE_USERS = Number(usersArg);
+    if (!Number.isInteger(SCALE_USERS) || SCALE_USERS < 1)
+      throw new Error(`--users must be an integer >= 1 (got ${JSON.stringify(usersArg)})`);
+  }
   ADMIN_N = intEnv("BENCH_ADMIN_USERS", 100_000, 1);
   GROUP_MEMBERS = intEnv("BENCH_GROUP_MEMBERS", 100_000, 100);
   INVITE_N = intEnv("BENCH_INVITE_USERS", 10_000, 1);
@@ -303,6 +318,7 @@ async function main(): Promise<number> {
     ONLY.groups ? `a group of ${GROUP_MEMBERS}` : null,
     ONLY.admin ? `admin search at ${ADMIN_N} users` : null,
     ONLY.invite ? `mass invite of ${INVITE_N}` : null,
+    SCALE ? `scale ${Math.min(10_000, SCALE_USERS)} -> ${SCALE_USERS} users` : null,
   ]
     .filter(Boolean)
     .join(" + ");
@@ -342,6 +358,7 @@ async function main(): Promise<number> {
   let admin: AdminPart | undefined;
   let groups: GroupPart | undefined;
   let invite: InviteResult | undefined;
+  let scale: Step[] | undefined;
   let startSeconds: number;
   try {
     const t = performance.now();
@@ -354,6 +371,16 @@ async function main(): Promise<number> {
     if (ONLY.scim) scim = await scimPart(roster, track);
     if (ONLY.groups) groups = await groupsPart(roster);
     if (ONLY.admin) admin = await adminPart(roster, track);
+    if (SCALE) {
+      const r = roster;
+      scale = await scalePart({
+        roster: r,
+        runId: RUN_ID,
+        target: SCALE_USERS,
+        say,
+        http: (l) => http(l).then((x) => x.m),
+      });
+    }
     if (ONLY.invite) {
       invite = await inviteWorkload({
         baseUrl: roster.baseUrl,
@@ -381,6 +408,7 @@ async function main(): Promise<number> {
   if (groups) reportGroups(groups);
   if (admin) reportAdmin(admin);
   if (invite) reportInvite(invite);
+  if (scale) reportScale(scale, say);
   say();
   say(
     `${what}, node ${process.version}, ${os.cpus().length} cpus, ${CONNECTIONS} connections, ${SECONDS} s + ${WARMUP} s warm-up per workload`,
@@ -391,7 +419,8 @@ async function main(): Promise<number> {
   );
 
   if (logTail) say(`\nthe server logged (LOG_LEVEL=warn), last lines:\n${logTail}`);
-  const failed = [...(scim?.rows ?? []), ...(admin?.rows ?? [])].filter((r) => r.m.failures > 0);
+  const scaleRows = (scale ?? []).flatMap((s) => s.rows.map((m) => ({ m })));
+  const failed = [...(scim?.rows ?? []), ...(admin?.rows ?? []), ...scaleRows].filter((r) => r.m.failures > 0);
   const groupProblems = groups?.problems ?? [];
   const inviteProblems = invite?.problems ?? [];
   if (failed.length === 0 && !stopProblem && groupProblems.length === 0 && inviteProblems.length === 0) return 0;
