@@ -89,10 +89,10 @@ async function stopChild(
   return `${name} did not stop within ${timeoutMs / 1000} s of SIGTERM and was killed`;
 }
 
-/** The bare express ceiling app (bench/bare-express.ts) in its own process. */
-export async function startBareExpress(): Promise<Child> {
+/** The bare express ceiling app (bench/bare-express.ts) in its own process; FLOOR_DATABASE_URL in `env` adds the floors. */
+export async function startBareExpress(env: NodeJS.ProcessEnv = {}): Promise<Child> {
   const port = await freePort();
-  const { proc, output, exited } = spawnTs("bench/bare-express.ts", { ...process.env, PORT: String(port) });
+  const { proc, output, exited } = spawnTs("bench/bare-express.ts", { ...process.env, ...env, PORT: String(port) });
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitFor(`${baseUrl}/`, proc, output);
   return { baseUrl, stop: () => stopChild("bare express", proc, exited) };
