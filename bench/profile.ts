@@ -61,7 +61,8 @@ async function profileOne(kind: Kind, dir: string): Promise<void> {
   }
   // The profile ends when the server exits: keep the samples of the measured window only (not start, seeding, warm-up).
   const stopped = performance.now();
-  const file = readdirSync(own).find((f) => f.endsWith(".cpuprofile"));
+  // One file per thread (CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile): thread 0 is the server's main thread.
+  const file = readdirSync(own).find((f) => /\.0\.\d+\.cpuprofile$/.test(f));
   if (!file) throw new Error(`no .cpuprofile in ${own}`);
   say(`${path.join(own, file)}:`);
   printSummary(
