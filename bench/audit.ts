@@ -219,7 +219,7 @@ async function chainedVersusNot(pool: Pool, baseUrl: string, token: string, runI
     ]);
   };
   for (let round = 0; round < 2; round++) {
-    for (const load of [loads.create, loads.patch]) {
+    for (const load of [loads.create, loads.patchOkta]) {
       await run(load, true);
       await run(load, false);
     }

@@ -37,8 +37,9 @@ export function tempDataDir(): string {
 function spawnTs(
   entry: string,
   env: NodeJS.ProcessEnv,
+  nodeArgs: string[] = [],
 ): { proc: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const proc = spawn(process.execPath, ["--import", "tsx", entry], {
+  const proc = spawn(process.execPath, [...nodeArgs, "--import", "tsx", entry], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -89,10 +90,10 @@ async function stopChild(
   return `${name} did not stop within ${timeoutMs / 1000} s of SIGTERM and was killed`;
 }
 
-/** The bare express ceiling app (bench/bare-express.ts) in its own process. */
-export async function startBareExpress(): Promise<Child> {
+/** The bare express ceiling app (bench/bare-express.ts) in its own process; FLOOR_DATABASE_URL in `env` adds the floors. */
+export async function startBareExpress(env: NodeJS.ProcessEnv = {}): Promise<Child> {
   const port = await freePort();
-  const { proc, output, exited } = spawnTs("bench/bare-express.ts", { ...process.env, PORT: String(port) });
+  const { proc, output, exited } = spawnTs("bench/bare-express.ts", { ...process.env, ...env, PORT: String(port) });
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitFor(`${baseUrl}/`, proc, output);
   return { baseUrl, stop: () => stopChild("bare express", proc, exited) };
@@ -115,7 +116,9 @@ export async function startRoster(runId: string, extraEnv: NodeJS.ProcessEnv = {
     LOG_LEVEL: "warn",
     ...(dataDir ? { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) } : {}),
   };
-  const { proc, output, exited } = spawnTs("src/main.ts", env);
+  // BENCH_CPU_PROF=<folder>: the server writes a V8 CPU profile there when it stops (bench/profile-summary.ts reads it).
+  const prof = process.env.BENCH_CPU_PROF;
+  const { proc, output, exited } = spawnTs("src/main.ts", env, prof ? ["--cpu-prof", "--cpu-prof-dir", prof] : []);
   const baseUrl = `http://127.0.0.1:${env.PORT}`;
   const cleanup = async () => {
     const problem = await stopChild("server", proc, exited);

@@ -146,25 +146,85 @@ export function scimLoads(baseUrl: string, token: string, seeded: Seeded, runId:
     ],
   };
 
-  // Request k goes to id k mod n, and flips it: pass 0 sets active=false on every row, pass 1 sets it back,
-  // so every PATCH is a real change and consecutive requests (the 8 in flight) touch different rows.
-  let patched = 0;
-  const patch: Load = {
-    name: "PATCH /Users/{id} (active)",
+  const byId: Load = {
+    name: "GET /Users/{id}",
     url,
-    verifyBody: (b, ctx) => b.includes(`"active":${ctx.active}`),
+    verifyBody: (b, ctx) => b.includes(`"id":"${ctx.id}"`),
     requests: [
       {
-        method: "PATCH",
+        method: "GET",
+        headers: auth,
+        setupRequest: (req, ctx) => {
+          const id = seeded.ids[(looked++ * stride) % n];
+          (ctx as Context).id = id;
+          return { ...req, path: `/scim/v2/Users/${id}` };
+        },
+      },
+    ],
+  };
+
+  // Okta's shape on the first half of the ids, Entra's on the second (idp-behaviours.md O6, E8). Request k goes to
+  // id k mod half and flips it: pass 0 sets active=false on every row of its half, pass 1 sets it back, so every
+  // PATCH is a real change and consecutive requests (the 8 in flight) touch different rows.
+  const half = Math.max(1, Math.floor(n / 2));
+  const patchLoad = (shape: "okta" | "entra"): Load => {
+    const ids = shape === "okta" ? seeded.ids.slice(0, half) : seeded.ids.slice(half);
+    let patched = 0;
+    return {
+      name: `PATCH /Users/{id} active (${shape === "okta" ? "Okta" : "Entra"})`,
+      url,
+      verifyBody: (b, ctx) => b.includes(`"active":${ctx.active}`),
+      requests: [
+        {
+          method: "PATCH",
+          headers: json,
+          setupRequest: (req, ctx) => {
+            const k = patched++;
+            const value = Math.floor(k / ids.length) % 2 === 1;
+            (ctx as Context).active = value;
+            const op =
+              shape === "okta"
+                ? { op: "replace", value: { active: value } }
+                : { op: "Replace", path: "active", value: value ? "True" : "False" };
+            return {
+              ...req,
+              path: `/scim/v2/Users/${ids[k % ids.length]}`,
+              body: JSON.stringify({ schemas: [PATCH_SCHEMA], Operations: [op] }),
+            };
+          },
+        },
+      ],
+    };
+  };
+
+  // Okta's profile update (O5): the whole user, its familyName new on every request, so each PUT is a real change.
+  let replaced = 0;
+  const put: Load = {
+    name: "PUT /Users/{id}",
+    url,
+    verifyBody: (b, ctx) => b.includes(`"familyName":"${ctx.familyName}"`),
+    requests: [
+      {
+        method: "PUT",
         headers: json,
         setupRequest: (req, ctx) => {
-          const k = patched++;
-          const value = Math.floor(k / n) % 2 === 1;
-          (ctx as Context).active = value;
+          const k = replaced++;
+          const i = (k * stride) % n;
+          const userName = seeded.userNames[i];
+          const familyName = `Put${k}`;
+          (ctx as Context).familyName = familyName;
           return {
             ...req,
-            path: `/scim/v2/Users/${seeded.ids[k % n]}`,
-            body: JSON.stringify({ schemas: [PATCH_SCHEMA], Operations: [{ op: "replace", path: "active", value }] }),
+            path: `/scim/v2/Users/${seeded.ids[i]}`,
+            body: JSON.stringify({
+              schemas: [USER_SCHEMA],
+              userName,
+              externalId: `ext-u${i}-${runId}`,
+              name: { givenName: "Bench", familyName },
+              displayName: `Bench ${familyName}`,
+              emails: [{ value: userName, type: "work", primary: true }],
+              active: true,
+            }),
           };
         },
       },
@@ -185,7 +245,10 @@ export function scimLoads(baseUrl: string, token: string, seeded: Seeded, runId:
   return {
     create,
     lookup,
-    patch,
+    byId,
+    patchOkta: patchLoad("okta"),
+    patchEntra: patchLoad("entra"),
+    put,
     firstPage: page("GET /Users first page (1,100)", 1),
     deepPage: page(`GET /Users deep page (${deepStart},100)`, deepStart),
     deepStart,
