@@ -91,10 +91,7 @@ async function runWithEffects<T extends object>(
   effects: Effects,
 ): Promise<T | null> {
   const n = write.values.length;
-  const text = `WITH w AS (${write.text}),
-  a AS (${auditInsertCte(`$${n + 1}`, "EXISTS (SELECT 1 FROM w)")}),
-  o AS (${outboxInsertCte(`$${n + 2}`, "EXISTS (SELECT 1 FROM w)")})
-  SELECT * FROM w`;
+  const text = withEffectsText(write.text, n);
   const audits = effects.audits.map(
     (a): AuditRecordRow => ({
       actor_type: ctx.actor.type,
@@ -144,4 +141,16 @@ function isOutage(code: string | undefined, e: unknown): boolean {
   return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client was closed and is not queryable|Client has encountered a connection error|the database system is (shutting down|starting up)/i.test(
     message,
   );
+}
+
+/**
+ * The text of a write with its audit records and outbox events as ONE statement: data-modifying CTEs that insert the
+ * effects (parameters $n+1 and $n+2, JSON arrays) only when the write returned a row. Fixed for a given write text, so
+ * it is prepared once per connection.
+ */
+export function withEffectsText(write: string, n: number): string {
+  return `WITH w AS (${write}),
+  a AS (${auditInsertCte(`$${n + 1}`, "EXISTS (SELECT 1 FROM w)")}),
+  o AS (${outboxInsertCte(`$${n + 2}`, "EXISTS (SELECT 1 FROM w)")})
+  SELECT * FROM w`;
 }
