@@ -54,6 +54,9 @@ const schema = z
     ADMIN_JWT_AUDITOR_ROLE: z.string().min(1).default("auditor"),
     // people (admin door): manual-creation policy, SSO-only mode, batch size, SCIM -> entity mapping
     SSO_ONLY: z.stringbool().default(false),
+    // outbound calls to admin-typed URLs (webhooks, company IdPs, back-channel logout): src/net/outbound-target.ts
+    ALLOW_PRIVATE_TARGETS: z.stringbool().default(false),
+    OUTBOUND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     ADMIN_USERNAME_POLICY: z.enum(["first.last", "email", "free"]).default("first.last"),
     ADMIN_NAME_MIN_LENGTH: z.coerce.number().int().min(0).max(100).default(3),
     ADMIN_NAME_ALLOW_DIGITS: z.stringbool().default(false),
