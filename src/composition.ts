@@ -19,6 +19,7 @@ import { UserActionsService } from "./domain/jobs/users-actions.service";
 import { DeadLettersService } from "./domain/outbox/dead-letters.service";
 import { OutboxQueue } from "./domain/outbox/outbox.queue";
 import { PeopleService } from "./domain/people/people.service";
+import { ReconciliationService } from "./domain/reports/reconciliation.service";
 import { GroupInvitationsService } from "./domain/people/group-invitations.service";
 import { SettingsService } from "./domain/settings/settings.service";
 import { Signal } from "./domain/signal";
@@ -58,6 +59,8 @@ export interface Services {
   // auth: joining through an invitation link; passwords (sign-in, change, one-time)
   enrolment: EnrolmentService;
   credentials: CredentialsService;
+  // reports
+  reconciliation: ReconciliationService;
 }
 
 /**
@@ -145,6 +148,10 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
       ssoOnly: cfg.SSO_ONLY,
     },
   );
+  const reconciliation = new ReconciliationService(
+    ds,
+    async () => (await settings.idpDomainsVersioned()).value.domains,
+  );
   return {
     clock,
     outboxQueue,
@@ -168,5 +175,6 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     jobsEnqueued,
     enrolment,
     credentials,
+    reconciliation,
   };
 }

@@ -15,6 +15,10 @@ export const userGroupsJson = (
 export const userGroupIdsJson = (userIdExpr: string) =>
   `(SELECT COALESCE(jsonb_agg(gm.group_id ORDER BY gm.group_id), '[]'::jsonb) FROM group_members gm WHERE gm.user_id = ${userIdExpr})`;
 
+/** The display name of the group `idTextExpr` (a uuid as text, as audit targets are), null when it no longer exists. */
+export const groupDisplayName = (idTextExpr: string) =>
+  `(SELECT g.display_name FROM groups g WHERE g.id = ${idTextExpr}::uuid)`;
+
 /** Whether the user `userIdExpr` is a direct member of one of the groups of `param` (uuid[]). */
 export const memberOfAnyGroup = (userIdExpr: string, param: string) =>
   `EXISTS (SELECT 1 FROM group_members gm WHERE gm.user_id = ${userIdExpr} AND gm.group_id = ANY(${param}::uuid[]))`;
