@@ -78,6 +78,18 @@ const invitationRevoked = (id: string) =>
     "the open invitation revoked",
   );
 
+async function bulkActive(p: Leaver, active: boolean) {
+  const res = await t.scim
+    .post("/Bulk", {
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+      Operations: [
+        { method: "PATCH", path: `/Users/${p.id}`, data: patchOp({ op: "replace", path: "active", value: active }) },
+      ],
+    })
+    .expect(200);
+  expect(res.body.Operations[0].status).toBe("200");
+}
+
 /** A door's leave and return, and what it does to the person in between. */
 interface Door {
   name: string;
@@ -98,6 +110,12 @@ const DOORS: Door[] = [
     door: "scim",
     leave: (p) => t.scim.put(`/Users/${p.id}`, buildScimUser({ userName: p.userName, active: false })).expect(200),
     back: (p) => t.scim.put(`/Users/${p.id}`, buildScimUser({ userName: p.userName, active: true })).expect(200),
+  },
+  {
+    name: "SCIM Bulk PATCH active",
+    door: "scim",
+    leave: (p) => bulkActive(p, false),
+    back: (p) => bulkActive(p, true),
   },
   {
     name: "admin deactivate / activate",
