@@ -11,7 +11,7 @@ import { EntitiesRepository } from "./domain/entities/entities.repository";
 import { EntitiesService } from "./domain/entities/entities.service";
 import { ScopedGroupsService } from "./domain/groups/scoped-groups.service";
 import { GroupsService } from "./domain/groups/groups.service";
-import { groupsOnUserRemoval } from "./domain/groups/memberships";
+import { groupsOnUserRemoval, groupsOnUserRestore } from "./domain/groups/memberships";
 import { InvitationsRepository } from "./domain/invitations/invitations.repository";
 import { InvitationsService } from "./domain/invitations/invitations.service";
 import { JobsService } from "./domain/jobs/jobs.service";
@@ -19,6 +19,7 @@ import { UserActionsService } from "./domain/jobs/users-actions.service";
 import { DeadLettersService } from "./domain/outbox/dead-letters.service";
 import { OutboxQueue } from "./domain/outbox/outbox.queue";
 import { PeopleService } from "./domain/people/people.service";
+import { ReconciliationService } from "./domain/reports/reconciliation.service";
 import { GroupInvitationsService } from "./domain/people/group-invitations.service";
 import { SettingsService } from "./domain/settings/settings.service";
 import { Signal } from "./domain/signal";
@@ -58,6 +59,8 @@ export interface Services {
   // auth: joining through an invitation link; passwords (sign-in, change, one-time)
   enrolment: EnrolmentService;
   credentials: CredentialsService;
+  // reports
+  reconciliation: ReconciliationService;
 }
 
 /**
@@ -94,18 +97,28 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     inviteIn: (tx, user, opts) => invitations.requestIn(tx, user, opts),
     invitesAutomatically: (source, m) => invitations.invitesAutomatically(source, m),
     removal: groupsOnUserRemoval,
+    restore: groupsOnUserRestore(groups),
+    fieldOwnership: (m) => settings.fieldOwnership(m),
   });
   const deadLetters = new DeadLettersService(ds, {
     "invitation.requested": (tx, job) => invitations.reviveIn(tx, job.invitationId),
   });
-  const people = new PeopleService(ds, users, repositories.entities, scopedGroups, invitations, {
-    policy: {
-      userNames: cfg.ADMIN_USERNAME_POLICY,
-      nameMinLength: cfg.ADMIN_NAME_MIN_LENGTH,
-      nameDigits: cfg.ADMIN_NAME_ALLOW_DIGITS,
+  const people = new PeopleService(
+    ds,
+    users,
+    repositories.entities,
+    scopedGroups,
+    invitations,
+    {
+      policy: {
+        userNames: cfg.ADMIN_USERNAME_POLICY,
+        nameMinLength: cfg.ADMIN_NAME_MIN_LENGTH,
+        nameDigits: cfg.ADMIN_NAME_ALLOW_DIGITS,
+      },
+      ssoOnly: cfg.SSO_ONLY,
     },
-    ssoOnly: cfg.SSO_ONLY,
-  });
+    () => settings.fieldOwnership(),
+  );
   const groupInvitations = new GroupInvitationsService(ds, repositories.users, people, groups, invitations);
   const jobsEnqueued = new Signal();
   const jobs = new JobsService(ds, search, jobsEnqueued);
@@ -135,6 +148,10 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
       ssoOnly: cfg.SSO_ONLY,
     },
   );
+  const reconciliation = new ReconciliationService(
+    ds,
+    async () => (await settings.idpDomainsVersioned()).value.domains,
+  );
   return {
     clock,
     outboxQueue,
@@ -158,5 +175,6 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     jobsEnqueued,
     enrolment,
     credentials,
+    reconciliation,
   };
 }

@@ -13,6 +13,7 @@ import { AuditFilterIndexes1764000000009 } from "../../migrations/1764000000009-
 import { AuditSealAfterCommit1764000000011 } from "../../migrations/1764000000011-audit-seal-after-commit";
 import { InvitationsWorker1764000000012 } from "../../migrations/1764000000012-invitations-worker";
 import { RateLimits1764000000013 } from "../../migrations/1764000000013-rate-limits";
+import { LifecycleColumns1764000000070 } from "../../migrations/1764000000070-lifecycle-columns";
 import type { Config } from "../config/env";
 import { DiscardingClient } from "./discarding-client";
 
@@ -31,6 +32,7 @@ export const migrations = [
   AuditSealAfterCommit1764000000011,
   InvitationsWorker1764000000012,
   RateLimits1764000000013,
+  LifecycleColumns1764000000070,
 ];
 
 /** How long a database call may wait, in ms (0: no bound). See DB_*_TIMEOUT_MS in src/config/env.ts. */

@@ -8,6 +8,7 @@ import { logger } from "../log";
 import { type Mailer, createMailer } from "../modules/mail/mailer";
 import { type SmsProvider, createSmsProvider } from "../modules/sms/sms";
 import { InviteOnActivation } from "../modules/lifecycle/invite-on-activation";
+import { OnLeave } from "../modules/lifecycle/on-leave";
 import { RevokeInvitationsOnLeave } from "../modules/lifecycle/revoke-invitations-on-leave";
 import { InvitationDelivery } from "../modules/invitations/invitation-delivery";
 import { invitationLinks } from "../modules/invitations/links";
@@ -35,7 +36,8 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 
 /** The side modules, by the outbox topic each consumes. */
 export function outboxHandlers(services: Services, cfg: Config, mailer: Mailer, sms: SmsProvider): JobHandlers {
-  const leave = new RevokeInvitationsOnLeave(services.invitations);
+  // Every door's leave ends here (decision 0104): one job per leave running each reaction in turn.
+  const leave = new OnLeave([new RevokeInvitationsOnLeave(services.invitations)]);
   return {
     "user.deactivated": leave,
     "user.deleted": leave,

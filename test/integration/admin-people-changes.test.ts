@@ -103,12 +103,15 @@ describe("PATCH /admin/v1/users/{id}", () => {
 
   it("refuses the IdP-owned fields of a SCIM-managed person by name (409 idp_owned_field), and allows the platform's", async () => {
     const scim = (await t.scim.post("/Users", buildScimUser({ preferredLanguage: "en" })).expect(201)).body;
+    // The default field ownership (language is the admins').
     for (const [field, value] of [
       ["givenName", "Other"],
       ["familyName", "Other"],
       ["email", "new@corp.test"],
       ["userName", "new.name"],
-      ["language", "fr"],
+      ["title", "Boss"],
+      ["department", "Sales"],
+      ["manager", "someone"],
     ]) {
       const res = await t.admin.patch(`/users/${scim.id}`, { [field]: value }).expect(409);
       expect(res.body).toMatchObject({ code: "idp_owned_field", field });

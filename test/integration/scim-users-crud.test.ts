@@ -83,7 +83,14 @@ describe("SCIM /Users create, read, replace, delete", () => {
     expect(back.body.id).toBe(created.id);
     expect(back.body.active).toBe(true);
     const actions = await t.ds.query("SELECT action FROM audit_events WHERE target_id = $1 ORDER BY id", [created.id]);
-    expect(actions.map((a: { action: string }) => a.action)).toEqual(["user.created", "user.deleted", "user.restored"]);
+    // An active person's removal is also their leave; coming back active is their return.
+    expect(actions.map((a: { action: string }) => a.action)).toEqual([
+      "user.created",
+      "user.deactivated",
+      "user.deleted",
+      "user.restored",
+      "user.reactivated",
+    ]);
   });
 
   it("answers 404 with a SCIM error for unknown and non-uuid ids", async () => {

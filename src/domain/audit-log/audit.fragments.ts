@@ -24,3 +24,14 @@ export const auditInsertCte = (
         FROM jsonb_to_recordset(${recordsParam}::jsonb) AS x(actor_type text, actor_id text, actor_name text, door text, action text,
              target_type text, target_id text, changes jsonb, request_id text)
         WHERE ${guard}`;
+
+/**
+ * Sealed membership changes (membership.added / .removed) made through door `doorParam` on groups an identity provider
+ * created (their group.created record came through SCIM): a FROM over `audit_events <a>` for the reconciliation
+ * report, keyset by `<a>.seq` (the action index; records appear once sealed, seconds after commit).
+ */
+export const membershipChangesOnScimGroups = (a: string, doorParam: string) =>
+  `audit_events ${a} WHERE (${a}.action COLLATE "C") IN ('membership.added', 'membership.removed')
+     AND ${a}.target_type = 'group' AND ${a}.door = ${doorParam} AND ${a}.seq IS NOT NULL
+     AND EXISTS (SELECT 1 FROM audit_events c WHERE c.target_type = 'group' AND c.target_id = ${a}.target_id
+                 AND (c.action COLLATE "C") = 'group.created' AND c.door = 'scim')`;

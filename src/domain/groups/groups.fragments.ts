@@ -11,6 +11,14 @@ export const userGroupsJson = (
 ) => `(SELECT COALESCE(jsonb_agg(jsonb_build_object('id', g.id, 'display', g.display_name) ORDER BY g.display_name, g.id), '[]'::jsonb)
   FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.user_id = ${userIdExpr})`;
 
+/** The ids of a user's direct groups as a jsonb array, in id order (what a SCIM DELETE keeps to give back). */
+export const userGroupIdsJson = (userIdExpr: string) =>
+  `(SELECT COALESCE(jsonb_agg(gm.group_id ORDER BY gm.group_id), '[]'::jsonb) FROM group_members gm WHERE gm.user_id = ${userIdExpr})`;
+
+/** The display name of the group `idTextExpr` (a uuid as text, as audit targets are), null when it no longer exists. */
+export const groupDisplayName = (idTextExpr: string) =>
+  `(SELECT g.display_name FROM groups g WHERE g.id = ${idTextExpr}::uuid)`;
+
 /** Whether the user `userIdExpr` is a direct member of one of the groups of `param` (uuid[]). */
 export const memberOfAnyGroup = (userIdExpr: string, param: string) =>
   `EXISTS (SELECT 1 FROM group_members gm WHERE gm.user_id = ${userIdExpr} AND gm.group_id = ANY(${param}::uuid[]))`;

@@ -6,6 +6,7 @@ import { isUuid } from "../ids";
 import type { UserHooks } from "../users/users.service";
 import type { TxCtx } from "../context";
 import type { Member, MemberOp } from "./group";
+import type { GroupsService } from "./groups.service";
 import { splitMemberIds } from "./groups.rules";
 import { MembersRepository } from "./members.repository";
 
@@ -120,3 +121,21 @@ export async function detachUserIn(tx: TxCtx, userId: string): Promise<void> {
 
 /** A SCIM DELETE's part in groups, handed to UsersService by the composition root: lock the user's groups, then leave them. */
 export const groupsOnUserRemoval: UserHooks["removal"] = { lockIn: lockGroupsOfUserIn, removedIn: detachUserIn };
+
+/**
+ * A restored account's part in groups (UserHooks["restore"]): the groups a SCIM DELETE made it leave are locked before
+ * the user row, then joined again (a membership.added record and event each, as a SCIM PATCH's); a group deleted since
+ * is skipped.
+ */
+export const groupsOnUserRestore = (
+  groups: Pick<GroupsService, "lockIn" | "changeMembersIn">,
+): UserHooks["restore"] => ({
+  lockIn: async (tx, groupIds) => {
+    await groups.lockIn(tx, groupIds.filter(isUuid));
+  },
+  rejoinIn: async (tx, userId, groupIds) => {
+    for (const group of await groups.lockIn(tx, groupIds.filter(isUuid))) {
+      if (group) await groups.changeMembersIn(tx, group, [{ op: "add", ids: [userId] }]);
+    }
+  },
+});

@@ -2,7 +2,6 @@ import type { Ctx, TxCtx } from "../context";
 import { DomainError, NotFoundError, RefusedError, UnavailableError } from "../errors";
 import type { ItemResult, JobHandler, JobView } from "./job";
 import type { JobsService, UserSelection } from "./jobs.service";
-import { profileOf } from "../users/user-rows";
 import type { UsersRepository } from "../users/users.repository";
 import type { UsersSearch } from "../users/users.search";
 import type { UsersService } from "../users/users.service";
@@ -88,9 +87,7 @@ export class UserActionsService {
     if (!active && tx.actor.type === "user" && tx.actor.id === id)
       return { outcome: "skipped", reason: "cannot_disable_self" };
     // Who may is decided by UsersService (person-access.rules), as for the single routes.
-    const { changed } = await this.users.updateIn(tx, id, (current) => ({
-      profile: { ...profileOf(current), active },
-    }));
+    const { changed } = await this.users.setActiveIn(tx, id, active);
     if (changed) return { outcome: "done" };
     return { outcome: "skipped", reason: active ? "already_enabled" : "already_disabled" };
   }

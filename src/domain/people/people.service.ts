@@ -11,7 +11,8 @@ import type { UsersService } from "../users/users.service";
 import { type ManualPolicy, checkEmail, checkLanguage, checkName, checkUserName } from "./manual-policy.rules";
 import { ManualCreation } from "./manual-create";
 import type { InvitationsService } from "../invitations/invitations.service";
-import { IDP_OWNED, type NewPerson, type PersonChanges, type PersonView } from "./person";
+import { type FieldOwnership, OWNED_FIELDS, idpOwnedAmong } from "../users/field-ownership";
+import type { NewPerson, PersonChanges, PersonView } from "./person";
 import { applyChanges, idpOwnedChange } from "./person.rules";
 
 export interface PeopleSettings {
@@ -36,6 +37,8 @@ export class PeopleService {
     /** Where a person view finds its latest invitation. */
     private readonly invitations: InvitationsService,
     private readonly s: PeopleSettings,
+    /** Who owns each profile field (the field-ownership setting, cached by settings/). */
+    private readonly fieldOwnership: () => Promise<FieldOwnership>,
   ) {
     this.manual = new ManualCreation(users, s);
   }
@@ -107,13 +110,17 @@ export class PeopleService {
     return this.view(await this.users.get(id, ctx));
   }
 
-  /** Changes what an admin may change; for a SCIM-managed person the fields the IdP keeps in sync are refused by name. */
+  /**
+   * Changes what an admin may change; for a SCIM-managed person the fields the IdP owns (the field-ownership setting,
+   * read before the transaction) are refused by name.
+   */
   async change(ctx: Ctx, id: string, c: PersonChanges, ifMatch?: number[]): Promise<PersonView> {
+    const idpFields = idpOwnedAmong(await this.fieldOwnership(), OWNED_FIELDS);
     const { user } = await this.users.update(
       ctx,
       id,
       async (current) => {
-        const owned = current.source === "scim" ? IDP_OWNED.find((f) => idpOwnedChange(current, f, c)) : undefined;
+        const owned = current.source === "scim" ? idpFields.find((f) => idpOwnedChange(current, f, c)) : undefined;
         if (owned) throw idpOwned(owned);
         if (
           current.source === "scim" &&
@@ -146,15 +153,9 @@ export class PeopleService {
     return this.view(user);
   }
 
-  /** Deactivation keeps every datum and right; activation gives back exactly the rights the person had (who may: UsersService). */
+  /** Deactivation on leave and reactivation, the use case every door shares (UsersService.setActive). */
   async setActive(ctx: Ctx, id: string, active: boolean): Promise<PersonView> {
-    const { user } = await this.users.update(ctx, id, (current) => {
-      if (!active && ctx.actor.type === "user" && ctx.actor.id === current.id) {
-        throw new RefusedError("cannot_deactivate_self", "conflict", "You cannot deactivate your own account");
-      }
-      return { profile: { ...profileOf(current), active } };
-    });
-    return this.view(user);
+    return this.view((await this.users.setActive(ctx, id, active)).user);
   }
 
   async view(user: User): Promise<PersonView> {

@@ -1,4 +1,5 @@
 import { type MultiValue, type User, type UserProfile, primaryValue } from "../users/user";
+import type { OwnedField } from "../users/field-ownership";
 import type { PersonChanges } from "./person";
 
 /** The address a person is reached and signs in with: the primary email, else the first. */
@@ -17,6 +18,14 @@ export function applyChanges(p: UserProfile, c: PersonChanges): UserProfile {
   if (c.email !== undefined) next.emails = withPrimaryEmail(p.emails, c.email);
   if (c.userName !== undefined) next.userName = c.userName;
   if (c.language !== undefined) next.preferredLanguage = c.language;
+  if (c.title !== undefined) next.title = c.title;
+  if (c.department !== undefined || c.manager !== undefined) {
+    next.enterprise = {
+      ...p.enterprise,
+      ...(c.department !== undefined ? { department: c.department } : {}),
+      ...(c.manager !== undefined ? { managerId: c.manager } : {}),
+    };
+  }
   return next;
 }
 
@@ -30,7 +39,7 @@ function withPrimaryEmail(emails: MultiValue[], email: string): MultiValue[] {
 }
 
 /** Whether `c` changes `field` of `current` (a value sent back unchanged is no change; emails compare case-insensitively). */
-export function idpOwnedChange(current: User, field: keyof PersonChanges, c: PersonChanges): boolean {
+export function idpOwnedChange(current: User, field: OwnedField, c: PersonChanges): boolean {
   switch (field) {
     case "givenName":
       return c.givenName !== undefined && c.givenName !== current.name.givenName;
@@ -42,6 +51,12 @@ export function idpOwnedChange(current: User, field: keyof PersonChanges, c: Per
       return c.userName !== undefined && c.userName !== current.userName;
     case "language":
       return c.language !== undefined && c.language !== current.preferredLanguage;
+    case "title":
+      return c.title !== undefined && c.title !== current.title;
+    case "department":
+      return c.department !== undefined && c.department !== current.enterprise.department;
+    case "manager":
+      return c.manager !== undefined && c.manager !== current.enterprise.managerId;
     default:
       return false;
   }

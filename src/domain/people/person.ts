@@ -26,6 +26,10 @@ export interface PersonChanges {
   email?: string;
   userName?: string;
   language?: string | null;
+  title?: string | null;
+  department?: string | null;
+  /** The manager's id, as an IdP sends it (enterprise `manager.value`). */
+  manager?: string | null;
   entityId?: string | null;
   role?: SystemRole;
   adminScope?: string[];
@@ -40,6 +44,3 @@ export interface PersonView {
   /** The latest invitation, when one was ever asked for. */
   invitation: { status: InvitationStatus; invitedAt: Date; expiresAt: Date | null } | null;
 }
-
-/** Profile fields an identity provider keeps in sync for a SCIM-managed person: the admin door does not change them. */
-export const IDP_OWNED: readonly (keyof PersonChanges)[] = ["givenName", "familyName", "email", "userName", "language"];

@@ -34,6 +34,7 @@ export type UserRow = Omit<UserProfile, "name" | "enterprise"> &
     invitedAt: Date | null;
     enrolledAt: Date | null;
     lastLoginAt: Date | null;
+    lastPushedAt: Date | null;
     groups: UserGroup[];
   };
 
@@ -81,6 +82,7 @@ const META_COLUMNS: [keyof UserRow, string][] = [
   ["invitedAt", "invited_at"],
   ["enrolledAt", "enrolled_at"],
   ["lastLoginAt", "last_login_at"],
+  ["lastPushedAt", "last_pushed_at"],
 ];
 export const JSONB = new Set<string>(["emails", "phone_numbers", "extras"]);
 /** The user's direct groups (User.groups) through group_members' user_id index. */
@@ -156,7 +158,12 @@ export function toUser(r: UserRow): User {
       managerId: r.managerId,
     },
     account: { entityId: r.entityId, systemRole: r.systemRole, adminScope: r.adminScope, external: r.external },
-    lifecycle: { invitedAt: r.invitedAt, enrolledAt: r.enrolledAt, lastLoginAt: r.lastLoginAt },
+    lifecycle: {
+      invitedAt: r.invitedAt,
+      enrolledAt: r.enrolledAt,
+      lastLoginAt: r.lastLoginAt,
+      lastPushedAt: r.lastPushedAt,
+    },
     source: r.source as UserSource,
     sourceRef: r.sourceRef,
     removedAt: r.removedAt,

@@ -75,11 +75,17 @@ export interface UserAccount {
   external: boolean;
 }
 
-/** Lifecycle times the auth flows set (invitation sent, password set, last sign-in). */
+/** Lifecycle times the auth flows set (invitation sent, password set, last sign-in), and the IdP's last push (SCIM write). */
 export interface UserLifecycle {
   invitedAt: Date | null;
   enrolledAt: Date | null;
   lastLoginAt: Date | null;
+  lastPushedAt: Date | null;
+}
+
+/** What a SCIM DELETE took away (its groups) and the account held then: given back when the IdP creates the userName again. */
+export interface LeaveSnapshot extends UserAccount {
+  groups: string[];
 }
 
 export const defaultAccount = (): UserAccount => ({

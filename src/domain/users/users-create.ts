@@ -16,8 +16,9 @@ import {
   defaultAccount,
   pickProfile,
 } from "./user";
+import { keepAdminOwned } from "./field-ownership";
 import type { UserAccounts } from "./user-accounts";
-import { type UserRow, toUser } from "./user-rows";
+import { type UserRow, profileOf, toUser } from "./user-rows";
 import { createEffects, restoreEffects } from "./users.effects";
 import type { UsersRepository } from "./users.repository";
 import { assertValidProfile } from "./users.rules";
@@ -42,6 +43,8 @@ interface PreparedCreate {
   passwordHash: string | null;
   source: UserSource;
   sourceRef: string | null;
+  /** The door named the account (the admin door); else a restore gives back the one the account had. */
+  accountGiven: boolean;
   insert: Statement;
   effects: Effects;
 }
@@ -55,7 +58,7 @@ export class UserCreation {
     private readonly ds: DataSource,
     private readonly repo: UsersRepository,
     private readonly accounts: UserAccounts,
-    private readonly hooks: Pick<UserHooks, "inviteIn" | "invitesAutomatically">,
+    private readonly hooks: Pick<UserHooks, "inviteIn" | "invitesAutomatically" | "restore" | "fieldOwnership">,
   ) {}
 
   /** Creates a user; a userName an IdP removed earlier brings that account back instead of failing. */
@@ -135,13 +138,14 @@ export class UserCreation {
     const acct = await this.accounts.accountFor(m, ctx, null, account ?? defaultAccount(), profile, true);
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     const id = randomUUID();
-    const insert = this.repo.insert(id, profile, source, sourceRef, passwordHash, acct);
+    const insert = this.repo.insert(id, profile, source, sourceRef, passwordHash, acct, ctx.door === "scim");
     return {
       profile,
       acct,
       passwordHash,
       source,
       sourceRef,
+      accountGiven: account !== undefined,
       insert,
       effects: createEffects(id, profile, acct, source, input.ignoredAttributes),
     };
@@ -154,12 +158,30 @@ export class UserCreation {
       const row = await writeIn<UserRow>(tx, c.insert, c.effects);
       if (row) return toUser(row);
     }
+    // What a SCIM DELETE took away: its groups are locked before the user row (groups, then users, as every group write).
+    const snapshot = await this.repo.leaveSnapshotOf(tx.manager, c.profile.userName);
+    if (snapshot?.groups.length) await this.hooks.restore.lockIn(tx, snapshot.groups);
     const existing = await this.repo.lockByUserName(tx.manager, c.profile.userName);
     if (!existing?.removedAt || opts.restoreRemoved === false) {
       throw new ConflictError("userName", `userName '${c.profile.userName}' is already taken`);
     }
-    const write = this.repo.restore(existing.id, c.profile, c.source, c.sourceRef, c.passwordHash, c.acct);
-    const restored = await writeIn<UserRow>(tx, write, restoreEffects(existing, c.profile, c.acct, c.source));
-    return toUser(restored!);
+    const pushed = tx.door === "scim";
+    const { profile, dropped } = pushed
+      ? keepAdminOwned(profileOf(existing), c.profile, await this.hooks.fieldOwnership(tx.manager))
+      : { profile: c.profile, dropped: [] };
+    // The account held before the removal comes back, unless the door named one (an entity mapping still places).
+    const acct: UserAccount =
+      snapshot && !c.accountGiven
+        ? {
+            entityId: c.acct.entityId ?? snapshot.entityId,
+            systemRole: snapshot.systemRole,
+            adminScope: snapshot.adminScope,
+            external: snapshot.external,
+          }
+        : c.acct;
+    const write = this.repo.restore(existing.id, profile, c.source, c.sourceRef, c.passwordHash, acct, pushed);
+    await writeIn<UserRow>(tx, write, restoreEffects(existing, profile, acct, c.source, dropped));
+    if (snapshot?.groups.length) await this.hooks.restore.rejoinIn(tx, existing.id, snapshot.groups);
+    return (await this.repo.lockById(tx.manager, existing.id))!;
   }
 }

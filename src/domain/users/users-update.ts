@@ -6,6 +6,7 @@ import type { Effects, Statement } from "../effects";
 import { NotFoundError, PreconditionFailedError } from "../errors";
 import { hashPassword } from "../passwords";
 import { unitOfWork, withDb, writeAlone, writeIn } from "../unit-of-work";
+import { keepAdminOwned } from "./field-ownership";
 import { assertMay, assertMayWrite } from "./person-access.rules";
 import { type User, type UserWrite, pickProfile } from "./user";
 import type { UserAccounts } from "./user-accounts";
@@ -14,6 +15,7 @@ import { lowerEmails } from "./users-create";
 import { ignoredChange, updateEffects } from "./users.effects";
 import type { UsersRepository } from "./users.repository";
 import { assertValidProfile, auditView } from "./users.rules";
+import type { UserHooks } from "./users.service";
 
 export interface WriteOptions {
   /** Versions the caller accepts (If-Match); any other current version is PreconditionFailedError. */
@@ -37,6 +39,7 @@ export class UserUpdates {
     private readonly ds: DataSource,
     private readonly repo: UsersRepository,
     private readonly accounts: UserAccounts,
+    private readonly hooks: Pick<UserHooks, "fieldOwnership">,
   ) {}
 
   /**
@@ -89,7 +92,11 @@ export class UserUpdates {
     const current = checkLive(ctx, found, id, opts);
     assertMay(ctx, "change", current);
     const mutated = await mutate(current);
-    const profile = pickProfile(mutated.profile);
+    const pushed = ctx.door === "scim";
+    // An IdP push never overwrites a field the admins own: its value is dropped, and named in the audit.
+    const { profile, dropped } = pushed
+      ? keepAdminOwned(profileOf(current), pickProfile(mutated.profile), await this.hooks.fieldOwnership(m))
+      : { profile: pickProfile(mutated.profile), dropped: [] };
     assertValidProfile(profile);
     assertMayWrite(ctx, current, {
       profile,
@@ -109,7 +116,10 @@ export class UserUpdates {
       ...diffFields(auditView(profileOf(current)), auditView(profile)),
       ...diffFields({ ...current.account }, { ...account }),
     };
-    if (Object.keys(changes).length === 0 && !mutated.password) return { user: current, changed: false };
+    if (Object.keys(changes).length === 0 && !mutated.password) {
+      if (pushed && pushIsOld(current)) await write(this.repo.markPushed(id), { audits: [], events: [] });
+      return { user: current, changed: false };
+    }
     if (opts.uniqueEmail) {
       const before = new Set(lowerEmails(current));
       await this.accounts.claimEmails(
@@ -119,15 +129,18 @@ export class UserUpdates {
       );
     }
     if (mutated.password) changes.password = { before: "[hidden]", after: "[changed]" };
-    Object.assign(changes, ignoredChange(mutated.ignoredAttributes));
+    Object.assign(changes, ignoredChange([...(mutated.ignoredAttributes ?? []), ...dropped]));
     const passwordHash = mutated.password ? await hashPassword(mutated.password) : null;
     const row = await write(
-      this.repo.update(id, current.version, profile, passwordHash, account),
+      this.repo.update(id, current.version, profile, passwordHash, account, pushed),
       updateEffects(current, profile.active, changes),
     );
     return row ? { user: toUser(row), changed: true } : null;
   }
 }
+
+/** Whether a push that changes nothing should still stamp last_pushed_at (markPushed: at most hourly). */
+const pushIsOld = (u: User) => !u.lifecycle.lastPushedAt || Date.now() - u.lifecycle.lastPushedAt.getTime() > 3_600_000;
 
 /** The user, if live, readable by the actor and at a version the caller accepts (If-Match). */
 export function checkLive(ctx: Ctx, user: User | null, id: string, opts: WriteOptions): User {

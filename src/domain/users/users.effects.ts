@@ -33,17 +33,36 @@ export function createEffects(
   };
 }
 
-/** user.restored: a removed account brought back under a new profile and account. */
-export function restoreEffects(existing: User, p: UserProfile, account: UserAccount, source: UserSource): Effects {
+/**
+ * user.restored: a removed account brought back under a new profile and account; back active, it is also the
+ * person's return (user.reactivated), as a reactivation of a deactivated person is.
+ */
+export function restoreEffects(
+  existing: User,
+  p: UserProfile,
+  account: UserAccount,
+  source: UserSource,
+  ignored?: string[],
+): Effects {
   const changes = {
     ...diffFields(auditView(profileOf(existing)), auditView(p)),
     ...diffFields({ ...existing.account }, { ...account }),
     removed: { before: true, after: false },
+    ...ignoredChange(ignored),
   };
-  return {
-    audits: [{ action: "user.restored", subject: { type: "user", id: existing.id }, changes }],
+  const subject = { type: "user" as const, id: existing.id };
+  const effects: Effects = {
+    audits: [{ action: "user.restored", subject, changes }],
     events: [{ topic: "user.created", payload: { userId: existing.id, source, restored: true } }],
   };
+  if (p.active) {
+    effects.audits.push({ action: "user.reactivated", subject, changes: { active: { before: false, after: true } } });
+    effects.events.push({
+      topic: "user.reactivated",
+      payload: { userId: existing.id, wasActive: false, restored: true },
+    });
+  }
+  return effects;
 }
 
 /** user.updated for profile and account changes, user.deactivated / user.reactivated for a change of `active`. */

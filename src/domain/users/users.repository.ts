@@ -2,7 +2,7 @@ import type { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
 import { isUuid } from "../ids";
 import { type Keyset, type KeysetPage, keysetPage, keysetSql, readKeysetPage } from "../keyset";
-import type { User, UserAccount } from "./user";
+import type { LeaveSnapshot, User, UserAccount } from "./user";
 import { SELECT, type UserRow, toUser } from "./user-rows";
 import { liveUser } from "./users.fragments";
 import { UserStatements } from "./users.statements";
@@ -45,6 +45,16 @@ export class UsersRepository extends UserStatements {
       [userName],
     );
     return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  /** What a SCIM DELETE took from the removed account named `userName` (null: none, or not removed). */
+  async leaveSnapshotOf(m: EntityManager, userName: string): Promise<LeaveSnapshot | null> {
+    const rows = await sql<{ snapshot: LeaveSnapshot | null }>(
+      m,
+      `SELECT leave_snapshot AS snapshot FROM users WHERE lower(user_name) = lower($1) AND removed_at IS NOT NULL`,
+      [userName],
+    );
+    return rows[0]?.snapshot ?? null;
   }
 
   /** Which of `names` (lower-cased) are taken, by live users or by accounts an IdP removed. */

@@ -1,11 +1,13 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { assertMay } from "./person-access.rules";
 import type { Ctx, TxCtx } from "../context";
-import { NotFoundError } from "../errors";
+import { NotFoundError, RefusedError } from "../errors";
+import type { FieldOwnership } from "./field-ownership";
 import type { EntitiesRepository } from "../entities/entities.repository";
 import { unitOfWork, withDb, writeIn } from "../unit-of-work";
 import type { InviteOptions, User, UserAccount, UserProfile, UserSource, UserWrite } from "./user";
 import { type EntityMapping, UserAccounts } from "./user-accounts";
+import { profileOf } from "./user-rows";
 import { type CreateOptions, UserCreation } from "./users-create";
 import { type ListQuery, UsersRepository } from "./users.repository";
 import { type Mutation, UserUpdates, type WriteOptions, checkLive } from "./users-update";
@@ -25,6 +27,16 @@ export interface UserHooks {
    * the order every group write keeps), `removedIn` after the user is marked removed (it leaves every group).
    */
   removal: { lockIn(tx: TxCtx, userId: string): Promise<void>; removedIn(tx: TxCtx, userId: string): Promise<void> };
+  /**
+   * The IdP creating a removed account's userName again: `lockIn` takes the groups it left before the user row is
+   * locked (the same order), `rejoinIn` makes it a member again of those that still exist.
+   */
+  restore: {
+    lockIn(tx: TxCtx, groupIds: string[]): Promise<void>;
+    rejoinIn(tx: TxCtx, userId: string, groupIds: string[]): Promise<void>;
+  };
+  /** Who owns each profile field both the IdP and admins write (settings/, cached there); read on each IdP push. */
+  fieldOwnership(m?: EntityManager): Promise<FieldOwnership>;
 }
 
 /**
@@ -46,7 +58,7 @@ export class UsersService {
   ) {
     this.accounts = new UserAccounts(this.repo, entities, mapping);
     this.creation = new UserCreation(ds, this.repo, this.accounts, hooks);
-    this.updates = new UserUpdates(ds, this.repo, this.accounts);
+    this.updates = new UserUpdates(ds, this.repo, this.accounts, hooks);
   }
 
   /** Creates a user; a userName an IdP removed earlier brings that account back instead of failing (UserCreation). */
@@ -135,25 +147,58 @@ export class UsersService {
   }
 
   /**
+   * Deactivation on leave, and reactivation: the use case of every door that switches a person off or on alone (admin
+   * deactivate/activate, the mass action, an import's sync). Nothing is taken away: roles, entity and memberships stay,
+   * so reactivation gives back exactly what the person had. The write carries `user.deactivated` / `user.reactivated`
+   * (users.effects.ts, as a SCIM PUT or PATCH of `active` does); the worker's lifecycle module reacts to them.
+   */
+  setActive(ctx: Ctx, id: string, active: boolean, opts: WriteOptions = {}): Promise<{ user: User; changed: boolean }> {
+    return this.update(ctx, id, (current) => switched(ctx, current, active), opts);
+  }
+
+  /** The same inside the caller's transaction (a mass action's job records the outcome with it). */
+  setActiveIn(tx: TxCtx, id: string, active: boolean): Promise<{ user: User; changed: boolean }> {
+    return this.updateIn(tx, id, (current) => switched(tx, current, active));
+  }
+
+  /**
    * IdP removal (SCIM DELETE): the account stays, deactivated and hidden from SCIM, its data kept; it leaves
-   * every group in the same transaction (deactivation, by contrast, keeps memberships).
+   * every group in the same transaction (deactivation, by contrast, keeps memberships). What it leaves is kept with
+   * the account (leave_snapshot), for the IdP creating the userName again (UserCreation's restore).
+   * An active person's removal is also their leave: `user.deactivated` goes out with `user.deleted`.
    */
   async remove(ctx: Ctx, id: string, opts: WriteOptions = {}): Promise<void> {
     await unitOfWork(this.ds, ctx, async (tx) => {
       await this.hooks.removal.lockIn(tx, id);
       const current = checkLive(ctx, await this.repo.lockById(tx.manager, id), id, opts);
       assertMay(ctx, "change", current);
+      const subject = { type: "user" as const, id };
+      const leave = current.active
+        ? {
+            audits: [{ action: "user.deactivated", subject, changes: { active: { before: true, after: false } } }],
+            events: [{ topic: "user.deactivated" as const, payload: { userId: id, wasActive: true, removed: true } }],
+          }
+        : { audits: [], events: [] };
       await writeIn(tx, this.repo.markRemoved(id, current.version), {
         audits: [
+          ...leave.audits,
           {
             action: "user.deleted",
-            subject: { type: "user", id },
+            subject,
             changes: { active: { before: current.active, after: false }, removed: { before: false, after: true } },
           },
         ],
-        events: [{ topic: "user.deleted", payload: { userId: id } }],
+        events: [...leave.events, { topic: "user.deleted", payload: { userId: id } }],
       });
       await this.hooks.removal.removedIn(tx, id);
     });
   }
+}
+
+/** The person switched on or off; nobody deactivates their own account. */
+function switched(ctx: Ctx, current: User, active: boolean): UserWrite {
+  if (!active && ctx.actor.type === "user" && ctx.actor.id === current.id) {
+    throw new RefusedError("cannot_deactivate_self", "conflict", "You cannot deactivate your own account");
+  }
+  return { profile: { ...profileOf(current), active } };
 }

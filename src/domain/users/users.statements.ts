@@ -1,8 +1,13 @@
-// The write statements of `users` (insert, update, restore, removal, invitation stamp), run by the unit of work.
+// The write statements of `users` (insert, update, restore, removal, invitation and push stamps), run by the unit of work.
+// `pushed`: the write is the IdP's (the SCIM door): it stamps last_pushed_at in the same statement.
 import type { Statement } from "../effects";
 import { type UserAccount, type UserProfile, type UserSource, defaultAccount } from "./user";
 import { P, RETURNING, SET_PROFILE, JSONB, PROFILE_COLUMNS, accountValues, profileValues } from "./user-rows";
+import { userGroupIdsJson } from "../groups/groups.fragments";
 import { liveUser, removedUser } from "./users.fragments";
+
+/** last_pushed_at's new value: now when `$n` (the write is a push) is true, else as it was. */
+const pushStamp = (n: number) => `CASE WHEN $${n}::boolean THEN clock_timestamp() ELSE last_pushed_at END`;
 
 /** The statements that write `users`, built for the unit of work to run (UsersRepository adds the reads). */
 export class UserStatements {
@@ -14,25 +19,34 @@ export class UserStatements {
     sourceRef: string | null,
     passwordHash: string | null,
     account: UserAccount = defaultAccount(),
+    pushed = false,
   ): Statement {
     const cols = PROFILE_COLUMNS.map(([, c]) => c).join(", ");
     const params = PROFILE_COLUMNS.map(([, c], i) => `$${i + 2}${JSONB.has(c) ? "::jsonb" : ""}`).join(", ");
     return {
-      text: `INSERT INTO users (id, ${cols}, source, source_ref, password_hash, entity_id, system_role, admin_scope, external)
-             VALUES ($1, ${params}, $${P + 2}, $${P + 3}, $${P + 4}, $${P + 5}, $${P + 6}, $${P + 7}::uuid[], $${P + 8})
+      text: `INSERT INTO users (id, ${cols}, source, source_ref, password_hash, entity_id, system_role, admin_scope, external, last_pushed_at)
+             VALUES ($1, ${params}, $${P + 2}, $${P + 3}, $${P + 4}, $${P + 5}, $${P + 6}, $${P + 7}::uuid[], $${P + 8},
+                     CASE WHEN $${P + 9}::boolean THEN clock_timestamp() END)
              ON CONFLICT DO NOTHING RETURNING ${RETURNING}`,
-      values: [id, ...profileValues(p), source, sourceRef, passwordHash, ...accountValues(account)],
+      values: [id, ...profileValues(p), source, sourceRef, passwordHash, ...accountValues(account), pushed],
     };
   }
 
   /** Replaces the profile and account of a live user, only if it is still at `version` (else no row). */
-  update(id: string, version: number, p: UserProfile, passwordHash: string | null, account: UserAccount): Statement {
+  update(
+    id: string,
+    version: number,
+    p: UserProfile,
+    passwordHash: string | null,
+    account: UserAccount,
+    pushed = false,
+  ): Statement {
     return {
       text: `UPDATE users SET ${SET_PROFILE}, password_hash = COALESCE($${P + 3}, password_hash),
              entity_id = $${P + 4}, system_role = $${P + 5}, admin_scope = $${P + 6}::uuid[], external = $${P + 7},
-             updated_at = clock_timestamp(), version = version + 1
+             last_pushed_at = ${pushStamp(P + 8)}, updated_at = clock_timestamp(), version = version + 1
              WHERE id = $1 AND ${liveUser()} AND version = $${P + 2} RETURNING ${RETURNING}`,
-      values: [id, ...profileValues(p), version, passwordHash, ...accountValues(account)],
+      values: [id, ...profileValues(p), version, passwordHash, ...accountValues(account), pushed],
     };
   }
 
@@ -44,22 +58,38 @@ export class UserStatements {
     sourceRef: string | null,
     passwordHash: string | null,
     account: UserAccount,
+    pushed = false,
   ): Statement {
     return {
       text: `UPDATE users SET ${SET_PROFILE}, source = $${P + 2}, source_ref = $${P + 3}, password_hash = COALESCE($${P + 4}, password_hash),
              entity_id = $${P + 5}, system_role = $${P + 6}, admin_scope = $${P + 7}::uuid[], external = $${P + 8},
+             last_pushed_at = ${pushStamp(P + 9)}, leave_snapshot = NULL,
              removed_at = NULL, updated_at = clock_timestamp(), version = version + 1
              WHERE id = $1 AND ${removedUser()} RETURNING ${RETURNING}`,
-      values: [id, ...profileValues(p), source, sourceRef, passwordHash, ...accountValues(account)],
+      values: [id, ...profileValues(p), source, sourceRef, passwordHash, ...accountValues(account), pushed],
     };
   }
 
-  /** IdP removal: deactivated and hidden from SCIM, data kept. */
+  /**
+   * IdP removal: deactivated and hidden from SCIM, data kept. Before the groups are left (in the same transaction,
+   * after this statement), it keeps what the removal takes away: the groups and the account (a restore gives them back).
+   */
   markRemoved(id: string, version: number): Statement {
     return {
-      text: `UPDATE users SET active = false, removed_at = clock_timestamp(), updated_at = clock_timestamp(), version = version + 1
+      text: `UPDATE users SET active = false, removed_at = clock_timestamp(), updated_at = clock_timestamp(), version = version + 1,
+             leave_snapshot = jsonb_build_object('groups', ${userGroupIdsJson("users.id")}, 'entityId', entity_id,
+               'systemRole', system_role, 'adminScope', to_jsonb(admin_scope), 'external', external)
              WHERE id = $1 AND ${liveUser()} AND version = $2 RETURNING ${RETURNING}`,
       values: [id, version],
+    };
+  }
+
+  /** A push that changed nothing still counts as one: the stamp alone (no version, audit or event), at most hourly. */
+  markPushed(id: string): Statement {
+    return {
+      text: `UPDATE users SET last_pushed_at = clock_timestamp() WHERE id = $1 AND ${liveUser()}
+             AND (last_pushed_at IS NULL OR last_pushed_at < clock_timestamp() - interval '1 hour') RETURNING ${RETURNING}`,
+      values: [id],
     };
   }
 

@@ -26,6 +26,8 @@ import type { CredentialsService } from "../../domain/auth/credentials.service";
 import { oneTimePasswordRouter } from "./one-time-password.routes";
 import type { SettingsService } from "../../domain/settings/settings.service";
 import { settingsRouter } from "./settings.routes";
+import { reportsRouter } from "./reports.routes";
+import type { ReconciliationService } from "../../domain/reports/reconciliation.service";
 import type { GroupInvitationsService } from "../../domain/people/group-invitations.service";
 import { groupInvitationsRouter } from "./group-invitations.routes";
 import type { DevMailboxReader } from "../../modules/mail/dev-mailbox.reader";
@@ -58,6 +60,8 @@ export interface AdminDeps {
   devMailbox: DevMailboxReader | null;
   // worker lane
   deadLetters: DeadLettersService;
+  // reports
+  reconciliation: ReconciliationService;
 }
 
 const JSON_TYPES = ["application/json", "application/*+json"];
@@ -101,6 +105,8 @@ export function adminRouter(d: AdminDeps): Router {
   r.use("/groups", groupsRouter(d.scopedGroups));
   // --- worker lane: jobs the outbox worker gave up on, listed and retried ---
   r.use("/dead-letters", deadLettersRouter(d.deadLetters));
+  // --- reports: the reconciliation report (JSON pages, or the whole report as streamed CSV) ---
+  r.use("/reports", reportsRouter(d.reconciliation));
 
   r.use((req) => {
     throw new Problem(404, "not_found", `No admin endpoint at ${req.method} ${req.originalUrl.split("?")[0]}`);

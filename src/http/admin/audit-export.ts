@@ -68,7 +68,8 @@ export async function streamExport(
   res.end();
 }
 
-async function write(res: Response, chunk: string): Promise<void> {
+/** Writes a chunk, waiting for the socket to drain when its buffer is full (or for it to close). */
+export async function write(res: Response, chunk: string): Promise<void> {
   if (res.write(chunk) || res.destroyed) return;
   await new Promise<void>((resolve) => {
     const done = () => {

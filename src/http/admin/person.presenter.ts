@@ -15,12 +15,16 @@ export function presentPerson(v: PersonView) {
     displayName: u.displayName,
     email: primaryEmail(u),
     language: u.preferredLanguage,
+    title: u.title,
+    department: u.enterprise.department,
+    manager: u.enterprise.managerId,
     active: u.active,
     source: u.source,
     external: u.account.external,
     invitedAt: iso(u.lifecycle.invitedAt),
     enrolledAt: iso(u.lifecycle.enrolledAt),
     lastLoginAt: iso(u.lifecycle.lastLoginAt),
+    lastPushedAt: iso(u.lifecycle.lastPushedAt),
     invitation: v.invitation
       ? { status: v.invitation.status, invitedAt: iso(v.invitation.invitedAt), expiresAt: iso(v.invitation.expiresAt) }
       : null,
