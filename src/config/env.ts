@@ -56,6 +56,8 @@ const schema = z
     SSO_ONLY: z.stringbool().default(false),
     // outbound calls to admin-typed URLs (webhooks, company IdPs, back-channel logout): src/net/outbound-target.ts
     ALLOW_PRIVATE_TARGETS: z.stringbool().default(false),
+    // seals secrets Roster reads back (signing keys, IdP client secrets, webhook secrets): src/config/key-encryption.ts
+    KEY_ENCRYPTION_SECRET: z.string().min(32).optional(),
     OUTBOUND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     ADMIN_USERNAME_POLICY: z.enum(["first.last", "email", "free"]).default("first.last"),
     ADMIN_NAME_MIN_LENGTH: z.coerce.number().int().min(0).max(100).default(3),
