@@ -52,6 +52,9 @@ export class UserTallies1764000000130 implements MigrationInterface {
                    FOR EACH STATEMENT EXECUTE FUNCTION user_tallies_deleted()`);
     await q.query(`CREATE TRIGGER user_tallies_trunc AFTER TRUNCATE ON users
                    FOR EACH STATEMENT EXECUTE FUNCTION user_tallies_truncated()`);
+    // `filter=active eq false` pages walk this instead of the whole creation order (5% of the users at most, typically).
+    await q.query(`CREATE INDEX users_inactive_created_at_id_idx ON users (created_at, id)
+                   WHERE removed_at IS NULL AND NOT active`);
     // The users already there, as folded rows (the lock keeps writers out until the triggers and the fill agree).
     await q.query(`LOCK TABLE users IN SHARE MODE`);
     await q.query(`INSERT INTO user_tallies (level, bucket, n, folded)
@@ -69,5 +72,6 @@ export class UserTallies1764000000130 implements MigrationInterface {
     for (const t of ["ins", "upd", "del", "trunc"]) await q.query(`DROP TRIGGER user_tallies_${t} ON users`);
     for (const f of ["inserted", "updated", "deleted", "truncated"]) await q.query(`DROP FUNCTION user_tallies_${f}()`);
     await q.query(`DROP TABLE user_tallies`);
+    await q.query(`DROP INDEX users_inactive_created_at_id_idx`);
   }
 }

@@ -134,11 +134,14 @@ export class UsersRepository extends UserStatements {
    * default order starts from the minute the tallies place it in, instead of walking every row before it.
    */
   async list(m: EntityManager, q: ListQuery): Promise<{ total: number; users: User[] }> {
-    const params = [...(q.where?.params ?? [])];
-    const where = `${liveUser("u")}${q.where ? ` AND (${q.where.sql})` : ""}`;
+    const tally = tallyFor(q.where);
+    // `active eq true|false` as a constant, so that a prepared statement's generic plan can still use the partial index
+    // of inactive users (a parameter would hide which half is asked for).
+    const filter = tally?.level === 1 ? { sql: tally.bucket ? "u.active" : "NOT u.active", params: [] } : q.where;
+    const params = [...(filter?.params ?? [])];
+    const where = `${liveUser("u")}${filter ? ` AND (${filter.sql})` : ""}`;
     const dir = q.descending ? "DESC" : "ASC";
     const order = `${q.orderBy ? `${q.orderBy} ${dir} NULLS LAST, ` : ""}u.created_at ${dir}, u.id ${dir}`;
-    const tally = tallyFor(q.where);
     let users: User[] = [];
     if (q.limit > 0) {
       const seek = !q.where && !q.orderBy && !q.descending && q.offset >= SEEK_FROM_OFFSET;
