@@ -75,6 +75,8 @@ const schema = z
     // The outbox worker: loops per process, idle poll, claim lease (a dead claimer's jobs come back after it), retries.
     WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(4),
     WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+    // how often a worker folds the user list tallies' deltas (src/domain/users/user-list.tallies.ts)
+    USER_TALLY_FOLD_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),
     WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
     WORKER_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
     WORKER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),

@@ -34,6 +34,31 @@ export interface RunningWorker {
 
 const PRUNE_EVERY_MS = 10 * 60_000;
 
+/** Runs `fold` every `ms`, never two at once in this process; a full batch is followed at once by the next. */
+function foldEvery(ms: number, fold: () => Promise<number>): { stop(): Promise<void> } {
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const timer = setInterval(() => {
+    running ??= (async () => {
+      try {
+        while (!stopped && (await fold()) >= 50_000);
+      } catch (err) {
+        logger.warn({ err }, "user list tallies: folding failed (tried again later)");
+      } finally {
+        running = null;
+      }
+    })();
+  }, ms);
+  timer.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
 /** The side modules, by the outbox topic each consumes. */
 export function outboxHandlers(services: Services, cfg: Config, mailer: Mailer, sms: SmsProvider): JobHandlers {
   // Every door's leave ends here (decision 0104): one job per leave running each reaction in turn.
@@ -100,6 +125,7 @@ export async function startWorker(
   };
   const pruner = setInterval(() => void prune(), PRUNE_EVERY_MS);
   pruner.unref();
+  const folder = foldEvery(cfg.USER_TALLY_FOLD_MS, () => services.users.foldListTallies());
   logger.info({ worker: outbox.id, mail: mailer.kind, sms: sms.kind }, "worker started");
   return {
     outbox,
@@ -108,6 +134,7 @@ export async function startWorker(
     sms,
     async stop() {
       clearInterval(pruner);
+      await folder.stop();
       stopListening();
       await listener.close();
       await Promise.all([outbox.stop(), admin.stop()]);

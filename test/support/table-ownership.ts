@@ -4,6 +4,7 @@ import { join, relative, sep } from "node:path";
 /** The module owning each table: the only folder whose SQL may name it (docs/ARCHITECTURE.md, "One owner per table"). */
 export const OWNERS: Record<string, string> = {
   users: "src/domain/users",
+  user_tallies: "src/domain/users",
   groups: "src/domain/groups",
   group_members: "src/domain/groups",
   entities: "src/domain/entities",

@@ -3,12 +3,16 @@ import { sql } from "../../db/sql";
 import { isUuid } from "../ids";
 import { type Keyset, type KeysetPage, keysetPage, keysetSql, readKeysetPage } from "../keyset";
 import type { LeaveSnapshot, User, UserAccount } from "./user";
+import { seekPosition, tallied, tallyFor } from "./user-list.tallies";
 import { SELECT, type UserRow, toUser } from "./user-rows";
 import { liveUser } from "./users.fragments";
 import { UserStatements } from "./users.statements";
 
 /** The part of an account that rights are judged on (an access/person-access.rules AccessTarget's). */
 export type RightsAccount = Pick<UserAccount, "entityId" | "systemRole" | "adminScope">;
+
+/** Below this offset a page walks the rows before it (cheaper than placing it from the tallies). */
+const SEEK_FROM_OFFSET = 2000;
 
 export interface SqlWhere {
   sql: string;
@@ -124,26 +128,40 @@ export class UsersRepository extends UserStatements {
     return rows[0]?.id ?? null;
   }
 
-  /** Filters, sorts and pages in PostgreSQL; counts only when the page does not already tell the total. */
+  /**
+   * Filters, sorts and pages in PostgreSQL. The total comes from the maintained tallies when the filter is one they keep
+   * (none, or `active`), else it is counted, and only when the page does not already tell it. A deep page of the
+   * default order starts from the minute the tallies place it in, instead of walking every row before it.
+   */
   async list(m: EntityManager, q: ListQuery): Promise<{ total: number; users: User[] }> {
-    const params = [...(q.where?.params ?? [])];
-    const where = `${liveUser("u")}${q.where ? ` AND (${q.where.sql})` : ""}`;
+    const tally = tallyFor(q.where);
+    // `active eq true|false` as a constant, so that a prepared statement's generic plan can still use the partial index
+    // of inactive users (a parameter would hide which half is asked for).
+    const filter = tally?.level === 1 ? { sql: tally.bucket ? "u.active" : "NOT u.active", params: [] } : q.where;
+    const params = [...(filter?.params ?? [])];
+    const where = `${liveUser("u")}${filter ? ` AND (${filter.sql})` : ""}`;
     const dir = q.descending ? "DESC" : "ASC";
     const order = `${q.orderBy ? `${q.orderBy} ${dir} NULLS LAST, ` : ""}u.created_at ${dir}, u.id ${dir}`;
     let users: User[] = [];
     if (q.limit > 0) {
-      // Deferred join: OFFSET walks ids only (an index-only scan when the order is creation time),
-      // and full rows are fetched by primary key for the page alone, so a deep page costs about what the first one does.
+      const seek = !q.where && !q.orderBy && !q.descending && q.offset >= SEEK_FROM_OFFSET;
+      const from = seek ? await seekPosition(m, q.offset) : null;
+      if (seek && !from) return { total: await tallied(m, { level: 0, bucket: 0 }), users };
+      // Deferred join: OFFSET walks ids only (an index-only scan when the order is creation time), and full rows are
+      // fetched by primary key for the page alone. Seeking, the walk starts at the page's creation minute.
+      const start = from ? `AND u.created_at >= to_timestamp($${params.length + 3})` : "";
       const rows = await sql<UserRow>(
         m,
         `SELECT ${SELECT} FROM users u WHERE u.id = ANY(ARRAY(
-           SELECT u.id FROM users u WHERE ${where} ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}))
+           SELECT u.id FROM users u WHERE ${where} ${start} ORDER BY ${order}
+           LIMIT $${params.length + 1} OFFSET $${params.length + 2}))
          ORDER BY ${order}`,
-        [...params, q.limit, q.offset],
+        from ? [...params, q.limit, from.skip, from.minuteStart] : [...params, q.limit, q.offset],
       );
       users = rows.map(toUser);
     }
     if (users.length > 0 && users.length < q.limit) return { total: q.offset + users.length, users };
+    if (tally) return { total: await tallied(m, tally), users };
     const [{ count }] = await sql<{ count: number }>(
       m,
       `SELECT count(*)::int AS count FROM users u WHERE ${where}`,

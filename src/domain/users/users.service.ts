@@ -9,6 +9,7 @@ import type { InviteOptions, User, UserAccount, UserProfile, UserSource, UserWri
 import { type EntityMapping, UserAccounts } from "./user-accounts";
 import { profileOf } from "./user-rows";
 import { type CreateOptions, UserCreation } from "./users-create";
+import { foldTallies } from "./user-list.tallies";
 import { type ListQuery, UsersRepository } from "./users.repository";
 import { type Mutation, UserUpdates, type WriteOptions, checkLive } from "./users-update";
 import type { Keyset, KeysetPage } from "../keyset";
@@ -95,6 +96,11 @@ export class UsersService {
 
   async list(query: ListQuery): Promise<{ total: number; users: User[] }> {
     return withDb(() => this.repo.list(this.ds.manager, query));
+  }
+
+  /** Folds the list tallies' deltas (user-list.tallies.ts); the worker calls it every USER_TALLY_FOLD_MS. */
+  foldListTallies(): Promise<number> {
+    return withDb(() => foldTallies(this.ds.manager));
   }
 
   /**
