@@ -144,11 +144,26 @@ function isOutage(code: string | undefined, e: unknown): boolean {
 }
 
 /**
+ * Texts built so far, by write text: the hot writes' texts are module constants, so the lookup hashes a string V8 has
+ * hashed before, and the answer is the same string object every time (sql.ts's name lookup is then as cheap).
+ */
+const EFFECTS_TEXTS = new Map<string, string>();
+const MAX_EFFECTS_TEXTS = 512;
+
+/**
  * The text of a write with its audit records and outbox events as ONE statement: data-modifying CTEs that insert the
  * effects (parameters $n+1 and $n+2, JSON arrays) only when the write returned a row. Fixed for a given write text, so
  * it is prepared once per connection.
  */
 export function withEffectsText(write: string, n: number): string {
+  const known = EFFECTS_TEXTS.get(write);
+  if (known !== undefined) return known;
+  const text = effectsText(write, n);
+  if (EFFECTS_TEXTS.size < MAX_EFFECTS_TEXTS) EFFECTS_TEXTS.set(write, text);
+  return text;
+}
+
+function effectsText(write: string, n: number): string {
   return `WITH w AS (${write}),
   a AS (${auditInsertCte(`$${n + 1}`, "EXISTS (SELECT 1 FROM w)")}),
   o AS (${outboxInsertCte(`$${n + 2}`, "EXISTS (SELECT 1 FROM w)")})

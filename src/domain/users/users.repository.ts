@@ -24,11 +24,37 @@ export interface ListQuery {
   limit: number;
 }
 
+/** The hot lookup's text, built once: a constant string is hashed once, not per call (src/db/sql.ts names it by text). */
+const BY_ID = `SELECT ${SELECT} FROM users u WHERE u.id = $1 AND ${liveUser("u")}`;
+
+/** List statements by their short shape key (filter SQL, order, direction), built once each; bounded. */
+const LIST_TEXTS = new Map<string, { page: string; count: string }>();
+const MAX_LIST_TEXTS = 512;
+
+function listTexts(q: ListQuery, n: number): { page: string; count: string } {
+  const dir = q.descending ? "DESC" : "ASC";
+  const key = `${dir}\u0000${q.orderBy ?? ""}\u0000${q.where?.sql ?? ""}`;
+  const known = LIST_TEXTS.get(key);
+  if (known) return known;
+  const where = `${liveUser("u")}${q.where ? ` AND (${q.where.sql})` : ""}`;
+  const order = `${q.orderBy ? `${q.orderBy} ${dir} NULLS LAST, ` : ""}u.created_at ${dir}, u.id ${dir}`;
+  const texts = {
+    // Deferred join: OFFSET walks ids only (an index-only scan when the order is creation time),
+    // and full rows are fetched by primary key for the page alone, so a deep page costs about what the first one does.
+    page: `SELECT ${SELECT} FROM users u WHERE u.id = ANY(ARRAY(
+           SELECT u.id FROM users u WHERE ${where} ORDER BY ${order} LIMIT $${n + 1} OFFSET $${n + 2}))
+         ORDER BY ${order}`,
+    count: `SELECT count(*)::int AS count FROM users u WHERE ${where}`,
+  };
+  if (LIST_TEXTS.size < MAX_LIST_TEXTS) LIST_TEXTS.set(key, texts);
+  return texts;
+}
+
 /** Data access for `users`: SQL only, no rules. Writes come back as Statements for the unit of work (users.statements.ts). */
 export class UsersRepository extends UserStatements {
   async findLiveById(m: EntityManager, id: string): Promise<User | null> {
     if (!isUuid(id)) return null;
-    const rows = await sql<UserRow>(m, `SELECT ${SELECT} FROM users u WHERE u.id = $1 AND ${liveUser("u")}`, [id]);
+    const rows = await sql<UserRow>(m, BY_ID, [id]);
     return rows[0] ? toUser(rows[0]) : null;
   }
 
@@ -126,29 +152,15 @@ export class UsersRepository extends UserStatements {
 
   /** Filters, sorts and pages in PostgreSQL; counts only when the page does not already tell the total. */
   async list(m: EntityManager, q: ListQuery): Promise<{ total: number; users: User[] }> {
-    const params = [...(q.where?.params ?? [])];
-    const where = `${liveUser("u")}${q.where ? ` AND (${q.where.sql})` : ""}`;
-    const dir = q.descending ? "DESC" : "ASC";
-    const order = `${q.orderBy ? `${q.orderBy} ${dir} NULLS LAST, ` : ""}u.created_at ${dir}, u.id ${dir}`;
+    const params = q.where?.params ?? [];
+    const texts = listTexts(q, params.length);
     let users: User[] = [];
     if (q.limit > 0) {
-      // Deferred join: OFFSET walks ids only (an index-only scan when the order is creation time),
-      // and full rows are fetched by primary key for the page alone, so a deep page costs about what the first one does.
-      const rows = await sql<UserRow>(
-        m,
-        `SELECT ${SELECT} FROM users u WHERE u.id = ANY(ARRAY(
-           SELECT u.id FROM users u WHERE ${where} ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}))
-         ORDER BY ${order}`,
-        [...params, q.limit, q.offset],
-      );
+      const rows = await sql<UserRow>(m, texts.page, [...params, q.limit, q.offset]);
       users = rows.map(toUser);
     }
     if (users.length > 0 && users.length < q.limit) return { total: q.offset + users.length, users };
-    const [{ count }] = await sql<{ count: number }>(
-      m,
-      `SELECT count(*)::int AS count FROM users u WHERE ${where}`,
-      params,
-    );
+    const [{ count }] = await sql<{ count: number }>(m, texts.count, params);
     return { total: count, users };
   }
 
