@@ -4,6 +4,7 @@ import { profileOf } from "../../domain/users/user-rows";
 import type { UsersService } from "../../domain/users/users.service";
 import { normalisePatchBody } from "./dialect";
 import { isObject } from "./dialect/schema";
+import { activeOnlyPatch } from "./patch-active";
 import { refuseTooManyOperations } from "./patch-limit";
 import { ScimError, fromScimmy } from "./scim-errors";
 import { SCIMMY } from "./scimmy";
@@ -61,7 +62,13 @@ export async function patchUser(
   ifMatch?: number[],
 ): Promise<ScimWriteResult> {
   refuseTooManyOperations(body, deps.maxPatchOperations);
-  const { user } = await deps.users.update(ctx, id, (current) => applyPatch(body, current, baseUrl), { ifMatch });
+  // Switching a person on or off alone (patch-active.ts): the same update, the new state built without scimmy.
+  const active = activeOnlyPatch(body);
+  const mutate =
+    active === undefined
+      ? (current: User) => applyPatch(body, current, baseUrl)
+      : (current: User): UserWrite => ({ profile: { ...profileOf(current), active } });
+  const { user } = await deps.users.update(ctx, id, mutate, { ifMatch });
   return written(200, user, baseUrl);
 }
 
