@@ -1,8 +1,10 @@
 import { startTestApp, type TestApp } from "../support/app";
 import { ENTERPRISE, PATCH_OP, buildScimUser, patchOp, uniqueName } from "../support/factories";
+import type { Ctx } from "../../src/domain/context";
+import type { UserUpdates } from "../../src/domain/users/users-update";
 import { activeOnlyPatch } from "../../src/http/scim/patch-active";
 
-// Decision 0130: a PATCH of `active` alone skips scimmy's PatchOp. It must give exactly what the general path gives:
+// Decisions 0130, 0132: a PATCH of `active` alone skips scimmy's PatchOp, and is one statement when it can be. It must give exactly what the general path gives:
 // the same resource, the same audit records and outbox events, the same errors. The general path is reached with a
 // body the fast path does not read (the attribute's full URN path), which scimmy applies the same way.
 let t: TestApp;
@@ -106,11 +108,42 @@ describe("PATCH active: the fast path gives what scimmy's path gives", () => {
     }
   });
 
+  it("takes one statement when it can, and leaves the rest to the general update", async () => {
+    const id = await richUser();
+    const updates = (t.services.users as unknown as { updates: UserUpdates }).updates;
+    const scim: Ctx = { actor: { type: "token", id: null, name: "idp" }, door: "scim", requestId: "r1" };
+    expect((await updates.switchAlone(scim, id, false))?.active).toBe(false);
+    // Nothing to change, a version If-Match refuses, an actor limited to entities: null, the general path's to answer.
+    expect(await updates.switchAlone(scim, id, false)).toBeNull();
+    expect(await updates.switchAlone(scim, id, true, { ifMatch: [999] })).toBeNull();
+    expect(await updates.switchAlone({ ...scim, entityScope: [] }, id, true)).toBeNull();
+    expect(await updates.switchAlone({ ...scim, role: "auditor" }, id, true)).toBeNull();
+    expect(await updates.switchAlone(scim, "not-a-uuid", true)).toBeNull();
+    expect((await t.scim.get(`/Users/${id}`).expect(200)).body.active).toBe(false);
+  });
+
+  it("concurrent deactivations of one person: one leave, one audit record, one event, one version", async () => {
+    const id = await richUser();
+    const before = (await t.scim.get(`/Users/${id}`).expect(200)).body.meta.version;
+    const body = patchOp({ op: "replace", value: { active: false } });
+    const answers = await Promise.all(Array.from({ length: 6 }, () => t.scim.patch(`/Users/${id}`, body)));
+    for (const a of answers) expect([a.status, a.body.active]).toEqual([200, false]);
+    const { audits, events } = await traceOf(id, body);
+    expect(audits.map((a: { action: string }) => a.action)).toEqual(["user.deactivated"]);
+    expect(events.map((e: { topic: string }) => e.topic)).toEqual(["user.deactivated"]);
+    const after = (await t.scim.get(`/Users/${id}`).expect(200)).body.meta.version;
+    expect(Number(/\d+/.exec(after)?.[0])).toBe(Number(/\d+/.exec(before)?.[0]) + 1);
+  });
+
   it("If-Match and an unknown id answer as on the general path", async () => {
     const id = await richUser();
     const body = patchOp({ op: "replace", value: { active: false } });
     const stale = await t.scim.patch(`/Users/${id}`, body).set("If-Match", 'W/"99"');
     expect(stale.status).toBe(412);
+    expect((await t.scim.get(`/Users/${id}`).expect(200)).body.active).toBe(true);
+    const version = (await t.scim.get(`/Users/${id}`).expect(200)).body.meta.version;
+    const matched = await t.scim.patch(`/Users/${id}`, body).set("If-Match", version);
+    expect([matched.status, matched.body.active]).toEqual([200, false]);
     const missing = await t.scim.patch("/Users/00000000-0000-4000-8000-000000000000", body);
     expect(missing.status).toBe(404);
     expect(missing.body.schemas).toEqual(["urn:ietf:params:scim:api:messages:2.0:Error"]);

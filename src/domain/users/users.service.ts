@@ -136,6 +136,22 @@ export class UsersService {
     return this.updates.update(ctx, id, mutate, opts);
   }
 
+  /**
+   * An IdP switching a person on or off alone (a SCIM PATCH of `active`): the update above with `active` set, written as
+   * one statement when nothing else needs a look (UserUpdates.switchAlone), else, and for every other outcome, the
+   * same update as any PATCH.
+   */
+  async pushActive(
+    ctx: Ctx,
+    id: string,
+    active: boolean,
+    opts: WriteOptions = {},
+  ): Promise<{ user: User; changed: boolean }> {
+    const user = await this.updates.switchAlone(ctx, id, active, opts);
+    if (user) return { user, changed: true };
+    return this.update(ctx, id, (current) => ({ profile: { ...profileOf(current), active } }), opts);
+  }
+
   /** The same update inside the caller's transaction, under the row lock: for use cases that commit more with it. */
   updateIn(
     tx: TxCtx,

@@ -19,6 +19,16 @@ const UPDATE_TEXT = `UPDATE users SET ${SET_PROFILE}, password_hash = COALESCE($
              last_pushed_at = ${pushStamp(P + 8)}, updated_at = clock_timestamp(), version = version + 1
              WHERE id = $1 AND ${liveUser()} AND version = $${P + 2} RETURNING ${RETURNING}`;
 
+/**
+ * An IdP switching a live person on or off and nothing else (UserUpdates.switchAlone): applied only when `active`
+ * changes and, with If-Match, the version is one the client accepts. PostgreSQL re-checks the WHERE on the newest row
+ * when another writer got there first, so the before-state (not $2) the audit records is the row's.
+ */
+const SWITCH_TEXT = `UPDATE users SET active = $2, last_pushed_at = ${pushStamp(4)}, updated_at = clock_timestamp(),
+             version = version + 1
+             WHERE id = $1 AND ${liveUser()} AND active IS DISTINCT FROM $2 AND ($3::int[] IS NULL OR version = ANY($3::int[]))
+             RETURNING ${RETURNING}`;
+
 /** The statements that write `users`, built for the unit of work to run (UsersRepository adds the reads). */
 export class UserStatements {
   /** Inserts unless the userName exists in any casing (then it returns no row). */
@@ -50,6 +60,11 @@ export class UserStatements {
       text: UPDATE_TEXT,
       values: [id, ...profileValues(p), version, passwordHash, ...accountValues(account), pushed],
     };
+  }
+
+  /** `active` alone set on a live user, if it changes and (`ifMatch` given) the version is accepted; else no row. */
+  switchActive(id: string, active: boolean, ifMatch: number[] | undefined, pushed: boolean): Statement {
+    return { text: SWITCH_TEXT, values: [id, active, ifMatch ?? null, pushed] };
   }
 
   /** Brings a removed account back under a new profile and account. */

@@ -62,13 +62,12 @@ export async function patchUser(
   ifMatch?: number[],
 ): Promise<ScimWriteResult> {
   refuseTooManyOperations(body, deps.maxPatchOperations);
-  // Switching a person on or off alone (patch-active.ts): the same update, the new state built without scimmy.
+  // Switching a person on or off alone (patch-active.ts): the same update, without scimmy, in one statement if it can.
   const active = activeOnlyPatch(body);
-  const mutate =
+  const { user } =
     active === undefined
-      ? (current: User) => applyPatch(body, current, baseUrl)
-      : (current: User): UserWrite => ({ profile: { ...profileOf(current), active } });
-  const { user } = await deps.users.update(ctx, id, mutate, { ifMatch });
+      ? await deps.users.update(ctx, id, (current) => applyPatch(body, current, baseUrl), { ifMatch })
+      : await deps.users.pushActive(ctx, id, active, { ifMatch });
   return written(200, user, baseUrl);
 }
 
