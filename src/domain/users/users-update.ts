@@ -5,13 +5,14 @@ import type { Ctx, TxCtx } from "../context";
 import type { Effects, Statement } from "../effects";
 import { NotFoundError, PreconditionFailedError } from "../errors";
 import { hashPassword } from "../passwords";
-import { unitOfWork, withDb, writeAlone, writeIn } from "../unit-of-work";
-import { keepAdminOwned } from "./field-ownership";
+import { unitOfWork, withDb, writeAlone, writeAloneDerived, writeIn } from "../unit-of-work";
+import { REPLACE_EFFECTS, replaceText } from "./users-replace.sql";
+import { adminOwnedColumns, keepAdminOwned } from "./field-ownership";
 import { isUuid } from "../ids";
 import { assertMay, assertMayWrite, reachesEveryone } from "./person-access.rules";
 import { type User, type UserWrite, pickProfile } from "./user";
 import type { UserAccounts } from "./user-accounts";
-import { type UserRow, profileOf, toUser } from "./user-rows";
+import { type UserRow, profileOf, profileValues, toUser } from "./user-rows";
 import { lowerEmails } from "./users-create";
 import { ignoredChange, switchEffects, updateEffects } from "./users.effects";
 import type { UsersRepository } from "./users.repository";
@@ -81,6 +82,36 @@ export class UserUpdates {
       ctx,
       this.repo.switchActive(id, active, opts.ifMatch, ctx.door === "scim"),
       switchEffects(id, !active, active),
+    );
+    return row ? toUser(row) : null;
+  }
+
+  /**
+   * An IdP's full replace (SCIM PUT) as ONE statement (decision 0132): the row locked, compared and diffed in the
+   * statement (users-replace.sql.ts), when nothing else is to check: the actor reaches everyone, no entity mapping, no
+   * admin-owned field, no password, no account, nothing ignored, a valid profile. Null when it applied nothing (no
+   * such live user, no change, a version If-Match refuses) or cannot run: the caller then runs the general update.
+   */
+  async replaceAlone(ctx: Ctx, id: string, write: UserWrite, opts: WriteOptions = {}): Promise<User | null> {
+    if (!isUuid(id) || ctx.door !== "scim" || !reachesEveryone(ctx) || this.accounts.mapsEntities) return null;
+    if (opts.uniqueEmail || write.password || write.account || write.ignoredAttributes?.length) return null;
+    const ownership = await this.hooks.fieldOwnership(this.ds.manager);
+    // keepAdminOwned compares emails as JSON text (key order counts): that one is judged in JS, on the general path.
+    if (ownership.email === "admin") return null;
+    const profile = pickProfile(write.profile);
+    try {
+      assertValidProfile(profile);
+    } catch {
+      return null; // the general path answers, after what it checks first (404, 412)
+    }
+    const row = await writeAloneDerived<UserRow>(
+      this.ds,
+      ctx,
+      {
+        text: replaceText(adminOwnedColumns(ownership)),
+        values: [id, ...profileValues(profile), opts.ifMatch ?? null],
+      },
+      REPLACE_EFFECTS,
     );
     return row ? toUser(row) : null;
   }

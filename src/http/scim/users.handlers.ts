@@ -48,7 +48,7 @@ export async function replaceUser(
   ifMatch?: number[],
 ): Promise<ScimWriteResult> {
   const write = parseUserBody(body, ctx, deps.strictAttributes);
-  const { user } = await deps.users.update(ctx, id, () => write, { ifMatch });
+  const { user } = await deps.users.replace(ctx, id, write, { ifMatch });
   return written(200, user, baseUrl);
 }
 
