@@ -15,3 +15,13 @@ export interface Statement {
   text: string;
   values: unknown[];
 }
+
+/**
+ * Audit records and outbox events a write computes itself (its before-state read in the same statement): SQL
+ * expressions over the write's returned rows `w`, each a jsonb array, of {action, target_type, target_id, changes}
+ * and of {topic, payload}. The unit of work adds the actor, door and request id (writeAloneDerived).
+ */
+export interface DerivedEffects {
+  audits: string;
+  events: string;
+}

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { sql } from "../db/sql";
 import { type AuditRecordRow, auditInsertCte } from "./audit-log/audit.fragments";
 import type { Ctx, TxCtx } from "./context";
-import type { Effects, Statement } from "./effects";
+import type { DerivedEffects, Effects, Statement } from "./effects";
 import { ConflictError, DomainError, InvalidError, UnavailableError } from "./errors";
 import { outboxInsertCte } from "./outbox/outbox.fragments";
 
@@ -72,6 +72,34 @@ export async function writeAlone<T extends object>(
 ): Promise<T | null> {
   if ("manager" in ctx) throw new Error("writeAlone inside a unit of work: use writeIn(tx, ...)");
   return withDb(() => runWithEffects<T>(ds.manager, ctx, write, effects));
+}
+
+/**
+ * writeAlone for a write whose effects depend on the row it replaced (read in the same statement, under its lock):
+ * `derived` computes the records from the write's RETURNING; this adds who did it, as runWithEffects does.
+ */
+export async function writeAloneDerived<T extends object>(
+  ds: DataSource,
+  ctx: Ctx,
+  write: Statement,
+  derived: DerivedEffects,
+): Promise<T | null> {
+  if ("manager" in ctx) throw new Error("writeAloneDerived inside a unit of work");
+  const n = write.values.length;
+  let text = DERIVED_TEXTS.get(write.text);
+  if (text === undefined) {
+    text = derivedText(write.text, n, derived);
+    if (DERIVED_TEXTS.size < MAX_EFFECTS_TEXTS) DERIVED_TEXTS.set(write.text, text);
+  }
+  const who = { actor_type: ctx.actor.type, actor_id: ctx.actor.id, actor_name: ctx.actor.name, door: ctx.door };
+  const rows = await withDb(() =>
+    sql<T>(ds.manager, text, [
+      ...write.values,
+      JSON.stringify({ ...who, request_id: ctx.requestId }),
+      JSON.stringify({ requestId: ctx.requestId, door: ctx.door }),
+    ]),
+  );
+  return rows[0] ?? null;
 }
 
 /** Reads outside a unit of work get the same error translation. */
@@ -144,11 +172,40 @@ function isOutage(code: string | undefined, e: unknown): boolean {
 }
 
 /**
+ * Texts built so far, by write text: the hot writes' texts are module constants, so the lookup hashes a string V8 has
+ * hashed before, and the answer is the same string object every time (sql.ts's name lookup is then as cheap).
+ */
+const EFFECTS_TEXTS = new Map<string, string>();
+const MAX_EFFECTS_TEXTS = 512;
+
+/**
  * The text of a write with its audit records and outbox events as ONE statement: data-modifying CTEs that insert the
  * effects (parameters $n+1 and $n+2, JSON arrays) only when the write returned a row. Fixed for a given write text, so
  * it is prepared once per connection.
  */
 export function withEffectsText(write: string, n: number): string {
+  const known = EFFECTS_TEXTS.get(write);
+  if (known !== undefined) return known;
+  const text = effectsText(write, n);
+  if (EFFECTS_TEXTS.size < MAX_EFFECTS_TEXTS) EFFECTS_TEXTS.set(write, text);
+  return text;
+}
+
+const DERIVED_TEXTS = new Map<string, string>();
+
+/** The text of a write whose effects are SQL over `w`: each record merged with who did it ($n+1, $n+2). */
+function derivedText(write: string, n: number, derived: DerivedEffects): string {
+  const audits = `(SELECT COALESCE(jsonb_agg(r || $${n + 1}::jsonb ORDER BY i), '[]'::jsonb)
+    FROM jsonb_array_elements(${derived.audits}) WITH ORDINALITY AS x(r, i))`;
+  const events = `(SELECT COALESCE(jsonb_agg(jsonb_build_object('topic', r->'topic', 'payload', (r->'payload') || $${n + 2}::jsonb) ORDER BY i), '[]'::jsonb)
+    FROM jsonb_array_elements(${derived.events}) WITH ORDINALITY AS x(r, i))`;
+  return `WITH w AS (${write}),
+  a AS (${auditInsertCte(audits, "EXISTS (SELECT 1 FROM w)")}),
+  o AS (${outboxInsertCte(events, "EXISTS (SELECT 1 FROM w)")})
+  SELECT * FROM w`;
+}
+
+function effectsText(write: string, n: number): string {
   return `WITH w AS (${write}),
   a AS (${auditInsertCte(`$${n + 1}`, "EXISTS (SELECT 1 FROM w)")}),
   o AS (${outboxInsertCte(`$${n + 2}`, "EXISTS (SELECT 1 FROM w)")})

@@ -118,6 +118,24 @@ export function keepAdminOwned(
   return { profile, dropped };
 }
 
+/** The `users` column of each owned field but email (a list, compared as JSON text by keepAdminOwned). */
+const COLUMNS: Record<Exclude<OwnedField, "email">, string> = {
+  userName: "user_name",
+  givenName: "given_name",
+  familyName: "family_name",
+  title: "title",
+  department: "department",
+  manager: "manager_id",
+  language: "preferred_language",
+};
+
+/** The admin-owned fields as [column, SCIM name] in OWNED_FIELDS' order, for the one-statement replace (email aside). */
+export const adminOwnedColumns = (ownership: FieldOwnership): [string, string][] =>
+  OWNED_FIELDS.filter((f): f is Exclude<OwnedField, "email"> => f !== "email" && ownership[f] === "admin").map((f) => [
+    COLUMNS[f],
+    FIELDS[f].scim,
+  ]);
+
 /** The IdP-owned fields among `fields` (an admin door's changes to a SCIM-managed person are refused on them). */
 export const idpOwnedAmong = (ownership: FieldOwnership, fields: OwnedField[]): OwnedField[] =>
   fields.filter((f) => ownership[f] === "idp");

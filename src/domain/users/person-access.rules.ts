@@ -75,6 +75,15 @@ export function actorOf(ctx: Ctx): AccessActor {
   };
 }
 
+/**
+ * Whether `may` allows the actor every action on every person (an organisation-wide admin, as the SCIM door acts):
+ * then a write needs no look at its target's rights before it is made (UserUpdates.switchAlone).
+ */
+export function reachesEveryone(ctx: Ctx): boolean {
+  const actor = actorOf(ctx);
+  return actor.role === "admin" && actor.scope === null && actor.userId === null;
+}
+
 /** `may` for a use case: NotFoundError when the person must stay invisible, else 403 `out_of_scope` naming `field`. */
 export function assertMay(ctx: Ctx, action: PersonAction, target: AccessTarget, field = "id"): void {
   const d = may(actorOf(ctx), action, target);

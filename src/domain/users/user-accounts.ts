@@ -18,6 +18,11 @@ export class UserAccounts {
     private readonly mapping: EntityMapping,
   ) {}
 
+  /** Whether an IdP's write may move the person to another entity (SCIM_ENTITY_MAPPING is set). */
+  get mapsEntities(): boolean {
+    return this.mapping !== "none";
+  }
+
   /** The entity the IdP-sent attribute named by SCIM_ENTITY_MAPPING points at, if exactly one matches. */
   async mappedEntity(profile: UserProfile, m: EntityManager): Promise<string | null> {
     const value = this.mapping === "none" ? null : profile.enterprise[this.mapping];

@@ -5,14 +5,16 @@ import type { Ctx, TxCtx } from "../context";
 import type { Effects, Statement } from "../effects";
 import { NotFoundError, PreconditionFailedError } from "../errors";
 import { hashPassword } from "../passwords";
-import { unitOfWork, withDb, writeAlone, writeIn } from "../unit-of-work";
-import { keepAdminOwned } from "./field-ownership";
-import { assertMay, assertMayWrite } from "./person-access.rules";
+import { unitOfWork, withDb, writeAlone, writeAloneDerived, writeIn } from "../unit-of-work";
+import { REPLACE_EFFECTS, replaceText } from "./users-replace.sql";
+import { adminOwnedColumns, keepAdminOwned } from "./field-ownership";
+import { isUuid } from "../ids";
+import { assertMay, assertMayWrite, reachesEveryone } from "./person-access.rules";
 import { type User, type UserWrite, pickProfile } from "./user";
 import type { UserAccounts } from "./user-accounts";
-import { type UserRow, profileOf, toUser } from "./user-rows";
+import { type UserRow, profileOf, profileValues, toUser } from "./user-rows";
 import { lowerEmails } from "./users-create";
-import { ignoredChange, updateEffects } from "./users.effects";
+import { ignoredChange, switchEffects, updateEffects } from "./users.effects";
 import type { UsersRepository } from "./users.repository";
 import { assertValidProfile, auditView } from "./users.rules";
 import type { UserHooks } from "./users.service";
@@ -63,6 +65,55 @@ export class UserUpdates {
       if (result) return result;
     }
     return unitOfWork(this.ds, ctx, (tx) => this.updateIn(tx, id, mutate, opts));
+  }
+
+  /**
+   * An IdP switching a person on or off and nothing else, as ONE statement (decision 0132): the flip, its audit record
+   * and its event, when nothing else is to check: the actor reaches everyone (`may` allows all, so the target's rights
+   * need no look), no entity mapping can move the person, and `active` is the only field written (not an owned field;
+   * the rest of the profile is as stored, checked when it was written). Null when it applied nothing (no such live
+   * user, no change, another version than If-Match accepts): the caller then runs the general update, which answers
+   * each of those as always (404, the no-op and its push stamp, 412).
+   */
+  async switchAlone(ctx: Ctx, id: string, active: boolean, opts: WriteOptions = {}): Promise<User | null> {
+    if (!isUuid(id) || !reachesEveryone(ctx) || this.accounts.mapsEntities || opts.uniqueEmail) return null;
+    const row = await writeAlone<UserRow>(
+      this.ds,
+      ctx,
+      this.repo.switchActive(id, active, opts.ifMatch, ctx.door === "scim"),
+      switchEffects(id, !active, active),
+    );
+    return row ? toUser(row) : null;
+  }
+
+  /**
+   * An IdP's full replace (SCIM PUT) as ONE statement (decision 0132): the row locked, compared and diffed in the
+   * statement (users-replace.sql.ts), when nothing else is to check: the actor reaches everyone, no entity mapping, no
+   * admin-owned field, no password, no account, nothing ignored, a valid profile. Null when it applied nothing (no
+   * such live user, no change, a version If-Match refuses) or cannot run: the caller then runs the general update.
+   */
+  async replaceAlone(ctx: Ctx, id: string, write: UserWrite, opts: WriteOptions = {}): Promise<User | null> {
+    if (!isUuid(id) || ctx.door !== "scim" || !reachesEveryone(ctx) || this.accounts.mapsEntities) return null;
+    if (opts.uniqueEmail || write.password || write.account || write.ignoredAttributes?.length) return null;
+    const ownership = await this.hooks.fieldOwnership(this.ds.manager);
+    // keepAdminOwned compares emails as JSON text (key order counts): that one is judged in JS, on the general path.
+    if (ownership.email === "admin") return null;
+    const profile = pickProfile(write.profile);
+    try {
+      assertValidProfile(profile);
+    } catch {
+      return null; // the general path answers, after what it checks first (404, 412)
+    }
+    const row = await writeAloneDerived<UserRow>(
+      this.ds,
+      ctx,
+      {
+        text: replaceText(adminOwnedColumns(ownership)),
+        values: [id, ...profileValues(profile), opts.ifMatch ?? null],
+      },
+      REPLACE_EFFECTS,
+    );
+    return row ? toUser(row) : null;
   }
 
   /** The same update inside the caller's transaction, under the row lock: for use cases that commit more with it. */

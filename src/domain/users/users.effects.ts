@@ -79,9 +79,23 @@ export function updateEffects(before: User, nowActive: boolean, changes: FieldCh
     effects.events.push({ topic: "user.updated", payload: { userId: before.id, fields: Object.keys(others) } });
   }
   if (active) {
-    const topic = nowActive ? "user.reactivated" : "user.deactivated";
-    effects.audits.push({ action: topic, subject, changes: { active } });
-    effects.events.push({ topic, payload: { userId: before.id, wasActive: before.active } });
+    const { audits, events } = switchEffects(before.id, before.active, nowActive, active);
+    effects.audits.push(...audits);
+    effects.events.push(...events);
   }
   return effects;
+}
+
+/** user.deactivated / user.reactivated: the leave or the return, whatever else the write changed. */
+export function switchEffects(
+  id: string,
+  wasActive: boolean,
+  nowActive: boolean,
+  active: FieldChanges[string] = { before: wasActive, after: nowActive },
+): Effects {
+  const topic = nowActive ? "user.reactivated" : "user.deactivated";
+  return {
+    audits: [{ action: topic, subject: { type: "user", id }, changes: { active } }],
+    events: [{ topic, payload: { userId: id, wasActive } }],
+  };
 }

@@ -3,6 +3,7 @@ import { sql } from "../../db/sql";
 import { isUuid } from "../ids";
 import { type Keyset, type KeysetPage, keysetPage, keysetSql, readKeysetPage } from "../keyset";
 import type { LeaveSnapshot, User, UserAccount } from "./user";
+import { listTexts } from "./user-list.texts";
 import { seekPosition, tallied, tallyFor } from "./user-list.tallies";
 import { SELECT, type UserRow, toUser } from "./user-rows";
 import { liveUser } from "./users.fragments";
@@ -28,11 +29,14 @@ export interface ListQuery {
   limit: number;
 }
 
+/** The hot lookup's text, built once: a constant string is hashed once, not per call (src/db/sql.ts names it by text). */
+const BY_ID = `SELECT ${SELECT} FROM users u WHERE u.id = $1 AND ${liveUser("u")}`;
+
 /** Data access for `users`: SQL only, no rules. Writes come back as Statements for the unit of work (users.statements.ts). */
 export class UsersRepository extends UserStatements {
   async findLiveById(m: EntityManager, id: string): Promise<User | null> {
     if (!isUuid(id)) return null;
-    const rows = await sql<UserRow>(m, `SELECT ${SELECT} FROM users u WHERE u.id = $1 AND ${liveUser("u")}`, [id]);
+    const rows = await sql<UserRow>(m, BY_ID, [id]);
     return rows[0] ? toUser(rows[0]) : null;
   }
 
@@ -138,35 +142,19 @@ export class UsersRepository extends UserStatements {
     // `active eq true|false` as a constant, so that a prepared statement's generic plan can still use the partial index
     // of inactive users (a parameter would hide which half is asked for).
     const filter = tally?.level === 1 ? { sql: tally.bucket ? "u.active" : "NOT u.active", params: [] } : q.where;
-    const params = [...(filter?.params ?? [])];
-    const where = `${liveUser("u")}${filter ? ` AND (${filter.sql})` : ""}`;
-    const dir = q.descending ? "DESC" : "ASC";
-    const order = `${q.orderBy ? `${q.orderBy} ${dir} NULLS LAST, ` : ""}u.created_at ${dir}, u.id ${dir}`;
+    const params = filter?.params ?? [];
+    const seek = !q.where && !q.orderBy && !q.descending && q.offset >= SEEK_FROM_OFFSET && q.limit > 0;
+    const texts = listTexts(q, filter, seek);
     let users: User[] = [];
     if (q.limit > 0) {
-      const seek = !q.where && !q.orderBy && !q.descending && q.offset >= SEEK_FROM_OFFSET;
       const from = seek ? await seekPosition(m, q.offset) : null;
       if (seek && !from) return { total: await tallied(m, { level: 0, bucket: 0 }), users };
-      // Deferred join: OFFSET walks ids only (an index-only scan when the order is creation time), and full rows are
-      // fetched by primary key for the page alone. Seeking, the walk starts at the page's creation minute.
-      const start = from ? `AND u.created_at >= to_timestamp($${params.length + 3})` : "";
-      const rows = await sql<UserRow>(
-        m,
-        `SELECT ${SELECT} FROM users u WHERE u.id = ANY(ARRAY(
-           SELECT u.id FROM users u WHERE ${where} ${start} ORDER BY ${order}
-           LIMIT $${params.length + 1} OFFSET $${params.length + 2}))
-         ORDER BY ${order}`,
-        from ? [...params, q.limit, from.skip, from.minuteStart] : [...params, q.limit, q.offset],
-      );
-      users = rows.map(toUser);
+      const values = from ? [...params, q.limit, from.skip, from.minuteStart] : [...params, q.limit, q.offset];
+      users = (await sql<UserRow>(m, texts.page, values)).map(toUser);
     }
     if (users.length > 0 && users.length < q.limit) return { total: q.offset + users.length, users };
     if (tally) return { total: await tallied(m, tally), users };
-    const [{ count }] = await sql<{ count: number }>(
-      m,
-      `SELECT count(*)::int AS count FROM users u WHERE ${where}`,
-      params,
-    );
+    const [{ count }] = await sql<{ count: number }>(m, texts.count, params);
     return { total: count, users };
   }
 

@@ -142,6 +142,25 @@ export class UsersService {
     return this.updates.update(ctx, id, mutate, opts);
   }
 
+  /** An IdP's PATCH of `active` alone: one statement when it can be (UserUpdates.switchAlone), else the update. */
+  async pushActive(ctx: Ctx, id: string, active: boolean, opts: WriteOptions = {}): Promise<Updated> {
+    const user = await this.updates.switchAlone(ctx, id, active, opts);
+    if (user) return { user, changed: true };
+    return this.update(ctx, id, (current) => ({ profile: { ...profileOf(current), active } }), opts);
+  }
+
+  /** An IdP's full replace (SCIM PUT): one statement when it can be (UserUpdates.replaceAlone), else the update. */
+  async replace(
+    ctx: Ctx,
+    id: string,
+    write: UserWrite,
+    opts: WriteOptions = {},
+  ): Promise<{ user: User; changed: boolean }> {
+    const user = await this.updates.replaceAlone(ctx, id, write, opts);
+    if (user) return { user, changed: true };
+    return this.update(ctx, id, () => write, opts);
+  }
+
   /** The same update inside the caller's transaction, under the row lock: for use cases that commit more with it. */
   updateIn(
     tx: TxCtx,
@@ -200,6 +219,8 @@ export class UsersService {
     });
   }
 }
+
+type Updated = { user: User; changed: boolean };
 
 /** The person switched on or off; nobody deactivates their own account. */
 function switched(ctx: Ctx, current: User, active: boolean): UserWrite {

@@ -9,6 +9,26 @@ import { liveUser, removedUser } from "./users.fragments";
 /** last_pushed_at's new value: now when `$n` (the write is a push) is true, else as it was. */
 const pushStamp = (n: number) => `CASE WHEN $${n}::boolean THEN clock_timestamp() ELSE last_pushed_at END`;
 
+/** The insert's and update's texts, built once (fixed for the process): hashed once by sql.ts, not per call. */
+const INSERT_TEXT = `INSERT INTO users (id, ${PROFILE_COLUMNS.map(([, c]) => c).join(", ")}, source, source_ref, password_hash, entity_id, system_role, admin_scope, external, last_pushed_at)
+             VALUES ($1, ${PROFILE_COLUMNS.map(([, c], i) => `$${i + 2}${JSONB.has(c) ? "::jsonb" : ""}`).join(", ")}, $${P + 2}, $${P + 3}, $${P + 4}, $${P + 5}, $${P + 6}, $${P + 7}::uuid[], $${P + 8},
+                     CASE WHEN $${P + 9}::boolean THEN clock_timestamp() END)
+             ON CONFLICT DO NOTHING RETURNING ${RETURNING}`;
+const UPDATE_TEXT = `UPDATE users SET ${SET_PROFILE}, password_hash = COALESCE($${P + 3}, password_hash),
+             entity_id = $${P + 4}, system_role = $${P + 5}, admin_scope = $${P + 6}::uuid[], external = $${P + 7},
+             last_pushed_at = ${pushStamp(P + 8)}, updated_at = clock_timestamp(), version = version + 1
+             WHERE id = $1 AND ${liveUser()} AND version = $${P + 2} RETURNING ${RETURNING}`;
+
+/**
+ * An IdP switching a live person on or off and nothing else (UserUpdates.switchAlone): applied only when `active`
+ * changes and, with If-Match, the version is one the client accepts. PostgreSQL re-checks the WHERE on the newest row
+ * when another writer got there first, so the before-state (not $2) the audit records is the row's.
+ */
+const SWITCH_TEXT = `UPDATE users SET active = $2, last_pushed_at = ${pushStamp(4)}, updated_at = clock_timestamp(),
+             version = version + 1
+             WHERE id = $1 AND ${liveUser()} AND active IS DISTINCT FROM $2 AND ($3::int[] IS NULL OR version = ANY($3::int[]))
+             RETURNING ${RETURNING}`;
+
 /** The statements that write `users`, built for the unit of work to run (UsersRepository adds the reads). */
 export class UserStatements {
   /** Inserts unless the userName exists in any casing (then it returns no row). */
@@ -21,13 +41,8 @@ export class UserStatements {
     account: UserAccount = defaultAccount(),
     pushed = false,
   ): Statement {
-    const cols = PROFILE_COLUMNS.map(([, c]) => c).join(", ");
-    const params = PROFILE_COLUMNS.map(([, c], i) => `$${i + 2}${JSONB.has(c) ? "::jsonb" : ""}`).join(", ");
     return {
-      text: `INSERT INTO users (id, ${cols}, source, source_ref, password_hash, entity_id, system_role, admin_scope, external, last_pushed_at)
-             VALUES ($1, ${params}, $${P + 2}, $${P + 3}, $${P + 4}, $${P + 5}, $${P + 6}, $${P + 7}::uuid[], $${P + 8},
-                     CASE WHEN $${P + 9}::boolean THEN clock_timestamp() END)
-             ON CONFLICT DO NOTHING RETURNING ${RETURNING}`,
+      text: INSERT_TEXT,
       values: [id, ...profileValues(p), source, sourceRef, passwordHash, ...accountValues(account), pushed],
     };
   }
@@ -42,12 +57,14 @@ export class UserStatements {
     pushed = false,
   ): Statement {
     return {
-      text: `UPDATE users SET ${SET_PROFILE}, password_hash = COALESCE($${P + 3}, password_hash),
-             entity_id = $${P + 4}, system_role = $${P + 5}, admin_scope = $${P + 6}::uuid[], external = $${P + 7},
-             last_pushed_at = ${pushStamp(P + 8)}, updated_at = clock_timestamp(), version = version + 1
-             WHERE id = $1 AND ${liveUser()} AND version = $${P + 2} RETURNING ${RETURNING}`,
+      text: UPDATE_TEXT,
       values: [id, ...profileValues(p), version, passwordHash, ...accountValues(account), pushed],
     };
+  }
+
+  /** `active` alone set on a live user, if it changes and (`ifMatch` given) the version is accepted; else no row. */
+  switchActive(id: string, active: boolean, ifMatch: number[] | undefined, pushed: boolean): Statement {
+    return { text: SWITCH_TEXT, values: [id, active, ifMatch ?? null, pushed] };
   }
 
   /** Brings a removed account back under a new profile and account. */

@@ -2,6 +2,7 @@ import { elementExpr } from "./element";
 import { countTerms, type LogicNode, parseLogic } from "./logic";
 import { comparison, negate, type Operand, type Pred, presence } from "./predicate";
 import { lookup, resolveAttr } from "./resolve";
+import { simpleEquality } from "./simple-eq";
 import { type AttrFilter, parseTerm } from "./term";
 import {
   type AttrNode,
@@ -45,9 +46,14 @@ const tooMany = (max: number) => new FilterError(`filter has more than ${max} co
 /** Compiles a SCIM filter (RFC 7644 §3.4.2.2) into a parameterised PostgreSQL boolean expression. */
 export function compileFilter(expression: string, map: AttributeMap, opts: CompileOptions = {}): CompiledSql {
   const maxLength = opts.maxLength ?? 2048;
-  const maxTerms = opts.maxTerms ?? 64;
   if (typeof expression !== "string" || !expression.trim()) throw new FilterError("filter is empty");
   if (expression.length > maxLength) throw new FilterError(`filter is longer than ${maxLength} characters`);
+  return simpleEquality(expression, map, opts.paramOffset ?? 0) ?? compileTree(expression, map, opts);
+}
+
+/** The general compiler: and/or/not split here, each comparison parsed by scimmy (decision 0008). */
+export function compileTree(expression: string, map: AttributeMap, opts: CompileOptions = {}): CompiledSql {
+  const maxTerms = opts.maxTerms ?? 64;
   const tree = parseLogic(expression);
   // Checked before scimmy sees any term; ctx.count re-checks after value filters expand.
   if (countTerms(tree) > maxTerms) throw tooMany(maxTerms);
