@@ -28,6 +28,8 @@ import { CredentialsRepository } from "./domain/users/credentials.repository";
 import { UsersRepository } from "./domain/users/users.repository";
 import { UsersSearch } from "./domain/users/users.search";
 import { UsersService } from "./domain/users/users.service";
+import { SignInRecorder } from "./domain/users/sign-ins";
+import { type SignInPageOptions, noSignInOptions } from "./http/auth/sign-in-page-options";
 
 /** Every service of a process, built once by createServices; the doors, the worker and the CLI take theirs from here. */
 export interface Services {
@@ -39,6 +41,8 @@ export interface Services {
   entities: EntitiesService;
   users: UsersService;
   search: UsersSearch;
+  /** Records sign-in attempts (audit, last_login_at, enrolment): the sign-in door's one writer of them. */
+  signIns: SignInRecorder;
   // access, settings, tokens, audit-log
   access: AccessService;
   settings: SettingsService;
@@ -61,6 +65,8 @@ export interface Services {
   credentials: CredentialsService;
   // reports
   reconciliation: ReconciliationService;
+  /** What the sign-in page offers besides passwords (SSO buttons, "Create an account"); none until SSO supplies it. */
+  signInPageOptions: SignInPageOptions;
 }
 
 /**
@@ -79,6 +85,7 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
   const outboxQueue = new OutboxQueue(ds);
   const entities = new EntitiesService(ds);
   const search = new UsersSearch(ds, repositories.entities);
+  const signIns = new SignInRecorder(ds);
   const access = new AccessService(ds);
   const settings = new SettingsService(ds);
   const tokens = new TokensService(ds, repositories.users, cfg.TOKEN_CACHE_SECONDS * 1000);
@@ -159,6 +166,7 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     entities,
     users,
     search,
+    signIns,
     access,
     settings,
     tokens,
@@ -176,5 +184,6 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     enrolment,
     credentials,
     reconciliation,
+    signInPageOptions: noSignInOptions,
   };
 }
