@@ -84,6 +84,15 @@ describe("password sign-in through the OpenID Provider", () => {
     expect(row.enrolled_at).not.toBeNull();
   });
 
+  it("the interaction cookie reaches every /auth path (SSO callbacks and sign-up end the same interaction)", async () => {
+    const browser = new Browser(base);
+    const req = await authorizationRequest(config);
+    const res = await browser.get(`${req.url.pathname}${req.url.search}`);
+    expect(res.status).toBe(303);
+    const interaction = res.headers.getSetCookie().find((c) => c.startsWith("_interaction="));
+    expect(interaction).toMatch(/path=\/auth(;|$)/i);
+  });
+
   it("the page is EN or FR, accessible, without script", async () => {
     const browser = new Browser(base);
     const { page } = await signInPage(browser);

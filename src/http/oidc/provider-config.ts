@@ -106,7 +106,9 @@ export function providerConfiguration(services: Services, keys: SigningJwk[], co
     adapter: pgAdapter(services.oidcState, services.oidcClients),
     findAccount: (_ctx: unknown, id: string) => findAccount(services, id),
     jwks: { keys },
-    cookies: { keys: cookieKeys },
+    // The interaction cookie goes to every /auth path (not only /auth/sign-in/<uid>): company SSO's callback and
+    // sign-up end the same interaction through CompleteSignIn, which reads it.
+    cookies: { keys: cookieKeys, short: { path: "/auth" } },
     claims: {
       openid: ["sub"],
       email: ["email"],
