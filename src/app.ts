@@ -16,6 +16,12 @@ import { createJwtChecker, createJwtVerifier } from "./http/middleware/jwt-verif
 import { scimRouter } from "./http/scim/scim.router";
 import { setRetryAfterOn503 } from "./http/shared/retry-after";
 import { logger } from "./log";
+import { keyEncryptionSecret } from "./config/key-encryption";
+import { issuerOf } from "./config/issuer";
+import { signInMethodRouters } from "./http/auth/sign-in-methods";
+import { completeSignIn } from "./http/oidc/complete-sign-in.impl";
+import { ProviderHolder } from "./http/oidc/provider-holder";
+import { signInRouter } from "./http/oidc/sign-in.routes";
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -138,6 +144,8 @@ export function createApp(
       devMailbox: cfg.SMTP_URL ? null : new DevMailboxReader(join(cfg.DATA_DIR, "mail"), invitationLinks(cfg).find),
       deadLetters: services.deadLetters,
       reconciliation: services.reconciliation,
+      oidcClients: services.oidcClients,
+      signInEvents: services.signInEvents,
       jwt:
         cfg.ADMIN_JWT_ISSUER && cfg.ADMIN_JWT_AUDIENCE && cfg.ADMIN_JWT_JWKS_URL
           ? {
@@ -155,6 +163,18 @@ export function createApp(
           : undefined,
     }),
   );
+
+  // --- the OpenID Provider: discovery and /oidc/* (oidc-provider), its sign-in pages and the other sign-in methods ---
+  const holder = new ProviderHolder(services, {
+    issuer: issuerOf(cfg),
+    master: keyEncryptionSecret(cfg),
+    refreshMs: cfg.OIDC_KEY_REFRESH_SECONDS * 1000,
+    trustProxy: cfg.TRUST_PROXY !== false,
+  });
+  const complete = completeSignIn(services.signIns, holder);
+  app.use(holder.middleware());
+  app.use("/auth", signInRouter({ cfg, ds, services, holder, complete }));
+  for (const router of signInMethodRouters({ cfg, ds, services, complete })) app.use("/auth", router);
 
   // --- auth lane: the end-user door (invitation links, sign-in, password change), rate limited per client address ---
   app.use(

@@ -4,8 +4,10 @@ import { AccessService } from "./domain/access/access.service";
 import { AuditChainService } from "./domain/audit-log/audit-chain.service";
 import { AuditLogService } from "./domain/audit-log/audit-log.service";
 import { AuditSealer } from "./domain/audit-log/audit-sealer";
+import { SignInEventsService } from "./domain/audit-log/sign-in-events.service";
 import { CredentialsService } from "./domain/auth/credentials.service";
 import { EnrolmentService } from "./domain/auth/enrolment.service";
+import { PasswordSignInService } from "./domain/auth/password-sign-in.service";
 import { type Clock, systemClock } from "./domain/clock";
 import { EntitiesRepository } from "./domain/entities/entities.repository";
 import { EntitiesService } from "./domain/entities/entities.service";
@@ -22,12 +24,24 @@ import { PeopleService } from "./domain/people/people.service";
 import { ReconciliationService } from "./domain/reports/reconciliation.service";
 import { GroupInvitationsService } from "./domain/people/group-invitations.service";
 import { SettingsService } from "./domain/settings/settings.service";
+import { OidcClientsService } from "./domain/oidc/oidc-clients.service";
+import { OidcKeysService } from "./domain/oidc/oidc-keys.service";
+import { OidcStateService } from "./domain/oidc/oidc-state.service";
+import { secretBoxFor } from "./config/key-encryption";
 import { Signal } from "./domain/signal";
 import { TokensService } from "./domain/tokens/tokens.service";
 import { CredentialsRepository } from "./domain/users/credentials.repository";
 import { UsersRepository } from "./domain/users/users.repository";
 import { UsersSearch } from "./domain/users/users.search";
 import { UsersService } from "./domain/users/users.service";
+import { SignInRecorder } from "./domain/users/sign-ins";
+import { type SignInPageOptions, noSignInOptions } from "./http/auth/sign-in-page-options";
+
+/**
+ * How long a retired signing key stays published: the longest lifetime of a token it signed (the provider's ID and
+ * access tokens live an hour: src/http/oidc/provider-config.ts), with a margin for clock skew and caches.
+ */
+const OIDC_KEY_VERIFY_SECONDS = 2 * 3600;
 
 /** Every service of a process, built once by createServices; the doors, the worker and the CLI take theirs from here. */
 export interface Services {
@@ -39,6 +53,8 @@ export interface Services {
   entities: EntitiesService;
   users: UsersService;
   search: UsersSearch;
+  /** Records sign-in attempts (audit, last_login_at, enrolment): the sign-in door's one writer of them. */
+  signIns: SignInRecorder;
   // access, settings, tokens, audit-log
   access: AccessService;
   settings: SettingsService;
@@ -46,6 +62,12 @@ export interface Services {
   audit: AuditLogService;
   auditChain: AuditChainService;
   auditSealer: AuditSealer;
+  /** Sign-in attempts and refusals read from the audit log (GET /admin/v1/sign-in-events). */
+  signInEvents: SignInEventsService;
+  // oidc: the OpenID Provider's signing keys, platform clients and state (sessions, grants, tokens)
+  oidcKeys: OidcKeysService;
+  oidcClients: OidcClientsService;
+  oidcState: OidcStateService;
   // groups, invitations, people
   groups: GroupsService;
   scopedGroups: ScopedGroupsService;
@@ -59,8 +81,12 @@ export interface Services {
   // auth: joining through an invitation link; passwords (sign-in, change, one-time)
   enrolment: EnrolmentService;
   credentials: CredentialsService;
+  /** Password sign-in on the OpenID Provider's page (one-time passwords changed before it finishes). */
+  passwordSignIn: PasswordSignInService;
   // reports
   reconciliation: ReconciliationService;
+  /** What the sign-in page offers besides passwords (SSO buttons, "Create an account"); none until SSO supplies it. */
+  signInPageOptions: SignInPageOptions;
 }
 
 /**
@@ -79,12 +105,18 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
   const outboxQueue = new OutboxQueue(ds);
   const entities = new EntitiesService(ds);
   const search = new UsersSearch(ds, repositories.entities);
+  const signIns = new SignInRecorder(ds);
   const access = new AccessService(ds);
   const settings = new SettingsService(ds);
   const tokens = new TokensService(ds, repositories.users, cfg.TOKEN_CACHE_SECONDS * 1000);
   const audit = new AuditLogService(ds);
   const auditChain = new AuditChainService(ds);
   const auditSealer = new AuditSealer(ds);
+  const signInEvents = new SignInEventsService(ds);
+  const box = secretBoxFor(cfg);
+  const oidcKeys = new OidcKeysService(ds, box, OIDC_KEY_VERIFY_SECONDS);
+  const oidcClients = new OidcClientsService(ds, box);
+  const oidcState = new OidcStateService(ds);
   const groups = new GroupsService(ds);
   const scopedGroups = new ScopedGroupsService(ds, groups, repositories.users);
   const invitations = new InvitationsService(ds, repositories.users, {
@@ -148,6 +180,17 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
       ssoOnly: cfg.SSO_ONLY,
     },
   );
+  const passwordSignIn = new PasswordSignInService(
+    ds,
+    credentials,
+    repositories.credentials,
+    repositories.invitations,
+    {
+      clock,
+      policy: { minLength: cfg.PASSWORD_MIN_LENGTH, minScore: cfg.PASSWORD_MIN_SCORE },
+      ssoOnly: cfg.SSO_ONLY,
+    },
+  );
   const reconciliation = new ReconciliationService(
     ds,
     async () => (await settings.idpDomainsVersioned()).value.domains,
@@ -159,12 +202,17 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     entities,
     users,
     search,
+    signIns,
     access,
     settings,
     tokens,
     audit,
     auditChain,
     auditSealer,
+    signInEvents,
+    oidcKeys,
+    oidcClients,
+    oidcState,
     groups,
     scopedGroups,
     invitations,
@@ -175,6 +223,8 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     jobsEnqueued,
     enrolment,
     credentials,
+    passwordSignIn,
     reconciliation,
+    signInPageOptions: noSignInOptions,
   };
 }

@@ -15,6 +15,8 @@ import { InvitationsWorker1764000000012 } from "../../migrations/1764000000012-i
 import { RateLimits1764000000013 } from "../../migrations/1764000000013-rate-limits";
 import { LifecycleColumns1764000000070 } from "../../migrations/1764000000070-lifecycle-columns";
 import { UserTallies1764000000130 } from "../../migrations/1764000000130-user-tallies";
+import { OpenIdProvider1764000000090 } from "../../migrations/1764000000090-openid-provider";
+import { SignInEventsIndex1764000000091 } from "../../migrations/1764000000091-sign-in-events-index";
 import type { Config } from "../config/env";
 import { DiscardingClient } from "./discarding-client";
 
@@ -35,6 +37,8 @@ export const migrations = [
   RateLimits1764000000013,
   LifecycleColumns1764000000070,
   UserTallies1764000000130,
+  OpenIdProvider1764000000090,
+  SignInEventsIndex1764000000091,
 ];
 
 /** How long a database call may wait, in ms (0: no bound). See DB_*_TIMEOUT_MS in src/config/env.ts. */

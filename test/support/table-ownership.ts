@@ -17,6 +17,9 @@ export const OWNERS: Record<string, string> = {
   audit_chain_head: "src/domain/audit-log",
   outbox: "src/domain/outbox",
   rate_limit_hits: "src/domain/auth",
+  oidc_payloads: "src/domain/oidc",
+  oidc_keys: "src/domain/oidc",
+  oidc_clients: "src/domain/oidc",
 };
 
 export interface Violation {

@@ -32,6 +32,10 @@ import type { GroupInvitationsService } from "../../domain/people/group-invitati
 import { groupInvitationsRouter } from "./group-invitations.routes";
 import type { DevMailboxReader } from "../../modules/mail/dev-mailbox.reader";
 import { devMailboxRouter } from "./dev-mailbox.routes";
+import type { OidcClientsService } from "../../domain/oidc/oidc-clients.service";
+import type { SignInEventsService } from "../../domain/audit-log/sign-in-events.service";
+import { oidcClientsRouter } from "./oidc-clients.routes";
+import { signInEventsRouter } from "./sign-in-events.routes";
 
 export interface AdminDeps {
   users: UsersService;
@@ -62,6 +66,9 @@ export interface AdminDeps {
   deadLetters: DeadLettersService;
   // reports
   reconciliation: ReconciliationService;
+  // the OpenID Provider: platform clients, and the sign-in attempts of the audit log
+  oidcClients: OidcClientsService;
+  signInEvents: SignInEventsService;
 }
 
 const JSON_TYPES = ["application/json", "application/*+json"];
@@ -107,6 +114,9 @@ export function adminRouter(d: AdminDeps): Router {
   r.use("/dead-letters", deadLettersRouter(d.deadLetters));
   // --- reports: the reconciliation report (JSON pages, or the whole report as streamed CSV) ---
   r.use("/reports", reportsRouter(d.reconciliation));
+  // --- sign-in: the OpenID Provider's platform clients; sign-in attempts and refusals ("why can't she log in?") ---
+  r.use("/clients", oidcClientsRouter(d.oidcClients));
+  r.use("/sign-in-events", signInEventsRouter(d.signInEvents));
 
   r.use((req) => {
     throw new Problem(404, "not_found", `No admin endpoint at ${req.method} ${req.originalUrl.split("?")[0]}`);
