@@ -17,6 +17,7 @@ import { InvitationsService } from "./domain/invitations/invitations.service";
 import { JobsService } from "./domain/jobs/jobs.service";
 import { UserActionsService } from "./domain/jobs/users-actions.service";
 import { DeadLettersService } from "./domain/outbox/dead-letters.service";
+import { EventsService } from "./domain/events/events.service";
 import { OutboxQueue } from "./domain/outbox/outbox.queue";
 import { PeopleService } from "./domain/people/people.service";
 import { ReconciliationService } from "./domain/reports/reconciliation.service";
@@ -35,6 +36,8 @@ export interface Services {
   // outbox
   outboxQueue: OutboxQueue;
   deadLetters: DeadLettersService;
+  // events: the platform's feed of changes
+  events: EventsService;
   // entities, users
   entities: EntitiesService;
   users: UsersService;
@@ -77,6 +80,7 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     invitations: new InvitationsRepository(),
   };
   const outboxQueue = new OutboxQueue(ds);
+  const events = new EventsService(ds);
   const entities = new EntitiesService(ds);
   const search = new UsersSearch(ds, repositories.entities);
   const access = new AccessService(ds);
@@ -156,6 +160,7 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     clock,
     outboxQueue,
     deadLetters,
+    events,
     entities,
     users,
     search,

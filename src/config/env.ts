@@ -80,6 +80,8 @@ const schema = z
     WORKER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
     WORKER_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
     OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+    // The events feed (GET /admin/v1/events) keeps events this long, whatever the outbox does; the worker prunes.
+    EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     // Invitations and mail: no SMTP_URL = the dev mailbox under DATA_DIR/mail (and the link in the log).
     PLATFORM_NAME: z.string().min(1).max(100).default("Roster"),
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),

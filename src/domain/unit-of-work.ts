@@ -5,6 +5,8 @@ import type { Ctx, TxCtx } from "./context";
 import type { Effects, Statement } from "./effects";
 import { ConflictError, DomainError, InvalidError, UnavailableError } from "./errors";
 import { outboxInsertCte } from "./outbox/outbox.fragments";
+import { eventsInsertCte } from "./events/events.fragments";
+import { feedRows } from "./feed";
 
 /*
  * The unit of work: the one way a change is committed, and the only place that opens a transaction or writes audit
@@ -109,7 +111,13 @@ async function runWithEffects<T extends object>(
     topic: e.topic,
     payload: { ...e.payload, requestId: ctx.requestId, door: ctx.door },
   }));
-  const rows = await sql<T>(m, text, [...write.values, JSON.stringify(audits), JSON.stringify(events)]);
+  const feed = feedRows(effects, ctx.actor, ctx.door, ctx.requestId);
+  const rows = await sql<T>(m, text, [
+    ...write.values,
+    JSON.stringify(audits),
+    JSON.stringify(events),
+    JSON.stringify(feed),
+  ]);
   return rows[0] ?? null;
 }
 
@@ -144,13 +152,14 @@ function isOutage(code: string | undefined, e: unknown): boolean {
 }
 
 /**
- * The text of a write with its audit records and outbox events as ONE statement: data-modifying CTEs that insert the
- * effects (parameters $n+1 and $n+2, JSON arrays) only when the write returned a row. Fixed for a given write text, so
+ * The text of a write with its audit records, outbox events and feed events as ONE statement: data-modifying CTEs that
+ * insert the effects (parameters $n+1, $n+2 and $n+3, JSON arrays) only when the write returned a row. Fixed for a given write text, so
  * it is prepared once per connection.
  */
 export function withEffectsText(write: string, n: number): string {
   return `WITH w AS (${write}),
   a AS (${auditInsertCte(`$${n + 1}`, "EXISTS (SELECT 1 FROM w)")}),
-  o AS (${outboxInsertCte(`$${n + 2}`, "EXISTS (SELECT 1 FROM w)")})
+  o AS (${outboxInsertCte(`$${n + 2}`, "EXISTS (SELECT 1 FROM w)")}),
+  e AS (${eventsInsertCte(`$${n + 3}`, "EXISTS (SELECT 1 FROM w)")})
   SELECT * FROM w`;
 }

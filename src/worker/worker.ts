@@ -97,6 +97,11 @@ export async function startWorker(
     } catch (err) {
       logger.warn({ err }, "outbox: pruning failed (tried again later)");
     }
+    try {
+      await services.events.prune(cfg.EVENTS_RETENTION_DAYS);
+    } catch (err) {
+      logger.warn({ err }, "events: pruning failed (tried again later)");
+    }
   };
   const pruner = setInterval(() => void prune(), PRUNE_EVERY_MS);
   pruner.unref();

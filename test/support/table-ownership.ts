@@ -16,6 +16,10 @@ export const OWNERS: Record<string, string> = {
   audit_chain_head: "src/domain/audit-log",
   outbox: "src/domain/outbox",
   rate_limit_hits: "src/domain/auth",
+  events: "src/domain/events",
+  webhooks: "src/domain/webhooks",
+  webhook_deliveries: "src/domain/webhooks",
+  webhook_dispatch: "src/domain/webhooks",
 };
 
 export interface Violation {

@@ -32,6 +32,8 @@ import type { GroupInvitationsService } from "../../domain/people/group-invitati
 import { groupInvitationsRouter } from "./group-invitations.routes";
 import type { DevMailboxReader } from "../../modules/mail/dev-mailbox.reader";
 import { devMailboxRouter } from "./dev-mailbox.routes";
+import type { EventsService } from "../../domain/events/events.service";
+import { eventsRouter } from "./events.routes";
 
 export interface AdminDeps {
   users: UsersService;
@@ -62,6 +64,8 @@ export interface AdminDeps {
   deadLetters: DeadLettersService;
   // reports
   reconciliation: ReconciliationService;
+  // events feed and webhooks
+  events: EventsService;
 }
 
 const JSON_TYPES = ["application/json", "application/*+json"];
@@ -107,6 +111,8 @@ export function adminRouter(d: AdminDeps): Router {
   r.use("/dead-letters", deadLettersRouter(d.deadLetters));
   // --- reports: the reconciliation report (JSON pages, or the whole report as streamed CSV) ---
   r.use("/reports", reportsRouter(d.reconciliation));
+  // --- the platform's view: the events feed ---
+  r.use("/events", eventsRouter(d.events));
 
   r.use((req) => {
     throw new Problem(404, "not_found", `No admin endpoint at ${req.method} ${req.originalUrl.split("?")[0]}`);
