@@ -139,6 +139,7 @@ export function createApp(
       deadLetters: services.deadLetters,
       reconciliation: services.reconciliation,
       events: services.events,
+      webhooks: services.webhooks,
       jwt:
         cfg.ADMIN_JWT_ISSUER && cfg.ADMIN_JWT_AUDIENCE && cfg.ADMIN_JWT_JWKS_URL
           ? {

@@ -18,6 +18,10 @@ import { JobsService } from "./domain/jobs/jobs.service";
 import { UserActionsService } from "./domain/jobs/users-actions.service";
 import { DeadLettersService } from "./domain/outbox/dead-letters.service";
 import { EventsService } from "./domain/events/events.service";
+import { DeliveryQueue } from "./domain/webhooks/delivery-queue";
+import { WebhooksService } from "./domain/webhooks/webhooks.service";
+import type { SecretBox } from "./domain/secret-box";
+import { secretBoxFor } from "./config/key-encryption";
 import { OutboxQueue } from "./domain/outbox/outbox.queue";
 import { PeopleService } from "./domain/people/people.service";
 import { ReconciliationService } from "./domain/reports/reconciliation.service";
@@ -64,6 +68,9 @@ export interface Services {
   credentials: CredentialsService;
   // reports
   reconciliation: ReconciliationService;
+  // webhooks: endpoints (admin door) and their deliveries (worker)
+  webhooks: WebhooksService;
+  deliveryQueue: DeliveryQueue;
 }
 
 /**
@@ -156,6 +163,18 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     ds,
     async () => (await settings.idpDomainsVersioned()).value.domains,
   );
+  // made on first use: it reads (or creates) the key file, which processes without webhooks never need
+  let sealed: SecretBox | undefined;
+  const box = () => {
+    sealed ??= secretBoxFor(cfg);
+    return sealed;
+  };
+  const webhooks = new WebhooksService(ds, {
+    allowPrivate: cfg.ALLOW_PRIVATE_TARGETS,
+    overlapMs: cfg.WEBHOOK_SECRET_OVERLAP,
+    box,
+  });
+  const deliveryQueue = new DeliveryQueue(ds, box);
   return {
     clock,
     outboxQueue,
@@ -181,5 +200,7 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     enrolment,
     credentials,
     reconciliation,
+    webhooks,
+    deliveryQueue,
   };
 }

@@ -16,6 +16,7 @@ import { JobsRunner } from "./jobs.runner";
 import { jobHandlers } from "./job-handlers";
 import { type JobHandlers, OutboxWorker } from "./outbox.worker";
 import { registerOutboxMetrics } from "./outbox.metrics";
+import { WebhookLoops } from "./webhooks.loop";
 
 export interface WorkerDeps {
   mailer?: Mailer;
@@ -27,6 +28,8 @@ export interface WorkerDeps {
 export interface RunningWorker {
   outbox: OutboxWorker;
   admin: JobsRunner;
+  /** Webhook deliveries; null when WEBHOOK_LOOPS is 0. */
+  webhooks: WebhookLoops | null;
   mailer: Mailer;
   sms: SmsProvider;
   stop(): Promise<void>;
@@ -81,6 +84,18 @@ export async function startWorker(
     concurrency: cfg.ADMIN_JOBS_CONCURRENCY,
     pollMs: cfg.ADMIN_JOBS_POLL_MS,
   }).start();
+  const webhooks =
+    cfg.WEBHOOK_LOOPS > 0
+      ? new WebhookLoops(services.deliveryQueue, {
+          loops: cfg.WEBHOOK_LOOPS,
+          batchSize: cfg.WEBHOOK_BATCH_SIZE,
+          pollMs: cfg.WORKER_POLL_MS,
+          leaseMs: cfg.WORKER_LEASE_MS,
+          allowPrivate: cfg.ALLOW_PRIVATE_TARGETS,
+          timeoutMs: cfg.OUTBOUND_TIMEOUT_MS,
+          scheduleMs: cfg.WEBHOOK_RETRY_SCHEDULE,
+        }).start()
+      : null;
   const stopListening = services.jobsEnqueued.listen(() => admin.wake());
   const listener: Listener = await listen(
     dbUrl,
@@ -99,6 +114,7 @@ export async function startWorker(
     }
     try {
       await services.events.prune(cfg.EVENTS_RETENTION_DAYS);
+      await services.deliveryQueue.prune(cfg.EVENTS_RETENTION_DAYS);
     } catch (err) {
       logger.warn({ err }, "events: pruning failed (tried again later)");
     }
@@ -109,13 +125,14 @@ export async function startWorker(
   return {
     outbox,
     admin,
+    webhooks,
     mailer,
     sms,
     async stop() {
       clearInterval(pruner);
       stopListening();
       await listener.close();
-      await Promise.all([outbox.stop(), admin.stop()]);
+      await Promise.all([outbox.stop(), admin.stop(), webhooks?.stop()]);
       mailer.close();
     },
   };

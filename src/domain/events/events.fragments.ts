@@ -27,3 +27,13 @@ export interface EventRow {
  * ended, so no event can appear below it later (a late commit is handed out only once the horizon passes it).
  */
 export const FEED_HORIZON = "pg_snapshot_xmin(pg_current_snapshot())";
+
+/**
+ * The next `limitParam` events after position (`xidExpr`, `seqExpr`), below the horizon, in feed order: a subquery
+ * for readers that follow the feed inside their own statement (the webhooks' dispatcher, through its stored cursor).
+ */
+export const eventsAfter = (xidExpr: string, seqExpr: string, limitParam: string) => `SELECT e.id, e.xid, e.seq,
+          e.type, e.time, e.subject_type, e.subject_id, e.data, e.door, e.actor
+        FROM events e
+        WHERE (e.xid, e.seq) > (${xidExpr}, ${seqExpr}) AND e.xid < ${FEED_HORIZON}
+        ORDER BY e.xid, e.seq LIMIT ${limitParam}`;

@@ -34,6 +34,8 @@ import type { DevMailboxReader } from "../../modules/mail/dev-mailbox.reader";
 import { devMailboxRouter } from "./dev-mailbox.routes";
 import type { EventsService } from "../../domain/events/events.service";
 import { eventsRouter } from "./events.routes";
+import type { WebhooksService } from "../../domain/webhooks/webhooks.service";
+import { webhooksRouter } from "./webhooks.routes";
 
 export interface AdminDeps {
   users: UsersService;
@@ -66,6 +68,7 @@ export interface AdminDeps {
   reconciliation: ReconciliationService;
   // events feed and webhooks
   events: EventsService;
+  webhooks: WebhooksService;
 }
 
 const JSON_TYPES = ["application/json", "application/*+json"];
@@ -113,6 +116,7 @@ export function adminRouter(d: AdminDeps): Router {
   r.use("/reports", reportsRouter(d.reconciliation));
   // --- the platform's view: the events feed ---
   r.use("/events", eventsRouter(d.events));
+  r.use("/webhooks", webhooksRouter(d.webhooks));
 
   r.use((req) => {
     throw new Problem(404, "not_found", `No admin endpoint at ${req.method} ${req.originalUrl.split("?")[0]}`);
