@@ -52,7 +52,10 @@ describe("refused when delivering", () => {
       await t.admin.post("/webhooks", { url: "https://93.184.215.14/hooks", events: ["user.created"] }).expect(201)
     ).body;
     // what a DNS change would do: the endpoint's name now leads to this machine
-    await t.ds.query("UPDATE webhooks SET url = $2 WHERE id = $1", [w.id, rx.url.replace("http://127.0.0.1", "https://localhost")]);
+    await t.ds.query("UPDATE webhooks SET url = $2 WHERE id = $1", [
+      w.id,
+      rx.url.replace("http://127.0.0.1", "https://localhost"),
+    ]);
     await t.startWorker();
     await t.scim.post("/Users", buildScimUser()).expect(201);
     const d = await waitForDelivery(w.id);
