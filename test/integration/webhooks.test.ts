@@ -69,6 +69,33 @@ describe("the admin API", () => {
     expect(JSON.stringify(res.body)).toContain(field);
   });
 
+  it("unknown or malformed ids are 404s, a bad cursor or state a 400 naming it", async () => {
+    await t.admin.get("/webhooks/not-a-uuid").expect(404);
+    await t.admin.get("/webhooks/00000000-0000-4000-8000-000000000000/deliveries").expect(404);
+    await t.admin.post(`/webhooks/${hookId}/deliveries/abc/retry`).expect(404);
+    await t.admin.patch("/webhooks/00000000-0000-4000-8000-000000000000", { description: "x" }).expect(404);
+    expect((await t.admin.get("/webhooks?cursor=zz").expect(400)).body.field).toBe("cursor");
+    expect((await t.admin.get(`/webhooks/${hookId}/deliveries?state=lost`).expect(400)).body.field).toBe("state");
+    expect(
+      (await t.admin.post(`/webhooks/${hookId}/rotate-secret`, { overlapSeconds: -1 }).expect(400)).body.field,
+    ).toBe("overlapSeconds");
+  });
+
+  it("changes are audited, without the secret", async () => {
+    await t.admin.post(`/webhooks/${hookId}/rotate-secret`, {}).expect(200);
+    await t.admin.post(`/webhooks/${hookId}/disable`).expect(200);
+    const rows = await t.ds.query(
+      "SELECT action, changes FROM audit_events WHERE target_type = 'webhook' AND target_id = $1 ORDER BY id",
+      [hookId],
+    );
+    expect(rows.map((r: { action: string }) => r.action)).toEqual([
+      "webhook.created",
+      "webhook.secret_rotated",
+      "webhook.disabled",
+    ]);
+    expect(JSON.stringify(rows)).not.toContain("whsec_");
+  });
+
   it("auditors read; they do not create", async () => {
     const auditor = t.adminAs(await t.token("auditor"));
     await auditor.get("/webhooks").expect(200);
