@@ -15,6 +15,7 @@ import { InvitationsWorker1764000000012 } from "../../migrations/1764000000012-i
 import { RateLimits1764000000013 } from "../../migrations/1764000000013-rate-limits";
 import { LifecycleColumns1764000000070 } from "../../migrations/1764000000070-lifecycle-columns";
 import { EventsAndWebhooks1764000000110 } from "../../migrations/1764000000110-events-and-webhooks";
+import { WebhookAttemptLog1764000000111 } from "../../migrations/1764000000111-webhook-attempt-log";
 import type { Config } from "../config/env";
 import { DiscardingClient } from "./discarding-client";
 
@@ -35,6 +36,7 @@ export const migrations = [
   RateLimits1764000000013,
   LifecycleColumns1764000000070,
   EventsAndWebhooks1764000000110,
+  WebhookAttemptLog1764000000111,
 ];
 
 /** How long a database call may wait, in ms (0: no bound). See DB_*_TIMEOUT_MS in src/config/env.ts. */

@@ -138,6 +138,12 @@ describe("deliveries", () => {
     );
     expect(d).toMatchObject({ status: "delivered", attempt: 3, responseStatus: 202, responseExcerpt: "answered 202" });
     expect(d.durationMs).toBeGreaterThanOrEqual(0);
+    expect(d.attempts.map((a: { attempt: number; status: number }) => [a.attempt, a.status])).toEqual([
+      [1, 500],
+      [2, 500],
+      [3, 202],
+    ]);
+    expect(d.attempts[0]).toMatchObject({ error: "HTTP 500", response: "answered 500" });
   });
 
   it("an attempt past the timeout is retried", async () => {

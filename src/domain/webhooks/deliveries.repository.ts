@@ -41,12 +41,23 @@ export interface Delivery {
   lastResponse: string | null;
   lastAttemptAt: Date | null;
   createdAt: Date;
+  /** The last 20 attempts, oldest first. */
+  attemptLog: AttemptLogEntry[];
+}
+
+export interface AttemptLogEntry {
+  attempt: number;
+  at: string;
+  status: number | null;
+  durationMs: number;
+  error: string | null;
+  response: string | null;
 }
 
 const SELECT = `d.id::text AS id, d.event_id AS "eventId", d.event_type AS "eventType", d.state, d.attempts,
   d.next_at AS "nextAt", d.last_status AS "lastStatus", d.last_error AS "lastError",
   d.last_duration_ms AS "lastDurationMs", d.last_response AS "lastResponse", d.last_attempt_at AS "lastAttemptAt",
-  d.created_at AS "createdAt"`;
+  d.created_at AS "createdAt", d.attempt_log AS "attemptLog"`;
 
 /**
  * SQL over `webhook_deliveries` and `webhook_dispatch`: fanning the feed out to the endpoints subscribed, claiming the
@@ -120,6 +131,12 @@ export class DeliveriesRepository {
       UPDATE webhook_deliveries d SET state = r.state, last_status = r.status, last_error = r.error,
              last_duration_ms = r.duration, last_response = r.response, last_attempt_at = clock_timestamp(),
              locked_until = NULL, locked_by = NULL,
+             attempt_log = (SELECT coalesce(jsonb_agg(x.e ORDER BY x.n), '[]') FROM (
+               SELECT e, n FROM jsonb_array_elements(d.attempt_log || jsonb_build_array(jsonb_build_object(
+                 'attempt', d.attempts, 'at', to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                 'status', r.status, 'durationMs', r.duration, 'error', r.error, 'response', left(r.response, 200))))
+                 WITH ORDINALITY AS t(e, n)
+               ORDER BY n DESC LIMIT 20) x),
              next_at = CASE WHEN r.state = 'pending' THEN clock_timestamp() + r.delay * interval '1 millisecond'
                        ELSE d.next_at END
       FROM unnest($2::bigint[], $3::text[], $4::int[], $5::text[], $6::int[], $7::text[], $8::bigint[])

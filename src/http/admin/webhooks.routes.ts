@@ -74,6 +74,7 @@ const presentDelivery = (d: Delivery) => ({
   durationMs: d.lastDurationMs,
   responseExcerpt: d.lastResponse,
   attemptedAt: iso(d.lastAttemptAt),
+  attempts: d.attemptLog,
   createdAt: iso(d.createdAt),
 });
 
