@@ -27,6 +27,7 @@ export interface WebhookReceiver {
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const received: Received[] = [];
   const sockets = new Set<import("node:net").Socket>();
+  const timers = new Set<NodeJS.Timeout>();
   const receiver: WebhookReceiver = {
     url: "",
     received,
@@ -42,6 +43,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
@@ -60,11 +62,13 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       const index = received.push(r) - 1;
       const a = receiver.answer(r, index);
       const { status, delayMs } = typeof a === "number" ? { status: a, delayMs: 0 } : a;
-      setTimeout(() => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
         if (res.destroyed) return;
         r.status = status;
         res.writeHead(status, { "content-type": "text/plain" }).end(`answered ${status}`);
       }, delayMs);
+      timers.add(timer);
     });
   });
   server.on("connection", (s) => {
