@@ -38,6 +38,17 @@ export function floorRoutes(app: express.Express, dbUrl: string, poolSize: numbe
       },
     ]),
     JSON.stringify([{ topic: action, payload: { userId: id } }]),
+    JSON.stringify([
+      {
+        type: action,
+        subject_type: "user",
+        subject_id: id,
+        data: { userId: id },
+        door: "scim",
+        actor: { type: "token", id: null, name: "floor" },
+        request_id: null,
+      },
+    ]),
   ];
   const body = express.json({ type: ["application/json", "application/scim+json"], limit: "1mb" });
 

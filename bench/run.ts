@@ -6,6 +6,7 @@ import { type CpuWindow, cpuModel, startCpuWindow } from "./machine";
 import { adminSearchLoads, seedAdminSearch } from "./admin-search";
 import { groupWorkload } from "./groups";
 import { type CountingSink, type InviteResult, inviteWorkload, startCountingSink } from "./invite";
+import { type CountingReceiver, type EventsResult, eventsWorkload, startCountingReceiver } from "./events";
 import { reportScale, scalePart, type Step } from "./scale";
 import { seedUsers } from "./seed";
 import { type SignInResult, signInWorkload } from "./sign-in";
@@ -22,10 +23,10 @@ function intEnv(name: string, fallback: number, min: number): number {
 }
 
 /**
- * `npm run bench` runs everything; `npm run bench -- groups` (or `scim`, `admin-search`, `invite`) runs only those parts;
+ * `npm run bench` runs everything; `npm run bench -- groups` (or `scim`, `admin-search`, `invite`, `events`) runs only those parts;
  * `npm run bench -- --users N` runs only the scale comparison (10,000 users, then N).
  */
-const PARTS = ["scim", "groups", "admin-search", "invite", "sign-in"];
+const PARTS = ["scim", "groups", "admin-search", "invite", "sign-in", "events"];
 const args = process.argv.slice(2);
 const usersAt = args.findIndex((a) => a === "--users" || a.startsWith("--users="));
 const joined = usersAt >= 0 && args[usersAt].includes("=");
@@ -39,6 +40,7 @@ const ONLY = {
   admin: wants("admin-search"),
   invite: wants("invite"),
   signIn: wants("sign-in"),
+  events: wants("events"),
 };
 
 let N: number,
@@ -48,6 +50,9 @@ let N: number,
   GROUP_MEMBERS: number,
   INVITE_N: number,
   INVITE_TIMEOUT: number,
+  EVENTS_N: number,
+  EVENTS_TIMEOUT: number,
+  EVENTS_VIA: "scim" | "sql",
   SCALE_USERS = 0;
 try {
   const unknown = asked.find((a) => !PARTS.includes(a));
@@ -62,12 +67,17 @@ try {
   GROUP_MEMBERS = intEnv("BENCH_GROUP_MEMBERS", 100_000, 100);
   INVITE_N = intEnv("BENCH_INVITE_USERS", 10_000, 1);
   INVITE_TIMEOUT = intEnv("BENCH_INVITE_TIMEOUT_SECONDS", 1200, 10);
+  EVENTS_N = intEnv("BENCH_EVENTS", 100_000, 1000);
+  EVENTS_TIMEOUT = intEnv("BENCH_EVENTS_TIMEOUT_SECONDS", 1800, 10);
+  EVENTS_VIA = process.env.BENCH_EVENTS_VIA === "scim" ? "scim" : "sql";
   SECONDS = intEnv("BENCH_SECONDS", 10, 1);
   WARMUP = intEnv("BENCH_WARMUP", Math.min(2, Math.max(1, Math.round(SECONDS / 4))), 0);
 } catch (e) {
   process.stderr.write(`bench: ${(e as Error).message}\n`);
   process.exit(2);
 }
+/** Shared by the server and the events part's worker process (the webhook secret is sealed with it). */
+const BENCH_KEY_ENCRYPTION_SECRET = randomBytes(32).toString("base64url");
 // Unique per run, so names never collide with an earlier run in a shared DATABASE_URL.
 const RUN_ID = `${Date.now().toString(36)}${randomBytes(2).toString("hex")}`;
 
@@ -353,6 +363,22 @@ function reportInvite(r: InviteResult): void {
   say(`  duplicates ${r.duplicates}, dead ${r.dead}; cpu: ${cpuText(r.cpu)}`);
 }
 
+function reportEvents(r: EventsResult): void {
+  const rate = (n: number, secs: number) => (Number.isFinite(secs) && secs > 0 ? (n / secs).toFixed(0) : "-");
+  say();
+  say(
+    `events and webhooks: ${EVENTS_N} changes (${EVENTS_VIA === "scim" ? "people created through SCIM /Bulk" : "their feed rows written by SQL, 5 per subject; BENCH_EVENTS_VIA=scim for /Bulk"}), one webhook (user.created) to a receiver on loopback:`,
+  );
+  say(`  changes: ${r.changesSeconds.toFixed(1)} s (${rate(EVENTS_N, r.changesSeconds)} changes/s, ${EVENTS_VIA})`);
+  say(
+    `  delivered: ${r.deliveredSeconds.toFixed(1)} s from a worker process (ROLE=worker, defaults) ready until the receiver had every event = ${rate(EVENTS_N, r.deliveredSeconds)} deliveries/s (floor: signed POSTs from the bench, no database, ${r.floorDeliveriesPerSecond.toFixed(0)}/s)`,
+  );
+  say(`  duplicates ${r.duplicates}, failed ${r.failed}; cpu: ${cpuText(r.cpu)}`);
+  say(
+    `  feed: ${r.feedPages} pages of 100 through GET /admin/v1/events = ${r.feedPagesPerSecond.toFixed(0)} pages/s (floor: the same keyset SQL from the bench, ${r.floorPagesPerSecond.toFixed(0)} pages/s)`,
+  );
+}
+
 async function main(): Promise<number> {
   const t0 = performance.now();
   const what = [
@@ -361,6 +387,7 @@ async function main(): Promise<number> {
     ONLY.admin ? `admin search at ${ADMIN_N} users` : null,
     ONLY.invite ? `mass invite of ${INVITE_N}` : null,
     ONLY.signIn ? "password sign-ins and token exchanges" : null,
+    ONLY.events ? `${EVENTS_N} events to a webhook` : null,
     SCALE ? `scale ${Math.min(10_000, SCALE_USERS)} -> ${SCALE_USERS} users` : null,
   ]
     .filter(Boolean)
@@ -391,6 +418,8 @@ async function main(): Promise<number> {
     const problem = (await roster?.stop()) ?? null;
     roster = undefined;
     await sink?.close();
+    await receiver?.close();
+    receiver = undefined;
     sink = undefined;
     return problem;
   };
@@ -402,15 +431,22 @@ async function main(): Promise<number> {
   let groups: GroupPart | undefined;
   let invite: InviteResult | undefined;
   let signIn: SignInResult | undefined;
+  let events: EventsResult | undefined;
+  let receiver: CountingReceiver | undefined;
   let scale: Step[] | undefined;
   let startSeconds: number;
   try {
     const t = performance.now();
     if (ONLY.invite) sink = await startCountingSink();
+    if (ONLY.events) receiver = await startCountingReceiver();
     roster = await startRoster(RUN_ID, {
       ...(sink ? { SMTP_URL: sink.url } : {}),
       // the sign-in workload comes from one address: budgets that never bind, so their cost is measured, not 429s
       ...(ONLY.signIn ? { AUTH_RATE_LIMIT_PER_MINUTE: "100000", AUTH_ACCOUNT_FAILURES_PER_15_MINUTES: "100000" } : {}),
+      // the receiver is on loopback; this server delivers nothing: a worker process is timed on its own
+      ...(receiver
+        ? { ALLOW_PRIVATE_TARGETS: "true", WEBHOOK_LOOPS: "0", KEY_ENCRYPTION_SECRET: BENCH_KEY_ENCRYPTION_SECRET }
+        : {}),
     });
     startSeconds = secs(t);
     say(
@@ -445,6 +481,22 @@ async function main(): Promise<number> {
       say("sign-in (the OpenID Provider, end to end):");
       signIn = await signInWorkload({ roster, runId: RUN_ID, seconds: SECONDS, workers: CONNECTIONS, say });
     }
+    if (ONLY.events) {
+      events = await eventsWorkload({
+        baseUrl: roster.baseUrl,
+        scimToken: roster.token,
+        adminToken: roster.adminToken,
+        dbUrl: roster.dbUrl,
+        runId: RUN_ID,
+        changes: EVENTS_N,
+        via: EVENTS_VIA,
+        keyEncryptionSecret: BENCH_KEY_ENCRYPTION_SECRET,
+        concurrency: 4 * 50,
+        receiver: receiver!,
+        timeoutSeconds: EVENTS_TIMEOUT,
+        say,
+      });
+    }
   } catch (e) {
     say(`\nERROR: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     if (roster) say(`server log tail:\n${roster.logTail()}`);
@@ -460,6 +512,7 @@ async function main(): Promise<number> {
   if (groups) reportGroups(groups);
   if (admin) reportAdmin(admin);
   if (invite) reportInvite(invite);
+  if (events) reportEvents(events);
   if (scale) reportScale(scale, say);
   say();
   say(
@@ -479,12 +532,21 @@ async function main(): Promise<number> {
     inviteProblems.push(
       `sign-in: ${signIn.signIns.failures} sign-ins and ${signIn.exchanges.failures} exchanges failed`,
     );
-  if (failed.length === 0 && !stopProblem && groupProblems.length === 0 && inviteProblems.length === 0) return 0;
+  const eventsProblems = events?.problems ?? [];
+  if (
+    failed.length === 0 &&
+    !stopProblem &&
+    groupProblems.length === 0 &&
+    inviteProblems.length === 0 &&
+    eventsProblems.length === 0
+  )
+    return 0;
   say();
   say("ERRORS:");
   if (stopProblem) say(`  ${stopProblem}`);
   for (const p of groupProblems) say(`  group workload: ${p}`);
   for (const p of inviteProblems) say(`  invite workload: ${p}`);
+  for (const p of eventsProblems) say(`  events workload: ${p}`);
   for (const { m } of failed) {
     say(`  ${m.name}: ${m.failures} failed requests (its figures are not trustworthy)`);
     for (const p of m.problems) say(`    ${p}`);

@@ -177,3 +177,32 @@ function cli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
     });
   });
 }
+
+/** A worker-only server (ROLE=worker) on `dbUrl`, started when the bench wants the worker's work timed on its own. */
+export async function startWorkerProcess(dbUrl: string, env: NodeJS.ProcessEnv = {}): Promise<Child> {
+  const dataDir = tempDataDir();
+  const port = await freePort();
+  const { proc, output, exited } = spawnTs("src/main.ts", {
+    ...process.env,
+    ...env,
+    ROLE: "worker",
+    DATABASE_URL: dbUrl,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    const problem = await stopChild("worker", proc, exited);
+    rmSync(dataDir, { recursive: true, force: true });
+    return problem;
+  };
+  try {
+    await waitFor(`${baseUrl}/readyz`, proc, output);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { baseUrl, stop };
+}

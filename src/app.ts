@@ -146,6 +146,8 @@ export function createApp(
       reconciliation: services.reconciliation,
       oidcClients: services.oidcClients,
       signInEvents: services.signInEvents,
+      events: services.events,
+      webhooks: services.webhooks,
       jwt:
         cfg.ADMIN_JWT_ISSUER && cfg.ADMIN_JWT_AUDIENCE && cfg.ADMIN_JWT_JWKS_URL
           ? {

@@ -19,6 +19,10 @@ import { InvitationsService } from "./domain/invitations/invitations.service";
 import { JobsService } from "./domain/jobs/jobs.service";
 import { UserActionsService } from "./domain/jobs/users-actions.service";
 import { DeadLettersService } from "./domain/outbox/dead-letters.service";
+import { EventsService } from "./domain/events/events.service";
+import { DeliveryQueue } from "./domain/webhooks/delivery-queue";
+import { WebhooksService } from "./domain/webhooks/webhooks.service";
+import type { SecretBox } from "./domain/secret-box";
 import { OutboxQueue } from "./domain/outbox/outbox.queue";
 import { PeopleService } from "./domain/people/people.service";
 import { ReconciliationService } from "./domain/reports/reconciliation.service";
@@ -49,6 +53,8 @@ export interface Services {
   // outbox
   outboxQueue: OutboxQueue;
   deadLetters: DeadLettersService;
+  // events: the platform's feed of changes
+  events: EventsService;
   // entities, users
   entities: EntitiesService;
   users: UsersService;
@@ -87,6 +93,9 @@ export interface Services {
   reconciliation: ReconciliationService;
   /** What the sign-in page offers besides passwords (SSO buttons, "Create an account"); none until SSO supplies it. */
   signInPageOptions: SignInPageOptions;
+  // webhooks: endpoints (admin door) and their deliveries (worker)
+  webhooks: WebhooksService;
+  deliveryQueue: DeliveryQueue;
 }
 
 /**
@@ -103,6 +112,7 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     invitations: new InvitationsRepository(),
   };
   const outboxQueue = new OutboxQueue(ds);
+  const events = new EventsService(ds);
   const entities = new EntitiesService(ds);
   const search = new UsersSearch(ds, repositories.entities);
   const signIns = new SignInRecorder(ds);
@@ -195,10 +205,18 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     ds,
     async () => (await settings.idpDomainsVersioned()).value.domains,
   );
+  // the one sealed-secret box (made above for the provider's keys and clients)
+  const webhooks = new WebhooksService(ds, {
+    allowPrivate: cfg.ALLOW_PRIVATE_TARGETS,
+    overlapMs: cfg.WEBHOOK_SECRET_OVERLAP,
+    box: () => box,
+  });
+  const deliveryQueue = new DeliveryQueue(ds, () => box);
   return {
     clock,
     outboxQueue,
     deadLetters,
+    events,
     entities,
     users,
     search,
@@ -226,5 +244,7 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     passwordSignIn,
     reconciliation,
     signInPageOptions: noSignInOptions,
+    webhooks,
+    deliveryQueue,
   };
 }

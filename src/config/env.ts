@@ -84,6 +84,17 @@ const schema = z
     WORKER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
     WORKER_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
     OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+    // The events feed (GET /admin/v1/events) keeps events this long, whatever the outbox does; the worker prunes.
+    EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    // Webhook deliveries (src/worker/webhooks.loop.ts): delivery loops per process (0 = none here), deliveries
+    // claimed per batch, the delays after each failed attempt (spent = failed; default ~2.9 days in all), and how long
+    // a rotated-out secret still signs. Each attempt is bounded by OUTBOUND_TIMEOUT_MS.
+    WEBHOOK_LOOPS: z.coerce.number().int().min(0).max(64).default(4),
+    WEBHOOK_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+    WEBHOOK_RETRY_SCHEDULE: durationList().default(
+      [5, 30, 120, 900, 3600, 10_800, 21_600, 43_200, 86_400, 86_400].map((s) => s * 1000),
+    ),
+    WEBHOOK_SECRET_OVERLAP: duration().default(24 * 3600 * 1000),
     // Invitations and mail: no SMTP_URL = the dev mailbox under DATA_DIR/mail (and the link in the log).
     PLATFORM_NAME: z.string().min(1).max(100).default("Roster"),
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
@@ -156,6 +167,31 @@ function duration() {
         .int()
         .min(60_000, "at least one minute")
         .max(30 * 86_400_000, "at most 30 days"),
+    );
+}
+
+/** Comma-separated durations (`5s,30s,2m,1h`; ms, s, m, h, d), in milliseconds: a retry schedule. */
+function durationList() {
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+  return z
+    .string()
+    .regex(/^\d+(ms|s|m|h|d)(,\d+(ms|s|m|h|d))*$/, "comma-separated durations such as 5s,30s,2m,1h,1d")
+    .transform((v) =>
+      v.split(",").map((d) => {
+        const [, n, unit] = /^(\d+)(ms|s|m|h|d)$/.exec(d)!;
+        return Number(n) * units[unit];
+      }),
+    )
+    .pipe(
+      z
+        .array(
+          z
+            .number()
+            .int()
+            .min(10)
+            .max(7 * 86_400_000),
+        )
+        .max(50),
     );
 }
 

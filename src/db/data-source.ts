@@ -17,6 +17,8 @@ import { LifecycleColumns1764000000070 } from "../../migrations/1764000000070-li
 import { UserTallies1764000000130 } from "../../migrations/1764000000130-user-tallies";
 import { OpenIdProvider1764000000090 } from "../../migrations/1764000000090-openid-provider";
 import { SignInEventsIndex1764000000091 } from "../../migrations/1764000000091-sign-in-events-index";
+import { EventsAndWebhooks1764000000110 } from "../../migrations/1764000000110-events-and-webhooks";
+import { WebhookAttemptLog1764000000111 } from "../../migrations/1764000000111-webhook-attempt-log";
 import type { Config } from "../config/env";
 import { DiscardingClient } from "./discarding-client";
 
@@ -39,6 +41,8 @@ export const migrations = [
   UserTallies1764000000130,
   OpenIdProvider1764000000090,
   SignInEventsIndex1764000000091,
+  EventsAndWebhooks1764000000110,
+  WebhookAttemptLog1764000000111,
 ];
 
 /** How long a database call may wait, in ms (0: no bound). See DB_*_TIMEOUT_MS in src/config/env.ts. */

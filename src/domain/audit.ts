@@ -1,7 +1,7 @@
 export type FieldChanges = Record<string, { before: unknown; after: unknown }>;
 
 export interface AuditSubject {
-  type: "user" | "group" | "token" | "entity" | "setting" | "outbox" | "oidc_client" | "oidc_key";
+  type: "user" | "group" | "token" | "entity" | "setting" | "outbox" | "oidc_client" | "oidc_key" | "webhook";
   id: string | null;
 }
 

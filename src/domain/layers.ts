@@ -11,8 +11,8 @@ export const DOMAIN_LAYERS: readonly (readonly string[])[] = [
   // 0 kernel: context (Ctx, TxCtx), errors, clock, unit-of-work (every transaction, audit + outbox rows), audit diffs,
   // topics (the outbox's events), scope (the actor's entity scope), ids, secrets, passwords, language, signal.
   ["kernel"],
-  // 1 the outbox read as a job queue (claims, retries, dead letters).
-  ["outbox"],
+  // 1 the outbox read as a job queue (claims, retries, dead letters); events, the platform's feed of changes.
+  ["outbox", "events"],
   // 2 the organisation tree (entities and its recursive queries).
   ["entities"],
   // 3 users: the people every door writes (SCIM, admin, auth), their accounts, the admin search.
@@ -30,6 +30,7 @@ export const DOMAIN_LAYERS: readonly (readonly string[])[] = [
   ["jobs"],
   // 9 auth: the end-user flows (joining with an invitation link, sign-in, passwords).
   ["auth"],
-  // 10 reports: read-only views across owners (the reconciliation report), through their fragments.
-  ["reports"],
+  // 10 reports: read-only views across owners (the reconciliation report), through their fragments; webhooks: endpoints
+  // and their deliveries, fanned out from the events feed by the worker.
+  ["reports", "webhooks"],
 ];

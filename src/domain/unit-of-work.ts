@@ -5,6 +5,8 @@ import type { Ctx, TxCtx } from "./context";
 import type { DerivedEffects, Effects, Statement } from "./effects";
 import { ConflictError, DomainError, InvalidError, UnavailableError } from "./errors";
 import { outboxInsertCte } from "./outbox/outbox.fragments";
+import { derivedEventsInsertCte, eventsInsertCte } from "./events/events.fragments";
+import { feedRows } from "./feed";
 
 /*
  * The unit of work: the one way a change is committed, and the only place that opens a transaction or writes audit
@@ -137,7 +139,13 @@ async function runWithEffects<T extends object>(
     topic: e.topic,
     payload: { ...e.payload, requestId: ctx.requestId, door: ctx.door },
   }));
-  const rows = await sql<T>(m, text, [...write.values, JSON.stringify(audits), JSON.stringify(events)]);
+  const feed = feedRows(effects, ctx.actor, ctx.door, ctx.requestId);
+  const rows = await sql<T>(m, text, [
+    ...write.values,
+    JSON.stringify(audits),
+    JSON.stringify(events),
+    JSON.stringify(feed),
+  ]);
   return rows[0] ?? null;
 }
 
@@ -179,8 +187,9 @@ const EFFECTS_TEXTS = new Map<string, string>();
 const MAX_EFFECTS_TEXTS = 512;
 
 /**
- * The text of a write with its audit records and outbox events as ONE statement: data-modifying CTEs that insert the
- * effects (parameters $n+1 and $n+2, JSON arrays) only when the write returned a row. Fixed for a given write text, so
+ * The text of a write with its audit records, outbox events and feed events as ONE statement: data-modifying CTEs that
+ * insert the effects (parameters $n+1, $n+2 and $n+3, JSON arrays) only when the write returned a row. Fixed for a
+ * given write text, so
  * it is prepared once per connection.
  */
 export function withEffectsText(write: string, n: number): string {
@@ -193,7 +202,10 @@ export function withEffectsText(write: string, n: number): string {
 
 const DERIVED_TEXTS = new Map<string, string>();
 
-/** The text of a write whose effects are SQL over `w`: each record merged with who did it ($n+1, $n+2). */
+/**
+ * The text of a write whose effects are SQL over `w`: each record merged with who did it ($n+1, $n+2); the feed's
+ * events derived from the same records in SQL, as feedRows does in JS for the other writes.
+ */
 function derivedText(write: string, n: number, derived: DerivedEffects): string {
   const audits = `(SELECT COALESCE(jsonb_agg(r || $${n + 1}::jsonb ORDER BY i), '[]'::jsonb)
     FROM jsonb_array_elements(${derived.audits}) WITH ORDINALITY AS x(r, i))`;
@@ -201,13 +213,15 @@ function derivedText(write: string, n: number, derived: DerivedEffects): string 
     FROM jsonb_array_elements(${derived.events}) WITH ORDINALITY AS x(r, i))`;
   return `WITH w AS (${write}),
   a AS (${auditInsertCte(audits, "EXISTS (SELECT 1 FROM w)")}),
-  o AS (${outboxInsertCte(events, "EXISTS (SELECT 1 FROM w)")})
+  o AS (${outboxInsertCte(events, "EXISTS (SELECT 1 FROM w)")}),
+  e AS (${derivedEventsInsertCte(derived.audits, derived.events, `$${n + 1}::jsonb`, "EXISTS (SELECT 1 FROM w)")})
   SELECT * FROM w`;
 }
 
 function effectsText(write: string, n: number): string {
   return `WITH w AS (${write}),
   a AS (${auditInsertCte(`$${n + 1}`, "EXISTS (SELECT 1 FROM w)")}),
-  o AS (${outboxInsertCte(`$${n + 2}`, "EXISTS (SELECT 1 FROM w)")})
+  o AS (${outboxInsertCte(`$${n + 2}`, "EXISTS (SELECT 1 FROM w)")}),
+  e AS (${eventsInsertCte(`$${n + 3}`, "EXISTS (SELECT 1 FROM w)")})
   SELECT * FROM w`;
 }

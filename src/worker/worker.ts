@@ -18,6 +18,7 @@ import { JobsRunner } from "./jobs.runner";
 import { jobHandlers } from "./job-handlers";
 import { type JobHandlers, OutboxWorker } from "./outbox.worker";
 import { registerOutboxMetrics } from "./outbox.metrics";
+import { WebhookLoops } from "./webhooks.loop";
 
 export interface WorkerDeps {
   mailer?: Mailer;
@@ -29,6 +30,8 @@ export interface WorkerDeps {
 export interface RunningWorker {
   outbox: OutboxWorker;
   admin: JobsRunner;
+  /** Webhook deliveries; null when WEBHOOK_LOOPS is 0. */
+  webhooks: WebhookLoops | null;
   mailer: Mailer;
   sms: SmsProvider;
   stop(): Promise<void>;
@@ -114,6 +117,18 @@ export async function startWorker(
     concurrency: cfg.ADMIN_JOBS_CONCURRENCY,
     pollMs: cfg.ADMIN_JOBS_POLL_MS,
   }).start();
+  const webhooks =
+    cfg.WEBHOOK_LOOPS > 0
+      ? new WebhookLoops(services.deliveryQueue, {
+          loops: cfg.WEBHOOK_LOOPS,
+          batchSize: cfg.WEBHOOK_BATCH_SIZE,
+          pollMs: cfg.WORKER_POLL_MS,
+          leaseMs: cfg.WORKER_LEASE_MS,
+          allowPrivate: cfg.ALLOW_PRIVATE_TARGETS,
+          timeoutMs: cfg.OUTBOUND_TIMEOUT_MS,
+          scheduleMs: cfg.WEBHOOK_RETRY_SCHEDULE,
+        }).start()
+      : null;
   const stopListening = services.jobsEnqueued.listen(() => admin.wake());
   const listener: Listener = await listen(
     dbUrl,
@@ -130,6 +145,12 @@ export async function startWorker(
     } catch (err) {
       logger.warn({ err }, "outbox: pruning failed (tried again later)");
     }
+    try {
+      await services.events.prune(cfg.EVENTS_RETENTION_DAYS);
+      await services.deliveryQueue.prune(cfg.EVENTS_RETENTION_DAYS);
+    } catch (err) {
+      logger.warn({ err }, "events: pruning failed (tried again later)");
+    }
   };
   const pruner = setInterval(() => void prune(), PRUNE_EVERY_MS);
   pruner.unref();
@@ -138,6 +159,7 @@ export async function startWorker(
   return {
     outbox,
     admin,
+    webhooks,
     mailer,
     sms,
     async stop() {
@@ -145,7 +167,7 @@ export async function startWorker(
       await folder.stop();
       stopListening();
       await listener.close();
-      await Promise.all([outbox.stop(), admin.stop()]);
+      await Promise.all([outbox.stop(), admin.stop(), webhooks?.stop()]);
       mailer.close();
     },
   };

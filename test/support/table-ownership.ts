@@ -20,6 +20,10 @@ export const OWNERS: Record<string, string> = {
   oidc_payloads: "src/domain/oidc",
   oidc_keys: "src/domain/oidc",
   oidc_clients: "src/domain/oidc",
+  events: "src/domain/events",
+  webhooks: "src/domain/webhooks",
+  webhook_deliveries: "src/domain/webhooks",
+  webhook_dispatch: "src/domain/webhooks",
 };
 
 export interface Violation {

@@ -36,6 +36,10 @@ import type { OidcClientsService } from "../../domain/oidc/oidc-clients.service"
 import type { SignInEventsService } from "../../domain/audit-log/sign-in-events.service";
 import { oidcClientsRouter } from "./oidc-clients.routes";
 import { signInEventsRouter } from "./sign-in-events.routes";
+import type { EventsService } from "../../domain/events/events.service";
+import { eventsRouter } from "./events.routes";
+import type { WebhooksService } from "../../domain/webhooks/webhooks.service";
+import { webhooksRouter } from "./webhooks.routes";
 
 export interface AdminDeps {
   users: UsersService;
@@ -69,6 +73,9 @@ export interface AdminDeps {
   // the OpenID Provider: platform clients, and the sign-in attempts of the audit log
   oidcClients: OidcClientsService;
   signInEvents: SignInEventsService;
+  // events feed and webhooks
+  events: EventsService;
+  webhooks: WebhooksService;
 }
 
 const JSON_TYPES = ["application/json", "application/*+json"];
@@ -117,6 +124,9 @@ export function adminRouter(d: AdminDeps): Router {
   // --- sign-in: the OpenID Provider's platform clients; sign-in attempts and refusals ("why can't she log in?") ---
   r.use("/clients", oidcClientsRouter(d.oidcClients));
   r.use("/sign-in-events", signInEventsRouter(d.signInEvents));
+  // --- the platform's view: the events feed ---
+  r.use("/events", eventsRouter(d.events));
+  r.use("/webhooks", webhooksRouter(d.webhooks));
 
   r.use((req) => {
     throw new Problem(404, "not_found", `No admin endpoint at ${req.method} ${req.originalUrl.split("?")[0]}`);
