@@ -138,6 +138,7 @@ export function createApp(
       devMailbox: cfg.SMTP_URL ? null : new DevMailboxReader(join(cfg.DATA_DIR, "mail"), invitationLinks(cfg).find),
       deadLetters: services.deadLetters,
       reconciliation: services.reconciliation,
+      ssoConnections: services.ssoConnections,
       jwt:
         cfg.ADMIN_JWT_ISSUER && cfg.ADMIN_JWT_AUDIENCE && cfg.ADMIN_JWT_JWKS_URL
           ? {

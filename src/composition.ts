@@ -28,6 +28,9 @@ import { CredentialsRepository } from "./domain/users/credentials.repository";
 import { UsersRepository } from "./domain/users/users.repository";
 import { UsersSearch } from "./domain/users/users.search";
 import { UsersService } from "./domain/users/users.service";
+import { SsoConnectionsService } from "./domain/sso/sso-connections.service";
+import { secretBoxFor } from "./config/key-encryption";
+import { companyIdpClient } from "./net/company-idp.client";
 
 /** Every service of a process, built once by createServices; the doors, the worker and the CLI take theirs from here. */
 export interface Services {
@@ -61,6 +64,8 @@ export interface Services {
   credentials: CredentialsService;
   // reports
   reconciliation: ReconciliationService;
+  // sso: company SSO connections
+  ssoConnections: SsoConnectionsService;
 }
 
 /**
@@ -152,6 +157,12 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     ds,
     async () => (await settings.idpDomainsVersioned()).value.domains,
   );
+  const secretBox = secretBoxFor(cfg);
+  const companyIdp = companyIdpClient({ allowPrivate: cfg.ALLOW_PRIVATE_TARGETS, timeoutMs: cfg.OUTBOUND_TIMEOUT_MS });
+  const publicBase = (cfg.PUBLIC_BASE_URL ?? `http://${cfg.HOST}:${cfg.PORT}`).replace(/\/$/, "");
+  const ssoConnections = new SsoConnectionsService(ds, repositories.entities, companyIdp, secretBox, {
+    redirectUri: (id) => `${publicBase}/auth/sso/${id}/callback`,
+  });
   return {
     clock,
     outboxQueue,
@@ -176,5 +187,6 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     enrolment,
     credentials,
     reconciliation,
+    ssoConnections,
   };
 }

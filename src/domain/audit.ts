@@ -1,7 +1,7 @@
 export type FieldChanges = Record<string, { before: unknown; after: unknown }>;
 
 export interface AuditSubject {
-  type: "user" | "group" | "token" | "entity" | "setting" | "outbox";
+  type: "user" | "group" | "token" | "entity" | "setting" | "outbox" | "sso_connection" | "signup_link";
   id: string | null;
 }
 

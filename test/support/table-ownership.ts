@@ -16,6 +16,10 @@ export const OWNERS: Record<string, string> = {
   audit_chain_head: "src/domain/audit-log",
   outbox: "src/domain/outbox",
   rate_limit_hits: "src/domain/auth",
+  sso_connections: "src/domain/sso",
+  sso_links: "src/domain/sso",
+  sso_login_states: "src/domain/sso",
+  signup_links: "src/domain/sso",
 };
 
 export interface Violation {

@@ -21,6 +21,8 @@ import { usersSearchRouter } from "./users-search.routes";
 import { auditRoutes } from "./audit.routes";
 import { invitationsRouter } from "./invitations.routes";
 import { deadLettersRouter } from "./dead-letters.routes";
+import type { SsoConnectionsService } from "../../domain/sso/sso-connections.service";
+import { ssoConnectionsRouter } from "./sso-connections.routes";
 import { Problem, problemErrorHandler } from "../shared/problem";
 import type { CredentialsService } from "../../domain/auth/credentials.service";
 import { oneTimePasswordRouter } from "./one-time-password.routes";
@@ -62,6 +64,8 @@ export interface AdminDeps {
   deadLetters: DeadLettersService;
   // reports
   reconciliation: ReconciliationService;
+  // company SSO connections
+  ssoConnections: SsoConnectionsService;
 }
 
 const JSON_TYPES = ["application/json", "application/*+json"];
@@ -107,6 +111,8 @@ export function adminRouter(d: AdminDeps): Router {
   r.use("/dead-letters", deadLettersRouter(d.deadLetters));
   // --- reports: the reconciliation report (JSON pages, or the whole report as streamed CSV) ---
   r.use("/reports", reportsRouter(d.reconciliation));
+  // --- sign-in: company SSO connections (the IdP discovered at each write, the secret sealed, never shown) ---
+  r.use("/sso-connections", ssoConnectionsRouter(d.ssoConnections));
 
   r.use((req) => {
     throw new Problem(404, "not_found", `No admin endpoint at ${req.method} ${req.originalUrl.split("?")[0]}`);
