@@ -31,6 +31,8 @@ import { UsersService } from "./domain/users/users.service";
 import { SsoConnectionsService } from "./domain/sso/sso-connections.service";
 import { secretBoxFor } from "./config/key-encryption";
 import { companyIdpClient } from "./net/company-idp.client";
+import { SignInRecorder } from "./domain/users/sign-ins";
+import { type SignInPageOptions, noSignInOptions } from "./http/auth/sign-in-page-options";
 
 /** Every service of a process, built once by createServices; the doors, the worker and the CLI take theirs from here. */
 export interface Services {
@@ -42,6 +44,8 @@ export interface Services {
   entities: EntitiesService;
   users: UsersService;
   search: UsersSearch;
+  /** Records sign-in attempts (audit, last_login_at, enrolment): the sign-in door's one writer of them. */
+  signIns: SignInRecorder;
   // access, settings, tokens, audit-log
   access: AccessService;
   settings: SettingsService;
@@ -66,6 +70,8 @@ export interface Services {
   reconciliation: ReconciliationService;
   // sso: company SSO connections
   ssoConnections: SsoConnectionsService;
+  /** What the sign-in page offers besides passwords (SSO buttons, "Create an account"); none until SSO supplies it. */
+  signInPageOptions: SignInPageOptions;
 }
 
 /**
@@ -84,6 +90,7 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
   const outboxQueue = new OutboxQueue(ds);
   const entities = new EntitiesService(ds);
   const search = new UsersSearch(ds, repositories.entities);
+  const signIns = new SignInRecorder(ds);
   const access = new AccessService(ds);
   const settings = new SettingsService(ds);
   const tokens = new TokensService(ds, repositories.users, cfg.TOKEN_CACHE_SECONDS * 1000);
@@ -170,6 +177,7 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     entities,
     users,
     search,
+    signIns,
     access,
     settings,
     tokens,
@@ -188,5 +196,6 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     credentials,
     reconciliation,
     ssoConnections,
+    signInPageOptions: noSignInOptions,
   };
 }

@@ -1,24 +1,8 @@
 import { DomainError } from "../errors";
+import type { AccessErrorCode } from "../sign-in-audit";
 
-/**
- * Why a sign-in or sign-up was refused, as a stable code a person can read out to their admin and support can search
- * for (`GET /admin/v1/sign-in-events?code=`). The codes are public: never rename one.
- */
-export const ACCESS_ERROR_CODES = [
-  "user_deactivated",
-  "user_unknown",
-  "jit_disabled",
-  "domain_not_allowed",
-  "claim_missing",
-  "group_not_allowed",
-  "email_unverified",
-  "account_conflict",
-  "sso_only",
-  "signup_disabled",
-  "idp_error",
-  "login_expired",
-] as const;
-export type AccessErrorCode = (typeof ACCESS_ERROR_CODES)[number];
+// The codes and the sign-in audit shape live in the kernel (users/ records sign-ins); auth's callers import them here.
+export { ACCESS_ERROR_CODES, type AccessErrorCode, SIGN_IN_AUDIT, type SignInAuditData } from "../sign-in-audit";
 
 /** A refusal at sign-in: the door shows the error page with this code, a reference id and the time. */
 export class AccessRefusedError extends DomainError {
@@ -28,21 +12,4 @@ export class AccessRefusedError extends DomainError {
   ) {
     super(detail ? `${code}: ${detail}` : code);
   }
-}
-
-/** Audit actions of sign-in attempts (door `auth`): the sign-in events search reads exactly these. */
-export const SIGN_IN_AUDIT = { succeeded: "sign_in.succeeded", refused: "sign_in.refused" } as const;
-
-/** The `changes` of a sign-in audit record. */
-export interface SignInAuditData {
-  /** What the person typed (password sign-in), or null. */
-  login: string | null;
-  /** The email known for the attempt (the account's, or the IdP's claim), or null. */
-  email: string | null;
-  method: "password" | "sso" | "signup";
-  /** Set on a refusal. */
-  code: AccessErrorCode | null;
-  /** Shown on the error page, so support finds this record from what the person reads out. */
-  reference: string;
-  connectionId: string | null;
 }

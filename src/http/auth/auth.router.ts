@@ -5,6 +5,7 @@ import type { CredentialsService } from "../../domain/auth/credentials.service";
 import type { EnrolmentService } from "../../domain/auth/enrolment.service";
 import { Problem } from "../shared/problem";
 import { authErrorHandler } from "./auth-problem";
+import { SIGN_IN_STYLESHEET, SIGN_IN_STYLESHEET_PATH } from "./html-page";
 import { invitationLinkRouter } from "./invitations.routes";
 import { passwordRouter } from "./password.routes";
 import { accountFailureLimit, authRateLimit } from "./rate-limit";
@@ -30,6 +31,9 @@ const JSON_TYPES = ["application/json", "application/*+json"];
  */
 export function authRouter(d: AuthDeps): Router {
   const r = Router();
+  r.get(SIGN_IN_STYLESHEET_PATH.replace(/^\/auth/, ""), (_req, res) => {
+    res.set("Cache-Control", "public, max-age=3600").type("css").send(SIGN_IN_STYLESHEET);
+  });
   r.use((_req, res, next) => {
     res.set("Cache-Control", "no-store");
     next();

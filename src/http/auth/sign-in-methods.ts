@@ -1,0 +1,22 @@
+import type { Router } from "express";
+import type { DataSource } from "typeorm";
+import type { Services } from "../../composition";
+import type { Config } from "../../config/env";
+import type { CompleteSignIn } from "./complete-sign-in";
+
+/** What a sign-in method's router (company SSO, self sign-up) is given by app.ts. */
+export interface SignInMethodDeps {
+  cfg: Config;
+  ds: DataSource;
+  services: Services;
+  /** Ends the OpenID interaction once the person is known; records the success (see CompleteSignIn). */
+  complete: CompleteSignIn;
+}
+
+/**
+ * The routers of the sign-in methods besides the password form, each mounted by app.ts under /auth once the OpenID
+ * Provider is built, and given its `complete`. Add a method's router here (company SSO, self sign-up).
+ */
+export function signInMethodRouters(_d: SignInMethodDeps): Router[] {
+  return [];
+}
