@@ -29,10 +29,16 @@ import { UsersRepository } from "./domain/users/users.repository";
 import { UsersSearch } from "./domain/users/users.search";
 import { UsersService } from "./domain/users/users.service";
 import { SsoConnectionsService } from "./domain/sso/sso-connections.service";
+import { SsoAccounts } from "./domain/sso/sso-accounts";
+import { SsoSignInService } from "./domain/sso/sso-sign-in.service";
+import { signInOptions } from "./http/auth/sign-in-options";
 import { secretBoxFor } from "./config/key-encryption";
 import { companyIdpClient } from "./net/company-idp.client";
 import { SignInRecorder } from "./domain/users/sign-ins";
-import { type SignInPageOptions, noSignInOptions } from "./http/auth/sign-in-page-options";
+import type { SignInPageOptions } from "./http/auth/sign-in-page-options";
+
+/** How long a company SSO sign-in may stay at the IdP (its state, nonce and verifier are kept this long). */
+export const SSO_STATE_TTL_SECONDS = 600;
 
 /** Every service of a process, built once by createServices; the doors, the worker and the CLI take theirs from here. */
 export interface Services {
@@ -70,6 +76,7 @@ export interface Services {
   reconciliation: ReconciliationService;
   // sso: company SSO connections
   ssoConnections: SsoConnectionsService;
+  ssoSignIn: SsoSignInService;
   /** What the sign-in page offers besides passwords (SSO buttons, "Create an account"); none until SSO supplies it. */
   signInPageOptions: SignInPageOptions;
 }
@@ -170,6 +177,13 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
   const ssoConnections = new SsoConnectionsService(ds, repositories.entities, companyIdp, secretBox, {
     redirectUri: (id) => `${publicBase}/auth/sso/${id}/callback`,
   });
+  const ssoSignIn = new SsoSignInService(
+    ds,
+    new SsoAccounts(ds, users, repositories.users, repositories.entities),
+    companyIdp,
+    secretBox,
+    { redirectUri: (id) => `${publicBase}/auth/sso/${id}/callback`, stateTtlSeconds: SSO_STATE_TTL_SECONDS },
+  );
   return {
     clock,
     outboxQueue,
@@ -196,6 +210,7 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     credentials,
     reconciliation,
     ssoConnections,
-    signInPageOptions: noSignInOptions,
+    ssoSignIn,
+    signInPageOptions: signInOptions(ssoConnections, settings),
   };
 }

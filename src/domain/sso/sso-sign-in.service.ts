@@ -74,7 +74,10 @@ export class SsoSignInService {
    * The IdP sent the browser back: `browserState` is the state its cookie kept (a callback another browser started,
    * or one replayed, is login_expired). The person signed in, or an SsoRefusedError.
    */
-  async callback(ctx: Ctx, connectionId: string, callbackUrl: URL, browserState: string | null): Promise<SsoSignedIn> {
+  async callback(ctx: Ctx, connectionId: string, query: string, browserState: string | null): Promise<SsoSignedIn> {
+    // the URL the IdP redirected to, rebuilt from the registered redirect URI (never from the request's Host header)
+    const callbackUrl = new URL(this.o.redirectUri(connectionId));
+    callbackUrl.search = query;
     const state = callbackUrl.searchParams.get("state");
     const expired: SsoAttempt = { connectionId, interactionUid: null, email: null };
     if (!state || state !== browserState)
