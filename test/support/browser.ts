@@ -29,6 +29,15 @@ export class Browser {
     throw new Error(`too many redirects from ${url}`);
   }
 
+  /** One GET, no redirect followed: the hop. */
+  async step(url: string): Promise<Hop> {
+    const res = await this.request(url, { method: "GET" });
+    await res.arrayBuffer();
+    const hop = { url, status: res.status, location: res.headers.get("location") };
+    this.hops.push(hop);
+    return hop;
+  }
+
   /** Submits a form (POST urlencoded) and follows where it leads. */
   async submit(url: string, fields: Record<string, string>): Promise<{ status: number; url: string; body: string }> {
     const res = await this.request(url, {

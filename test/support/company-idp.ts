@@ -65,6 +65,7 @@ export async function startCompanyIdp(): Promise<CompanyIdp> {
       profile: ["given_name", "family_name", "name", "locale"],
     },
     conformIdTokenClaims: false,
+    ttl: { Interaction: 600, Grant: 600, Session: 600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     findAccount: async (_ctx: unknown, id: string) => {
