@@ -139,6 +139,7 @@ export function createApp(
       deadLetters: services.deadLetters,
       reconciliation: services.reconciliation,
       ssoConnections: services.ssoConnections,
+      signUp: services.signUp,
       jwt:
         cfg.ADMIN_JWT_ISSUER && cfg.ADMIN_JWT_AUDIENCE && cfg.ADMIN_JWT_JWKS_URL
           ? {

@@ -31,8 +31,11 @@ import { UsersService } from "./domain/users/users.service";
 import { SsoConnectionsService } from "./domain/sso/sso-connections.service";
 import { SsoAccounts } from "./domain/sso/sso-accounts";
 import { SsoSignInService } from "./domain/sso/sso-sign-in.service";
+import { SignUpService } from "./domain/sso/signup.service";
+import { hkdfSync } from "node:crypto";
 import { signInOptions } from "./http/auth/sign-in-options";
-import { secretBoxFor } from "./config/key-encryption";
+import { keyEncryptionSecret } from "./config/key-encryption";
+import { SecretBox } from "./domain/secret-box";
 import { companyIdpClient } from "./net/company-idp.client";
 import { SignInRecorder } from "./domain/users/sign-ins";
 import type { SignInPageOptions } from "./http/auth/sign-in-page-options";
@@ -77,6 +80,7 @@ export interface Services {
   // sso: company SSO connections
   ssoConnections: SsoConnectionsService;
   ssoSignIn: SsoSignInService;
+  signUp: SignUpService;
   /** What the sign-in page offers besides passwords (SSO buttons, "Create an account"); none until SSO supplies it. */
   signInPageOptions: SignInPageOptions;
 }
@@ -171,7 +175,8 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     ds,
     async () => (await settings.idpDomainsVersioned()).value.domains,
   );
-  const secretBox = secretBoxFor(cfg);
+  const keyEncryption = keyEncryptionSecret(cfg);
+  const secretBox = new SecretBox(keyEncryption);
   const companyIdp = companyIdpClient({ allowPrivate: cfg.ALLOW_PRIVATE_TARGETS, timeoutMs: cfg.OUTBOUND_TIMEOUT_MS });
   const publicBase = (cfg.PUBLIC_BASE_URL ?? `http://${cfg.HOST}:${cfg.PORT}`).replace(/\/$/, "");
   const ssoConnections = new SsoConnectionsService(ds, repositories.entities, companyIdp, secretBox, {
@@ -184,6 +189,11 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     secretBox,
     { redirectUri: (id) => `${publicBase}/auth/sso/${id}/callback`, stateTtlSeconds: SSO_STATE_TTL_SECONDS },
   );
+  const signUp = new SignUpService(ds, users, repositories.entities, entities, settings, {
+    ssoOnly: cfg.SSO_ONLY,
+    linkKey: Buffer.from(hkdfSync("sha256", keyEncryption, Buffer.alloc(0), "roster signup-link v1", 32)),
+    linkUrl: (token) => `${publicBase}/auth/sign-up?link=${encodeURIComponent(token)}`,
+  });
   return {
     clock,
     outboxQueue,
@@ -211,6 +221,7 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     reconciliation,
     ssoConnections,
     ssoSignIn,
+    signUp,
     signInPageOptions: signInOptions(ssoConnections, settings),
   };
 }

@@ -23,6 +23,8 @@ import { invitationsRouter } from "./invitations.routes";
 import { deadLettersRouter } from "./dead-letters.routes";
 import type { SsoConnectionsService } from "../../domain/sso/sso-connections.service";
 import { ssoConnectionsRouter } from "./sso-connections.routes";
+import type { SignUpService } from "../../domain/sso/signup.service";
+import { signUpSettingRouter, signupLinksRouter } from "./sign-up.routes";
 import { Problem, problemErrorHandler } from "../shared/problem";
 import type { CredentialsService } from "../../domain/auth/credentials.service";
 import { oneTimePasswordRouter } from "./one-time-password.routes";
@@ -66,6 +68,8 @@ export interface AdminDeps {
   reconciliation: ReconciliationService;
   // company SSO connections
   ssoConnections: SsoConnectionsService;
+  // self sign-up: its setting and the department links
+  signUp: SignUpService;
 }
 
 const JSON_TYPES = ["application/json", "application/*+json"];
@@ -100,7 +104,12 @@ export function adminRouter(d: AdminDeps): Router {
   // --- auth lane: a one-time password an admin sets (or has generated), changed by the person at first sign-in ---
   r.use("/users", oneTimePasswordRouter(d.credentials));
   // --- delivery lane: the communication setting, the dev mailbox, external people invited into a space ---
+  r.use(
+    "/settings/sign-up",
+    signUpSettingRouter(d.signUp, () => d.settings.signUpVersioned()),
+  );
   r.use("/settings", settingsRouter(d.settings));
+  r.use("/entities", signupLinksRouter(d.signUp));
   r.use("/groups", groupInvitationsRouter(d.groupInvitations));
   r.use("/dev", devMailboxRouter(d.devMailbox));
 

@@ -4,6 +4,7 @@ import { SSO_STATE_TTL_SECONDS, type Services } from "../../composition";
 import type { Config } from "../../config/env";
 import type { CompleteSignIn } from "./complete-sign-in";
 import { ssoRouter } from "./sso.routes";
+import { signUpRouter } from "./sign-up.routes";
 
 /** What a sign-in method's router (company SSO, self sign-up) is given by app.ts. */
 export interface SignInMethodDeps {
@@ -26,6 +27,12 @@ export function signInMethodRouters(d: SignInMethodDeps): Router[] {
       complete: d.complete,
       stateTtlSeconds: SSO_STATE_TTL_SECONDS,
       secureCookies: (d.cfg.PUBLIC_BASE_URL ?? "").startsWith("https:"),
+    }),
+    signUpRouter({
+      signUp: d.services.signUp,
+      signIns: d.services.signIns,
+      ds: d.ds,
+      perMinute: d.cfg.SIGNUP_RATE_LIMIT_PER_MINUTE,
     }),
   ];
 }
