@@ -16,6 +16,11 @@ import { createJwtChecker, createJwtVerifier } from "./http/middleware/jwt-verif
 import { scimRouter } from "./http/scim/scim.router";
 import { setRetryAfterOn503 } from "./http/shared/retry-after";
 import { logger } from "./log";
+import { keyEncryptionSecret } from "./config/key-encryption";
+import { signInMethodRouters } from "./http/auth/sign-in-methods";
+import { completeSignIn } from "./http/oidc/complete-sign-in.impl";
+import { ProviderHolder } from "./http/oidc/provider-holder";
+import { signInRouter } from "./http/oidc/sign-in.routes";
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -158,6 +163,18 @@ export function createApp(
     }),
   );
 
+  // --- the OpenID Provider: discovery and /oidc/* (oidc-provider), its sign-in pages and the other sign-in methods ---
+  const holder = new ProviderHolder(services, {
+    issuer: issuerOf(cfg),
+    master: keyEncryptionSecret(cfg),
+    refreshMs: cfg.OIDC_KEY_REFRESH_SECONDS * 1000,
+    trustProxy: cfg.TRUST_PROXY !== false,
+  });
+  const complete = completeSignIn(services.signIns, holder);
+  app.use(holder.middleware());
+  app.use("/auth", signInRouter({ cfg, ds, services, holder, complete }));
+  for (const router of signInMethodRouters({ cfg, ds, services, complete })) app.use("/auth", router);
+
   // --- auth lane: the end-user door (invitation links, sign-in, password change), rate limited per client address ---
   app.use(
     "/auth",
@@ -173,6 +190,10 @@ export function createApp(
 
   return withNotFound(app);
 }
+
+/** The provider's issuer: PUBLIC_BASE_URL (what the platform reaches Roster at), else the listening address. */
+export const issuerOf = (cfg: Pick<Config, "PUBLIC_BASE_URL" | "HOST" | "PORT">): string =>
+  (cfg.PUBLIC_BASE_URL ?? `http://${cfg.HOST}:${cfg.PORT}`).replace(/\/$/, "");
 
 function withNotFound(app: Express): Express {
   app.use((_req, res) => {

@@ -6,6 +6,7 @@ import { AuditLogService } from "./domain/audit-log/audit-log.service";
 import { AuditSealer } from "./domain/audit-log/audit-sealer";
 import { CredentialsService } from "./domain/auth/credentials.service";
 import { EnrolmentService } from "./domain/auth/enrolment.service";
+import { PasswordSignInService } from "./domain/auth/password-sign-in.service";
 import { type Clock, systemClock } from "./domain/clock";
 import { EntitiesRepository } from "./domain/entities/entities.repository";
 import { EntitiesService } from "./domain/entities/entities.service";
@@ -22,6 +23,10 @@ import { PeopleService } from "./domain/people/people.service";
 import { ReconciliationService } from "./domain/reports/reconciliation.service";
 import { GroupInvitationsService } from "./domain/people/group-invitations.service";
 import { SettingsService } from "./domain/settings/settings.service";
+import { OidcClientsService } from "./domain/oidc/oidc-clients.service";
+import { OidcKeysService } from "./domain/oidc/oidc-keys.service";
+import { OidcStateService } from "./domain/oidc/oidc-state.service";
+import { secretBoxFor } from "./config/key-encryption";
 import { Signal } from "./domain/signal";
 import { TokensService } from "./domain/tokens/tokens.service";
 import { CredentialsRepository } from "./domain/users/credentials.repository";
@@ -43,6 +48,12 @@ import type { SignInPageOptions } from "./http/auth/sign-in-page-options";
 /** How long a company SSO sign-in may stay at the IdP (its state, nonce and verifier are kept this long). */
 export const SSO_STATE_TTL_SECONDS = 600;
 
+/**
+ * How long a retired signing key stays published: the longest lifetime of a token it signed (the provider's ID and
+ * access tokens live an hour: src/http/oidc/provider-config.ts), with a margin for clock skew and caches.
+ */
+const OIDC_KEY_VERIFY_SECONDS = 2 * 3600;
+
 /** Every service of a process, built once by createServices; the doors, the worker and the CLI take theirs from here. */
 export interface Services {
   clock: Clock;
@@ -62,6 +73,10 @@ export interface Services {
   audit: AuditLogService;
   auditChain: AuditChainService;
   auditSealer: AuditSealer;
+  // oidc: the OpenID Provider's signing keys, platform clients and state (sessions, grants, tokens)
+  oidcKeys: OidcKeysService;
+  oidcClients: OidcClientsService;
+  oidcState: OidcStateService;
   // groups, invitations, people
   groups: GroupsService;
   scopedGroups: ScopedGroupsService;
@@ -75,6 +90,8 @@ export interface Services {
   // auth: joining through an invitation link; passwords (sign-in, change, one-time)
   enrolment: EnrolmentService;
   credentials: CredentialsService;
+  /** Password sign-in on the OpenID Provider's page (one-time passwords changed before it finishes). */
+  passwordSignIn: PasswordSignInService;
   // reports
   reconciliation: ReconciliationService;
   // sso: company SSO connections
@@ -108,6 +125,10 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
   const audit = new AuditLogService(ds);
   const auditChain = new AuditChainService(ds);
   const auditSealer = new AuditSealer(ds);
+  const box = secretBoxFor(cfg);
+  const oidcKeys = new OidcKeysService(ds, box, OIDC_KEY_VERIFY_SECONDS);
+  const oidcClients = new OidcClientsService(ds, box);
+  const oidcState = new OidcStateService(ds);
   const groups = new GroupsService(ds);
   const scopedGroups = new ScopedGroupsService(ds, groups, repositories.users);
   const invitations = new InvitationsService(ds, repositories.users, {
@@ -171,6 +192,17 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
       ssoOnly: cfg.SSO_ONLY,
     },
   );
+  const passwordSignIn = new PasswordSignInService(
+    ds,
+    credentials,
+    repositories.credentials,
+    repositories.invitations,
+    {
+      clock,
+      policy: { minLength: cfg.PASSWORD_MIN_LENGTH, minScore: cfg.PASSWORD_MIN_SCORE },
+      ssoOnly: cfg.SSO_ONLY,
+    },
+  );
   const reconciliation = new ReconciliationService(
     ds,
     async () => (await settings.idpDomainsVersioned()).value.domains,
@@ -208,6 +240,9 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     audit,
     auditChain,
     auditSealer,
+    oidcKeys,
+    oidcClients,
+    oidcState,
     groups,
     scopedGroups,
     invitations,
@@ -218,6 +253,7 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     jobsEnqueued,
     enrolment,
     credentials,
+    passwordSignIn,
     reconciliation,
     ssoConnections,
     ssoSignIn,

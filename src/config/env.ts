@@ -59,6 +59,8 @@ const schema = z
     // seals secrets Roster reads back (signing keys, IdP client secrets, webhook secrets): src/config/key-encryption.ts
     KEY_ENCRYPTION_SECRET: z.string().min(32).optional(),
     OUTBOUND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    // OpenID Provider: how often each replica checks for a rotated signing key (npx roster keys rotate).
+    OIDC_KEY_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     ADMIN_USERNAME_POLICY: z.enum(["first.last", "email", "free"]).default("first.last"),
     ADMIN_NAME_MIN_LENGTH: z.coerce.number().int().min(0).max(100).default(3),
     ADMIN_NAME_ALLOW_DIGITS: z.stringbool().default(false),

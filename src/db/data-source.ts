@@ -14,6 +14,7 @@ import { AuditSealAfterCommit1764000000011 } from "../../migrations/176400000001
 import { InvitationsWorker1764000000012 } from "../../migrations/1764000000012-invitations-worker";
 import { RateLimits1764000000013 } from "../../migrations/1764000000013-rate-limits";
 import { LifecycleColumns1764000000070 } from "../../migrations/1764000000070-lifecycle-columns";
+import { OpenIdProvider1764000000090 } from "../../migrations/1764000000090-openid-provider";
 import { Sso1764000000100 } from "../../migrations/1764000000100-sso";
 import type { Config } from "../config/env";
 import { DiscardingClient } from "./discarding-client";
@@ -34,6 +35,7 @@ export const migrations = [
   InvitationsWorker1764000000012,
   RateLimits1764000000013,
   LifecycleColumns1764000000070,
+  OpenIdProvider1764000000090,
   Sso1764000000100,
 ];
 

@@ -1,7 +1,17 @@
 export type FieldChanges = Record<string, { before: unknown; after: unknown }>;
 
 export interface AuditSubject {
-  type: "user" | "group" | "token" | "entity" | "setting" | "outbox" | "sso_connection" | "signup_link";
+  type:
+    | "user"
+    | "group"
+    | "token"
+    | "entity"
+    | "setting"
+    | "outbox"
+    | "oidc_client"
+    | "oidc_key"
+    | "sso_connection"
+    | "signup_link";
   id: string | null;
 }
 

@@ -39,7 +39,7 @@ export interface OneTimePassword extends SignedIn {
 let dummy: Promise<string> | undefined;
 const dummyHash = () => (dummy ??= hashPassword(randomBytes(18).toString("base64url")));
 
-async function matches(password: string, stored: string | null): Promise<boolean> {
+export async function matches(password: string, stored: string | null): Promise<boolean> {
   try {
     return await verifyPassword(password, stored ?? (await dummyHash()));
   } catch {
@@ -175,12 +175,12 @@ export class CredentialsService {
     assertPasswordsAllowed(this.opts.ssoOnly);
     const cred = await this.findByLogin(login);
     const ok = await matches(password, cred?.passwordHash ?? null);
-    if (!cred?.passwordHash || !ok) throw new InvalidCredentialsError();
+    if (!cred?.passwordHash || !ok || !cred.active) throw new InvalidCredentialsError();
     return cred;
   }
 
   /** A login no one can have (control characters, NUL included, which PostgreSQL cannot take; too long) names no one. */
-  private findByLogin(login: string): Promise<Credentials | null> {
+  findByLogin(login: string): Promise<Credentials | null> {
     if (!canNameSomeone(login)) return Promise.resolve(null);
     return withDb(() => this.repo.findByLogin(this.ds.manager, login));
   }

@@ -12,33 +12,37 @@ export interface Credentials {
   mustChange: boolean;
   enrolledAt: Date | null;
   lastLoginAt: Date | null;
+  /** Deactivated people are found too, so that sign-in can tell them so once their password is right. */
+  active: boolean;
   /** How the login matched: the userName (preferred) or an email address. */
   matchedBy: "userName" | "email";
 }
 
 const COLUMNS = `u.id, u.user_name AS "userName", roster_lower_values(u.emails) AS emails, u.password_hash AS "passwordHash",
-  u.password_must_change AS "mustChange", u.enrolled_at AS "enrolledAt", u.last_login_at AS "lastLoginAt"`;
+  u.password_must_change AS "mustChange", u.enrolled_at AS "enrolledAt", u.last_login_at AS "lastLoginAt", u.active`;
 
 /** SQL over the password columns of `users` (password_hash, password_must_change) and the sign-in lifecycle times. */
 export class CredentialsRepository {
   /**
-   * The live, active person a login names: userName first (case-insensitive, its unique index), else an email address
-   * (its GIN index). An address several people share names no one: IdPs may send shared addresses, and signing in must
-   * not pick one of them at random.
+   * The live person a login names (active or not: see `active`): userName first (case-insensitive, its unique index),
+   * else an email address (its GIN index). An address several active people share names no one: IdPs may send shared
+   * addresses, and signing in must not pick one of them at random; an address an active person shares only with
+   * deactivated ones names the active person.
    */
   async findByLogin(m: EntityManager, login: string): Promise<Credentials | null> {
     const rows = await sql<Credentials>(
       m,
       `
       (SELECT ${COLUMNS}, 'userName' AS "matchedBy" FROM users u
-        WHERE lower(u.user_name) = lower($1) AND ${liveUser("u")} AND u.active)
+        WHERE lower(u.user_name) = lower($1) AND ${liveUser("u")})
       UNION ALL
       (SELECT ${COLUMNS}, 'email' AS "matchedBy" FROM users u
-        WHERE roster_lower_values(u.emails) && ARRAY[lower($1)] AND ${liveUser("u")} AND u.active LIMIT 2)`,
+        WHERE roster_lower_values(u.emails) && ARRAY[lower($1)] AND ${liveUser("u")} ORDER BY u.active DESC LIMIT 2)`,
       [login],
     );
     const byName = rows.find((r) => r.matchedBy === "userName");
     if (byName) return byName;
+    if (rows.length === 2 && rows[0].active && !rows[1].active) return rows[0];
     return rows.length === 1 ? rows[0] : null;
   }
 

@@ -71,10 +71,6 @@ export interface Page {
 
 /** Sends a page of the sign-in door: HTML, no caching, the strict CSP, and the other language offered. */
 export function sendPage(res: Response, page: Page): void {
-  const other = OTHER[page.language];
-  const langLink = page.selfUrl
-    ? `<nav class="lang" aria-label="Language"><a href="${escapeHtml(withLang(page.selfUrl, other.lang))}" lang="${other.lang}" hreflang="${other.lang}">${other.label}</a></nav>`
-    : "";
   res
     .status(page.status ?? 200)
     .set({
@@ -85,14 +81,23 @@ export function sendPage(res: Response, page: Page): void {
       "Referrer-Policy": "no-referrer",
     })
     .type("html")
-    .send(`<!doctype html>
+    .send(renderPage(page));
+}
+
+/** The page's HTML alone (for a sender other than express: the OpenID Provider's logout and error pages). */
+export function renderPage(page: Page): string {
+  const other = OTHER[page.language];
+  const langLink = page.selfUrl
+    ? `<nav class="lang" aria-label="Language"><a href="${escapeHtml(withLang(page.selfUrl, other.lang))}" lang="${other.lang}" hreflang="${other.lang}">${other.label}</a></nav>`
+    : "";
+  return `<!doctype html>
 <html lang="${page.language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(page.title)}</title><link rel="stylesheet" href="${SIGN_IN_STYLESHEET_PATH}"></head>
 <body><a class="skip" href="#main">${SKIP[page.language]}</a>
 <main id="main"><h1>${escapeHtml(page.title)}</h1>
 ${page.body}
 ${langLink}</main>
-</body></html>`);
+</body></html>`;
 }
 
 function withLang(url: string, lang: string): string {

@@ -1,4 +1,4 @@
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import { rateLimit } from "express-rate-limit";
 import type { DataSource } from "typeorm";
 import { Problem, sendProblem } from "../shared/problem";
@@ -9,7 +9,13 @@ import { PgRateLimitStore } from "../middleware/pg-rate-limit.store";
  * counted in PostgreSQL, so every replica shares the budget. Over the limit: 429 `rate_limited` as problem+json,
  * with Retry-After and the IETF RateLimit / RateLimit-Policy headers (draft 8).
  */
-export function authRateLimit(ds: DataSource, name: string, perMinute: number): RequestHandler {
+/** How a limit is answered when not as problem+json (the sign-in page answers with itself, and the message). */
+export type OnLimited = (req: Request, res: Response, message: string) => void;
+
+const answer = (onLimited: OnLimited | undefined, req: Request, res: Response, message: string) =>
+  onLimited ? onLimited(req, res.status(429), message) : sendProblem(res, new Problem(429, "rate_limited", message));
+
+export function authRateLimit(ds: DataSource, name: string, perMinute: number, onLimited?: OnLimited): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
     limit: perMinute,
@@ -17,14 +23,12 @@ export function authRateLimit(ds: DataSource, name: string, perMinute: number): 
     store: new PgRateLimitStore(ds, name),
     standardHeaders: "draft-8",
     legacyHeaders: false,
-    handler: (_req, res) =>
-      sendProblem(
+    handler: (req, res) =>
+      answer(
+        onLimited,
+        req,
         res,
-        new Problem(
-          429,
-          "rate_limited",
-          `Too many requests from your address: at most ${perMinute} a minute; try again after ${res.getHeader("Retry-After") ?? 60} seconds`,
-        ),
+        `Too many requests from your address: at most ${perMinute} a minute; try again after ${res.getHeader("Retry-After") ?? 60} seconds`,
       ),
   });
 }
@@ -39,6 +43,7 @@ export function accountFailureLimit(
   ds: DataSource,
   failures: number,
   keyOf: (login: string) => Promise<string>,
+  onLimited?: OnLimited,
 ): RequestHandler {
   return rateLimit({
     windowMs: 15 * 60_000,
@@ -50,14 +55,12 @@ export function accountFailureLimit(
     skipSuccessfulRequests: true,
     standardHeaders: "draft-8",
     legacyHeaders: false,
-    handler: (_req, res) =>
-      sendProblem(
+    handler: (req, res) =>
+      answer(
+        onLimited,
+        req,
         res,
-        new Problem(
-          429,
-          "rate_limited",
-          `Too many failed attempts for this account: try again after ${res.getHeader("Retry-After") ?? 900} seconds`,
-        ),
+        `Too many failed attempts for this account: try again after ${res.getHeader("Retry-After") ?? 900} seconds`,
       ),
   });
 }
