@@ -13,9 +13,11 @@ export class Browser {
   readonly hops: Hop[] = [];
 
   /** GETs `url` and follows redirects (up to `max`) until a page answers; its status, final URL and body. */
-  async follow(url: string, max = 20): Promise<{ status: number; url: string; body: string }> {
+  async follow(url: string, max = 20, stopAt?: string): Promise<{ status: number; url: string; body: string }> {
     let current = url;
     for (let i = 0; i < max; i++) {
+      // a redirect to `stopAt` (a platform client's redirect URI) is where the flow leaves the servers under test
+      if (stopAt && current.startsWith(stopAt)) return { status: 0, url: current, body: "" };
       const res = await this.request(current, { method: "GET" });
       const location = res.headers.get("location");
       this.hops.push({ url: current, status: res.status, location });
