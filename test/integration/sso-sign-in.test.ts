@@ -1,4 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { EntitiesRepository } from "../../src/domain/entities/entities.repository";
+import { SsoAccounts } from "../../src/domain/sso/sso-accounts";
+import { UsersRepository } from "../../src/domain/users/users.repository";
 import { Browser } from "../support/browser";
 import type { IdpAccount } from "../support/company-idp";
 import { type SsoHarness, startSsoHarness } from "../support/sso-harness";
@@ -259,5 +262,36 @@ describe("company SSO: the round trip itself", () => {
     const missing = await b.follow(`${h.base}/auth/sso/${conn}/start`);
     expect(missing.status).toBe(400);
     expect(missing.body).toContain("login_expired");
+  });
+});
+
+describe("company SSO: errors from the IdP and sign-ins at once", () => {
+  it("an error the IdP sends back (the person cancelled) is idp_error, recorded", async () => {
+    const conn = await h.connect();
+    const browser = new Browser();
+    const toIdp = await browser.step(`${h.base}/auth/sso/${conn}/start?interaction=xyz`);
+    const state = new URL(toIdp.location!).searchParams.get("state")!;
+    const back = await browser.follow(
+      `${h.base}/auth/sso/${conn}/callback?error=access_denied&error_description=cancelled&state=${state}`,
+    );
+    expect(back.status).toBe(502);
+    expect(back.body).toContain("idp_error");
+    expect((await refusals("idp_error")).some((r) => r.changes.connectionId === conn)).toBe(true);
+  });
+
+  it("two first sign-ins of one new person at once create one account and one link", async () => {
+    const accounts = new SsoAccounts(h.t.ds, h.t.services.users, new UsersRepository(), new EntitiesRepository());
+    const id = await h.connect({ jit: { enabled: true } });
+    const conn = await h.t.services.ssoConnections.get(id);
+    const claims = account();
+    const ctx = { actor: { type: "system" as const, id: null, name: "sso" }, door: "auth" as const, requestId: null };
+    const refuse = (code: string): never => {
+      throw new Error(code);
+    };
+    const ids = await Promise.all([1, 2, 3].map(() => accounts.resolve(ctx, conn, claims, refuse)));
+    expect(new Set(ids).size).toBe(1);
+    const [{ n }] = await h.t.ds.query("SELECT count(*)::int AS n FROM users WHERE user_name = $1", [claims.email]);
+    expect(n).toBe(1);
+    expect(await links(ids[0])).toHaveLength(1);
   });
 });
