@@ -118,3 +118,22 @@ describe("end to end: platform -> Roster's provider -> SSO button -> company IdP
     expect(refused).toEqual({ code: "domain_not_allowed", sub: null });
   });
 });
+
+describe("the sign-in page's options", () => {
+  it("offers 'Create an account' only while self sign-up is on, and the form it leads to", async () => {
+    const page = async () => {
+      const browser = new Browser();
+      const req = await authorizationRequest(platform);
+      return { browser, res: await browser.follow(req.url.href, 20, REDIRECT_URI) };
+    };
+    expect((await page()).res.body).not.toContain("/auth/sign-up");
+    await t.admin.put("/settings/sign-up", { enabled: true }).expect(200);
+    const { browser, res } = await page();
+    const href = /href="(\/auth\/sign-up\?[^"]+)"/.exec(res.body)?.[1]?.replaceAll("&amp;", "&");
+    expect(href).toContain("interaction=");
+    const form = await browser.follow(new URL(href!, base).href);
+    expect(form.status).toBe(200);
+    expect(form.body).toContain('name="givenName"');
+    await t.admin.put("/settings/sign-up", { enabled: false }).expect(200);
+  });
+});

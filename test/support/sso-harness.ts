@@ -18,9 +18,11 @@ export interface SsoHarness {
 }
 
 /**
- * Roster on a real port (so the company IdP can send the browser back) and a company IdP on another, with the SSO
- * routers mounted as signInMethodRouters gives them. Until the OpenID Provider is wired in app.ts, the interaction is
- * ended by a stand-in finisher that answers the signed-in account as JSON; CompleteSignIn (the real one) records.
+ * Roster on a real port (so the company IdP can send the browser back) and a company IdP on another, with the SSO and
+ * sign-up routers mounted as signInMethodRouters gives them, in front of the app. The interaction is ended by a
+ * stand-in finisher that answers the signed-in account as JSON, so these tests read who signed in without a platform
+ * client; CompleteSignIn itself (its recording of the success) is the real one. The whole path through Roster's own
+ * OpenID Provider is test/integration/sso-end-to-end.test.ts.
  */
 export async function startSsoHarness(env: Record<string, string> = {}): Promise<SsoHarness> {
   const server: Server = createServer();
