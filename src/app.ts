@@ -17,6 +17,7 @@ import { scimRouter } from "./http/scim/scim.router";
 import { setRetryAfterOn503 } from "./http/shared/retry-after";
 import { logger } from "./log";
 import { keyEncryptionSecret } from "./config/key-encryption";
+import { issuerOf } from "./config/issuer";
 import { signInMethodRouters } from "./http/auth/sign-in-methods";
 import { completeSignIn } from "./http/oidc/complete-sign-in.impl";
 import { ProviderHolder } from "./http/oidc/provider-holder";
@@ -145,6 +146,8 @@ export function createApp(
       reconciliation: services.reconciliation,
       ssoConnections: services.ssoConnections,
       signUp: services.signUp,
+      oidcClients: services.oidcClients,
+      signInEvents: services.signInEvents,
       jwt:
         cfg.ADMIN_JWT_ISSUER && cfg.ADMIN_JWT_AUDIENCE && cfg.ADMIN_JWT_JWKS_URL
           ? {
@@ -190,10 +193,6 @@ export function createApp(
 
   return withNotFound(app);
 }
-
-/** The provider's issuer: PUBLIC_BASE_URL (what the platform reaches Roster at), else the listening address. */
-export const issuerOf = (cfg: Pick<Config, "PUBLIC_BASE_URL" | "HOST" | "PORT">): string =>
-  (cfg.PUBLIC_BASE_URL ?? `http://${cfg.HOST}:${cfg.PORT}`).replace(/\/$/, "");
 
 function withNotFound(app: Express): Express {
   app.use((_req, res) => {

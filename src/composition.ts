@@ -4,6 +4,7 @@ import { AccessService } from "./domain/access/access.service";
 import { AuditChainService } from "./domain/audit-log/audit-chain.service";
 import { AuditLogService } from "./domain/audit-log/audit-log.service";
 import { AuditSealer } from "./domain/audit-log/audit-sealer";
+import { SignInEventsService } from "./domain/audit-log/sign-in-events.service";
 import { CredentialsService } from "./domain/auth/credentials.service";
 import { EnrolmentService } from "./domain/auth/enrolment.service";
 import { PasswordSignInService } from "./domain/auth/password-sign-in.service";
@@ -73,6 +74,8 @@ export interface Services {
   audit: AuditLogService;
   auditChain: AuditChainService;
   auditSealer: AuditSealer;
+  /** Sign-in attempts and refusals read from the audit log (GET /admin/v1/sign-in-events). */
+  signInEvents: SignInEventsService;
   // oidc: the OpenID Provider's signing keys, platform clients and state (sessions, grants, tokens)
   oidcKeys: OidcKeysService;
   oidcClients: OidcClientsService;
@@ -125,6 +128,7 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
   const audit = new AuditLogService(ds);
   const auditChain = new AuditChainService(ds);
   const auditSealer = new AuditSealer(ds);
+  const signInEvents = new SignInEventsService(ds);
   const box = secretBoxFor(cfg);
   const oidcKeys = new OidcKeysService(ds, box, OIDC_KEY_VERIFY_SECONDS);
   const oidcClients = new OidcClientsService(ds, box);
@@ -240,6 +244,7 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     audit,
     auditChain,
     auditSealer,
+    signInEvents,
     oidcKeys,
     oidcClients,
     oidcState,

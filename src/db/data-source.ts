@@ -15,6 +15,7 @@ import { InvitationsWorker1764000000012 } from "../../migrations/1764000000012-i
 import { RateLimits1764000000013 } from "../../migrations/1764000000013-rate-limits";
 import { LifecycleColumns1764000000070 } from "../../migrations/1764000000070-lifecycle-columns";
 import { OpenIdProvider1764000000090 } from "../../migrations/1764000000090-openid-provider";
+import { SignInEventsIndex1764000000091 } from "../../migrations/1764000000091-sign-in-events-index";
 import { Sso1764000000100 } from "../../migrations/1764000000100-sso";
 import type { Config } from "../config/env";
 import { DiscardingClient } from "./discarding-client";
@@ -36,6 +37,7 @@ export const migrations = [
   RateLimits1764000000013,
   LifecycleColumns1764000000070,
   OpenIdProvider1764000000090,
+  SignInEventsIndex1764000000091,
   Sso1764000000100,
 ];
 

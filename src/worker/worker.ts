@@ -10,6 +10,8 @@ import { type SmsProvider, createSmsProvider } from "../modules/sms/sms";
 import { InviteOnActivation } from "../modules/lifecycle/invite-on-activation";
 import { OnLeave } from "../modules/lifecycle/on-leave";
 import { RevokeInvitationsOnLeave } from "../modules/lifecycle/revoke-invitations-on-leave";
+import { EndSessionsOnLeave } from "../modules/oidc/end-sessions-on-leave";
+import { issuerOf } from "../config/issuer";
 import { InvitationDelivery } from "../modules/invitations/invitation-delivery";
 import { invitationLinks } from "../modules/invitations/links";
 import { JobsRunner } from "./jobs.runner";
@@ -37,7 +39,13 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 /** The side modules, by the outbox topic each consumes. */
 export function outboxHandlers(services: Services, cfg: Config, mailer: Mailer, sms: SmsProvider): JobHandlers {
   // Every door's leave ends here (decision 0104): one job per leave running each reaction in turn.
-  const leave = new OnLeave([new RevokeInvitationsOnLeave(services.invitations)]);
+  const leave = new OnLeave([
+    new RevokeInvitationsOnLeave(services.invitations),
+    new EndSessionsOnLeave(services, issuerOf(cfg), {
+      allowPrivate: cfg.ALLOW_PRIVATE_TARGETS,
+      timeoutMs: cfg.OUTBOUND_TIMEOUT_MS,
+    }),
+  ]);
   return {
     "user.deactivated": leave,
     "user.deleted": leave,

@@ -2,7 +2,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 // biome-ignore syntax/correctness/noTypeOnlyImportAttributes: Biome 2.6 rejects valid TS; tsc checks it
 import type * as Oidc from "openid-client" with { "resolution-mode": "import" };
+import { randomBytes } from "node:crypto";
+import type { DataSource } from "typeorm";
+import { hashPassword } from "../../src/domain/passwords";
 import { type TestApp, startTestApp } from "./app";
+import { seedPerson } from "./people";
 
 /** openid-client is ESM-only: Node >= 20.19 (and jest, which compiles it) load it with require(). */
 export const oidc = require("openid-client") as typeof Oidc;
@@ -89,4 +93,49 @@ export async function authorizationRequest(config: Oidc.Configuration, scope = "
     state,
   });
   return { url, verifier, state };
+}
+
+export const PASSWORD = "correct horse battery staple 42";
+
+/** A person with PASSWORD (a one-time one with mustChange), an email at corp.test and a userName. */
+export async function seedPasswordPerson(ds: DataSource, opts: { mustChange?: boolean } = {}) {
+  const p = await seedPerson(ds, { userName: `ada.${randomBytes(4).toString("hex")}`, emails: [] });
+  const email = `${p.userName}@corp.test`;
+  await ds.query("UPDATE users SET password_hash = $2, password_must_change = $3, emails = $4::jsonb WHERE id = $1", [
+    p.id,
+    await hashPassword(PASSWORD),
+    opts.mustChange ?? false,
+    JSON.stringify([{ value: email, primary: true }]),
+  ]);
+  return { ...p, email };
+}
+
+/** Opens a new authorization request in `browser`; answers where it ended (a page, or the platform) and the request. */
+export async function authorize(browser: Browser, config: Oidc.Configuration, scope?: string) {
+  const req = await authorizationRequest(config, scope);
+  const { res, left } = await browser.follow(await browser.get(`${req.url.pathname}${req.url.search}`));
+  const page = left ? "" : await res.text();
+  const action = /<form method="post" action="([^"]+)"/.exec(page)?.[1]?.replace(/&amp;/g, "&");
+  return { req, res, left, page, action };
+}
+
+/** The whole password sign-in in a fresh browser (or `browser`): answers where it ended. */
+export async function passwordSignIn(
+  config: Oidc.Configuration,
+  base: string,
+  login: string,
+  password = PASSWORD,
+  opts: { scope?: string; browser?: Browser } = {},
+) {
+  const browser = opts.browser ?? new Browser(base);
+  const start = await authorize(browser, config, opts.scope);
+  if (!start.action) throw new Error(`no sign-in form: ${start.res.status} ${start.page.slice(0, 300)}`);
+  const posted = await browser.post(start.action, { login, password });
+  const { res, left } = await browser.follow(posted);
+  return { browser, req: start.req, res, left, posted };
+}
+
+/** The code exchanged for tokens, as the platform does at its callback. */
+export function exchange(config: Oidc.Configuration, left: URL, req: { verifier: string; state: string }) {
+  return oidc.authorizationCodeGrant(config, left, { pkceCodeVerifier: req.verifier, expectedState: req.state });
 }

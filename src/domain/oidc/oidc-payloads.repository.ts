@@ -53,16 +53,19 @@ export class OidcPayloadsRepository {
     await sql(m, `DELETE FROM oidc_payloads WHERE grant_id = $1 RETURNING id`, [grantId]);
   }
 
-  /** The clients a person has grants with, and their session ids (`sid`), for back-channel logout. */
+  /**
+   * The clients a person has grants with, and the per-client session ids (`sid`, the ID tokens' claim) of their live
+   * sessions, for back-channel logout.
+   */
   async grantsOf(m: EntityManager, accountId: string): Promise<{ clientId: string; sids: string[] }[]> {
     return sql<{ clientId: string; sids: string[] }>(
       m,
       `SELECT g.payload->>'clientId' AS "clientId",
-              coalesce(array_agg(DISTINCT s.payload->>'uid') FILTER (WHERE s.payload->>'uid' IS NOT NULL), '{}') AS sids
+              coalesce(array_agg(DISTINCT s.payload->'authorizations'->(g.payload->>'clientId')->>'sid')
+                FILTER (WHERE s.payload->'authorizations'->(g.payload->>'clientId')->>'sid' IS NOT NULL), '{}') AS sids
        FROM oidc_payloads g
        LEFT JOIN oidc_payloads s ON s.model = 'Session' AND s.account_id = g.account_id
-         AND s.payload->'authorizations' ? (g.payload->>'clientId')
-       WHERE g.model = 'Grant' AND g.account_id = $1
+       WHERE g.model = 'Grant' AND g.account_id = $1 AND g.payload->>'clientId' IS NOT NULL
        GROUP BY 1`,
       [accountId],
     );

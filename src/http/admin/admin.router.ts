@@ -36,6 +36,10 @@ import type { GroupInvitationsService } from "../../domain/people/group-invitati
 import { groupInvitationsRouter } from "./group-invitations.routes";
 import type { DevMailboxReader } from "../../modules/mail/dev-mailbox.reader";
 import { devMailboxRouter } from "./dev-mailbox.routes";
+import type { OidcClientsService } from "../../domain/oidc/oidc-clients.service";
+import type { SignInEventsService } from "../../domain/audit-log/sign-in-events.service";
+import { oidcClientsRouter } from "./oidc-clients.routes";
+import { signInEventsRouter } from "./sign-in-events.routes";
 
 export interface AdminDeps {
   users: UsersService;
@@ -70,6 +74,9 @@ export interface AdminDeps {
   ssoConnections: SsoConnectionsService;
   // self sign-up: its setting and the department links
   signUp: SignUpService;
+  // the OpenID Provider: platform clients, and the sign-in attempts of the audit log
+  oidcClients: OidcClientsService;
+  signInEvents: SignInEventsService;
 }
 
 const JSON_TYPES = ["application/json", "application/*+json"];
@@ -122,6 +129,9 @@ export function adminRouter(d: AdminDeps): Router {
   r.use("/reports", reportsRouter(d.reconciliation));
   // --- sign-in: company SSO connections (the IdP discovered at each write, the secret sealed, never shown) ---
   r.use("/sso-connections", ssoConnectionsRouter(d.ssoConnections));
+  // --- sign-in: the OpenID Provider's platform clients; sign-in attempts and refusals ("why can't she log in?") ---
+  r.use("/clients", oidcClientsRouter(d.oidcClients));
+  r.use("/sign-in-events", signInEventsRouter(d.signInEvents));
 
   r.use((req) => {
     throw new Problem(404, "not_found", `No admin endpoint at ${req.method} ${req.originalUrl.split("?")[0]}`);

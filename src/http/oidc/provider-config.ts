@@ -3,6 +3,7 @@ import type { SigningJwk } from "../../domain/oidc/oidc-keys.service";
 import type { User } from "../../domain/users/user";
 import { escapeHtml, renderPage } from "../auth/html-page";
 import { pgAdapter } from "./pg-adapter";
+import { signInPolicy } from "./provider-types";
 
 /** Token and session lifetimes (seconds). A retired key stays published longer than the longest token it signs. */
 export const TTL = {
@@ -116,7 +117,10 @@ export function providerConfiguration(services: Services, keys: SigningJwk[], co
     ttl: TTL,
     pkce: { required: () => true },
     loadExistingGrant: grantEverythingAsked,
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/auth/sign-in/${interaction.uid}` },
+    interactions: {
+      policy: signInPolicy(),
+      url: (_ctx: unknown, interaction: { uid: string }) => `/auth/sign-in/${interaction.uid}`,
+    },
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },

@@ -55,7 +55,44 @@ export interface KoaContext {
 
 export type ProviderClass = new (issuer: string, configuration: Record<string, unknown>) => OidcProvider;
 
+interface CheckClass {
+  new (reason: string, description: string, check: (ctx: never) => boolean | Promise<boolean>): unknown;
+  REQUEST_PROMPT: boolean;
+  NO_NEED_TO_PROMPT: boolean;
+}
+interface PromptPolicy {
+  get(name: string): { checks: { add(check: unknown, index?: number): void } };
+}
+interface OidcProviderModule {
+  default: ProviderClass;
+  interactionPolicy: { Check: CheckClass; base(): PromptPolicy };
+}
+
+const load = () => require("oidc-provider") as OidcProviderModule;
+
 /** oidc-provider's default export. */
 export function loadProviderClass(): ProviderClass {
-  return (require("oidc-provider") as { default: ProviderClass }).default;
+  return load().default;
+}
+
+/**
+ * The provider's default prompts, with one more login check: a session whose person is no longer live and active
+ * (deactivated meanwhile) asks for a sign-in again instead of going on (the provider expects its session's account
+ * to exist, and would fail on it).
+ */
+export function signInPolicy(): PromptPolicy {
+  const { Check, base } = load().interactionPolicy;
+  const policy = base();
+  policy
+    .get("login")
+    .checks.add(
+      new Check(
+        "account_inactive",
+        "the signed-in person is deactivated",
+        (ctx: { oidc: { session: { accountId?: string }; account?: unknown } }) =>
+          ctx.oidc.session.accountId && !ctx.oidc.account ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
+      ),
+      0,
+    );
+  return policy;
 }
