@@ -18,12 +18,17 @@ export interface CompanyIdpOptions {
  * Roster's own network unless ALLOW_PRIVATE_TARGETS says so.
  */
 export function companyIdpClient(o: CompanyIdpOptions): CompanyIdp {
-  // openid-client is ESM-only; Node >= 20.19 loads it with require().
-  const oidc = require("openid-client") as typeof OpenIdClient;
+  // openid-client is ESM-only; Node >= 20.19 loads it with require(), on first use (the CLI and the worker never do).
+  let loaded: typeof OpenIdClient | undefined;
+  const lib = () => {
+    loaded ??= require("openid-client") as typeof OpenIdClient;
+    return loaded;
+  };
   const guardedFetch: OpenIdClient.CustomFetch = (url, init) =>
     outboundFetch(url, init as never, { allowPrivate: o.allowPrivate, timeoutMs: o.timeoutMs }) as never;
 
   const configure = (client: IdpClient): OpenIdClient.Configuration => {
+    const oidc = lib();
     const config = new oidc.Configuration(
       client.serverMetadata as unknown as OpenIdClient.ServerMetadata,
       client.clientId,
@@ -38,6 +43,7 @@ export function companyIdpClient(o: CompanyIdpOptions): CompanyIdp {
 
   return {
     async discover(issuer) {
+      const oidc = lib();
       let url: URL;
       try {
         url = await assertPublicTarget(issuer, o.allowPrivate);
@@ -58,6 +64,7 @@ export function companyIdpClient(o: CompanyIdpOptions): CompanyIdp {
     },
 
     async authorizationUrl(client, p) {
+      const oidc = lib();
       return oidc.buildAuthorizationUrl(configure(client), {
         redirect_uri: p.redirectUri,
         scope: p.scopes.join(" "),
@@ -69,6 +76,7 @@ export function companyIdpClient(o: CompanyIdpOptions): CompanyIdp {
     },
 
     async exchange(client: IdpClient, callbackUrl: URL, checks: CallbackChecks): Promise<Claims> {
+      const oidc = lib();
       try {
         const tokens = await oidc.authorizationCodeGrant(
           configure(client),
