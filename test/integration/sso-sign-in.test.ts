@@ -122,6 +122,12 @@ describe("company SSO: first sign-in links a SCIM-provisioned person", () => {
     expect(n).toBe(1);
     const recorded = await refusals("email_unverified");
     expect(recorded.some((r) => r.changes.email === email && r.door === "auth")).toBe(true);
+    // support finds them by email and code, with the reference the page showed
+    const events = await h.t.admin
+      .get(`/sign-in-events?email=${encodeURIComponent(email)}&code=email_unverified`)
+      .expect(200);
+    expect(events.body.items).toHaveLength(3);
+    expect(events.body.items[0]).toMatchObject({ email, outcome: "refused", code: "email_unverified", method: "sso" });
   });
 
   it("a deactivated person is refused (user_deactivated), at the first sign-in and once linked", async () => {
