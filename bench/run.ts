@@ -8,6 +8,7 @@ import { groupWorkload } from "./groups";
 import { type CountingSink, type InviteResult, inviteWorkload, startCountingSink } from "./invite";
 import { reportScale, scalePart, type Step } from "./scale";
 import { seedUsers } from "./seed";
+import { type SignInResult, signInWorkload } from "./sign-in";
 import { type Roster, startBareExpress, startRoster } from "./server";
 import { CONNECTIONS, type Load, type Measurement, cannon, scimLoads } from "./workloads";
 
@@ -24,7 +25,7 @@ function intEnv(name: string, fallback: number, min: number): number {
  * `npm run bench` runs everything; `npm run bench -- groups` (or `scim`, `admin-search`, `invite`) runs only those parts;
  * `npm run bench -- --users N` runs only the scale comparison (10,000 users, then N).
  */
-const PARTS = ["scim", "groups", "admin-search", "invite"];
+const PARTS = ["scim", "groups", "admin-search", "invite", "sign-in"];
 const args = process.argv.slice(2);
 const usersAt = args.findIndex((a) => a === "--users" || a.startsWith("--users="));
 const joined = usersAt >= 0 && args[usersAt].includes("=");
@@ -32,7 +33,13 @@ const usersArg = usersAt < 0 ? undefined : joined ? args[usersAt].slice("--users
 const asked = args.filter((_, i) => usersAt < 0 || (i !== usersAt && (joined || i !== usersAt + 1)));
 const SCALE = usersArg !== undefined;
 const wants = (part: string) => (asked.length === 0 ? !SCALE : asked.includes(part));
-const ONLY = { scim: wants("scim"), groups: wants("groups"), admin: wants("admin-search"), invite: wants("invite") };
+const ONLY = {
+  scim: wants("scim"),
+  groups: wants("groups"),
+  admin: wants("admin-search"),
+  invite: wants("invite"),
+  signIn: wants("sign-in"),
+};
 
 let N: number,
   SECONDS: number,
@@ -353,6 +360,7 @@ async function main(): Promise<number> {
     ONLY.groups ? `a group of ${GROUP_MEMBERS}` : null,
     ONLY.admin ? `admin search at ${ADMIN_N} users` : null,
     ONLY.invite ? `mass invite of ${INVITE_N}` : null,
+    ONLY.signIn ? "password sign-ins and token exchanges" : null,
     SCALE ? `scale ${Math.min(10_000, SCALE_USERS)} -> ${SCALE_USERS} users` : null,
   ]
     .filter(Boolean)
@@ -393,12 +401,17 @@ async function main(): Promise<number> {
   let admin: AdminPart | undefined;
   let groups: GroupPart | undefined;
   let invite: InviteResult | undefined;
+  let signIn: SignInResult | undefined;
   let scale: Step[] | undefined;
   let startSeconds: number;
   try {
     const t = performance.now();
     if (ONLY.invite) sink = await startCountingSink();
-    roster = await startRoster(RUN_ID, sink ? { SMTP_URL: sink.url } : {});
+    roster = await startRoster(RUN_ID, {
+      ...(sink ? { SMTP_URL: sink.url } : {}),
+      // the sign-in workload comes from one address: budgets that never bind, so their cost is measured, not 429s
+      ...(ONLY.signIn ? { AUTH_RATE_LIMIT_PER_MINUTE: "100000", AUTH_ACCOUNT_FAILURES_PER_15_MINUTES: "100000" } : {}),
+    });
     startSeconds = secs(t);
     say(
       `server ready on ${roster.baseUrl} in ${startSeconds.toFixed(1)} s (${roster.embedded ? "embedded PostgreSQL" : "DATABASE_URL"}), scim and admin tokens made by the CLI`,
@@ -427,6 +440,10 @@ async function main(): Promise<number> {
         timeoutSeconds: INVITE_TIMEOUT,
         say,
       });
+    }
+    if (ONLY.signIn) {
+      say("sign-in (the OpenID Provider, end to end):");
+      signIn = await signInWorkload({ roster, runId: RUN_ID, seconds: SECONDS, workers: CONNECTIONS, say });
     }
   } catch (e) {
     say(`\nERROR: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
@@ -457,7 +474,11 @@ async function main(): Promise<number> {
   const scaleRows = (scale ?? []).flatMap((s) => s.rows.map((m) => ({ m })));
   const failed = [...(scim?.rows ?? []), ...(admin?.rows ?? []), ...scaleRows].filter((r) => r.m.failures > 0);
   const groupProblems = groups?.problems ?? [];
-  const inviteProblems = invite?.problems ?? [];
+  const inviteProblems = [...(invite?.problems ?? []), ...(signIn?.problems ?? [])];
+  if (signIn && (signIn.signIns.failures || signIn.exchanges.failures))
+    inviteProblems.push(
+      `sign-in: ${signIn.signIns.failures} sign-ins and ${signIn.exchanges.failures} exchanges failed`,
+    );
   if (failed.length === 0 && !stopProblem && groupProblems.length === 0 && inviteProblems.length === 0) return 0;
   say();
   say("ERRORS:");

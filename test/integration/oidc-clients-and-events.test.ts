@@ -73,6 +73,21 @@ describe("platform clients", () => {
   });
 });
 
+describe("the provider's state", () => {
+  it("expired rows are pruned a day after they expire; live ones stay", async () => {
+    await t.services.oidcState.upsert("Session", "live-one", { accountId: "a" }, 3600);
+    await t.services.oidcState.upsert("Session", "old-one", { accountId: "a" }, 3600);
+    await t.ds.query("UPDATE oidc_payloads SET expires_at = now() - interval '2 days' WHERE id = 'old-one'");
+    expect(await t.services.oidcState.find("Session", "id", "old-one")).toBeNull();
+    expect(await t.services.oidcState.pruneExpired()).toBeGreaterThanOrEqual(1);
+    const ids = (await t.ds.query("SELECT id FROM oidc_payloads WHERE model = 'Session'")).map(
+      (r: { id: string }) => r.id,
+    );
+    expect(ids).toContain("live-one");
+    expect(ids).not.toContain("old-one");
+  });
+});
+
 describe("GET /admin/v1/sign-in-events", () => {
   const ctx = { actor: systemActor, door: "auth" as const, requestId: null };
   const record = (login: string, outcome: "succeeded" | "refused", code: "sso_only" | "user_deactivated" | null) =>

@@ -166,6 +166,22 @@ describe("sessions and tokens of the OpenID Provider", () => {
     expect((await authorize(browser, config)).left).toBeUndefined();
   });
 
+  it("a code issued before the deactivation is refused at the token endpoint", async () => {
+    const p = await seedPasswordPerson(t.ds);
+    const { req, left } = await passwordSignIn(config, base, p.userName);
+    await t.admin.post(`/users/${p.id}/deactivate`).expect(200);
+    await expect(exchange(config, left!, req)).rejects.toMatchObject({ error: "invalid_grant" });
+  });
+
+  it("two replicas starting at once make one signing key", async () => {
+    await t.ds.query("DELETE FROM oidc_keys");
+    const ctx = { actor: systemActor, door: "system" as const, requestId: null };
+    const [a, b] = await Promise.all([t.services.oidcKeys.keys(ctx), t.services.oidcKeys.keys(ctx)]);
+    expect(a[0].kid).toBe(b[0].kid);
+    const [{ n }] = await t.ds.query("SELECT count(*)::int AS n FROM oidc_keys WHERE retired_at IS NULL");
+    expect(n).toBe(1);
+  });
+
   it("key rotation: new tokens use the new key, tokens signed before still verify", async () => {
     const p = await seedPasswordPerson(t.ds);
     const before = await passwordSignIn(config, base, p.userName);

@@ -10,8 +10,11 @@ import { ctxOf } from "../middleware/request-context";
 export interface InteractionFinisher {
   /** Whether `uid` is the live interaction of this browser (its interaction cookie), not finished nor expired. */
   isOpen(req: Request, res: Response, uid: string): Promise<boolean>;
-  /** Signs `accountId` in for interaction `uid` and redirects the browser back to the authorization endpoint. */
-  finish(req: Request, res: Response, uid: string, accountId: string): Promise<void>;
+  /**
+   * Signs `accountId` in for interaction `uid` and redirects the browser back to the authorization endpoint; `amr`
+   * says how (RFC 8176: `pwd`, or `fed` for a company IdP).
+   */
+  finish(req: Request, res: Response, uid: string, accountId: string, amr: string[]): Promise<void>;
 }
 
 /**
@@ -37,6 +40,6 @@ export function completeSignIn(recorder: SignInRecorder, provider: InteractionFi
     const reference = randomUUID();
     const admitted = await recorder.record(ctx, { ...attempt, outcome: "succeeded", code: null, reference });
     if (!admitted) return refuse("user_deactivated");
-    await provider.finish(req, res, uid, result.userId);
+    await provider.finish(req, res, uid, result.userId, result.method === "sso" ? ["fed"] : ["pwd"]);
   };
 }

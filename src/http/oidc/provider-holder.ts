@@ -71,11 +71,11 @@ export class ProviderHolder implements InteractionFinisher {
     return (await this.details(req, res))?.uid === uid;
   }
 
-  async finish(req: Request, res: Response, _uid: string, accountId: string): Promise<void> {
+  async finish(req: Request, res: Response, _uid: string, accountId: string, amr: string[]): Promise<void> {
     await (await this.get()).interactionFinished(
       req,
       res,
-      { login: { accountId, amr: ["pwd"] } },
+      { login: { accountId, amr } },
       { mergeWithLastSubmission: false },
     );
   }
