@@ -144,6 +144,8 @@ export function createApp(
       devMailbox: cfg.SMTP_URL ? null : new DevMailboxReader(join(cfg.DATA_DIR, "mail"), invitationLinks(cfg).find),
       deadLetters: services.deadLetters,
       reconciliation: services.reconciliation,
+      ssoConnections: services.ssoConnections,
+      signUp: services.signUp,
       oidcClients: services.oidcClients,
       signInEvents: services.signInEvents,
       events: services.events,

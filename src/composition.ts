@@ -22,7 +22,6 @@ import { DeadLettersService } from "./domain/outbox/dead-letters.service";
 import { EventsService } from "./domain/events/events.service";
 import { DeliveryQueue } from "./domain/webhooks/delivery-queue";
 import { WebhooksService } from "./domain/webhooks/webhooks.service";
-import type { SecretBox } from "./domain/secret-box";
 import { OutboxQueue } from "./domain/outbox/outbox.queue";
 import { PeopleService } from "./domain/people/people.service";
 import { ReconciliationService } from "./domain/reports/reconciliation.service";
@@ -31,15 +30,25 @@ import { SettingsService } from "./domain/settings/settings.service";
 import { OidcClientsService } from "./domain/oidc/oidc-clients.service";
 import { OidcKeysService } from "./domain/oidc/oidc-keys.service";
 import { OidcStateService } from "./domain/oidc/oidc-state.service";
-import { secretBoxFor } from "./config/key-encryption";
+import { keyEncryptionSecret, secretBoxFor } from "./config/key-encryption";
 import { Signal } from "./domain/signal";
 import { TokensService } from "./domain/tokens/tokens.service";
 import { CredentialsRepository } from "./domain/users/credentials.repository";
 import { UsersRepository } from "./domain/users/users.repository";
 import { UsersSearch } from "./domain/users/users.search";
 import { UsersService } from "./domain/users/users.service";
+import { SsoConnectionsService } from "./domain/sso/sso-connections.service";
+import { SsoAccounts } from "./domain/sso/sso-accounts";
+import { SsoSignInService } from "./domain/sso/sso-sign-in.service";
+import { SignUpService } from "./domain/sso/signup.service";
+import { hkdfSync } from "node:crypto";
+import { signInOptions } from "./http/auth/sign-in-options";
+import { companyIdpClient } from "./net/company-idp.client";
 import { SignInRecorder } from "./domain/users/sign-ins";
-import { type SignInPageOptions, noSignInOptions } from "./http/auth/sign-in-page-options";
+import type { SignInPageOptions } from "./http/auth/sign-in-page-options";
+
+/** How long a company SSO sign-in may stay at the IdP (its state, nonce and verifier are kept this long). */
+export const SSO_STATE_TTL_SECONDS = 600;
 
 /**
  * How long a retired signing key stays published: the longest lifetime of a token it signed (the provider's ID and
@@ -91,6 +100,10 @@ export interface Services {
   passwordSignIn: PasswordSignInService;
   // reports
   reconciliation: ReconciliationService;
+  // sso: company SSO connections
+  ssoConnections: SsoConnectionsService;
+  ssoSignIn: SsoSignInService;
+  signUp: SignUpService;
   /** What the sign-in page offers besides passwords (SSO buttons, "Create an account"); none until SSO supplies it. */
   signInPageOptions: SignInPageOptions;
   // webhooks: endpoints (admin door) and their deliveries (worker)
@@ -212,6 +225,24 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     box: () => box,
   });
   const deliveryQueue = new DeliveryQueue(ds, () => box);
+
+  const companyIdp = companyIdpClient({ allowPrivate: cfg.ALLOW_PRIVATE_TARGETS, timeoutMs: cfg.OUTBOUND_TIMEOUT_MS });
+  const publicBase = (cfg.PUBLIC_BASE_URL ?? `http://${cfg.HOST}:${cfg.PORT}`).replace(/\/$/, "");
+  const ssoConnections = new SsoConnectionsService(ds, repositories.entities, companyIdp, box, {
+    redirectUri: (id) => `${publicBase}/auth/sso/${id}/callback`,
+  });
+  const ssoSignIn = new SsoSignInService(
+    ds,
+    new SsoAccounts(ds, users, repositories.users, repositories.entities),
+    companyIdp,
+    box,
+    { redirectUri: (id) => `${publicBase}/auth/sso/${id}/callback`, stateTtlSeconds: SSO_STATE_TTL_SECONDS },
+  );
+  const signUp = new SignUpService(ds, users, repositories.entities, entities, settings, {
+    ssoOnly: cfg.SSO_ONLY,
+    linkKey: Buffer.from(hkdfSync("sha256", keyEncryptionSecret(cfg), Buffer.alloc(0), "roster signup-link v1", 32)),
+    linkUrl: (token) => `${publicBase}/auth/sign-up?link=${encodeURIComponent(token)}`,
+  });
   return {
     clock,
     outboxQueue,
@@ -243,8 +274,11 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     credentials,
     passwordSignIn,
     reconciliation,
-    signInPageOptions: noSignInOptions,
+    signInPageOptions: signInOptions(ssoConnections, settings),
     webhooks,
     deliveryQueue,
+    ssoConnections,
+    ssoSignIn,
+    signUp,
   };
 }

@@ -116,6 +116,8 @@ const schema = z
       .default(3)
       .transform((n) => n as 1 | 2 | 3 | 4),
     AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+    // self sign-up forms posted per client address per minute (429 beyond), on top of the auth door's limits
+    SIGNUP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(5),
     AUTH_ACCOUNT_FAILURES_PER_15_MINUTES: z.coerce.number().int().min(1).max(100_000).default(10),
     TRUST_PROXY: trustProxy().default(false),
   })

@@ -19,6 +19,7 @@ import { OpenIdProvider1764000000090 } from "../../migrations/1764000000090-open
 import { SignInEventsIndex1764000000091 } from "../../migrations/1764000000091-sign-in-events-index";
 import { EventsAndWebhooks1764000000110 } from "../../migrations/1764000000110-events-and-webhooks";
 import { WebhookAttemptLog1764000000111 } from "../../migrations/1764000000111-webhook-attempt-log";
+import { Sso1764000000100 } from "../../migrations/1764000000100-sso";
 import type { Config } from "../config/env";
 import { DiscardingClient } from "./discarding-client";
 
@@ -43,6 +44,7 @@ export const migrations = [
   SignInEventsIndex1764000000091,
   EventsAndWebhooks1764000000110,
   WebhookAttemptLog1764000000111,
+  Sso1764000000100,
 ];
 
 /** How long a database call may wait, in ms (0: no bound). See DB_*_TIMEOUT_MS in src/config/env.ts. */

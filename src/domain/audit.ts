@@ -1,7 +1,18 @@
 export type FieldChanges = Record<string, { before: unknown; after: unknown }>;
 
 export interface AuditSubject {
-  type: "user" | "group" | "token" | "entity" | "setting" | "outbox" | "oidc_client" | "oidc_key" | "webhook";
+  type:
+    | "user"
+    | "group"
+    | "token"
+    | "entity"
+    | "setting"
+    | "outbox"
+    | "oidc_client"
+    | "oidc_key"
+    | "webhook"
+    | "sso_connection"
+    | "signup_link";
   id: string | null;
 }
 

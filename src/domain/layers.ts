@@ -31,6 +31,7 @@ export const DOMAIN_LAYERS: readonly (readonly string[])[] = [
   // 9 auth: the end-user flows (joining with an invitation link, sign-in, passwords).
   ["auth"],
   // 10 reports: read-only views across owners (the reconciliation report), through their fragments; webhooks: endpoints
-  // and their deliveries, fanned out from the events feed by the worker.
-  ["reports", "webhooks"],
+  // and their deliveries, fanned out from the events feed by the worker; sso: company SSO connections, links and
+  // just-in-time creation, self sign-up and its department links.
+  ["reports", "webhooks", "sso"],
 ];

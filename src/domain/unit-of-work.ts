@@ -27,6 +27,7 @@ const uniqueFields: Record<string, string> = {
   api_tokens_live_name_key: "name",
   entities_sibling_name_key: "name",
   entities_external_key_key: "externalKey",
+  sso_connections_name_lower_key: "name",
 };
 
 /** Foreign keys and the field naming the row they point at, for InvalidError messages (the row vanished or never was). */

@@ -24,6 +24,10 @@ export const OWNERS: Record<string, string> = {
   webhooks: "src/domain/webhooks",
   webhook_deliveries: "src/domain/webhooks",
   webhook_dispatch: "src/domain/webhooks",
+  sso_connections: "src/domain/sso",
+  sso_links: "src/domain/sso",
+  sso_login_states: "src/domain/sso",
+  signup_links: "src/domain/sso",
 };
 
 export interface Violation {

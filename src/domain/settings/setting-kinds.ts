@@ -63,3 +63,30 @@ export function parseIdpDomains(domains: string[]): IdpDomains {
   });
   return { domains: [...out].sort() };
 }
+
+/** Self sign-up (off by default): whether people may create their own account, and what a new account gets. */
+export interface SignUpSetting {
+  enabled: boolean;
+  defaultRole: "member" | "admin" | "auditor";
+  defaultEntityId: string | null;
+  /** The job title a new account starts with (the profile's `title`), or null. */
+  defaultJobProfile: string | null;
+}
+
+const ROLES = ["member", "admin", "auditor"] as const;
+
+export const SIGN_UP: SettingKind<SignUpSetting> = {
+  key: "sign-up",
+  defaults: () => ({ enabled: false, defaultRole: "member", defaultEntityId: null, defaultJobProfile: null }),
+  of: (stored) => {
+    const s = (stored && typeof stored === "object" ? stored : {}) as Record<string, unknown>;
+    const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
+    return {
+      enabled: s.enabled === true,
+      defaultRole: ROLES.includes(s.defaultRole as never) ? (s.defaultRole as SignUpSetting["defaultRole"]) : "member",
+      defaultEntityId: str(s.defaultEntityId),
+      defaultJobProfile: str(s.defaultJobProfile),
+    };
+  },
+  flat: (v) => ({ ...v }),
+};

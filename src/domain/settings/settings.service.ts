@@ -14,6 +14,8 @@ import {
   IDP_DOMAINS,
   type IdpDomains,
   type SettingKind,
+  SIGN_UP,
+  type SignUpSetting,
   parseIdpDomains,
 } from "./setting-kinds";
 
@@ -81,6 +83,16 @@ export class SettingsService {
 
   setIdpDomains(ctx: Ctx, domains: string[], ifMatch?: number[]): Promise<Versioned<IdpDomains>> {
     return this.write(ctx, IDP_DOMAINS, parseIdpDomains(domains), ifMatch);
+  }
+
+  /** The self sign-up setting (cached; read by the sign-in page and every sign-up). */
+  signUpVersioned(): Promise<Versioned<SignUpSetting>> {
+    return this.read(SIGN_UP, this.ds.manager);
+  }
+
+  /** Replaces the self sign-up setting; the door checked the shape, the sso folder checks the entity exists. */
+  setSignUp(ctx: Ctx, value: SignUpSetting, ifMatch?: number[]): Promise<Versioned<SignUpSetting>> {
+    return this.write(ctx, SIGN_UP, SIGN_UP.of(value), ifMatch);
   }
 
   private async read<T>(kind: SettingKind<T>, m: EntityManager): Promise<Versioned<T>> {

@@ -122,6 +122,19 @@ export class UsersRepository extends UserStatements {
     return new Map(rows.map(({ id, ...account }) => [id, { id, account }]));
   }
 
+  /**
+   * Up to two live users whose SCIM externalId is `externalId` (case-sensitive, as the IdP sent it): company SSO links a
+   * person through a claim such as Entra's `oid`; two answers mean the claim names nobody for sure.
+   */
+  async liveByExternalId(m: EntityManager, externalId: string): Promise<User[]> {
+    const rows = await sql<UserRow>(
+      m,
+      `SELECT ${SELECT} FROM users u WHERE u.external_id = $1 AND ${liveUser("u")} ORDER BY u.created_at LIMIT 2`,
+      [externalId],
+    );
+    return rows.map(toUser);
+  }
+
   /** The id of the live user with this userName (case-insensitive), if any. */
   async liveIdByUserName(m: EntityManager, userName: string): Promise<string | null> {
     const rows = await sql<{ id: string }>(

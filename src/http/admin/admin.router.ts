@@ -21,6 +21,10 @@ import { usersSearchRouter } from "./users-search.routes";
 import { auditRoutes } from "./audit.routes";
 import { invitationsRouter } from "./invitations.routes";
 import { deadLettersRouter } from "./dead-letters.routes";
+import type { SsoConnectionsService } from "../../domain/sso/sso-connections.service";
+import { ssoConnectionsRouter } from "./sso-connections.routes";
+import type { SignUpService } from "../../domain/sso/signup.service";
+import { signUpSettingRouter, signupLinksRouter } from "./sign-up.routes";
 import { Problem, problemErrorHandler } from "../shared/problem";
 import type { CredentialsService } from "../../domain/auth/credentials.service";
 import { oneTimePasswordRouter } from "./one-time-password.routes";
@@ -70,6 +74,10 @@ export interface AdminDeps {
   deadLetters: DeadLettersService;
   // reports
   reconciliation: ReconciliationService;
+  // company SSO connections
+  ssoConnections: SsoConnectionsService;
+  // self sign-up: its setting and the department links
+  signUp: SignUpService;
   // the OpenID Provider: platform clients, and the sign-in attempts of the audit log
   oidcClients: OidcClientsService;
   signInEvents: SignInEventsService;
@@ -110,7 +118,12 @@ export function adminRouter(d: AdminDeps): Router {
   // --- auth lane: a one-time password an admin sets (or has generated), changed by the person at first sign-in ---
   r.use("/users", oneTimePasswordRouter(d.credentials));
   // --- delivery lane: the communication setting, the dev mailbox, external people invited into a space ---
+  r.use(
+    "/settings/sign-up",
+    signUpSettingRouter(d.signUp, () => d.settings.signUpVersioned()),
+  );
   r.use("/settings", settingsRouter(d.settings));
+  r.use("/entities", signupLinksRouter(d.signUp));
   r.use("/groups", groupInvitationsRouter(d.groupInvitations));
   r.use("/dev", devMailboxRouter(d.devMailbox));
 
@@ -121,6 +134,8 @@ export function adminRouter(d: AdminDeps): Router {
   r.use("/dead-letters", deadLettersRouter(d.deadLetters));
   // --- reports: the reconciliation report (JSON pages, or the whole report as streamed CSV) ---
   r.use("/reports", reportsRouter(d.reconciliation));
+  // --- sign-in: company SSO connections (the IdP discovered at each write, the secret sealed, never shown) ---
+  r.use("/sso-connections", ssoConnectionsRouter(d.ssoConnections));
   // --- sign-in: the OpenID Provider's platform clients; sign-in attempts and refusals ("why can't she log in?") ---
   r.use("/clients", oidcClientsRouter(d.oidcClients));
   r.use("/sign-in-events", signInEventsRouter(d.signInEvents));
