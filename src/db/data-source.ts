@@ -14,6 +14,7 @@ import { AuditSealAfterCommit1764000000011 } from "../../migrations/176400000001
 import { InvitationsWorker1764000000012 } from "../../migrations/1764000000012-invitations-worker";
 import { RateLimits1764000000013 } from "../../migrations/1764000000013-rate-limits";
 import { LifecycleColumns1764000000070 } from "../../migrations/1764000000070-lifecycle-columns";
+import { Imports1764000000080 } from "../../migrations/1764000000080-imports";
 import type { Config } from "../config/env";
 import { DiscardingClient } from "./discarding-client";
 
@@ -33,6 +34,7 @@ export const migrations = [
   InvitationsWorker1764000000012,
   RateLimits1764000000013,
   LifecycleColumns1764000000070,
+  Imports1764000000080,
 ];
 
 /** How long a database call may wait, in ms (0: no bound). See DB_*_TIMEOUT_MS in src/config/env.ts. */

@@ -29,6 +29,7 @@ export const DOMAIN_LAYERS: readonly (readonly string[])[] = [
   ["jobs"],
   // 9 auth: the end-user flows (joining with an invitation link, sign-in, passwords).
   ["auth"],
-  // 10 reports: read-only views across owners (the reconciliation report), through their fragments.
-  ["reports"],
+  // 10 reports: read-only views across owners (the reconciliation report), through their fragments; imports: CSV and
+  // xlsx files applied in batches through the people use cases (the admin door's manual policy, per row).
+  ["reports", "imports"],
 ];

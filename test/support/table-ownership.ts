@@ -16,6 +16,8 @@ export const OWNERS: Record<string, string> = {
   audit_chain_head: "src/domain/audit-log",
   outbox: "src/domain/outbox",
   rate_limit_hits: "src/domain/auth",
+  imports: "src/domain/imports",
+  import_rows: "src/domain/imports",
 };
 
 export interface Violation {
