@@ -138,6 +138,8 @@ export function createApp(
       devMailbox: cfg.SMTP_URL ? null : new DevMailboxReader(join(cfg.DATA_DIR, "mail"), invitationLinks(cfg).find),
       deadLetters: services.deadLetters,
       reconciliation: services.reconciliation,
+      imports: services.imports,
+      importMaxBytes: cfg.IMPORT_MAX_BYTES,
       jwt:
         cfg.ADMIN_JWT_ISSUER && cfg.ADMIN_JWT_AUDIENCE && cfg.ADMIN_JWT_JWKS_URL
           ? {

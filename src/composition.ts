@@ -20,6 +20,9 @@ import { DeadLettersService } from "./domain/outbox/dead-letters.service";
 import { OutboxQueue } from "./domain/outbox/outbox.queue";
 import { PeopleService } from "./domain/people/people.service";
 import { ReconciliationService } from "./domain/reports/reconciliation.service";
+import { ImportBatches } from "./domain/imports/import-batches";
+import { RowApplier } from "./domain/imports/import-row.apply";
+import { ImportsService } from "./domain/imports/imports.service";
 import { GroupInvitationsService } from "./domain/people/group-invitations.service";
 import { SettingsService } from "./domain/settings/settings.service";
 import { Signal } from "./domain/signal";
@@ -61,6 +64,10 @@ export interface Services {
   credentials: CredentialsService;
   // reports
   reconciliation: ReconciliationService;
+  // imports: files received by the door or the CLI, applied in batches by the worker's import loops (woken by importsQueued)
+  imports: ImportsService;
+  importBatches: ImportBatches;
+  importsQueued: Signal;
 }
 
 /**
@@ -152,6 +159,12 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     ds,
     async () => (await settings.idpDomainsVersioned()).value.domains,
   );
+  const importsQueued = new Signal();
+  const imports = new ImportsService(ds, people, importsQueued);
+  const importBatches = new ImportBatches(ds, imports.repo, new RowApplier(users, people, credentials), users, {
+    batchSize: cfg.IMPORT_BATCH_SIZE,
+    syncMaxDeactivatePercent: cfg.SYNC_MAX_DEACTIVATE_PERCENT,
+  });
   return {
     clock,
     outboxQueue,
@@ -176,5 +189,8 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     enrolment,
     credentials,
     reconciliation,
+    imports,
+    importBatches,
+    importsQueued,
   };
 }

@@ -13,6 +13,7 @@ import { RevokeInvitationsOnLeave } from "../modules/lifecycle/revoke-invitation
 import { InvitationDelivery } from "../modules/invitations/invitation-delivery";
 import { invitationLinks } from "../modules/invitations/links";
 import { JobsRunner } from "./jobs.runner";
+import { ImportsRunner } from "./imports.runner";
 import { jobHandlers } from "./job-handlers";
 import { type JobHandlers, OutboxWorker } from "./outbox.worker";
 import { registerOutboxMetrics } from "./outbox.metrics";
@@ -27,6 +28,7 @@ export interface WorkerDeps {
 export interface RunningWorker {
   outbox: OutboxWorker;
   admin: JobsRunner;
+  imports: ImportsRunner;
   mailer: Mailer;
   sms: SmsProvider;
   stop(): Promise<void>;
@@ -81,7 +83,12 @@ export async function startWorker(
     concurrency: cfg.ADMIN_JOBS_CONCURRENCY,
     pollMs: cfg.ADMIN_JOBS_POLL_MS,
   }).start();
+  const imports = new ImportsRunner(services.importBatches, {
+    concurrency: cfg.IMPORT_CONCURRENCY,
+    pollMs: cfg.ADMIN_JOBS_POLL_MS,
+  }).start();
   const stopListening = services.jobsEnqueued.listen(() => admin.wake());
+  const stopImports = services.importsQueued.listen(() => imports.wake());
   const listener: Listener = await listen(
     dbUrl,
     OUTBOX_CHANNEL,
@@ -104,13 +111,15 @@ export async function startWorker(
   return {
     outbox,
     admin,
+    imports,
     mailer,
     sms,
     async stop() {
       clearInterval(pruner);
       stopListening();
+      stopImports();
       await listener.close();
-      await Promise.all([outbox.stop(), admin.stop()]);
+      await Promise.all([outbox.stop(), admin.stop(), imports.stop()]);
       mailer.close();
     },
   };

@@ -123,6 +123,17 @@ export class UsersService {
     return (await withDb(() => this.repo.liveUserWithEmail(this.ds.manager, [email.toLowerCase()], null))) !== null;
   }
 
+  /** Inside a unit (an import's row): the live person with this email, and the one with this userName (ids). */
+  async matchIn(
+    tx: TxCtx,
+    email: string,
+    userName: string | null,
+  ): Promise<{ byEmail: string | null; byUserName: string | null }> {
+    const holder = await this.repo.liveUserWithEmail(tx.manager, [email.toLowerCase()], null);
+    const byUserName = userName === null ? null : await this.repo.liveIdByUserName(tx.manager, userName);
+    return { byEmail: holder?.id ?? null, byUserName };
+  }
+
   /** The entity the IdP-sent attribute named by SCIM_ENTITY_MAPPING points at, if exactly one matches. */
   mappedEntity(profile: UserProfile): Promise<string | null> {
     return this.accounts.mappedEntity(profile, this.ds.manager);
