@@ -40,6 +40,11 @@ export class Imports1764000000080 implements MigrationInterface {
         started_at    timestamptz,
         finished_at   timestamptz
       )`);
+    // The door `import` in the audit log: its batches' records say which door changed the person.
+    await q.query(`ALTER TABLE audit_events DROP CONSTRAINT audit_events_door_check`);
+    await q.query(`ALTER TABLE audit_events ADD CONSTRAINT audit_events_door_check
+                   CHECK (door IN ('scim', 'admin', 'auth', 'system', 'cli', 'import')) NOT VALID`);
+    await q.query(`ALTER TABLE audit_events VALIDATE CONSTRAINT audit_events_door_check`);
     await q.query(`CREATE INDEX imports_created_idx ON imports (created_at DESC, id DESC)`);
     await q.query(`CREATE INDEX imports_open_idx ON imports (created_at) WHERE status IN ('queued', 'running')`);
     await q.query(`
@@ -65,5 +70,8 @@ export class Imports1764000000080 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE import_rows`);
     await q.query(`DROP TABLE imports`);
+    await q.query(`ALTER TABLE audit_events DROP CONSTRAINT audit_events_door_check`);
+    await q.query(`ALTER TABLE audit_events ADD CONSTRAINT audit_events_door_check
+                   CHECK (door IN ('scim', 'admin', 'auth', 'system', 'cli')) NOT VALID`);
   }
 }
