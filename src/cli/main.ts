@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/env";
 import { DomainError } from "../domain/errors";
 import { auditCommands } from "./audit.commands";
+import { importCommands } from "./import.commands";
 import { tokenCommands } from "./token.commands";
 import { withDatabase } from "./with-database";
 
@@ -14,6 +15,7 @@ const program = new Command()
 
 tokenCommands(program);
 auditCommands(program);
+importCommands(program);
 
 program
   .command("migrate")

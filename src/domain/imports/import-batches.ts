@@ -27,9 +27,9 @@ export class ImportBatches {
     private readonly s: BatchSettings,
   ) {}
 
-  /** One unit of work on some import; false when there was none to do. */
-  async step(): Promise<boolean> {
-    const imp = await withDb(() => this.repo.nextOpen(this.ds.manager));
+  /** One unit of work on some import (or on `only`: the CLI works its own); false when there was none to do. */
+  async step(only: string | null = null): Promise<boolean> {
+    const imp = await withDb(() => this.repo.nextOpen(this.ds.manager, only));
     if (!imp) return false;
     if (imp.cancelRequested) {
       await withDb(() => this.repo.finish(this.ds.manager, imp.id, "cancelled"));

@@ -195,8 +195,13 @@ export class ImportsRepository {
   }
 
   /** The oldest import with work left (queued or running), for a worker. */
-  async nextOpen(m: EntityManager): Promise<ImportRecord | null> {
-    const rows = await sql<Stored>(m, `${SELECT} WHERE status IN ('queued', 'running') ORDER BY created_at LIMIT 1`);
+  async nextOpen(m: EntityManager, only: string | null = null): Promise<ImportRecord | null> {
+    // With `only`: that import, if it has work left (the CLI works its own).
+    const rows = await sql<Stored>(
+      m,
+      `${SELECT} WHERE status IN ('queued', 'running') AND ($1::uuid IS NULL OR id = $1) ORDER BY created_at LIMIT 1`,
+      [only],
+    );
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
