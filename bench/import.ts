@@ -36,7 +36,7 @@ async function writeFile(file: string, n: number, runId: string): Promise<void> 
 
 /** A family name of letters only, distinct per row (first.last userNames without collisions). */
 const name = (i: number) =>
-  `N${i
+  `Nam${i
     .toString(26)
     .split("")
     .map((c) => String.fromCharCode(97 + Number.parseInt(c, 26)))
