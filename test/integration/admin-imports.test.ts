@@ -3,6 +3,7 @@ import iconv from "iconv-lite";
 import request from "supertest";
 import { entity, person } from "../support/admin-fixtures";
 import { type TestApp, startTestApp } from "../support/app";
+import { buildScimUser } from "../support/factories";
 import { report, runImport, upload } from "../support/imports";
 
 let t: TestApp;
@@ -256,5 +257,34 @@ describe("modes, dry run, mapping, audit and invitations", () => {
     expect(list.items[0].id).toBe(res.body.id);
     expect(list.next).toEqual(expect.any(String));
     await t.admin.get("/imports/00000000-0000-4000-8000-000000000000").expect(404);
+  });
+});
+
+describe("what the IdP owns, and one-time passwords", () => {
+  it("a row changing an IdP-owned field of a SCIM-managed person fails by name and writes nothing of it", async () => {
+    const scim = (await t.scim.post("/Users", buildScimUser({ title: "Engineer" })).expect(201)).body;
+    const email = scim.emails[0].value as string;
+    const res = await upload(t, `Email,Job title,Langue\n${email},Manager,fr\n${email},Engineer,fr\n`, "idp.csv");
+    const rows = await report(t, (await runImport(t, res.body.id)).id);
+    expect(rows[1].slice(3)).toEqual(["failed", expect.stringContaining("idp_owned_field: title")]);
+    expect(rows[2].slice(3)).toEqual(["duplicate", expect.any(String)]);
+    const after = (await t.scim.get(`/Users/${scim.id}`).expect(200)).body;
+    expect([after.title, after.preferredLanguage ?? null]).toEqual(["Engineer", null]);
+    const same = await upload(t, `Email,Job title,Langue\n${email},Engineer,fr\n`, "idp2.csv");
+    const sameRows = await report(t, (await runImport(t, same.body.id)).id);
+    expect(sameRows[1][3]).toBe("updated");
+    expect((await t.scim.get(`/Users/${scim.id}`).expect(200)).body.preferredLanguage).toBe("fr");
+  });
+
+  it("a one-time password given in the file is set on the new person, to be changed at first sign-in", async () => {
+    const d = domain();
+    const res = await upload(
+      t,
+      `Email,First name,Last name,Mot de passe\nnils.bohr@${d},Nils,Bohr,violet-harbour-tangent-42\n`,
+      "p.csv",
+    );
+    expect((await runImport(t, res.body.id)).counts.created).toBe(1);
+    const nils = await userByEmail(`nils.bohr@${d}`);
+    expect([nils.password_hash !== null, nils.password_must_change]).toEqual([true, true]);
   });
 });
