@@ -40,8 +40,7 @@ export class ImportBatches {
     const options = { ...imp.options, mode: imp.mode, dryRun: imp.dryRun, mapping: {} };
     const claimed = await unitOfWork(this.ds, ctx, async (tx) => {
       const rows = await this.repo.claim(tx.manager, imp.id, this.s.batchSize);
-      const outcomes = [];
-      for (const row of rows) outcomes.push(await this.rows.apply(tx, { options, fields: imp.mappingFields }, row));
+      const outcomes = await this.rows.applyAll(tx, { options, fields: imp.mappingFields }, rows);
       if (outcomes.length) await this.repo.record(tx.manager, imp.id, outcomes);
       return rows.length;
     });

@@ -6,7 +6,7 @@ import type { PersonChanges } from "../people/person";
 import { savepointIn } from "../unit-of-work";
 import type { UsersService } from "../users/users.service";
 import type { ImportOptions, RowResult } from "./import";
-import { type RowInput, readRow } from "./import-row.rules";
+import { type RowInput, leavesUnchanged, readRow } from "./import-row.rules";
 import type { ClaimedRow, RowOutcome } from "./imports.repository";
 import type { ImportField } from "./import";
 
@@ -26,6 +26,50 @@ export class RowApplier {
     private readonly people: PeopleService,
     private readonly credentials: CredentialsService,
   ) {}
+
+  /**
+   * A batch's rows in file order. The people the batch names are read first in one statement: a row for an existing
+   * person that would change nothing is `unchanged` (in create-only: `skipped`) without a savepoint, a lock or a write;
+   * every other row goes through `apply`, which looks again inside the transaction.
+   */
+  async applyAll(tx: TxCtx, r: RowContext, rows: ClaimedRow[]): Promise<RowOutcome[]> {
+    const inputs = rows.map((row) => {
+      try {
+        return readRow(row.cells, r.fields);
+      } catch {
+        return null; // reported by apply, with its reason
+      }
+    });
+    const given = inputs.filter((i): i is RowInput => i !== null);
+    const known = await this.users.liveMatching(
+      given.map((i) => i.email),
+      given.flatMap((i) => (i.userName ? [i.userName] : [])),
+    );
+    const byEmail = new Map(known.flatMap((u) => u.emails.map((e) => [String(e.value).toLowerCase(), u] as const)));
+    const byName = new Map(known.map((u) => [u.userName.toLowerCase(), u]));
+    const outcomes: RowOutcome[] = [];
+    // People an earlier row of this batch wrote: what was read before may be stale for them.
+    const touched = new Set<string>();
+    for (const [i, row] of rows.entries()) {
+      const input = inputs[i];
+      const holder = input && byEmail.get(input.email.toLowerCase());
+      const named = input?.userName ? byName.get(input.userName.toLowerCase()) : undefined;
+      if (input && holder && !touched.has(holder.id) && (named === undefined || named.id === holder.id)) {
+        if (r.options.mode === "create-only") {
+          outcomes.push({ n: row.n, result: "skipped", userId: holder.id, reason: "exists (create-only)" });
+          continue;
+        }
+        if (leavesUnchanged(input, holder)) {
+          outcomes.push({ n: row.n, result: "unchanged", userId: holder.id, reason: null });
+          continue;
+        }
+      }
+      const outcome = await this.apply(tx, r, row);
+      if (outcome.userId) touched.add(outcome.userId);
+      outcomes.push(outcome);
+    }
+    return outcomes;
+  }
 
   async apply(tx: TxCtx, r: RowContext, row: ClaimedRow): Promise<RowOutcome> {
     try {

@@ -1,6 +1,7 @@
 import { InvalidError } from "../errors";
 import { isUuid } from "../ids";
 import { checkEmail } from "../people/manual-policy.rules";
+import { type User, primaryValue } from "../users/user";
 import type { ImportField } from "./import";
 
 /** What one row gives; a field left out (no column, or an empty cell) is not changed on an existing person. */
@@ -64,4 +65,26 @@ export function rowKeys(
     return v === "" ? null : v;
   };
   return { email: cell("email"), userName: cell("userName") };
+}
+
+/**
+ * Whether applying the row to `user` would change nothing (every field it gives already has that value, the primary
+ * email included, exactly): such a row is `unchanged` without a write or a lock. A password always goes the long way.
+ */
+export function leavesUnchanged(input: RowInput, user: User): boolean {
+  if (input.password !== undefined) return false;
+  if (primaryValue(user.emails) !== input.email) return false;
+  const same = <T>(given: T | undefined, current: T) => given === undefined || given === current;
+  return (
+    same(input.givenName, user.name.givenName) &&
+    same(input.familyName, user.name.familyName) &&
+    same(input.userName, user.userName) &&
+    same(input.language, user.preferredLanguage) &&
+    same(input.title, user.title) &&
+    same(input.department, user.enterprise.department) &&
+    same(input.employeeNumber, user.enterprise.employeeNumber) &&
+    same(input.phone, user.phoneNumbers[0]?.value) &&
+    same(input.external, user.account.external) &&
+    (input.groups === undefined || input.groups.length === 0)
+  );
 }

@@ -123,6 +123,12 @@ export class UsersService {
     return (await withDb(() => this.repo.liveUserWithEmail(this.ds.manager, [email.toLowerCase()], null))) !== null;
   }
 
+  /** The live people holding any of these emails or userNames (case-insensitive), read in one statement. */
+  liveMatching(emails: string[], userNames: string[]): Promise<User[]> {
+    const lower = (xs: string[]) => [...new Set(xs.map((x) => x.toLowerCase()))];
+    return withDb(() => this.repo.liveMatching(this.ds.manager, lower(emails), lower(userNames)));
+  }
+
   /** Inside a unit (an import's row): the live person with this email, and the one with this userName (ids). */
   async matchIn(
     tx: TxCtx,
