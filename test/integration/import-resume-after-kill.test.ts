@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { type TestApp, startTestApp } from "../support/app";
@@ -73,3 +73,35 @@ it("a kill -9 of `roster import` mid-way loses and repeats no row: a worker carr
   const invites = `SELECT count(*)::int AS n FROM outbox WHERE topic = 'invitation.requested' AND payload->>'requestId' = $1`;
   expect((await one<{ n: number }>(invites, [`import:${killed.id}`])).n).toBe(ROWS);
 }, 240_000);
+
+it("`roster import` runs to the end: the summary on stdout, the report written next to the file", async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "roster-import-"));
+  const file = path.join(dir, "staff.csv");
+  const domain = `c${Date.now().toString(36)}.test`;
+  writeFileSync(
+    file,
+    `Courriel;Prénom;Nom;Pointure\nlise.meitner@${domain};Lise;Meitner;38\nnot-an-email;Bad;Row;40\n`,
+  );
+  const cli = spawn(
+    process.execPath,
+    ["--import", "tsx", "src/cli/main.ts", "import", file, "--map", "Pointure=", "--dry-run"],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: await workerDatabaseUrl(), LOG_LEVEL: "error" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let out = "";
+  cli.stdout!.on("data", (c) => (out += c));
+  const [code] = await once(cli, "exit");
+  expect(code).toBe(0);
+  expect(out).toContain("succeeded (dry run): 2 rows, 1 created, 0 updated, 0 unchanged, 0 skipped, 1 failed");
+  const reportPath = path.join(dir, "staff.report.csv");
+  expect(out).toContain(`report: ${reportPath}`);
+  const report = readFileSync(reportPath, "utf8")
+    .replace(/^\uFEFF/, "")
+    .split("\r\n");
+  expect(report[0]).toBe("Courriel,Prénom,Nom,Pointure,result,reason");
+  expect(report[1]).toBe(`lise.meitner@${domain},Lise,Meitner,38,created,`);
+  expect(report[2]).toMatch(/^not-an-email,Bad,Row,40,failed,email: /);
+}, 120_000);

@@ -31,8 +31,10 @@ export function receiveUpload(req: Request, maxBytes: number): Promise<Upload> {
       return reject(new Problem(400, "invalid_request", "The multipart body cannot be read", "file"));
     }
     let got = false;
+    let out: PassThrough | null = null;
     bb.on("field", (name, value) => {
-      if (got) bb.emit("error", new Problem(400, "invalid_request", `Send '${name}' before the file`, name));
+      // Too late to count: the file is being read already. The import fails rather than ignore the setting.
+      if (got) out?.destroy(new Problem(400, "invalid_request", `Send '${name}' before the file`, name));
       else fields[name] = value;
     });
     bb.on("file", (name, file, info) => {
@@ -41,11 +43,12 @@ export function receiveUpload(req: Request, maxBytes: number): Promise<Upload> {
         return;
       }
       got = true;
-      const out = new PassThrough();
-      file.on("limit", () => out.destroy(tooLarge(maxBytes)));
-      file.on("error", (e) => out.destroy(e));
-      file.pipe(out);
-      resolve({ fields, name: info.filename ?? null, type: info.mimeType ?? null, stream: out });
+      const stream = new PassThrough();
+      out = stream;
+      file.on("limit", () => stream.destroy(tooLarge(maxBytes)));
+      file.on("error", (e) => stream.destroy(e));
+      file.pipe(stream);
+      resolve({ fields, name: info.filename ?? null, type: info.mimeType ?? null, stream });
     });
     bb.on("error", (e) =>
       reject(
