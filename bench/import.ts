@@ -144,6 +144,9 @@ export async function importBench(): Promise<void> {
     say(`database batch-insert rate (unnest, ${batch} rows per transaction): ${ceiling.toFixed(0)} rows/s`);
     say(`import / database: ${((rate * 100) / ceiling).toFixed(1)}% (target >= 50%)`);
     say(`server peak RSS: ${peakRssMb(roster.pid).toFixed(0)} MB (target < 300 MB)`);
+  } catch (e) {
+    say(`server log tail:\n${roster.logTail()}`);
+    throw e;
   } finally {
     await roster.stop();
     rmSync(dir, { recursive: true, force: true });
