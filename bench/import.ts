@@ -135,10 +135,14 @@ export async function importBench(): Promise<void> {
     say(
       `upsert into an empty store: ${(first.rows / first.applySeconds).toFixed(0)} rows/s applying (${first.applySeconds.toFixed(1)} s), ${(first.rows / first.totalSeconds).toFixed(0)} rows/s upload included; ${JSON.stringify(first.counts)}`,
     );
-    const again = await importOnce(roster.baseUrl, adminToken, file);
-    say(
-      `the same file again (unchanged): ${(again.rows / again.applySeconds).toFixed(0)} rows/s applying (${again.applySeconds.toFixed(1)} s); ${JSON.stringify(again.counts)}`,
-    );
+    try {
+      const again = await importOnce(roster.baseUrl, adminToken, file);
+      say(
+        `the same file again (unchanged): ${(again.rows / again.applySeconds).toFixed(0)} rows/s applying (${again.applySeconds.toFixed(1)} s); ${JSON.stringify(again.counts)}`,
+      );
+    } catch (e) {
+      say(`the same file again: FAILED (${e instanceof Error ? e.message : String(e)})`);
+    }
     const ceiling = await batchInsertRate(roster.dbUrl, n, batch, runId);
     const rate = first.rows / first.applySeconds;
     say(`database batch-insert rate (unnest, ${batch} rows per transaction): ${ceiling.toFixed(0)} rows/s`);
