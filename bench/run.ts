@@ -10,6 +10,7 @@ import { type CountingReceiver, type EventsResult, eventsWorkload, startCounting
 import { reportScale, scalePart, type Step } from "./scale";
 import { seedUsers } from "./seed";
 import { type SignInResult, signInWorkload } from "./sign-in";
+import { importBench } from "./import";
 import { type Roster, startBareExpress, startRoster } from "./server";
 import { CONNECTIONS, type Load, type Measurement, cannon, scimLoads } from "./workloads";
 
@@ -26,12 +27,16 @@ function intEnv(name: string, fallback: number, min: number): number {
  * `npm run bench` runs everything; `npm run bench -- groups` (or `scim`, `admin-search`, `invite`, `events`) runs only those parts;
  * `npm run bench -- --users N` runs only the scale comparison (10,000 users, then N).
  */
-const PARTS = ["scim", "groups", "admin-search", "invite", "sign-in", "events"];
+const PARTS = ["scim", "groups", "admin-search", "invite", "sign-in", "events", "import"];
 const args = process.argv.slice(2);
 const usersAt = args.findIndex((a) => a === "--users" || a.startsWith("--users="));
 const joined = usersAt >= 0 && args[usersAt].includes("=");
 const usersArg = usersAt < 0 ? undefined : joined ? args[usersAt].slice("--users=".length) : (args[usersAt + 1] ?? "");
-const asked = args.filter((_, i) => usersAt < 0 || (i !== usersAt && (joined || i !== usersAt + 1)));
+// `import [--rows N]` runs alone (bench/import.ts), its own server and file.
+const IMPORT_ONLY = args[0] === "import";
+const asked = IMPORT_ONLY
+  ? ["import"]
+  : args.filter((_, i) => usersAt < 0 || (i !== usersAt && (joined || i !== usersAt + 1)));
 const SCALE = usersArg !== undefined;
 const wants = (part: string) => (asked.length === 0 ? !SCALE : asked.includes(part));
 const ONLY = {
@@ -380,6 +385,10 @@ function reportEvents(r: EventsResult): void {
 }
 
 async function main(): Promise<number> {
+  if (IMPORT_ONLY) {
+    await importBench();
+    return 0;
+  }
   const t0 = performance.now();
   const what = [
     ONLY.scim ? `N=${N} users` : null,

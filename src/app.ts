@@ -150,6 +150,8 @@ export function createApp(
       signInEvents: services.signInEvents,
       events: services.events,
       webhooks: services.webhooks,
+      imports: services.imports,
+      importMaxBytes: cfg.IMPORT_MAX_BYTES,
       jwt:
         cfg.ADMIN_JWT_ISSUER && cfg.ADMIN_JWT_AUDIENCE && cfg.ADMIN_JWT_JWKS_URL
           ? {

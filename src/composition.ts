@@ -25,6 +25,9 @@ import { WebhooksService } from "./domain/webhooks/webhooks.service";
 import { OutboxQueue } from "./domain/outbox/outbox.queue";
 import { PeopleService } from "./domain/people/people.service";
 import { ReconciliationService } from "./domain/reports/reconciliation.service";
+import { ImportBatches } from "./domain/imports/import-batches";
+import { RowApplier } from "./domain/imports/import-row.apply";
+import { ImportsService } from "./domain/imports/imports.service";
 import { GroupInvitationsService } from "./domain/people/group-invitations.service";
 import { SettingsService } from "./domain/settings/settings.service";
 import { OidcClientsService } from "./domain/oidc/oidc-clients.service";
@@ -109,6 +112,10 @@ export interface Services {
   // webhooks: endpoints (admin door) and their deliveries (worker)
   webhooks: WebhooksService;
   deliveryQueue: DeliveryQueue;
+  // imports: files received by the door or the CLI, applied in batches by the worker's import loops (woken by importsQueued)
+  imports: ImportsService;
+  importBatches: ImportBatches;
+  importsQueued: Signal;
 }
 
 /**
@@ -243,6 +250,12 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     linkKey: Buffer.from(hkdfSync("sha256", keyEncryptionSecret(cfg), Buffer.alloc(0), "roster signup-link v1", 32)),
     linkUrl: (token) => `${publicBase}/auth/sign-up?link=${encodeURIComponent(token)}`,
   });
+  const importsQueued = new Signal();
+  const imports = new ImportsService(ds, people, importsQueued);
+  const importBatches = new ImportBatches(ds, imports.repo, new RowApplier(users, people, credentials), users, {
+    batchSize: cfg.IMPORT_BATCH_SIZE,
+    syncMaxDeactivatePercent: cfg.SYNC_MAX_DEACTIVATE_PERCENT,
+  });
   return {
     clock,
     outboxQueue,
@@ -280,5 +293,8 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     ssoConnections,
     ssoSignIn,
     signUp,
+    imports,
+    importBatches,
+    importsQueued,
   };
 }

@@ -4,6 +4,7 @@ import { ConfigError } from "../config/env";
 import { DomainError } from "../domain/errors";
 import { auditCommands } from "./audit.commands";
 import { oidcCommands } from "./oidc.commands";
+import { importCommands } from "./import.commands";
 import { tokenCommands } from "./token.commands";
 import { withDatabase } from "./with-database";
 
@@ -16,6 +17,7 @@ const program = new Command()
 tokenCommands(program);
 auditCommands(program);
 oidcCommands(program);
+importCommands(program);
 
 program
   .command("migrate")

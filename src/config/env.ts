@@ -70,6 +70,16 @@ const schema = z
     ADMIN_ACTIONS_SYNC_MAX: z.coerce.number().int().min(0).max(10_000).default(500),
     ADMIN_JOBS_CONCURRENCY: z.coerce.number().int().min(0).max(32).default(2),
     ADMIN_JOBS_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    // Imports (POST /admin/v1/imports): rows per batch (one transaction each), import loops per process (0: another
+    // replica works them), the largest upload, and the share of an entity's people a sync may deactivate unconfirmed.
+    IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+    IMPORT_CONCURRENCY: z.coerce.number().int().min(0).max(16).default(1),
+    IMPORT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(512 * 1024 * 1024),
+    SYNC_MAX_DEACTIVATE_PERCENT: z.coerce.number().min(0).max(100).default(20),
     // How often each server seals committed audit records into the hash chain (reads also seal first, whatever this is).
     AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
     // Process role: `all` serves HTTP and runs the worker; `web` only HTTP; `worker` only the worker (plus health and metrics).

@@ -20,6 +20,7 @@ import { SignInEventsIndex1764000000091 } from "../../migrations/1764000000091-s
 import { EventsAndWebhooks1764000000110 } from "../../migrations/1764000000110-events-and-webhooks";
 import { WebhookAttemptLog1764000000111 } from "../../migrations/1764000000111-webhook-attempt-log";
 import { Sso1764000000100 } from "../../migrations/1764000000100-sso";
+import { Imports1764000000080 } from "../../migrations/1764000000080-imports";
 import type { Config } from "../config/env";
 import { DiscardingClient } from "./discarding-client";
 
@@ -45,6 +46,7 @@ export const migrations = [
   EventsAndWebhooks1764000000110,
   WebhookAttemptLog1764000000111,
   Sso1764000000100,
+  Imports1764000000080,
 ];
 
 /** How long a database call may wait, in ms (0: no bound). See DB_*_TIMEOUT_MS in src/config/env.ts. */

@@ -1,6 +1,6 @@
 import type { EntityManager } from "typeorm";
 
-export type Door = "scim" | "admin" | "auth" | "system" | "cli";
+export type Door = "scim" | "admin" | "auth" | "system" | "cli" | "import";
 
 export interface Actor {
   type: "token" | "user" | "system";

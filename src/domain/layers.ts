@@ -32,6 +32,7 @@ export const DOMAIN_LAYERS: readonly (readonly string[])[] = [
   ["auth"],
   // 10 reports: read-only views across owners (the reconciliation report), through their fragments; webhooks: endpoints
   // and their deliveries, fanned out from the events feed by the worker; sso: company SSO connections, links and
-  // just-in-time creation, self sign-up and its department links.
-  ["reports", "webhooks", "sso"],
+  // just-in-time creation, self sign-up and its department links; imports: CSV and xlsx files applied in batches
+  // through the people use cases (the admin door's manual policy, per row).
+  ["reports", "webhooks", "sso", "imports"],
 ];

@@ -105,6 +105,23 @@ export async function writeAloneDerived<T extends object>(
   return rows[0] ?? null;
 }
 
+/**
+ * Inside a unit: `fn` in a savepoint, so that one part of a batch can fail (or be tried and undone: a dry run) without
+ * the rest. Kept when `fn` returns and `keep` is true; rolled back to the savepoint when it throws, or always when `keep`
+ * is false. Errors come out translated, as from unitOfWork.
+ */
+export async function savepointIn<T>(tx: TxCtx, keep: boolean, fn: () => Promise<T>): Promise<T> {
+  await sql(tx.manager, "SAVEPOINT roster_part");
+  try {
+    const result = await fn();
+    await sql(tx.manager, keep ? "RELEASE SAVEPOINT roster_part" : "ROLLBACK TO SAVEPOINT roster_part");
+    return result;
+  } catch (e) {
+    await sql(tx.manager, "ROLLBACK TO SAVEPOINT roster_part");
+    throw translateDbError(e);
+  }
+}
+
 /** Reads outside a unit of work get the same error translation. */
 export async function withDb<T>(fn: () => Promise<T>): Promise<T> {
   try {

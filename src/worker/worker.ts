@@ -15,6 +15,7 @@ import { issuerOf } from "../config/issuer";
 import { InvitationDelivery } from "../modules/invitations/invitation-delivery";
 import { invitationLinks } from "../modules/invitations/links";
 import { JobsRunner } from "./jobs.runner";
+import { ImportsRunner } from "./imports.runner";
 import { jobHandlers } from "./job-handlers";
 import { type JobHandlers, OutboxWorker } from "./outbox.worker";
 import { registerOutboxMetrics } from "./outbox.metrics";
@@ -32,6 +33,7 @@ export interface RunningWorker {
   admin: JobsRunner;
   /** Webhook deliveries; null when WEBHOOK_LOOPS is 0. */
   webhooks: WebhookLoops | null;
+  imports: ImportsRunner;
   mailer: Mailer;
   sms: SmsProvider;
   stop(): Promise<void>;
@@ -129,7 +131,12 @@ export async function startWorker(
           scheduleMs: cfg.WEBHOOK_RETRY_SCHEDULE,
         }).start()
       : null;
+  const imports = new ImportsRunner(services.importBatches, {
+    concurrency: cfg.IMPORT_CONCURRENCY,
+    pollMs: cfg.ADMIN_JOBS_POLL_MS,
+  }).start();
   const stopListening = services.jobsEnqueued.listen(() => admin.wake());
+  const stopImports = services.importsQueued.listen(() => imports.wake());
   const listener: Listener = await listen(
     dbUrl,
     OUTBOX_CHANNEL,
@@ -160,14 +167,16 @@ export async function startWorker(
     outbox,
     admin,
     webhooks,
+    imports,
     mailer,
     sms,
     async stop() {
       clearInterval(pruner);
       await folder.stop();
       stopListening();
+      stopImports();
       await listener.close();
-      await Promise.all([outbox.stop(), admin.stop(), webhooks?.stop()]);
+      await Promise.all([outbox.stop(), admin.stop(), webhooks?.stop(), imports.stop()]);
       mailer.close();
     },
   };

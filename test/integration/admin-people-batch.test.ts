@@ -63,18 +63,25 @@ describe("POST /admin/v1/users/batch", () => {
     ).toBe(1);
   });
 
-  it("holds each line to the policy: names read from first.last addresses, digits and short names refused", async () => {
+  it("creates any pasted address: names read from first.last ones, else left empty for joining (userName: the email)", async () => {
     const res = await t.admin
       .post("/users/batch", ["jo.li@corp.test", "r2.d2@corp.test", "info@corp.test", "émile.zola@corp.test"])
       .expect(200);
-    expect(res.body.results.map((r: { status: string; field?: string }) => [r.status, r.field])).toEqual([
-      ["invalid", "givenName"],
-      ["invalid", "givenName"],
-      ["invalid", "givenName"],
-      ["created", undefined],
+    expect(res.body.results.map((r: { status: string; userName?: string }) => [r.status, r.userName])).toEqual([
+      ["created", "jo.li@corp.test"],
+      ["created", "r2.d2@corp.test"],
+      ["created", "info@corp.test"],
+      ["created", "emile.zola"],
     ]);
-    expect(res.body.results[2].detail).toContain("first.last");
-    expect(res.body.results[3].userName).toBe("emile.zola");
+    const info = (await t.admin.get(`/users/${res.body.results[2].id}`).expect(200)).body;
+    expect([info.givenName ?? null, info.familyName ?? null]).toEqual([null, null]);
+  });
+
+  it("still holds names given on a line to the policy: a short or digit name is refused by field", async () => {
+    const res = await t.admin
+      .post("/users/batch", [{ email: "someone@corp.test", givenName: "Al", familyName: "Turing" }])
+      .expect(200);
+    expect(res.body.results[0]).toMatchObject({ status: "invalid", field: "givenName" });
   });
 
   it("gives people of the same name distinct userNames, even when their lines are created at once", async () => {

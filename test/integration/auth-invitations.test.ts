@@ -39,6 +39,7 @@ describe("the link of an invitation mail", () => {
       platform: "Acme Hub",
       space: null,
       language: "en",
+      namesNeeded: false,
     });
 
     const accepted = await auth.accept(p.token, GOOD).expect(200);

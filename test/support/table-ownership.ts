@@ -28,6 +28,8 @@ export const OWNERS: Record<string, string> = {
   sso_links: "src/domain/sso",
   sso_login_states: "src/domain/sso",
   signup_links: "src/domain/sso",
+  imports: "src/domain/imports",
+  import_rows: "src/domain/imports",
 };
 
 export interface Violation {

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { assertMay } from "../users/person-access.rules";
 import type { Clock } from "../clock";
-import type { Ctx } from "../context";
+import type { Ctx, TxCtx } from "../context";
 import { NotFoundError, RefusedError } from "../errors";
 import type { InvitationsRepository } from "../invitations/invitations.repository";
 import { hashPassword, verifyPassword } from "../passwords";
@@ -155,6 +155,33 @@ export class CredentialsService {
         events: [{ topic: "user.password_reset", payload: { userId: user.id, generated: given === undefined } }],
       });
       return { id: user.id, userName: user.userName, ...(given === undefined ? { password } : {}) };
+    });
+  }
+
+  /**
+   * The same one-time password inside the caller's transaction, given (an import's row): the policy, reach and
+   * SSO_ONLY rules of setOneTimePassword; the person must change it at first sign-in.
+   */
+  async setOneTimePasswordIn(tx: TxCtx, userId: string, given: string): Promise<void> {
+    assertPasswordsAllowed(this.opts.ssoOnly);
+    const user = await this.users.lockById(tx.manager, userId);
+    if (!user || user.removedAt) throw new NotFoundError("User", userId);
+    assertMay(tx, "credentials", user);
+    assertPolicy("password", given, this.opts.policy, user);
+    const before = await this.repo.mustChange(tx.manager, user.id);
+    await writeIn(tx, this.repo.setOneTime(user.id, await hashPassword(given)), {
+      audits: [
+        {
+          action: "user.password_reset",
+          subject: { type: "user", id: user.id },
+          changes: {
+            password: { before: "[hidden]", after: "[one-time]" },
+            passwordMustChange: { before, after: true },
+            generated: { before: null, after: false },
+          },
+        },
+      ],
+      events: [{ topic: "user.password_reset", payload: { userId: user.id, generated: false } }],
     });
   }
 

@@ -10,6 +10,7 @@ import { unitOfWork, withDb, writeIn } from "../unit-of-work";
 import type { User } from "../users/user";
 import type { UsersRepository } from "../users/users.repository";
 import { InvitationLinkError } from "./auth.errors";
+import { InvalidError } from "../errors";
 import type { CredentialsRepository } from "../users/credentials.repository";
 import { assertPasswordsAllowed, assertPolicy, personActor } from "./credentials.rules";
 import { TOKEN_SHAPE, linkRefusal } from "./invitation-link.rules";
@@ -33,9 +34,22 @@ export interface LinkInfo {
   space: string | null;
   /** The person's language, for a page shown to them. */
   language: Language;
+  /** Created without names (a pasted address, an import): joining asks for them. */
+  namesNeeded: boolean;
 }
 
 const unknown = () => new InvitationLinkError("invitation_unknown", "This invitation link is not valid");
+
+/** The names a person gives when joining: both required, trimmed, at most 256 characters. */
+function namesGiven(given: { givenName?: string; familyName?: string }): { givenName: string; familyName: string } {
+  const one = (field: "givenName" | "familyName") => {
+    const v = given[field]?.trim() ?? "";
+    if (v === "") throw new InvalidError(field, "is required: give your name to join");
+    if (v.length > 256) throw new InvalidError(field, "must be at most 256 characters");
+    return v;
+  };
+  return { givenName: one("givenName"), familyName: one("familyName") };
+}
 
 /**
  * Joining through an invitation link: checking the link, then setting the password with it. The link's token is
@@ -60,6 +74,7 @@ export class EnrolmentService {
       platform: this.opts.platformName,
       space: invitation.space?.name ?? null,
       language: languageOf(user.preferredLanguage, user.locale, this.opts.defaultLanguage),
+      namesNeeded: !user.name.givenName && !user.name.familyName,
     };
   }
 
@@ -67,8 +82,15 @@ export class EnrolmentService {
    * Sets the person's password with the link and consumes it. The checks run again under the locks (the person's row,
    * then the invitation's, the order a resend takes them), so of two uses of one link exactly one succeeds.
    */
-  async accept(ctx: Ctx, token: string, password: string): Promise<{ id: string; userName: string; enrolledAt: Date }> {
+  async accept(
+    ctx: Ctx,
+    token: string,
+    password: string,
+    given: { givenName?: string; familyName?: string } = {},
+  ): Promise<{ id: string; userName: string; enrolledAt: Date }> {
     const seen = await withDb(() => this.resolve(this.ds.manager, token));
+    // A person created without names gives them now (both required); names already known are not changed here.
+    const names = !seen.user.name.givenName && !seen.user.name.familyName ? namesGiven(given) : undefined;
     assertPolicy("password", password, this.opts.policy, seen.user);
     const passwordHash = await hashPassword(password);
     const tokenHash = hashSecret(token);
@@ -81,7 +103,7 @@ export class EnrolmentService {
       const now = this.opts.clock.now();
       await this.invitations.consume(tx.manager, inv.id, now);
       const revoked = await this.invitations.revokeOpen(tx.manager, user!.id, now);
-      await writeIn(tx, this.credentials.enrol(user!.id, passwordHash, now), {
+      await writeIn(tx, this.credentials.enrol(user!.id, passwordHash, now, names), {
         audits: [
           {
             action: "user.enrolled",
@@ -91,6 +113,12 @@ export class EnrolmentService {
               password: { before: "[hidden]", after: "[set]" },
               invitation: { before: null, after: inv.id },
               ...(revoked ? { revokedInvitations: { before: revoked, after: 0 } } : {}),
+              ...(names
+                ? {
+                    givenName: { before: null, after: names.givenName },
+                    familyName: { before: null, after: names.familyName },
+                  }
+                : {}),
             },
           },
         ],

@@ -68,6 +68,7 @@ export class GroupInvitationsService {
           givenName: input.givenName ?? derived?.givenName,
           familyName: input.familyName ?? derived?.familyName,
           external: true,
+          namesAtJoining: true,
         };
         const created = await this.people.createIn(tx, person, { space });
         await this.groups.changeMembersIn(tx, group, [{ op: "add", ids: [created.id] }]);

@@ -28,9 +28,11 @@ export class ManualCreation {
   /** The manual policy's checks of a new person: their profile, account and create options. */
   prepare(p: NewPerson): { profile: UserProfile; account: UserAccount; opts: CreateOptions } {
     const email = checkEmail(p.email);
-    const givenName = checkName(this.s.policy, "givenName", p.givenName);
-    const familyName = checkName(this.s.policy, "familyName", p.familyName);
+    const later = p.namesAtJoining === true && !p.givenName?.trim() && !p.familyName?.trim();
+    const givenName = later ? null : checkName(this.s.policy, "givenName", p.givenName);
+    const familyName = later ? null : checkName(this.s.policy, "familyName", p.familyName);
     const profile = applyChanges(emptyProfile(email), {
+      ...p.details,
       givenName: givenName ?? undefined,
       familyName: familyName ?? undefined,
       email,
@@ -53,7 +55,9 @@ export class ManualCreation {
     write: (p: UserProfile, o: CreateOptions) => Promise<User>,
   ): Promise<User> {
     if (userName !== undefined) profile.userName = checkUserName(this.s.policy, userName);
-    else if (this.s.policy.userNames === "first.last") return this.createNamed(profile, opts, write);
+    // Names left for joining: the userName is the email address (emptyProfile's), nothing to make first.last from.
+    else if (this.s.policy.userNames === "first.last" && (profile.name.givenName || profile.name.familyName))
+      return this.createNamed(profile, opts, write);
     return write(profile, opts);
   }
 

@@ -5,7 +5,10 @@ import { checkLanguage, namesFromEmail } from "./manual-policy.rules";
 import type { PeopleService } from "./people.service";
 import type { NewPerson } from "./person";
 
-/** One line of a batch: an email, with names (else read from a first.last address) and a userName if wanted. */
+/**
+ * One line of a batch: an email, with names (else read from a first.last address, else left for the person to give
+ * when joining) and a userName if wanted.
+ */
 export interface BatchLine {
   /** Its number in the request as the caller counts it (text lines skip blanks); default: its position. */
   line?: number;
@@ -101,13 +104,22 @@ async function createLine(
   shared: BatchSettings,
 ): Promise<BatchResult> {
   const derived = line.givenName === undefined && line.familyName === undefined ? namesFromEmail(email) : null;
-  try {
-    const { user } = await people.create(ctx, {
+  const create = (names: { givenName?: string; familyName?: string } | null) =>
+    people.create(ctx, {
       ...shared,
       email,
       userName: line.userName,
-      givenName: line.givenName ?? derived?.givenName,
-      familyName: line.familyName ?? derived?.familyName,
+      givenName: line.givenName ?? names?.givenName,
+      familyName: line.familyName ?? names?.familyName,
+      // A pasted address names nobody: the person gives their names when joining (the invitation page asks).
+      namesAtJoining: true,
+    });
+  try {
+    // Names read from the address that the policy refuses (`jo.li@`: too short) are not the admin's: left for joining.
+    const { user } = await create(derived).catch((e) => {
+      if (derived && e instanceof InvalidError && (e.field === "givenName" || e.field === "familyName"))
+        return create(null);
+      throw e;
     });
     return { line: n, email, status: "created", id: user.id, userName: user.userName };
   } catch (e) {
@@ -128,13 +140,8 @@ async function createLine(
         detail: `email '${email}' already belongs to another person`,
       };
     }
-    if (e instanceof InvalidError) {
-      const hint =
-        !derived && !line.givenName && (e.field === "givenName" || e.field === "familyName")
-          ? " (names are read from first.last@… addresses; give them otherwise)"
-          : "";
-      return { line: n, email, status: "invalid", code: "invalid_value", field: e.field, detail: e.message + hint };
-    }
+    if (e instanceof InvalidError)
+      return { line: n, email, status: "invalid", code: "invalid_value", field: e.field, detail: e.message };
     if (e instanceof RefusedError)
       return { line: n, email, status: "invalid", code: e.code, field: e.field, detail: e.message };
     throw e;

@@ -4,14 +4,14 @@ import type { ScopedGroupsService } from "../groups/scoped-groups.service";
 import type { EntitiesRepository } from "../entities/entities.repository";
 import { RefusedError } from "../errors";
 import { unitOfWork, withDb } from "../unit-of-work";
-import type { User, UserAccount, UserProfile } from "../users/user";
+import type { User, UserAccount, UserProfile, UserWrite } from "../users/user";
 import { profileOf } from "../users/user-rows";
 import type { CreateOptions } from "../users/users-create";
 import type { UsersService } from "../users/users.service";
 import { type ManualPolicy, checkEmail, checkLanguage, checkName, checkUserName } from "./manual-policy.rules";
 import { ManualCreation } from "./manual-create";
 import type { InvitationsService } from "../invitations/invitations.service";
-import { type FieldOwnership, OWNED_FIELDS, idpOwnedAmong } from "../users/field-ownership";
+import { type FieldOwnership, OWNED_FIELDS, type OwnedField, idpOwnedAmong } from "../users/field-ownership";
 import type { NewPerson, PersonChanges, PersonView } from "./person";
 import { applyChanges, idpOwnedChange } from "./person.rules";
 
@@ -116,41 +116,66 @@ export class PeopleService {
    */
   async change(ctx: Ctx, id: string, c: PersonChanges, ifMatch?: number[]): Promise<PersonView> {
     const idpFields = idpOwnedAmong(await this.fieldOwnership(), OWNED_FIELDS);
-    const { user } = await this.users.update(
-      ctx,
-      id,
-      async (current) => {
-        const owned = current.source === "scim" ? idpFields.find((f) => idpOwnedChange(current, f, c)) : undefined;
-        if (owned) throw idpOwned(owned);
-        if (
-          current.source === "scim" &&
-          c.entityId !== undefined &&
-          c.entityId !== current.account.entityId &&
-          (await this.users.mappedEntity(current))
-        ) {
-          throw idpOwned("entityId", "the entity follows the identity provider's value (SCIM_ENTITY_MAPPING)");
-        }
-        const checked: PersonChanges = { ...c };
-        if (c.givenName !== undefined && c.givenName !== current.name.givenName)
-          checked.givenName = checkName(this.s.policy, "givenName", c.givenName) ?? undefined;
-        if (c.familyName !== undefined && c.familyName !== current.name.familyName)
-          checked.familyName = checkName(this.s.policy, "familyName", c.familyName) ?? undefined;
-        if (c.userName !== undefined && c.userName !== current.userName)
-          checked.userName = checkUserName(this.s.policy, c.userName);
-        if (c.email !== undefined) checked.email = checkEmail(c.email);
-        if (c.language !== undefined) checked.language = checkLanguage(c.language);
-        const role = c.role ?? current.account.systemRole;
-        const account: UserAccount = {
-          entityId: c.entityId === undefined ? current.account.entityId : c.entityId,
-          systemRole: role,
-          adminScope: c.adminScope ?? (role === "member" ? [] : current.account.adminScope),
-          external: c.external ?? current.account.external,
-        };
-        return { profile: applyChanges(profileOf(current), checked), account };
-      },
-      { ifMatch, uniqueEmail: true },
-    );
+    const { user } = await this.users.update(ctx, id, (current) => this.changed(current, c, idpFields), {
+      ifMatch,
+      uniqueEmail: true,
+    });
     return this.view(user);
+  }
+
+  /**
+   * The same change inside the caller's transaction, under the row lock (an import's batch): `changed` false when the
+   * person already looked like that. An IdP-owned field of a SCIM-managed person is refused the same way.
+   */
+  async changeIn(tx: TxCtx, id: string, c: PersonChanges): Promise<{ user: User; changed: boolean }> {
+    const idpFields = idpOwnedAmong(await this.fieldOwnership(), OWNED_FIELDS);
+    return this.users.updateIn(tx, id, (current) => this.changed(current, c, idpFields), { uniqueEmail: true });
+  }
+
+  /**
+   * The manual create of an import's row inside the batch's transaction: the person (source csv), the groups given for
+   * the whole file (locked first: groups, then users, as every group write) and the invitation when asked for.
+   */
+  async importIn(tx: TxCtx, p: NewPerson, groups: string[]): Promise<User> {
+    this.assertManualCreation();
+    const locked = await this.scopedGroups.lockForJoinIn(tx, groups);
+    const { profile, account, opts } = this.manual.prepare(p);
+    const user = await this.manual.named(profile, { ...opts, restoreRemoved: false }, p.userName, (prof, o) =>
+      this.users.createIn(tx, { profile: prof }, "csv", tx.actor.name, account, o),
+    );
+    if (locked.length) await this.scopedGroups.joinIn(tx, locked, user.id);
+    return user;
+  }
+
+  /** What `c` makes of `current` under the manual policy; an IdP-owned field of a SCIM-managed person is refused. */
+  private async changed(current: User, c: PersonChanges, idpFields: readonly OwnedField[]): Promise<UserWrite> {
+    const owned = current.source === "scim" ? idpFields.find((f) => idpOwnedChange(current, f, c)) : undefined;
+    if (owned) throw idpOwned(owned);
+    if (
+      current.source === "scim" &&
+      c.entityId !== undefined &&
+      c.entityId !== current.account.entityId &&
+      (await this.users.mappedEntity(current))
+    ) {
+      throw idpOwned("entityId", "the entity follows the identity provider's value (SCIM_ENTITY_MAPPING)");
+    }
+    const checked: PersonChanges = { ...c };
+    if (c.givenName !== undefined && c.givenName !== current.name.givenName)
+      checked.givenName = checkName(this.s.policy, "givenName", c.givenName) ?? undefined;
+    if (c.familyName !== undefined && c.familyName !== current.name.familyName)
+      checked.familyName = checkName(this.s.policy, "familyName", c.familyName) ?? undefined;
+    if (c.userName !== undefined && c.userName !== current.userName)
+      checked.userName = checkUserName(this.s.policy, c.userName);
+    if (c.email !== undefined) checked.email = checkEmail(c.email);
+    if (c.language !== undefined) checked.language = checkLanguage(c.language);
+    const role = c.role ?? current.account.systemRole;
+    const account: UserAccount = {
+      entityId: c.entityId === undefined ? current.account.entityId : c.entityId,
+      systemRole: role,
+      adminScope: c.adminScope ?? (role === "member" ? [] : current.account.adminScope),
+      external: c.external ?? current.account.external,
+    };
+    return { profile: applyChanges(profileOf(current), checked), account };
   }
 
   /** Deactivation on leave and reactivation, the use case every door shares (UsersService.setActive). */

@@ -19,14 +19,23 @@ export function applyChanges(p: UserProfile, c: PersonChanges): UserProfile {
   if (c.userName !== undefined) next.userName = c.userName;
   if (c.language !== undefined) next.preferredLanguage = c.language;
   if (c.title !== undefined) next.title = c.title;
-  if (c.department !== undefined || c.manager !== undefined) {
+  if (c.phone !== undefined) next.phoneNumbers = withFirstPhone(p.phoneNumbers, c.phone);
+  if (c.department !== undefined || c.manager !== undefined || c.employeeNumber !== undefined) {
     next.enterprise = {
       ...p.enterprise,
       ...(c.department !== undefined ? { department: c.department } : {}),
       ...(c.manager !== undefined ? { managerId: c.manager } : {}),
+      ...(c.employeeNumber !== undefined ? { employeeNumber: c.employeeNumber } : {}),
     };
   }
   return next;
+}
+
+/** The first phone number set (a work one when there was none), or every one taken away by null. */
+function withFirstPhone(phones: MultiValue[], phone: string | null): MultiValue[] {
+  if (phone === null) return [];
+  if (phones.length === 0) return [{ value: phone, type: "work" }];
+  return phones.map((p, i) => (i === 0 ? { ...p, value: phone } : p));
 }
 
 function withPrimaryEmail(emails: MultiValue[], email: string): MultiValue[] {

@@ -17,6 +17,13 @@ export interface NewPerson {
   invite?: boolean;
   /** Groups (spaces) the person joins with their creation; each must exist. */
   groups?: string[];
+  /**
+   * Names given neither way may stay empty, asked for when the person joins (pasted addresses, imports, space
+   * invitations); the userName is then the email address. Names given are held to the policy.
+   */
+  namesAtJoining?: boolean;
+  /** More of the profile, as an import's row gives it. */
+  details?: Pick<PersonChanges, "title" | "department" | "phone" | "employeeNumber">;
 }
 
 /** What an admin may change on a person; what is left out stays as it is. */
@@ -28,6 +35,10 @@ export interface PersonChanges {
   language?: string | null;
   title?: string | null;
   department?: string | null;
+  /** The work phone number (the first phone number, as an import gives it). */
+  phone?: string | null;
+  /** The enterprise employee number (matricule). */
+  employeeNumber?: string | null;
   /** The manager's id, as an IdP sends it (enterprise `manager.value`). */
   manager?: string | null;
   entityId?: string | null;

@@ -46,12 +46,24 @@ export class CredentialsRepository {
     return rows.length === 1 ? rows[0] : null;
   }
 
-  /** Enrolment through an invitation link: the password set, the person joined. */
-  enrol(id: string, passwordHash: string, at: Date): Statement {
+  /**
+   * Enrolment through an invitation link: the password set, the person joined; with `names`, the names the person gave
+   * (someone created without names: a pasted address, an import), and the formatted and display names made of them.
+   */
+  enrol(id: string, passwordHash: string, at: Date, names?: { givenName: string; familyName: string }): Statement {
+    if (!names) {
+      return {
+        text: `UPDATE users SET password_hash = $2, password_must_change = false, enrolled_at = $3
+               WHERE id = $1 AND ${liveUser()} AND active RETURNING id`,
+        values: [id, passwordHash, at],
+      };
+    }
+    const full = `${names.givenName} ${names.familyName}`;
     return {
-      text: `UPDATE users SET password_hash = $2, password_must_change = false, enrolled_at = $3
+      text: `UPDATE users SET password_hash = $2, password_must_change = false, enrolled_at = $3, given_name = $4,
+               family_name = $5, name_formatted = $6, display_name = COALESCE(display_name, $6), version = version + 1
              WHERE id = $1 AND ${liveUser()} AND active RETURNING id`,
-      values: [id, passwordHash, at],
+      values: [id, passwordHash, at, names.givenName, names.familyName, full],
     };
   }
 

@@ -40,6 +40,17 @@ export class UsersRepository extends UserStatements {
     return rows[0] ? toUser(rows[0]) : null;
   }
 
+  /** The live people holding any of `emails` or `userNames` (lower-cased): one statement for a whole import batch. */
+  async liveMatching(m: EntityManager, emails: string[], userNames: string[]): Promise<User[]> {
+    const rows = await sql<UserRow>(
+      m,
+      `SELECT ${SELECT} FROM users u WHERE ${liveUser("u")}
+         AND (roster_lower_values(u.emails) && $1::text[] OR lower(u.user_name) = ANY($2::text[]))`,
+      [emails, userNames],
+    );
+    return rows.map(toUser);
+  }
+
   async lockById(m: EntityManager, id: string): Promise<User | null> {
     if (!isUuid(id)) return null;
     const rows = await sql<UserRow>(m, `SELECT ${SELECT} FROM users u WHERE u.id = $1 FOR UPDATE`, [id]);

@@ -129,6 +129,23 @@ export class UsersService {
     return (await withDb(() => this.repo.liveUserWithEmail(this.ds.manager, [email.toLowerCase()], null))) !== null;
   }
 
+  /** The live people holding any of these emails or userNames (case-insensitive), read in one statement. */
+  liveMatching(emails: string[], userNames: string[]): Promise<User[]> {
+    const lower = (xs: string[]) => [...new Set(xs.map((x) => x.toLowerCase()))];
+    return withDb(() => this.repo.liveMatching(this.ds.manager, lower(emails), lower(userNames)));
+  }
+
+  /** Inside a unit (an import's row): the live person with this email, and the one with this userName (ids). */
+  async matchIn(
+    tx: TxCtx,
+    email: string,
+    userName: string | null,
+  ): Promise<{ byEmail: string | null; byUserName: string | null }> {
+    const holder = await this.repo.liveUserWithEmail(tx.manager, [email.toLowerCase()], null);
+    const byUserName = userName === null ? null : await this.repo.liveIdByUserName(tx.manager, userName);
+    return { byEmail: holder?.id ?? null, byUserName };
+  }
+
   /** The entity the IdP-sent attribute named by SCIM_ENTITY_MAPPING points at, if exactly one matches. */
   mappedEntity(profile: UserProfile): Promise<string | null> {
     return this.accounts.mappedEntity(profile, this.ds.manager);

@@ -44,6 +44,8 @@ import type { EventsService } from "../../domain/events/events.service";
 import { eventsRouter } from "./events.routes";
 import type { WebhooksService } from "../../domain/webhooks/webhooks.service";
 import { webhooksRouter } from "./webhooks.routes";
+import type { ImportsService } from "../../domain/imports/imports.service";
+import { importsRouter } from "./imports.routes";
 
 export interface AdminDeps {
   users: UsersService;
@@ -84,9 +86,18 @@ export interface AdminDeps {
   // events feed and webhooks
   events: EventsService;
   webhooks: WebhooksService;
+  // imports
+  imports: ImportsService;
+  importMaxBytes: number;
 }
 
 const JSON_TYPES = ["application/json", "application/*+json"];
+/** An import's file: a form upload, or the file itself as the body. */
+const IMPORT_TYPES = [
+  "multipart/form-data",
+  "text/csv",
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+];
 
 /** The admin REST door, mounted at /admin/v1 (described in openapi.yaml); answers application/problem+json on errors. */
 export function adminRouter(d: AdminDeps): Router {
@@ -95,12 +106,20 @@ export function adminRouter(d: AdminDeps): Router {
   r.use(writesNeedAdmin);
   r.use(refuseMalformedUrl);
   const bodyTypes = (req: Request) =>
-    req.method === "POST" && req.path === "/users/batch" ? [...JSON_TYPES, "text/plain"] : JSON_TYPES;
+    req.method === "POST" && req.path === "/users/batch"
+      ? [...JSON_TYPES, "text/plain"]
+      : req.method === "POST" && (req.path === "/imports" || req.path === "/imports/")
+        ? IMPORT_TYPES
+        : JSON_TYPES;
   r.use(
     requireBodyType(
       bodyTypes,
       () =>
-        new Problem(415, "unsupported_media_type", "Send the body as application/json (text/plain for /users/batch)"),
+        new Problem(
+          415,
+          "unsupported_media_type",
+          "Send the body as application/json (text/plain for /users/batch; multipart/form-data or text/csv for /imports)",
+        ),
     ),
   );
   r.use(jsonBody({ type: JSON_TYPES, limit: d.bodyLimitBytes, strict: true, maxDepth: d.jsonMaxDepth }));
@@ -142,6 +161,8 @@ export function adminRouter(d: AdminDeps): Router {
   // --- the platform's view: the events feed ---
   r.use("/events", eventsRouter(d.events));
   r.use("/webhooks", webhooksRouter(d.webhooks));
+  // --- imports: CSV and xlsx files applied in batches by the worker, their reports and templates ---
+  r.use("/imports", importsRouter(d.imports, d.importMaxBytes));
 
   r.use((req) => {
     throw new Problem(404, "not_found", `No admin endpoint at ${req.method} ${req.originalUrl.split("?")[0]}`);

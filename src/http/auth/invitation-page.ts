@@ -25,6 +25,8 @@ const TEXTS = {
     expires: (when: string) => `This link expires on ${when}.`,
     password: "Password",
     again: "The same password again",
+    givenName: "First name",
+    familyName: "Last name",
     submit: "Set my password",
     differ: "The two passwords are not the same.",
     joined: "Your password is set",
@@ -41,6 +43,8 @@ const TEXTS = {
     expires: (when: string) => `Ce lien expire le ${when}.`,
     password: "Mot de passe",
     again: "Le même mot de passe, à nouveau",
+    givenName: "Prénom",
+    familyName: "Nom",
     submit: "Choisir mon mot de passe",
     differ: "Les deux mots de passe ne sont pas identiques.",
     joined: "Votre mot de passe est enregistré",
@@ -64,8 +68,17 @@ ${body}
 </body></html>`);
 }
 
-/** The form: the person's login for password managers, the password twice, and what was wrong with the last try. */
-export function formPage(res: Response, info: LinkInfo, problems: string[] = [], status = 200): void {
+/**
+ * The form: the person's names when they were created without (a pasted address, an import), the login for password
+ * managers, the password twice, and what was wrong with the last try (names typed are kept).
+ */
+export function formPage(
+  res: Response,
+  info: LinkInfo,
+  problems: string[] = [],
+  status = 200,
+  typed: { givenName?: string; familyName?: string } = {},
+): void {
   const t = TEXTS[info.language];
   const errors = problems.length
     ? `<ul style="color: #a40000;">${problems.map((p) => `<li>${e(p)}</li>`).join("")}</ul>`
@@ -85,6 +98,12 @@ export function formPage(res: Response, info: LinkInfo, problems: string[] = [],
 ${e(t.expires(`${when} UTC`))}</p>
 ${errors}
 <form method="post">
+${
+  info.namesNeeded
+    ? `<p><label>${e(t.givenName)}<br><input type="text" name="givenName" value="${e(typed.givenName ?? "")}" autocomplete="given-name" required></label></p>
+<p><label>${e(t.familyName)}<br><input type="text" name="familyName" value="${e(typed.familyName ?? "")}" autocomplete="family-name" required></label></p>`
+    : ""
+}
 <input type="text" name="username" value="${e(info.userName)}" autocomplete="username" readonly hidden>
 <p><label>${e(t.password)}<br><input type="password" name="password" autocomplete="new-password" required></label></p>
 <p><label>${e(t.again)}<br><input type="password" name="confirmation" autocomplete="new-password" required></label></p>
@@ -93,7 +112,8 @@ ${errors}
   );
 }
 
-export const differPage = (res: Response, info: LinkInfo) => formPage(res, info, [TEXTS[info.language].differ], 400);
+export const differPage = (res: Response, info: LinkInfo, typed: { givenName?: string; familyName?: string } = {}) =>
+  formPage(res, info, [TEXTS[info.language].differ], 400, typed);
 
 export function joinedPage(res: Response, info: LinkInfo, userName: string): void {
   const t = TEXTS[info.language];

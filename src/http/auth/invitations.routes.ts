@@ -6,8 +6,17 @@ import { toAuthProblem } from "./auth-problem";
 import { refuseUnstorableBody } from "../middleware/well-formed-input";
 import { differPage, formPage, joinedPage, problemPage, wantsHtml } from "./invitation-page";
 
-const AcceptBody = z.object({ password: z.string() });
-const FormBody = z.object({ password: z.string().default(""), confirmation: z.string().default("") });
+const AcceptBody = z.object({
+  password: z.string(),
+  givenName: z.string().max(1000).optional(),
+  familyName: z.string().max(1000).optional(),
+});
+const FormBody = z.object({
+  password: z.string().default(""),
+  confirmation: z.string().default(""),
+  givenName: z.string().max(1000).optional(),
+  familyName: z.string().max(1000).optional(),
+});
 
 const token = (req: Request) => String(req.params.token);
 
@@ -33,6 +42,7 @@ export function invitationLinkRouter(enrolment: EnrolmentService): Router {
       platform: info.platform,
       space: info.space,
       language: info.language,
+      namesNeeded: info.namesNeeded,
     });
   });
 
@@ -46,22 +56,23 @@ export function invitationLinkRouter(enrolment: EnrolmentService): Router {
       await page(res, async () => {
         const form = FormBody.parse(req.body ?? {});
         const info = await enrolment.check(token(req));
-        if (form.password !== form.confirmation) return differPage(res, info);
+        const typed = { givenName: form.givenName, familyName: form.familyName };
+        if (form.password !== form.confirmation) return differPage(res, info, typed);
         try {
-          const done = await enrolment.accept(ctxOf(req, res, "auth"), token(req), form.password);
+          const done = await enrolment.accept(ctxOf(req, res, "auth"), token(req), form.password, typed);
           joinedPage(res, info, done.userName);
         } catch (err) {
           const p = toAuthProblem(err);
-          if (p.code !== "weak_password") throw err;
-          formPage(res, info, p.errors?.map((x) => x.detail) ?? [p.detail], 400);
+          if (p.code !== "weak_password" && p.code !== "invalid_value") throw err;
+          formPage(res, info, p.errors?.map((x) => x.detail) ?? [p.detail], 400, typed);
         }
       });
     },
   );
 
   r.post("/:token", async (req, res) => {
-    const { password } = AcceptBody.parse(req.body ?? {});
-    const done = await enrolment.accept(ctxOf(req, res, "auth"), token(req), password);
+    const { password, givenName, familyName } = AcceptBody.parse(req.body ?? {});
+    const done = await enrolment.accept(ctxOf(req, res, "auth"), token(req), password, { givenName, familyName });
     res.json({ id: done.id, userName: done.userName, enrolledAt: done.enrolledAt.toISOString() });
   });
   return r;

@@ -1,0 +1,157 @@
+import type { TxCtx } from "../context";
+import { ConflictError, DomainError, InvalidError, NotFoundError, RefusedError } from "../errors";
+import type { CredentialsService } from "../auth/credentials.service";
+import type { PeopleService } from "../people/people.service";
+import type { PersonChanges } from "../people/person";
+import { savepointIn } from "../unit-of-work";
+import type { UsersService } from "../users/users.service";
+import type { ImportOptions, RowResult } from "./import";
+import { type RowInput, leavesUnchanged, readRow } from "./import-row.rules";
+import type { ClaimedRow, RowOutcome } from "./imports.repository";
+import type { ImportField } from "./import";
+
+export interface RowContext {
+  options: ImportOptions;
+  fields: (ImportField | null)[];
+}
+
+/**
+ * One row applied inside its batch's transaction, in a savepoint: a row that fails is rolled back alone and reported,
+ * the others commit. A dry run applies each row the same way and always rolls it back: every check the real import
+ * makes, and nothing kept (no person, no audit record, no invitation in the outbox).
+ */
+export class RowApplier {
+  constructor(
+    private readonly users: UsersService,
+    private readonly people: PeopleService,
+    private readonly credentials: CredentialsService,
+  ) {}
+
+  /**
+   * A batch's rows in file order. The people the batch names are read first in one statement: a row for an existing
+   * person that would change nothing is `unchanged` (in create-only: `skipped`) without a savepoint, a lock or a write;
+   * every other row goes through `apply`, which looks again inside the transaction.
+   */
+  async applyAll(tx: TxCtx, r: RowContext, rows: ClaimedRow[]): Promise<RowOutcome[]> {
+    const inputs = rows.map((row) => {
+      try {
+        return readRow(row.cells, r.fields);
+      } catch {
+        return null; // reported by apply, with its reason
+      }
+    });
+    const given = inputs.filter((i): i is RowInput => i !== null);
+    const known = await this.users.liveMatching(
+      given.map((i) => i.email),
+      given.flatMap((i) => (i.userName ? [i.userName] : [])),
+    );
+    const byEmail = new Map(known.flatMap((u) => u.emails.map((e) => [String(e.value).toLowerCase(), u] as const)));
+    const byName = new Map(known.map((u) => [u.userName.toLowerCase(), u]));
+    const outcomes: RowOutcome[] = [];
+    // People an earlier row of this batch wrote: what was read before may be stale for them.
+    const touched = new Set<string>();
+    for (const [i, row] of rows.entries()) {
+      const input = inputs[i];
+      const holder = input && byEmail.get(input.email.toLowerCase());
+      const named = input?.userName ? byName.get(input.userName.toLowerCase()) : undefined;
+      if (input && holder && !touched.has(holder.id) && (named === undefined || named.id === holder.id)) {
+        if (r.options.mode === "create-only") {
+          outcomes.push({ n: row.n, result: "skipped", userId: holder.id, reason: "exists (create-only)" });
+          continue;
+        }
+        if (leavesUnchanged(input, holder)) {
+          outcomes.push({ n: row.n, result: "unchanged", userId: holder.id, reason: null });
+          continue;
+        }
+      }
+      const outcome = await this.apply(tx, r, row);
+      if (outcome.userId) touched.add(outcome.userId);
+      outcomes.push(outcome);
+    }
+    return outcomes;
+  }
+
+  async apply(tx: TxCtx, r: RowContext, row: ClaimedRow): Promise<RowOutcome> {
+    try {
+      const input = readRow(row.cells, r.fields);
+      return await savepointIn(tx, !r.options.dryRun, async () => {
+        const { result, userId, reason } = await this.applyInput(tx, r.options, input);
+        return { n: row.n, result, userId, reason };
+      });
+    } catch (e) {
+      if (!(e instanceof DomainError) || e.code === "unavailable") throw e;
+      return { n: row.n, result: "failed", userId: null, reason: reasonOf(e) };
+    }
+  }
+
+  private async applyInput(
+    tx: TxCtx,
+    o: ImportOptions,
+    input: RowInput,
+  ): Promise<{ result: RowResult; userId: string | null; reason: string | null }> {
+    const { byEmail, byUserName } = await this.users.matchIn(tx, input.email, input.userName ?? null);
+    if (byEmail && byUserName && byEmail !== byUserName) {
+      throw new ConflictError(
+        "userName",
+        `the email names one person and the userName '${input.userName}' another: nothing changed`,
+      );
+    }
+    const existing = byEmail ?? byUserName;
+    if (existing) {
+      if (o.mode === "create-only") return { result: "skipped", userId: existing, reason: "exists (create-only)" };
+      const { changed } = await this.people.changeIn(tx, existing, changesOf(input));
+      return { result: changed ? "updated" : "unchanged", userId: existing, reason: null };
+    }
+    const user = await this.people.importIn(
+      tx,
+      {
+        email: input.email,
+        userName: input.userName,
+        givenName: input.givenName,
+        familyName: input.familyName,
+        namesAtJoining: true,
+        language: input.language ?? o.language,
+        role: o.role,
+        entityId: o.entityId,
+        external: input.external ?? false,
+        invite: o.invite === "now",
+        details: {
+          title: input.title,
+          department: input.department,
+          phone: input.phone,
+          employeeNumber: input.employeeNumber,
+        },
+      },
+      [...new Set([...o.groupIds, ...(input.groups ?? [])])],
+    );
+    if (input.password) await this.credentials.setOneTimePasswordIn(tx, user.id, input.password);
+    return { result: "created", userId: user.id, reason: null };
+  }
+}
+
+/** An existing person's changes: only what the row gives (an empty cell changes nothing). */
+function changesOf(input: RowInput): PersonChanges {
+  const c: PersonChanges = { email: input.email };
+  for (const f of [
+    "givenName",
+    "familyName",
+    "userName",
+    "language",
+    "title",
+    "department",
+    "phone",
+    "employeeNumber",
+  ] as const)
+    if (input[f] !== undefined) c[f] = input[f];
+  if (input.external !== undefined) c.external = input.external;
+  return c;
+}
+
+/** The report's reason: the field and why, or the refusal's code and message. */
+function reasonOf(e: DomainError): string {
+  if (e instanceof InvalidError) return `${e.field}: ${e.reason}`;
+  if (e instanceof RefusedError) return `${e.code}: ${e.message}`;
+  if (e instanceof ConflictError) return `${e.field}_taken: ${e.message}`;
+  if (e instanceof NotFoundError) return `not_found: ${e.message}`;
+  return `${e.code}: ${e.message}`;
+}

@@ -1,0 +1,131 @@
+import type { EntityManager } from "typeorm";
+import { sql } from "../../db/sql";
+import { liveUser, usersWhere } from "../users/users.fragments";
+import type { RowResult } from "./import";
+import { ABSENT, type ClaimedRow, type RowOutcome } from "./import-record";
+
+/** SQL over `import_rows` (and the counts of its import): a file's rows stored, claimed, given their results, read back. */
+export class ImportRowsRepository {
+  /** A chunk of rows as read, in one statement. */ async insertRows(
+    m: EntityManager,
+    id: string,
+    rows: { n: number; line: number; cells: string[]; email: string | null; userName: string | null }[],
+  ): Promise<void> {
+    await sql(
+      m,
+      `INSERT INTO import_rows (import_id, n, line, cells, email_key, user_name_key)
+       SELECT $1, r.n, r.line, r.cells, r.email, r.user_name
+       FROM unnest($2::int[], $3::int[], $4::jsonb[], $5::text[], $6::text[]) AS r(n, line, cells, email, user_name)`,
+      [
+        id,
+        rows.map((r) => r.n),
+        rows.map((r) => r.line),
+        rows.map((r) => JSON.stringify(r.cells)),
+        rows.map((r) => r.email),
+        rows.map((r) => r.userName),
+      ],
+    );
+  }
+  /** Rows repeating an earlier row's email or userName are reported as duplicates, never applied: one statement. */ async markDuplicates(
+    m: EntityManager,
+    id: string,
+  ): Promise<number> {
+    const rows = await sql<{ n: number }>(
+      m,
+      `WITH firsts AS (
+         SELECT n, min(n) OVER (PARTITION BY email_key) AS by_email,
+                CASE WHEN user_name_key IS NULL THEN n ELSE min(n) OVER (PARTITION BY user_name_key) END AS by_name
+         FROM import_rows WHERE import_id = $1 AND email_key IS NOT NULL)
+       UPDATE import_rows r SET result = 'duplicate',
+         reason = 'the same ' || CASE WHEN f.by_email < r.n THEN 'email' ELSE 'userName' END || ' as line ' ||
+                  (SELECT line FROM import_rows p WHERE p.import_id = $1 AND p.n = least(f.by_email, f.by_name))
+       FROM firsts f WHERE r.import_id = $1 AND r.n = f.n AND least(f.by_email, f.by_name) < f.n
+       RETURNING r.n`,
+      [id],
+    );
+    return rows.length;
+  }
+  /** Up to `limit` rows still to do, in file order, locked for the caller's transaction (another worker skips them). */ async claim(
+    m: EntityManager,
+    id: string,
+    limit: number,
+  ): Promise<ClaimedRow[]> {
+    return sql<ClaimedRow>(
+      m,
+      `SELECT n, line, cells FROM import_rows WHERE import_id = $1 AND result IS NULL ORDER BY n LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [id, limit],
+    );
+  }
+  /** Whether any row is still to do (claimed by a batch in flight, or not yet). */ async hasRowsLeft(
+    m: EntityManager,
+    id: string,
+  ): Promise<boolean> {
+    const rows = await sql(m, `SELECT 1 FROM import_rows WHERE import_id = $1 AND result IS NULL LIMIT 1`, [id]);
+    return rows.length > 0;
+  }
+  /** A batch's outcomes and the import's counts, in two statements. */ async record(
+    m: EntityManager,
+    id: string,
+    outcomes: RowOutcome[],
+  ): Promise<void> {
+    await sql(
+      m,
+      `UPDATE import_rows r SET result = o.result, reason = o.reason, user_id = o.user_id
+       FROM unnest($2::int[], $3::text[], $4::text[], $5::uuid[]) AS o(n, result, reason, user_id)
+       WHERE r.import_id = $1 AND r.n = o.n`,
+      [
+        id,
+        outcomes.map((o) => o.n),
+        outcomes.map((o) => o.result),
+        outcomes.map((o) => o.reason),
+        outcomes.map((o) => o.userId),
+      ],
+    );
+    const count = (r: RowResult) => outcomes.filter((o) => o.result === r).length;
+    await sql(
+      m,
+      `UPDATE imports SET done = done + $2, created = created + $3, updated = updated + $4, unchanged = unchanged + $5,
+         skipped = skipped + $6, failed = failed + $7 WHERE id = $1`,
+      [id, outcomes.length, count("created"), count("updated"), count("unchanged"), count("skipped"), count("failed")],
+    );
+  }
+  /** Active people of the entity, for sync's share: how many there are, and how many the file does not name. */ async syncShare(
+    m: EntityManager,
+    id: string,
+    entityId: string,
+  ): Promise<{ active: number; absent: number }> {
+    const rows = await sql<{ active: number; absent: number }>(
+      m,
+      `SELECT count(*)::int AS active, count(*) FILTER (WHERE ${ABSENT})::int AS absent
+       FROM ${usersWhere(`${liveUser("u")} AND u.active AND u.entity_id = $2`)}`,
+      [id, entityId],
+    );
+    return rows[0];
+  }
+  /** The next few active people of the entity the file does not name (by email, or matched by a row). */ async absentPeople(
+    m: EntityManager,
+    id: string,
+    entityId: string,
+    limit: number,
+  ): Promise<string[]> {
+    const rows = await sql<{ id: string }>(
+      m,
+      `SELECT u.id FROM ${usersWhere(`${liveUser("u")} AND u.active AND u.entity_id = $2 AND ${ABSENT}`)}
+       ORDER BY u.id LIMIT $3`,
+      [id, entityId, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+  async reportPage(
+    m: EntityManager,
+    id: string,
+    after: number,
+    limit: number,
+  ): Promise<{ n: number; cells: string[]; result: string | null; reason: string | null }[]> {
+    return sql(
+      m,
+      `SELECT n, cells, result, reason FROM import_rows WHERE import_id = $1 AND n > $2 ORDER BY n LIMIT $3`,
+      [id, after, limit],
+    );
+  }
+}

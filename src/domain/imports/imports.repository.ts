@@ -1,0 +1,115 @@
+import type { EntityManager } from "typeorm";
+import { sql } from "../../db/sql";
+import type { Ctx } from "../context";
+import type { ImportOptions } from "./import";
+import { type ImportRecord, SELECT, type Stored, toRecord } from "./import-record";
+import { ImportRowsRepository } from "./import-rows.repository";
+
+export type { ClaimedRow, ImportRecord, RowOutcome } from "./import-record";
+
+/** SQL over `imports` (the rows' statements inherited from ImportRowsRepository). */
+export class ImportsRepository extends ImportRowsRepository {
+  async insert(m: EntityManager, id: string, ctx: Ctx, o: ImportOptions, fileName: string | null, format: string) {
+    await sql(
+      m,
+      `INSERT INTO imports (id, status, mode, dry_run, options, file_name, format, actor_type, actor_id, actor_name, entity_scope)
+       VALUES ($1, 'receiving', $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        id,
+        o.mode,
+        o.dryRun,
+        JSON.stringify(o),
+        fileName,
+        format,
+        ctx.actor.type,
+        ctx.actor.id,
+        ctx.actor.name,
+        ctx.entityScope ?? null,
+      ],
+    );
+  }
+  async setColumns(m: EntityManager, id: string, columns: string[], o: object, used: object, ignored: string[]) {
+    await sql(m, `UPDATE imports SET columns = $2, options = $3, mapping = $4, ignored = $5 WHERE id = $1`, [
+      id,
+      JSON.stringify(columns),
+      JSON.stringify(o),
+      JSON.stringify(used),
+      JSON.stringify(ignored),
+    ]);
+  }
+  async queue(m: EntityManager, id: string, total: number, duplicates: number): Promise<void> {
+    await sql(
+      m,
+      `UPDATE imports SET status = 'queued', total = $2, done = $3, skipped = $3 WHERE id = $1 AND status = 'receiving'`,
+      [id, total, duplicates],
+    );
+  }
+  async fail(m: EntityManager, id: string, error: string): Promise<void> {
+    await sql(
+      m,
+      `UPDATE imports SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status IN ('receiving', 'queued', 'running')`,
+      [id, error],
+    );
+  }
+  async find(m: EntityManager, id: string): Promise<ImportRecord | null> {
+    const rows = await sql<Stored>(m, `${SELECT} WHERE id = $1`, [id]);
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+  /** Newest first, a keyset page after (created_at, id). */ async list(
+    m: EntityManager,
+    limit: number,
+    after: { at: Date; id: string } | null,
+  ): Promise<ImportRecord[]> {
+    const rows = await sql<Stored>(
+      m,
+      `${SELECT} WHERE ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid)) ORDER BY created_at DESC, id DESC LIMIT $1`,
+      [limit, after?.at ?? null, after?.id ?? null],
+    );
+    return rows.map(toRecord);
+  }
+  /** The oldest import with work left (queued or running), for a worker. */ async nextOpen(
+    m: EntityManager,
+    only: string | null = null,
+  ): Promise<ImportRecord | null> {
+    // With `only`: that import, if it has work left (the CLI works its own).
+    const rows = await sql<Stored>(
+      m,
+      `${SELECT} WHERE status IN ('queued', 'running') AND ($1::uuid IS NULL OR id = $1) ORDER BY created_at LIMIT 1`,
+      [only],
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+  async start(m: EntityManager, id: string): Promise<boolean> {
+    const rows = await sql(
+      m,
+      `UPDATE imports SET status = 'running', started_at = now() WHERE id = $1 AND status = 'queued' RETURNING id`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+  async requestCancel(m: EntityManager, id: string): Promise<void> {
+    await sql(
+      m,
+      `UPDATE imports SET cancel_requested = true WHERE id = $1 AND status IN ('receiving', 'queued', 'running')`,
+      [id],
+    );
+  }
+  async finish(m: EntityManager, id: string, status: "succeeded" | "cancelled"): Promise<boolean> {
+    const rows = await sql(
+      m,
+      `UPDATE imports SET status = $2, finished_at = now() WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
+      [id, status],
+    );
+    return rows.length > 0;
+  }
+  async addDeactivated(m: EntityManager, id: string, n: number): Promise<void> {
+    await sql(m, `UPDATE imports SET deactivated = deactivated + $2 WHERE id = $1`, [id, n]);
+  }
+  /** The header and a page of rows with their results, in file order, for the report. */ async columns(
+    m: EntityManager,
+    id: string,
+  ): Promise<string[]> {
+    const rows = await sql<{ columns: string[] }>(m, `SELECT columns FROM imports WHERE id = $1`, [id]);
+    return rows[0]?.columns ?? [];
+  }
+}
