@@ -88,7 +88,9 @@ describe("what the SMTP server answers decides between retrying and giving up", 
       5000,
       "the job done",
     );
-    expect(done.attempts).toBeGreaterThanOrEqual(3);
+    // At least one deferred attempt and the one delivered: the second may already have been under way when the sink
+    // started accepting (attempts are counted as a job starts), so two is the least, not three.
+    expect(done.attempts).toBeGreaterThanOrEqual(2);
     expect(sink.mails.filter((m) => m.to.includes(email))).toHaveLength(1);
   });
 });

@@ -183,6 +183,8 @@ describe("sessions and tokens of the OpenID Provider", () => {
   });
 
   it("key rotation: new tokens use the new key, tokens signed before still verify", async () => {
+    // The test before replaced the keys under the running provider: let it pick up the current one first.
+    await new Promise((r) => setTimeout(r, 1100)); // OIDC_KEY_REFRESH_SECONDS=1
     const p = await seedPasswordPerson(t.ds);
     const before = await passwordSignIn(config, base, p.userName);
     const oldToken = (await exchange(config, before.left!, before.req)).id_token!;
