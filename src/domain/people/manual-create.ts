@@ -61,6 +61,18 @@ export class ManualCreation {
     return write(profile, opts);
   }
 
+  /**
+   * Whether `profile` can be written with no userName to make (the one given, checked, or the email address): false
+   * when the policy makes first.last from names. Sets the given userName on `profile`.
+   */
+  keepsUserName(profile: UserProfile, userName: string | undefined): boolean {
+    if (userName !== undefined) {
+      profile.userName = checkUserName(this.s.policy, userName);
+      return true;
+    }
+    return !(this.s.policy.userNames === "first.last" && (profile.name.givenName || profile.name.familyName));
+  }
+
   /** Policy first.last: the first free of first.last, first.last2, ... (names held by removed accounts count as taken). */
   private async createNamed(
     profile: UserProfile,

@@ -2,7 +2,7 @@ import type { DataSource } from "typeorm";
 import type { Ctx, TxCtx } from "../context";
 import type { ScopedGroupsService } from "../groups/scoped-groups.service";
 import type { EntitiesRepository } from "../entities/entities.repository";
-import { RefusedError } from "../errors";
+import { DomainError, RefusedError } from "../errors";
 import { unitOfWork, withDb } from "../unit-of-work";
 import type { User, UserAccount, UserProfile, UserWrite } from "../users/user";
 import { profileOf } from "../users/user-rows";
@@ -145,6 +145,34 @@ export class PeopleService {
     );
     if (locked.length) await this.scopedGroups.joinIn(tx, locked, user.id);
     return user;
+  }
+
+  /**
+   * New people of an import at once (no groups, no invitation): the manual policy's checks per person, then one
+   * multi-row create. null for a person to create one by one (importIn), who needs a userName made (first.last) or
+   * whose address or userName turned out taken, or whose checks failed (importIn says why).
+   */
+  async importManyIn(tx: TxCtx, people: NewPerson[]): Promise<(User | null)[]> {
+    this.assertManualCreation();
+    const out: (User | null)[] = people.map(() => null);
+    const ready: { at: number; item: { profile: UserProfile; account: UserAccount } }[] = [];
+    for (const [at, p] of people.entries()) {
+      if (p.invite) continue;
+      try {
+        const { profile, account } = this.manual.prepare(p);
+        if (!this.manual.keepsUserName(profile, p.userName)) continue;
+        ready.push({ at, item: { profile, account } });
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+      }
+    }
+    const made = await this.users.createManyIn(
+      tx,
+      ready.map((r) => r.item),
+      "csv",
+    );
+    for (const [i, r] of ready.entries()) out[r.at] = made[i];
+    return out;
   }
 
   /** What `c` makes of `current` under the manual policy; an IdP-owned field of a SCIM-managed person is refused. */
