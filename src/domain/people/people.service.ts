@@ -155,17 +155,19 @@ export class PeopleService {
   async importManyIn(tx: TxCtx, people: NewPerson[]): Promise<(User | null)[]> {
     this.assertManualCreation();
     const out: (User | null)[] = people.map(() => null);
-    const ready: { at: number; item: { profile: UserProfile; account: UserAccount } }[] = [];
+    const checked: { at: number; userName: string | undefined; profile: UserProfile; account: UserAccount }[] = [];
     for (const [at, p] of people.entries()) {
       if (p.invite) continue;
       try {
-        const { profile, account } = this.manual.prepare(p);
-        if (!this.manual.keepsUserName(profile, p.userName)) continue;
-        ready.push({ at, item: { profile, account } });
+        checked.push({ at, userName: p.userName, ...this.manual.prepare(p) });
       } catch (e) {
         if (!(e instanceof DomainError)) throw e;
       }
     }
+    const named = await this.manual.nameMany(checked);
+    const ready = checked
+      .filter((_, i) => named[i])
+      .map(({ at, profile, account }) => ({ at, item: { profile, account } }));
     const made = await this.users.createManyIn(
       tx,
       ready.map((r) => r.item),
