@@ -102,13 +102,13 @@ export class RowApplier {
         !e[1].groups?.length &&
         keysOf(e[1]).every((k) => seen.get(k) === 1 && !byEmail.has(k) && !byName.has(k)),
     );
-    const users = await this.people.importManyIn(
+    const ids = await this.people.importManyIn(
       tx,
       plain.map(([, input]) => newPerson(o, input)),
     );
     for (const [j, [i]] of plain.entries()) {
-      const u = users[j];
-      if (u) done.set(i, u.id);
+      const id = ids[j];
+      if (id) done.set(i, id);
     }
     return done;
   }

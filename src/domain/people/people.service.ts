@@ -149,12 +149,12 @@ export class PeopleService {
 
   /**
    * New people of an import at once (no groups, no invitation): the manual policy's checks per person, then one
-   * multi-row create. null for a person to create one by one (importIn), who needs a userName made (first.last) or
-   * whose address or userName turned out taken, or whose checks failed (importIn says why).
+   * multi-row create. Their ids; null for a person to create one by one (importIn): no free first.last in the window,
+   * an address or userName turned out taken, or a check failed (importIn says why).
    */
-  async importManyIn(tx: TxCtx, people: NewPerson[]): Promise<(User | null)[]> {
+  async importManyIn(tx: TxCtx, people: NewPerson[]): Promise<(string | null)[]> {
     this.assertManualCreation();
-    const out: (User | null)[] = people.map(() => null);
+    const out: (string | null)[] = people.map(() => null);
     const checked: { at: number; userName: string | undefined; profile: UserProfile; account: UserAccount }[] = [];
     for (const [at, p] of people.entries()) {
       if (p.invite) continue;

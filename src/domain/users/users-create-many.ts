@@ -4,7 +4,7 @@ import type { TxCtx } from "../context";
 import type { Effects } from "../effects";
 import { DomainError } from "../errors";
 import { recordIn } from "../unit-of-work";
-import { type User, type UserAccount, type UserProfile, type UserSource, pickProfile } from "./user";
+import { type UserAccount, type UserProfile, type UserSource, pickProfile } from "./user";
 import type { UserAccounts } from "./user-accounts";
 import { lowerEmails } from "./users-create";
 import { createEffects } from "./users.effects";
@@ -17,7 +17,7 @@ export interface NewUser {
 }
 
 /**
- * Creates in `tx` the people of `items` that can be created as they are, in a few statements whatever their number:
+ * Creates in `tx` the people of `items` (their ids, in order) that can be created as they are, in a few statements whatever their number:
  * their addresses locked (sorted, as every email claim) and checked free in one statement each, the users inserted in
  * one statement, every audit record and outbox event written in one more. No invitation, no password, no restore of a
  * removed account: an item that needs any of these, whose address is taken or whose userName exists comes back null,
@@ -29,8 +29,8 @@ export async function createManyIn(
   accounts: UserAccounts,
   items: NewUser[],
   source: UserSource,
-): Promise<(User | null)[]> {
-  const out: (User | null)[] = items.map(() => null);
+): Promise<(string | null)[]> {
+  const out: (string | null)[] = items.map(() => null);
   if (items.length === 0) return out;
   const prepared: { at: number; id: string; profile: UserProfile; account: UserAccount }[] = [];
   for (const [at, item] of items.entries()) {
@@ -48,15 +48,14 @@ export async function createManyIn(
   const held = await repo.heldEmails(tx.manager, emails);
   const free = prepared.filter((p) => !lowerEmails(p.profile).some((e) => held.has(e)));
   if (free.length === 0) return out;
-  const created = new Map((await repo.insertMany(tx.manager, free, source)).map((u) => [u.id, u]));
+  const created = await repo.insertMany(tx.manager, free, source);
   const effects: Effects = { audits: [], events: [] };
   for (const p of free) {
-    const user = created.get(p.id);
-    if (!user) continue;
+    if (!created.has(p.id)) continue;
     const e = createEffects(p.id, p.profile, p.account, source);
     effects.audits.push(...e.audits);
     effects.events.push(...e.events);
-    out[p.at] = user;
+    out[p.at] = p.id;
   }
   await recordIn(tx, effects);
   return out;

@@ -51,14 +51,14 @@ export class UsersRepository extends UserStatements {
     return rows.map(toUser);
   }
 
-  /** Runs insertManyStatement in the caller's transaction (its audit and outbox rows: recordIn): the users inserted. */
+  /** Runs insertManyStatement in the caller's transaction (its audit and outbox rows: recordIn): the ids inserted. */
   async insertMany(
     m: EntityManager,
     rows: Parameters<UserStatements["insertManyStatement"]>[0],
     source: UserSource,
-  ): Promise<User[]> {
+  ): Promise<Set<string>> {
     const s = this.insertManyStatement(rows, source);
-    return (await sql<UserRow>(m, s.text, s.values)).map(toUser);
+    return new Set((await sql<{ id: string }>(m, s.text, s.values)).map((r) => r.id));
   }
 
   /** Which of `emails` (lower-cased) a live user holds, read in one statement. */

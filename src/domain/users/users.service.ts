@@ -87,8 +87,8 @@ export class UsersService {
     return this.creation.createIn(tx, input, source, sourceRef, account, opts);
   }
 
-  /** Many new people at once inside the caller's unit (an import's batch): null for those to create one by one. */
-  createManyIn(tx: TxCtx, items: NewUser[], source: UserSource): Promise<(User | null)[]> {
+  /** Many new people at once inside the caller's unit (an import's batch): their ids, null for those to create one by one. */
+  createManyIn(tx: TxCtx, items: NewUser[], source: UserSource): Promise<(string | null)[]> {
     return createManyIn(tx, this.repo, this.accounts, items, source);
   }
 

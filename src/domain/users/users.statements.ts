@@ -16,7 +16,8 @@ const INSERT_TEXT = `INSERT INTO users (id, ${PROFILE_COLUMNS.map(([, c]) => c).
              ON CONFLICT DO NOTHING RETURNING ${RETURNING}`;
 /**
  * Many inserts in one statement (an import's new people): one jsonb array of rows keyed by column, read as `users`
- * records; a row whose userName (any casing) or id exists is skipped (not returned), as the single insert's.
+ * records; a row whose userName (any casing) or id exists is skipped, as the single insert's. Only the ids come back
+ * (the caller has the rest): no row serialised, no groups read per row.
  */
 const INSERT_MANY_COLUMNS = [
   "id",
@@ -31,7 +32,7 @@ const INSERT_MANY_COLUMNS = [
 ];
 const INSERT_MANY_TEXT = `INSERT INTO users (${INSERT_MANY_COLUMNS.join(", ")})
              SELECT ${INSERT_MANY_COLUMNS.map((c) => `r.${c}`).join(", ")} FROM jsonb_populate_recordset(NULL::users, $1::jsonb) AS r
-             ON CONFLICT DO NOTHING RETURNING ${RETURNING}`;
+             ON CONFLICT DO NOTHING RETURNING id`;
 const UPDATE_TEXT = `UPDATE users SET ${SET_PROFILE}, password_hash = COALESCE($${P + 3}, password_hash),
              entity_id = $${P + 4}, system_role = $${P + 5}, admin_scope = $${P + 6}::uuid[], external = $${P + 7},
              last_pushed_at = ${pushStamp(P + 8)}, updated_at = clock_timestamp(), version = version + 1
