@@ -142,6 +142,8 @@ export async function importBench(): Promise<void> {
       );
     } catch (e) {
       say(`the same file again: FAILED (${e instanceof Error ? e.message : String(e)})`);
+      // The server's warnings and errors (LOG_LEVEL=warn) say which statement or wait refused it.
+      say(`server log tail:\n${roster.logTail()}`);
     }
     const ceiling = await batchInsertRate(roster.dbUrl, n, batch, runId);
     const rate = first.rows / first.applySeconds;

@@ -2,7 +2,7 @@ import type { TxCtx } from "../context";
 import { ConflictError, DomainError, InvalidError, NotFoundError, RefusedError } from "../errors";
 import type { CredentialsService } from "../auth/credentials.service";
 import type { PeopleService } from "../people/people.service";
-import type { PersonChanges } from "../people/person";
+import type { NewPerson, PersonChanges } from "../people/person";
 import { savepointIn } from "../unit-of-work";
 import type { UsersService } from "../users/users.service";
 import type { ImportOptions, RowResult } from "./import";
@@ -47,6 +47,7 @@ export class RowApplier {
     );
     const byEmail = new Map(known.flatMap((u) => u.emails.map((e) => [String(e.value).toLowerCase(), u] as const)));
     const byName = new Map(known.map((u) => [u.userName.toLowerCase(), u]));
+    const created = await this.createNew(tx, r, inputs, byEmail, byName);
     const outcomes: RowOutcome[] = [];
     // People an earlier row of this batch wrote: what was read before may be stale for them.
     const touched = new Set<string>();
@@ -64,11 +65,52 @@ export class RowApplier {
           continue;
         }
       }
+      const made = created.get(i);
+      if (made) {
+        outcomes.push({ n: row.n, result: "created", userId: made, reason: null });
+        continue;
+      }
       const outcome = await this.apply(tx, r, row);
       if (outcome.userId) touched.add(outcome.userId);
       outcomes.push(outcome);
     }
     return outcomes;
+  }
+
+  /**
+   * The batch's plainly new people created at once (decision 0129): rows whose email and userName no live person holds
+   * (the first read) and no other row of the batch names, without password, groups or invitation, outside a dry run.
+   * Row index -> the new person's id; a row left out (or that the set-based create hands back) goes through `apply`.
+   */
+  private async createNew(
+    tx: TxCtx,
+    r: RowContext,
+    inputs: (RowInput | null)[],
+    byEmail: Map<string, unknown>,
+    byName: Map<string, unknown>,
+  ): Promise<Map<number, string>> {
+    const o = r.options;
+    const done = new Map<number, string>();
+    if (o.dryRun || o.invite === "now" || o.groupIds.length > 0) return done;
+    const keysOf = (i: RowInput) => [...new Set([i.email.toLowerCase(), (i.userName ?? i.email).toLowerCase()])];
+    const seen = new Map<string, number>();
+    for (const input of inputs) if (input) for (const k of keysOf(input)) seen.set(k, (seen.get(k) ?? 0) + 1);
+    const plain = [...inputs.entries()].filter(
+      (e): e is [number, RowInput] =>
+        e[1] !== null &&
+        e[1].password === undefined &&
+        !e[1].groups?.length &&
+        keysOf(e[1]).every((k) => seen.get(k) === 1 && !byEmail.has(k) && !byName.has(k)),
+    );
+    const ids = await this.people.importManyIn(
+      tx,
+      plain.map(([, input]) => newPerson(o, input)),
+    );
+    for (const [j, [i]] of plain.entries()) {
+      const id = ids[j];
+      if (id) done.set(i, id);
+    }
+    return done;
   }
 
   async apply(tx: TxCtx, r: RowContext, row: ClaimedRow): Promise<RowOutcome> {
@@ -102,31 +144,34 @@ export class RowApplier {
       const { changed } = await this.people.changeIn(tx, existing, changesOf(input));
       return { result: changed ? "updated" : "unchanged", userId: existing, reason: null };
     }
-    const user = await this.people.importIn(
-      tx,
-      {
-        email: input.email,
-        userName: input.userName,
-        givenName: input.givenName,
-        familyName: input.familyName,
-        namesAtJoining: true,
-        language: input.language ?? o.language,
-        role: o.role,
-        entityId: o.entityId,
-        external: input.external ?? false,
-        invite: o.invite === "now",
-        details: {
-          title: input.title,
-          department: input.department,
-          phone: input.phone,
-          employeeNumber: input.employeeNumber,
-        },
-      },
-      [...new Set([...o.groupIds, ...(input.groups ?? [])])],
-    );
+    const user = await this.people.importIn(tx, newPerson(o, input), [
+      ...new Set([...o.groupIds, ...(input.groups ?? [])]),
+    ]);
     if (input.password) await this.credentials.setOneTimePasswordIn(tx, user.id, input.password);
     return { result: "created", userId: user.id, reason: null };
   }
+}
+
+/** The new person a row describes, with the file-wide settings. */
+function newPerson(o: ImportOptions, input: RowInput): NewPerson {
+  return {
+    email: input.email,
+    userName: input.userName,
+    givenName: input.givenName,
+    familyName: input.familyName,
+    namesAtJoining: true,
+    language: input.language ?? o.language,
+    role: o.role,
+    entityId: o.entityId,
+    external: input.external ?? false,
+    invite: o.invite === "now",
+    details: {
+      title: input.title,
+      department: input.department,
+      phone: input.phone,
+      employeeNumber: input.employeeNumber,
+    },
+  };
 }
 
 /** An existing person's changes: only what the row gives (an empty cell changes nothing). */

@@ -61,6 +61,46 @@ export class ManualCreation {
     return write(profile, opts);
   }
 
+  /**
+   * The userNames of many new people at once (an import's batch): the one given (checked), the email address (names
+   * left for joining), or first.last, the first free of every base read in ONE lookup, two people of the batch never
+   * given the same. Sets it on each profile; false for a person left to `named` (no free one in the window, or a check
+   * failed: `named` says why).
+   */
+  async nameMany(items: { profile: UserProfile; userName: string | undefined }[]): Promise<boolean[]> {
+    const bases = items.map(({ profile, userName }) => {
+      if (userName !== undefined || this.s.policy.userNames !== "first.last") return null;
+      if (!profile.name.givenName && !profile.name.familyName) return null;
+      try {
+        return firstLastBase(profile.name.givenName, profile.name.familyName);
+      } catch {
+        return undefined;
+      }
+    });
+    const wanted = [...new Set(bases.filter((b): b is string => typeof b === "string"))];
+    const taken = wanted.length
+      ? await this.users.takenUserNames(wanted.flatMap((b) => userNameCandidates(b, 1, WINDOW)))
+      : new Set<string>();
+    return items.map(({ profile, userName }, i) => {
+      const base = bases[i];
+      if (base === undefined) return false;
+      if (base === null) {
+        if (userName === undefined) return true;
+        try {
+          profile.userName = checkUserName(this.s.policy, userName);
+          return true;
+        } catch {
+          return false;
+        }
+      }
+      const free = userNameCandidates(base, 1, WINDOW).find((c) => !taken.has(c));
+      if (free === undefined) return false;
+      taken.add(free); // the next person of the batch with the same names gets the next one
+      profile.userName = free;
+      return true;
+    });
+  }
+
   /** Policy first.last: the first free of first.last, first.last2, ... (names held by removed accounts count as taken). */
   private async createNamed(
     profile: UserProfile,

@@ -2,7 +2,7 @@ import type { DataSource } from "typeorm";
 import type { Ctx, TxCtx } from "../context";
 import type { ScopedGroupsService } from "../groups/scoped-groups.service";
 import type { EntitiesRepository } from "../entities/entities.repository";
-import { RefusedError } from "../errors";
+import { DomainError, RefusedError } from "../errors";
 import { unitOfWork, withDb } from "../unit-of-work";
 import type { User, UserAccount, UserProfile, UserWrite } from "../users/user";
 import { profileOf } from "../users/user-rows";
@@ -145,6 +145,36 @@ export class PeopleService {
     );
     if (locked.length) await this.scopedGroups.joinIn(tx, locked, user.id);
     return user;
+  }
+
+  /**
+   * New people of an import at once (no groups, no invitation): the manual policy's checks per person, then one
+   * multi-row create. Their ids; null for a person to create one by one (importIn): no free first.last in the window,
+   * an address or userName turned out taken, or a check failed (importIn says why).
+   */
+  async importManyIn(tx: TxCtx, people: NewPerson[]): Promise<(string | null)[]> {
+    this.assertManualCreation();
+    const out: (string | null)[] = people.map(() => null);
+    const checked: { at: number; userName: string | undefined; profile: UserProfile; account: UserAccount }[] = [];
+    for (const [at, p] of people.entries()) {
+      if (p.invite) continue;
+      try {
+        checked.push({ at, userName: p.userName, ...this.manual.prepare(p) });
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+      }
+    }
+    const named = await this.manual.nameMany(checked);
+    const ready = checked
+      .filter((_, i) => named[i])
+      .map(({ at, profile, account }) => ({ at, item: { profile, account } }));
+    const made = await this.users.createManyIn(
+      tx,
+      ready.map((r) => r.item),
+      "csv",
+    );
+    for (const [i, r] of ready.entries()) out[r.at] = made[i];
+    return out;
   }
 
   /** What `c` makes of `current` under the manual policy; an IdP-owned field of a SCIM-managed person is refused. */

@@ -2,7 +2,7 @@ import type { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
 import { isUuid } from "../ids";
 import { type Keyset, type KeysetPage, keysetPage, keysetSql, readKeysetPage } from "../keyset";
-import type { LeaveSnapshot, User, UserAccount } from "./user";
+import type { LeaveSnapshot, User, UserAccount, UserSource } from "./user";
 import { listTexts } from "./user-list.texts";
 import { seekPosition, tallied, tallyFor } from "./user-list.tallies";
 import { SELECT, type UserRow, toUser } from "./user-rows";
@@ -49,6 +49,27 @@ export class UsersRepository extends UserStatements {
       [emails, userNames],
     );
     return rows.map(toUser);
+  }
+
+  /** Runs insertManyStatement in the caller's transaction (its audit and outbox rows: recordIn): the ids inserted. */
+  async insertMany(
+    m: EntityManager,
+    rows: Parameters<UserStatements["insertManyStatement"]>[0],
+    source: UserSource,
+  ): Promise<Set<string>> {
+    const s = this.insertManyStatement(rows, source);
+    return new Set((await sql<{ id: string }>(m, s.text, s.values)).map((r) => r.id));
+  }
+
+  /** Which of `emails` (lower-cased) a live user holds, read in one statement. */
+  async heldEmails(m: EntityManager, emails: string[]): Promise<Set<string>> {
+    const rows = await sql<{ e: string }>(
+      m,
+      `SELECT DISTINCT e FROM users u CROSS JOIN LATERAL unnest(roster_lower_values(u.emails)) AS e
+       WHERE ${liveUser("u")} AND roster_lower_values(u.emails) && $1::text[] AND e = ANY($1::text[])`,
+      [emails],
+    );
+    return new Set(rows.map((r) => r.e));
   }
 
   async lockById(m: EntityManager, id: string): Promise<User | null> {

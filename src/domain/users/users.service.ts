@@ -9,6 +9,7 @@ import type { InviteOptions, User, UserAccount, UserProfile, UserSource, UserWri
 import { type EntityMapping, UserAccounts } from "./user-accounts";
 import { profileOf } from "./user-rows";
 import { type CreateOptions, UserCreation } from "./users-create";
+import { type NewUser, createManyIn } from "./users-create-many";
 import { foldTallies } from "./user-list.tallies";
 import { type ListQuery, UsersRepository } from "./users.repository";
 import { type Mutation, UserUpdates, type WriteOptions, checkLive } from "./users-update";
@@ -84,6 +85,11 @@ export class UsersService {
     opts: CreateOptions = {},
   ): Promise<User> {
     return this.creation.createIn(tx, input, source, sourceRef, account, opts);
+  }
+
+  /** Many new people at once inside the caller's unit (an import's batch): their ids, null for those to create one by one. */
+  createManyIn(tx: TxCtx, items: NewUser[], source: UserSource): Promise<(string | null)[]> {
+    return createManyIn(tx, this.repo, this.accounts, items, source);
   }
 
   /** A live user; with a ctx, one the actor may not read (outside their entity scope) is not found either. */

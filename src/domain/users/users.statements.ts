@@ -14,6 +14,25 @@ const INSERT_TEXT = `INSERT INTO users (id, ${PROFILE_COLUMNS.map(([, c]) => c).
              VALUES ($1, ${PROFILE_COLUMNS.map(([, c], i) => `$${i + 2}${JSONB.has(c) ? "::jsonb" : ""}`).join(", ")}, $${P + 2}, $${P + 3}, $${P + 4}, $${P + 5}, $${P + 6}, $${P + 7}::uuid[], $${P + 8},
                      CASE WHEN $${P + 9}::boolean THEN clock_timestamp() END)
              ON CONFLICT DO NOTHING RETURNING ${RETURNING}`;
+/**
+ * Many inserts in one statement (an import's new people): one jsonb array of rows keyed by column, read as `users`
+ * records; a row whose userName (any casing) or id exists is skipped, as the single insert's. Only the ids come back
+ * (the caller has the rest): no row serialised, no groups read per row.
+ */
+const INSERT_MANY_COLUMNS = [
+  "id",
+  ...PROFILE_COLUMNS.map(([, c]) => c),
+  "source",
+  "source_ref",
+  "password_hash",
+  "entity_id",
+  "system_role",
+  "admin_scope",
+  "external",
+];
+const INSERT_MANY_TEXT = `INSERT INTO users (${INSERT_MANY_COLUMNS.join(", ")})
+             SELECT ${INSERT_MANY_COLUMNS.map((c) => `r.${c}`).join(", ")} FROM jsonb_populate_recordset(NULL::users, $1::jsonb) AS r
+             ON CONFLICT DO NOTHING RETURNING id`;
 const UPDATE_TEXT = `UPDATE users SET ${SET_PROFILE}, password_hash = COALESCE($${P + 3}, password_hash),
              entity_id = $${P + 4}, system_role = $${P + 5}, admin_scope = $${P + 6}::uuid[], external = $${P + 7},
              last_pushed_at = ${pushStamp(P + 8)}, updated_at = clock_timestamp(), version = version + 1
@@ -45,6 +64,24 @@ export class UserStatements {
       text: INSERT_TEXT,
       values: [id, ...profileValues(p), source, sourceRef, passwordHash, ...accountValues(account), pushed],
     };
+  }
+
+  /** Inserts the new users of `rows` in one statement; those whose userName exists in any casing are not returned. */
+  insertManyStatement(
+    rows: { id: string; profile: UserProfile; account: UserAccount }[],
+    source: UserSource,
+  ): Statement {
+    const records = rows.map(({ id, profile, account }) => {
+      const values = [id, ...profileValues(profile), source, null, null, ...accountValues(account)];
+      // profileValues sends jsonb as JSON text (pg would send arrays as PostgreSQL arrays): here they are JSON values.
+      return Object.fromEntries(
+        INSERT_MANY_COLUMNS.map((c, i) => [
+          c,
+          JSONB.has(c) && typeof values[i] === "string" ? JSON.parse(values[i] as string) : values[i],
+        ]),
+      );
+    });
+    return { text: INSERT_MANY_TEXT, values: [JSON.stringify(records)] };
   }
 
   /** Replaces the profile and account of a live user, only if it is still at `version` (else no row). */

@@ -1,0 +1,82 @@
+import { person } from "../support/admin-fixtures";
+import { type TestApp, startTestApp } from "../support/app";
+import { report, runImport, upload } from "../support/imports";
+
+// The set-based create of a batch's new people (decision 0129): the same userNames, audit records and events as the
+// one-by-one path, and every row it cannot take left to that path.
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ IMPORT_BATCH_SIZE: "10" });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const letters = () =>
+  Date.now()
+    .toString(26)
+    .replace(/[0-9]/g, (c) => String.fromCharCode(107 + Number(c)));
+
+it("makes first.last userNames for a batch at once, never the same twice, skipping one already held", async () => {
+  const family = `Zed${letters()}`;
+  const d = `${family.toLowerCase()}.test`;
+  const held = await person(t, { givenName: "Jean", familyName: family, userName: `jean.${family.toLowerCase()}` });
+  const csv = [
+    "Email,First name,Last name",
+    `j1@${d},Jean,${family}`,
+    `j2@${d},Jean,${family}`,
+    `j3@${d},Jean,${family}`,
+    `${held.email},Jean,${family}`,
+  ].join("\n");
+  const res = await upload(t, csv, "same-names.csv");
+  const done = await runImport(t, res.body.id);
+  expect(done.counts).toMatchObject({ total: 4, created: 3, failed: 0 });
+  const names = await t.ds.query(
+    "SELECT user_name FROM users WHERE emails->0->>'value' LIKE $1 ORDER BY emails->0->>'value'",
+    [`j_@${d}`],
+  );
+  const base = `jean.${family.toLowerCase()}`;
+  expect(names.map((r: { user_name: string }) => r.user_name)).toEqual([`${base}2`, `${base}3`, `${base}4`]);
+  // Each created person: one audit record through the door `import` with the import's request id, one event.
+  const audits = await t.ds.query(
+    "SELECT count(*)::int AS n FROM audit_events WHERE action = 'user.created' AND door = 'import' AND request_id = $1",
+    [`import:${res.body.id}`],
+  );
+  expect(audits[0].n).toBe(3);
+  const events = await t.ds.query(
+    "SELECT count(*)::int AS n FROM outbox WHERE topic = 'user.created' AND payload->>'requestId' = $1",
+    [`import:${res.body.id}`],
+  );
+  expect(events[0].n).toBe(3);
+  expect((await report(t, res.body.id)).slice(1).map((r) => r[3])).toEqual([
+    "created",
+    "created",
+    "created",
+    "unchanged",
+  ]);
+});
+
+it("leaves to the one-by-one path a row matching by userName, and the rows the rules refuse (they fail alone)", async () => {
+  const d = `b${letters()}.test`;
+  const other = await person(t, {});
+  const csv = [
+    "Email,Username,First name,Last name",
+    `okay@${d},,Ana,Okay`,
+    `taken@${d},${other.userName},Ana,Taken`,
+    `not-an-email,,Ana,Bad`,
+    `short@${d},,Ana,Ok`,
+  ].join("\n");
+  const res = await upload(t, csv, "mixed.csv");
+  const done = await runImport(t, res.body.id);
+  const rows = (await report(t, res.body.id)).slice(1);
+  expect(done.counts).toMatchObject({ total: 4, created: 1, updated: 1, failed: 2 });
+  expect(rows.map((r) => [r[4], r[5]])).toEqual([
+    ["created", ""],
+    ["updated", ""],
+    ["failed", "email: 'not-an-email' is not an email address"],
+    ["failed", "familyName: must be at least 3 characters"],
+  ]);
+  expect(
+    Number((await t.ds.query("SELECT count(*) FROM users WHERE emails->0->>'value' = $1", [`okay@${d}`]))[0].count),
+  ).toBe(1);
+});
