@@ -17,6 +17,7 @@ import {
   generatePassword,
   personActor,
 } from "./credentials.rules";
+import { changePasswordIn } from "./password-change";
 import type { PasswordPolicy } from "./password-policy.rules";
 
 export interface CredentialsOptions {
@@ -94,24 +95,8 @@ export class CredentialsService {
     const passwordHash = await hashPassword(next);
     const now = this.opts.clock.now();
     return unitOfWork(this.ds, { ...ctx, door: "auth", actor: personActor(cred) }, async (tx) => {
-      const joins = cred.enrolledAt === null;
-      const revoked = joins ? await this.invitations.revokeOpen(tx.manager, cred.id, now) : 0;
-      const row = await writeIn(tx, this.repo.change(cred.id, cred.passwordHash!, passwordHash, now), {
-        audits: [
-          {
-            action: "user.password_changed",
-            subject: { type: "user", id: cred.id },
-            changes: {
-              password: { before: "[hidden]", after: "[changed]" },
-              ...(cred.mustChange ? { passwordMustChange: { before: true, after: false } } : {}),
-              ...(joins ? { enrolledAt: { before: null, after: now } } : {}),
-              ...(revoked ? { revokedInvitations: { before: revoked, after: 0 } } : {}),
-            },
-          },
-        ],
-        events: joins ? [{ topic: "user.enrolled", payload: { userId: cred.id, via: "password_change" } }] : [],
-      });
-      if (!row) throw new InvalidCredentialsError(); // changed or reset meanwhile: the current password no longer holds
+      if (!(await changePasswordIn(tx, { repo: this.repo, invitations: this.invitations }, cred, passwordHash, now)))
+        throw new InvalidCredentialsError(); // changed or reset meanwhile: the current password no longer holds
       return { id: cred.id, userName: cred.userName };
     });
   }

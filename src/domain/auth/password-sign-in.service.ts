@@ -3,13 +3,14 @@ import type { DataSource } from "typeorm";
 import type { Clock } from "../clock";
 import type { Ctx } from "../context";
 import { hashPassword } from "../passwords";
-import { unitOfWork, writeIn } from "../unit-of-work";
+import { unitOfWork } from "../unit-of-work";
 import type { InvitationsRepository } from "../invitations/invitations.repository";
 import type { CredentialsRepository } from "../users/credentials.repository";
 import { AccessRefusedError } from "./access-errors";
 import { InvalidCredentialsError } from "./auth.errors";
 import type { CredentialsService } from "./credentials.service";
 import { matches } from "./credentials.service";
+import { changePasswordIn } from "./password-change";
 import { assertPasswordsAllowed, assertPolicy, personActor } from "./credentials.rules";
 import type { PasswordPolicy } from "./password-policy.rules";
 
@@ -70,24 +71,8 @@ export class PasswordSignInService {
     const now = this.opts.clock.now();
     await unitOfWork(this.ds, { ...ctx, door: "auth", actor: personActor(cred) }, async (tx) => {
       // the first change of a one-time password is joining, as through POST /auth/password
-      const joins = cred.enrolledAt === null;
-      const revoked = joins ? await this.invitations.revokeOpen(tx.manager, cred.id, now) : 0;
-      const row = await writeIn(tx, this.repo.change(cred.id, cred.passwordHash!, passwordHash, now), {
-        audits: [
-          {
-            action: "user.password_changed",
-            subject: { type: "user", id: cred.id },
-            changes: {
-              password: { before: "[hidden]", after: "[changed]" },
-              ...(cred.mustChange ? { passwordMustChange: { before: true, after: false } } : {}),
-              ...(joins ? { enrolledAt: { before: null, after: now } } : {}),
-              ...(revoked ? { revokedInvitations: { before: revoked, after: 0 } } : {}),
-            },
-          },
-        ],
-        events: joins ? [{ topic: "user.enrolled", payload: { userId: cred.id, via: "password_change" } }] : [],
-      });
-      if (!row) throw new AccessRefusedError("login_expired", "the one-time password changed meanwhile");
+      if (!(await changePasswordIn(tx, { repo: this.repo, invitations: this.invitations }, cred, passwordHash, now)))
+        throw new AccessRefusedError("login_expired", "the one-time password changed meanwhile");
     });
   }
 }
