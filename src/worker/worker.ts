@@ -15,6 +15,7 @@ import { issuerOf } from "../config/issuer";
 import { InvitationDelivery } from "../modules/invitations/invitation-delivery";
 import { invitationLinks } from "../modules/invitations/links";
 import { JobsRunner } from "./jobs.runner";
+import { StepLoops } from "./step-loops";
 import { ImportsRunner } from "./imports.runner";
 import { jobHandlers } from "./job-handlers";
 import { type JobHandlers, OutboxWorker } from "./outbox.worker";
@@ -40,31 +41,8 @@ export interface RunningWorker {
 }
 
 const PRUNE_EVERY_MS = 10 * 60_000;
-
-/** Runs `fold` every `ms`, never two at once in this process; a full batch is followed at once by the next. */
-function foldEvery(ms: number, fold: () => Promise<number>): { stop(): Promise<void> } {
-  let running: Promise<void> | null = null;
-  let stopped = false;
-  const timer = setInterval(() => {
-    running ??= (async () => {
-      try {
-        while (!stopped && (await fold()) >= 50_000);
-      } catch (err) {
-        logger.warn({ err }, "user list tallies: folding failed (tried again later)");
-      } finally {
-        running = null;
-      }
-    })();
-  }, ms);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
-}
+/** foldTallies' default batch: a fold this size may have left more behind. */
+const FOLD_BATCH = 50_000;
 
 /** The side modules, by the outbox topic each consumes. */
 export function outboxHandlers(services: Services, cfg: Config, mailer: Mailer, sms: SmsProvider): JobHandlers {
@@ -161,7 +139,12 @@ export async function startWorker(
   };
   const pruner = setInterval(() => void prune(), PRUNE_EVERY_MS);
   pruner.unref();
-  const folder = foldEvery(cfg.USER_TALLY_FOLD_MS, () => services.users.foldListTallies());
+  // the list tallies' deltas folded (a full batch is followed at once by the next)
+  const folder = new StepLoops(
+    async () => (await services.users.foldListTallies()) >= FOLD_BATCH,
+    { concurrency: 1, pollMs: cfg.USER_TALLY_FOLD_MS },
+    "user list tallies: folding failed, backing off",
+  ).start();
   logger.info({ worker: outbox.id, mail: mailer.kind, sms: sms.kind }, "worker started");
   return {
     outbox,
