@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import type { TestApp } from "../support/app";
-import { Browser, PASSWORD, seedPasswordPerson, startProviderApp } from "../support/oidc-browser";
+import { consolePerson, csrfOf, signInToConsole } from "../support/console";
+import { Browser, startProviderApp } from "../support/oidc-browser";
 
 let t: TestApp;
 let base: string;
@@ -14,24 +15,8 @@ afterAll(async () => {
   await t.close();
 });
 
-async function personWithRole(role: "admin" | "auditor" | "member") {
-  const p = await seedPasswordPerson(t.ds);
-  await t.ds.query("UPDATE users SET system_role = $2 WHERE id = $1", [p.id, role]);
-  return p;
-}
-
-/** Opens `path` in a fresh browser, signs in on the provider's page when asked: where it ended and the browser. */
-async function signInTo(path: string, login: string) {
-  const browser = new Browser(base);
-  const first = await browser.follow(await browser.get(path));
-  const page = await first.res.text();
-  const action = /<form method="post" action="([^"]+)"/.exec(page)?.[1]?.replace(/&amp;/g, "&");
-  if (!action) throw new Error(`no sign-in form: ${first.res.status} ${page.slice(0, 300)}`);
-  const { res } = await browser.follow(await browser.post(action, { login, password: PASSWORD }));
-  return { browser, res, body: await res.text() };
-}
-
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
+const personWithRole = (role: "admin" | "auditor" | "member") => consolePerson(t.ds, role);
+const signInTo = (path: string, login: string) => signInToConsole(base, path, login);
 
 describe("the console signs admins in through Roster's own provider", () => {
   it("asks to sign in, then comes back to the page asked for with a session", async () => {
