@@ -1,0 +1,135 @@
+import type { Server } from "node:http";
+import type { TestApp } from "../support/app";
+import { entity } from "../support/admin-fixtures";
+import { consolePerson, csrfOf, signInToConsole } from "../support/console";
+import { type Browser, startProviderApp } from "../support/oidc-browser";
+
+/**
+ * The console's entity, group and audit pages over real HTTP (no browser): the tree, its forms, group members, the audit
+ * log's filters, export and chain check, as a full admin, an admin limited to part of the tree, and an auditor.
+ */
+let t: TestApp;
+let base: string;
+let server: Server;
+let admin: { browser: Browser; token: string; id: string };
+
+beforeAll(async () => {
+  ({ t, base, server } = await startProviderApp());
+  admin = await signedIn("admin");
+});
+afterAll(async () => {
+  server.close();
+  await t.close();
+});
+
+async function signedIn(role: "admin" | "auditor", adminScope?: string[]) {
+  const p = await consolePerson(t.ds, role, { adminScope });
+  const { browser, body } = await signInToConsole(base, "/console", p.userName);
+  return { browser, token: csrfOf(body), id: p.id };
+}
+
+/** Posts a console form with its CSRF token; repeated fields (arrays) are sent as the browser sends checkboxes. */
+function post(who: { browser: Browser; token: string }, path: string, form: Record<string, string | string[]>) {
+  const body = new URLSearchParams({ _csrf: who.token });
+  for (const [k, v] of Object.entries(form)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
+  return who.browser.request(path, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: body.toString(),
+  });
+}
+
+const page = async (who: { browser: Browser }, path: string) => {
+  const res = await who.browser.get(path);
+  return { status: res.status, html: await res.text() };
+};
+
+/** The error shown beside a field (Field/Select render it right after the control, tied by aria-describedby). */
+const errorBeside = (html: string, field: string) =>
+  new RegExp(`id="f-${field}-error"[^>]*>(?:<span[^>]*>[^<]*</span>)?([^<]*)<`).exec(html)?.[1] ?? null;
+
+const auditOf = (action: string, subject: string) =>
+  t.ds.query("SELECT door, actor_id, changes FROM audit_events WHERE action = $1 AND target_id = $2 ORDER BY id", [
+    action,
+    subject,
+  ]);
+
+describe("entities: the tree and its forms", () => {
+  it("shows the tree nested, creates, renames and moves, and refuses a move into its own subtree beside the field", async () => {
+    const root = await entity(t, "Acme Holding");
+    const europe = await entity(t, "Europe", root);
+    await entity(t, "Paris office", europe);
+
+    const tree = await page(admin, "/console/entities");
+    expect(tree.status).toBe(200);
+    // Paris is a list item inside Europe's list, inside the holding's.
+    expect(tree.html).toMatch(/Acme Holding<\/a><ul class="tree">.*Europe<\/a><ul class="tree">.*Paris office<\/a>/s);
+
+    const created = await post(admin, "/console/entities", {
+      name: "  Lyon office ",
+      parentId: europe,
+      externalKey: "",
+    });
+    expect(created.status).toBe(303);
+    const lyon = /\/console\/entities\/([0-9a-f-]{36})\?done=created/.exec(created.headers.get("location") ?? "")![1];
+    const [row] = await t.ds.query("SELECT name, parent_id FROM entities WHERE id = $1", [lyon]);
+    expect(row).toEqual({ name: "Lyon office", parent_id: europe });
+    expect(await auditOf("entity.created", lyon)).toEqual([
+      expect.objectContaining({ door: "console", actor_id: admin.id }),
+    ]);
+    expect((await page(admin, `/console/entities/${lyon}?done=created`)).html).toContain("The entity was created.");
+
+    const blank = await post(admin, "/console/entities", { name: "   ", parentId: europe });
+    expect(blank.status).toBe(400);
+    expect(errorBeside(await blank.text(), "name")).toBe("is required and must not be empty");
+
+    expect((await post(admin, `/console/entities/${lyon}/rename`, { name: "Lyon" })).status).toBe(303);
+    expect((await t.ds.query("SELECT name FROM entities WHERE id = $1", [lyon]))[0].name).toBe("Lyon");
+
+    expect((await post(admin, `/console/entities/${lyon}/move`, { parentId: root })).status).toBe(303);
+    expect((await t.ds.query("SELECT parent_id FROM entities WHERE id = $1", [lyon]))[0].parent_id).toBe(root);
+
+    const cycle = await post(admin, `/console/entities/${root}/move`, { parentId: europe });
+    expect(cycle.status).toBe(409);
+    const html = await cycle.text();
+    expect(errorBeside(html, "parentId")).toContain("cannot move below itself or one of its own sub-entities");
+    expect((await t.ds.query("SELECT parent_id FROM entities WHERE id = $1", [root]))[0].parent_id).toBeNull();
+
+    const nonsense = await post(admin, `/console/entities/${lyon}/move`, { parentId: "not-an-id" });
+    expect(nonsense.status).toBe(400);
+    expect(errorBeside(await nonsense.text(), "parentId")).toBe("choose one of the list");
+  });
+
+  it("a limited admin sees their part of the tree only and cannot act outside it; an auditor only reads", async () => {
+    const root = await entity(t, "Scoped Holding");
+    const france = await entity(t, "France branch", root);
+    const lille = await entity(t, "Lille branch", france);
+    const spain = await entity(t, "Spain branch", root);
+    const limited = await signedIn("admin", [france]);
+
+    const tree = await page(limited, "/console/entities");
+    expect(tree.html).toContain("France branch");
+    expect(tree.html).toContain("Lille branch");
+    expect(tree.html).not.toContain("Spain branch");
+    expect(tree.html).not.toContain("Scoped Holding");
+    expect(tree.html).not.toContain("(top level)");
+
+    expect((await page(limited, `/console/entities/${spain}`)).status).toBe(404);
+    expect((await post(limited, `/console/entities/${spain}/rename`, { name: "Mine" })).status).toBe(404);
+    const out = await post(limited, "/console/entities", { name: "Madrid", parentId: spain });
+    expect(out.status).toBe(403);
+    expect(errorBeside(await out.text(), "parentId")).toBe("parentId is outside your admin scope");
+    const up = await post(limited, `/console/entities/${lille}/move`, { parentId: "" });
+    expect(up.status).toBe(403);
+    expect((await t.ds.query("SELECT count(*)::int AS n FROM entities WHERE name IN ('Madrid', 'Mine')"))[0].n).toBe(0);
+    expect((await post(limited, "/console/entities", { name: "Roubaix", parentId: lille })).status).toBe(303);
+
+    const auditor = await signedIn("auditor");
+    const seen = await page(auditor, "/console/entities");
+    expect(seen.html).toContain("Spain branch");
+    expect(seen.html).not.toContain('action="/console/entities"');
+    expect((await page(auditor, `/console/entities/${spain}`)).html).not.toContain("/rename");
+    expect((await post(auditor, `/console/entities/${spain}/rename`, { name: "Nope" })).status).toBe(403);
+    expect((await t.ds.query("SELECT name FROM entities WHERE id = $1", [spain]))[0].name).toBe("Spain branch");
+  });
+});
