@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import type { TestApp } from "../support/app";
-import { entity } from "../support/admin-fixtures";
+import { entity, person } from "../support/admin-fixtures";
+import { memberIds, scimGroup } from "../support/group-fixtures";
 import { consolePerson, csrfOf, signInToConsole } from "../support/console";
 import { type Browser, startProviderApp } from "../support/oidc-browser";
 
@@ -131,5 +132,83 @@ describe("entities: the tree and its forms", () => {
     expect((await page(auditor, `/console/entities/${spain}`)).html).not.toContain("/rename");
     expect((await post(auditor, `/console/entities/${spain}/rename`, { name: "Nope" })).status).toBe(403);
     expect((await t.ds.query("SELECT name FROM entities WHERE id = $1", [spain]))[0].name).toBe("Spain branch");
+  });
+});
+
+describe("groups: members added and removed", () => {
+  it("finds a group by name, adds people by userName and email, and from a person search, then removes one", async () => {
+    const group = await scimGroup(t, "Console Crew");
+    const ann = await person(t);
+    const bob = await person(t);
+    const cid = await person(t, { givenName: "Cidonie", familyName: "Quartz" });
+
+    const list = await page(admin, "/console/groups?q=console%20cr");
+    expect(list.html).toContain(`href="/console/groups/${group}"`);
+    expect(list.html).toContain("Console Crew");
+    expect((await page(admin, "/console/groups?q=nothing-like-it")).html).toContain("No group matches.");
+
+    const added = await post(admin, `/console/groups/${group}/members`, {
+      names: `${ann.userName}\n${bob.email.toUpperCase()}\n`,
+    });
+    expect(added.status).toBe(303);
+    expect(added.headers.get("location")).toBe(`/console/groups/${group}?done=added&added=2&already=0`);
+    expect(await memberIds(t, group)).toEqual([ann.id, bob.id].sort());
+    const [audit] = await auditOf("membership.added", group);
+    expect(audit).toEqual(expect.objectContaining({ door: "console", actor_id: admin.id }));
+    expect(audit.changes.members).toEqual([ann.id, bob.id].sort());
+
+    const shown = await page(admin, `/console/groups/${group}?done=added&added=2&already=0`);
+    expect(shown.html).toContain("2 added to the group.");
+    expect(shown.html).toContain(ann.userName);
+    expect(shown.html).toContain("Groups come from your identity provider");
+
+    const unknown = await post(admin, `/console/groups/${group}/members`, { names: "nobody@nowhere.test" });
+    expect(unknown.status).toBe(400);
+    const unknownHtml = await unknown.text();
+    expect(errorBeside(unknownHtml, "names")).toBe("'nobody@nowhere.test' names no person you may reach");
+    expect(unknownHtml).toContain("nobody@nowhere.test</textarea>");
+
+    const found = await page(admin, `/console/groups/${group}?find=cidonie%20quartz`);
+    expect(found.html).toContain(`name="ids" value="${cid.id}"`);
+    expect(found.html).toContain('aria-label="Add Cidonie Quartz');
+    expect(
+      (await post(admin, `/console/groups/${group}/members`, { ids: [cid.id, ann.id] })).headers.get("location"),
+    ).toBe(`/console/groups/${group}?done=added&added=1&already=1`);
+    expect(await memberIds(t, group)).toEqual([ann.id, bob.id, cid.id].sort());
+
+    const removed = await post(admin, `/console/groups/${group}/members/${bob.id}/remove`, {});
+    expect(removed.status).toBe(303);
+    expect(await memberIds(t, group)).toEqual([ann.id, cid.id].sort());
+    expect(await auditOf("membership.removed", group)).toEqual([
+      expect.objectContaining({ door: "console", actor_id: admin.id, changes: { members: [bob.id] } }),
+    ]);
+  });
+
+  it("a limited admin adds and sees only people of their entities; an auditor reads without forms", async () => {
+    const france = await entity(t, "Groups France");
+    const spain = await entity(t, "Groups Spain");
+    const inside = await person(t, { entityId: france });
+    const outside = await person(t, { entityId: spain });
+    const group = await scimGroup(t);
+    await t.admin.post(`/groups/${group}/members`, { ids: [outside.id] }).expect(200);
+    const limited = await signedIn("admin", [france]);
+
+    const refused = await post(limited, `/console/groups/${group}/members`, { names: outside.userName });
+    expect(refused.status).toBe(400);
+    expect(errorBeside(await refused.text(), "names")).toContain("names no person you may reach");
+    expect((await post(limited, `/console/groups/${group}/members`, { names: inside.email })).status).toBe(303);
+    const seen = await page(limited, `/console/groups/${group}`);
+    expect(seen.html).toContain(inside.userName);
+    expect(seen.html).not.toContain(outside.userName);
+    expect((await post(limited, `/console/groups/${group}/members/${outside.id}/remove`, {})).status).toBe(404);
+    expect(await memberIds(t, group)).toEqual([inside.id, outside.id].sort());
+
+    const auditor = await signedIn("auditor");
+    const read = await page(auditor, `/console/groups/${group}`);
+    expect(read.html).toContain(outside.userName);
+    expect(read.html).not.toContain("/remove");
+    expect(read.html).not.toContain('name="names"');
+    expect((await post(auditor, `/console/groups/${group}/members/${inside.id}/remove`, {})).status).toBe(403);
+    expect(await memberIds(t, group)).toEqual([inside.id, outside.id].sort());
   });
 });
