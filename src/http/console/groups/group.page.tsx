@@ -98,7 +98,7 @@ export function groupPage(d: ConsolePageDeps): Router {
               error={failed ? errorFor(failed.failure, "names") : null}
             />
             <h3 id="find">{t.find}</h3>
-            <form method="get" action={`/console/groups/${id}#find`} class="filters" role="search">
+            <form method="get" action={`/console/groups/${id}#find`} class="filters">
               <Field name="find" type="search" label={t.findLabel} value={find} />
               <button type="submit">{t.findButton}</button>
             </form>

@@ -30,7 +30,7 @@ export function groupsPage(d: ConsolePageDeps): Router {
       res,
       <Layout locals={locals} title={t.title} section="groups" here={req.originalUrl}>
         <p class="hint">{t.fromIdp}</p>
-        <form method="get" action="/console/groups" class="filters" role="search">
+        <form method="get" action="/console/groups" class="filters">
           <Field name="q" type="search" label={t.search} value={q} />
           <button type="submit">{t.searchButton}</button>
         </form>
