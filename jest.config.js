@@ -5,6 +5,18 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: {
     // .js too: ESM-only packages listed in transformIgnorePatterns (jose) are compiled to CommonJS for jest.
+    // .tsx: the console's server-rendered pages (JSX through preact's automatic runtime, rendered to strings).
+    "^.+\\.tsx$": [
+      "@swc/jest",
+      {
+        jsc: {
+          parser: { syntax: "typescript", tsx: true, decorators: true },
+          transform: { react: { runtime: "automatic", importSource: "preact" } },
+          target: "es2022",
+        },
+        module: { type: "commonjs", ignoreDynamic: true },
+      },
+    ],
     "^.+\\.(ts|js)$": [
       "@swc/jest",
       {

@@ -22,6 +22,7 @@ import { signInMethodRouters } from "./http/auth/sign-in-methods";
 import { completeSignIn } from "./http/oidc/complete-sign-in.impl";
 import { ProviderHolder } from "./http/oidc/provider-holder";
 import { signInRouter } from "./http/oidc/sign-in.routes";
+import { consoleRouter } from "./http/console/console.router";
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -181,6 +182,9 @@ export function createApp(
   app.use(holder.middleware());
   app.use("/auth", signInRouter({ cfg, ds, services, holder, complete }));
   for (const router of signInMethodRouters({ cfg, ds, services, complete })) app.use("/auth", router);
+
+  // --- the admin console: server-rendered pages, signed in through the provider above ---
+  app.use("/console", consoleRouter(cfg, services));
 
   // --- auth lane: the end-user door (invitation links, sign-in, password change), rate limited per client address ---
   app.use(

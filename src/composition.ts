@@ -48,6 +48,8 @@ import { SignUpService } from "./domain/sso/signup.service";
 import { hkdfSync } from "node:crypto";
 import { signInOptions } from "./http/auth/sign-in-options";
 import { companyIdpClient } from "./net/company-idp.client";
+import { ConsoleSessionsService } from "./domain/console/console-sessions.service";
+import type { SecretBox } from "./domain/secret-box";
 import { SignInRecorder } from "./domain/users/sign-ins";
 import type { SignInPageOptions } from "./http/auth/sign-in-page-options";
 
@@ -119,6 +121,9 @@ export interface Services {
   imports: ImportsService;
   importBatches: ImportBatches;
   importsQueued: Signal;
+  // console: the admin console's browser sessions; the box seals what the console keeps in a cookie
+  consoleSessions: ConsoleSessionsService;
+  box: SecretBox;
 }
 
 /**
@@ -301,5 +306,10 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     imports,
     importBatches,
     importsQueued,
+    consoleSessions: new ConsoleSessionsService(ds, {
+      idleMs: cfg.CONSOLE_SESSION_IDLE_MINUTES * 60_000,
+      maxMs: cfg.CONSOLE_SESSION_MAX_HOURS * 3_600_000,
+    }),
+    box,
   };
 }

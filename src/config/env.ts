@@ -130,6 +130,18 @@ const schema = z
     SIGNUP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(5),
     AUTH_ACCOUNT_FAILURES_PER_15_MINUTES: z.coerce.number().int().min(1).max(100_000).default(10),
     TRUST_PROXY: trustProxy().default(false),
+    CONSOLE_SESSION_IDLE_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(30),
+    CONSOLE_SESSION_MAX_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(12),
   })
   .superRefine((c, ctx) => {
     // A slow but live statement is cancelled by the server (its connection stays usable) before the client gives up on it.

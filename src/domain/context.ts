@@ -1,6 +1,6 @@
 import type { EntityManager } from "typeorm";
 
-export type Door = "scim" | "admin" | "auth" | "system" | "cli" | "import";
+export type Door = "scim" | "admin" | "auth" | "system" | "cli" | "import" | "console";
 
 export interface Actor {
   type: "token" | "user" | "system";

@@ -18,8 +18,9 @@ export const DOMAIN_LAYERS: readonly (readonly string[])[] = [
   // 3 users: the people every door writes (SCIM, admin, auth), their accounts, the admin search.
   ["users"],
   // 4 access (roles, admin scope), settings (run-time settings), tokens (bearer tokens), audit-log (reading, hash chain),
-  // oidc: the OpenID Provider's state (sessions, grants, tokens), signing keys and platform clients.
-  ["access", "settings", "tokens", "audit-log", "oidc"],
+  // oidc: the OpenID Provider's state (sessions, grants, tokens), signing keys and platform clients; console: the
+  // admin console's browser sessions.
+  ["access", "settings", "tokens", "audit-log", "oidc", "console"],
   // 5 groups, their members and the admin door's view of them (scoped-groups.service.ts); a removed user leaving its groups.
   ["groups"],
   // 6 invitations: asked for (auto-invite, resend, mass invite) and issued to the worker.

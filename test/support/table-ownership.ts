@@ -30,6 +30,7 @@ export const OWNERS: Record<string, string> = {
   signup_links: "src/domain/sso",
   imports: "src/domain/imports",
   import_rows: "src/domain/imports",
+  console_sessions: "src/domain/console",
 };
 
 export interface Violation {

@@ -15,7 +15,7 @@ export interface AuditRecord {
   hash: string;
 }
 
-export const DOORS: readonly Door[] = ["scim", "admin", "auth", "system", "cli", "import"];
+export const DOORS: readonly Door[] = ["scim", "admin", "auth", "system", "cli", "import", "console"];
 
 /** What to select; every field is optional and they combine with AND. */
 export interface AuditFilter {

@@ -26,6 +26,23 @@ export class OidcClientsRepository {
     };
   }
 
+  /** `c` unless a client with its id exists (the console's own client, made by whichever replica starts first). */
+  insertIfAbsent(c: Omit<ClientRow, "createdAt">): Statement {
+    const insert = this.insert(c);
+    return { ...insert, text: insert.text.replace("RETURNING", "ON CONFLICT (client_id) DO NOTHING RETURNING") };
+  }
+
+  /** New redirect URIs for a client, only when they differ (nothing written, nothing returned otherwise). */
+  setRedirectUris(clientId: string, redirectUris: string[], postLogoutRedirectUris: string[]): Statement {
+    return {
+      text: `UPDATE oidc_clients SET redirect_uris = $2::text[], post_logout_redirect_uris = $3::text[]
+             WHERE client_id = $1
+               AND (redirect_uris IS DISTINCT FROM $2::text[] OR post_logout_redirect_uris IS DISTINCT FROM $3::text[])
+             RETURNING ${COLUMNS}`,
+      values: [clientId, redirectUris, postLogoutRedirectUris],
+    };
+  }
+
   delete(clientId: string): Statement {
     return {
       text: `DELETE FROM oidc_clients WHERE client_id = $1 RETURNING client_id AS "clientId", name`,

@@ -67,6 +67,40 @@ export class OidcClientsService {
     });
   }
 
+  /**
+   * Roster's own client (the admin console) with `clientId`: made once with a sealed random secret, its redirect URIs
+   * kept equal to the given ones (the public address may change between starts); answered with its secret.
+   */
+  async ensureOwn(
+    ctx: Ctx,
+    clientId: string,
+    name: string,
+    redirectUris: string[],
+    postLogoutRedirectUris: string[],
+  ): Promise<ClientMetadata> {
+    const secret = randomBytes(32).toString("base64url");
+    const row = { clientId, name, redirectUris, postLogoutRedirectUris, backchannelLogoutUri: null };
+    await writeAlone(this.ds, ctx, this.repo.insertIfAbsent({ ...row, sealedSecret: this.box.seal(secret, PURPOSE) }), {
+      audits: [
+        { action: "oidc_client.created", subject: { type: "oidc_client", id: null }, changes: { clientId, name } },
+      ],
+      events: [],
+    });
+    await writeAlone(this.ds, ctx, this.repo.setRedirectUris(clientId, redirectUris, postLogoutRedirectUris), {
+      audits: [
+        {
+          action: "oidc_client.updated",
+          subject: { type: "oidc_client", id: null },
+          changes: { clientId, redirectUris, postLogoutRedirectUris },
+        },
+      ],
+      events: [],
+    });
+    const own = await this.metadata(clientId);
+    if (!own) throw new NotFoundError("Client", clientId);
+    return own;
+  }
+
   async list(): Promise<ClientInfo[]> {
     return (await withDb(() => this.repo.list(this.ds.manager))).map(info);
   }

@@ -81,7 +81,7 @@ export async function attemptDelivery(d: ClaimedDelivery, secrets: string[], o: 
 }
 
 /** The first KiB of the answer's body, read to its end when short (so the connection is kept for the next one). */
-async function excerpt(body: ReadableStream<Uint8Array> | null): Promise<string | null> {
+async function excerpt(body: import("node:stream/web").ReadableStream<Uint8Array> | null): Promise<string | null> {
   if (!body) return null;
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
