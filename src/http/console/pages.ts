@@ -1,6 +1,9 @@
 import type { Router } from "express";
 import type { Services } from "../../composition";
 import type { Config } from "../../config/env";
+import { auditPage } from "./audit/audit.page";
+import { entitiesPage } from "./entities/entities.page";
+import { groupsPage } from "./groups/groups.page";
 import { homePage } from "./home.page";
 
 /** What every console page router is given: the services (the same ones the admin API calls) and the configuration. */
@@ -13,4 +16,4 @@ export interface ConsolePageDeps {
 export type ConsolePage = (d: ConsolePageDeps) => Router;
 
 /** Every page of the console. A page file presents; the domain decides (the same use cases as /admin/v1). */
-export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, entitiesPage, groupsPage, auditPage];
