@@ -1,0 +1,164 @@
+import type { Server } from "node:http";
+import type { TestApp } from "../support/app";
+import { entity, person } from "../support/admin-fixtures";
+import { consolePerson, csrfOf, signInToConsole } from "../support/console";
+import { GROUP_SCHEMA, uniqueGroupName } from "../support/factories";
+import { startProviderApp } from "../support/oidc-browser";
+
+let t: TestApp;
+let base: string;
+let server: Server;
+
+beforeAll(async () => {
+  ({ t, base, server } = await startProviderApp());
+});
+afterAll(async () => {
+  server.close();
+  await t.close();
+});
+
+/** An admin (or auditor) signed in to the console: their browser and the CSRF token of their pages. */
+async function signedIn(role: "admin" | "auditor" = "admin", adminScope?: string[]) {
+  const who = await consolePerson(t.ds, role, { adminScope });
+  const { browser, body } = await signInToConsole(base, "/console", who.userName);
+  return { who, browser, csrf: csrfOf(body) };
+}
+
+const text = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, " ");
+
+describe("a person's page in the console", () => {
+  it("shows every fact: names, emails, entity, role and what it allows, groups, last connection, enrolment, source", async () => {
+    const sales = await entity(t, `Sales ${Date.now()}`);
+    const member = await consolePerson(t.ds, "member");
+    // A real sign-in on Roster's provider (the console then refuses a member, but the connection is recorded).
+    expect((await signInToConsole(base, "/console", member.userName)).res.status).toBe(403);
+    expect((await t.admin.patch(`/users/${member.id}`, { entityId: sales, language: "fr" })).status).toBe(200);
+    const group = uniqueGroupName("Team");
+    expect(
+      (await t.scim.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: group, members: [{ value: member.id }] }))
+        .status,
+    ).toBe(201);
+
+    const { browser } = await signedIn();
+    const res = await browser.get(`/console/people/${member.id}`);
+    expect(res.status).toBe(200);
+    const page = text(await res.text());
+    for (const fact of [member.id, member.userName, member.email, "Ada", "Lovelace", "Sales", group, "fr", "member"])
+      expect(page).toContain(fact);
+    expect(page).toContain("no administration rights");
+    expect(page).toMatch(/Last connection \d{1,2} \w{3} \d{4}/);
+    expect(page).toContain("identity provider (SCIM)");
+    expect(page).toContain("internal");
+    expect(page).toMatch(/Enrolment joined on \d{1,2} \w{3} \d{4}/);
+    expect(page).toContain("active");
+    expect(page).toContain("Audit trail");
+    expect(page).toMatch(/auth sign_in\.succeeded/);
+    expect(page).toMatch(/admin user\.updated entityId/);
+  });
+
+  it("deactivates a person (door console) and the audit trail shows it; activates them again", async () => {
+    const p = await person(t);
+    const { who, browser, csrf } = await signedIn();
+    const res = await browser.post(`/console/people/${p.id}/deactivate`, { _csrf: csrf });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(`/console/people/${p.id}?done=deactivated`);
+    const [row] = await t.ds.query("SELECT active FROM users WHERE id = $1", [p.id]);
+    expect(row.active).toBe(false);
+    const [audit] = await t.ds.query(
+      "SELECT door, actor_id FROM audit_events WHERE target_id = $1 AND action = 'user.deactivated'",
+      [p.id],
+    );
+    expect(audit).toEqual({ door: "console", actor_id: who.id });
+
+    const page = text(await (await browser.get(`/console/people/${p.id}?done=deactivated`)).text());
+    expect(page).toContain("Account deactivated");
+    expect(page).toContain("deactivated");
+    expect(page).toMatch(/user\.deactivated/);
+    expect(page).toContain(who.userName);
+
+    expect((await browser.post(`/console/people/${p.id}/activate`, { _csrf: csrf })).status).toBe(303);
+    const [after] = await t.ds.query("SELECT active FROM users WHERE id = $1", [p.id]);
+    expect(after.active).toBe(true);
+  });
+
+  it("invites a person, and refuses with the reason once they have joined", async () => {
+    const p = await person(t);
+    const { browser, csrf } = await signedIn();
+    const sent = await browser.post(`/console/people/${p.id}/invitation`, { _csrf: csrf });
+    expect(sent.status).toBe(303);
+    const [inv] = await t.ds.query("SELECT door FROM invitations WHERE user_id = $1", [p.id]);
+    expect(inv.door).toBe("console");
+    const page = text(await (await browser.get(`/console/people/${p.id}`)).text());
+    expect(page).toContain("Resend the invitation");
+
+    await t.ds.query("UPDATE users SET enrolled_at = now() WHERE id = $1", [p.id]);
+    const joined = text(await (await browser.get(`/console/people/${p.id}`)).text());
+    expect(joined).toContain("Already joined on");
+    expect(joined).not.toContain("Resend the invitation");
+    const refused = await browser.post(`/console/people/${p.id}/invitation`, { _csrf: csrf });
+    expect(refused.status).toBe(409);
+    expect(text(await refused.text())).toContain("has already joined: an invitation cannot be sent again");
+    const [{ n }] = await t.ds.query("SELECT count(*)::int AS n FROM invitations WHERE user_id = $1", [p.id]);
+    expect(n).toBe(1);
+  });
+
+  it("sets a one-time password: a weak one refused beside the field, a generated one shown once", async () => {
+    const p = await person(t);
+    const { browser, csrf } = await signedIn();
+    const weak = await browser.post(`/console/people/${p.id}/one-time-password`, { _csrf: csrf, password: "abc" });
+    expect(weak.status).toBe(400);
+    expect(await weak.text()).toMatch(/id="f-password-error"/);
+    const [before] = await t.ds.query("SELECT password_hash FROM users WHERE id = $1", [p.id]);
+    expect(before.password_hash).toBeNull();
+
+    const generated = await browser.post(`/console/people/${p.id}/one-time-password`, { _csrf: csrf, password: "" });
+    expect(generated.status).toBe(200);
+    const shown = /<code>([^<]{12,})<\/code>/.exec(
+      (await generated.text()).split("One-time password set.")[1] ?? "",
+    )?.[1];
+    expect(shown).toBeTruthy();
+    const [row] = await t.ds.query("SELECT password_hash, password_must_change FROM users WHERE id = $1", [p.id]);
+    expect(row.password_must_change).toBe(true);
+    expect(row.password_hash).toBeTruthy();
+    const [audit] = await t.ds.query(
+      "SELECT door FROM audit_events WHERE target_id = $1 AND action = 'user.password_reset'",
+      [p.id],
+    );
+    expect(audit.door).toBe("console");
+
+    const typed = await browser.post(`/console/people/${p.id}/one-time-password`, {
+      _csrf: csrf,
+      password: "violet meadow lantern 7731",
+    });
+    expect(typed.status).toBe(303);
+    expect(typed.headers.get("location")).toContain("done=password_set");
+  });
+
+  it("keeps an entity-scoped admin to their entities: 404 outside, and no change posted there", async () => {
+    const mine = await entity(t, `Mine ${Date.now()}`);
+    const other = await entity(t, `Other ${Date.now()}`);
+    const inside = await person(t, { entityId: mine });
+    const outside = await person(t, { entityId: other });
+    const { browser, csrf } = await signedIn("admin", [mine]);
+    expect((await browser.get(`/console/people/${inside.id}`)).status).toBe(200);
+    expect((await browser.get(`/console/people/${outside.id}`)).status).toBe(404);
+    expect((await browser.post(`/console/people/${outside.id}/deactivate`, { _csrf: csrf })).status).toBe(404);
+    expect((await browser.post(`/console/people/${outside.id}/invitation`, { _csrf: csrf })).status).toBe(404);
+    const [row] = await t.ds.query("SELECT active, invited_at FROM users WHERE id = $1", [outside.id]);
+    expect(row).toEqual({ active: true, invited_at: null });
+  });
+
+  it("shows auditors the facts without any write control, and refuses their posts", async () => {
+    const p = await person(t);
+    const { browser, csrf } = await signedIn("auditor");
+    const html = await (await browser.get(`/console/people/${p.id}`)).text();
+    expect(html).toContain(p.userName);
+    for (const control of ["/deactivate", "/invitation", "/one-time-password", "/edit"])
+      expect(html).not.toContain(`${p.id}${control}`);
+    expect((await browser.post(`/console/people/${p.id}/deactivate`, { _csrf: csrf })).status).toBe(403);
+  });
+});
