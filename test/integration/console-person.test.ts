@@ -161,4 +161,67 @@ describe("a person's page in the console", () => {
       expect(html).not.toContain(`${p.id}${control}`);
     expect((await browser.post(`/console/people/${p.id}/deactivate`, { _csrf: csrf })).status).toBe(403);
   });
+
+  it("edits a person: an error comes back beside its field with what was typed (400), then the fix is saved (303)", async () => {
+    const p = await person(t);
+    const { who, browser, csrf } = await signedIn();
+    const form = await (await browser.get(`/console/people/${p.id}/edit`)).text();
+    const version = /name="version" value="(\d+)"/.exec(form)?.[1] ?? "";
+    expect(version).not.toBe("");
+    const values = {
+      _csrf: csrf,
+      version,
+      givenName: "Jo",
+      familyName: String(p.body.familyName),
+      email: p.email,
+      userName: p.userName,
+      title: "Head of Sales",
+    };
+    const bad = await browser.post(`/console/people/${p.id}/edit`, values);
+    expect(bad.status).toBe(400);
+    const badHtml = await bad.text();
+    expect(badHtml).toMatch(/id="f-givenName-error"[^>]*>.*must be at least 3 characters/s);
+    expect(badHtml).toContain('value="Head of Sales"');
+    const [unchanged] = await t.ds.query("SELECT given_name, title FROM users WHERE id = $1", [p.id]);
+    expect(unchanged.title).toBeNull();
+
+    const ok = await browser.post(`/console/people/${p.id}/edit`, { ...values, givenName: "Josephine" });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get("location")).toBe(`/console/people/${p.id}?done=saved`);
+    const [row] = await t.ds.query("SELECT given_name, title FROM users WHERE id = $1", [p.id]);
+    expect(row).toEqual({ given_name: "Josephine", title: "Head of Sales" });
+    const [audit] = await t.ds.query(
+      "SELECT door, actor_id FROM audit_events WHERE target_id = $1 AND action = 'user.updated' ORDER BY id DESC LIMIT 1",
+      [p.id],
+    );
+    expect(audit).toEqual({ door: "console", actor_id: who.id });
+
+    const stale = await browser.post(`/console/people/${p.id}/edit`, { ...values, givenName: "Josepha" });
+    expect(stale.status).toBe(409);
+    expect(text(await stale.text())).toContain("Someone changed this person while you were editing");
+  });
+
+  it("shows IdP-owned fields locked with why, and refuses a forged post changing one", async () => {
+    const member = await consolePerson(t.ds, "member"); // source scim: the IdP owns names, email, userName
+    const { browser, csrf } = await signedIn();
+    const form = await (await browser.get(`/console/people/${member.id}/edit`)).text();
+    expect(form).toMatch(/name="givenName"[^>]*readonly/);
+    expect(text(form)).toContain("Kept in sync by the identity provider");
+    expect(form).not.toMatch(/name="language"[^>]*readonly/);
+    const version = /name="version" value="(\d+)"/.exec(form)?.[1] ?? "";
+
+    const forged = await browser.post(`/console/people/${member.id}/edit`, {
+      _csrf: csrf,
+      version,
+      givenName: "Forged",
+      language: "fr",
+    });
+    expect(forged.status).toBe(409);
+    expect(await forged.text()).toMatch(/id="f-givenName-error"[^>]*>.*givenName cannot be changed here/s);
+    const [row] = await t.ds.query("SELECT given_name, preferred_language FROM users WHERE id = $1", [member.id]);
+    expect(row).toEqual({ given_name: "Ada", preferred_language: null });
+
+    const allowed = await browser.post(`/console/people/${member.id}/edit`, { _csrf: csrf, version, language: "fr" });
+    expect(allowed.status).toBe(303);
+  });
 });
