@@ -224,4 +224,114 @@ describe("a person's page in the console", () => {
     const allowed = await browser.post(`/console/people/${member.id}/edit`, { _csrf: csrf, version, language: "fr" });
     expect(allowed.status).toBe(303);
   });
+
+  it("adds a person: errors beside their fields with what was typed, then the person added (door console)", async () => {
+    const { who, browser, csrf } = await signedIn();
+    const form = await (await browser.get("/console/people/new")).text();
+    expect(form).toContain('action="/console/people/new"');
+    const email = `nina.${Date.now()}@corp.test`;
+    const typed = {
+      _csrf: csrf,
+      email,
+      givenName: "Nina",
+      familyName: "Simone",
+      userName: "Nina Simone!",
+      invite: "later",
+    };
+    const badUserName = await browser.post("/console/people/new", typed);
+    expect(badUserName.status).toBe(400);
+    const html = await badUserName.text();
+    expect(html).toMatch(/id="f-userName-error"[^>]*>.*must look like first\.last/s);
+    expect(html).toContain(`value="${email}"`);
+    expect(html).toContain('value="Simone"');
+
+    const shortName = await browser.post("/console/people/new", { ...typed, userName: "", givenName: "Ni" });
+    expect(shortName.status).toBe(400);
+    expect(await shortName.text()).toMatch(/id="f-givenName-error"[^>]*>.*must be at least 3 characters/s);
+    const [{ n }] = await t.ds.query("SELECT count(*)::int AS n FROM users WHERE emails @> $1::jsonb", [
+      JSON.stringify([{ value: email }]),
+    ]);
+    expect(n).toBe(0);
+
+    const added = await browser.post("/console/people/new", { ...typed, userName: "" });
+    expect(added.status).toBe(303);
+    const id = /\/console\/people\/([0-9a-f-]{36})\?done=created/.exec(added.headers.get("location") ?? "")?.[1];
+    const [row] = await t.ds.query("SELECT user_name, given_name, source FROM users WHERE id = $1", [id]);
+    expect(row).toEqual({ user_name: "nina.simone", given_name: "Nina", source: "admin" });
+    const [audit] = await t.ds.query(
+      "SELECT door, actor_id FROM audit_events WHERE target_id = $1 AND action = 'user.created'",
+      [id],
+    );
+    expect(audit).toEqual({ door: "console", actor_id: who.id });
+
+    const again = await browser.post("/console/people/new", { ...typed, userName: "", givenName: "Other" });
+    expect(again.status).toBe(409);
+    expect(await again.text()).toMatch(/id="f-email-error"/);
+  });
+
+  it("adds several people from pasted emails: each line's outcome, good lines added despite a bad one", async () => {
+    const existing = await person(t);
+    const group = uniqueGroupName("Pasted");
+    const g = await t.scim.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: group });
+    const stamp = Date.now();
+    const pasted = [
+      `anna.berg${stamp}@corp.test`,
+      "not-an-email",
+      "",
+      `carl${stamp}@corp.test, Carl, Carlsson`,
+      existing.email,
+      `ANNA.BERG${stamp}@corp.test`,
+    ].join("\n");
+    const { browser, csrf } = await signedIn();
+    const body = new URLSearchParams({ _csrf: csrf, emails: pasted, language: "fr", role: "member", invite: "later" });
+    body.append("groups", g.body.id);
+    const res = await browser.request("/console/people/batch", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: body.toString(),
+    });
+    expect(res.status).toBe(200);
+    const page = text(await res.text());
+    expect(page).toContain("2 added, 1 already there, 1 refused, 1 repeated.");
+    expect(page).toMatch(/2 not-an-email ✗ refused .*'not-an-email' is not an email address/);
+    expect(page).toContain("the same email as line 1");
+    const rows = await t.ds.query(
+      `SELECT u.given_name, u.preferred_language AS language,
+              (SELECT count(*)::int FROM group_members m WHERE m.user_id = u.id AND m.group_id = $3) AS in_group
+         FROM users u WHERE u.emails @> $1::jsonb OR u.emails @> $2::jsonb ORDER BY u.created_at`,
+      [
+        JSON.stringify([{ value: `anna.berg${stamp}@corp.test` }]),
+        JSON.stringify([{ value: `carl${stamp}@corp.test` }]),
+        g.body.id,
+      ],
+    );
+    expect(rows).toHaveLength(2);
+    expect(rows.map((r: { language: string; in_group: number }) => [r.language, r.in_group])).toEqual([
+      ["fr", 1],
+      ["fr", 1],
+    ]);
+    expect(rows.map((r: { given_name: string | null }) => r.given_name)).toContain("Carl");
+    const [{ n }] = await t.ds.query(
+      "SELECT count(*)::int AS n FROM audit_events WHERE action = 'user.created' AND door = 'console' AND changes::text ILIKE $1",
+      [`%${stamp}@corp.test%`],
+    );
+    expect(n).toBe(2);
+  });
+
+  it("refuses a batch whose shared settings are wrong, beside the setting, keeping the pasted lines", async () => {
+    const { browser, csrf } = await signedIn();
+    const res = await browser.post("/console/people/batch", {
+      _csrf: csrf,
+      emails: "zed.one@corp.test",
+      language: "not a language",
+      role: "member",
+    });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toMatch(/id="f-language-error"[^>]*>.*is not a language tag/s);
+    expect(html).toContain("zed.one@corp.test</textarea>");
+    const empty = await browser.post("/console/people/batch", { _csrf: csrf, emails: "  \n" });
+    expect(empty.status).toBe(400);
+    expect(text(await empty.text())).toContain("Paste at least one email address.");
+  });
 });

@@ -2,6 +2,8 @@ import type { Router } from "express";
 import type { Services } from "../../composition";
 import type { Config } from "../../config/env";
 import { homePage } from "./home.page";
+import { addPersonPage } from "./people/add-person.page";
+import { addSeveralPage } from "./people/add-several.page";
 import { personEditPage } from "./people/person-edit.page";
 import { personPage } from "./people/person.page";
 
@@ -15,4 +17,10 @@ export interface ConsolePageDeps {
 export type ConsolePage = (d: ConsolePageDeps) => Router;
 
 /** Every page of the console. A page file presents; the domain decides (the same use cases as /admin/v1). */
-export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, personPage, personEditPage];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [
+  homePage,
+  addPersonPage,
+  addSeveralPage,
+  personPage,
+  personEditPage,
+];
