@@ -334,4 +334,19 @@ describe("a person's page in the console", () => {
     expect(empty.status).toBe(400);
     expect(text(await empty.text())).toContain("Paste at least one email address.");
   });
+
+  it("speaks French to a French browser", async () => {
+    const p = await person(t);
+    const { browser } = await signedIn();
+    const res = await browser.request(`/console/people/${p.id}/edit`, { headers: { "accept-language": "fr" } });
+    expect(res.status).toBe(200);
+    const page = text(await res.text());
+    for (const word of ["Modifier", "Prénom", "Nom d'utilisateur", "Enregistrer", "Personne externe"])
+      expect(page).toContain(word);
+    const facts = text(
+      await (await browser.request(`/console/people/${p.id}`, { headers: { "accept-language": "fr" } })).text(),
+    );
+    expect(facts).toContain("Dernière connexion jamais");
+    expect(facts).toContain("Historique d'audit");
+  });
 });
