@@ -76,7 +76,8 @@ export function PersonActions(p: {
   return (
     <section aria-labelledby="actions">
       <h2 id="actions">{t.title}</h2>
-      <p>
+      {/* a div, not a p: a form inside a paragraph is invalid HTML (the browser closes the paragraph) */}
+      <div class="actions">
         <a class="button secondary" href={`${base}/edit`}>
           {t.edit}
         </a>{" "}
@@ -86,7 +87,7 @@ export function PersonActions(p: {
             {u.active ? t.deactivate : t.activate}
           </button>
         </form>
-      </p>
+      </div>
       <h3>{t.invitation}</h3>
       {p.errors.invite ? (
         <p class="field-error" id="invite-error" role="alert">

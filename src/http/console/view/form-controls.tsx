@@ -35,11 +35,14 @@ export function TextArea(p: {
   );
 }
 
-/** One labelled checkbox (value "on" when ticked, absent when not: a form sends nothing for it). */
+/**
+ * One labelled checkbox (value "on" when ticked, absent when not: a form sends nothing for it). Not in a `.field`,
+ * whose stylesheet rule makes inputs full-width text boxes; the box stays beside its label.
+ */
 export function Checkbox(p: { name: string; label: string; checked: boolean; lockedBecause?: string | null }) {
   const id = `f-${p.name}`;
   return (
-    <div class="field checkbox">
+    <div class="checkbox">
       <input
         type="checkbox"
         id={id}
@@ -80,7 +83,7 @@ export function ChoiceGroup(p: {
   const id = `f-${p.name}`;
   return (
     <fieldset
-      class={`field choices${p.error ? " has-error" : ""}`}
+      class={`choices${p.error ? " has-error" : ""}`}
       aria-describedby={
         [p.hint ? `${id}-hint` : "", p.error ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined
       }
