@@ -45,6 +45,11 @@ describe("the audit log page", () => {
     expect(bad.status).toBe(400);
     expect(errorBeside(bad.html, "user")).toBe("must be a UUID");
     expect(bad.html).toContain('value="someone"');
+
+    const french = await admin.browser.request("/console/audit?door=console", { headers: { "accept-language": "fr" } });
+    const frenchHtml = await french.text();
+    expect(frenchHtml).toContain("<h1>Journal d'audit</h1>");
+    expect(frenchHtml).toContain("Télécharger en CSV");
   });
 
   it("pages older records by cursor, 50 to a page, keeping the filters", async () => {
