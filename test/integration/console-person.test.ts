@@ -349,4 +349,24 @@ describe("a person's page in the console", () => {
     expect(facts).toContain("Dernière connexion jamais");
     expect(facts).toContain("Historique d'audit");
   });
+
+  it("invites at once when asked, and keeps an entity-scoped admin's new people inside their entities", async () => {
+    const mine = await entity(t, `Nice ${Date.now()}`);
+    const { browser, csrf } = await signedIn("admin", [mine]);
+    const form = await (await browser.get("/console/people/new")).text();
+    expect(form).toContain(`value="${mine}"`);
+    const email = `rita.${Date.now()}@corp.test`;
+    const typed = { _csrf: csrf, email, givenName: "Rita", familyName: "Moreno", invite: "now" };
+    const outside = await browser.post("/console/people/new", { ...typed, entityId: "" });
+    expect(outside.status).toBe(403);
+    expect(await outside.text()).toMatch(/id="f-entityId-error"/);
+
+    const added = await browser.post("/console/people/new", { ...typed, entityId: mine });
+    expect(added.status).toBe(303);
+    const [row] = await t.ds.query(
+      "SELECT u.entity_id, i.door FROM users u JOIN invitations i ON i.user_id = u.id WHERE u.emails @> $1::jsonb",
+      [JSON.stringify([{ value: email }])],
+    );
+    expect(row).toEqual({ entity_id: mine, door: "console" });
+  });
 });
