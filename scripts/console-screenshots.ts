@@ -37,10 +37,7 @@ async function seed(s: Services): Promise<void> {
   ] as const;
   const ids: string[] = [];
   for (const [givenName, familyName, entityId] of people) {
-    const email = `${givenName}.${familyName}`
-      .normalize("NFD")
-      .replace(/[^\x00-\x7f]/g, "")
-      .toLowerCase();
+    const email = `${givenName}.${familyName}`.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
     ids.push((await s.people.create(ctx, { email: `${email}@example.com`, givenName, familyName, entityId })).user.id);
   }
   await s.groups.create(ctx, { displayName: "Engineering all-hands", externalId: null }, ids.slice(0, 3));
