@@ -26,7 +26,7 @@ describe("the console in chromium", () => {
     "first admin invited from the CLI sets a password, signs in through Roster's provider and sees the console",
     async ({ page }) => {
       const email = `first.admin.${Date.now()}@corp.test`;
-      const cli = inviteAdminWithCli(email, roster.cliEnv);
+      const cli = await inviteAdminWithCli(email, roster.cliEnv);
       expect(cli.status).toBe(0);
       await setPasswordWithLink(page, cli.link!, PASSWORD);
 
@@ -44,7 +44,7 @@ describe("the console in chromium", () => {
 
   browserIt("a form post without its CSRF token is refused with 403 and changes nothing", async ({ page, context }) => {
     const email = `csrf.admin.${Date.now()}@corp.test`;
-    const cli = inviteAdminWithCli(email, roster.cliEnv);
+    const cli = await inviteAdminWithCli(email, roster.cliEnv);
     await setPasswordWithLink(page, cli.link!, PASSWORD);
     expect(await signInToConsole(page, roster.base, "/console", email, PASSWORD)).toBe(200);
     const auditsBefore = (await roster.t.ds.query("SELECT count(*)::int AS n FROM audit_events"))[0].n;
