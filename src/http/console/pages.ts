@@ -1,7 +1,14 @@
 import type { Router } from "express";
 import type { Services } from "../../composition";
 import type { Config } from "../../config/env";
+import { auditPage } from "./audit/audit.page";
+import { entitiesPage } from "./entities/entities.page";
+import { groupsPage } from "./groups/groups.page";
 import { homePage } from "./home.page";
+import { addPersonPage } from "./people/add-person.page";
+import { addSeveralPage } from "./people/add-several.page";
+import { personEditPage } from "./people/person-edit.page";
+import { personPage } from "./people/person.page";
 
 /** What every console page router is given: the services (the same ones the admin API calls) and the configuration. */
 export interface ConsolePageDeps {
@@ -13,4 +20,14 @@ export interface ConsolePageDeps {
 export type ConsolePage = (d: ConsolePageDeps) => Router;
 
 /** Every page of the console. A page file presents; the domain decides (the same use cases as /admin/v1). */
-export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage];
+// Order matters where paths overlap: /people/new and /people/batch before /people/{id}.
+export const CONSOLE_PAGES: readonly ConsolePage[] = [
+  homePage,
+  addPersonPage,
+  addSeveralPage,
+  personPage,
+  personEditPage,
+  entitiesPage,
+  groupsPage,
+  auditPage,
+];
