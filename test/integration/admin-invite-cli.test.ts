@@ -129,6 +129,21 @@ describe("npx roster admin invite EMAIL", () => {
     expect(n).toBe(1);
   });
 
+  it("two runs at once for a new address: one person, and only the later link works", async () => {
+    const email = fresh();
+    const [a, b] = await Promise.all([inviteAdminWithCli(email, env), inviteAdminWithCli(email, env)]);
+    expect([a.status, b.status]).toEqual([0, 0]);
+    const [{ n }] = await t.ds.query("SELECT count(*)::int AS n FROM users WHERE lower(user_name) = lower($1)", [
+      email,
+    ]);
+    expect(n).toBe(1);
+    const usable = [];
+    for (const token of [a.token, b.token]) {
+      if ((await new Browser(base).request(`/auth/invitations/${token}`)).status === 200) usable.push(token);
+    }
+    expect(usable).toHaveLength(1);
+  });
+
   it("promotes a person who joined long ago; the link sets a new password without joining again", async () => {
     const p = await seedPasswordPerson(t.ds);
     const entity = await seedEntity(t.ds, "Sales");
