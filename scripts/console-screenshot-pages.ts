@@ -5,4 +5,9 @@
 export const CONSOLE_SCREENSHOTS: readonly { name: string; path: string }[] = [
   { name: "home", path: "/console" },
   { name: "people", path: "/console/people" },
+  { name: "add-person", path: "/console/people/new" },
+  { name: "add-several", path: "/console/people/batch" },
+  { name: "entities", path: "/console/entities" },
+  { name: "groups", path: "/console/groups" },
+  { name: "audit-log", path: "/console/audit" },
 ];
