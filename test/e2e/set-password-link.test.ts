@@ -17,7 +17,7 @@ describe("the set-password link from `roster admin invite`, in chromium", () => 
     "is filled in by label, reached by keyboard with a visible focus, submitted, and the success page shows",
     async ({ page }) => {
       const email = `first.admin.${Date.now()}@corp.test`;
-      const cli = inviteAdminWithCli(email, roster.cliEnv);
+      const cli = await inviteAdminWithCli(email, roster.cliEnv);
       expect(cli.stderr).toContain("created as admin");
       expect(cli.link).toMatch(new RegExp(`^${roster.base}/auth/invitations/`));
 

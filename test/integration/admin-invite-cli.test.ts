@@ -16,7 +16,7 @@ import {
 } from "../support/oidc-browser";
 import { seedEntity, seedPerson } from "../support/people";
 
-jest.setTimeout(120_000);
+jest.setTimeout(240_000);
 
 let t: TestApp;
 let base: string;
@@ -75,7 +75,7 @@ async function signsIn(login: string, password: string) {
 describe("npx roster admin invite EMAIL", () => {
   it("creates the first admin, prints one link that sets the password, and the admin signs in at the provider", async () => {
     const email = fresh();
-    const r = inviteAdminWithCli(email, env);
+    const r = await inviteAdminWithCli(email, env);
     expect(r.stderr).toContain("created as admin");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^${base}/auth/invitations/[A-Za-z0-9_-]{20,}\\n$`));
@@ -112,8 +112,8 @@ describe("npx roster admin invite EMAIL", () => {
 
   it("run twice: a fresh link each time, the earlier one replaced", async () => {
     const email = fresh();
-    const first = inviteAdminWithCli(email, env);
-    const second = inviteAdminWithCli(email, env);
+    const first = await inviteAdminWithCli(email, env);
+    const second = await inviteAdminWithCli(email, env);
     expect([first.status, second.status]).toEqual([0, 0]);
     expect(second.stderr).toContain("already an admin");
     expect(second.token).not.toBe(first.token);
@@ -129,6 +129,21 @@ describe("npx roster admin invite EMAIL", () => {
     expect(n).toBe(1);
   });
 
+  it("two runs at once for a new address: one person, and only the later link works", async () => {
+    const email = fresh();
+    const [a, b] = await Promise.all([inviteAdminWithCli(email, env), inviteAdminWithCli(email, env)]);
+    expect([a.status, b.status]).toEqual([0, 0]);
+    const [{ n }] = await t.ds.query("SELECT count(*)::int AS n FROM users WHERE lower(user_name) = lower($1)", [
+      email,
+    ]);
+    expect(n).toBe(1);
+    const usable = [];
+    for (const token of [a.token, b.token]) {
+      if ((await new Browser(base).request(`/auth/invitations/${token}`)).status === 200) usable.push(token);
+    }
+    expect(usable).toHaveLength(1);
+  });
+
   it("promotes a person who joined long ago; the link sets a new password without joining again", async () => {
     const p = await seedPasswordPerson(t.ds);
     const entity = await seedEntity(t.ds, "Sales");
@@ -136,7 +151,7 @@ describe("npx roster admin invite EMAIL", () => {
       "UPDATE users SET system_role = 'admin', admin_scope = $2::uuid[], enrolled_at = $3 WHERE id = $1",
       [p.id, [entity], new Date("2025-01-02T03:04:05Z")],
     );
-    const r = inviteAdminWithCli(p.email.toUpperCase(), env);
+    const r = await inviteAdminWithCli(p.email.toUpperCase(), env);
     expect(r.status).toBe(0);
     expect(r.stderr).toContain("promoted to admin");
     expect(await row(p.id)).toMatchObject({ system_role: "admin", admin_scope: [] });
@@ -157,7 +172,7 @@ describe("npx roster admin invite EMAIL", () => {
 
   it("refuses a deactivated person (exit 1, a clear line, nothing changed) and an address that is none", async () => {
     const p = await seedPerson(t.ds, { active: false });
-    const r = inviteAdminWithCli(p.userName, env);
+    const r = await inviteAdminWithCli(p.userName, env);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/^roster: .* is deactivated: activate the account first/);
@@ -165,7 +180,7 @@ describe("npx roster admin invite EMAIL", () => {
     const [{ n }] = await t.ds.query("SELECT count(*)::int AS n FROM invitations WHERE user_id = $1", [p.id]);
     expect(n).toBe(0);
 
-    const bad = inviteAdminWithCli("not-an-address", env);
+    const bad = await inviteAdminWithCli("not-an-address", env);
     expect(bad.status).toBe(1);
     expect(bad.stdout).toBe("");
     expect(bad.stderr).toBe("roster: email: 'not-an-address' is not an email address\n");

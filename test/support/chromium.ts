@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { type Browser, chromium } from "playwright-core";
 
 /** Debian's package: no browser download from the internet (only npm and apt are reachable), decision 0144. */
 export const DEFAULT_CHROMIUM = "/usr/bin/chromium";
@@ -31,4 +32,9 @@ export function ensureChromium(env: NodeJS.ProcessEnv = process.env): { path: st
   return existsSync(DEFAULT_CHROMIUM)
     ? { path: DEFAULT_CHROMIUM }
     : { error: `apt-get installed chromium but ${DEFAULT_CHROMIUM} is not there: ${INSTALL_HINT}` };
+}
+
+/** Headless chromium at `executablePath`; `--no-sandbox` under root, where Chromium's sandbox cannot start. */
+export function launchHeadless(executablePath: string): Promise<Browser> {
+  return chromium.launch({ executablePath, headless: true, args: process.getuid?.() === 0 ? ["--no-sandbox"] : [] });
 }

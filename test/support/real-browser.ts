@@ -2,7 +2,8 @@ import { mkdirSync } from "node:fs";
 import type { Server } from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchHeadless } from "./chromium";
 import type { TestApp } from "./app";
 import { workerDatabaseUrl } from "./database";
 import { startProviderApp } from "./oidc-browser";
@@ -15,15 +16,11 @@ import { startProviderApp } from "./oidc-browser";
 /** Where failed tests leave their screenshots: ROSTER_E2E_SCREENSHOTS, else a folder under the temp dir. */
 export const SCREENSHOT_DIR = process.env.ROSTER_E2E_SCREENSHOTS ?? path.join(os.tmpdir(), "roster-e2e-screenshots");
 
-/** Headless chromium (global-setup.ts found or installed it); `--no-sandbox` under root, where Chromium needs it. */
+/** Headless chromium, where global-setup.ts found or installed it (else its one line saying what to install). */
 export async function launchChromium(): Promise<Browser> {
   const executablePath = process.env.ROSTER_TEST_CHROMIUM;
   if (!executablePath) throw new Error(process.env.ROSTER_TEST_CHROMIUM_ERROR ?? "run the browser tests through jest");
-  return chromium.launch({
-    executablePath,
-    headless: true,
-    args: process.getuid?.() === 0 ? ["--no-sandbox"] : [],
-  });
+  return launchHeadless(executablePath);
 }
 
 /**
