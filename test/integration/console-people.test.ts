@@ -212,6 +212,7 @@ describe("mass actions", () => {
     expect(done).toMatch(/id="job-done">3</);
     expect(done).toMatch(/id="job-failed">1</);
     expect(done).toContain("no_contact");
+    expect(done).toContain("No email address or phone number an invitation could go to");
     expect(done).toContain(`/console/people/${mute.id}`);
     expect((await invitationsOf(people)).map((i) => i.door)).toEqual(["console", "console", "console"]);
     expect((await auditOf(people, "user.invited")).map((x) => x.door)).toEqual(["console", "console", "console"]);

@@ -1,6 +1,7 @@
 import type { JobItem } from "../../../domain/jobs/job";
 import type { Language } from "../../../domain/language";
 import { T } from "./job-progress.texts";
+import { reasonText } from "./job-reasons";
 import { fill } from "./people-list.texts";
 
 interface Named {
@@ -46,7 +47,7 @@ export function JobProblems(p: { lang: Language; problems: JobItem[]; people: Na
                 <td>{u ? <a href={`/console/people/${u.id}`}>{name}</a> : t.unknownPerson}</td>
                 <td>{i.outcome ? outcomeText[i.outcome] : ""}</td>
                 <td>
-                  <code>{i.reason ?? i.outcome}</code>
+                  {reasonText(p.lang, i.reason ?? i.outcome ?? "") ?? ""} <code>{i.reason ?? i.outcome}</code>
                 </td>
               </tr>
             );
