@@ -1,4 +1,7 @@
 import type { DataSource } from "typeorm";
+import type { Ctx } from "../context";
+import { ForbiddenError } from "../errors";
+import { scopeOf } from "../scope";
 import { withDb } from "../unit-of-work";
 import { AuditSealer } from "./audit-sealer";
 
@@ -68,6 +71,18 @@ export class AuditChainService {
     const sealed = opts.seal === false ? 0 : await this.sealer.sealPending();
     const report = await this.check(opts);
     return { ...report, sealed, pending: await this.sealer.pendingCount() };
+  }
+
+  /**
+   * The check as a reader asks for it (the console): the chain spans every record of every entity, so only a reader of
+   * the whole organisation runs it (an actor limited to some entities is refused).
+   */
+  verifyFor(ctx: Ctx): Promise<ChainReport> {
+    if (scopeOf(ctx) !== null)
+      throw new ForbiddenError(
+        "the audit chain spans the whole organisation: an admin or auditor of all of it verifies it",
+      );
+    return this.verify();
   }
 
   private async check(opts: VerifyOptions): Promise<Omit<ChainReport, "sealed" | "pending">> {

@@ -1,10 +1,10 @@
 import type { DataSource } from "typeorm";
 import { assertMay } from "../users/person-access.rules";
-import { scopeOf } from "../scope";
+import { inScope, scopeOf } from "../scope";
 import type { Ctx, TxCtx } from "../context";
 import { InvalidError, NotFoundError } from "../errors";
 import { unitOfWork, withDb } from "../unit-of-work";
-import type { UserGroup } from "../users/user";
+import type { MultiValue, UserGroup } from "../users/user";
 import type { UsersRepository } from "../users/users.repository";
 import { isUuid } from "../ids";
 import type { MembershipResult, GroupSummary, MemberSummary, Page, PageRequest } from "./group-views";
@@ -88,6 +88,35 @@ export class ScopedGroupsService {
     });
   }
 
+  /**
+   * Adds people named as an admin types them: each a userName or an email (case-insensitive). A name that matches no live
+   * person within the actor's reach is InvalidError on `field` (someone out of scope is not told apart from nobody); one
+   * matching several people (an email that is another's userName) asks for the userName. Then as addMembers.
+   */
+  async addMembersNamed(
+    ctx: Ctx,
+    groupId: string,
+    names: string[],
+    opts: GroupWriteOptions = {},
+    field = "members",
+  ): Promise<MembershipResult> {
+    const wanted = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
+    if (wanted.length === 0) throw new InvalidError(field, "name at least one person (a userName or an email)");
+    if (wanted.length > MAX_NAMED) throw new InvalidError(field, `name at most ${MAX_NAMED} people at once`);
+    const lower = wanted.map((n) => n.toLowerCase());
+    const found = await withDb(() => this.users.liveMatching(this.ds.manager, lower, lower));
+    const reachable = found.filter((u) => inScope(ctx, u.account.entityId));
+    const ids = wanted.map((name) => {
+      const n = name.toLowerCase();
+      const byUserName = reachable.filter((u) => u.userName.toLowerCase() === n);
+      const hits = byUserName.length > 0 ? byUserName : reachable.filter((u) => holdsEmail(u.emails, n));
+      if (hits.length === 0) throw new InvalidError(field, `'${name}' names no person you may reach`);
+      if (hits.length > 1) throw new InvalidError(field, `'${name}' is the email of several people: give a userName`);
+      return hits[0].id;
+    });
+    return this.addMembers(ctx, groupId, ids, opts);
+  }
+
   /** Takes one person out of a group; someone who is not a member, or out of the actor's scope, is not found. */
   async removeMember(ctx: Ctx, groupId: string, userId: string, opts: GroupWriteOptions = {}): Promise<void> {
     const id = userId.toLowerCase();
@@ -132,4 +161,7 @@ export class ScopedGroupsService {
   }
 }
 
+const MAX_NAMED = 1000;
+const holdsEmail = (emails: MultiValue[], lower: string) =>
+  emails.some((e) => typeof e.value === "string" && e.value.toLowerCase() === lower);
 const distinctIds = (ids: string[]) => [...new Set(ids.map((id) => id.toLowerCase()))];

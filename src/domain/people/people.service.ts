@@ -12,7 +12,7 @@ import { type ManualPolicy, checkEmail, checkLanguage, checkName, checkUserName 
 import { ManualCreation } from "./manual-create";
 import type { InvitationsService } from "../invitations/invitations.service";
 import { type FieldOwnership, OWNED_FIELDS, type OwnedField, idpOwnedAmong } from "../users/field-ownership";
-import type { NewPerson, PersonChanges, PersonView } from "./person";
+import type { LockedField, NewPerson, PersonChanges, PersonView } from "./person";
 import { applyChanges, idpOwnedChange } from "./person.rules";
 
 export interface PeopleSettings {
@@ -206,6 +206,19 @@ export class PeopleService {
       external: c.external ?? current.account.external,
     };
     return { profile: applyChanges(profileOf(current), checked), account };
+  }
+
+  /**
+   * The fields `change` would refuse for this person, for a form to show locked with why: for a SCIM-managed person,
+   * the IdP-owned ones (field ownership) and the entity when the IdP's mapped value places them.
+   */
+  async lockedFields(user: User): Promise<LockedField[]> {
+    if (user.source !== "scim") return [];
+    const owned: LockedField[] = idpOwnedAmong(await this.fieldOwnership(), OWNED_FIELDS).map((field) => ({
+      field,
+      why: "idp_owned",
+    }));
+    return (await this.users.mappedEntity(user)) ? [...owned, { field: "entityId", why: "entity_mapping" }] : owned;
   }
 
   /** Deactivation on leave and reactivation, the use case every door shares (UsersService.setActive). */

@@ -1,5 +1,6 @@
 import type { InvitationStatus } from "../invitations/invitation";
 import type { EntityRef } from "../entities/entity";
+import type { OwnedField } from "../users/field-ownership";
 import type { SystemRole, User } from "../users/user";
 
 /** A person an admin creates by hand. Left out: no language (automatic), role member, no entity, internal, invite later. */
@@ -54,4 +55,10 @@ export interface PersonView {
   adminScope: EntityRef[];
   /** The latest invitation, when one was ever asked for. */
   invitation: { status: InvitationStatus; invitedAt: Date; expiresAt: Date | null } | null;
+}
+
+/** A field an admin cannot change on a person, and why: the IdP owns it, or the IdP's mapped value sets the entity. */
+export interface LockedField {
+  field: OwnedField | "entityId";
+  why: "idp_owned" | "entity_mapping";
 }

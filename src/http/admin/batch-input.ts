@@ -47,7 +47,8 @@ export function parseBatch(
   return { lines: lines!, settings: { ...settings, invite: settings.invite === "now" } };
 }
 
-function textLines(text: string): (BatchLine & { line: number })[] {
+/** Lines of pasted text: an email, optionally `,given name,family name`; blanks and `#` comments skipped (the console's paste too). */
+export function textLines(text: string): (BatchLine & { line: number })[] {
   return text.split(/\r?\n/).flatMap((raw, i) => {
     const trimmed = raw.trim();
     if (trimmed === "" || trimmed.startsWith("#")) return [];
