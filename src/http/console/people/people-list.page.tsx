@@ -127,6 +127,9 @@ export async function showPeople(d: ConsolePageDeps, req: Request, res: Response
         table
       )}
       <Pager prev={links.prev} next={links.next} labels={{ prev: t.prev, next: t.next, nav: t.pages }} />
+      <p>
+        <a href="/console/jobs">{t.jobs}</a>
+      </p>
     </Layout>,
     status,
   );

@@ -63,6 +63,7 @@ export const T: Texts<
   | "noneSelected"
   | "emptyFilter"
   | "unknownAction"
+  | "jobs"
 > = {
   en: {
     title: "People",
@@ -126,6 +127,7 @@ export const T: Texts<
     noneSelected: "Select at least one person, or choose all people matching the filters.",
     emptyFilter: "Choose at least one filter or search before acting on all people matching.",
     unknownAction: "Choose invite, deactivate or activate.",
+    jobs: "Recent mass actions and their progress",
   },
   fr: {
     title: "Personnes",
@@ -190,6 +192,7 @@ export const T: Texts<
     emptyFilter:
       "Choisissez au moins un filtre ou une recherche avant d'agir sur toutes les personnes correspondantes.",
     unknownAction: "Choisissez inviter, désactiver ou activer.",
+    jobs: "Actions groupées récentes et leur progression",
   },
 };
 
