@@ -136,3 +136,24 @@ describe(`query plans of the admin search (${N.toLocaleString("en")} users)`, ()
     ).toHaveLength(N / 200);
   });
 });
+
+describe("no enrolment possible (contact=false) at scale", () => {
+  beforeAll(async () => {
+    // 20 people nothing can reach: no email, a userName that is no address, no phone.
+    await t.ds.query(`INSERT INTO users (user_name, emails, source)
+                      SELECT 'nocontact' || g, '[]'::jsonb, 'scim' FROM generate_series(1, 20) g`);
+    await t.ds.query("ANALYZE users");
+  });
+
+  it("finds them through the contact index, not a walk of every user, and counts them without reading the rest", async () => {
+    const q = query({ filter: { enrolled: false, contact: false } });
+    const { candidates, page } = await statements(q);
+    const plan = await explain(candidates ?? page);
+    expect(plan).toMatch(/users_contact_idx/);
+    expect(plan).not.toMatch(/Seq Scan on users/);
+    const found = await t.services.search.search(ctx, q);
+    expect(found.items).toHaveLength(20);
+    expect(found.items.every((u) => u.userName.startsWith("nocontact"))).toBe(true);
+    expect(await t.services.search.countUpTo(ctx, q.filter, 10_000)).toEqual({ count: 20, exact: true, estimate: 20 });
+  });
+});

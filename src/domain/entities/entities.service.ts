@@ -26,6 +26,13 @@ export class EntitiesService {
     return withDb(() => this.repo.list(this.ds.manager, scopeOf(ctx)));
   }
 
+  /** Names of the given entities within the caller's reach (a list of people shows each one's entity by name). */
+  async names(ctx: Ctx, ids: readonly string[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(ids)].filter((id) => inScope(ctx, id));
+    const refs = await withDb(() => this.repo.refs(this.ds.manager, wanted));
+    return new Map(refs.map((r) => [r.id, r.name]));
+  }
+
   async get(ctx: Ctx, id: string): Promise<EntityDetail> {
     return withDb(async () => {
       const entity = await this.repo.findById(this.ds.manager, id);

@@ -1,4 +1,4 @@
-import type { TxCtx } from "../context";
+import type { Door, TxCtx } from "../context";
 
 export type JobKind = "users.action";
 export type JobStatus = "queued" | "running" | "done";
@@ -23,6 +23,8 @@ export interface JobRow {
   actorId: string | null;
   actorName: string | null;
   requestId: string | null;
+  /** The door the job came through (admin, console...): its changes are audited as coming through it. */
+  door: Door;
   entityScope: string[] | null;
   createdAt: Date;
   startedAt: Date | null;
@@ -37,7 +39,7 @@ export interface JobCounts {
   pending: number;
 }
 
-export type JobView = Omit<JobRow, "actorType" | "actorId" | "actorName" | "requestId" | "entityScope"> &
+export type JobView = Omit<JobRow, "actorType" | "actorId" | "actorName" | "requestId" | "entityScope" | "door"> &
   JobCounts & {
     requestedBy: string | null;
   };

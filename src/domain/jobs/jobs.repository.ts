@@ -1,12 +1,12 @@
 import type { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
-import type { Actor } from "../context";
+import type { Actor, Door } from "../context";
 import { usersWhere } from "../users/users.fragments";
 import type { SqlWhere } from "../users/users.repository";
 import type { ItemOutcome, ItemResult, JobCounts, JobItem, JobKind, JobRow } from "./job";
 
 const JOB = `j.id, j.kind, j.action, j.status, j.total, j.selection, j.actor_type AS "actorType", j.actor_id AS "actorId",
-  j.actor_name AS "actorName", j.request_id AS "requestId", j.entity_scope AS "entityScope", j.created_at AS "createdAt",
+  j.actor_name AS "actorName", j.request_id AS "requestId", j.door, j.entity_scope AS "entityScope", j.created_at AS "createdAt",
   j.started_at AS "startedAt", j.finished_at AS "finishedAt"`;
 const ITEM = `seq, user_id AS "userId", outcome, reason, processed_at AS "processedAt"`;
 
@@ -16,6 +16,7 @@ export interface NewJob {
   selection: Record<string, unknown>;
   actor: Actor;
   requestId: string | null;
+  door: Door;
   entityScope: readonly string[] | null;
 }
 
@@ -24,8 +25,8 @@ export class JobsRepository {
   async insert(m: EntityManager, j: NewJob): Promise<string> {
     const [row] = await sql<{ id: string }>(
       m,
-      `INSERT INTO admin_jobs (kind, action, selection, actor_type, actor_id, actor_name, request_id, entity_scope)
-       VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8::uuid[]) RETURNING id`,
+      `INSERT INTO admin_jobs (kind, action, selection, actor_type, actor_id, actor_name, request_id, entity_scope, door)
+       VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8::uuid[], $9) RETURNING id`,
       [
         j.kind,
         j.action,
@@ -35,6 +36,7 @@ export class JobsRepository {
         j.actor.name,
         j.requestId,
         j.entityScope ? [...j.entityScope] : null,
+        j.door,
       ],
     );
     return row.id;
@@ -98,6 +100,16 @@ export class JobsRepository {
       m,
       `SELECT ${ITEM} FROM admin_job_items WHERE job_id = $1 AND seq > $2 ${where} ORDER BY seq LIMIT $3`,
       values,
+    );
+  }
+
+  /** The newest jobs, those `actor` asked for when given (an admin limited to some entities sees only theirs). */
+  async recent(m: EntityManager, actor: Actor | null, limit: number): Promise<JobRow[]> {
+    const mine = actor ? "WHERE j.actor_type = $2 AND j.actor_id IS NOT DISTINCT FROM $3" : "";
+    return sql<JobRow>(
+      m,
+      `SELECT ${JOB} FROM admin_jobs j ${mine} ORDER BY j.created_at DESC, j.id DESC LIMIT $1`,
+      actor ? [limit, actor.type, actor.id] : [limit],
     );
   }
 

@@ -6,7 +6,7 @@ import type { Signal } from "../signal";
 import { unitOfWork, withDb } from "../unit-of-work";
 import { isUuid } from "../ids";
 import type { UserSearchFilter, UsersSearch } from "../users/users.search";
-import type { ItemOutcome, JobHandlers, JobItem, JobRow, JobView } from "./job";
+import type { ItemOutcome, JobCounts, JobHandlers, JobItem, JobRow, JobView } from "./job";
 import { JobsRepository } from "./jobs.repository";
 
 /** Users a job acts on: ids as given, or a search filter resolved to ids when the job is created. */
@@ -56,6 +56,7 @@ export class JobsService {
         selection: record,
         actor: ctx.actor,
         requestId: ctx.requestId,
+        door: ctx.door,
         entityScope: ctx.entityScope ?? null,
       });
       const total = ids
@@ -72,8 +73,13 @@ export class JobsService {
   async get(ctx: Ctx, id: string): Promise<JobView> {
     const job = await this.visibleJob(ctx, id);
     const counts = await withDb(() => this.repo.counts(this.ds.manager, id));
-    const { actorType: _t, actorId: _i, actorName, requestId: _r, entityScope: _s, ...rest } = job;
-    return { ...rest, ...counts, requestedBy: actorName };
+    return { ...viewOf(job), ...counts };
+  }
+
+  /** The newest jobs, without their counts (a job's page has them); an admin limited to some entities sees only theirs. */
+  async recent(ctx: Ctx, limit: number): Promise<Omit<JobView, keyof JobCounts>[]> {
+    const rows = await withDb(() => this.repo.recent(this.ds.manager, ctx.entityScope ? ctx.actor : null, limit));
+    return rows.map(viewOf);
   }
 
   /** Per-user results after item `afterSeq`, in selection order. */
@@ -169,9 +175,15 @@ export class JobsService {
   }
 }
 
+function viewOf(job: JobRow): Omit<JobView, keyof JobCounts> {
+  const { actorType: _t, actorId: _i, actorName, requestId: _r, entityScope: _s, door: _d, ...rest } = job;
+  return { ...rest, requestedBy: actorName };
+}
+
+/** The runners act as the admin who asked, through the door they asked at (audited as such). */
 const contextOf = (job: JobRow): Ctx => ({
   actor: { type: job.actorType, id: job.actorId, name: job.actorName },
-  door: "admin",
+  door: job.door,
   requestId: job.requestId,
   entityScope: job.entityScope,
 });

@@ -23,6 +23,12 @@ const CONNECTED = 8;
 const EXTERNAL = 16;
 const CODES = USER_SOURCES.length * 32;
 
+/**
+ * Whether an invitation could reach the person (an email address, a userName that is one, or a phone), the expression
+ * users_contact_idx is built on (migration 1764000000190); the same test as invitations.rules.ts' emailOf/phoneOf.
+ */
+export const CONTACT_SQL = "roster_has_contact(u.emails, u.phone_numbers, u.user_name)";
+
 /** The SQL expression the facets index is built on (the same call, so the planner matches it). */
 export const FACETS_SQL =
   "roster_user_facets(u.active, u.invited_at, u.enrolled_at, u.last_login_at, u.external, u.source)";

@@ -9,8 +9,15 @@ import type { MultiValue, SystemRole, UserSource } from "./user";
 import type { SqlWhere } from "./users.repository";
 import { liveUser } from "./users.fragments";
 import { decodeCursor, encodeCursor, fingerprint } from "./users-search.cursor";
-import { FACETS_SQL, type FacetFilter, facetCodes } from "./users-search.facets";
-import { type PageShape, SORTS, type UserSortField, candidatesStatement, pageStatement } from "./users-search.sql";
+import { CONTACT_SQL, FACETS_SQL, type FacetFilter, facetCodes } from "./users-search.facets";
+import {
+  type PageShape,
+  SORTS,
+  SUMMARY,
+  type UserSortField,
+  candidatesStatement,
+  pageStatement,
+} from "./users-search.sql";
 
 export type { UserSortField } from "./users-search.sql";
 
@@ -22,6 +29,11 @@ export interface UserSearchFilter extends FacetFilter {
   includeSubEntities?: boolean;
   /** Direct members of any of these groups (spaces). */
   group?: string[];
+  /**
+   * Has somewhere an invitation can go (an email address, a userName that is one, or a phone number). With
+   * `enrolled: false`, `contact: false` is "no enrolment possible": nobody can send them a way in.
+   */
+  contact?: boolean;
 }
 
 export interface UserSearchQuery {
@@ -47,6 +59,13 @@ export interface UserSummary {
   enrolledAt: Date | null;
   lastLoginAt: Date | null;
   createdAt: Date;
+}
+
+/** A bounded count: exact up to the cap asked, else "more than `count`" and the planner's estimate. */
+export interface UserCount {
+  count: number;
+  exact: boolean;
+  estimate: number;
 }
 
 export interface UserSearchPage {
@@ -110,7 +129,8 @@ export class UsersSearch {
     const after = query.cursor ? decodeCursor(query.cursor, searchFingerprint(query), sort.type) : undefined;
     const shape: PageShape = { sort, descending: query.descending, after, limit: query.limit };
     const f = query.filter;
-    const narrowed = facetCodes(f) !== null || f.entity !== undefined || f.group !== undefined;
+    const narrowed =
+      facetCodes(f) !== null || f.entity !== undefined || f.group !== undefined || f.contact !== undefined;
     const cap =
       searchTerms(f.q).length > 0
         ? this.textCap
@@ -130,6 +150,35 @@ export class UsersSearch {
       this.ds.query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM users u WHERE ${where.sql}`, where.params),
     )) as { "QUERY PLAN": { Plan: { "Plan Rows": number } }[] }[];
     return row["QUERY PLAN"][0].Plan["Plan Rows"];
+  }
+
+  /**
+   * How many users a filter selects within the caller's scope, counted up to `cap` only (the rows past it are never
+   * read, so a list of a million people costs what a page does): `exact` false means "more than `cap`", with
+   * PostgreSQL's estimate of the whole (planning only) for an order of magnitude.
+   */
+  async countUpTo(ctx: Ctx, filter: UserSearchFilter, cap: number): Promise<UserCount> {
+    const where = await this.where(ctx, filter);
+    const [{ n }] = (await withDb(() =>
+      this.ds.query(
+        `SELECT count(*)::int AS n FROM (SELECT 1 FROM users u WHERE ${where.sql} LIMIT $${where.params.length + 1}) c`,
+        [...where.params, cap + 1],
+      ),
+    )) as { n: number }[];
+    if (n <= cap) return { count: n, exact: true, estimate: n };
+    return { count: cap, exact: false, estimate: Math.max(cap + 1, Math.round(await this.estimate(where))) };
+  }
+
+  /** Summaries of the given users within the caller's scope, in no particular order (a job's failures, by name). */
+  async summariesOf(ctx: Ctx, ids: readonly string[]): Promise<UserSummary[]> {
+    const where = await this.where(ctx, {}, 1);
+    const rows = (await withDb(() =>
+      this.ds.query(`SELECT ${SUMMARY} FROM users u WHERE u.id = ANY($1::uuid[]) AND ${where.sql}`, [
+        [...ids],
+        ...where.params,
+      ]),
+    )) as SummaryRow[];
+    return rows.map(toSummary);
   }
 
   /** Ids of the users a filter selects within the caller's scope, in id order, at most `limit`. */
@@ -165,6 +214,7 @@ export class UsersSearch {
       conditions.push(`u.search_text LIKE roster_fold(${param(`%${escapeLike(term)}%`)})`);
     const codes = facetCodes(f);
     if (codes) conditions.push(codes.length ? `${FACETS_SQL} = ANY(${param(codes)}::int[])` : "false");
+    if (f.contact !== undefined) conditions.push(`${CONTACT_SQL} = ${f.contact ? "true" : "false"}`);
     if (f.entity) {
       const ids = f.includeSubEntities ? await withDb(() => this.entities.subtreeIds(m, f.entity!)) : f.entity;
       conditions.push(`u.entity_id = ANY(${param(ids)}::uuid[])`);

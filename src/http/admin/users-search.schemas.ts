@@ -30,6 +30,7 @@ const filterShape = {
   enrolled: flag.optional(),
   connected: flag.optional(),
   external: flag.optional(),
+  contact: flag.optional(),
   source: list(z.enum(USER_SOURCES)).optional(),
   entity: list(z.guid("must be an entity id")).optional(),
   includeSubEntities: flag.optional(),

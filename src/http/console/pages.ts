@@ -7,6 +7,9 @@ import { groupsPage } from "./groups/groups.page";
 import { homePage } from "./home.page";
 import { addPersonPage } from "./people/add-person.page";
 import { addSeveralPage } from "./people/add-several.page";
+import { jobProgressPage } from "./people/job-progress.page";
+import { massActionsPage } from "./people/mass-actions.page";
+import { peopleListPage } from "./people/people-list.page";
 import { personEditPage } from "./people/person-edit.page";
 import { personPage } from "./people/person.page";
 
@@ -20,9 +23,13 @@ export interface ConsolePageDeps {
 export type ConsolePage = (d: ConsolePageDeps) => Router;
 
 /** Every page of the console. A page file presents; the domain decides (the same use cases as /admin/v1). */
-// Order matters where paths overlap: /people/new and /people/batch before /people/{id}.
+// Order matters where paths overlap: /people/new and /people/batch before /people/{id}; the list and its
+// mass actions (/people, /people/actions) before /people/{id} too.
 export const CONSOLE_PAGES: readonly ConsolePage[] = [
   homePage,
+  peopleListPage,
+  massActionsPage,
+  jobProgressPage,
   addPersonPage,
   addSeveralPage,
   personPage,
