@@ -152,6 +152,7 @@ export function createApp(
       events: services.events,
       webhooks: services.webhooks,
       imports: services.imports,
+      importReruns: services.importReruns,
       importMaxBytes: cfg.IMPORT_MAX_BYTES,
       jwt:
         cfg.ADMIN_JWT_ISSUER && cfg.ADMIN_JWT_AUDIENCE && cfg.ADMIN_JWT_JWKS_URL

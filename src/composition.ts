@@ -27,6 +27,7 @@ import { OutboxQueue } from "./domain/outbox/outbox.queue";
 import { PeopleService } from "./domain/people/people.service";
 import { ReconciliationService } from "./domain/reports/reconciliation.service";
 import { ImportBatches } from "./domain/imports/import-batches";
+import { ImportRerunsService } from "./domain/imports/import-reruns.service";
 import { RowApplier } from "./domain/imports/import-row.apply";
 import { ImportsService } from "./domain/imports/imports.service";
 import { GroupInvitationsService } from "./domain/people/group-invitations.service";
@@ -120,6 +121,8 @@ export interface Services {
   // imports: files received by the door or the CLI, applied in batches by the worker's import loops (woken by importsQueued)
   imports: ImportsService;
   importBatches: ImportBatches;
+  /** staged files and runs started from an earlier import's rows (the console's mapping and dry run, decision 0147) */
+  importReruns: ImportRerunsService;
   importsQueued: Signal;
   // console: the admin console's browser sessions; the box seals what the console keeps in a cookie
   consoleSessions: ConsoleSessionsService;
@@ -305,6 +308,7 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     signUp,
     imports,
     importBatches,
+    importReruns: new ImportRerunsService(ds, imports, importsQueued),
     importsQueued,
     consoleSessions: new ConsoleSessionsService(ds, {
       idleMs: cfg.CONSOLE_SESSION_IDLE_MINUTES * 60_000,

@@ -25,6 +25,7 @@ import { WebhookAttemptLog1764000000111 } from "../../migrations/1764000000111-w
 import { Sso1764000000100 } from "../../migrations/1764000000100-sso";
 import { Imports1764000000080 } from "../../migrations/1764000000080-imports";
 import { InvitationPurpose1764000000180 } from "../../migrations/1764000000180-invitation-purpose";
+import { ImportsStaged1764000000210 } from "../../migrations/1764000000210-imports-staged";
 import type { Config } from "../config/env";
 import { DiscardingClient } from "./discarding-client";
 
@@ -55,6 +56,7 @@ export const migrations = [
   Sso1764000000100,
   Imports1764000000080,
   InvitationPurpose1764000000180,
+  ImportsStaged1764000000210,
 ];
 
 /** How long a database call may wait, in ms (0: no bound). See DB_*_TIMEOUT_MS in src/config/env.ts. */

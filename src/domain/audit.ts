@@ -12,7 +12,8 @@ export interface AuditSubject {
     | "oidc_key"
     | "webhook"
     | "sso_connection"
-    | "signup_link";
+    | "signup_link"
+    | "import";
   id: string | null;
 }
 

@@ -2,7 +2,7 @@ import type { SystemRole } from "../users/user";
 
 export type ImportMode = "upsert" | "create-only" | "sync";
 export const IMPORT_MODES: readonly ImportMode[] = ["upsert", "create-only", "sync"];
-export type ImportStatus = "receiving" | "queued" | "running" | "succeeded" | "failed" | "cancelled";
+export type ImportStatus = "receiving" | "staged" | "queued" | "running" | "succeeded" | "failed" | "cancelled";
 
 /** The profile fields a column can be mapped to (the template's columns, in this order). */
 export const IMPORT_FIELDS = [

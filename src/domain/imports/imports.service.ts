@@ -84,7 +84,7 @@ export class ImportsService {
   }
 
   /** What is wrong for every row is refused before the file is read: SSO_ONLY, rights, language, groups, sync's entity. */
-  private async assertSettings(ctx: Ctx, o: ImportOptions): Promise<void> {
+  async assertSettings(ctx: Ctx, o: ImportOptions): Promise<void> {
     this.people.assertManualCreation();
     checkLanguage(o.language);
     assertAccountChange(

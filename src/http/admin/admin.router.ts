@@ -44,7 +44,9 @@ import type { EventsService } from "../../domain/events/events.service";
 import { eventsRouter } from "./events.routes";
 import type { WebhooksService } from "../../domain/webhooks/webhooks.service";
 import { webhooksRouter } from "./webhooks.routes";
+import type { ImportRerunsService } from "../../domain/imports/import-reruns.service";
 import type { ImportsService } from "../../domain/imports/imports.service";
+import { importRunsRouter } from "./import-runs.routes";
 import { importsRouter } from "./imports.routes";
 
 export interface AdminDeps {
@@ -88,6 +90,7 @@ export interface AdminDeps {
   webhooks: WebhooksService;
   // imports
   imports: ImportsService;
+  importReruns: ImportRerunsService;
   importMaxBytes: number;
 }
 
@@ -162,7 +165,8 @@ export function adminRouter(d: AdminDeps): Router {
   r.use("/events", eventsRouter(d.events));
   r.use("/webhooks", webhooksRouter(d.webhooks));
   // --- imports: CSV and xlsx files applied in batches by the worker, their reports and templates ---
-  r.use("/imports", importsRouter(d.imports, d.importMaxBytes));
+  r.use("/imports", importRunsRouter(d.importReruns));
+  r.use("/imports", importsRouter(d.imports, d.importReruns, d.importMaxBytes));
 
   r.use((req) => {
     throw new Problem(404, "not_found", `No admin endpoint at ${req.method} ${req.originalUrl.split("?")[0]}`);

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { NOT_A_CURSOR, encodeJsonCursor, jsonCursor } from "../../domain/cursor";
 import { IMPORT_FIELDS, IMPORT_MODES, type ImportOptions } from "../../domain/imports/import";
 import type { ImportRecord } from "../../domain/imports/imports.repository";
+import type { ImportRerunsService } from "../../domain/imports/import-reruns.service";
 import type { ImportsService } from "../../domain/imports/imports.service";
 import { SYSTEM_ROLES } from "../../domain/users/user";
 import { charsetOf, fileTable, formatOf } from "../../modules/imports/file-table";
@@ -47,6 +48,8 @@ const Settings = z.strictObject({
   entityId: z.uuid().optional(),
   groupIds: list.default([]),
   confirm: bool.default(false),
+  /** Keep the file without applying it: start runs from it with POST /imports/{id}/start (decision 0147). */
+  stage: bool.default(false),
   charset: z.string().max(40).optional(),
 });
 
@@ -63,7 +66,7 @@ export function presentImport(i: ImportRecord) {
 }
 
 /** /admin/v1/imports: upload (202), follow, list, report, cancel, templates (decision 0125). */
-export function importsRouter(imports: ImportsService, maxBytes: number): Router {
+export function importsRouter(imports: ImportsService, reruns: ImportRerunsService, maxBytes: number): Router {
   const r = Router();
 
   r.get("/template.csv", (_req, res) => {
@@ -94,11 +97,15 @@ export function importsRouter(imports: ImportsService, maxBytes: number): Router
     };
     const format = formatOf(upload.name, upload.type);
     const charset = charsetOf(s.charset ?? /charset=([^;]+)/i.exec(upload.type ?? "")?.[1]);
-    const started = await imports.start(adminCtx(req, res), options, {
-      name: upload.name,
-      format,
-      rows: fileTable(upload.stream, format, charset),
-    });
+    const started = await (s.stage ? reruns.stage.bind(reruns) : imports.start.bind(imports))(
+      adminCtx(req, res),
+      options,
+      {
+        name: upload.name,
+        format,
+        rows: fileTable(upload.stream, format, charset),
+      },
+    );
     res.status(202).location(`/admin/v1/imports/${started.id}`).json(presentImport(started));
   });
 
@@ -117,7 +124,7 @@ export function importsRouter(imports: ImportsService, maxBytes: number): Router
   });
 
   r.post("/:id/cancel", async (req, res) => {
-    res.json(presentImport(await imports.cancel(adminCtx(req, res), req.params.id)));
+    res.json(presentImport(await reruns.cancel(adminCtx(req, res), req.params.id)));
   });
 
   r.get("/:id/report", async (req, res) => {

@@ -26,7 +26,10 @@ export function receiveUpload(req: Request, maxBytes: number): Promise<Upload> {
     const fields: Record<string, string> = {};
     let bb: busboy.Busboy;
     try {
-      bb = busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes, fields: 20, fieldSize: 64 * 1024 } });
+      bb = busboy({
+        headers: req.headers,
+        limits: { files: 1, fileSize: maxBytes, fields: 250, fieldSize: 64 * 1024 },
+      });
     } catch {
       return reject(new Problem(400, "invalid_request", "The multipart body cannot be read", "file"));
     }
@@ -35,7 +38,8 @@ export function receiveUpload(req: Request, maxBytes: number): Promise<Upload> {
     bb.on("field", (name, value) => {
       // Too late to count: the file is being read already. The import fails rather than ignore the setting.
       if (got) out?.destroy(new Problem(400, "invalid_request", `Send '${name}' before the file`, name));
-      else fields[name] = value;
+      // A repeated field (the console's group choices) is a comma-separated list, as groupIds is written in a query.
+      else fields[name] = name in fields ? `${fields[name]},${value}` : value;
     });
     bb.on("file", (name, file, info) => {
       if (name !== "file" || got) {

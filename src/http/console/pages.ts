@@ -12,6 +12,7 @@ import { massActionsPage } from "./people/mass-actions.page";
 import { peopleListPage } from "./people/people-list.page";
 import { personEditPage } from "./people/person-edit.page";
 import { personPage } from "./people/person.page";
+import { importPages } from "./imports";
 
 /** What every console page router is given: the services (the same ones the admin API calls) and the configuration. */
 export interface ConsolePageDeps {
@@ -37,4 +38,5 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   entitiesPage,
   groupsPage,
   auditPage,
+  importPages,
 ];
