@@ -94,7 +94,8 @@ describe("console: auditors and entity-scoped admins on the ops pages", () => {
     const auditor = await consolePerson(t.ds, "auditor");
     const { browser, body } = await signInToConsole(base, "/console", auditor.userName);
     expect(body).not.toContain('href="/console/tokens"');
-    for (const path of ["/console/tokens"]) expect([path, (await browser.get(path)).status]).toEqual([path, 403]);
+    for (const path of ["/console/tokens", "/console/webhooks"])
+      expect([path, (await browser.get(path)).status]).toEqual([path, 403]);
     const write = await browser.post("/console/tokens", { _csrf: csrfOf(body), name: "x", scope: "admin" });
     expect(write.status).toBe(403);
     const [{ n }] = await t.ds.query("SELECT count(*)::int AS n FROM api_tokens WHERE name = 'x'");

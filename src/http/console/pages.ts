@@ -3,6 +3,7 @@ import type { Services } from "../../composition";
 import type { Config } from "../../config/env";
 import { homePage } from "./home.page";
 import { tokensPage } from "./tokens/tokens.page";
+import { webhooksPage } from "./webhooks/webhooks.page";
 
 /** What every console page router is given: the services (the same ones the admin API calls) and the configuration. */
 export interface ConsolePageDeps {
@@ -14,4 +15,4 @@ export interface ConsolePageDeps {
 export type ConsolePage = (d: ConsolePageDeps) => Router;
 
 /** Every page of the console. A page file presents; the domain decides (the same use cases as /admin/v1). */
-export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, tokensPage];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, tokensPage, webhooksPage];
