@@ -2,6 +2,7 @@ import type { Router } from "express";
 import type { Services } from "../../composition";
 import type { Config } from "../../config/env";
 import { homePage } from "./home.page";
+import { settingsPage } from "./settings/settings.page";
 import { tokensPage } from "./tokens/tokens.page";
 import { webhooksPage } from "./webhooks/webhooks.page";
 
@@ -15,4 +16,4 @@ export interface ConsolePageDeps {
 export type ConsolePage = (d: ConsolePageDeps) => Router;
 
 /** Every page of the console. A page file presents; the domain decides (the same use cases as /admin/v1). */
-export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, tokensPage, webhooksPage];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, tokensPage, webhooksPage, settingsPage];
