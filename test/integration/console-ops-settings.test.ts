@@ -118,3 +118,83 @@ describe("console: settings", () => {
     expect((await setting("idp-domains")).value).toEqual({ domains: ["corp.example", "sub.corp.example"] });
   });
 });
+
+describe("console: company SSO", () => {
+  const SECRET = "typed-once-s3cret-value";
+  const form = (over: Record<string, string>) => ({
+    name: "Corp IdP",
+    issuer: base,
+    clientId: "roster-at-corp",
+    clientSecret: SECRET,
+    scopes: "openid email profile",
+    enabled: "on",
+    "jit.enabled": "on",
+    "jit.allowedDomains": "corp.example",
+    "jit.requiredClaims": "",
+    "jit.defaultRole": "member",
+    "jit.defaultEntityId": "",
+    "claimMapping.givenName": "given_name",
+    "claimMapping.familyName": "family_name",
+    "claimMapping.groups": "groups",
+    ...over,
+  });
+
+  it("shows a failed discovery beside the issuer, never the secret typed, and writes nothing", async () => {
+    const res = await post("/console/sso", form({ issuer: "http://127.0.0.1:9" }));
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toMatch(/id="f-issuer-error"[^>]*>.*discovery of the issuer failed/s);
+    expect(html).toContain('value="roster-at-corp"');
+    expect(html).not.toContain(SECRET);
+    expect(await t.ds.query("SELECT 1 FROM sso_connections")).toEqual([]);
+  });
+
+  it("creates a connection (the secret sealed, shown as set), edits it keeping the secret, deletes it after a confirmation", async () => {
+    const created = await post("/console/sso", form({}));
+    expect(created.status).toBe(303);
+    const [row] = await t.ds.query("SELECT id, client_secret_sealed AS sealed FROM sso_connections");
+    expect(row.sealed).not.toContain(SECRET);
+    expect(await lastAudit("sso_connection.created")).toMatchObject({ door: "console", actorId: adminId });
+    const list = await (await browser.get("/console/sso?done=created")).text();
+    expect(list).toContain("Corp IdP");
+    expect(list).toContain(`/auth/sso/${row.id}/callback`);
+    const edit = await (await browser.get(`/console/sso/${row.id}`)).text();
+    expect(edit).not.toContain(SECRET);
+    expect(edit).toMatch(/class="badge on">set</);
+    const secretInput = /<input id="f-clientSecret"[^>]*>/.exec(edit)?.[0] ?? "";
+    expect(secretInput).toContain('type="password"');
+    expect(secretInput).not.toMatch(/value="[^"]/);
+
+    const saved = await post(`/console/sso/${row.id}`, form({ name: "Corp", clientSecret: "" }));
+    expect(saved.status).toBe(303);
+    const [after] = await t.ds.query("SELECT name, client_secret_sealed AS sealed FROM sso_connections");
+    expect(after).toEqual({ name: "Corp", sealed: row.sealed });
+
+    expect(await (await browser.get(`/console/sso/${row.id}/delete`)).text()).toContain(
+      `action="/console/sso/${row.id}/delete"`,
+    );
+    const deleted = await post(`/console/sso/${row.id}/delete`, {});
+    expect(deleted.headers.get("location")).toBe("/console/sso?done=deleted");
+    expect(await t.ds.query("SELECT 1 FROM sso_connections")).toEqual([]);
+    expect(await lastAudit("sso_connection.deleted")).toMatchObject({ door: "console" });
+  });
+
+  it("creates a department sign-up link with its QR code, refuses a bad expiry beside it, and revokes it", async () => {
+    const [entity] = await t.ds.query("INSERT INTO entities (name) VALUES ('Warehouse') RETURNING id");
+    const bad = await post("/console/sso/signup-links", { entityId: entity.id, expiresAt: "2020-01-01T10:00" });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/id="f-expiresAt-error"[^>]*>.*in the past/s);
+    const ok = await post("/console/sso/signup-links", { entityId: entity.id, expiresAt: "2099-01-01T10:00" });
+    expect(ok.headers.get("location")).toBe(`/console/sso/signup-links?entity=${entity.id}&done=created`);
+    const [link] = await t.ds.query("SELECT id, expires_at FROM signup_links WHERE entity_id = $1", [entity.id]);
+    expect(link.expires_at.toISOString()).toBe("2099-01-01T10:00:00.000Z");
+    const page = await (await browser.get(`/console/sso/signup-links?entity=${entity.id}`)).text();
+    expect(page).toContain('src="data:image/png;base64,');
+    expect(page).toContain("/auth/sign-up?link=");
+    const revoked = await post(`/console/sso/signup-links/${link.id}/revoke`, { entityId: entity.id });
+    expect(revoked.status).toBe(303);
+    const [after] = await t.ds.query("SELECT revoked_at FROM signup_links WHERE id = $1", [link.id]);
+    expect(after.revoked_at).toBeInstanceOf(Date);
+    expect(await lastAudit("signup_link.revoked")).toMatchObject({ door: "console", actorId: adminId });
+  });
+});

@@ -94,7 +94,13 @@ describe("console: auditors and entity-scoped admins on the ops pages", () => {
     const auditor = await consolePerson(t.ds, "auditor");
     const { browser, body } = await signInToConsole(base, "/console", auditor.userName);
     expect(body).not.toContain('href="/console/tokens"');
-    for (const path of ["/console/tokens", "/console/webhooks", "/console/settings"])
+    for (const path of [
+      "/console/tokens",
+      "/console/webhooks",
+      "/console/settings",
+      "/console/sso",
+      "/console/sso/signup-links",
+    ])
       expect([path, (await browser.get(path)).status]).toEqual([path, 403]);
     const write = await browser.post("/console/tokens", { _csrf: csrfOf(body), name: "x", scope: "admin" });
     expect(write.status).toBe(403);

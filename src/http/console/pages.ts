@@ -3,6 +3,7 @@ import type { Services } from "../../composition";
 import type { Config } from "../../config/env";
 import { homePage } from "./home.page";
 import { settingsPage } from "./settings/settings.page";
+import { ssoPage } from "./sso/sso.page";
 import { tokensPage } from "./tokens/tokens.page";
 import { webhooksPage } from "./webhooks/webhooks.page";
 
@@ -16,4 +17,4 @@ export interface ConsolePageDeps {
 export type ConsolePage = (d: ConsolePageDeps) => Router;
 
 /** Every page of the console. A page file presents; the domain decides (the same use cases as /admin/v1). */
-export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, tokensPage, webhooksPage, settingsPage];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, tokensPage, webhooksPage, settingsPage, ssoPage];

@@ -8,7 +8,7 @@ import type { ConsolePageDeps } from "../pages";
 import { consoleCtx, localsOf } from "../session";
 import { Notice } from "../view/components";
 import { textOf, ticked } from "../view/controls";
-import { type FieldError, fieldErrorOf } from "../view/field-errors";
+import { type FieldError, FormFieldError, fieldErrorOf } from "../view/field-errors";
 import { Layout } from "../view/layout";
 import { sendView } from "../view/render";
 import { CommunicationForm, FieldOwnershipForm, IdpDomainsForm, SignUpForm } from "./settings.forms";
@@ -21,16 +21,6 @@ type Failed =
   | { form: "sign-up"; typed: SignUpSetting; err: FieldError }
   | { form: "field-ownership"; typed: FieldOwnership; err: FieldError }
   | { form: "idp-domains"; typed: string; err: FieldError };
-
-/** A form's field the door refuses before the service (the admin API's zod checks, in the form's words). */
-class FormFieldError extends Error {
-  constructor(
-    readonly field: string,
-    readonly reason: string,
-  ) {
-    super(reason);
-  }
-}
 
 const versionOf = (body: Body): number[] | undefined => {
   const v = Number.parseInt(textOf(body, "version"), 10);
@@ -138,7 +128,7 @@ export function settingsPage(d: ConsolePageDeps): Router {
         await run(req, res, b);
         res.redirect(303, `/console/settings?done=${form}`);
       } catch (e) {
-        const err = e instanceof FormFieldError ? { field: e.field, message: e.reason, status: 400 } : fieldErrorOf(e);
+        const err = fieldErrorOf(e);
         if (!err) throw e;
         await show(req, res, { form, typed: typed(b), err } as Failed);
       }

@@ -51,3 +51,41 @@ export function valuesOf(body: Record<string, unknown>, name: string): string[] 
   if (Array.isArray(v)) return v.filter((x): x is string => typeof x === "string");
   return typeof v === "string" ? [v] : [];
 }
+
+/** A labelled multi-line text field with its hint and error tied to it (lists typed one per line). */
+export function TextArea(p: { name: string; label: string; value: string; error?: string | null; hint?: string }) {
+  const id = `f-${p.name}`;
+  const described = [p.hint ? `${id}-hint` : "", p.error ? `${id}-error` : ""].filter(Boolean).join(" ");
+  return (
+    <div class={`field${p.error ? " has-error" : ""}`}>
+      <label for={id}>{p.label}</label>
+      {p.hint ? (
+        <p class="hint" id={`${id}-hint`}>
+          {p.hint}
+        </p>
+      ) : null}
+      <textarea
+        id={id}
+        name={p.name}
+        rows={3}
+        aria-invalid={p.error ? "true" : undefined}
+        aria-describedby={described || undefined}
+      >
+        {p.value}
+      </textarea>
+      {p.error ? (
+        <p class="field-error" id={`${id}-error`}>
+          <span aria-hidden="true">⚠ </span>
+          {p.error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** The non-empty lines of a text area. */
+export const linesOf = (text: string): string[] =>
+  text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);

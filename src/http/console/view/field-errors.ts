@@ -1,4 +1,4 @@
-import { ConflictError, type DomainError, InvalidError, RefusedError } from "../../../domain/errors";
+import { ConflictError, InvalidError, RefusedError } from "../../../domain/errors";
 import { statusOf } from "../errors";
 
 /** A domain error tied to one form field: what to show beside it, and the status the re-rendered form answers with. */
@@ -14,10 +14,21 @@ export interface FieldError {
  * repeated (the error is shown under the field's label).
  */
 export function fieldErrorOf(e: unknown): FieldError | null {
+  if (e instanceof FormFieldError) return { field: e.field, message: e.reason, status: 400 };
   if (e instanceof InvalidError) return { field: e.field, message: e.reason, status: statusOf(e) };
   if (e instanceof ConflictError) return { field: e.field, message: e.message, status: statusOf(e) };
   if (e instanceof RefusedError && e.field) return { field: e.field, message: e.message, status: statusOf(e) };
   return null;
+}
+
+/** A form field the door refuses before calling the service (what the admin API's zod schema checks), 400. */
+export class FormFieldError extends Error {
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
 }
 
 /** The error for `field` (or any of `fields`) among the form's, to give to Field/Select `error`. */
@@ -25,5 +36,3 @@ export const errorFor = (err: FieldError | null | undefined, ...fields: string[]
   err && fields.some((f) => err.field === f || err.field.startsWith(`${f}.`) || err.field.startsWith(`${f}[`))
     ? err.message
     : null;
-
-export type { DomainError };
