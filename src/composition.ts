@@ -7,6 +7,7 @@ import { AuditSealer } from "./domain/audit-log/audit-sealer";
 import { SignInEventsService } from "./domain/audit-log/sign-in-events.service";
 import { CredentialsService } from "./domain/auth/credentials.service";
 import { EnrolmentService } from "./domain/auth/enrolment.service";
+import { AdminInviteService } from "./domain/auth/admin-invite.service";
 import { PasswordSignInService } from "./domain/auth/password-sign-in.service";
 import { type Clock, systemClock } from "./domain/clock";
 import { EntitiesRepository } from "./domain/entities/entities.repository";
@@ -103,6 +104,8 @@ export interface Services {
   credentials: CredentialsService;
   /** Password sign-in on the OpenID Provider's page (one-time passwords changed before it finishes). */
   passwordSignIn: PasswordSignInService;
+  /** `roster admin invite`: an admin created or promoted, handed a one-time set-password link. */
+  adminInvites: AdminInviteService;
   // reports
   reconciliation: ReconciliationService;
   // sso: company SSO connections
@@ -226,6 +229,7 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
       ssoOnly: cfg.SSO_ONLY,
     },
   );
+  const adminInvites = new AdminInviteService(ds, users, people, invitations, { ssoOnly: cfg.SSO_ONLY });
   const reconciliation = new ReconciliationService(
     ds,
     async () => (await settings.idpDomainsVersioned()).value.domains,
@@ -291,6 +295,7 @@ export function createServices(ds: DataSource, cfg: Config, clock: Clock = syste
     enrolment,
     credentials,
     passwordSignIn,
+    adminInvites,
     reconciliation,
     signInPageOptions: signInOptions(ssoConnections, settings),
     webhooks,

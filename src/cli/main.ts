@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/env";
 import { DomainError } from "../domain/errors";
+import { adminCommands } from "./admin.commands";
 import { auditCommands } from "./audit.commands";
 import { oidcCommands } from "./oidc.commands";
 import { importCommands } from "./import.commands";
@@ -18,6 +19,7 @@ tokenCommands(program);
 auditCommands(program);
 oidcCommands(program);
 importCommands(program);
+adminCommands(program);
 
 program
   .command("migrate")

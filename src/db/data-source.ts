@@ -24,6 +24,7 @@ import { EventsAndWebhooks1764000000110 } from "../../migrations/1764000000110-e
 import { WebhookAttemptLog1764000000111 } from "../../migrations/1764000000111-webhook-attempt-log";
 import { Sso1764000000100 } from "../../migrations/1764000000100-sso";
 import { Imports1764000000080 } from "../../migrations/1764000000080-imports";
+import { InvitationPurpose1764000000180 } from "../../migrations/1764000000180-invitation-purpose";
 import type { Config } from "../config/env";
 import { DiscardingClient } from "./discarding-client";
 
@@ -53,6 +54,7 @@ export const migrations = [
   WebhookAttemptLog1764000000111,
   Sso1764000000100,
   Imports1764000000080,
+  InvitationPurpose1764000000180,
 ];
 
 /** How long a database call may wait, in ms (0: no bound). See DB_*_TIMEOUT_MS in src/config/env.ts. */

@@ -40,6 +40,7 @@ describe("the link of an invitation mail", () => {
       space: null,
       language: "en",
       namesNeeded: false,
+      purpose: "join",
     });
 
     const accepted = await auth.accept(p.token, GOOD).expect(200);

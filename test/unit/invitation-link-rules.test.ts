@@ -19,6 +19,7 @@ const invitation = (o: Partial<Invitation> = {}): Invitation => ({
   revokedAt: null,
   failedAt: null,
   failure: null,
+  purpose: "join",
   ...o,
 });
 const holder: LinkHolder = { active: true, removedAt: null, enrolledAt: null };
@@ -49,5 +50,15 @@ describe("what an invitation link is worth", () => {
     expect(code(invitation(), { ...holder, active: false })).toBe("invitation_revoked");
     expect(code(invitation(), { ...holder, removedAt: at(-1) })).toBe("invitation_revoked");
     expect(code(invitation(), { ...holder, enrolledAt: at(-1) })).toBe("invitation_revoked");
+  });
+
+  it("a set-password link (roster admin invite) serves a person who joined already; every other refusal stays", () => {
+    const link = (o: Partial<Invitation> = {}) => invitation({ purpose: "set_password", channels: ["cli"], ...o });
+    expect(code(link(), { ...holder, enrolledAt: at(-1) })).toBe("valid");
+    expect(code(link())).toBe("valid");
+    expect(code(link(), { ...holder, active: false, enrolledAt: at(-1) })).toBe("invitation_revoked");
+    expect(code(link({ consumedAt: at(-1) }), { ...holder, enrolledAt: at(-1) })).toBe("invitation_used");
+    expect(code(link({ revokedAt: at(-1) }), holder, true)).toBe("invitation_replaced");
+    expect(code(link({ expiresAt: at(0) }), { ...holder, enrolledAt: at(-1) })).toBe("invitation_expired");
   });
 });

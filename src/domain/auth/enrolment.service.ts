@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import type { Clock } from "../clock";
 import { type Language, languageOf } from "../language";
 import type { Ctx } from "../context";
-import type { Invitation } from "../invitations/invitation";
+import type { Invitation, InvitationPurpose } from "../invitations/invitation";
 import type { InvitationsRepository } from "../invitations/invitations.repository";
 import { hashPassword } from "../passwords";
 import { unitOfWork, withDb, writeIn } from "../unit-of-work";
@@ -36,6 +36,10 @@ export interface LinkInfo {
   language: Language;
   /** Created without names (a pasted address, an import): joining asks for them. */
   namesNeeded: boolean;
+  /** join, or set_password: the one-time link of `roster admin invite` (decision 0143). */
+  purpose: InvitationPurpose;
+  /** The person joined already: the link sets a new password (only a set_password link gets this far). */
+  joined: boolean;
 }
 
 const unknown = () => new InvitationLinkError("invitation_unknown", "This invitation link is not valid");
@@ -75,6 +79,8 @@ export class EnrolmentService {
       space: invitation.space?.name ?? null,
       language: languageOf(user.preferredLanguage, user.locale, this.opts.defaultLanguage),
       namesNeeded: !user.name.givenName && !user.name.familyName,
+      purpose: invitation.purpose,
+      joined: user.lifecycle.enrolledAt !== null,
     };
   }
 
@@ -103,6 +109,23 @@ export class EnrolmentService {
       const now = this.opts.clock.now();
       await this.invitations.consume(tx.manager, inv.id, now);
       const revoked = await this.invitations.revokeOpen(tx.manager, user!.id, now);
+      const invitation = { before: null, after: inv.id };
+      const revokedInvitations = revoked ? { revokedInvitations: { before: revoked, after: 0 } } : {};
+      const joinedAt = user!.lifecycle.enrolledAt;
+      if (joinedAt) {
+        // A set-password link (only those pass refuseUnusable for someone who joined): a new password, no joining.
+        await writeIn(tx, this.credentials.setWithLink(user!.id, passwordHash), {
+          audits: [
+            {
+              action: "user.password_set",
+              subject: { type: "user", id: user!.id },
+              changes: { password: { before: "[hidden]", after: "[set]" }, invitation, ...revokedInvitations },
+            },
+          ],
+          events: [],
+        });
+        return { id: user!.id, userName: user!.userName, enrolledAt: joinedAt };
+      }
       await writeIn(tx, this.credentials.enrol(user!.id, passwordHash, now, names), {
         audits: [
           {
@@ -111,8 +134,8 @@ export class EnrolmentService {
             changes: {
               enrolledAt: { before: null, after: now },
               password: { before: "[hidden]", after: "[set]" },
-              invitation: { before: null, after: inv.id },
-              ...(revoked ? { revokedInvitations: { before: revoked, after: 0 } } : {}),
+              invitation,
+              ...revokedInvitations,
               ...(names
                 ? {
                     givenName: { before: null, after: names.givenName },

@@ -12,7 +12,8 @@ export interface LinkHolder {
 /**
  * Why the link of `inv` cannot be used now, or null when it can. Used wins over everything (the person did join with
  * it); a revoked invitation was replaced when a newer one exists for the person, else withdrawn; then the person's state
- * (gone, deactivated, joined some other way); then expiry (at `expiresAt` exactly, the link is expired).
+ * (gone, deactivated, joined some other way: only a `join` link; a `set_password` one sets a joined person's password,
+ * decision 0143); then expiry (at `expiresAt` exactly, the link is expired).
  */
 export function linkRefusal(
   inv: Invitation,
@@ -34,7 +35,7 @@ export function linkRefusal(
       "invitation_revoked",
       "This invitation link has been withdrawn: the account is not active",
     );
-  if (holder.enrolledAt)
+  if (holder.enrolledAt && inv.purpose === "join")
     return new InvitationLinkError(
       "invitation_revoked",
       "This invitation link has been withdrawn: the account has already joined",

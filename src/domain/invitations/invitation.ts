@@ -6,6 +6,12 @@ import { newSecret } from "../secrets";
  */
 export type InvitationStatus = "queued" | "pending" | "expired" | "accepted" | "revoked" | "failed";
 
+/**
+ * join: the invitation to join (refused once the person has joined); set_password: a one-time set-password link
+ * (`roster admin invite`), usable by a person who joined already too (decision 0143).
+ */
+export type InvitationPurpose = "join" | "set_password";
+
 export interface Invitation {
   id: string;
   userId: string;
@@ -22,6 +28,7 @@ export interface Invitation {
   revokedAt: Date | null;
   failedAt: Date | null;
   failure: string | null;
+  purpose: InvitationPurpose;
 }
 
 /** Not used, revoked or failed: the invitation may still be sent, or its link used. */

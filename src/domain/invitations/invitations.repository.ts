@@ -2,14 +2,14 @@ import type { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
 import type { Statement } from "../effects";
 import { invitableUser } from "../users/users.fragments";
-import type { Invitation } from "./invitation";
+import type { Invitation, InvitationPurpose } from "./invitation";
 
 type InvitationRow = Omit<Invitation, "space"> & { spaceGroupId: string | null; spaceName: string | null };
 
 const SELECT = `i.id, i.user_id AS "userId", i.requested_at AS "requestedAt", i.requested_by AS "requestedBy", i.door,
   i.space_group_id AS "spaceGroupId", i.space_name AS "spaceName", i.issued_at AS "issuedAt", i.expires_at AS "expiresAt",
   i.sent_at AS "sentAt", i.channels, i.attempts, i.consumed_at AS "consumedAt", i.revoked_at AS "revokedAt",
-  i.failed_at AS "failedAt", i.failure`;
+  i.failed_at AS "failedAt", i.failure, i.purpose`;
 
 const toInvitation = ({ spaceGroupId, spaceName, ...r }: InvitationRow): Invitation => ({
   ...r,
@@ -51,6 +51,36 @@ export class InvitationsRepository {
                  VALUES ($1, $2, $3, $4, $5, $6, $7))
       SELECT count(*)::int AS revoked FROM r`,
       [i.id, i.userId, i.requestedAt, i.requestedBy, i.door, i.space?.groupId ?? null, i.space?.name ?? null],
+    );
+    return rows[0].revoked;
+  }
+
+  /**
+   * Inserts a link already issued and handed over (a set-password link the CLI prints: nothing for the worker to send)
+   * and revokes the person's open invitations, in one statement; answers how many it revoked.
+   */
+  async insertIssued(
+    m: EntityManager,
+    i: {
+      id: string;
+      userId: string;
+      at: Date;
+      requestedBy: string | null;
+      door: string;
+      tokenHash: string;
+      expiresAt: Date;
+    },
+    purpose: InvitationPurpose,
+  ): Promise<number> {
+    const rows = await sql<{ revoked: number }>(
+      m,
+      `
+      WITH r AS (UPDATE invitations i SET revoked_at = $3 WHERE i.user_id = $2 AND ${OPEN} RETURNING 1),
+           i AS (INSERT INTO invitations (id, user_id, requested_at, requested_by, door, token_hash, issued_at,
+                                          expires_at, sent_at, attempts, purpose)
+                 VALUES ($1, $2, $3, $4, $5, $6, $3, $7, $3, 1, $8))
+      SELECT count(*)::int AS revoked FROM r`,
+      [i.id, i.userId, i.at, i.requestedBy, i.door, i.tokenHash, i.expiresAt, purpose],
     );
     return rows[0].revoked;
   }

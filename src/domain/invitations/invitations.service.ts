@@ -9,7 +9,8 @@ import { unitOfWork, withDb, writeIn } from "../unit-of-work";
 import type { InviteOptions, User, UserSource } from "../users/user";
 import { type CommunicationSetting, autoInvites } from "../settings/communication";
 import type { UsersRepository } from "../users/users.repository";
-import { type Invitation, type InvitationStatus, statusOf } from "./invitation";
+import { hashSecret } from "../secrets";
+import { type Invitation, type InvitationStatus, newInvitationToken, statusOf } from "./invitation";
 import { InvitationIssuing, type IssuedInvitation } from "./invitation-issuing";
 import { assertInvitable } from "./invitations.rules";
 import { InvitationsRepository } from "./invitations.repository";
@@ -98,7 +99,51 @@ export class InvitationsService {
       revokedAt: null,
       failedAt: null,
       failure: null,
+      purpose: "join",
     };
+  }
+
+  /**
+   * Inside the caller's transaction, `user` locked or just written by it: a one-time set-password link (decision 0143)
+   * handed to the caller instead of sent (the CLI prints it), valid `ttlMs`; the person's open invitations are revoked.
+   * The token exists only in the answer; the row keeps its hash. Audited as `user.invited` with the purpose.
+   */
+  async handOverIn(tx: TxCtx, user: User, ttlMs: number): Promise<{ token: string; expiresAt: Date }> {
+    if (this.opts.ssoOnly) assertInvitable(user, true, { email: true, sms: true });
+    const now = this.opts.clock.now();
+    const token = newInvitationToken();
+    const expiresAt = new Date(now.getTime() + ttlMs);
+    const id = randomUUID();
+    const revoked = await this.repo.insertIssued(
+      tx.manager,
+      {
+        id,
+        userId: user.id,
+        at: now,
+        requestedBy: tx.actor.name,
+        door: tx.door,
+        tokenHash: hashSecret(token),
+        expiresAt,
+      },
+      "set_password",
+    );
+    await writeIn(tx, this.users.markInvited(user.id, now), {
+      audits: [
+        {
+          action: "user.invited",
+          subject: { type: "user", id: user.id },
+          changes: {
+            invitedAt: { before: user.lifecycle.invitedAt, after: now },
+            invitation: { before: null, after: id },
+            purpose: { before: null, after: "set_password" },
+            expiresAt: { before: null, after: expiresAt },
+            ...(revoked ? { revokedInvitations: { before: revoked, after: 0 } } : {}),
+          },
+        },
+      ],
+      events: [],
+    });
+    return { token, expiresAt };
   }
 
   /** Inside the caller's transaction: the person's latest invitation row. */

@@ -68,6 +68,18 @@ export class CredentialsRepository {
   }
 
   /**
+   * A new password set with a one-time set-password link by someone who joined already (decision 0143): enrolled_at
+   * stays the day they joined.
+   */
+  setWithLink(id: string, passwordHash: string): Statement {
+    return {
+      text: `UPDATE users SET password_hash = $2, password_must_change = false
+             WHERE id = $1 AND enrolled_at IS NOT NULL AND ${liveUser()} AND active RETURNING id`,
+      values: [id, passwordHash],
+    };
+  }
+
+  /**
    * A password change, only if the password is still the one just verified (`verifiedHash`): a concurrent change or
    * reset makes it write nothing. Clears the one-time flag; the first change of a one-time password is joining.
    */

@@ -19,6 +19,8 @@ const e = escapeHtml;
 const TEXTS = {
   en: {
     title: (platform: string) => `Join ${platform}`,
+    resetTitle: "Set your password",
+    reset: (platform: string) => `hoose a new password for ${platform}.`,
     hello: (name: string | null) => (name ? `Hello ${name}, c` : "C"),
     choose: (where: string, platform: string) => `hoose a password to join${where} ${platform}.`,
     space: (space: string) => ` the space “${space}” on`,
@@ -37,6 +39,8 @@ const TEXTS = {
   },
   fr: {
     title: (platform: string) => `Rejoindre ${platform}`,
+    resetTitle: "Choisir votre mot de passe",
+    reset: (platform: string) => `hoisissez un nouveau mot de passe pour ${platform}.`,
     hello: (name: string | null) => (name ? `Bonjour ${name}, c` : "C"),
     choose: (where: string, platform: string) => `hoisissez un mot de passe pour rejoindre${where} ${platform}.`,
     space: (space: string) => ` l'espace « ${space} » sur`,
@@ -93,8 +97,9 @@ export function formPage(
     res,
     info.language,
     status,
-    t.title(info.platform),
-    `<p>${t.hello(info.givenName && e(info.givenName))}${t.choose(where, e(info.platform))}
+    info.joined ? t.resetTitle : t.title(info.platform),
+    // someone who joined already came with a set-password link (decision 0143): no "join" wording for them
+    `<p>${t.hello(info.givenName && e(info.givenName))}${info.joined ? t.reset(e(info.platform)) : t.choose(where, e(info.platform))}
 ${e(t.expires(`${when} UTC`))}</p>
 ${errors}
 <form method="post">

@@ -43,6 +43,7 @@ export function invitationLinkRouter(enrolment: EnrolmentService): Router {
       space: info.space,
       language: info.language,
       namesNeeded: info.namesNeeded,
+      purpose: info.purpose,
     });
   });
 
