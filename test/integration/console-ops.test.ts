@@ -119,4 +119,20 @@ describe("console: auditors and entity-scoped admins on the ops pages", () => {
     const [{ n }] = await t.ds.query("SELECT count(*)::int AS n FROM api_tokens WHERE name = 'scoped-one'");
     expect(n).toBe(0);
   });
+
+  it("refuses an entity-scoped admin a sign-up link outside their entities (unknown there), allows one inside", async () => {
+    const [mine] = await t.ds.query("INSERT INTO entities (name) VALUES ('Mine') RETURNING id");
+    const [other] = await t.ds.query("INSERT INTO entities (name) VALUES ('Other') RETURNING id");
+    const scoped = await consolePerson(t.ds, "admin", { adminScope: [mine.id] });
+    const { browser, body } = await signInToConsole(base, "/console/sso/signup-links", scoped.userName);
+    const outside = await browser.post("/console/sso/signup-links", { _csrf: csrfOf(body), entityId: other.id });
+    expect(outside.status).toBe(404);
+    expect((await browser.get(`/console/sso/signup-links?entity=${other.id}`)).status).toBe(404);
+    const inside = await browser.post("/console/sso/signup-links", { _csrf: csrfOf(body), entityId: mine.id });
+    expect(inside.status).toBe(303);
+    const rows = await t.ds.query("SELECT entity_id FROM signup_links WHERE entity_id = ANY($1::uuid[])", [
+      [mine.id, other.id],
+    ]);
+    expect(rows).toEqual([{ entity_id: mine.id }]);
+  });
 });
