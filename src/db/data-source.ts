@@ -18,6 +18,7 @@ import { UserTallies1764000000130 } from "../../migrations/1764000000130-user-ta
 import { EmailIndexNoPendingList1764000000141 } from "../../migrations/1764000000141-email-index-no-pending-list";
 import { Console1764000000150 } from "../../migrations/1764000000150-console";
 import { PeopleConsole1764000000190 } from "../../migrations/1764000000190-people-console";
+import { TokenLastUse1764000000230 } from "../../migrations/1764000000230-token-last-use";
 import { OpenIdProvider1764000000090 } from "../../migrations/1764000000090-openid-provider";
 import { SignInEventsIndex1764000000091 } from "../../migrations/1764000000091-sign-in-events-index";
 import { EventsAndWebhooks1764000000110 } from "../../migrations/1764000000110-events-and-webhooks";
@@ -49,6 +50,7 @@ export const migrations = [
   EmailIndexNoPendingList1764000000141,
   Console1764000000150,
   PeopleConsole1764000000190,
+  TokenLastUse1764000000230,
   OpenIdProvider1764000000090,
   SignInEventsIndex1764000000091,
   EventsAndWebhooks1764000000110,

@@ -5,6 +5,7 @@ import type { EntitiesRepository } from "../entities/entities.repository";
 import type { Entity } from "../entities/entity";
 import type { EntitiesService } from "../entities/entities.service";
 import { ConflictError, InvalidError, NotFoundError } from "../errors";
+import { inScope } from "../scope";
 import type { SignUpSetting } from "../settings/setting-kinds";
 import type { SettingsService, Versioned } from "../settings/settings.service";
 import { recordIn, unitOfWork, withDb, writeIn } from "../unit-of-work";
@@ -106,6 +107,8 @@ export class SignUpService {
   }
 
   async createLink(ctx: Ctx, entityId: string, expiresAt: Date | null): Promise<SignupLinkView> {
+    // An admin limited to some entities hands out links to those only (out of reach = unknown, as everywhere).
+    if (!inScope(ctx, entityId)) throw new NotFoundError("Entity", entityId);
     if (expiresAt && expiresAt.getTime() <= Date.now()) throw new InvalidError("expiresAt", "is in the past");
     const link = await unitOfWork(this.ds, ctx, async (tx) => {
       if (!(await this.entities.findById(tx.manager, entityId))) throw new NotFoundError("Entity", entityId);
@@ -135,6 +138,7 @@ export class SignUpService {
   }
 
   async revokeLink(ctx: Ctx, entityId: string, id: string): Promise<SignupLinkView> {
+    if (!inScope(ctx, entityId)) throw new NotFoundError("Entity", entityId);
     const row = await unitOfWork(this.ds, ctx, async (tx) => {
       const current = await this.links.find(tx.manager, id);
       if (!current || current.entityId !== entityId) throw new NotFoundError("SignupLink", id);

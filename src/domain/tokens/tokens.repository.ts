@@ -8,9 +8,10 @@ export interface TokenRow {
   scope: "scim" | "admin" | "auditor";
   userId: string | null;
   createdAt: Date;
+  lastUsedAt: Date | null;
 }
 
-const COLUMNS = `id, name, scope, user_id AS "userId", created_at AS "createdAt"`;
+const COLUMNS = `id, name, scope, user_id AS "userId", created_at AS "createdAt", last_used_at AS "lastUsedAt"`;
 
 /**
  * Data access for `api_tokens`: SQL only, no rules. Only a hash of each token is stored; a revoked row is kept. Writes
@@ -43,6 +44,21 @@ export class TokensRepository {
 
   async listLive(m: EntityManager): Promise<TokenRow[]> {
     return sql<TokenRow>(m, `SELECT ${COLUMNS} FROM api_tokens WHERE revoked_at IS NULL ORDER BY created_at, id`);
+  }
+
+  async findLive(m: EntityManager, id: string): Promise<TokenRow | null> {
+    const rows = await sql<TokenRow>(m, `SELECT ${COLUMNS} FROM api_tokens WHERE id = $1 AND revoked_at IS NULL`, [id]);
+    return rows[0] ?? null;
+  }
+
+  /** Stamps a token's last use, unless another process stamped it less than a minute ago (decision 0149). */
+  async touch(m: EntityManager, id: string): Promise<void> {
+    await sql(
+      m,
+      `UPDATE api_tokens SET last_used_at = now()
+        WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+      [id],
+    );
   }
 
   revoke(id: string, at: Date): Statement {

@@ -13,6 +13,10 @@ import { peopleListPage } from "./people/people-list.page";
 import { personEditPage } from "./people/person-edit.page";
 import { personPage } from "./people/person.page";
 import { importPages } from "./imports";
+import { settingsPage } from "./settings/settings.page";
+import { ssoPage } from "./sso/sso.page";
+import { tokensPage } from "./tokens/tokens.page";
+import { webhooksPage } from "./webhooks/webhooks.page";
 
 /** What every console page router is given: the services (the same ones the admin API calls) and the configuration. */
 export interface ConsolePageDeps {
@@ -39,4 +43,8 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   groupsPage,
   auditPage,
   importPages,
+  tokensPage,
+  webhooksPage,
+  settingsPage,
+  ssoPage,
 ];
