@@ -16,6 +16,7 @@ import { RateLimits1764000000013 } from "../../migrations/1764000000013-rate-lim
 import { LifecycleColumns1764000000070 } from "../../migrations/1764000000070-lifecycle-columns";
 import { UserTallies1764000000130 } from "../../migrations/1764000000130-user-tallies";
 import { EmailIndexNoPendingList1764000000141 } from "../../migrations/1764000000141-email-index-no-pending-list";
+import { ImportRowsDuplicatesAndStalls1764000000160 } from "../../migrations/1764000000160-import-rows-duplicates-and-stalls";
 import { OpenIdProvider1764000000090 } from "../../migrations/1764000000090-openid-provider";
 import { SignInEventsIndex1764000000091 } from "../../migrations/1764000000091-sign-in-events-index";
 import { EventsAndWebhooks1764000000110 } from "../../migrations/1764000000110-events-and-webhooks";
@@ -49,6 +50,7 @@ export const migrations = [
   WebhookAttemptLog1764000000111,
   Sso1764000000100,
   Imports1764000000080,
+  ImportRowsDuplicatesAndStalls1764000000160,
 ];
 
 /** How long a database call may wait, in ms (0: no bound). See DB_*_TIMEOUT_MS in src/config/env.ts. */
