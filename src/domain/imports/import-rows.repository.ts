@@ -8,7 +8,7 @@ import { ABSENT, type ClaimedRow, type RowOutcome } from "./import-record";
 export class ImportRowsRepository {
   /**
    * A chunk of rows as read (and the time it arrived, for the stall sweep), in one statement; then the chunk's
-   * duplicates marked (markDuplicates). The number of duplicates.
+   * duplicates marked (markDuplicates). The number of duplicates. `m` is a transaction's (ImportsService.receive).
    */
   async insertRows(
     m: EntityManager,
@@ -30,7 +30,11 @@ export class ImportRowsRepository {
         rows.map((r) => r.userName),
       ],
     );
-    return rows.length ? this.markDuplicates(m, id, rows[0].n, rows[rows.length - 1].n) : 0;
+    if (rows.length === 0) return 0;
+    // In the caller's transaction (SET LOCAL): the plan for an import id the statistics have not seen yet takes it for
+    // one row and walks every row of the import per row of the chunk; the generic plan reads the email's index.
+    await sql(m, "SET LOCAL plan_cache_mode = force_generic_plan");
+    return this.markDuplicates(m, id, rows[0].n, rows[rows.length - 1].n);
   }
   /**
    * Rows `from`..`to` that repeat an earlier row's email or userName are reported as duplicates, never applied. Each row
@@ -42,8 +46,8 @@ export class ImportRowsRepository {
       m,
       `WITH firsts AS (
          SELECT c.n,
-           (SELECT min(p.n) FROM import_rows p WHERE p.import_id = $1 AND p.email_key = c.email_key) AS by_email,
-           CASE WHEN c.user_name_key IS NULL THEN c.n ELSE (SELECT min(p.n) FROM import_rows p WHERE p.import_id = $1
+           (SELECT min(p.n + 0) FROM import_rows p WHERE p.import_id = $1 AND p.email_key = c.email_key) AS by_email,
+           CASE WHEN c.user_name_key IS NULL THEN c.n ELSE (SELECT min(p.n + 0) FROM import_rows p WHERE p.import_id = $1
              AND p.user_name_key = c.user_name_key AND p.email_key IS NOT NULL) END AS by_name
          FROM import_rows c WHERE c.import_id = $1 AND c.n BETWEEN $2 AND $3 AND c.email_key IS NOT NULL)
        UPDATE import_rows r SET result = 'duplicate',

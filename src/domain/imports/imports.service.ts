@@ -6,7 +6,7 @@ import { isUuid } from "../ids";
 import { checkLanguage } from "../people/manual-policy.rules";
 import type { PeopleService } from "../people/people.service";
 import type { Signal } from "../signal";
-import { withDb } from "../unit-of-work";
+import { unitOfWork, withDb } from "../unit-of-work";
 import { assertAccountChange, normaliseAccount } from "../users/account.rules";
 import type { ImportOptions, TableRow } from "./import";
 import { mapColumns } from "./import-mapping.rules";
@@ -58,7 +58,7 @@ export class ImportsService {
     const m = this.ds.manager;
     await withDb(() => this.repo.insert(m, id, ctx, o, file.name, file.format));
     try {
-      const { total, duplicates } = await this.receive(id, o, file.rows);
+      const { total, duplicates } = await this.receive(ctx, id, o, file.rows);
       await withDb(() => this.repo.queue(m, id, total, duplicates));
     } catch (e) {
       await withDb(() => this.repo.fail(m, id, failure(e)));
@@ -70,6 +70,7 @@ export class ImportsService {
 
   /** The file's rows stored 1,000 at a time as they arrive, each chunk's duplicates marked as it lands. */
   private async receive(
+    ctx: Ctx,
     id: string,
     o: ImportOptions,
     rows: AsyncIterable<TableRow>,
@@ -82,7 +83,8 @@ export class ImportsService {
     const flush = async () => {
       const full = chunk;
       chunk = [];
-      duplicates += await withDb(() => this.repo.insertRows(m, id, full));
+      // The chunk and its duplicates in one transaction: a chunk is stored marked, or not at all.
+      duplicates += await unitOfWork(this.ds, ctx, (tx) => this.repo.insertRows(tx.manager, id, full));
     };
     for await (const row of rows) {
       if (fields === null) {
