@@ -6,6 +6,7 @@ import { adminCommands } from "./admin.commands";
 import { auditCommands } from "./audit.commands";
 import { oidcCommands } from "./oidc.commands";
 import { importCommands } from "./import.commands";
+import { IMPORT_OLD_SPACE_MB, runCapped } from "./heap-cap";
 import { tokenCommands } from "./token.commands";
 import { withDatabase } from "./with-database";
 
@@ -26,12 +27,14 @@ program
   .description("apply pending database migrations")
   .action(() => withDatabase(async () => void process.stderr.write("migrations are up to date\n")));
 
-program.parseAsync(process.argv).catch((e: unknown) => {
-  if (e instanceof CommanderError) process.exit(e.exitCode);
-  const message =
-    e instanceof ConfigError || e instanceof DomainError
-      ? e.message
-      : `failed: ${e instanceof Error ? e.message : String(e)}`;
-  process.stderr.write(`roster: ${message}\n`);
-  process.exit(1);
-});
+// `roster import` runs in a child with a capped old space unless the operator chose one (decision 0142).
+if (!(process.argv[2] === "import" && runCapped(IMPORT_OLD_SPACE_MB)))
+  program.parseAsync(process.argv).catch((e: unknown) => {
+    if (e instanceof CommanderError) process.exit(e.exitCode);
+    const message =
+      e instanceof ConfigError || e instanceof DomainError
+        ? e.message
+        : `failed: ${e instanceof Error ? e.message : String(e)}`;
+    process.stderr.write(`roster: ${message}\n`);
+    process.exit(1);
+  });

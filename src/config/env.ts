@@ -80,6 +80,8 @@ const schema = z
       .min(1024)
       .default(512 * 1024 * 1024),
     SYNC_MAX_DEACTIVATE_PERCENT: z.coerce.number().min(0).max(100).default(20),
+    // Imports finished (succeeded, failed, cancelled) more than this many days ago are deleted with their rows.
+    IMPORTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     // How often each server seals committed audit records into the hash chain (reads also seal first, whatever this is).
     AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
     // Process role: `all` serves HTTP and runs the worker; `web` only HTTP; `worker` only the worker (plus health and metrics).

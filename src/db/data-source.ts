@@ -19,6 +19,7 @@ import { EmailIndexNoPendingList1764000000141 } from "../../migrations/176400000
 import { Console1764000000150 } from "../../migrations/1764000000150-console";
 import { PeopleConsole1764000000190 } from "../../migrations/1764000000190-people-console";
 import { TokenLastUse1764000000230 } from "../../migrations/1764000000230-token-last-use";
+import { ImportRowsDuplicatesAndStalls1764000000160 } from "../../migrations/1764000000160-import-rows-duplicates-and-stalls";
 import { OpenIdProvider1764000000090 } from "../../migrations/1764000000090-openid-provider";
 import { SignInEventsIndex1764000000091 } from "../../migrations/1764000000091-sign-in-events-index";
 import { EventsAndWebhooks1764000000110 } from "../../migrations/1764000000110-events-and-webhooks";
@@ -59,6 +60,7 @@ export const migrations = [
   Imports1764000000080,
   InvitationPurpose1764000000180,
   ImportsStaged1764000000210,
+  ImportRowsDuplicatesAndStalls1764000000160,
 ];
 
 /** How long a database call may wait, in ms (0: no bound). See DB_*_TIMEOUT_MS in src/config/env.ts. */

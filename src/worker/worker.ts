@@ -145,6 +145,12 @@ export async function startWorker(
     { concurrency: 1, pollMs: cfg.USER_TALLY_FOLD_MS },
     "user list tallies: folding failed, backing off",
   ).start();
+  // imports: uploads whose process died failed, old imports deleted with their rows (a full step is followed at once)
+  const importsUpkeep = new StepLoops(
+    () => services.imports.upkeep(cfg.IMPORTS_RETENTION_DAYS),
+    { concurrency: 1, pollMs: PRUNE_EVERY_MS },
+    "imports: upkeep failed, backing off",
+  ).start();
   logger.info({ worker: outbox.id, mail: mailer.kind, sms: sms.kind }, "worker started");
   return {
     outbox,
@@ -156,6 +162,7 @@ export async function startWorker(
     async stop() {
       clearInterval(pruner);
       await folder.stop();
+      await importsUpkeep.stop();
       stopListening();
       stopImports();
       await listener.close();

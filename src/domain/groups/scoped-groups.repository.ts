@@ -113,6 +113,15 @@ export class ScopedGroupsRepository {
   }
 
   /** Which of `ids` name groups (a read: the writes check again under the lock). */
+  /** Groups by display name (lower-cased, as the unique index compares them): lower(name) -> id, for the names found. */
+  async idsByName(m: EntityManager, names: string[]): Promise<Map<string, string>> {
+    const rows = await sql<{ id: string; key: string }>(
+      m,
+      `SELECT g.id, lower(g.display_name) AS key FROM groups g WHERE lower(g.display_name) = ANY($1::text[])`,
+      [names],
+    );
+    return new Map(rows.map((r) => [r.key, r.id]));
+  }
   async existingGroups(m: EntityManager, ids: string[]): Promise<Set<string>> {
     const rows = await sql<{ id: string }>(m, `SELECT g.id FROM groups g WHERE g.id = ANY($1::uuid[])`, [ids]);
     return new Set(rows.map((r) => r.id));

@@ -140,6 +140,12 @@ export class ScopedGroupsService {
     if (bad >= 0) throw new InvalidError(`${field}[${bad}]`, `'${groupIds[bad]}' names no group`);
   }
 
+  /** The ids of groups named by display name (case-insensitive): lower(name) -> id, for the names that name a group. */
+  idsByName(names: string[]): Promise<Map<string, string>> {
+    const keys = [...new Set(names.map((n) => n.toLowerCase()))];
+    return keys.length ? withDb(() => this.repo.idsByName(this.ds.manager, keys)) : Promise.resolve(new Map());
+  }
+
   /** Locks the groups a person is being created into (before the person is written: groups, then users). */
   async lockForJoinIn(tx: TxCtx, groupIds: string[], field = "groups"): Promise<Group[]> {
     const locked = await this.groups.lockIn(tx, groupIds);

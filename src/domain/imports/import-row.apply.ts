@@ -100,6 +100,7 @@ export class RowApplier {
         e[1] !== null &&
         e[1].password === undefined &&
         !e[1].groups?.length &&
+        !e[1].groupNames?.length &&
         keysOf(e[1]).every((k) => seen.get(k) === 1 && !byEmail.has(k) && !byName.has(k)),
     );
     const ids = await this.people.importManyIn(
@@ -126,11 +127,21 @@ export class RowApplier {
     }
   }
 
+  /** The ids of the groups a row names by display name; a name no group has fails the row (no group is made). */
+  private async groupsNamed(names: string[]): Promise<string[]> {
+    if (names.length === 0) return [];
+    const ids = await this.people.groupIdsByName(names);
+    const unknown = names.find((n) => !ids.has(n.toLowerCase()));
+    if (unknown !== undefined) throw new InvalidError("groups", `no group is named '${unknown}'`);
+    return names.map((n) => ids.get(n.toLowerCase())!);
+  }
+
   private async applyInput(
     tx: TxCtx,
     o: ImportOptions,
     input: RowInput,
   ): Promise<{ result: RowResult; userId: string | null; reason: string | null }> {
+    const named = await this.groupsNamed(input.groupNames ?? []);
     const { byEmail, byUserName } = await this.users.matchIn(tx, input.email, input.userName ?? null);
     if (byEmail && byUserName && byEmail !== byUserName) {
       throw new ConflictError(
@@ -145,7 +156,7 @@ export class RowApplier {
       return { result: changed ? "updated" : "unchanged", userId: existing, reason: null };
     }
     const user = await this.people.importIn(tx, newPerson(o, input), [
-      ...new Set([...o.groupIds, ...(input.groups ?? [])]),
+      ...new Set([...o.groupIds, ...(input.groups ?? []), ...named]),
     ]);
     if (input.password) await this.credentials.setOneTimePasswordIn(tx, user.id, input.password);
     return { result: "created", userId: user.id, reason: null };

@@ -15,7 +15,10 @@ export interface RowInput {
   title?: string;
   department?: string;
   employeeNumber?: string;
+  /** Group ids given in the `groups` cell. */
   groups?: string[];
+  /** Group display names given in the `groups` cell (anything that is not an id), resolved per batch. */
+  groupNames?: string[];
   external?: boolean;
   password?: string;
 }
@@ -43,13 +46,15 @@ export function readRow(cells: string[], fields: (ImportField | null)[]): RowInp
     else throw new InvalidError("external", `'${out.external}' is neither internal nor external`);
   }
   if (out.groups !== undefined) {
-    const ids = out.groups
+    // Ids or display names, separated by ; , | or new lines (a name holding one of these cannot be given by name).
+    const given = out.groups
       .split(/[;,|\n]/)
       .map((g) => g.trim())
       .filter(Boolean);
-    const bad = ids.find((g) => !isUuid(g));
-    if (bad) throw new InvalidError("groups", `'${bad}' is not a group id`);
-    row.groups = [...new Set(ids)];
+    const ids = given.filter(isUuid);
+    const names = given.filter((g) => !isUuid(g));
+    if (ids.length) row.groups = [...new Set(ids)];
+    if (names.length) row.groupNames = [...new Set(names)];
   }
   return row;
 }
@@ -85,6 +90,7 @@ export function leavesUnchanged(input: RowInput, user: User): boolean {
     same(input.employeeNumber, user.enterprise.employeeNumber) &&
     same(input.phone, user.phoneNumbers[0]?.value) &&
     same(input.external, user.account.external) &&
-    (input.groups === undefined || input.groups.length === 0)
+    (input.groups === undefined || input.groups.length === 0) &&
+    (input.groupNames === undefined || input.groupNames.length === 0)
   );
 }

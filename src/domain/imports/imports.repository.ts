@@ -102,6 +102,40 @@ export class ImportsRepository extends ImportRowsRepository {
     );
     return rows.length > 0;
   }
+  /** Uploads whose last chunk arrived more than `minutes` ago and are still `receiving` (their process died): failed. */
+  async failStalled(m: EntityManager, minutes: number): Promise<number> {
+    const rows = await sql(
+      m,
+      `UPDATE imports SET status = 'failed', finished_at = now(),
+         error = 'the upload was interrupted: the file stopped arriving before its end (send it again)'
+       WHERE status = 'receiving' AND coalesce(received_at, created_at) < now() - $1 * interval '1 minute' RETURNING id`,
+      [minutes],
+    );
+    return rows.length;
+  }
+  /**
+   * Imports finished more than `days` ago go, their rows first, at most `limit` rows a statement (a 1,000,000-row
+   * import is not one long delete); an import is deleted once it has no row left. How many rows and imports went.
+   */
+  async prune(m: EntityManager, days: number, limit: number): Promise<number> {
+    const old = `SELECT id FROM imports WHERE finished_at < now() - $1 * interval '1 day'`;
+    const rows = await sql(
+      m,
+      `DELETE FROM import_rows WHERE (import_id, n) IN (
+         SELECT r.import_id, r.n FROM (${old}) i JOIN LATERAL (
+           SELECT import_id, n FROM import_rows WHERE import_id = i.id LIMIT $2) r ON true LIMIT $2)
+       RETURNING 1`,
+      [days, limit],
+    );
+    if (rows.length >= limit) return rows.length;
+    const gone = await sql(
+      m,
+      `DELETE FROM imports i WHERE i.id IN (${old})
+         AND NOT EXISTS (SELECT 1 FROM import_rows r WHERE r.import_id = i.id) RETURNING 1`,
+      [days],
+    );
+    return rows.length + gone.length;
+  }
   async addDeactivated(m: EntityManager, id: string, n: number): Promise<void> {
     await sql(m, `UPDATE imports SET deactivated = deactivated + $2 WHERE id = $1`, [id, n]);
   }

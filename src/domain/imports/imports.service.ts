@@ -6,7 +6,7 @@ import { isUuid } from "../ids";
 import { checkLanguage } from "../people/manual-policy.rules";
 import type { PeopleService } from "../people/people.service";
 import type { Signal } from "../signal";
-import { withDb } from "../unit-of-work";
+import { unitOfWork, withDb } from "../unit-of-work";
 import { assertAccountChange, normaliseAccount } from "../users/account.rules";
 import type { ImportOptions, TableRow } from "./import";
 import { mapColumns } from "./import-mapping.rules";
@@ -15,6 +15,19 @@ import { type ImportRecord, ImportsRepository } from "./imports.repository";
 
 /** Rows written per statement while a file is received. */
 const CHUNK = 1000;
+/** An upload still `receiving` with no chunk for this long lost its process: it is failed (upkeep). */
+export const RECEIVING_STALL_MINUTES = 15;
+/** Rows of old imports deleted per upkeep step. */
+const PRUNE_ROWS = 10_000;
+
+/** Why an upload failed, for the import's `error`: the error's own words, or that the file stopped arriving. */
+function failure(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  const message = e instanceof Error ? e.message : String(e);
+  if (code === "ECONNRESET" || code === "ERR_STREAM_PREMATURE_CLOSE" || message === "aborted")
+    return "the upload was interrupted: the file stopped arriving before its end (send it again)";
+  return message;
+}
 
 export interface ImportFile {
   name: string | null;
@@ -45,21 +58,34 @@ export class ImportsService {
     const m = this.ds.manager;
     await withDb(() => this.repo.insert(m, id, ctx, o, file.name, file.format));
     try {
-      const total = await this.receive(id, o, file.rows);
-      await withDb(async () => this.repo.queue(m, id, total, await this.repo.markDuplicates(m, id)));
+      const { total, duplicates } = await this.receive(ctx, id, o, file.rows);
+      await withDb(() => this.repo.queue(m, id, total, duplicates));
     } catch (e) {
-      await withDb(() => this.repo.fail(m, id, e instanceof Error ? e.message : String(e)));
+      await withDb(() => this.repo.fail(m, id, failure(e)));
       throw e;
     }
     this.enqueued.notify();
     return this.get(ctx, id);
   }
 
-  private async receive(id: string, o: ImportOptions, rows: AsyncIterable<TableRow>): Promise<number> {
+  /** The file's rows stored 1,000 at a time as they arrive, each chunk's duplicates marked as it lands. */
+  private async receive(
+    ctx: Ctx,
+    id: string,
+    o: ImportOptions,
+    rows: AsyncIterable<TableRow>,
+  ): Promise<{ total: number; duplicates: number }> {
     const m = this.ds.manager;
     let fields: ReturnType<typeof mapColumns>["fields"] | null = null;
     let chunk: Parameters<ImportsRepository["insertRows"]>[2] = [];
     let n = 0;
+    let duplicates = 0;
+    const flush = async () => {
+      const full = chunk;
+      chunk = [];
+      // The chunk and its duplicates in one transaction: a chunk is stored marked, or not at all.
+      duplicates += await unitOfWork(this.ds, ctx, (tx) => this.repo.insertRows(tx.manager, id, full));
+    };
     for await (const row of rows) {
       if (fields === null) {
         const header = row.cells.map((c) => c.trim());
@@ -72,15 +98,22 @@ export class ImportsService {
       }
       const keys = rowKeys(row.cells, fields);
       chunk.push({ n: ++n, line: row.line, cells: row.cells, email: keys.email, userName: keys.userName });
-      if (chunk.length >= CHUNK) {
-        const full = chunk;
-        chunk = [];
-        await withDb(() => this.repo.insertRows(m, id, full));
-      }
+      if (chunk.length >= CHUNK) await flush();
     }
     if (fields === null) throw new InvalidError("file", "is empty: the first line must name the columns");
-    if (chunk.length) await withDb(() => this.repo.insertRows(m, id, chunk));
-    return n;
+    if (chunk.length) await flush();
+    return { total: n, duplicates };
+  }
+
+  /**
+   * The worker's upkeep, one step (StepLoops): uploads left `receiving` by a process that died are failed after
+   * RECEIVING_STALL_MINUTES without a chunk; imports finished more than `retentionDays` ago are deleted with their rows,
+   * PRUNE_ROWS rows a step. True when it deleted a full step's worth (more may be left).
+   */
+  async upkeep(retentionDays: number): Promise<boolean> {
+    const m = this.ds.manager;
+    await withDb(() => this.repo.failStalled(m, RECEIVING_STALL_MINUTES));
+    return (await withDb(() => this.repo.prune(m, retentionDays, PRUNE_ROWS))) >= PRUNE_ROWS;
   }
 
   /** What is wrong for every row is refused before the file is read: SSO_ONLY, rights, language, groups, sync's entity. */

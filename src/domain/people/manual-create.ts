@@ -77,10 +77,16 @@ export class ManualCreation {
         return undefined;
       }
     });
-    const wanted = [...new Set(bases.filter((b): b is string => typeof b === "string"))];
-    const taken = wanted.length
-      ? await this.users.takenUserNames(wanted.flatMap((b) => userNameCandidates(b, 1, WINDOW)))
-      : new Set<string>();
+    // First each base alone (a batch of new names: one probe each), then the window only of the bases taken or wanted
+    // twice: 20 candidates for every person made each batch's lookup 20 times larger than needed.
+    const count = new Map<string, number>();
+    for (const b of bases) if (typeof b === "string") count.set(b, (count.get(b) ?? 0) + 1);
+    const wanted = [...count.keys()];
+    const taken = wanted.length ? await this.users.takenUserNames(wanted) : new Set<string>();
+    const crowded = wanted.filter((b) => taken.has(b) || count.get(b)! > 1);
+    if (crowded.length)
+      for (const t of await this.users.takenUserNames(crowded.flatMap((b) => userNameCandidates(b, 2, WINDOW - 1))))
+        taken.add(t);
     return items.map(({ profile, userName }, i) => {
       const base = bases[i];
       if (base === undefined) return false;

@@ -53,6 +53,11 @@ export class PeopleService {
     return this.scopedGroups.assertGroups(groupIds);
   }
 
+  /** Groups named by display name (an import's `groups` column): lower(name) -> id, for the names found. */
+  groupIdsByName(names: string[]): Promise<Map<string, string>> {
+    return this.scopedGroups.idsByName(names);
+  }
+
   /** Refused in SSO-only mode, before anything is read. */
   assertManualCreation(): void {
     if (this.s.ssoOnly) {

@@ -52,6 +52,10 @@ export function receiveUpload(req: Request, maxBytes: number): Promise<Upload> {
       file.on("limit", () => stream.destroy(tooLarge(maxBytes)));
       file.on("error", (e) => stream.destroy(e));
       file.pipe(stream);
+      // A body cut short never ends the file busboy hands over: the stream fails instead, and with it the import.
+      req.once("close", () => {
+        if (!req.complete) stream.destroy(Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
+      });
       resolve({ fields, name: info.filename ?? null, type: info.mimeType ?? null, stream });
     });
     bb.on("error", (e) =>

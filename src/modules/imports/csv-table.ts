@@ -1,4 +1,4 @@
-import { Readable } from "node:stream";
+import { Readable, pipeline } from "node:stream";
 import { parse } from "csv-parse";
 import iconv from "iconv-lite";
 import type { TableRow } from "../../domain/imports/import";
@@ -38,17 +38,18 @@ export async function* csvTable(input: AsyncIterable<Buffer>, charset?: Charset)
       if (!ended) for (let next = await source.next(); !next.done; next = await source.next()) yield next.value;
     })(),
   );
-  const records = bytes.pipe(iconv.decodeStream(cs)).pipe(
-    parse({
-      delimiter,
-      bom: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: true,
-      skip_records_with_empty_values: true,
-      info: true,
-    }),
-  );
+  // pipeline, not pipe: a source that fails (an upload cut short) fails the parser too, so the loop below ends with
+  // the error instead of waiting forever for lines that will not come (the import stayed `receiving` for good).
+  const parser = parse({
+    delimiter,
+    bom: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    skip_records_with_empty_values: true,
+    info: true,
+  });
+  const records = pipeline(bytes, iconv.decodeStream(cs), parser, () => undefined);
   // csv-parse's `info.lines` is the line a record ends on, but counts a CRLF inside quotes as two lines: corrected here.
   let crlfInQuotes = 0;
   for await (const { record, info } of records as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
