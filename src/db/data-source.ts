@@ -16,6 +16,7 @@ import { RateLimits1764000000013 } from "../../migrations/1764000000013-rate-lim
 import { LifecycleColumns1764000000070 } from "../../migrations/1764000000070-lifecycle-columns";
 import { UserTallies1764000000130 } from "../../migrations/1764000000130-user-tallies";
 import { EmailIndexNoPendingList1764000000141 } from "../../migrations/1764000000141-email-index-no-pending-list";
+import { SearchUserNameCoveringIndex1764000000170 } from "../../migrations/1764000000170-search-user-name-covering-index";
 import { OpenIdProvider1764000000090 } from "../../migrations/1764000000090-openid-provider";
 import { SignInEventsIndex1764000000091 } from "../../migrations/1764000000091-sign-in-events-index";
 import { EventsAndWebhooks1764000000110 } from "../../migrations/1764000000110-events-and-webhooks";
@@ -43,6 +44,7 @@ export const migrations = [
   LifecycleColumns1764000000070,
   UserTallies1764000000130,
   EmailIndexNoPendingList1764000000141,
+  SearchUserNameCoveringIndex1764000000170,
   OpenIdProvider1764000000090,
   SignInEventsIndex1764000000091,
   EventsAndWebhooks1764000000110,
