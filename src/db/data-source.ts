@@ -17,6 +17,7 @@ import { LifecycleColumns1764000000070 } from "../../migrations/1764000000070-li
 import { UserTallies1764000000130 } from "../../migrations/1764000000130-user-tallies";
 import { EmailIndexNoPendingList1764000000141 } from "../../migrations/1764000000141-email-index-no-pending-list";
 import { SearchUserNameCoveringIndex1764000000170 } from "../../migrations/1764000000170-search-user-name-covering-index";
+import { SearchTextStatistics1764000000171 } from "../../migrations/1764000000171-search-text-statistics";
 import { OpenIdProvider1764000000090 } from "../../migrations/1764000000090-openid-provider";
 import { SignInEventsIndex1764000000091 } from "../../migrations/1764000000091-sign-in-events-index";
 import { EventsAndWebhooks1764000000110 } from "../../migrations/1764000000110-events-and-webhooks";
@@ -45,6 +46,7 @@ export const migrations = [
   UserTallies1764000000130,
   EmailIndexNoPendingList1764000000141,
   SearchUserNameCoveringIndex1764000000170,
+  SearchTextStatistics1764000000171,
   OpenIdProvider1764000000090,
   SignInEventsIndex1764000000091,
   EventsAndWebhooks1764000000110,

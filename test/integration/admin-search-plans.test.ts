@@ -2,6 +2,7 @@ import type { Ctx } from "../../src/domain/context";
 import type { Statement } from "../../src/domain/effects";
 import { EntitiesRepository } from "../../src/domain/entities/entities.repository";
 import { type UserSearchQuery, UsersSearch } from "../../src/domain/users/users.search";
+import { plannedMatches } from "../../src/domain/users/users-search.choice";
 import { startTestApp, type TestApp } from "../support/app";
 
 const N = 20_000;
@@ -144,6 +145,22 @@ describe(`query plans of the admin search (${N.toLocaleString("en")} users)`, ()
     const next = await pagePlan({ ...q, cursor: first.nextCursor ?? undefined });
     expect(next).toMatch(/Index Only Scan using users_search_user_name_cover_idx/);
     expect(next).toMatch(/Index Cond/);
+  });
+
+  it("PostgreSQL estimates a text term from 1,000 values of the search text, and a 1% term near its matches", async () => {
+    // Over 100 values a term borne by 1% of the users matches one of them or none: estimated at 1% or at 0.01%.
+    const [stats] = await t.ds.query(
+      "SELECT cardinality(histogram_bounds::text::text[]) AS n FROM pg_stats WHERE tablename = 'users' AND attname = 'search_text'",
+    );
+    expect(stats.n).toBeGreaterThan(900);
+    // "given42" is one given name of 97: about 206 users.
+    const matches = Number(
+      (await t.ds.query("SELECT count(*) FROM users WHERE search_text LIKE '%given42%'"))[0].count,
+    );
+    const planned = await plannedMatches(t.ds, await t.services.search.where(ctx, { q: "given42" }));
+    expect(planned.live).toBeGreaterThan(N * 0.9);
+    expect(planned.matches).toBeGreaterThan(matches / 2);
+    expect(planned.matches).toBeLessThan(matches * 2);
   });
 
   it("a rare term is answered from its candidates, not by a walk", async () => {
