@@ -10,6 +10,12 @@ const schema = z
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     DATA_DIR: z.string().min(1).default(".data"),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(5488),
+    // shared_buffers of the embedded PostgreSQL (not of DATABASE_URL's, which its operator tunes); unset: an eighth of
+    // the machine's memory, 128MB to 2GB (src/db/embedded.ts).
+    EMBEDDED_PG_SHARED_BUFFERS: z
+      .string()
+      .regex(/^[1-9]\d{0,6}(kB|MB|GB)$/, "must be a size with its unit, such as 512MB or 2GB")
+      .optional(),
     DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     // Bounded database waits, ms (0 = none): a pool slot or new connection; a statement and a lock (server side); a
     // reply on the socket (client side: a stalled connection answers 503 and is discarded). Migrations are exempt.

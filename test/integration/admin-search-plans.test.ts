@@ -2,6 +2,7 @@ import type { Ctx } from "../../src/domain/context";
 import type { Statement } from "../../src/domain/effects";
 import { EntitiesRepository } from "../../src/domain/entities/entities.repository";
 import { type UserSearchQuery, UsersSearch } from "../../src/domain/users/users.search";
+import { plannedMatches } from "../../src/domain/users/users-search.choice";
 import { startTestApp, type TestApp } from "../support/app";
 
 const N = 20_000;
@@ -124,6 +125,74 @@ describe(`query plans of the admin search (${N.toLocaleString("en")} users)`, ()
         expect(p).toMatch(new RegExp(`Index Scan (Backward )?using ${index}`));
         expect(p).toMatch(/Index Cond/);
       }
+    }
+  });
+
+  it("a frequent term walks the userName order in its covering index alone, and stops after a page", async () => {
+    // "given1" is in 11 of the 97 given names (Given1, Given10..Given19): about 2,300 of the 20,000 users.
+    const q = query({ filter: { q: "given1" } });
+    const s = await statements(q);
+    expect(s.candidates).toBeNull();
+    const analyzed = (await t.ds.query(`EXPLAIN (ANALYZE, BUFFERS) ${s.page.text}`, s.page.values))
+      .map((r: Record<string, string>) => r["QUERY PLAN"])
+      .join("\n");
+    expect(analyzed).toMatch(/Index Only Scan using users_search_user_name_cover_idx/);
+    expect(analyzed).not.toMatch(/Bitmap|Seq Scan|Sort/);
+    // ~450 users passed over to find 51 matches, not the 2,300 matches nor the 20,000 users.
+    const passed = Number(/Rows Removed by Filter: (\d+)/.exec(analyzed)?.[1]);
+    expect(passed).toBeLessThan(2_000);
+    const first = await t.services.search.search(ctx, q);
+    const next = await pagePlan({ ...q, cursor: first.nextCursor ?? undefined });
+    expect(next).toMatch(/Index Only Scan using users_search_user_name_cover_idx/);
+    expect(next).toMatch(/Index Cond/);
+  });
+
+  it("PostgreSQL estimates a text term from 1,000 values of the search text, and a 1% term near its matches", async () => {
+    // Over 100 values a term borne by 1% of the users matches one of them or none: estimated at 1% or at 0.01%.
+    const [stats] = await t.ds.query(
+      "SELECT cardinality(histogram_bounds::text::text[]) AS n FROM pg_stats WHERE tablename = 'users' AND attname = 'search_text'",
+    );
+    expect(stats.n).toBeGreaterThan(900);
+    // "given42" is one given name of 97: about 206 users.
+    const matches = Number(
+      (await t.ds.query("SELECT count(*) FROM users WHERE search_text LIKE '%given42%'"))[0].count,
+    );
+    const planned = await plannedMatches(t.ds, await t.services.search.where(ctx, { q: "given42" }));
+    expect(planned.live).toBeGreaterThan(N * 0.9);
+    expect(planned.matches).toBeGreaterThan(matches / 2);
+    expect(planned.matches).toBeLessThan(matches * 2);
+  });
+
+  it("a rare term is answered from its candidates, not by a walk", async () => {
+    for (const sort of ["userName", "createdAt", "lastLoginAt"] as const)
+      expect((await statements(query({ filter: { q: "dupont" }, sort }))).candidates).not.toBeNull();
+  });
+
+  it("a frequent term's pages walked are the pages from its candidates, for each sort and direction", async () => {
+    const fromCandidates = new UsersSearch(t.ds, new EntitiesRepository(), undefined, undefined, false);
+    for (const [sort, descending] of [
+      ["userName", false],
+      ["userName", true],
+      ["createdAt", true],
+      ["lastLoginAt", false],
+      ["familyName", false],
+    ] as const) {
+      const pages = async (s: UsersSearch) => {
+        const all: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await s.search(
+            ctx,
+            query({ filter: { q: "given1", status: ["active"] }, sort, descending, limit: 200, cursor }),
+          );
+          all.push(...ids(page.items));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        return all;
+      };
+      const walked = await pages(t.services.search);
+      expect(walked.length).toBeGreaterThan(2_000);
+      expect(walked).toEqual(await pages(fromCandidates));
     }
   });
 

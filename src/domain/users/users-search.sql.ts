@@ -83,3 +83,24 @@ export function candidatesStatement(where: SqlWhere, shape: PageShape, cap: numb
     values,
   };
 }
+
+/**
+ * The page walking the sort order for a frequent text term: the walk keeps the matches and stops after one page, so
+ * its cost follows how frequent the term is, not how many users there are. Only the id and the key come out of the
+ * walk (for userName, read from its covering index alone: migration 1764000000170); the page's rows are then read by
+ * id.
+ */
+export function walkStatement(where: SqlWhere, shape: PageShape): Statement {
+  const { key, unique } = shape.sort;
+  const values = [...where.params];
+  const after = keyset(shape, key, "u.id", values, !unique);
+  const dir = shape.descending ? "DESC" : "ASC";
+  values.push(shape.limit + 1);
+  return {
+    text: `WITH p AS (SELECT u.id, ${key} AS k FROM users u WHERE ${where.sql} AND ${after}
+                      ORDER BY ${key} ${dir}${unique ? "" : `, u.id ${dir}`} LIMIT $${values.length})
+           SELECT ${SUMMARY}, to_json(p.k) #>> '{}' AS "sortKey" FROM p JOIN users u ON u.id = p.id
+           ORDER BY p.k ${dir}${unique ? "" : `, p.id ${dir}`}`,
+    values,
+  };
+}

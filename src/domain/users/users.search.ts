@@ -10,6 +10,7 @@ import type { SqlWhere } from "./users.repository";
 import { liveUser } from "./users.fragments";
 import { decodeCursor, encodeCursor, fingerprint } from "./users-search.cursor";
 import { CONTACT_SQL, FACETS_SQL, type FacetFilter, facetCodes } from "./users-search.facets";
+import { plannedMatches, plannedRows, walkIsCheaper } from "./users-search.choice";
 import {
   type PageShape,
   SORTS,
@@ -17,6 +18,7 @@ import {
   type UserSortField,
   candidatesStatement,
   pageStatement,
+  walkStatement,
 } from "./users-search.sql";
 
 export type { UserSortField } from "./users-search.sql";
@@ -87,11 +89,13 @@ export const TEXT_CANDIDATES_CAP = 20_000;
 export const FILTER_CANDIDATES_CAP = 20_000;
 
 /**
- * The admin search over users: filters, sort and keyset pages, all in PostgreSQL. A text query is answered from all its
- * matches (through the trigram index) when they are at most `textCap`, a query narrowed by status, entity or group from
- * its matches when PostgreSQL estimates them at most `filterCap`; otherwise by the planner's choice between walking the sort order and
- * a filter's index. Statements are sent unnamed, so each is planned with its
- * values (a plan cached for a rare status would be slow for a common one).
+ * The admin search over users: filters, sort and keyset pages, all in PostgreSQL. A text query is answered by walking
+ * the sort order when PostgreSQL's estimate of its matches makes that cheaper (a frequent term: the walk stops after a
+ * page, its cost set by how frequent the term is, not by the population), else from all its matches through the
+ * trigram index when they are at most `textCap`, else by the walk (decision 0139). A query narrowed by status, entity or
+ * group is answered from its matches when PostgreSQL estimates them at most `filterCap`; otherwise by the planner's
+ * choice between walking the sort order and a filter's index. Statements are sent unnamed, so each is planned with its
+ * values (a plan cached for a rare status would be slow for a common one). No count of the matches is shown.
  */
 export class UsersSearch {
   constructor(
@@ -99,6 +103,8 @@ export class UsersSearch {
     private readonly entities: EntitiesRepository,
     private readonly textCap = TEXT_CANDIDATES_CAP,
     private readonly filterCap = FILTER_CANDIDATES_CAP,
+    /** false: a text query never walks first (tests compare the two ways). */
+    private readonly walks = true,
   ) {}
 
   async search(ctx: Ctx, query: UserSearchQuery): Promise<UserSearchPage> {
@@ -117,8 +123,8 @@ export class UsersSearch {
   }
 
   /**
-   * The statements `search` runs (tests EXPLAIN them): for a text query, first its candidates (up to the cap), and the
-   * page walking the sort order when there are more; otherwise the page alone.
+   * The statements `search` runs (tests EXPLAIN them): the candidates (up to the cap) when they are the way, and the
+   * page walking the sort order, run when there are no candidates or more than the cap.
    */
   async statements(
     ctx: Ctx,
@@ -129,27 +135,21 @@ export class UsersSearch {
     const after = query.cursor ? decodeCursor(query.cursor, searchFingerprint(query), sort.type) : undefined;
     const shape: PageShape = { sort, descending: query.descending, after, limit: query.limit };
     const f = query.filter;
-    const narrowed =
-      facetCodes(f) !== null || f.entity !== undefined || f.group !== undefined || f.contact !== undefined;
-    const cap =
-      searchTerms(f.q).length > 0
-        ? this.textCap
-        : narrowed && (await this.estimate(where)) <= this.filterCap
-          ? this.filterCap
-          : 0;
+    if (searchTerms(f.q).length > 0) {
+      const walk = walkStatement(where, shape);
+      if (this.walks) {
+        const { matches, live } = await plannedMatches(this.ds, where);
+        if (walkIsCheaper(query.sort, query.limit, matches, live)) return { candidates: null, page: walk, cap: 0 };
+      }
+      return { candidates: candidatesStatement(where, shape, this.textCap), page: walk, cap: this.textCap };
+    }
+    const narrowed = facetCodes(f) !== null || f.entity !== undefined || f.group !== undefined || f.contact !== undefined;
+    const cap = narrowed && (await plannedRows(this.ds, where)) <= this.filterCap ? this.filterCap : 0;
     return {
       candidates: cap > 0 ? candidatesStatement(where, shape, cap) : null,
       page: pageStatement(where, shape),
       cap,
     };
-  }
-
-  /** PostgreSQL's estimate of the rows `where` selects (planning only, nothing is read). */
-  private async estimate(where: SqlWhere): Promise<number> {
-    const [row] = (await withDb(() =>
-      this.ds.query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM users u WHERE ${where.sql}`, where.params),
-    )) as { "QUERY PLAN": { Plan: { "Plan Rows": number } }[] }[];
-    return row["QUERY PLAN"][0].Plan["Plan Rows"];
   }
 
   /**
@@ -166,7 +166,7 @@ export class UsersSearch {
       ),
     )) as { n: number }[];
     if (n <= cap) return { count: n, exact: true, estimate: n };
-    return { count: cap, exact: false, estimate: Math.max(cap + 1, Math.round(await this.estimate(where))) };
+    return { count: cap, exact: false, estimate: Math.max(cap + 1, Math.round(await plannedRows(this.ds, where))) };
   }
 
   /** Summaries of the given users within the caller's scope, in no particular order (a job's failures, by name). */
