@@ -62,11 +62,11 @@ export class ImportRerunsService {
         if (chunk.length >= CHUNK) {
           const full = chunk;
           chunk = [];
-          await withDb(() => repo.insertRows(m, id, full));
+          await unitOfWork(this.ds, ctx, (tx) => repo.insertRows(tx.manager, id, full));
         }
       }
       if (header === null) throw new InvalidError("file", "is empty: the first line must name the columns");
-      if (chunk.length) await withDb(() => repo.insertRows(m, id, chunk));
+      if (chunk.length) await unitOfWork(this.ds, ctx, (tx) => repo.insertRows(tx.manager, id, chunk));
       await unitOfWork(this.ds, ctx, async (tx) => {
         await this.own.stage(tx.manager, id, n);
         await recordIn(tx, audited("import.staged", id, { fileName: file.name, rows: n }));
@@ -107,16 +107,18 @@ export class ImportRerunsService {
     try {
       await withDb(() => repo.setColumns(m, id, header, { ...o, fields: mapped.fields }, mapped.used, mapped.ignored));
       let total = 0;
+      let duplicates = 0;
       for (let after = 0; ; ) {
         const page = await withDb(() => this.own.rowsPage(m, source.id, after, CHUNK, null));
         if (page.length === 0) break;
         const rows = page.map((r) => ({ n: r.n, line: r.line, cells: r.cells, ...rowKeys(r.cells, mapped.fields) }));
-        await withDb(() => repo.insertRows(m, id, rows));
+        // each chunk stored with its duplicates marked, in one transaction (as ImportsService.receive does)
+        duplicates += await unitOfWork(this.ds, ctx, (tx) => repo.insertRows(tx.manager, id, rows));
         total += page.length;
         after = page[page.length - 1].n;
       }
       await unitOfWork(this.ds, ctx, async (tx) => {
-        await repo.queue(tx.manager, id, total, await repo.markDuplicates(tx.manager, id));
+        await repo.queue(tx.manager, id, total, duplicates);
         await recordIn(tx, audited("import.started", id, { from: source.id, dryRun: o.dryRun, mapping: mapped.used }));
       });
     } catch (e) {

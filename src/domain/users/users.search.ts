@@ -143,7 +143,8 @@ export class UsersSearch {
       }
       return { candidates: candidatesStatement(where, shape, this.textCap), page: walk, cap: this.textCap };
     }
-    const narrowed = facetCodes(f) !== null || f.entity !== undefined || f.group !== undefined || f.contact !== undefined;
+    const narrowed =
+      facetCodes(f) !== null || f.entity !== undefined || f.group !== undefined || f.contact !== undefined;
     const cap = narrowed && (await plannedRows(this.ds, where)) <= this.filterCap ? this.filterCap : 0;
     return {
       candidates: cap > 0 ? candidatesStatement(where, shape, cap) : null,
