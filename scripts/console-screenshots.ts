@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { createApp } from "../src/app";
-import { type Services, createServices } from "../src/composition";
+import { createServices } from "../src/composition";
 import { parseConfig } from "../src/config/env";
 import { openDatabase } from "../src/db/database";
 import { freePort } from "../src/db/embedded";
