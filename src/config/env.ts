@@ -1,5 +1,5 @@
-import { isIP } from "node:net";
 import { z } from "zod";
+import { duration, durationList, trustProxy } from "./env-values";
 
 /** Every setting Roster reads, with its default. `.env.example` lists the same names. */
 const schema = z
@@ -182,86 +182,6 @@ const schema = z
   });
 
 export type Config = z.infer<typeof schema>;
-
-/** A duration such as `24h`, `90m`, `30s`, `1d` or plain seconds (as TTLs usually are), parsed to milliseconds. */
-function duration() {
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-  return z
-    .string()
-    .regex(/^\d+(ms|s|m|h|d)?$/, "a duration such as 24h, 90m, 3600s or a number of seconds")
-    .transform((v) => {
-      const [, n, unit] = /^(\d+)(ms|s|m|h|d)?$/.exec(v)!;
-      return Number(n) * units[unit ?? "s"];
-    })
-    .pipe(
-      z
-        .number()
-        .int()
-        .min(60_000, "at least one minute")
-        .max(30 * 86_400_000, "at most 30 days"),
-    );
-}
-
-/** Comma-separated durations (`5s,30s,2m,1h`; ms, s, m, h, d), in milliseconds: a retry schedule. */
-function durationList() {
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-  return z
-    .string()
-    .regex(/^\d+(ms|s|m|h|d)(,\d+(ms|s|m|h|d))*$/, "comma-separated durations such as 5s,30s,2m,1h,1d")
-    .transform((v) =>
-      v.split(",").map((d) => {
-        const [, n, unit] = /^(\d+)(ms|s|m|h|d)$/.exec(d)!;
-        return Number(n) * units[unit];
-      }),
-    )
-    .pipe(
-      z
-        .array(
-          z
-            .number()
-            .int()
-            .min(10)
-            .max(7 * 86_400_000),
-        )
-        .max(50),
-    );
-}
-
-/**
- * Express's `trust proxy`: false (the socket's peer is the client), a number of proxy hops, or a comma-separated list of
- * addresses, subnets (CIDR) and the names loopback, linklocal, uniquelocal. Checked here so a typo stops the start.
- */
-function trustProxy() {
-  const names = new Set(["loopback", "linklocal", "uniquelocal"]);
-  const entry = (e: string) => {
-    const [ip, bits, extra] = e.split("/");
-    const family = isIP(ip);
-    return (
-      names.has(e) ||
-      (family !== 0 &&
-        extra === undefined &&
-        (bits === undefined || (/^\d{1,3}$/.test(bits) && +bits <= (family === 4 ? 32 : 128))))
-    );
-  };
-  return z.string().transform((v, ctx): false | number | string => {
-    const s = v.trim();
-    if (s === "false") return false;
-    if (/^\d{1,2}$/.test(s)) return Number(s);
-    if (
-      s
-        .split(",")
-        .map((e) => e.trim())
-        .every(entry)
-    )
-      return s;
-    ctx.addIssue({
-      code: "custom",
-      message:
-        "false, a number of proxy hops, or addresses/subnets (CIDR) and loopback|linklocal|uniquelocal, comma-separated",
-    });
-    return z.NEVER;
-  });
-}
 
 export class ConfigError extends Error {}
 

@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
 import { Client } from "pg";
-import { FILTER_CANDIDATES_CAP } from "../../src/domain/users/users.search";
+import { FILTER_CANDIDATES_CAP } from "../../src/domain/users/users-search.choice";
 import { COUNT_CAP, PAGE_SIZE } from "../../src/http/console/people/people-list.page";
 import type { TestApp } from "../support/app";
 import { consolePerson, signInToConsole } from "../support/console";

@@ -3,7 +3,7 @@ import type { Effects } from "../effects";
 import { recordIn } from "../unit-of-work";
 import { InvalidError } from "../errors";
 import { isUuid } from "../ids";
-import type { UserHooks } from "../users/users.service";
+import type { UserHooks } from "../users/user-hooks";
 import type { TxCtx } from "../context";
 import type { Member, MemberOp } from "./group";
 import type { GroupsService } from "./groups.service";

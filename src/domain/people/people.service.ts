@@ -4,16 +4,15 @@ import type { ScopedGroupsService } from "../groups/scoped-groups.service";
 import type { EntitiesRepository } from "../entities/entities.repository";
 import { DomainError, RefusedError } from "../errors";
 import { unitOfWork, withDb } from "../unit-of-work";
-import type { User, UserAccount, UserProfile, UserWrite } from "../users/user";
-import { profileOf } from "../users/user-rows";
+import type { User, UserAccount, UserProfile } from "../users/user";
 import type { CreateOptions } from "../users/users-create";
 import type { UsersService } from "../users/users.service";
-import { type ManualPolicy, checkEmail, checkLanguage, checkName, checkUserName } from "./manual-policy.rules";
+import type { ManualPolicy } from "./manual-policy.rules";
+import { ManualChanges } from "./manual-change";
 import { ManualCreation } from "./manual-create";
 import type { InvitationsService } from "../invitations/invitations.service";
-import { type FieldOwnership, OWNED_FIELDS, type OwnedField, idpOwnedAmong } from "../users/field-ownership";
+import type { FieldOwnership } from "../users/field-ownership";
 import type { LockedField, NewPerson, PersonChanges, PersonView } from "./person";
-import { applyChanges, idpOwnedChange } from "./person.rules";
 
 export interface PeopleSettings {
   policy: ManualPolicy;
@@ -27,6 +26,7 @@ export interface PeopleSettings {
  */
 export class PeopleService {
   private readonly manual: ManualCreation;
+  private readonly changes: ManualChanges;
 
   constructor(
     private readonly ds: DataSource,
@@ -38,9 +38,10 @@ export class PeopleService {
     private readonly invitations: InvitationsService,
     private readonly s: PeopleSettings,
     /** Who owns each profile field (the field-ownership setting, cached by settings/). */
-    private readonly fieldOwnership: () => Promise<FieldOwnership>,
+    fieldOwnership: () => Promise<FieldOwnership>,
   ) {
     this.manual = new ManualCreation(users, s);
+    this.changes = new ManualChanges(users, s, fieldOwnership);
   }
 
   /** For a batch: a line that fails while its email is taken is reported as existing. */
@@ -120,11 +121,7 @@ export class PeopleService {
    * read before the transaction) are refused by name.
    */
   async change(ctx: Ctx, id: string, c: PersonChanges, ifMatch?: number[]): Promise<PersonView> {
-    const idpFields = idpOwnedAmong(await this.fieldOwnership(), OWNED_FIELDS);
-    const { user } = await this.users.update(ctx, id, (current) => this.changed(current, c, idpFields), {
-      ifMatch,
-      uniqueEmail: true,
-    });
+    const { user } = await this.users.update(ctx, id, await this.changes.mutation(c), { ifMatch, uniqueEmail: true });
     return this.view(user);
   }
 
@@ -133,8 +130,7 @@ export class PeopleService {
    * person already looked like that. An IdP-owned field of a SCIM-managed person is refused the same way.
    */
   async changeIn(tx: TxCtx, id: string, c: PersonChanges): Promise<{ user: User; changed: boolean }> {
-    const idpFields = idpOwnedAmong(await this.fieldOwnership(), OWNED_FIELDS);
-    return this.users.updateIn(tx, id, (current) => this.changed(current, c, idpFields), { uniqueEmail: true });
+    return this.users.updateIn(tx, id, await this.changes.mutation(c), { uniqueEmail: true });
   }
 
   /**
@@ -182,48 +178,9 @@ export class PeopleService {
     return out;
   }
 
-  /** What `c` makes of `current` under the manual policy; an IdP-owned field of a SCIM-managed person is refused. */
-  private async changed(current: User, c: PersonChanges, idpFields: readonly OwnedField[]): Promise<UserWrite> {
-    const owned = current.source === "scim" ? idpFields.find((f) => idpOwnedChange(current, f, c)) : undefined;
-    if (owned) throw idpOwned(owned);
-    if (
-      current.source === "scim" &&
-      c.entityId !== undefined &&
-      c.entityId !== current.account.entityId &&
-      (await this.users.mappedEntity(current))
-    ) {
-      throw idpOwned("entityId", "the entity follows the identity provider's value (SCIM_ENTITY_MAPPING)");
-    }
-    const checked: PersonChanges = { ...c };
-    if (c.givenName !== undefined && c.givenName !== current.name.givenName)
-      checked.givenName = checkName(this.s.policy, "givenName", c.givenName) ?? undefined;
-    if (c.familyName !== undefined && c.familyName !== current.name.familyName)
-      checked.familyName = checkName(this.s.policy, "familyName", c.familyName) ?? undefined;
-    if (c.userName !== undefined && c.userName !== current.userName)
-      checked.userName = checkUserName(this.s.policy, c.userName);
-    if (c.email !== undefined) checked.email = checkEmail(c.email);
-    if (c.language !== undefined) checked.language = checkLanguage(c.language);
-    const role = c.role ?? current.account.systemRole;
-    const account: UserAccount = {
-      entityId: c.entityId === undefined ? current.account.entityId : c.entityId,
-      systemRole: role,
-      adminScope: c.adminScope ?? (role === "member" ? [] : current.account.adminScope),
-      external: c.external ?? current.account.external,
-    };
-    return { profile: applyChanges(profileOf(current), checked), account };
-  }
-
-  /**
-   * The fields `change` would refuse for this person, for a form to show locked with why: for a SCIM-managed person,
-   * the IdP-owned ones (field ownership) and the entity when the IdP's mapped value places them.
-   */
-  async lockedFields(user: User): Promise<LockedField[]> {
-    if (user.source !== "scim") return [];
-    const owned: LockedField[] = idpOwnedAmong(await this.fieldOwnership(), OWNED_FIELDS).map((field) => ({
-      field,
-      why: "idp_owned",
-    }));
-    return (await this.users.mappedEntity(user)) ? [...owned, { field: "entityId", why: "entity_mapping" }] : owned;
+  /** The fields `change` would refuse for this person, for a form to show locked with why (manual-change.ts). */
+  lockedFields(user: User): Promise<LockedField[]> {
+    return this.changes.lockedFields(user);
   }
 
   /** Deactivation on leave and reactivation, the use case every door shares (UsersService.setActive). */
@@ -243,11 +200,4 @@ export class PeopleService {
       invitation: inv ? { status: inv.status, invitedAt: inv.requestedAt, expiresAt: inv.expiresAt } : null,
     };
   }
-}
-
-function idpOwned(
-  field: string,
-  why = "it is kept in sync by the identity provider for this SCIM-managed person: change it there",
-) {
-  return new RefusedError("idp_owned_field", "conflict", `${field} cannot be changed here: ${why}`, field);
 }

@@ -22,7 +22,7 @@ import { type UserRow, profileOf, toUser } from "./user-rows";
 import { createEffects, restoreEffects } from "./users.effects";
 import type { UsersRepository } from "./users.repository";
 import { assertValidProfile } from "./users.rules";
-import type { UserHooks } from "./users.service";
+import type { UserHooks } from "./user-hooks";
 
 export interface CreateOptions {
   /**

@@ -17,7 +17,7 @@ import { lowerEmails } from "./users-create";
 import { ignoredChange, switchEffects, updateEffects } from "./users.effects";
 import type { UsersRepository } from "./users.repository";
 import { assertValidProfile, auditView } from "./users.rules";
-import type { UserHooks } from "./users.service";
+import type { UserHooks } from "./user-hooks";
 
 export interface WriteOptions {
   /** Versions the caller accepts (If-Match); any other current version is PreconditionFailedError. */

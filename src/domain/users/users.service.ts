@@ -1,45 +1,20 @@
-import type { DataSource, EntityManager } from "typeorm";
+import type { DataSource } from "typeorm";
 import { assertMay } from "./person-access.rules";
 import type { Ctx, TxCtx } from "../context";
 import { NotFoundError, RefusedError } from "../errors";
-import type { FieldOwnership } from "./field-ownership";
 import type { EntitiesRepository } from "../entities/entities.repository";
-import { unitOfWork, withDb, writeIn } from "../unit-of-work";
-import type { InviteOptions, User, UserAccount, UserProfile, UserSource, UserWrite } from "./user";
+import { withDb } from "../unit-of-work";
+import type { User, UserAccount, UserProfile, UserSource, UserWrite } from "./user";
+import type { UserHooks } from "./user-hooks";
 import { type EntityMapping, UserAccounts } from "./user-accounts";
 import { profileOf } from "./user-rows";
 import { type CreateOptions, UserCreation } from "./users-create";
 import { type NewUser, createManyIn } from "./users-create-many";
 import { foldTallies } from "./user-list.tallies";
 import { type ListQuery, UsersRepository } from "./users.repository";
-import { type Mutation, UserUpdates, type WriteOptions, checkLive } from "./users-update";
+import { type Mutation, UserUpdates, type WriteOptions } from "./users-update";
+import { removeUser } from "./users-remove";
 import type { Keyset, KeysetPage } from "../keyset";
-
-/**
- * What higher layers do inside a user write's transaction, handed to UsersService by the composition root
- * (src/composition.ts): users/ imports none of them.
- */
-export interface UserHooks {
-  /** Asks for a person's invitation (invitations/); a RefusedError when they cannot be invited. */
-  inviteIn(tx: TxCtx, user: User, opts: InviteOptions): Promise<unknown>;
-  /** Whether people created from `source` are invited with their creation (the communication setting). */
-  invitesAutomatically(source: UserSource, m?: EntityManager): boolean | Promise<boolean>;
-  /**
-   * A SCIM DELETE: `lockIn` runs before the user row is locked (groups/ locks the user's groups: groups, then users,
-   * the order every group write keeps), `removedIn` after the user is marked removed (it leaves every group).
-   */
-  removal: { lockIn(tx: TxCtx, userId: string): Promise<void>; removedIn(tx: TxCtx, userId: string): Promise<void> };
-  /**
-   * The IdP creating a removed account's userName again: `lockIn` takes the groups it left before the user row is
-   * locked (the same order), `rejoinIn` makes it a member again of those that still exist.
-   */
-  restore: {
-    lockIn(tx: TxCtx, groupIds: string[]): Promise<void>;
-    rejoinIn(tx: TxCtx, userId: string, groupIds: string[]): Promise<void>;
-  };
-  /** Who owns each profile field both the IdP and admins write (settings/, cached there); read on each IdP push. */
-  fieldOwnership(m?: EntityManager): Promise<FieldOwnership>;
-}
 
 /**
  * The user use cases every door shares. Each write and its audit and outbox rows commit as one unit:
@@ -211,35 +186,10 @@ export class UsersService {
 
   /**
    * IdP removal (SCIM DELETE): the account stays, deactivated and hidden from SCIM, its data kept; it leaves
-   * every group in the same transaction (deactivation, by contrast, keeps memberships). What it leaves is kept with
-   * the account (leave_snapshot), for the IdP creating the userName again (UserCreation's restore).
-   * An active person's removal is also their leave: `user.deactivated` goes out with `user.deleted`.
+   * every group in the same transaction (users-remove.ts).
    */
-  async remove(ctx: Ctx, id: string, opts: WriteOptions = {}): Promise<void> {
-    await unitOfWork(this.ds, ctx, async (tx) => {
-      await this.hooks.removal.lockIn(tx, id);
-      const current = checkLive(ctx, await this.repo.lockById(tx.manager, id), id, opts);
-      assertMay(ctx, "change", current);
-      const subject = { type: "user" as const, id };
-      const leave = current.active
-        ? {
-            audits: [{ action: "user.deactivated", subject, changes: { active: { before: true, after: false } } }],
-            events: [{ topic: "user.deactivated" as const, payload: { userId: id, wasActive: true, removed: true } }],
-          }
-        : { audits: [], events: [] };
-      await writeIn(tx, this.repo.markRemoved(id, current.version), {
-        audits: [
-          ...leave.audits,
-          {
-            action: "user.deleted",
-            subject,
-            changes: { active: { before: current.active, after: false }, removed: { before: false, after: true } },
-          },
-        ],
-        events: [...leave.events, { topic: "user.deleted", payload: { userId: id } }],
-      });
-      await this.hooks.removal.removedIn(tx, id);
-    });
+  remove(ctx: Ctx, id: string, opts: WriteOptions = {}): Promise<void> {
+    return removeUser(this.ds, this.repo, this.hooks.removal, ctx, id, opts);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Router } from "express";
 import type { DataSource } from "typeorm";
-import { SSO_STATE_TTL_SECONDS, type Services } from "../../composition";
+import type { Services } from "../../composition";
+import { SSO_STATE_TTL_SECONDS } from "../../composition/sso";
 import type { Config } from "../../config/env";
 import type { CompleteSignIn } from "./complete-sign-in";
 import { ssoRouter } from "./sso.routes";
