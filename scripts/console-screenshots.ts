@@ -7,42 +7,25 @@ import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { createApp } from "../src/app";
-import { type Services, createServices } from "../src/composition";
+import { createServices } from "../src/composition";
 import { parseConfig } from "../src/config/env";
 import { openDatabase } from "../src/db/database";
 import { freePort } from "../src/db/embedded";
 import { type Ctx, systemActor } from "../src/domain/context";
+import type { RunningWorker } from "../src/worker/worker";
 import { setPasswordWithLink, signInToConsole } from "../test/support/browser-journeys";
 import { ensureChromium, launchHeadless } from "../test/support/chromium";
+import { startWorker } from "../src/worker/worker";
 import { CONSOLE_SCREENSHOTS } from "./console-screenshot-pages";
+import { type Seeded, seed, startReceiver } from "./console-screenshot-seed";
 
 const OUT = path.resolve(__dirname, "../docs/console");
 const ADMIN = "admin@example.com";
 const PASSWORD = "violet harbour 41 tram kettle";
 const ctx: Ctx = { actor: { ...systemActor, name: "cli:screenshots" }, door: "cli", requestId: null };
 
-/** A small organisation, written through the same use cases as the admin API: entities, people, groups. */
-async function seed(s: Services): Promise<void> {
-  const acme = await s.entities.create(ctx, { name: "Acme", parentId: null, externalKey: null });
-  const sales = await s.entities.create(ctx, { name: "Sales", parentId: acme.id, externalKey: null });
-  const eng = await s.entities.create(ctx, { name: "Engineering", parentId: acme.id, externalKey: null });
-  const people = [
-    ["Ada", "Lovelace", eng.id],
-    ["Alan", "Turing", eng.id],
-    ["Grace", "Hopper", eng.id],
-    ["Hélène", "Dubois", sales.id],
-    ["Marc", "Lefèvre", sales.id],
-    ["Yuki", "Tanaka", sales.id],
-    ["Chloé", "Martin", acme.id],
-  ] as const;
-  const ids: string[] = [];
-  for (const [givenName, familyName, entityId] of people) {
-    const email = `${givenName}.${familyName}`.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
-    ids.push((await s.people.create(ctx, { email: `${email}@example.com`, givenName, familyName, entityId })).user.id);
-  }
-  await s.groups.create(ctx, { displayName: "Engineering all-hands", externalId: null }, ids.slice(0, 3));
-  await s.groups.create(ctx, { displayName: "Sales EMEA", externalId: null }, ids.slice(3, 6));
-}
+/** The page's address: its `{key}`s replaced by the seed's ids (a key the seed did not make is left, and skipped). */
+const fill = (p: string, ids: Seeded) => p.replace(/\{(\w+)\}/g, (all, key: string) => ids[key] ?? all);
 
 async function main(): Promise<void> {
   const chromium = ensureChromium();
@@ -61,16 +44,22 @@ async function main(): Promise<void> {
     PUBLIC_BASE_URL: base,
     EMBEDDED_PG_PORT: String(await freePort()),
     LOG_LEVEL: "silent",
+    // the seed's webhook receiver and SSO issuer (Roster's own provider) are on loopback
+    ALLOW_PRIVATE_TARGETS: "true",
+    WORKER_POLL_MS: "100",
   });
   const db = await openDatabase(cfg);
   let server: Server | undefined;
+  const receiver = await startReceiver();
+  let worker: RunningWorker | undefined;
   const browser = await launchHeadless(chromium.path);
   try {
     const services = createServices(db.dataSource, cfg);
     const app = createApp(cfg, db.dataSource, services);
     server = app.listen(port, "127.0.0.1");
     await new Promise<void>((resolve, reject) => server!.once("listening", resolve).once("error", reject));
-    await seed(services);
+    worker = await startWorker(db.url, services, cfg);
+    const ids = await seed(services, base, receiver.url);
     const { token } = await services.adminInvites.invite(ctx, ADMIN);
 
     const page = await (
@@ -84,19 +73,27 @@ async function main(): Promise<void> {
     if (signedIn !== 200) throw new Error(`signing in to the console answered ${signedIn}`);
     mkdirSync(OUT, { recursive: true });
     const skipped: string[] = [];
+    let language = "en";
     for (const shot of CONSOLE_SCREENSHOTS) {
-      const res = await page.goto(`${base}${shot.path}`);
+      const at = fill(shot.path, ids);
+      if ((shot.language ?? "en") !== language) {
+        language = shot.language ?? "en";
+        await page.goto(`${base}/console/language?to=${language}&back=${encodeURIComponent(at)}`);
+      }
+      const res = await page.goto(`${base}${at}`);
       if (res?.status() !== 200) {
-        skipped.push(`${shot.path} (${res?.status() ?? "no answer"})`);
+        skipped.push(`${at} (${res?.status() ?? "no answer"})`);
         continue;
       }
       const file = path.join(OUT, `${shot.name}.png`);
       await page.screenshot({ path: file });
-      process.stdout.write(`${path.relative(process.cwd(), file)}  ${shot.path}\n`);
+      process.stdout.write(`${path.relative(process.cwd(), file)}  ${at}\n`);
     }
     if (skipped.length) process.stderr.write(`skipped, not answering 200: ${skipped.join(", ")}\n`);
   } finally {
     await browser.close();
+    await worker?.stop();
+    await receiver.close();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     await db.close();
     rmSync(dataDir, { recursive: true, force: true });

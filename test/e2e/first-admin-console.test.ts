@@ -39,6 +39,20 @@ describe("the console in chromium", () => {
         "/console/people",
       );
       expect(await sessionsOf(email)).toBe(1);
+
+      // what an admin does next: the People page, where they find themselves, joined and just connected
+      await page.getByRole("link", { name: "Find people" }).click();
+      await page.waitForURL(`${roster.base}/console/people`);
+      await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("People");
+      await page.getByLabel("Search").fill(email);
+      await page.getByRole("button", { name: "Apply" }).click();
+      await page.waitForURL(/\/console\/people\?/);
+      const me = page.getByRole("row").filter({ hasText: email });
+      expect(await me.count()).toBe(1);
+      await expect(me.getByRole("cell").filter({ hasText: "Joined" }).count()).resolves.toBe(1);
+      // their last connection is today's sign-in, not "Never"
+      await expect(me.getByRole("cell", { name: "Never", exact: true }).count()).resolves.toBe(0);
+      await expect(page.getByText("1 person matches").isVisible()).resolves.toBe(true);
     },
   );
 

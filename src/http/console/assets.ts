@@ -4,7 +4,8 @@ import { type Router, Router as router } from "express";
 /**
  * The console's only script and stylesheet, served by Roster (the CSP allows no other). htmx is read from its npm
  * package at start (pinned; decision 0136); the stylesheet is below: visible focus everywhere, states marked by words
- * and icons as well as colour, contrast at least 4.5:1.
+ * and icons as well as colour, contrast at least 4.5:1. A date field's own parts (chromium's calendar button inside a
+ * datetime-local) take the focus without the field matching :focus, hence :focus-within as well.
  */
 const HTMX = readFileSync(require.resolve("htmx.org/dist/htmx.min.js"), "utf8");
 
@@ -18,7 +19,7 @@ header.top .who{margin-left:auto;display:flex;gap:1rem;align-items:center;font-s
 main{padding:1rem 1.5rem;max-width:80rem}main:focus{outline:none}
 h1{font-size:1.6rem;margin:.5rem 0 1rem}h2{font-size:1.25rem;margin-top:2rem}
 a{color:#0b4f9c}
-a:focus,button:focus,input:focus,select:focus,textarea:focus,summary:focus,[tabindex]:focus{outline:3px solid #f59e0b;outline-offset:2px}
+a:focus,button:focus,input:focus,input:focus-within,select:focus,textarea:focus,summary:focus,[tabindex]:focus{outline:3px solid #f59e0b;outline-offset:2px}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;color:#0b4f9c;padding:.5rem;z-index:10}
 form.inline{display:inline;margin:0}
 button,.button{display:inline-block;padding:.45rem 1rem;font-size:1rem;border:2px solid #0b4f9c;border-radius:4px;background:#0b4f9c;color:#fff;text-decoration:none;cursor:pointer}

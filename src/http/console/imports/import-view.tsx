@@ -25,7 +25,9 @@ export function ProgressBody({ locals, imp }: { locals: ConsoleLocals; imp: Impo
   return (
     <>
       <p>
-        {t.status}: <span class="badge">{STATUS_NAMES[lang][imp.status]}</span>
+        {t.status}
+        {t.colon}
+        <span class="badge">{STATUS_NAMES[lang][imp.status]}</span>
         {imp.dryRun ? <span class="badge"> {t.dryRun}</span> : null}
       </p>
       <p>

@@ -84,7 +84,9 @@ export function importPage(d: ConsolePageDeps): Router {
         {q.done === "started" ? <Notice>{t.done_started}</Notice> : null}
         {q.done === "cancelled" ? <Notice>{t.done_cancelled}</Notice> : null}
         <p>
-          {t.fileName}: <strong>{imp.fileName ?? "—"}</strong>
+          {t.fileName}
+          {t.colon}
+          <strong>{imp.fileName ?? "—"}</strong>
         </p>
         <Progress locals={locals} imp={imp} />
         <p>

@@ -7,6 +7,7 @@ export const T: Texts<
   | "file"
   | "fileHint"
   | "templates"
+  | "colon"
   | "templateCsv"
   | "templateXlsx"
   | "mode"
@@ -81,6 +82,8 @@ export const T: Texts<
     fileHint:
       "The first line names the columns; only an email column is needed. You choose what each column is on the next page; nothing changes before you run it.",
     templates: "Templates",
+    // French sets a space before a colon
+    colon: ": ",
     templateCsv: "Template (CSV)",
     templateXlsx: "Template (Excel)",
     mode: "What to do with people already in Roster",
@@ -156,6 +159,7 @@ export const T: Texts<
     fileHint:
       "La première ligne nomme les colonnes ; seule une colonne e-mail est nécessaire. Vous choisissez ce qu'est chaque colonne à la page suivante ; rien ne change avant de lancer l'import.",
     templates: "Modèles",
+    colon: " : ",
     templateCsv: "Modèle (CSV)",
     templateXlsx: "Modèle (Excel)",
     mode: "Que faire des personnes déjà dans Roster",

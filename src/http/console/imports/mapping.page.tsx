@@ -46,7 +46,9 @@ export function mappingPages(d: ConsolePageDeps): Router {
         {refusal?.general ? <Notice kind="error">{refusal.general}</Notice> : null}
         <p>{t.mappingIntro}</p>
         <p>
-          {t.fileName}: <strong>{imp.fileName ?? "—"}</strong> · {MODE_NAMES[locals.language][imp.mode]}
+          {t.fileName}
+          {t.colon}
+          <strong>{imp.fileName ?? "—"}</strong> · {MODE_NAMES[locals.language][imp.mode]}
         </p>
         <form method="post" action={`/console/imports/${imp.id}/start`}>
           <CsrfField token={locals.csrfToken} />
@@ -58,7 +60,7 @@ export function mappingPages(d: ConsolePageDeps): Router {
                 <div>
                   <Select
                     name={`col${i}`}
-                    label={`${t.column} ${i + 1}: ${label || t.unnamed}`}
+                    label={`${t.column} ${i + 1}${t.colon}${label || t.unnamed}`}
                     value={selected[i] ?? ""}
                     error={refusal?.fields[`col${i}`]}
                     options={options}

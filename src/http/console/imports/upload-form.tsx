@@ -1,7 +1,7 @@
 import { IMPORT_MODES } from "../../../domain/imports/import";
 import type { ImportRecord } from "../../../domain/imports/imports.repository";
-import { SYSTEM_ROLES } from "../../../domain/users/user";
 import { formatCount, formatInstant } from "../i18n";
+import { roleChoices } from "../people/person-form-input";
 import type { ConsoleLocals } from "../session";
 import { Field, Select } from "../view/components";
 import { MODE_NAMES, STATUS_NAMES } from "./import-names";
@@ -74,7 +74,7 @@ export function UploadForm({ locals, values, errors, entities, groups }: UploadF
           label={t.role}
           value={values.role}
           error={errors.role}
-          options={SYSTEM_ROLES.map((r) => ({ value: r, label: r }))}
+          options={roleChoices(locals.language)}
         />
         <Select
           name="entityId"

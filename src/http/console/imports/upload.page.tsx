@@ -72,7 +72,9 @@ export function uploadPages(d: ConsolePageDeps): Router {
           <>
             <h2>{t.upload}</h2>
             <p>
-              {t.templates}: <a href="/console/imports/template.csv">{t.templateCsv}</a> ·{" "}
+              {t.templates}
+              {t.colon}
+              <a href="/console/imports/template.csv">{t.templateCsv}</a> ·{" "}
               <a href="/console/imports/template.xlsx">{t.templateXlsx}</a>
             </p>
             <UploadForm
