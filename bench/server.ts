@@ -118,7 +118,10 @@ export async function startRoster(runId: string, extraEnv: NodeJS.ProcessEnv = {
   };
   // BENCH_CPU_PROF=<folder>: the server writes a V8 CPU profile there when it stops (bench/profile-summary.ts reads it).
   const prof = process.env.BENCH_CPU_PROF;
-  const { proc, output, exited } = spawnTs("src/main.ts", env, prof ? ["--cpu-prof", "--cpu-prof-dir", prof] : []);
+  // BENCH_SQL_TIMES=<file>: the time of every statement, summed per text, written there when it stops (bench/sql-times.cjs).
+  const sqlTimes = process.env.BENCH_SQL_TIMES ? ["--require", path.join(ROOT, "bench/sql-times.cjs")] : [];
+  const nodeArgs = [...(prof ? ["--cpu-prof", "--cpu-prof-dir", prof] : []), ...sqlTimes];
+  const { proc, output, exited } = spawnTs("src/main.ts", env, nodeArgs);
   const baseUrl = `http://127.0.0.1:${env.PORT}`;
   const cleanup = async () => {
     const problem = await stopChild("server", proc, exited);

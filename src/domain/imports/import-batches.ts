@@ -38,12 +38,14 @@ export class ImportBatches {
     if (imp.status === "queued" && !(await this.begin(imp))) return true;
     const ctx = importCtx(imp);
     const options = { ...imp.options, mode: imp.mode, dryRun: imp.dryRun, mapping: {} };
-    const claimed = await unitOfWork(this.ds, ctx, async (tx) => {
+    const { claimed, created } = await unitOfWork(this.ds, ctx, async (tx) => {
       const rows = await this.repo.claim(tx.manager, imp.id, this.s.batchSize);
       const outcomes = await this.rows.applyAll(tx, { options, fields: imp.mappingFields }, rows);
       if (outcomes.length) await this.repo.record(tx.manager, imp.id, outcomes);
-      return rows.length;
+      return { claimed: rows.length, created: outcomes.some((o) => o.result === "created") };
     });
+    // A store an import fills from empty: the next batches' lookups plan on its real size, not "two rows" (0150).
+    if (created) await this.users.refreshStatisticsIfOutgrown();
     if (claimed === 0 && !(await withDb(() => this.repo.hasRowsLeft(this.ds.manager, imp.id))))
       await this.finish(imp, ctx);
     return claimed > 0;
