@@ -118,7 +118,12 @@ export async function startRoster(runId: string, extraEnv: NodeJS.ProcessEnv = {
   };
   // BENCH_CPU_PROF=<folder>: the server writes a V8 CPU profile there when it stops (bench/profile-summary.ts reads it).
   const prof = process.env.BENCH_CPU_PROF;
-  const { proc, output, exited } = spawnTs("src/main.ts", env, prof ? ["--cpu-prof", "--cpu-prof-dir", prof] : []);
+  // BENCH_SQL_TIMES=<file>: the time of every statement, summed per text, written there when it stops (bench/sql-times.cjs).
+  const sqlTimes = process.env.BENCH_SQL_TIMES ? ["--require", path.join(ROOT, "bench/sql-times.cjs")] : [];
+  // BENCH_SERVER_NODE_ARGS: node options for the server alone (space-separated), e.g. V8 heap flags to compare.
+  const own = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+  const nodeArgs = [...(prof ? ["--cpu-prof", "--cpu-prof-dir", prof] : []), ...sqlTimes, ...own];
+  const { proc, output, exited } = spawnTs("src/main.ts", env, nodeArgs);
   const baseUrl = `http://127.0.0.1:${env.PORT}`;
   const cleanup = async () => {
     const problem = await stopChild("server", proc, exited);

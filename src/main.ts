@@ -14,6 +14,8 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  // Before anything is allocated in bulk: the heap grows by a fixed share past its live size (decision 0151).
+  (require("./heap-growth") as typeof import("./heap-growth")).setHeapGrowth(cfg.HEAP_GROWING_PERCENT);
   // Loaded after the config check so that a bad LOG_LEVEL is reported in one line too.
   const { logger } = require("./log") as typeof import("./log");
   const { openDatabase } = require("./db/database") as typeof import("./db/database");

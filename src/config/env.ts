@@ -88,6 +88,8 @@ const schema = z
     SYNC_MAX_DEACTIVATE_PERCENT: z.coerce.number().min(0).max(100).default(20),
     // Imports finished (succeeded, failed, cancelled) more than this many days ago are deleted with their rows.
     IMPORTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    // How far the server's heap may grow past what its last full collection left, in percent (0: V8 chooses, 1.1-4x).
+    HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(20),
     // How often each server seals committed audit records into the hash chain (reads also seal first, whatever this is).
     AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
     // Process role: `all` serves HTTP and runs the worker; `web` only HTTP; `worker` only the worker (plus health and metrics).

@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { Ctx, TxCtx } from "../context";
+import { DomainError } from "../errors";
 import { unitOfWork, withDb } from "../unit-of-work";
 import type { UsersService } from "../users/users.service";
 import type { RowApplier } from "./import-row.apply";
@@ -19,6 +20,9 @@ export interface BatchSettings {
  * batches too). The import's actor acts, through the door `import`, request id `import:<id>` in every audit record.
  */
 export class ImportBatches {
+  /** When a failed refresh of users' statistics may be tried again (refreshStatistics). */
+  private statisticsRetryAt = 0;
+
   constructor(
     private readonly ds: DataSource,
     private readonly repo: ImportsRepository,
@@ -38,15 +42,30 @@ export class ImportBatches {
     if (imp.status === "queued" && !(await this.begin(imp))) return true;
     const ctx = importCtx(imp);
     const options = { ...imp.options, mode: imp.mode, dryRun: imp.dryRun, mapping: {} };
-    const claimed = await unitOfWork(this.ds, ctx, async (tx) => {
+    const { claimed, created } = await unitOfWork(this.ds, ctx, async (tx) => {
       const rows = await this.repo.claim(tx.manager, imp.id, this.s.batchSize);
       const outcomes = await this.rows.applyAll(tx, { options, fields: imp.mappingFields }, rows);
       if (outcomes.length) await this.repo.record(tx.manager, imp.id, outcomes);
-      return rows.length;
+      return { claimed: rows.length, created: outcomes.some((o) => o.result === "created") };
     });
+    // A store an import fills from empty: the next batches' lookups plan on its real size, not "two rows" (0150).
+    if (created && Date.now() >= this.statisticsRetryAt) await this.refreshStatistics();
     if (claimed === 0 && !(await withDb(() => this.repo.hasRowsLeft(this.ds.manager, imp.id))))
       await this.finish(imp, ctx);
     return claimed > 0;
+  }
+
+  /**
+   * ANALYZE when `users` outgrew its statistics. Only a help to the planner, after the batch committed: one that fails
+   * (past the statement timeout on a busy database) is tried again a minute later, and autovacuum does it meanwhile.
+   */
+  private async refreshStatistics(): Promise<void> {
+    try {
+      await this.users.refreshStatisticsIfOutgrown();
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      this.statisticsRetryAt = Date.now() + 60_000;
+    }
   }
 
   /** queued -> running; sync first checks the share it would deactivate, and stops the import when over the limit. */

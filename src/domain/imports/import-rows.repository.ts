@@ -77,14 +77,17 @@ export class ImportRowsRepository {
     const rows = await sql(m, `SELECT 1 FROM import_rows WHERE import_id = $1 AND result IS NULL LIMIT 1`, [id]);
     return rows.length > 0;
   }
-  /** A batch's outcomes and the import's counts, in two statements. */ async record(
+  /** A batch's outcomes and the import's counts, in one statement (one round trip less per batch). */ async record(
     m: EntityManager,
     id: string,
     outcomes: RowOutcome[],
   ): Promise<void> {
+    const count = (r: RowResult) => outcomes.filter((o) => o.result === r).length;
     await sql(
       m,
-      `UPDATE import_rows r SET result = o.result, reason = o.reason, user_id = o.user_id
+      `WITH counted AS (UPDATE imports SET done = done + $6, created = created + $7, updated = updated + $8,
+         unchanged = unchanged + $9, skipped = skipped + $10, failed = failed + $11 WHERE id = $1)
+       UPDATE import_rows r SET result = o.result, reason = o.reason, user_id = o.user_id
        FROM unnest($2::int[], $3::text[], $4::text[], $5::uuid[]) AS o(n, result, reason, user_id)
        WHERE r.import_id = $1 AND r.n = o.n`,
       [
@@ -93,14 +96,13 @@ export class ImportRowsRepository {
         outcomes.map((o) => o.result),
         outcomes.map((o) => o.reason),
         outcomes.map((o) => o.userId),
+        outcomes.length,
+        count("created"),
+        count("updated"),
+        count("unchanged"),
+        count("skipped"),
+        count("failed"),
       ],
-    );
-    const count = (r: RowResult) => outcomes.filter((o) => o.result === r).length;
-    await sql(
-      m,
-      `UPDATE imports SET done = done + $2, created = created + $3, updated = updated + $4, unchanged = unchanged + $5,
-         skipped = skipped + $6, failed = failed + $7 WHERE id = $1`,
-      [id, outcomes.length, count("created"), count("updated"), count("unchanged"), count("skipped"), count("failed")],
     );
   }
   /** Active people of the entity, for sync's share: how many there are, and how many the file does not name. */ async syncShare(

@@ -10,6 +10,7 @@ import { type EntityMapping, UserAccounts } from "./user-accounts";
 import { profileOf } from "./user-rows";
 import { type CreateOptions, UserCreation } from "./users-create";
 import { type NewUser, createManyIn } from "./users-create-many";
+import { analyzeUsersIfOutgrown } from "./users-statistics";
 import { foldTallies } from "./user-list.tallies";
 import { type ListQuery, UsersRepository } from "./users.repository";
 import { type Mutation, UserUpdates, type WriteOptions } from "./users-update";
@@ -108,6 +109,11 @@ export class UsersService {
   /** Whether a live user has this email address (case-insensitive). A read only: creates check again under a lock. */
   async emailInUse(email: string): Promise<boolean> {
     return (await withDb(() => this.repo.liveUserWithEmail(this.ds.manager, [email.toLowerCase()], null))) !== null;
+  }
+
+  /** After many creates (an import's batch): the planner's statistics refreshed when the table outgrew them (0150). */
+  refreshStatisticsIfOutgrown(): Promise<boolean> {
+    return withDb(() => analyzeUsersIfOutgrown(this.ds.manager));
   }
 
   /** The live people holding any of these emails or userNames (case-insensitive), read in one statement. */
