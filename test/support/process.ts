@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Agent, fetch as undiciFetch } from "undici";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -97,3 +98,12 @@ export function runCli(
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+/**
+ * fetch on a new connection each time. runCli blocks the event loop for seconds, long enough for the server to time out
+ * a kept-alive socket without this process seeing it close: the next fetch reusing it fails with "other side closed"
+ * (seen under load, on a GET right after the CLI ran). Tests that mix runCli and HTTP use this.
+ */
+const noKeepAlive = new Agent({ pipelining: 0 });
+export const fetchFresh = (url: string, init: Parameters<typeof undiciFetch>[1] = {}) =>
+  undiciFetch(url, { ...init, dispatcher: noKeepAlive });
