@@ -124,6 +124,23 @@ describe("IMPORTS_RETENTION_DAYS", () => {
   });
 });
 
+describe("IMPORTS_RETENTION_DAYS and staged files", () => {
+  it("deletes a staged file nobody started within the window, keeps a recent one", async () => {
+    const d = domain();
+    const stale = (await upload(t, `Email\nstale@${d}\n`, "stale.csv", { stage: "true" })).body.id;
+    const fresh = (await upload(t, `Email\nfresh@${d}\n`, "fresh.csv", { stage: "true" })).body.id;
+    const statuses = await t.ds.query(`SELECT status FROM imports WHERE id = ANY($1::uuid[])`, [[stale, fresh]]);
+    expect(statuses.map((r: { status: string }) => r.status)).toEqual(["staged", "staged"]);
+    await t.ds.query(`UPDATE imports SET created_at = now() - interval '31 days' WHERE id = $1`, [stale]);
+    while (await t.services.imports.upkeep(30)) {}
+    const left = await t.ds.query(`SELECT id FROM imports WHERE id = ANY($1::uuid[])`, [[stale, fresh]]);
+    expect(left.map((r: { id: string }) => r.id)).toEqual([fresh]);
+    expect(Number((await t.ds.query(`SELECT count(*) FROM import_rows WHERE import_id = $1`, [stale]))[0].count)).toBe(
+      0,
+    );
+  });
+});
+
 describe("duplicates across the chunks a file is stored in", () => {
   it("marks a row repeating a row of an earlier chunk, by email and by userName", async () => {
     const d = domain();

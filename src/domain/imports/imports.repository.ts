@@ -115,10 +115,12 @@ export class ImportsRepository extends ImportRowsRepository {
   }
   /**
    * Imports finished more than `days` ago go, their rows first, at most `limit` rows a statement (a 1,000,000-row
-   * import is not one long delete); an import is deleted once it has no row left. How many rows and imports went.
+   * import is not one long delete); an import is deleted once it has no row left. A staged file nobody started within
+   * the window goes too: it never finishes, and its rows would stay for good. How many rows and imports went.
    */
   async prune(m: EntityManager, days: number, limit: number): Promise<number> {
-    const old = `SELECT id FROM imports WHERE finished_at < now() - $1 * interval '1 day'`;
+    const old = `SELECT id FROM imports WHERE finished_at < now() - $1 * interval '1 day'
+                   OR (status = 'staged' AND created_at < now() - $1 * interval '1 day')`;
     const rows = await sql(
       m,
       `DELETE FROM import_rows WHERE (import_id, n) IN (
