@@ -236,6 +236,66 @@ describe("the console's import: upload, mapping, dry run, run, report", () => {
     expect(after).toBe(before);
   });
 
+  it("lets the admin go over the sync limit from the page of the sync it stopped, dry run first", async () => {
+    const d = domain();
+    const team = await entity(t, `Team ${d}`);
+    const admin = await consolePerson(t.ds, "admin");
+    const { browser, body } = await signInToConsole(base, "/console/imports", admin.userName);
+    const runReal = async (csv: string, mode: string) => {
+      const staged = importIdOf(
+        (await uploadFile(browser, csrfOf(body), csv, { mode, entityId: team })).headers.get("location"),
+      );
+      const run = await browser.post(`/console/imports/${staged}/start`, { _csrf: csrfOf(body), run: "real" });
+      await workAll();
+      return importIdOf(run.headers.get("location"));
+    };
+    const everyone = ["a", "b", "c", "d", "e"].map((n) => `${n}@${d}`);
+    await runReal(`email\n${everyone.join("\n")}\n`, "upsert");
+    const active = async () =>
+      (
+        await t.ds.query("SELECT emails->0->>'value' AS email FROM users WHERE entity_id = $1 AND active ORDER BY 1", [
+          team,
+        ])
+      ).map((r: { email: string }) => r.email);
+    expect(await active()).toEqual(everyone);
+
+    // The file names one of five: the sync would deactivate 80% (> 20%), so it stops and changes nothing.
+    const stopped = await runReal(`email\na@${d}\n`, "sync");
+    expect((await t.ds.query("SELECT status, error FROM imports WHERE id = $1", [stopped]))[0]).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/^sync_limit: 4 of the entity's 5 active people/),
+    });
+    expect(await active()).toEqual(everyone);
+    const page = await (await browser.get(`/console/imports/${stopped}`)).text();
+    expect(page).toContain("Go over the deactivation limit");
+    expect(page).toMatch(/<input type="hidden" name="confirm" value="yes"\/?>/);
+
+    const dry = await browser.post(`/console/imports/${stopped}/start`, {
+      _csrf: csrfOf(body),
+      confirm: "yes",
+      run: "dry",
+    });
+    expect(dry.status).toBe(303);
+    await workAll();
+    const dryId = importIdOf(dry.headers.get("location"));
+    expect((await t.ds.query("SELECT status, dry_run, deactivated FROM imports WHERE id = $1", [dryId]))[0]).toEqual({
+      status: "succeeded",
+      dry_run: true,
+      deactivated: 4,
+    });
+    expect(await active()).toEqual(everyone);
+
+    // The dry run's "run for real" keeps its going over the limit.
+    const real = await browser.post(`/console/imports/${dryId}/start`, { _csrf: csrfOf(body), run: "real" });
+    await workAll();
+    const realId = importIdOf(real.headers.get("location"));
+    expect((await t.ds.query("SELECT status, deactivated FROM imports WHERE id = $1", [realId]))[0]).toEqual({
+      status: "succeeded",
+      deactivated: 4,
+    });
+    expect(await active()).toEqual([`a@${d}`]);
+  });
+
   it("limits an entity-scoped admin's import as the API does", async () => {
     const d = domain();
     const mine = await entity(t, `Mine ${d}`);

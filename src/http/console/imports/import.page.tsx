@@ -108,6 +108,22 @@ export function importPage(d: ConsolePageDeps): Router {
             </button>
           </form>
         ) : null}
+        {admin && imp.status === "failed" && imp.mode === "sync" && imp.error?.startsWith("sync_limit:") ? (
+          <section aria-labelledby="over-limit-title">
+            <h2 id="over-limit-title">{t.overLimit}</h2>
+            <p>{t.overLimitHint}</p>
+            <form method="post" action={`${base}/start`}>
+              <CsrfField token={locals.csrfToken} />
+              <input type="hidden" name="confirm" value="yes" />
+              <button type="submit" name="run" value="dry" class="secondary">
+                {t.overLimitDry}
+              </button>{" "}
+              <button type="submit" name="run" value="real" class="danger">
+                {t.overLimitReal}
+              </button>
+            </form>
+          </section>
+        ) : null}
         {admin && imp.dryRun && imp.status === "succeeded" ? (
           <section aria-labelledby="run-title">
             <h2 id="run-title">{t.runReal}</h2>

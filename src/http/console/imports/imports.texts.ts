@@ -61,6 +61,10 @@ export const T: Texts<
   | "all"
   | "show"
   | "runReal"
+  | "overLimit"
+  | "overLimitHint"
+  | "overLimitDry"
+  | "overLimitReal"
   | "runRealHint"
   | "changeMapping"
   | "chooseMapping"
@@ -138,6 +142,11 @@ export const T: Texts<
     all: "All rows",
     show: "Show",
     runReal: "Run for real with this file and mapping",
+    overLimit: "Go over the deactivation limit",
+    overLimitHint:
+      "This sync stopped before changing anything: it would deactivate more of the entity's people than the limit allows. If the file really is the full list, run it again going over the limit.",
+    overLimitDry: "Dry run, going over the limit",
+    overLimitReal: "Run for real and deactivate them",
     runRealHint: "The same rows, read the same way: this time the people are created and changed.",
     changeMapping: "Change the mapping and try again",
     chooseMapping: "Choose what each column is",
@@ -214,6 +223,11 @@ export const T: Texts<
     all: "Toutes les lignes",
     show: "Afficher",
     runReal: "Importer pour de vrai avec ce fichier et cette lecture",
+    overLimit: "Dépasser la limite de désactivations",
+    overLimitHint:
+      "Cette synchronisation s’est arrêtée avant tout changement : elle désactiverait plus de personnes de l’entité que la limite ne le permet. Si le fichier est bien la liste complète, relancez-la en dépassant la limite.",
+    overLimitDry: "Essai à blanc, en dépassant la limite",
+    overLimitReal: "Importer pour de vrai et les désactiver",
     runRealHint: "Les mêmes lignes, lues de la même façon : cette fois les personnes sont créées et modifiées.",
     changeMapping: "Changer la lecture des colonnes et réessayer",
     chooseMapping: "Choisir ce qu'est chaque colonne",

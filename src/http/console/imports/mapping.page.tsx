@@ -117,6 +117,8 @@ export function mappingPages(d: ConsolePageDeps): Router {
       const started = await importReruns.startFrom(ctx, String(req.params.id), {
         dryRun: body.run !== "real",
         mapping,
+        // The sync limit's "go over it" (the import page of a sync stopped by it); else the source's own choice.
+        confirm: body.confirm === "yes" ? true : undefined,
       });
       res.redirect(303, `/console/imports/${started.id}?done=started`);
     } catch (e) {
