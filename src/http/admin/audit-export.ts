@@ -1,4 +1,5 @@
-import type { Response } from "express";
+import type { Request, Response } from "express";
+import { logger } from "../../log";
 import type { AuditRecord } from "../../domain/audit-log/audit-log";
 import { csvRow } from "./csv";
 
@@ -47,6 +48,39 @@ export const EXPORT_FORMATS = {
     line: (r: AuditRecord) => `${JSON.stringify(auditJson(r))}\n`,
   },
 } as const;
+
+/**
+ * The whole answer of an export, for every door that offers one (admin API, console): the first batch is read before
+ * any header goes out, so a database outage is the door's own error answer, not a broken file; then the file, named
+ * by the time of the export, streamed; an error mid-stream destroys the response (see streamExport).
+ */
+export async function sendExport(
+  req: Request,
+  res: Response,
+  format: keyof typeof EXPORT_FORMATS,
+  batches: AsyncGenerator<AuditRecord[]>,
+): Promise<void> {
+  const first = await batches.next();
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  res
+    .status(200)
+    .type(EXPORT_FORMATS[format].type)
+    .set("Content-Disposition", `attachment; filename="audit-${stamp}.${format}"`)
+    .set("Cache-Control", "no-store");
+  try {
+    await streamExport(
+      res,
+      format,
+      (async function* () {
+        if (!first.done) yield first.value;
+        yield* batches;
+      })(),
+    );
+  } catch (err) {
+    (req.log ?? logger).error({ err, door: req.baseUrl }, "audit export failed mid-stream");
+    res.destroy();
+  }
+}
 
 /**
  * Streams `batches` to the response in `format`, waiting for 'drain' whenever the socket's buffer is full, so memory

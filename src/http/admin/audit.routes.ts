@@ -2,7 +2,7 @@ import { Router } from "express";
 import type { AuditLogService } from "../../domain/audit-log/audit-log.service";
 import { logger } from "../../log";
 import { adminCtx } from "./admin-auth";
-import { auditJson, EXPORT_FORMATS, streamExport } from "./audit-export";
+import { auditJson, sendExport } from "./audit-export";
 import { auditCursor, parseExportQuery, parseListQuery } from "./audit.schemas";
 
 /** GET /admin/v1/audit (cursor-paged, newest first) and /admin/v1/audit/export (csv or ndjson, streamed). Admins and auditors. */
@@ -24,28 +24,7 @@ export function auditRoutes(audit: AuditLogService): Router {
 
   r.get("/export", async (req, res) => {
     const q = parseExportQuery(req.query as Record<string, unknown>);
-    const batches = audit.export(adminCtx(req, res), q.filter, q.order);
-    // The first batch is read before any header goes out, so a bad database answers 503 problem+json, not a broken file.
-    const first = await batches.next();
-    const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-    res
-      .status(200)
-      .type(EXPORT_FORMATS[q.format].type)
-      .set("Content-Disposition", `attachment; filename="audit-${stamp}.${q.format}"`)
-      .set("Cache-Control", "no-store");
-    try {
-      await streamExport(
-        res,
-        q.format,
-        (async function* () {
-          if (!first.done) yield first.value;
-          yield* batches;
-        })(),
-      );
-    } catch (err) {
-      (req.log ?? logger).error({ err }, "audit export failed mid-stream");
-      res.destroy();
-    }
+    await sendExport(req, res, q.format, audit.export(adminCtx(req, res), q.filter, q.order));
   });
 
   return r;

@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { DOORS } from "../../../domain/audit-log/audit-log";
 import { logger } from "../../../log";
-import { EXPORT_FORMATS, streamExport } from "../../admin/audit-export";
+import { sendExport } from "../../admin/audit-export";
 import { auditCursor } from "../../admin/audit.schemas";
 import type { ConsolePageDeps } from "../pages";
 import { consoleCtx, localsOf } from "../session";
@@ -99,27 +99,7 @@ export function auditPage(d: ConsolePageDeps): Router {
 
   r.get("/audit/export", async (req, res) => {
     const q = exportQueryOf(typedFilters(req.query as Record<string, unknown>), String(req.query.format ?? ""));
-    const batches = audit.export(consoleCtx(req, res), q.filter, q.order);
-    // The first batch is read before any header goes out, so a database outage is an error page, not a broken file.
-    const first = await batches.next();
-    const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-    res
-      .status(200)
-      .type(EXPORT_FORMATS[q.format].type)
-      .set("Content-Disposition", `attachment; filename="audit-${stamp}.${q.format}"`);
-    try {
-      await streamExport(
-        res,
-        q.format,
-        (async function* () {
-          if (!first.done) yield first.value;
-          yield* batches;
-        })(),
-      );
-    } catch (err) {
-      (req.log ?? logger).error({ err }, "console audit export failed mid-stream");
-      res.destroy();
-    }
+    await sendExport(req, res, q.format, audit.export(consoleCtx(req, res), q.filter, q.order));
   });
 
   r.get("/audit/chain", async (req, res) => {

@@ -4,7 +4,8 @@ import type { Language } from "../../../domain/language";
 import type { Texts } from "../i18n";
 import { CsrfField, Field, Notice, Select } from "../view/components";
 import { Checkbox, type Choice, ChoiceGroup } from "../view/form-controls";
-import { type FormBody, listOf, roleChoices, roleOf, textOf } from "./person-form-input";
+import { valuesOf as listOf } from "../view/form-values";
+import { type FormBody, roleChoices, roleOf, textOf } from "./person-form-input";
 import { LABELS, LOCKS } from "./person-texts";
 
 const TEXT_FIELDS = [

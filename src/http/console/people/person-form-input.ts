@@ -13,12 +13,6 @@ export type FormBody = Record<string, unknown>;
 export const textOf = (body: FormBody, name: string): string | undefined =>
   typeof body[name] === "string" ? (body[name] as string) : undefined;
 
-/** A repeated field (checkboxes): a form sends nothing, one value, or a list. */
-export const listOf = (body: FormBody, name: string): string[] => {
-  const v = body[name];
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : typeof v === "string" ? [v] : [];
-};
-
 /** A role as a form sends it; anything else is refused by the field's own error. */
 export function roleOf(body: FormBody): SystemRole | undefined {
   const r = textOf(body, "role");

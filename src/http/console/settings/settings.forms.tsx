@@ -4,7 +4,7 @@ import type { CommunicationSetting } from "../../../domain/settings/communicatio
 import type { IdpDomains, SignUpSetting } from "../../../domain/settings/setting-kinds";
 import { type FieldOwnership, OWNED_FIELDS } from "../../../domain/users/field-ownership";
 import { CsrfField, Field, Select } from "../view/components";
-import { Checkbox } from "../view/controls";
+import { Checkbox } from "../view/form-controls";
 import { type FieldError, errorFor } from "../view/field-errors";
 import { T } from "./settings.texts";
 

@@ -7,7 +7,7 @@ import { adminOnly } from "../admin-only";
 import type { ConsolePageDeps } from "../pages";
 import { consoleCtx, localsOf } from "../session";
 import { Notice } from "../view/components";
-import { textOf, ticked } from "../view/controls";
+import { textOf, ticked } from "../view/form-values";
 import { type FieldError, FormFieldError, fieldErrorOf } from "../view/field-errors";
 import { Layout } from "../view/layout";
 import { sendView } from "../view/render";

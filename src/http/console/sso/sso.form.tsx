@@ -2,7 +2,9 @@ import type { Entity } from "../../../domain/entities/entity";
 import type { ConnectionInput } from "../../../domain/sso/connection.rules";
 import type { ConnectionView } from "../../../domain/sso/sso-connections.service";
 import { CsrfField, Field, Select } from "../view/components";
-import { Checkbox, StateBadge, TextArea, linesOf, textOf, ticked } from "../view/controls";
+import { StateBadge } from "../view/controls";
+import { Checkbox, TextArea } from "../view/form-controls";
+import { linesOf, textOf, ticked } from "../view/form-values";
 import { type FieldError, errorFor } from "../view/field-errors";
 import { T } from "./sso.texts";
 
@@ -151,6 +153,7 @@ export function ConnectionForm(p: ConnectionFormProps) {
         <legend>{t.jit}</legend>
         <Checkbox name="jit.enabled" label={t.jitEnabled} checked={f["jit.enabled"] === "on"} />
         <TextArea
+          rows={3}
           name="jit.allowedDomains"
           label={t.allowedDomains}
           hint={t.linesHint}
@@ -158,6 +161,7 @@ export function ConnectionForm(p: ConnectionFormProps) {
           error={errorFor(p.err, "jit.allowedDomains")}
         />
         <TextArea
+          rows={3}
           name="jit.requiredClaims"
           label={t.requiredClaims}
           hint={t.requiredClaimsHint}
@@ -188,6 +192,7 @@ export function ConnectionForm(p: ConnectionFormProps) {
         {text("claimMapping.entity", t.entity)}
         {text("claimMapping.groups", t.groups)}
         <TextArea
+          rows={3}
           name="requiredGroups"
           label={t.requiredGroups}
           value={f.requiredGroups}

@@ -39,14 +39,23 @@ export function TextArea(p: {
  * One labelled checkbox (value "on" when ticked, absent when not: a form sends nothing for it). Not in a `.field`,
  * whose stylesheet rule makes inputs full-width text boxes; the box stays beside its label.
  */
-export function Checkbox(p: { name: string; label: string; checked: boolean; lockedBecause?: string | null }) {
-  const id = `f-${p.name}`;
+export function Checkbox(p: {
+  name: string;
+  label: string;
+  checked: boolean;
+  /** What is posted when ticked ("on" by default); `id` when several boxes share a name. */
+  value?: string;
+  id?: string;
+  lockedBecause?: string | null;
+}) {
+  const id = p.id ?? `f-${p.name}`;
   return (
     <div class="checkbox">
       <input
         type="checkbox"
         id={id}
         name={p.name}
+        value={p.value ?? "on"}
         checked={p.checked}
         disabled={Boolean(p.lockedBecause)}
         aria-describedby={p.lockedBecause ? `${id}-lock` : undefined}

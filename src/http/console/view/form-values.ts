@@ -17,6 +17,16 @@ export function valuesOf(body: Body, name: string): string[] {
   return all.filter((x): x is string => typeof x === "string");
 }
 
+/** The value of a checkbox in a parsed form body: ticked when posted (any value), else not. */
+export const ticked = (body: Record<string, unknown>, name: string): boolean => body[name] !== undefined;
+
+/** The non-empty lines of a text area. */
+export const linesOf = (text: string): string[] =>
+  text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+
 /** A drop-down of entities: "" for none (top level), else an entity id; anything else names the field as invalid. */
 export function optionalIdOf(body: Body, name: string): string | null {
   const v = textOf(body, name).trim();

@@ -3,7 +3,8 @@ import type { Delivery } from "../../../domain/webhooks/deliveries.repository";
 import type { Webhook } from "../../../domain/webhooks/webhooks.repository";
 import { formatInstant } from "../i18n";
 import { CsrfField, Field } from "../view/components";
-import { Checkbox, StateBadge } from "../view/controls";
+import { StateBadge } from "../view/controls";
+import { Checkbox } from "../view/form-controls";
 import { type FieldError, errorFor } from "../view/field-errors";
 import { T } from "./webhooks.texts";
 
