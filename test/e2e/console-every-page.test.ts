@@ -4,6 +4,7 @@ import { type Seeded, seed, startReceiver } from "../../scripts/console-screensh
 import { consolePerson } from "../support/console";
 import { PASSWORD } from "../support/oidc-browser";
 import { type BrowserServer, startBrowserServer, useBrowser } from "../support/real-browser";
+import { signInToConsole } from "../support/browser-journeys";
 
 // Every main console page, over the sample organisation the screenshots show, walked with the keyboard alone in
 // chromium: each control has a label (or a name), Tab reaches it, and the focus can be seen on every Tab stop.
@@ -87,11 +88,7 @@ async function walk(page: Page, path: string) {
 describe("every console page by keyboard, in chromium", () => {
   browserIt("each control is named, reached by Tab and shows its focus", async ({ page }) => {
     const admin = await consolePerson(roster.t.ds, "admin");
-    await page.goto("/console");
-    await page.getByLabel("Email or username").fill(admin.userName);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${roster.base}/console`);
+    await signInToConsole(page, roster.base, "/console", admin.userName, PASSWORD);
     const paths = [...CONSOLE_SCREENSHOTS.filter((s) => !s.language).map((s) => s.path), ...MORE].map(fill);
     expect(paths.filter((p) => p.includes("{"))).toEqual([]);
     for (const path of paths) {

@@ -4,6 +4,7 @@ import path from "node:path";
 import { consolePerson } from "../support/console";
 import { PASSWORD } from "../support/oidc-browser";
 import { type BrowserServer, startBrowserServer, useBrowser } from "../support/real-browser";
+import { signInToConsole } from "../support/browser-journeys";
 
 jest.setTimeout(120_000);
 
@@ -35,11 +36,7 @@ describe("importing a file in the console, in chromium", () => {
       );
       const admin = await consolePerson(roster.t.ds, "admin");
 
-      await page.goto("/console/imports");
-      await page.getByLabel("Email or username").fill(admin.userName);
-      await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-      await page.getByRole("button", { name: "Sign in" }).click();
-      await page.waitForURL(/\/console\/imports$/);
+      await signInToConsole(page, roster.base, "/console/imports", admin.userName, PASSWORD);
 
       await page.getByLabel("CSV or Excel file").setInputFiles(file);
       await page.getByRole("button", { name: "Upload and choose the columns" }).click();

@@ -2,6 +2,7 @@ import type { Page } from "playwright-core";
 import { consolePerson } from "../support/console";
 import { PASSWORD } from "../support/oidc-browser";
 import { type BrowserServer, focusIsVisible, startBrowserServer, useBrowser } from "../support/real-browser";
+import { signInToConsole } from "../support/browser-journeys";
 
 // Keyboard-only use of the console in chromium: defects found walking every page with Tab (issue 17's last gaps).
 jest.setTimeout(120_000);
@@ -15,11 +16,7 @@ const browserIt = useBrowser(() => roster.base);
 
 async function signInAsAdmin(page: Page, path: string) {
   const admin = await consolePerson(roster.t.ds, "admin");
-  await page.goto(path);
-  await page.getByLabel("Email or username").fill(admin.userName);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${roster.base}${path}`);
+  await signInToConsole(page, roster.base, path, admin.userName, PASSWORD);
 }
 
 const focusedId = (page: Page) =>

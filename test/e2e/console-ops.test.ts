@@ -3,6 +3,7 @@ import { hashSecret } from "../../src/domain/secrets";
 import { consolePerson } from "../support/console";
 import { PASSWORD } from "../support/oidc-browser";
 import { type BrowserServer, focusIsVisible, startBrowserServer, tabUntil, useBrowser } from "../support/real-browser";
+import { signInToConsole } from "../support/browser-journeys";
 
 jest.setTimeout(120_000);
 
@@ -16,11 +17,7 @@ const browserIt = useBrowser(() => roster.base);
 /** Opens a console page as a new admin: Roster's sign-in page first, typed by label, then back to the page. */
 async function signInAsAdmin(page: Page, path: string) {
   const admin = await consolePerson(roster.t.ds, "admin");
-  await page.goto(path);
-  await page.getByLabel("Email or username").fill(admin.userName);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${roster.base}${path}`);
+  await signInToConsole(page, roster.base, path, admin.userName, PASSWORD);
 }
 
 describe("the console's API tokens, in chromium", () => {

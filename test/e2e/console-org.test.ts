@@ -3,6 +3,7 @@ import { consolePerson } from "../support/console";
 import { memberIds, scimGroup } from "../support/group-fixtures";
 import { PASSWORD } from "../support/oidc-browser";
 import { type BrowserServer, focusIsVisible, startBrowserServer, tabUntil, useBrowser } from "../support/real-browser";
+import { signInToConsole } from "../support/browser-journeys";
 
 jest.setTimeout(120_000);
 
@@ -23,11 +24,7 @@ describe("the console's entities and groups, in chromium", () => {
       const groupName = (await roster.t.ds.query("SELECT display_name FROM groups WHERE id = $1", [group]))[0]
         .display_name as string;
 
-      await page.goto("/console/entities");
-      await page.getByLabel("Email or username").fill(admin.userName);
-      await page.getByLabel("Password").fill(PASSWORD);
-      await page.getByRole("button", { name: "Sign in" }).click();
-      await page.waitForURL(/\/console\/entities$/);
+      await signInToConsole(page, roster.base, "/console/entities", admin.userName, PASSWORD);
       await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Entities");
 
       // keyboard only: into the name field, type, Tab past the parent (top level) and the key to the button, Enter

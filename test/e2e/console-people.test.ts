@@ -3,6 +3,7 @@ import { consolePerson } from "../support/console";
 import { PASSWORD } from "../support/oidc-browser";
 import { seedPerson } from "../support/people";
 import { type BrowserServer, startBrowserServer, useBrowser } from "../support/real-browser";
+import { signInToConsole } from "../support/browser-journeys";
 
 jest.setTimeout(120_000);
 
@@ -25,11 +26,7 @@ describe("the people list in chromium", () => {
       const connected = await seedPerson(ds, { familyName: word, enrolledAt: new Date(), lastLoginAt: new Date() });
       const admin = await consolePerson(ds, "admin");
 
-      await page.goto("/console/people");
-      await page.getByLabel("Email or username").fill(admin.userName);
-      await page.getByLabel("Password").fill(PASSWORD);
-      await page.getByRole("button", { name: "Sign in" }).click();
-      await page.waitForURL(/\/console\/people$/);
+      await signInToConsole(page, roster.base, "/console/people", admin.userName, PASSWORD);
 
       await page.getByLabel("Search").fill(word);
       await page.getByLabel("Connection").selectOption({ label: "Never connected" });

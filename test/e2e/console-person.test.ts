@@ -3,6 +3,7 @@ import { entity, person } from "../support/admin-fixtures";
 import { consolePerson } from "../support/console";
 import { PASSWORD } from "../support/oidc-browser";
 import { type BrowserServer, startBrowserServer, useBrowser } from "../support/real-browser";
+import { signInToConsole } from "../support/browser-journeys";
 
 jest.setTimeout(120_000);
 
@@ -16,11 +17,7 @@ const browserIt = useBrowser(() => roster.base);
 /** Opens a console page as a new admin (or the one given), signing in on Roster's own page as a person would. */
 async function openAs(page: Page, path: string, role: "admin" = "admin", adminScope?: string[]) {
   const who = await consolePerson(roster.t.ds, role, { adminScope });
-  await page.goto(path);
-  await page.getByLabel("Email or username").fill(who.userName);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${roster.base}${path}`);
+  await signInToConsole(page, roster.base, path, who.userName, PASSWORD);
   return who;
 }
 
