@@ -80,3 +80,29 @@ it("leaves to the one-by-one path a row matching by userName, and the rows the r
     Number((await t.ds.query("SELECT count(*) FROM users WHERE emails->0->>'value' = $1", [`okay@${d}`]))[0].count),
   ).toBe(1);
 });
+
+it("writes the same columns and the same audit record as the one-by-one path (a row with a password takes that path)", async () => {
+  const d = `s${letters()}.test`;
+  const header = "Email,First name,Last name,Job title,Department,Phone,Employee number,Language,One-time password";
+  const csv = [header, `same1@${d},Ana,Samefield,Chemist,Lab,+33 1 23 45 67 89,E-1,fr,`].join("\n");
+  const alone = [header, `same2@${d},Ana,Samefield,Chemist,Lab,+33 1 23 45 67 89,E-1,fr,Tr0ub4dor&3-horse`].join("\n");
+  for (const file of [csv, alone]) {
+    const res = await upload(t, file, "same.csv");
+    expect((await runImport(t, res.body.id)).counts).toMatchObject({ created: 1, failed: 0 });
+  }
+  const rows = await t.ds.query(
+    `SELECT to_jsonb(u) - ARRAY['id', 'user_name', 'emails', 'search_text', 'password_hash', 'created_at', 'updated_at',
+              'invited_at', 'enrolled_at', 'password_must_change', 'source_ref'] AS row, u.source_ref,
+            (SELECT changes - ARRAY['userName', 'emails'] FROM audit_events a WHERE a.target_id = u.id::text
+               AND a.action = 'user.created') AS changes
+       FROM users u WHERE emails->0->>'value' IN ($1, $2) ORDER BY emails->0->>'value'`,
+    [`same1@${d}`, `same2@${d}`],
+  );
+  expect(rows).toHaveLength(2);
+  expect(rows[0].row).toMatchObject({ title: "Chemist", department: "Lab", employee_number: "E-1", source: "csv" });
+  expect(rows[0].row).toEqual(rows[1].row);
+  // Who made them (each upload here is by its own admin): the set-based path used to leave it empty.
+  for (const r of rows) expect(r.source_ref).toMatch(/^test-admin-/);
+  expect(rows[0].changes).toEqual(rows[1].changes);
+  expect(Object.keys(rows[0].changes)).toEqual(expect.arrayContaining(["title", "enterprise.department"]));
+});

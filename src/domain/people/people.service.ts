@@ -173,6 +173,7 @@ export class PeopleService {
       tx,
       ready.map((r) => r.item),
       "csv",
+      tx.actor.name, // as importIn's one-by-one create records who made them
     );
     for (const [i, r] of ready.entries()) out[r.at] = made[i];
     return out;

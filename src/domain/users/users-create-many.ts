@@ -29,6 +29,7 @@ export async function createManyIn(
   accounts: UserAccounts,
   items: NewUser[],
   source: UserSource,
+  sourceRef: string | null,
 ): Promise<(string | null)[]> {
   const out: (string | null)[] = items.map(() => null);
   if (items.length === 0) return out;
@@ -48,7 +49,7 @@ export async function createManyIn(
   const held = await repo.heldEmails(tx.manager, emails);
   const free = prepared.filter((p) => !lowerEmails(p.profile).some((e) => held.has(e)));
   if (free.length === 0) return out;
-  const created = await repo.insertMany(tx.manager, free, source);
+  const created = await repo.insertMany(tx.manager, free, source, sourceRef);
   const effects: Effects = { audits: [], events: [] };
   for (const p of free) {
     if (!created.has(p.id)) continue;

@@ -62,8 +62,9 @@ export class UsersRepository extends UserStatements {
     m: EntityManager,
     rows: Parameters<UserStatements["insertManyStatement"]>[0],
     source: UserSource,
+    sourceRef: string | null,
   ): Promise<Set<string>> {
-    const s = this.insertManyStatement(rows, source);
+    const s = this.insertManyStatement(rows, source, sourceRef);
     return new Set((await sql<{ id: string }>(m, s.text, s.values)).map((r) => r.id));
   }
 

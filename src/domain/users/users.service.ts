@@ -64,8 +64,8 @@ export class UsersService {
   }
 
   /** Many new people at once inside the caller's unit (an import's batch): their ids, null for those to create one by one. */
-  createManyIn(tx: TxCtx, items: NewUser[], source: UserSource): Promise<(string | null)[]> {
-    return createManyIn(tx, this.repo, this.accounts, items, source);
+  createManyIn(tx: TxCtx, items: NewUser[], source: UserSource, sourceRef: string | null): Promise<(string | null)[]> {
+    return createManyIn(tx, this.repo, this.accounts, items, source, sourceRef);
   }
 
   /** A live user; with a ctx, one the actor may not read (outside their entity scope) is not found either. */
