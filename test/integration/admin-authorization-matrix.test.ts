@@ -61,7 +61,8 @@ async function snapshot(id: string): Promise<unknown> {
   const [row] = await t.ds.query(
     `SELECT to_jsonb(u) AS row,
       (SELECT count(*)::int FROM audit_events WHERE target_id = $1) AS audits,
-      (SELECT count(*)::int FROM outbox WHERE payload->>'userId' = $1) AS events,
+      (SELECT count(*)::int FROM outbox WHERE payload->>'userId' = $1) AS queued,
+      (SELECT count(*)::int FROM events WHERE subject_id = $1 OR data->'userIds' ? $1) AS events,
       (SELECT count(*)::int FROM invitations WHERE user_id = $1::uuid) AS invitations,
       (SELECT count(*)::int FROM group_members WHERE user_id = $1::uuid) AS memberships
     FROM users u WHERE u.id = $1::uuid`,

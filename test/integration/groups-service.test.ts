@@ -111,16 +111,17 @@ describe("GroupsService", () => {
       ["group.updated", { externalId: { before: null, after: "ext-2" } }],
       ["membership.removed", { members: [users[0].id] }],
     ]);
-    const events = await t.ds.query("SELECT topic, payload FROM outbox WHERE payload->>'groupId' = $1 ORDER BY id", [
-      group.id,
-    ]);
-    expect(events.map((e: { topic: string }) => e.topic)).toEqual([
+    const events = await t.ds.query(
+      "SELECT type, data, door, request_id FROM events WHERE subject_id = $1 ORDER BY seq",
+      [group.id],
+    );
+    expect(events.map((e: { type: string }) => e.type)).toEqual([
       "group.created",
       "membership.added",
       "group.updated",
       "membership.removed",
     ]);
-    expect(events[3].payload).toMatchObject({ userIds: [users[0].id], requestId: "req-groups-1", door: "admin" });
+    expect(events[3]).toMatchObject({ data: { userIds: [users[0].id] }, request_id: "req-groups-1", door: "admin" });
   });
 
   it("remove-all and replace are set operations: replace removes the members not listed and adds the missing ones", async () => {
@@ -189,7 +190,7 @@ describe("users and their memberships", () => {
       expect((await t.services.groups.get(g.id)).version).toBe(2);
     }
     const events = await t.ds.query(
-      "SELECT topic FROM outbox WHERE topic = 'membership.removed' AND payload->'userIds' ? $1",
+      "SELECT type FROM events WHERE type = 'membership.removed' AND data->'userIds' ? $1",
       [a.id],
     );
     expect(events).toHaveLength(2);

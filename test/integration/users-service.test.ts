@@ -78,10 +78,17 @@ describe("UsersService: atomic writes", () => {
       request_id: "req-1",
       changes: { title: { before: "A", after: "B" } },
     });
-    const events = await t.ds.query("SELECT topic, payload FROM outbox WHERE payload->>'userId' = $1 ORDER BY id", [
+    const events = await t.ds.query(
+      "SELECT type, data, door, request_id FROM events WHERE subject_id = $1 ORDER BY seq",
+      [user.id],
+    );
+    expect(events.map((e: { type: string }) => e.type)).toEqual(["user.created", "user.updated", "user.deactivated"]);
+    expect(events[1]).toMatchObject({ data: { fields: ["title"] }, request_id: "req-1", door: "admin" });
+    // Only the deactivation has a consumer (lifecycle's OnLeave): the one outbox job (decision 0156).
+    const queued = await t.ds.query("SELECT topic, payload FROM outbox WHERE payload->>'userId' = $1 ORDER BY id", [
       user.id,
     ]);
-    expect(events.map((e: { topic: string }) => e.topic)).toEqual(["user.created", "user.updated", "user.deactivated"]);
-    expect(events[1].payload).toMatchObject({ fields: ["title"], requestId: "req-1", door: "admin" });
+    expect(queued.map((e: { topic: string }) => e.topic)).toEqual(["user.deactivated"]);
+    expect(queued[0].payload).toMatchObject({ requestId: "req-1", door: "admin" });
   });
 });
