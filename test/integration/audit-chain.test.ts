@@ -59,7 +59,7 @@ describe("the audit hash chain", () => {
     });
   });
 
-  it("a unit of work that wrote audit records and outbox events and rolled back leaves nothing: no record, no event, no gap", async () => {
+  it("a unit of work that wrote audit records, outbox and feed events and rolled back leaves nothing: no record, no event, no gap", async () => {
     await appendAudits(t.ds, 2);
     const effects = (n: number) => ({
       audits: [{ action: "test.rolled-back", subject: { type: "user" as const, id: null }, changes: { n } }],

@@ -62,7 +62,7 @@ describe("the link of an invitation mail", () => {
     await auth.login(p.email, "another-fine-passphrase").expect(401);
   });
 
-  it("records user.enrolled as the person, through the auth door, with its outbox event, in the same transaction", async () => {
+  it("records user.enrolled as the person, through the auth door, in the same transaction, queueing nothing", async () => {
     const p = await invitedPerson(t, sink);
     await auth.accept(p.token, GOOD).expect(200);
     const audits = await t.ds.query(

@@ -27,14 +27,14 @@ const audits = (groupId: string) =>
 
 describe("GroupsService", () => {
   it("writes nothing at all when the audit record cannot be written", async () => {
-    const before = await Promise.all(["groups", "group_members", "audit_events", "outbox"].map(count));
+    const before = await Promise.all(["groups", "group_members", "audit_events", "events", "outbox"].map(count));
     const badCtx = { ...ctx, door: "carrier-pigeon" as Door };
     const u = await newUser();
-    const mid = await Promise.all(["groups", "group_members", "audit_events", "outbox"].map(count));
+    const mid = await Promise.all(["groups", "group_members", "audit_events", "events", "outbox"].map(count));
     await expect(
       t.services.groups.create(badCtx, { displayName: uniqueGroupName(), externalId: null }, [u.id]),
     ).rejects.toThrow();
-    expect(await Promise.all(["groups", "group_members", "audit_events", "outbox"].map(count))).toEqual(mid);
+    expect(await Promise.all(["groups", "group_members", "audit_events", "events", "outbox"].map(count))).toEqual(mid);
     expect(mid[0]).toBe(before[0]);
   });
 
@@ -94,7 +94,7 @@ describe("GroupsService", () => {
     expect((await t.services.groups.get(group.id)).displayName).toBe(group.displayName);
   });
 
-  it("records membership.added/removed with only the ids touched, and their outbox events, in one transaction with the change", async () => {
+  it("records membership.added/removed with only the ids touched, and their feed events, in one transaction with the change", async () => {
     const users = [await newUser(), await newUser(), await newUser()];
     const { group } = await t.services.groups.create(
       ctx,

@@ -258,7 +258,7 @@ describe("POST /Bulk: failOnErrors", () => {
 });
 
 describe("POST /Bulk: each operation is its own transaction, audited like the same request alone", () => {
-  it("a failed operation changes nothing: no row, no audit record, no outbox event", async () => {
+  it("a failed operation changes nothing: no row, no audit record, no feed event beyond the creation", async () => {
     const u = (await t.scim.post("/Users", buildScimUser({ title: "Keeper" })).expect(201)).body;
     const taken = buildScimUser({ userName: u.userName.toUpperCase() });
     const ops = await runBulk(
@@ -285,6 +285,7 @@ describe("POST /Bulk: each operation is its own transaction, audited like the sa
     expect(await auditOf(u.id)).toEqual(["user.created"]);
     const events = await t.ds.query("SELECT type FROM events WHERE subject_id = $1", [u.id]);
     expect(events).toEqual([{ type: "user.created" }]);
+    expect(await t.ds.query("SELECT topic FROM outbox WHERE payload->>'userId' = $1", [u.id])).toEqual([]);
   });
 
   it("writes one audit record and feed event per change: door scim, the token's name, the request's id", async () => {

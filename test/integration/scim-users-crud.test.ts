@@ -100,7 +100,7 @@ describe("SCIM /Users create, read, replace, delete", () => {
     }
   });
 
-  it("writes an audit record and an outbox event in the same transaction as each change", async () => {
+  it("writes an audit record and a feed event in the same transaction as each change, and queues the leave", async () => {
     const created = (await t.scim.post("/Users", buildScimUser()).expect(201)).body;
     await t.scim.patch(`/Users/${created.id}`, patchOp({ op: "replace", path: "active", value: false })).expect(200);
     const audit = await t.ds.query(
