@@ -6,7 +6,8 @@ import type { DerivedEffects, Effects, Statement } from "./effects";
 import { ConflictError, DomainError, InvalidError, UnavailableError } from "./errors";
 import { outboxInsertCte } from "./outbox/outbox.fragments";
 import { derivedEventsInsertCte, eventsInsertCte } from "./events/events.fragments";
-import { feedRows } from "./feed";
+import { feedRows, isEventType } from "./feed";
+import { CONSUMED_TOPICS, isConsumedTopic } from "./topics";
 
 /*
  * The unit of work: the one way a change is committed, and the only place that opens a transaction or writes audit
@@ -16,8 +17,9 @@ import { feedRows } from "./feed";
  *   writeAlone(ds, ctx, statement, effects)   a unit of work of one statement (the hot SCIM path: one round trip)
  *   withDb(() => read)                        reads outside a unit, with the same error translation
  *
- * Either way the change, its audit record(s) and its outbox event(s) commit together or not at all, and database
- * errors come out as domain errors (unique -> ConflictError, outage or timeout -> UnavailableError).
+ * Either way the change, its audit record(s), its feed events and the outbox jobs of the topics a side module consumes
+ * (CONSUMED_TOPICS) commit together or not at all, and database errors come out as domain errors (unique ->
+ * ConflictError, outage or timeout -> UnavailableError).
  */
 
 /** Unique indexes and the field they protect, for ConflictError messages. */
@@ -58,7 +60,8 @@ export function writeIn<T extends object>(tx: TxCtx, write: Statement, effects: 
 
 /** Inside a unit: audit records and outbox events on their own, for changes made by earlier statements of `tx`. */
 export async function recordIn(tx: TxCtx, effects: Effects): Promise<void> {
-  if (effects.audits.length === 0 && effects.events.length === 0) return;
+  if (effects.audits.length === 0 && !effects.events.some((e) => isConsumedTopic(e.topic) || isEventType(e.topic)))
+    return;
   await runWithEffects(tx.manager, tx, { text: "SELECT 1 AS one", values: [] }, effects);
 }
 
@@ -131,7 +134,11 @@ export async function withDb<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The write and its effects as ONE statement: the audit and outbox INSERTs (from their owners) as guarded CTEs. */
+/**
+ * The write and its effects as ONE statement: the audit, outbox and feed INSERTs (from their owners) as guarded CTEs.
+ * Only the events a side module consumes are queued in the outbox (CONSUMED_TOPICS, decision 0156); the feed and the
+ * audit records are written whatever the topic.
+ */
 async function runWithEffects<T extends object>(
   m: EntityManager,
   ctx: Ctx,
@@ -153,10 +160,11 @@ async function runWithEffects<T extends object>(
       request_id: ctx.requestId,
     }),
   );
-  const events = effects.events.map((e) => ({
-    topic: e.topic,
-    payload: { ...e.payload, requestId: ctx.requestId, door: ctx.door },
-  }));
+  const events: { topic: string; payload: Record<string, unknown> }[] = [];
+  for (const e of effects.events) {
+    if (isConsumedTopic(e.topic))
+      events.push({ topic: e.topic, payload: { ...e.payload, requestId: ctx.requestId, door: ctx.door } });
+  }
   const feed = feedRows(effects, ctx.actor, ctx.door, ctx.requestId);
   const rows = await sql<T>(m, text, [
     ...write.values,
@@ -220,15 +228,19 @@ export function withEffectsText(write: string, n: number): string {
 
 const DERIVED_TEXTS = new Map<string, string>();
 
+/** CONSUMED_TOPICS as an SQL array literal: the derived path's outbox filter, fixed text (constants, not input). */
+const CONSUMED_SQL = `ARRAY[${CONSUMED_TOPICS.map((t) => `'${t}'`).join(", ")}]::text[]`;
+
 /**
- * The text of a write whose effects are SQL over `w`: each record merged with who did it ($n+1, $n+2); the feed's
- * events derived from the same records in SQL, as feedRows does in JS for the other writes.
+ * The text of a write whose effects are SQL over `w`: each record merged with who did it ($n+1, $n+2), the outbox
+ * given only the consumed topics' events (as runWithEffects does in JS); the feed's events derived from all the same
+ * records in SQL, as feedRows does in JS for the other writes.
  */
 function derivedText(write: string, n: number, derived: DerivedEffects): string {
   const audits = `(SELECT COALESCE(jsonb_agg(r || $${n + 1}::jsonb ORDER BY i), '[]'::jsonb)
     FROM jsonb_array_elements(${derived.audits}) WITH ORDINALITY AS x(r, i))`;
   const events = `(SELECT COALESCE(jsonb_agg(jsonb_build_object('topic', r->'topic', 'payload', (r->'payload') || $${n + 2}::jsonb) ORDER BY i), '[]'::jsonb)
-    FROM jsonb_array_elements(${derived.events}) WITH ORDINALITY AS x(r, i))`;
+    FROM jsonb_array_elements(${derived.events}) WITH ORDINALITY AS x(r, i) WHERE x.r->>'topic' = ANY(${CONSUMED_SQL}))`;
   return `WITH w AS (${write}),
   a AS (${auditInsertCte(audits, "EXISTS (SELECT 1 FROM w)")}),
   o AS (${outboxInsertCte(events, "EXISTS (SELECT 1 FROM w)")}),

@@ -3,7 +3,7 @@ import type { Services } from "../composition";
 import type { Config } from "../config/env";
 import { listen, type Listener } from "../db/notifications";
 import { OUTBOX_CHANNEL } from "../domain/outbox/outbox.queue";
-import type { OutboxTopic } from "../domain/topics";
+import type { ConsumedTopic, OutboxTopic } from "../domain/topics";
 import { logger } from "../log";
 import { type Mailer, createMailer } from "../modules/mail/mailer";
 import { type SmsProvider, createSmsProvider } from "../modules/sms/sms";
@@ -18,7 +18,7 @@ import { JobsRunner } from "./jobs.runner";
 import { StepLoops } from "./step-loops";
 import { ImportsRunner } from "./imports.runner";
 import { jobHandlers } from "./job-handlers";
-import { type JobHandlers, OutboxWorker } from "./outbox.worker";
+import { type JobHandler, OutboxWorker } from "./outbox.worker";
 import { registerOutboxMetrics } from "./outbox.metrics";
 import { WebhookLoops } from "./webhooks.loop";
 
@@ -44,8 +44,16 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 /** foldTallies' default batch: a fold this size may have left more behind. */
 const FOLD_BATCH = 50_000;
 
-/** The side modules, by the outbox topic each consumes. */
-export function outboxHandlers(services: Services, cfg: Config, mailer: Mailer, sms: SmsProvider): JobHandlers {
+/**
+ * The side modules, by the outbox topic each consumes: exactly the domain's CONSUMED_TOPICS, the only topics the unit of
+ * work queues (decision 0156; the type and test/unit/consumed-topics.test.ts hold the two equal).
+ */
+export function outboxHandlers(
+  services: Services,
+  cfg: Config,
+  mailer: Mailer,
+  sms: SmsProvider,
+): Record<ConsumedTopic, JobHandler> {
   // Every door's leave ends here (decision 0104): one job per leave running each reaction in turn.
   const leave = new OnLeave([
     new RevokeInvitationsOnLeave(services.invitations),

@@ -8,7 +8,7 @@ import { jobHandlers } from "../../src/worker/job-handlers";
 /**
  * Every admin route that targets a person, and every mass action (answered at once or as a job), against each actor
  * and each target: the one authorisation decision (src/domain/access/person-access.rules.ts) as the doors answer it.
- * A refusal changes nothing: not the user row, no audit record, no outbox event, no invitation, no membership.
+ * A refusal changes nothing: not the user row, no audit record, no feed event or outbox job, no invitation, no membership.
  *
  * Actors: `wide` an admin of the whole organisation, `scoped` an admin limited to France, `auditor` (whole organisation).
  * Targets: `inside` a member in Lyon (under France), `outside` a member in Spain, `wider` an organisation-wide admin
@@ -61,7 +61,8 @@ async function snapshot(id: string): Promise<unknown> {
   const [row] = await t.ds.query(
     `SELECT to_jsonb(u) AS row,
       (SELECT count(*)::int FROM audit_events WHERE target_id = $1) AS audits,
-      (SELECT count(*)::int FROM outbox WHERE payload->>'userId' = $1) AS events,
+      (SELECT count(*)::int FROM outbox WHERE payload->>'userId' = $1) AS queued,
+      (SELECT count(*)::int FROM events WHERE subject_id = $1 OR data->'userIds' ? $1) AS events,
       (SELECT count(*)::int FROM invitations WHERE user_id = $1::uuid) AS invitations,
       (SELECT count(*)::int FROM group_members WHERE user_id = $1::uuid) AS memberships
     FROM users u WHERE u.id = $1::uuid`,

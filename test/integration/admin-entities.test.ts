@@ -161,12 +161,8 @@ describe("entities: a tree at /admin/v1/entities", () => {
       changes: { name: { before: null, after: "Audited" }, externalKey: { after: "AUD" } },
     });
     expect(audits[1].changes).toEqual({ name: { before: "Audited", after: "Audited 2" } });
-    const events = await t.ds.query("SELECT topic FROM outbox WHERE payload->>'entityId' = $1 ORDER BY id", [e]);
-    expect(events.map((x: { topic: string }) => x.topic)).toEqual([
-      "entity.created",
-      "entity.updated",
-      "entity.deleted",
-    ]);
+    const events = await t.ds.query("SELECT type FROM events WHERE subject_id = $1 ORDER BY seq", [e]);
+    expect(events.map((x: { type: string }) => x.type)).toEqual(["entity.created", "entity.updated", "entity.deleted"]);
   });
 
   it("answers 404 for unknown and malformed ids", async () => {

@@ -192,7 +192,7 @@ describe("POST /admin/v1/groups/{id}/members and DELETE /admin/v1/groups/{id}/me
     expect(audit[1]).toEqual({ door: "admin", changes: { members: [b.id, c.id].sort() } });
     expect(
       await count(
-        "SELECT count(*) FROM outbox WHERE topic = 'membership.added' AND payload->>'groupId' = $1 AND payload->>'door' = 'admin'",
+        "SELECT count(*) FROM events WHERE type = 'membership.added' AND subject_id = $1 AND door = 'admin'",
         [g],
       ),
     ).toBe(1);
@@ -267,9 +267,9 @@ describe("POST /admin/v1/groups/{id}/members and DELETE /admin/v1/groups/{id}/me
       [g],
     );
     expect(audit).toEqual([{ door: "admin", changes: { members: [a.id] } }]);
-    expect(
-      await count("SELECT count(*) FROM outbox WHERE topic = 'membership.removed' AND payload->>'groupId' = $1", [g]),
-    ).toBe(1);
+    expect(await count("SELECT count(*) FROM events WHERE type = 'membership.removed' AND subject_id = $1", [g])).toBe(
+      1,
+    );
     await t.admin.delete(`/groups/${g}/members/${a.id}`).expect(404);
     await t.admin.delete(`/groups/${g}/members/${UNKNOWN}`).expect(404);
     await t.admin.delete(`/groups/${UNKNOWN}/members/${b.id}`).expect(404);

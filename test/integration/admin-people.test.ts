@@ -97,10 +97,13 @@ describe("POST /admin/v1/users", () => {
   it("invite=now sets invitedAt and queues invitation.requested with the user, in the same write", async () => {
     const res = await t.admin.post("/users", personBody({ invite: "now" })).expect(201);
     expect(res.body.invitedAt).toEqual(expect.any(String));
+    // The feed tells the platform of the creation; the outbox queues the invitation only (decision 0156).
+    const feed = await t.ds.query("SELECT type FROM events WHERE subject_id = $1 ORDER BY seq", [res.body.id]);
+    expect(feed.map((r: { type: string }) => r.type)).toEqual(["user.created"]);
     const topics = await t.ds.query("SELECT topic FROM outbox WHERE payload->>'userId' = $1 ORDER BY id", [
       res.body.id,
     ]);
-    expect(topics.map((r: { topic: string }) => r.topic)).toEqual(["user.created", "invitation.requested"]);
+    expect(topics.map((r: { topic: string }) => r.topic)).toEqual(["invitation.requested"]);
     const actions = await t.ds.query("SELECT action FROM audit_events WHERE target_id = $1 ORDER BY id", [res.body.id]);
     expect(actions.map((r: { action: string }) => r.action)).toEqual(["user.created", "user.invited"]);
     const later = await t.admin.post("/users", personBody({ invite: "later" })).expect(201);

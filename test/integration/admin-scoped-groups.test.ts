@@ -33,11 +33,11 @@ describe("POST /admin/v1/users with groups", () => {
       );
       expect(audit).toEqual([expect.objectContaining({ door: "admin", changes: { members: [res.body.id] } })]);
       const events = await t.ds.query(
-        "SELECT payload FROM outbox WHERE topic = 'membership.added' AND payload->>'groupId' = $1",
+        "SELECT data, door FROM events WHERE type = 'membership.added' AND subject_id = $1",
         [group],
       );
       expect(events).toEqual([
-        { payload: expect.objectContaining({ groupId: group, userIds: [res.body.id], door: "admin" }) },
+        { data: expect.objectContaining({ groupId: group, userIds: [res.body.id] }), door: "admin" },
       ]);
     }
     // The user's creation and the memberships share the request id: one use case.
@@ -58,6 +58,7 @@ describe("POST /admin/v1/users with groups", () => {
     const before = {
       users: await count("SELECT count(*) FROM users"),
       audit: await count("SELECT count(*) FROM audit_events"),
+      events: await count("SELECT count(*) FROM events"),
       outbox: await count("SELECT count(*) FROM outbox"),
     };
     const res = await t.admin.post("/users", body).expect(400);
@@ -69,6 +70,7 @@ describe("POST /admin/v1/users with groups", () => {
     });
     expect(await count("SELECT count(*) FROM users")).toBe(before.users);
     expect(await count("SELECT count(*) FROM audit_events")).toBe(before.audit);
+    expect(await count("SELECT count(*) FROM events")).toBe(before.events);
     expect(await count("SELECT count(*) FROM outbox")).toBe(before.outbox);
     expect(await memberIds(t, sales)).toEqual([]);
     // The same person with good groups is then created (nothing was left half-written, the email is free).
@@ -87,6 +89,7 @@ describe("POST /admin/v1/users with groups", () => {
       const body = personBody({ groups: [ok, failing] });
       const before = {
         audit: await count("SELECT count(*) FROM audit_events"),
+        events: await count("SELECT count(*) FROM events"),
         outbox: await count("SELECT count(*) FROM outbox"),
       };
       expect((await t.admin.post("/users", body).expect(500)).body.code).toBe("internal");
@@ -95,6 +98,7 @@ describe("POST /admin/v1/users with groups", () => {
       ).toBe(0);
       expect(await memberIds(t, ok)).toEqual([]);
       expect(await count("SELECT count(*) FROM audit_events")).toBe(before.audit);
+      expect(await count("SELECT count(*) FROM events")).toBe(before.events);
       expect(await count("SELECT count(*) FROM outbox")).toBe(before.outbox);
     } finally {
       await t.ds.query("DROP TRIGGER test_refuse_member ON group_members");

@@ -59,11 +59,15 @@ describe("the audit hash chain", () => {
     });
   });
 
-  it("a unit of work that wrote audit records and outbox events and rolled back leaves nothing: no record, no event, no gap", async () => {
+  it("a unit of work that wrote audit records, outbox and feed events and rolled back leaves nothing: no record, no event, no gap", async () => {
     await appendAudits(t.ds, 2);
     const effects = (n: number) => ({
       audits: [{ action: "test.rolled-back", subject: { type: "user" as const, id: null }, changes: { n } }],
-      events: [{ topic: "user.updated" as const, payload: { rolledBack: n } }],
+      // a consumed topic (queued in the outbox) and a feed one, so that both tables are written and then undone
+      events: [
+        { topic: "user.deactivated" as const, payload: { rolledBack: n } },
+        { topic: "user.updated" as const, payload: { rolledBack: n } },
+      ],
     });
     await expect(
       unitOfWork(t.ds, ctx, async (tx) => {
@@ -73,6 +77,7 @@ describe("the audit hash chain", () => {
       }),
     ).rejects.toThrow("abort");
     expect(await t.ds.query("SELECT 1 FROM outbox WHERE payload ? 'rolledBack'")).toEqual([]);
+    expect(await t.ds.query("SELECT 1 FROM events WHERE data ? 'rolledBack'")).toEqual([]);
     expect(await unsealed()).toBe(0);
     expect(await sealAudits(t.ds)).toBe(0);
     await appendAudits(t.ds, 1);

@@ -319,6 +319,7 @@ async function fingerprint(): Promise<Record<string, string>> {
     "entities",
     "invitations",
     "outbox",
+    "events",
     "admin_jobs",
     "admin_job_items",
     "settings",

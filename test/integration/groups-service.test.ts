@@ -27,14 +27,14 @@ const audits = (groupId: string) =>
 
 describe("GroupsService", () => {
   it("writes nothing at all when the audit record cannot be written", async () => {
-    const before = await Promise.all(["groups", "group_members", "audit_events", "outbox"].map(count));
+    const before = await Promise.all(["groups", "group_members", "audit_events", "events", "outbox"].map(count));
     const badCtx = { ...ctx, door: "carrier-pigeon" as Door };
     const u = await newUser();
-    const mid = await Promise.all(["groups", "group_members", "audit_events", "outbox"].map(count));
+    const mid = await Promise.all(["groups", "group_members", "audit_events", "events", "outbox"].map(count));
     await expect(
       t.services.groups.create(badCtx, { displayName: uniqueGroupName(), externalId: null }, [u.id]),
     ).rejects.toThrow();
-    expect(await Promise.all(["groups", "group_members", "audit_events", "outbox"].map(count))).toEqual(mid);
+    expect(await Promise.all(["groups", "group_members", "audit_events", "events", "outbox"].map(count))).toEqual(mid);
     expect(mid[0]).toBe(before[0]);
   });
 
@@ -94,7 +94,7 @@ describe("GroupsService", () => {
     expect((await t.services.groups.get(group.id)).displayName).toBe(group.displayName);
   });
 
-  it("records membership.added/removed with only the ids touched, and their outbox events, in one transaction with the change", async () => {
+  it("records membership.added/removed with only the ids touched, and their feed events, in one transaction with the change", async () => {
     const users = [await newUser(), await newUser(), await newUser()];
     const { group } = await t.services.groups.create(
       ctx,
@@ -111,16 +111,17 @@ describe("GroupsService", () => {
       ["group.updated", { externalId: { before: null, after: "ext-2" } }],
       ["membership.removed", { members: [users[0].id] }],
     ]);
-    const events = await t.ds.query("SELECT topic, payload FROM outbox WHERE payload->>'groupId' = $1 ORDER BY id", [
-      group.id,
-    ]);
-    expect(events.map((e: { topic: string }) => e.topic)).toEqual([
+    const events = await t.ds.query(
+      "SELECT type, data, door, request_id FROM events WHERE subject_id = $1 ORDER BY seq",
+      [group.id],
+    );
+    expect(events.map((e: { type: string }) => e.type)).toEqual([
       "group.created",
       "membership.added",
       "group.updated",
       "membership.removed",
     ]);
-    expect(events[3].payload).toMatchObject({ userIds: [users[0].id], requestId: "req-groups-1", door: "admin" });
+    expect(events[3]).toMatchObject({ data: { userIds: [users[0].id] }, request_id: "req-groups-1", door: "admin" });
   });
 
   it("remove-all and replace are set operations: replace removes the members not listed and adds the missing ones", async () => {
@@ -189,7 +190,7 @@ describe("users and their memberships", () => {
       expect((await t.services.groups.get(g.id)).version).toBe(2);
     }
     const events = await t.ds.query(
-      "SELECT topic FROM outbox WHERE topic = 'membership.removed' AND payload->'userIds' ? $1",
+      "SELECT type FROM events WHERE type = 'membership.removed' AND data->'userIds' ? $1",
       [a.id],
     );
     expect(events).toHaveLength(2);

@@ -44,10 +44,18 @@ it("makes first.last userNames for a batch at once, never the same twice, skippi
   );
   expect(audits[0].n).toBe(3);
   const events = await t.ds.query(
-    "SELECT count(*)::int AS n FROM outbox WHERE topic = 'user.created' AND payload->>'requestId' = $1",
+    "SELECT count(*)::int AS n FROM events WHERE type = 'user.created' AND door = 'import' AND request_id = $1",
     [`import:${res.body.id}`],
   );
   expect(events[0].n).toBe(3);
+  // user.created has no consumer (decision 0156): nothing is queued for the people created.
+  expect(
+    (
+      await t.ds.query("SELECT count(*)::int AS n FROM outbox WHERE payload->>'requestId' = $1", [
+        `import:${res.body.id}`,
+      ])
+    )[0].n,
+  ).toBe(0);
   expect((await report(t, res.body.id)).slice(1).map((r) => r[3])).toEqual([
     "created",
     "created",

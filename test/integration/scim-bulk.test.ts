@@ -258,7 +258,7 @@ describe("POST /Bulk: failOnErrors", () => {
 });
 
 describe("POST /Bulk: each operation is its own transaction, audited like the same request alone", () => {
-  it("a failed operation changes nothing: no row, no audit record, no outbox event", async () => {
+  it("a failed operation changes nothing: no row, no audit record, no feed event beyond the creation", async () => {
     const u = (await t.scim.post("/Users", buildScimUser({ title: "Keeper" })).expect(201)).body;
     const taken = buildScimUser({ userName: u.userName.toUpperCase() });
     const ops = await runBulk(
@@ -283,11 +283,12 @@ describe("POST /Bulk: each operation is its own transaction, audited like the sa
     const row = await userRow(u.userName);
     expect(row).toMatchObject({ id: u.id, title: "Keeper", version: 1, removed_at: null });
     expect(await auditOf(u.id)).toEqual(["user.created"]);
-    const events = await t.ds.query("SELECT topic FROM outbox WHERE payload->>'userId' = $1", [u.id]);
-    expect(events).toHaveLength(1);
+    const events = await t.ds.query("SELECT type FROM events WHERE subject_id = $1", [u.id]);
+    expect(events).toEqual([{ type: "user.created" }]);
+    expect(await t.ds.query("SELECT topic FROM outbox WHERE payload->>'userId' = $1", [u.id])).toEqual([]);
   });
 
-  it("writes one audit record and outbox event per change: door scim, the token's name, the request's id", async () => {
+  it("writes one audit record and feed event per change: door scim, the token's name, the request's id", async () => {
     const [a, b] = [buildScimUser(), buildScimUser()];
     const res = await t.scim
       .post(
@@ -315,9 +316,19 @@ describe("POST /Bulk: each operation is its own transaction, audited like the sa
     ]);
     for (const r of audit) expect(r).toMatchObject({ door: "scim", actor_name: "test-idp" });
     const events = await t.ds.query(
-      "SELECT topic FROM outbox WHERE payload->>'requestId' = 'bulk-audit-1' ORDER BY id",
+      "SELECT type, subject_id, door, actor->>'name' AS actor_name FROM events WHERE request_id = 'bulk-audit-1' ORDER BY seq",
     );
-    expect(events.map((e: Json) => e.topic)).toEqual(["user.created", "user.created", "user.deactivated"]);
+    expect(events.map((e: Json) => [e.type, e.subject_id])).toEqual([
+      ["user.created", aId],
+      ["user.created", bId],
+      ["user.deactivated", aId],
+    ]);
+    for (const e of events) expect(e).toMatchObject({ door: "scim", actor_name: "test-idp" });
+    // The outbox queues what a side module consumes (decision 0156): the leave, not the creations.
+    const queued = await t.ds.query(
+      "SELECT topic, payload->>'userId' AS user_id FROM outbox WHERE payload->>'requestId' = 'bulk-audit-1' ORDER BY id",
+    );
+    expect(queued).toEqual([{ topic: "user.deactivated", user_id: aId }]);
   });
 
   it("two identical bulk requests at once create the user once: one 201, one 409", async () => {

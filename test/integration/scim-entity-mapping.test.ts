@@ -63,10 +63,10 @@ describe("SCIM_ENTITY_MAPPING=department: the IdP's department places the person
     await t.scim.put(`/Users/${created.id}`, withDepartment("Marketing", { userName: created.userName })).expect(200);
     expect(await entityOf(created.id)).toBe(marketing);
     const events = await t.ds.query(
-      "SELECT payload FROM outbox WHERE topic = 'user.updated' AND payload->>'userId' = $1 ORDER BY id",
+      "SELECT data FROM events WHERE type = 'user.updated' AND subject_id = $1 ORDER BY seq",
       [created.id],
     );
-    expect(events[0].payload.fields).toEqual(expect.arrayContaining(["enterprise.department", "entityId"]));
+    expect(events[0].data.fields).toEqual(expect.arrayContaining(["enterprise.department", "entityId"]));
   });
 
   it("keeps the entity the IdP placed someone in from being changed by hand (409 idp_owned_field)", async () => {

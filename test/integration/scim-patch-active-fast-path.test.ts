@@ -88,8 +88,12 @@ async function traceOf(id: string, body: unknown) {
      WHERE payload->>'userId' = $1 AND topic <> 'user.created' ORDER BY id`,
     [id],
   );
+  const feed = await t.ds.query(
+    `SELECT type, data - 'userId' AS data, door FROM events WHERE subject_id = $1 AND type <> 'user.created' ORDER BY seq`,
+    [id],
+  );
   const [row] = await t.ds.query("SELECT version, last_pushed_at IS NOT NULL AS pushed FROM users WHERE id = $1", [id]);
-  return { rest, emails: emails.length, version: meta.version, audits, events, row };
+  return { rest, emails: emails.length, version: meta.version, audits, events, feed, row };
 }
 
 describe("PATCH active: the fast path gives what scimmy's path gives", () => {
@@ -128,9 +132,10 @@ describe("PATCH active: the fast path gives what scimmy's path gives", () => {
     const body = patchOp({ op: "replace", value: { active: false } });
     const answers = await Promise.all(Array.from({ length: 6 }, () => t.scim.patch(`/Users/${id}`, body)));
     for (const a of answers) expect([a.status, a.body.active]).toEqual([200, false]);
-    const { audits, events } = await traceOf(id, body);
+    const { audits, events, feed } = await traceOf(id, body);
     expect(audits.map((a: { action: string }) => a.action)).toEqual(["user.deactivated"]);
     expect(events.map((e: { topic: string }) => e.topic)).toEqual(["user.deactivated"]);
+    expect(feed.map((e: { type: string }) => e.type)).toEqual(["user.deactivated"]);
     const after = (await t.scim.get(`/Users/${id}`).expect(200)).body.meta.version;
     expect(Number(/\d+/.exec(after)?.[0])).toBe(Number(/\d+/.exec(before)?.[0]) + 1);
   });

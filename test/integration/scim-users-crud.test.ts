@@ -100,7 +100,7 @@ describe("SCIM /Users create, read, replace, delete", () => {
     }
   });
 
-  it("writes an audit record and an outbox event in the same transaction as each change", async () => {
+  it("writes an audit record and a feed event in the same transaction as each change, and queues the leave", async () => {
     const created = (await t.scim.post("/Users", buildScimUser()).expect(201)).body;
     await t.scim.patch(`/Users/${created.id}`, patchOp({ op: "replace", path: "active", value: false })).expect(200);
     const audit = await t.ds.query(
@@ -114,8 +114,14 @@ describe("SCIM /Users create, read, replace, delete", () => {
       changes: { active: { before: true, after: false } },
     });
     expect(audit[1].request_id).toBeTruthy();
-    const events = await t.ds.query("SELECT topic FROM outbox WHERE payload->>'userId' = $1 ORDER BY id", [created.id]);
-    expect(events.map((e: { topic: string }) => e.topic)).toEqual(["user.created", "user.deactivated"]);
+    const events = await t.ds.query("SELECT type, door FROM events WHERE subject_id = $1 ORDER BY seq", [created.id]);
+    expect(events).toEqual([
+      { type: "user.created", door: "scim" },
+      { type: "user.deactivated", door: "scim" },
+    ]);
+    // Only the deactivation is queued: lifecycle's OnLeave consumes it, nothing consumes user.created (decision 0156).
+    const queued = await t.ds.query("SELECT topic FROM outbox WHERE payload->>'userId' = $1 ORDER BY id", [created.id]);
+    expect(queued.map((e: { topic: string }) => e.topic)).toEqual(["user.deactivated"]);
   });
 });
 

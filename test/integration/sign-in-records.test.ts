@@ -46,11 +46,14 @@ describe("recordSignInIn (the one writer of sign-in records)", () => {
     ]);
     expect(audits.map((a: { action: string }) => a.action)).toEqual(["sign_in.succeeded", "sign_in.succeeded"]);
     expect(audits[0]).toMatchObject({ door: "auth", changes: { reference: "ref-1", outcome: "succeeded" } });
+    // The first sign-in enrolled the person (enrolled_at above, set once); user.enrolled has no consumer, so nothing
+    // is queued (decision 0156).
+    expect(first.enrolled_at).not.toBeNull();
     const enrolled = await t.ds.query(
       "SELECT count(*)::int AS n FROM outbox WHERE topic = 'user.enrolled' AND payload->>'userId' = $1",
       [p.id],
     );
-    expect(enrolled[0].n).toBe(1);
+    expect(enrolled[0].n).toBe(0);
   });
 
   it("a success for a deactivated person writes nothing and does not admit them", async () => {

@@ -56,7 +56,7 @@ describe("company SSO: just-in-time creation", () => {
     );
     expect(created.door).toBe("auth");
     const [{ n }] = await h.t.ds.query(
-      "SELECT count(*)::int AS n FROM outbox WHERE topic = 'user.created' AND payload->>'userId' = $1",
+      "SELECT count(*)::int AS n FROM events WHERE type = 'user.created' AND subject_id = $1 AND door = 'auth'",
       [ok.signedInAs],
     );
     expect(n).toBe(1);

@@ -15,11 +15,11 @@ const count = async (table: string) => Number((await t.ds.query(`SELECT count(*)
 
 describe("UsersService: atomic writes", () => {
   it("writes nothing at all when the audit record cannot be written", async () => {
-    const before = await Promise.all(["users", "audit_events", "outbox"].map(count));
+    const before = await Promise.all(["users", "audit_events", "events", "outbox"].map(count));
     // The audit table's CHECK refuses this door, so the one statement that writes user, audit and outbox fails whole.
     const badCtx = { ...ctx, door: "carrier-pigeon" as Door };
     await expect(t.services.users.create(badCtx, { profile: emptyProfile(uniqueName()) }, "admin")).rejects.toThrow();
-    expect(await Promise.all(["users", "audit_events", "outbox"].map(count))).toEqual(before);
+    expect(await Promise.all(["users", "audit_events", "events", "outbox"].map(count))).toEqual(before);
   });
 
   it("does not lose an update made between its read and its write: it starts again from the new state", async () => {
@@ -78,10 +78,17 @@ describe("UsersService: atomic writes", () => {
       request_id: "req-1",
       changes: { title: { before: "A", after: "B" } },
     });
-    const events = await t.ds.query("SELECT topic, payload FROM outbox WHERE payload->>'userId' = $1 ORDER BY id", [
+    const events = await t.ds.query(
+      "SELECT type, data, door, request_id FROM events WHERE subject_id = $1 ORDER BY seq",
+      [user.id],
+    );
+    expect(events.map((e: { type: string }) => e.type)).toEqual(["user.created", "user.updated", "user.deactivated"]);
+    expect(events[1]).toMatchObject({ data: { fields: ["title"] }, request_id: "req-1", door: "admin" });
+    // Only the deactivation has a consumer (lifecycle's OnLeave): the one outbox job (decision 0156).
+    const queued = await t.ds.query("SELECT topic, payload FROM outbox WHERE payload->>'userId' = $1 ORDER BY id", [
       user.id,
     ]);
-    expect(events.map((e: { topic: string }) => e.topic)).toEqual(["user.created", "user.updated", "user.deactivated"]);
-    expect(events[1].payload).toMatchObject({ fields: ["title"], requestId: "req-1", door: "admin" });
+    expect(queued.map((e: { topic: string }) => e.topic)).toEqual(["user.deactivated"]);
+    expect(queued[0].payload).toMatchObject({ requestId: "req-1", door: "admin" });
   });
 });
