@@ -153,4 +153,38 @@ describe(`GET /Users list pages at ${SMALL.toLocaleString("en")} and ${LARGE.toL
     for (const [k, r] of large.reads.entries())
       expect(r.buffers).toBeLessThanOrEqual(small.reads[k].buffers + PAGE + 16);
   });
+
+  it("no filter, a deep startIndex page (0.9 of the list): placed by the tallies, the same statements, planned once", async () => {
+    const [{ n: have }] = await t.ds.query("SELECT count(*)::int AS n FROM users");
+    const sizes = [5_000, LARGE];
+    await grow(sizes[0], have);
+    const at = async () => {
+      const [{ n }] = await t.ds.query("SELECT count(*)::int AS n FROM users WHERE removed_at IS NULL");
+      const offset = Math.floor(n * 0.9);
+      const want = await t.ds.query(
+        "SELECT id FROM users WHERE removed_at IS NULL ORDER BY created_at, id OFFSET $1 LIMIT $2",
+        [offset, PAGE],
+      );
+      const m = await measure(`/Users?startIndex=${offset + 1}&count=${PAGE}`, undefined);
+      return { ...m, want: want.map((r: { id: string }) => r.id) };
+    };
+    const small = await at();
+    await grow(sizes[1], sizes[0]);
+    const large = await at();
+    for (const [size, m] of [
+      [sizes[0], small],
+      [sizes[1], large],
+    ] as const) {
+      expect({ size, total: m.body.totalResults }).toEqual({ size, total: m.counted });
+      expect((m.body.Resources as unknown as { id: string }[]).map((r) => r.id)).toEqual(m.want);
+      // where the page starts (the tallies), the page, the total: no statement reads more than a minute of users (60
+      // here, one a second) beside the page
+      expect(m.reads).toHaveLength(3);
+      expect({ size, over: m.reads.filter((r) => r.rows > PAGE + 60) }).toEqual({ size, over: [] });
+      // the page, planned for its first five runs only, at both sizes
+      const page = m.reads.find((r) => /\bFROM users u WHERE u\.id = ANY/.test(r.text));
+      expect({ size, generic: page?.generic, custom: page?.custom }).toEqual({ size, generic: 5, custom: 5 });
+    }
+    expect(large.reads.map((r) => r.text)).toEqual(small.reads.map((r) => r.text));
+  });
 });
