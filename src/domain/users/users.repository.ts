@@ -196,7 +196,8 @@ export class UsersRepository extends UserStatements {
     const filter = tally?.level === 1 ? { sql: tally.bucket ? "u.active" : "NOT u.active", params: [] } : q.where;
     const params = filter?.params ?? [];
     const seek = !q.where && !q.orderBy && !q.descending && q.offset >= SEEK_FROM_OFFSET && q.limit > 0;
-    const texts = listTexts(q, filter, seek);
+    // No filter or `active`, in the default order: the creation order's index is walked for any page (decision 0154).
+    const texts = listTexts(q, filter, seek, tally !== null && !q.orderBy);
     let users: User[] = [];
     if (q.limit > 0) {
       const from = seek ? await seekPosition(m, q.offset) : null;
