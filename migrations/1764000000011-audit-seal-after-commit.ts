@@ -1,45 +1,18 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
 import { LOCKED_CHAIN_TRIGGERS, REFUSE_CHANGES_FN } from "./1764000000008-audit-chain";
 
-/**
- * Seals the audit hash chain after commit instead of under a lock held until each audited transaction commits.
- * Records are now inserted unchained (seq, prev_hash and hash NULL, whatever the writer sends); `roster_audit_seal`
- * chains committed, unsealed records in id order, a batch per call, under the head row's lock (taken with SKIP
- * LOCKED, so a second sealer returns NULL instead of queueing, unless it asks to wait). seq order is seal order.
- * Sealing is the only UPDATE the log accepts: it must come from inside the sealer (a transaction-local setting tagged
- * with the txid), touch only unsealed rows and change nothing but the three chain columns. See docs/ARCHITECTURE.md.
- */
-export class AuditSealAfterCommit1764000000011 implements MigrationInterface {
-  name = "AuditSealAfterCommit1764000000011";
-
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(`LOCK TABLE audit_events IN SHARE ROW EXCLUSIVE MODE`);
-    await q.query(`DROP TRIGGER audit_events_seal ON audit_events`);
-    await q.query(`DROP TRIGGER audit_events_chain ON audit_events`);
-    await q.query(`DROP FUNCTION roster_audit_seal()`);
-    await q.query(`DROP FUNCTION roster_audit_append()`);
-    // Every existing record was chained by the old trigger; from here on a record is either wholly unsealed or sealed.
-    await q.query(`ALTER TABLE audit_events ALTER COLUMN seq DROP NOT NULL, ALTER COLUMN prev_hash DROP NOT NULL,
-                   ALTER COLUMN hash DROP NOT NULL,
-                   ADD CONSTRAINT audit_events_sealed_whole CHECK ((seq IS NULL) = (prev_hash IS NULL) AND (seq IS NULL) = (hash IS NULL))`);
-    await q.query(`CREATE INDEX audit_events_unsealed_idx ON audit_events (id) WHERE seq IS NULL`);
-
-    await q.query(`
+/** Migration 1764000000250 puts this back in its down(). */
+export const UNCHAINED_FN = `
       CREATE FUNCTION roster_audit_unchained() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         NEW.seq := NULL;
         NEW.prev_hash := NULL;
         NEW.hash := NULL;
         RETURN NEW;
-      END $$`);
-    await q.query(
-      `CREATE TRIGGER audit_events_unchained BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION roster_audit_unchained()`,
-    );
+      END $$`;
 
-    // SECURITY DEFINER: a service role that does not own the tables needs EXECUTE on this, not UPDATE on them.
-    // Call it in its own READ COMMITTED transaction: each statement then sees what committed before it, so after the
-    // lock the unsealed rows read are exactly those the previous sealer left.
-    await q.query(`
+/** Migration 1764000000250 puts this back in its down(). */
+export const SEAL_AFTER_COMMIT_FN = `
       CREATE FUNCTION roster_audit_seal(max_records integer, wait boolean DEFAULT false) RETURNS integer
       LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
       DECLARE
@@ -84,10 +57,10 @@ export class AuditSealAfterCommit1764000000011 implements MigrationInterface {
         UPDATE audit_chain_head SET seq = s, prev_hash = prev, hash = cur;
         PERFORM set_config('roster.audit_sealing', '', true);
         RETURN s - head.seq;
-      END $$`);
+      END $$`;
 
-    // Statement level (so even an UPDATE of no row is refused): only the sealer may UPDATE either table.
-    await q.query(`
+/** Migration 1764000000250 puts this back in its down(). */
+export const REFUSE_EXCEPT_SEALER_FN = `
       CREATE OR REPLACE FUNCTION roster_audit_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF TG_OP = 'UPDATE' AND current_setting('roster.audit_sealing', true) IS NOT DISTINCT FROM txid_current()::text THEN
@@ -95,9 +68,10 @@ export class AuditSealAfterCommit1764000000011 implements MigrationInterface {
         END IF;
         RAISE EXCEPTION '% on % refused: the audit log is append-only', TG_OP, TG_TABLE_NAME
           USING ERRCODE = 'insufficient_privilege', HINT = 'audit records are only ever inserted; see docs/ARCHITECTURE.md';
-      END $$`);
-    // Row level: what the sealer may do to a record, whoever sets the marker.
-    await q.query(`
+      END $$`;
+
+/** Migration 1764000000250 puts this back in its down(). */
+export const SEAL_ONLY_FN = `
       CREATE FUNCTION roster_audit_seal_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF OLD.seq IS NOT NULL THEN
@@ -109,7 +83,45 @@ export class AuditSealAfterCommit1764000000011 implements MigrationInterface {
             USING ERRCODE = 'insufficient_privilege';
         END IF;
         RETURN NEW;
-      END $$`);
+      END $$`;
+
+/**
+ * Seals the audit hash chain after commit instead of under a lock held until each audited transaction commits.
+ * Records are now inserted unchained (seq, prev_hash and hash NULL, whatever the writer sends); `roster_audit_seal`
+ * chains committed, unsealed records in id order, a batch per call, under the head row's lock (taken with SKIP
+ * LOCKED, so a second sealer returns NULL instead of queueing, unless it asks to wait). seq order is seal order.
+ * Sealing is the only UPDATE the log accepts: it must come from inside the sealer (a transaction-local setting tagged
+ * with the txid), touch only unsealed rows and change nothing but the three chain columns. See docs/ARCHITECTURE.md.
+ */
+export class AuditSealAfterCommit1764000000011 implements MigrationInterface {
+  name = "AuditSealAfterCommit1764000000011";
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`LOCK TABLE audit_events IN SHARE ROW EXCLUSIVE MODE`);
+    await q.query(`DROP TRIGGER audit_events_seal ON audit_events`);
+    await q.query(`DROP TRIGGER audit_events_chain ON audit_events`);
+    await q.query(`DROP FUNCTION roster_audit_seal()`);
+    await q.query(`DROP FUNCTION roster_audit_append()`);
+    // Every existing record was chained by the old trigger; from here on a record is either wholly unsealed or sealed.
+    await q.query(`ALTER TABLE audit_events ALTER COLUMN seq DROP NOT NULL, ALTER COLUMN prev_hash DROP NOT NULL,
+                   ALTER COLUMN hash DROP NOT NULL,
+                   ADD CONSTRAINT audit_events_sealed_whole CHECK ((seq IS NULL) = (prev_hash IS NULL) AND (seq IS NULL) = (hash IS NULL))`);
+    await q.query(`CREATE INDEX audit_events_unsealed_idx ON audit_events (id) WHERE seq IS NULL`);
+
+    await q.query(UNCHAINED_FN);
+    await q.query(
+      `CREATE TRIGGER audit_events_unchained BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION roster_audit_unchained()`,
+    );
+
+    // SECURITY DEFINER: a service role that does not own the tables needs EXECUTE on this, not UPDATE on them.
+    // Call it in its own READ COMMITTED transaction: each statement then sees what committed before it, so after the
+    // lock the unsealed rows read are exactly those the previous sealer left.
+    await q.query(SEAL_AFTER_COMMIT_FN);
+
+    // Statement level (so even an UPDATE of no row is refused): only the sealer may UPDATE either table.
+    await q.query(REFUSE_EXCEPT_SEALER_FN);
+    // Row level: what the sealer may do to a record, whoever sets the marker.
+    await q.query(SEAL_ONLY_FN);
     await q.query(
       `CREATE TRIGGER audit_events_seal_only BEFORE UPDATE ON audit_events FOR EACH ROW EXECUTE FUNCTION roster_audit_seal_only()`,
     );

@@ -40,7 +40,8 @@ export function auditCommands(program: Command): void {
         const took = ((Date.now() - started) / 1000).toFixed(1);
         if (report.broken) {
           const b = report.broken;
-          process.stderr.write(`audit chain BROKEN at seq ${b.seq}${b.id ? ` (id ${b.id})` : ""}: ${b.problem}\n`);
+          const where = b.seq === null ? `id ${b.id}` : `seq ${b.seq}${b.id ? ` (id ${b.id})` : ""}`;
+          process.stderr.write(`audit chain BROKEN at ${where}: ${b.problem}\n`);
           process.stderr.write(
             `${report.records} records before it are intact; head seq ${report.head.seq} hash ${report.head.hash}\n`,
           );

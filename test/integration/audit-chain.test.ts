@@ -2,7 +2,7 @@ import { AuditChainService, GENESIS_HASH } from "../../src/domain/audit-log/audi
 import type { Ctx } from "../../src/domain/context";
 import { recordIn, unitOfWork, writeIn } from "../../src/domain/unit-of-work";
 import { startTestApp, type TestApp } from "../support/app";
-import { appendAudits, resetAuditLog, sealAudits, tamper } from "../support/audit";
+import { appendAudits, markAudits, resetAuditLog, sealAudits, tamper } from "../support/audit";
 import { buildScimUser, patchOp } from "../support/factories";
 
 let t: TestApp;
@@ -15,12 +15,19 @@ afterAll(async () => t.close());
 
 const ctx: Ctx = { actor: { type: "system", id: null, name: "chain-test" }, door: "system", requestId: null };
 const links = async () =>
-  (await t.ds.query("SELECT seq::int, prev_hash, hash FROM audit_events ORDER BY seq")) as {
+  (await t.ds.query("SELECT seq::int, prev_hash, hash FROM audit_seals ORDER BY seq")) as {
     seq: number;
     prev_hash: string;
     hash: string;
   }[];
-const unsealed = async () => Number((await t.ds.query("SELECT count(*) FROM audit_events WHERE seq IS NULL"))[0].count);
+const unsealed = async () =>
+  Number(
+    (
+      await t.ds.query(
+        "SELECT count(*) FROM audit_events a WHERE NOT EXISTS (SELECT 1 FROM audit_seals s WHERE s.id = a.id)",
+      )
+    )[0].count,
+  );
 
 describe("the audit hash chain", () => {
   beforeEach(async () => resetAuditLog(t.ds));
@@ -31,7 +38,7 @@ describe("the audit hash chain", () => {
       .patch(`/Users/${created.body.id}`, patchOp({ op: "replace", path: "active", value: false }))
       .expect(200);
     await t.token("auditor");
-    // Written unchained: nothing has a seq until a sealer runs.
+    // Written unchained: nothing has a seal until a sealer runs.
     expect(await unsealed()).toBe(3);
     expect(await sealAudits(t.ds)).toBe(3);
     const rows = await links();
@@ -86,15 +93,18 @@ describe("the audit hash chain", () => {
     expect((await chain.verify()).broken).toBeNull();
   });
 
-  it("ignores a seq, prev_hash or hash the writer tries to set: the record is inserted unsealed", async () => {
+  it("ignores an id the writer tries to choose: ids come from the sequence, after the writer's xid", async () => {
     await appendAudits(t.ds, 1);
-    await t.ds.query(`INSERT INTO audit_events (actor_type, door, action, target_type, seq, prev_hash, hash)
-                      VALUES ('system', 'system', 'test.forged', 'user', 99, 'x', 'y')`);
-    expect(await t.ds.query("SELECT seq, prev_hash, hash FROM audit_events WHERE action = 'test.forged'")).toEqual([
-      { seq: null, prev_hash: null, hash: null },
-    ]);
+    const [{ id }] = await t.ds.query(`INSERT INTO audit_events (id, actor_type, door, action, target_type)
+                      VALUES (99, 'system', 'system', 'test.forged', 'user') RETURNING id`);
+    expect(Number(id)).toBe(2);
+    await expect(
+      t.ds.query(`INSERT INTO audit_events (id, actor_type, door, action, target_type)
+                  VALUES (1, 'system', 'system', 'test.forged', 'user')`),
+    ).resolves.toBeDefined();
+    expect(await t.ds.query("SELECT id::int FROM audit_events ORDER BY id")).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
     await sealAudits(t.ds);
-    expect((await links()).map((r) => r.seq)).toEqual([1, 2]);
+    expect((await links()).map((r) => r.seq)).toEqual([1, 2, 3]);
     expect((await chain.verify()).broken).toBeNull();
   });
 
@@ -103,11 +113,15 @@ describe("the audit hash chain", () => {
     await expect(t.ds.query("UPDATE audit_events SET action = 'x'")).rejects.toThrow(
       /UPDATE on audit_events refused: the audit log is append-only/,
     );
-    await expect(t.ds.query("DELETE FROM audit_events WHERE seq = 1")).rejects.toThrow(
-      /DELETE on audit_events refused/,
-    );
+    await expect(t.ds.query("DELETE FROM audit_events WHERE id = 1")).rejects.toThrow(/DELETE on audit_events refused/);
     await expect(t.ds.query("DELETE FROM audit_events WHERE false")).rejects.toThrow(/append-only/);
     await expect(t.ds.query("TRUNCATE audit_events")).rejects.toThrow(/TRUNCATE on audit_events refused/);
+    await expect(t.ds.query("UPDATE audit_seals SET hash = 'x'")).rejects.toThrow(/UPDATE on audit_seals refused/);
+    await expect(t.ds.query("DELETE FROM audit_seals WHERE seq = 1")).rejects.toThrow(/DELETE on audit_seals refused/);
+    await expect(t.ds.query("TRUNCATE audit_seals")).rejects.toThrow(/TRUNCATE on audit_seals refused/);
+    await expect(t.ds.query("INSERT INTO audit_seals VALUES (3, 3, 'x', 'y')")).rejects.toThrow(
+      /INSERT on audit_seals refused/,
+    );
     await expect(t.ds.query("UPDATE audit_chain_head SET seq = 1")).rejects.toThrow(
       /UPDATE on audit_chain_head refused/,
     );
@@ -173,6 +187,7 @@ describe("the audit hash chain", () => {
 
   it("lets one sealer at a time hold the head: another skips (NULL) without waiting, or waits if asked", async () => {
     await appendAudits(t.ds, 4, { seal: false });
+    await markAudits(t.ds);
     const holder = t.ds.createQueryRunner();
     try {
       await holder.startTransaction();
@@ -198,6 +213,7 @@ describe("the audit hash chain", () => {
       await m.query(insert, [4]);
     });
     await appendAudits(t.ds, 1, { seal: false });
+    await markAudits(t.ds);
     expect(await t.ds.query("SELECT roster_audit_seal(500) AS n")).toEqual([{ n: 500 }]);
     expect(await chain.verify({ seal: false })).toMatchObject({
       records: 500,
@@ -214,72 +230,22 @@ describe("the audit hash chain", () => {
       pending: 0,
     });
     const outOfOrder = await t.ds.query(
-      "SELECT count(*)::int AS n FROM audit_events a JOIN audit_events b ON b.seq = a.seq + 1 WHERE b.id < a.id",
+      "SELECT count(*)::int AS n FROM audit_seals a JOIN audit_seals b ON b.seq = a.seq + 1 WHERE b.id < a.id",
     );
     expect(outOfOrder).toEqual([{ n: 0 }]);
   });
 
-  it("seals a record committed late with a smaller id in a later batch: seq is seal order, not id order", async () => {
-    const late = t.ds.createQueryRunner();
-    try {
-      await late.startTransaction();
-      const [{ id: lateId }] = await late.query(
-        "INSERT INTO audit_events (actor_type, door, action, target_type) VALUES ('system', 'system', 'test.late', 'user') RETURNING id",
-      );
-      await appendAudits(t.ds, 2);
-      await late.commitTransaction();
-      await sealAudits(t.ds);
-      const rows = await t.ds.query("SELECT id::int, seq::int FROM audit_events ORDER BY seq");
-      expect(rows[2]).toEqual({ id: Number(lateId), seq: 3 });
-      expect(rows[0].id).toBeGreaterThan(Number(lateId));
-    } finally {
-      await late.release();
-    }
-    expect((await chain.verify()).broken).toBeNull();
-  });
-
-  it("refuses any UPDATE of an unsealed record but the sealer's, and of a sealed record even with the sealer's marker", async () => {
+  it("verify catches a seal forged with the marker (a seal of an unsealed record inserted by hand)", async () => {
     await appendAudits(t.ds, 2);
-    await appendAudits(t.ds, 1, { seal: false });
-    await expect(
-      t.ds.query("UPDATE audit_events SET seq = 3, prev_hash = 'x', hash = 'y' WHERE seq IS NULL"),
-    ).rejects.toThrow(/UPDATE on audit_events refused: the audit log is append-only/);
-    await expect(t.ds.query("UPDATE audit_events SET action = 'x' WHERE seq IS NULL")).rejects.toThrow(/append-only/);
-    // A session-level marker (or one of another transaction) unlocks nothing.
-    const qr = t.ds.createQueryRunner();
-    try {
-      await qr.query("SET roster.audit_sealing = '1'");
-      await expect(qr.query("UPDATE audit_events SET action = 'x' WHERE seq IS NULL")).rejects.toThrow(/append-only/);
-      await qr.query("RESET roster.audit_sealing");
-      // Someone who forges the marker of their own transaction still may only fill the chain columns of unsealed records.
-      await qr.startTransaction();
-      await qr.query("SELECT set_config('roster.audit_sealing', txid_current()::text, true)");
-      await qr.query("SAVEPOINT s");
-      await expect(qr.query("UPDATE audit_events SET actor_name = 'x' WHERE seq = 1")).rejects.toThrow(
-        /record \d+ is sealed \(seq 1\)/,
-      );
-      await qr.query("ROLLBACK TO SAVEPOINT s");
-      await expect(
-        qr.query("UPDATE audit_events SET seq = 3, prev_hash = 'x', hash = 'y', action = 'x' WHERE seq IS NULL"),
-      ).rejects.toThrow(/sets seq, prev_hash and hash of record \d+, nothing else/);
-      await qr.query("ROLLBACK TO SAVEPOINT s");
-      await expect(qr.query("UPDATE audit_events SET seq = NULL WHERE seq IS NULL")).rejects.toThrow(/nothing else/);
-      await qr.rollbackTransaction();
-    } finally {
-      await qr.release();
-    }
-    expect(await chain.verify()).toMatchObject({ records: 3, broken: null, sealed: 1 });
-  });
-
-  it("verify catches a seal forged with the marker (chain columns of an unsealed record set by hand)", async () => {
-    await appendAudits(t.ds, 2);
-    await appendAudits(t.ds, 1, { seal: false });
+    const [id] = await appendAudits(t.ds, 1, { seal: false });
     await t.ds.transaction(async (m) => {
       await m.query("SELECT set_config('roster.audit_sealing', txid_current()::text, true)");
-      await m.query("UPDATE audit_events SET seq = 3, prev_hash = 'forged', hash = repeat('f', 64) WHERE seq IS NULL");
-      await m.query("UPDATE audit_chain_head SET seq = 3, prev_hash = 'forged', hash = repeat('f', 64)");
+      await m.query("INSERT INTO audit_seals VALUES ($1, 3, 'forged', repeat('f', 64))", [id]);
+      await m.query(
+        "UPDATE audit_chain_head SET seq = 3, prev_hash = 'forged', hash = repeat('f', 64), sealed_through = $1",
+        [id],
+      );
     });
-    const [{ id }] = await t.ds.query("SELECT id FROM audit_events WHERE seq = 3");
     expect((await chain.verify()).broken).toEqual({
       seq: 3,
       id: String(id),
@@ -302,7 +268,9 @@ describe("the audit hash chain", () => {
     } finally {
       await t.ds.runMigrations({ transaction: "each" });
     }
-    const rows = await t.ds.query("SELECT id::int, seq::int, changes->>'i' AS i FROM audit_events ORDER BY seq");
+    const rows = await t.ds.query(
+      "SELECT a.id::int, s.seq::int FROM audit_events a JOIN audit_seals s ON s.id = a.id ORDER BY s.seq",
+    );
     expect(rows.map((r: { id: number }) => r.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(rows.map((r: { seq: number }) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(await chain.verify()).toMatchObject({ records: 7, broken: null });
@@ -317,10 +285,14 @@ describe("verification names the first broken record", () => {
     await appendAudits(t.ds, 30);
   });
   const idOf = async (seq: number) =>
-    String((await t.ds.query("SELECT id FROM audit_events WHERE seq = $1", [seq]))[0].id);
+    String((await t.ds.query("SELECT id FROM audit_seals WHERE seq = $1", [seq]))[0].id);
+  const recordOf = (seq: number) => `id = (SELECT id FROM audit_seals WHERE seq = ${seq})`;
 
   it("a record changed after it was written (trigger disabled for the UPDATE)", async () => {
-    await tamper(t.ds, `UPDATE audit_events SET changes = '{"title":{"before":"a","after":"b"}}' WHERE seq = 17`);
+    await tamper(
+      t.ds,
+      `UPDATE audit_events SET changes = '{"title":{"before":"a","after":"b"}}' WHERE ${recordOf(17)}`,
+    );
     const report = await chain.verify({ batchSize: 7 });
     expect(report.broken).toEqual({
       seq: 17,
@@ -331,8 +303,11 @@ describe("verification names the first broken record", () => {
   });
 
   it("a record changed and re-hashed: the link to the next one breaks", async () => {
-    await tamper(t.ds, "UPDATE audit_events SET actor_name = 'someone else' WHERE seq = 9");
-    await tamper(t.ds, "UPDATE audit_events a SET hash = roster_audit_hash(a, a.seq, a.prev_hash) WHERE seq = 9");
+    await tamper(t.ds, `UPDATE audit_events SET actor_name = 'someone else' WHERE ${recordOf(9)}`);
+    await tamper(
+      t.ds,
+      "UPDATE audit_seals s SET hash = roster_audit_hash(a, s.seq, s.prev_hash) FROM audit_events a WHERE a.id = s.id AND s.seq = 9",
+    );
     const report = await chain.verify();
     expect(report.broken).toEqual({
       seq: 10,
@@ -341,8 +316,8 @@ describe("verification names the first broken record", () => {
     });
   });
 
-  it("a deleted record", async () => {
-    await tamper(t.ds, "DELETE FROM audit_events WHERE seq = 5");
+  it("a deleted record and its seal", async () => {
+    await tamper(t.ds, `DELETE FROM audit_events WHERE ${recordOf(5)}; DELETE FROM audit_seals WHERE seq = 5`);
     expect((await chain.verify({ batchSize: 4 })).broken).toEqual({
       seq: 6,
       id: await idOf(6),
@@ -350,8 +325,40 @@ describe("verification names the first broken record", () => {
     });
   });
 
+  it("a deleted record whose seal is kept", async () => {
+    const id = await idOf(5);
+    await tamper(t.ds, `DELETE FROM audit_events WHERE ${recordOf(5)}`);
+    expect((await chain.verify({ batchSize: 4 })).broken).toEqual({
+      seq: 5,
+      id,
+      problem: `its record (id ${id}) is missing (deleted?)`,
+    });
+  });
+
+  it("deleted seals at the end with the head rewound: the records left without a seal", async () => {
+    const id = await idOf(28);
+    await t.ds.transaction(async (m) => {
+      await m.query("ALTER TABLE audit_seals DISABLE TRIGGER audit_seals_insert_only");
+      await m.query("ALTER TABLE audit_chain_head DISABLE TRIGGER audit_chain_head_guard");
+      await m.query("DELETE FROM audit_seals WHERE seq > 27");
+      await m.query(
+        "UPDATE audit_chain_head h SET seq = s.seq, prev_hash = s.prev_hash, hash = s.hash FROM audit_seals s WHERE s.seq = 27",
+      );
+      await m.query("ALTER TABLE audit_chain_head ENABLE TRIGGER audit_chain_head_guard");
+      await m.query("ALTER TABLE audit_seals ENABLE TRIGGER audit_seals_insert_only");
+    });
+    expect((await chain.verify()).broken).toEqual({
+      seq: null,
+      id,
+      problem: expect.stringMatching(/has no seal, though every record up to id \d+ was sealed/),
+    });
+  });
+
   it("deleted records at the end (the head still knows where the chain ends)", async () => {
-    await tamper(t.ds, "DELETE FROM audit_events WHERE seq > 27");
+    await tamper(
+      t.ds,
+      "DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_seals WHERE seq > 27); DELETE FROM audit_seals WHERE seq > 27",
+    );
     expect((await chain.verify()).broken).toEqual({
       seq: 28,
       id: null,
@@ -362,9 +369,9 @@ describe("verification names the first broken record", () => {
   it("two records swapped in the order", async () => {
     await tamper(
       t.ds,
-      "UPDATE audit_events SET seq = CASE seq WHEN 12 THEN -1 WHEN 13 THEN 12 END WHERE seq IN (12, 13)",
+      "UPDATE audit_seals SET seq = CASE seq WHEN 12 THEN -1 WHEN 13 THEN 12 END WHERE seq IN (12, 13)",
     );
-    await tamper(t.ds, "UPDATE audit_events SET seq = 13 WHERE seq = -1");
+    await tamper(t.ds, "UPDATE audit_seals SET seq = 13 WHERE seq = -1");
     const report = await chain.verify();
     expect(report.broken).toMatchObject({ seq: 12, problem: expect.stringMatching(/content does not match its hash/) });
   });
@@ -373,28 +380,25 @@ describe("verification names the first broken record", () => {
     const anchor = (await chain.head())!;
     const anchoredBefore = {
       seq: 20,
-      hash: (await t.ds.query("SELECT hash FROM audit_events WHERE seq = 20"))[0].hash as string,
+      hash: (await t.ds.query("SELECT hash FROM audit_seals WHERE seq = 20"))[0].hash as string,
     };
     // Someone with DDL rights rewrites record 15 and recomputes every hash after it, and the head.
-    await tamper(t.ds, "UPDATE audit_events SET actor_name = 'rewritten' WHERE seq = 15");
+    await tamper(t.ds, `UPDATE audit_events SET actor_name = 'rewritten' WHERE ${recordOf(15)}`);
     await t.ds.transaction(async (m) => {
-      await m.query(
-        "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only, DISABLE TRIGGER audit_events_seal_only",
-      );
+      await m.query("ALTER TABLE audit_seals DISABLE TRIGGER audit_seals_insert_only");
       await m.query("ALTER TABLE audit_chain_head DISABLE TRIGGER audit_chain_head_guard");
-      await m.query(`DO $$ DECLARE r audit_events; prev text;
+      await m.query(`DO $$ DECLARE sq bigint; prev text;
         BEGIN
-          SELECT hash INTO prev FROM audit_events WHERE seq = 14;
-          FOR r IN SELECT * FROM audit_events WHERE seq >= 15 ORDER BY seq LOOP
-            UPDATE audit_events SET prev_hash = prev, hash = roster_audit_hash(r, r.seq, prev) WHERE seq = r.seq;
-            SELECT hash INTO prev FROM audit_events WHERE seq = r.seq;
+          SELECT hash INTO prev FROM audit_seals WHERE seq = 14;
+          FOR sq IN SELECT seq FROM audit_seals WHERE seq >= 15 ORDER BY seq LOOP
+            UPDATE audit_seals s SET prev_hash = prev, hash = roster_audit_hash(a, sq, prev)
+            FROM audit_events a WHERE a.id = s.id AND s.seq = sq;
+            SELECT hash INTO prev FROM audit_seals WHERE seq = sq;
           END LOOP;
           UPDATE audit_chain_head SET hash = prev;
         END $$`);
       await m.query("ALTER TABLE audit_chain_head ENABLE TRIGGER audit_chain_head_guard");
-      await m.query(
-        "ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only, ENABLE TRIGGER audit_events_seal_only",
-      );
+      await m.query("ALTER TABLE audit_seals ENABLE TRIGGER audit_seals_insert_only");
     });
     expect((await chain.verify()).broken).toBeNull();
     expect((await chain.verify({ anchor })).broken).toMatchObject({

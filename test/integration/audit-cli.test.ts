@@ -34,8 +34,8 @@ describe("npx roster audit verify", () => {
   });
 
   it("exits 2 and names the first broken record (seq and id) and what is wrong", async () => {
-    await tamper(ds, "UPDATE audit_events SET action = 'user.nothing_to_see' WHERE seq = 7");
-    const [{ id }] = await ds.query("SELECT id FROM audit_events WHERE seq = 7");
+    const [{ id }] = await ds.query("SELECT id FROM audit_seals WHERE seq = 7");
+    await tamper(ds, "UPDATE audit_events SET action = 'user.nothing_to_see' WHERE id = $1", [id]);
     const r = runCli(["audit", "verify"], env);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");

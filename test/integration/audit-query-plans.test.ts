@@ -17,7 +17,7 @@ beforeAll(async () => {
   await t.ds.query(`INSERT INTO audit_events (actor_type, actor_id, actor_name, door, action, target_type)
     SELECT 'user', 'person-1', 'Alice', 'admin', 'user.updated', 'user' FROM generate_series(1, 5)`);
   await sealAudits(t.ds);
-  await t.ds.query("VACUUM ANALYZE audit_events");
+  await t.ds.query("VACUUM ANALYZE audit_events, audit_seals");
 });
 afterAll(async () => t.close());
 
@@ -32,17 +32,13 @@ const someUser = "c4ca4238-a0b9-2382-0dcc-509a6f75849b"; // md5('1')
 
 describe("query plans of the audit filters (30,000 records)", () => {
   it.each<[string, AuditFilter, RegExp]>([
-    ["no filter walks the seq index backwards", {}, /Index Scan Backward using audit_events_seq_key/],
-    ["user", { userId: someUser }, /audit_events_target_seq_idx/],
-    ["group", { groupId: someUser }, /audit_events_target_seq_idx/],
-    [
-      "a rare actor (id or name)",
-      { actor: "alice" },
-      /audit_events_actor_id_seq_idx[\s\S]*audit_events_actor_name_seq_idx/,
-    ],
-    ["a rare door", { door: "cli" }, /audit_events_door_seq_idx/],
-    ["a rare action", { action: "token.created" }, /audit_events_action_seq_idx/],
-    ["a rare action prefix", { actionPrefix: "token." }, /audit_events_action_seq_idx/],
+    ["no filter walks the id index backwards", {}, /Index Scan Backward using audit_events_pkey/],
+    ["user", { userId: someUser }, /audit_events_target_idx/],
+    ["group", { groupId: someUser }, /audit_events_target_idx/],
+    ["a rare actor (id or name)", { actor: "alice" }, /audit_events_actor_id_idx[\s\S]*audit_events_actor_name_idx/],
+    ["a rare door", { door: "cli" }, /audit_events_door_idx/],
+    ["a rare action", { action: "token.created" }, /audit_events_action_idx/],
+    ["a rare action prefix", { actionPrefix: "token." }, /audit_events_action_idx/],
   ])("%s", async (_case, filter, index) => {
     expect(await plan(filter)).toMatch(index);
   });

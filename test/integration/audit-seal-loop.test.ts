@@ -26,7 +26,7 @@ describe("the background sealer loop", () => {
       await Promise.all(loops.map((l) => l.stop()));
     }
     const rows = await ds.query(
-      "SELECT min(seq)::int AS lo, max(seq)::int AS hi, count(DISTINCT seq)::int AS n FROM audit_events",
+      "SELECT min(seq)::int AS lo, max(seq)::int AS hi, count(DISTINCT seq)::int AS n FROM audit_seals",
     );
     expect(rows).toEqual([{ lo: 1, hi: 7003, n: 7003 }]);
     // Stopped: nothing is sealed any more.

@@ -141,10 +141,12 @@ describe("audited transactions waiting on each other's row locks (the chain no l
     }
     // Both committed before one seal: chained in id order.
     await sealAudits(t.ds);
-    expect(await t.ds.query("SELECT action FROM audit_events WHERE target_id = $1 ORDER BY seq", [userId])).toEqual([
-      { action: "membership.added" },
-      { action: "user.deleted" },
-    ]);
+    expect(
+      await t.ds.query(
+        "SELECT a.action FROM audit_events a JOIN audit_seals s ON s.id = a.id WHERE a.target_id = $1 ORDER BY s.seq",
+        [userId],
+      ),
+    ).toEqual([{ action: "membership.added" }, { action: "user.deleted" }]);
   });
 
   it("group PATCHes and user DELETEs in a loop, concurrently: every request succeeds and the chain stays one line", async () => {

@@ -15,7 +15,7 @@ beforeAll(async () => {
   await t.ds.query("VACUUM ANALYZE users");
   await appendAudits(t.ds, 20000, { action: "user.updated", door: "scim" });
   await appendAudits(t.ds, 20, { action: "membership.added", door: "admin", targetType: "group" });
-  await t.ds.query("VACUUM ANALYZE audit_events");
+  await t.ds.query("VACUUM ANALYZE audit_events, audit_seals");
 });
 afterAll(async () => t.close());
 
@@ -48,6 +48,6 @@ describe("query plans of the reconciliation report (20,000 people, 20,000 audit 
   });
 
   it("the admin membership changes read the audit log's action index", async () => {
-    expect(await plan("admin_change_in_idp_group", null)).toMatch(/audit_events_action_seq_idx/);
+    expect(await plan("admin_change_in_idp_group", null)).toMatch(/audit_events_action_idx/);
   });
 });

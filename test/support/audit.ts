@@ -1,21 +1,30 @@
 import type { DataSource } from "typeorm";
 import { AuditSealer } from "../../src/domain/audit-log/audit-sealer";
 
-/** Runs SQL against the audit log with its append-only triggers disabled: what an operator with DDL rights could do. */
+/**
+ * Runs SQL against the audit log (records and seals) with its append-only triggers disabled: what an operator with
+ * DDL rights could do.
+ */
 export async function tamper(ds: DataSource, text: string, params: unknown[] = []): Promise<void> {
   await ds.transaction(async (m) => {
-    await m.query(
-      "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only, DISABLE TRIGGER audit_events_seal_only",
-    );
+    await m.query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only");
+    await m.query("ALTER TABLE audit_seals DISABLE TRIGGER audit_seals_insert_only");
     await m.query(text, params);
-    await m.query(
-      "ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only, ENABLE TRIGGER audit_events_seal_only",
-    );
+    await m.query("ALTER TABLE audit_seals ENABLE TRIGGER audit_seals_insert_only");
+    await m.query("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only");
   });
 }
 
 /** Seals every committed record now (what a reader, `verify` or the background loop does). */
 export const sealAudits = (ds: DataSource): Promise<number> => new AuditSealer(ds).sealPending();
+
+/**
+ * Lets the sealer take its watermark now (a call sealing nothing, when caught up): the next call seals every record
+ * committed before this one, once the transactions older than the mark have ended.
+ */
+export async function markAudits(ds: DataSource): Promise<void> {
+  await ds.query("SELECT roster_audit_seal(0, true)");
+}
 
 export interface RawAudit {
   at?: string;
@@ -57,7 +66,7 @@ export async function appendAudits(ds: DataSource, count: number, r: RawAudit = 
   if (r.seal === false) return ids;
   await sealAudits(ds);
   const sealed: { seq: string }[] = await ds.query(
-    "SELECT seq FROM audit_events WHERE id = ANY($1::bigint[]) ORDER BY seq",
+    "SELECT seq FROM audit_seals WHERE id = ANY($1::bigint[]) ORDER BY seq",
     [ids],
   );
   return sealed.map((x) => Number(x.seq));
@@ -67,7 +76,9 @@ export async function appendAudits(ds: DataSource, count: number, r: RawAudit = 
 export async function resetAuditLog(ds: DataSource): Promise<void> {
   await ds.transaction(async (m) => {
     await m.query("SET LOCAL session_replication_role = replica");
-    await m.query("TRUNCATE audit_events RESTART IDENTITY");
-    await m.query("UPDATE audit_chain_head SET seq = 0, prev_hash = repeat('0', 64), hash = repeat('0', 64)");
+    await m.query("TRUNCATE audit_events, audit_seals RESTART IDENTITY");
+    await m.query(
+      "UPDATE audit_chain_head SET seq = 0, prev_hash = repeat('0', 64), hash = repeat('0', 64), sealed_through = 0, mark_through = NULL, mark_xmax = NULL",
+    );
   });
 }

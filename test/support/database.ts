@@ -32,10 +32,12 @@ export async function resetDatabase(ds: DataSource): Promise<void> {
     // The audit log refuses TRUNCATE through ordinary triggers, which a replica-role session does not fire.
     await m.query("SET LOCAL session_replication_role = replica");
     await m.query(
-      "TRUNCATE sso_login_states, sso_links, sso_connections, signup_links, rate_limit_hits, invitations, settings, group_members, groups, users, user_tallies, audit_events, outbox, api_tokens, entities, admin_jobs, admin_job_items, oidc_payloads, oidc_keys, oidc_clients, events, webhooks, webhook_deliveries, console_sessions RESTART IDENTITY",
+      "TRUNCATE sso_login_states, sso_links, sso_connections, signup_links, rate_limit_hits, invitations, settings, group_members, groups, users, user_tallies, audit_events, audit_seals, outbox, api_tokens, entities, admin_jobs, admin_job_items, oidc_payloads, oidc_keys, oidc_clients, events, webhooks, webhook_deliveries, console_sessions RESTART IDENTITY",
     );
     await m.query("UPDATE webhook_dispatch SET after_xid = '0', after_seq = 0");
-    await m.query("UPDATE audit_chain_head SET seq = 0, prev_hash = repeat('0', 64), hash = repeat('0', 64)");
+    await m.query(
+      "UPDATE audit_chain_head SET seq = 0, prev_hash = repeat('0', 64), hash = repeat('0', 64), sealed_through = 0, mark_through = NULL, mark_xmax = NULL",
+    );
   });
 }
 

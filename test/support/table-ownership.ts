@@ -15,6 +15,7 @@ export const OWNERS: Record<string, string> = {
   settings: "src/domain/settings",
   audit_events: "src/domain/audit-log",
   audit_chain_head: "src/domain/audit-log",
+  audit_seals: "src/domain/audit-log",
   outbox: "src/domain/outbox",
   rate_limit_hits: "src/domain/auth",
   oidc_payloads: "src/domain/oidc",

@@ -15,7 +15,8 @@ export interface ChainHead {
 
 /** The first record where the chain does not hold, and what is wrong with it. */
 export interface ChainBreak {
-  seq: number;
+  /** The seq where the chain breaks; null when the break is a record left out of it (no seal, below the sealed mark). */
+  seq: number | null;
   /** The record's id; null when the break is a record missing at the end of the chain. */
   id: string | null;
   problem: string;
@@ -46,12 +47,16 @@ interface LinkRow {
   prevHash: string;
   hash: string;
   expected: string;
+  /** The seal's record is not in audit_events. */
+  orphan: boolean;
 }
 
 /**
- * Checks the audit hash chain from the first record to the head, in keyset batches (memory stays flat at any size).
- * Each record must follow the one before without a gap, carry that record's hash as prev_hash, and hash to what it
- * stores; the last record must be the head. The hash is recomputed in SQL by the same function the sealer uses.
+ * Checks the audit hash chain from the first seal to the head, in keyset batches (memory stays flat at any size): the
+ * seals (`audit_seals`) by seq, each joined to its record. Each seal must follow the one before without a gap, carry
+ * that one's hash as prev_hash, have its record, and match the hash of that record's content; the last must be the
+ * head. Every record with an id up to the head's sealed_through must have a seal. The hash is recomputed in SQL by the
+ * same function the sealer uses.
  */
 export class AuditChainService {
   private readonly sealer: AuditSealer;
@@ -61,10 +66,15 @@ export class AuditChainService {
   }
 
   async head(): Promise<ChainHead | null> {
-    const rows: { seq: string; hash: string }[] = await withDb(() =>
-      this.ds.query(`SELECT seq, hash FROM audit_chain_head`),
+    const head = await this.sealedHead();
+    return head ? { seq: head.seq, hash: head.hash } : null;
+  }
+
+  private async sealedHead(): Promise<(ChainHead & { sealedThrough: string }) | null> {
+    const rows: { seq: string; hash: string; sealedThrough: string }[] = await withDb(() =>
+      this.ds.query(`SELECT seq, hash, sealed_through AS "sealedThrough" FROM audit_chain_head`),
     );
-    return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : null;
+    return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash, sealedThrough: rows[0].sealedThrough } : null;
   }
 
   async verify(opts: VerifyOptions = {}): Promise<ChainReport> {
@@ -87,21 +97,24 @@ export class AuditChainService {
 
   private async check(opts: VerifyOptions): Promise<Omit<ChainReport, "sealed" | "pending">> {
     const batchSize = opts.batchSize ?? 5000;
-    const head = await this.head();
-    if (!head)
+    const sealedHead = await this.sealedHead();
+    if (!sealedHead)
       return {
         records: 0,
         head: { seq: 0, hash: GENESIS_HASH },
         broken: { seq: 1, id: null, problem: "the chain head (audit_chain_head) is missing" },
       };
+    const head = { seq: sealedHead.seq, hash: sealedHead.hash };
     let last = { seq: 0, hash: GENESIS_HASH };
     let records = 0;
     let anchorSeen = false;
     for (;;) {
       const rows: LinkRow[] = await withDb(() =>
         this.ds.query(
-          `SELECT a.seq, a.id, a.prev_hash AS "prevHash", a.hash, roster_audit_hash(a, a.seq, a.prev_hash) AS expected
-         FROM audit_events a WHERE a.seq > $1 AND a.seq <= $2 ORDER BY a.seq LIMIT $3`,
+          `SELECT s.seq, s.id, s.prev_hash AS "prevHash", s.hash, roster_audit_hash(a, s.seq, s.prev_hash) AS expected,
+                  a.id IS NULL AS orphan
+           FROM audit_seals s LEFT JOIN audit_events a ON a.id = s.id
+           WHERE s.seq > $1 AND s.seq <= $2 ORDER BY s.seq LIMIT $3`,
           [last.seq, head.seq, batchSize],
         ),
       );
@@ -140,6 +153,11 @@ export class AuditChainService {
           problem: `the head's hash ${head.hash} is not the last record's ${last.hash}`,
         },
       };
+    const unsealed = await this.firstUnsealed(sealedHead.sealedThrough);
+    if (unsealed !== null) {
+      const problem = `record id ${unsealed} has no seal, though every record up to id ${sealedHead.sealedThrough} was sealed (inserted behind the sealer, or its seal deleted)`;
+      return { records, head, broken: { seq: null, id: unsealed, problem } };
+    }
     if (opts.anchor && !anchorSeen)
       return {
         records,
@@ -152,6 +170,18 @@ export class AuditChainService {
       };
     return { records, head, broken: null };
   }
+
+  /** The first record at or below `through` without a seal, if any (one anti-join over the log). */
+  private async firstUnsealed(through: string): Promise<string | null> {
+    const rows: { id: string }[] = await withDb(() =>
+      this.ds.query(
+        `SELECT a.id FROM audit_events a WHERE a.id <= $1
+           AND NOT EXISTS (SELECT 1 FROM audit_seals s WHERE s.id = a.id) ORDER BY a.id LIMIT 1`,
+        [through],
+      ),
+    );
+    return rows[0]?.id ?? null;
+  }
 }
 
 function checkLink(row: LinkRow, prev: ChainHead): ChainBreak | null {
@@ -161,6 +191,7 @@ function checkLink(row: LinkRow, prev: ChainHead): ChainBreak | null {
     const gap = seq - 1 === prev.seq + 1 ? `record ${prev.seq + 1} is` : `records ${prev.seq + 1}..${seq - 1} are`;
     return at(`${gap} missing before it (deleted?)`);
   }
+  if (row.orphan) return at(`its record (id ${row.id}) is missing (deleted?)`);
   if (row.hash !== row.expected) return at("its content does not match its hash (changed after it was written)");
   if (row.prevHash !== prev.hash) {
     const before = prev.seq === 0 ? "the chain's start" : `record ${prev.seq}'s hash`;

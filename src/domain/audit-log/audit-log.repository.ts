@@ -19,22 +19,27 @@ interface AuditRow {
   hash: string;
 }
 
-const COLUMNS = `a.seq, a.id, a.at, a.actor_type AS "actorType", a.actor_id AS "actorId", a.actor_name AS "actorName", a.door,
+const COLUMNS = `s.seq, a.id, a.at, a.actor_type AS "actorType", a.actor_id AS "actorId", a.actor_name AS "actorName", a.door,
   a.action, a.target_type AS "targetType", a.target_id AS "targetId", a.changes, a.request_id AS "requestId",
-  a.prev_hash AS "prevHash", a.hash`;
+  s.prev_hash AS "prevHash", s.hash`;
 
 export interface Slice {
   filter: AuditFilter;
   /** Entity ids the reader is limited to (records about users of those entities only); null = everything. */
   entityScope: readonly string[] | null;
   order: AuditOrder;
-  afterSeq?: number;
-  /** Inclusive upper bound on seq (an export stops at the head it started from). */
-  maxSeq?: number;
+  /** Continue after this id (exclusive), in `order`. */
+  afterId?: number;
+  /** Inclusive upper bound on id (an export stops at what was sealed when it started). */
+  maxId?: number;
   limit: number;
 }
 
-/** Reads of `audit_events`, filtered and keyset-paged on seq. The SQL varies with the filters, so it is not prepared. */
+/**
+ * Reads of sealed audit records (`audit_events` joined to `audit_seals`), filtered and keyset-paged on id: records are
+ * sealed in id order, so the sealed ones are every committed record up to the head's sealed_through. The SQL varies
+ * with the filters, so it is not prepared.
+ */
 export class AuditLogRepository {
   async slice(m: EntityManager, s: Slice): Promise<AuditRecord[]> {
     const { text, params } = sliceStatement(s);
@@ -42,9 +47,10 @@ export class AuditLogRepository {
     return rows.map(toRecord);
   }
 
-  async headSeq(m: EntityManager): Promise<number> {
-    const rows: { seq: string }[] = await m.query(`SELECT seq FROM audit_chain_head`);
-    return Number(rows[0]?.seq ?? 0);
+  /** Every id at or below this is sealed (or belongs to no committed record). */
+  async sealedThrough(m: EntityManager): Promise<number> {
+    const rows: { through: string }[] = await m.query(`SELECT sealed_through AS through FROM audit_chain_head`);
+    return Number(rows[0]?.through ?? 0);
   }
 }
 
@@ -52,18 +58,19 @@ export class AuditLogRepository {
 export function sliceStatement(s: Slice): { text: string; params: unknown[] } {
   const params: unknown[] = [];
   const p = (v: unknown) => `$${params.push(v)}`;
-  // Unsealed records (seq NULL) are not in the chain yet: a reader seals before it reads (AuditSealer.sealPending).
-  const where = ["a.seq IS NOT NULL", ...conditions(s.filter, p)];
+  // Unsealed records (no seal yet) are not in the chain: a reader seals before it reads (AuditSealer.sealPending).
+  const where = conditions(s.filter, p);
   if (s.entityScope) {
     // Users are the only records a scoped reader is told about, judged by the user's entity now.
     where.push(
       `a.target_type = 'user' AND ${userInEntities("(CASE WHEN a.target_type = 'user' THEN a.target_id END)::uuid", p(s.entityScope))}`,
     );
   }
-  if (s.afterSeq !== undefined) where.push(`a.seq ${s.order === "desc" ? "<" : ">"} ${p(s.afterSeq)}`);
-  if (s.maxSeq !== undefined) where.push(`a.seq <= ${p(s.maxSeq)}`);
-  const text = `SELECT ${COLUMNS} FROM audit_events a WHERE ${where.join(" AND ")}
-    ORDER BY a.seq ${s.order === "desc" ? "DESC" : "ASC"} LIMIT ${p(s.limit)}`;
+  if (s.afterId !== undefined) where.push(`a.id ${s.order === "desc" ? "<" : ">"} ${p(s.afterId)}`);
+  if (s.maxId !== undefined) where.push(`a.id <= ${p(s.maxId)}`);
+  const text = `SELECT ${COLUMNS} FROM audit_events a JOIN audit_seals s ON s.id = a.id
+    ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
+    ORDER BY a.id ${s.order === "desc" ? "DESC" : "ASC"} LIMIT ${p(s.limit)}`;
   return { text, params };
 }
 

@@ -8,9 +8,9 @@ import { AuditSealer } from "./audit-sealer";
 /**
  * Reading the audit log: every change from every door. A reader limited to some entities (ctx.entityScope) sees only
  * records about users currently in those entities. Only sealed records are read, and a read first seals what is
- * pending, so it sees every record committed before it. seq is handed out by one sealer at a time, a whole batch per
- * commit, so readers always see a gap-free prefix of it: paging by seq never skips or repeats a record while others
- * append.
+ * pending, so it sees every record committed before it (unless an older transaction outlasts the sealer's bound).
+ * Records are sealed in id order behind a commit watermark, so readers always see every committed record up to an
+ * id: paging by id never skips or repeats a record while others append.
  */
 export class AuditLogService {
   private readonly repo = new AuditLogRepository();
@@ -27,37 +27,37 @@ export class AuditLogService {
         filter,
         entityScope: ctx.entityScope ?? null,
         order: req.order,
-        afterSeq: req.afterSeq,
+        afterId: req.afterId,
         limit: req.limit + 1,
       }),
     );
     const more = rows.length > req.limit;
     const records = more ? rows.slice(0, req.limit) : rows;
-    return { records, nextAfterSeq: more ? records[records.length - 1].seq : null };
+    return { records, nextAfterId: more ? records[records.length - 1].id : null };
   }
 
   /**
-   * Every matching record up to the head as it was when the export began, in batches of `batchSize`: one short query
+   * Every matching record sealed when the export began, in batches of `batchSize`: one short query
    * per batch (no connection or snapshot held between batches, so a slow reader holds nothing back).
    */
   async *export(ctx: Ctx, filter: AuditFilter, order: AuditOrder, batchSize = 1000): AsyncGenerator<AuditRecord[]> {
     await this.sealer.sealPending();
-    const maxSeq = await withDb(() => this.repo.headSeq(this.ds.manager));
-    let afterSeq: number | undefined;
+    const maxId = await withDb(() => this.repo.sealedThrough(this.ds.manager));
+    let afterId: number | undefined;
     for (;;) {
       const batch = await withDb(() =>
         this.repo.slice(this.ds.manager, {
           filter,
           entityScope: ctx.entityScope ?? null,
           order,
-          afterSeq,
-          maxSeq,
+          afterId,
+          maxId,
           limit: batchSize,
         }),
       );
       if (batch.length > 0) yield batch;
       if (batch.length < batchSize) return;
-      afterSeq = batch[batch.length - 1].seq;
+      afterId = batch[batch.length - 1].id;
     }
   }
 }

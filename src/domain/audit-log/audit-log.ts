@@ -40,13 +40,13 @@ export type AuditOrder = "desc" | "asc";
 
 export interface AuditPageRequest {
   order: AuditOrder;
-  /** Continue after this seq (exclusive), in `order`. */
-  afterSeq?: number;
+  /** Continue after this id (exclusive), in `order`. */
+  afterId?: number;
   limit: number;
 }
 
 export interface AuditPage {
   records: AuditRecord[];
-  /** seq to continue after, or null when there was nothing more at the time of the read. */
-  nextAfterSeq: number | null;
+  /** id to continue after, or null when there was nothing more at the time of the read. */
+  nextAfterId: number | null;
 }

@@ -27,11 +27,13 @@ export const auditInsertCte = (
 
 /**
  * Sealed membership changes (membership.added / .removed) made through door `doorParam` on groups an identity provider
- * created (their group.created record came through SCIM): a FROM over `audit_events <a>` for the reconciliation
- * report, keyset by `<a>.seq` (the action index; records appear once sealed, seconds after commit).
+ * created (their group.created record came through SCIM): a FROM over `audit_events <a>` joined to its seal
+ * `<s>` (`<s>.seq` is the record's place in the chain) for the reconciliation report, keyset by `<a>.id` (the action
+ * index; records appear once sealed, seconds after commit, in id order).
  */
-export const membershipChangesOnScimGroups = (a: string, doorParam: string) =>
-  `audit_events ${a} WHERE (${a}.action COLLATE "C") IN ('membership.added', 'membership.removed')
-     AND ${a}.target_type = 'group' AND ${a}.door = ${doorParam} AND ${a}.seq IS NOT NULL
+export const membershipChangesOnScimGroups = (a: string, s: string, doorParam: string) =>
+  `audit_events ${a} JOIN audit_seals ${s} ON ${s}.id = ${a}.id
+     WHERE (${a}.action COLLATE "C") IN ('membership.added', 'membership.removed')
+     AND ${a}.target_type = 'group' AND ${a}.door = ${doorParam}
      AND EXISTS (SELECT 1 FROM audit_events c WHERE c.target_type = 'group' AND c.target_id = ${a}.target_id
                  AND (c.action COLLATE "C") = 'group.created' AND c.door = 'scim')`;

@@ -93,10 +93,10 @@ export class ReconciliationRepository {
           m,
           `SELECT a.target_id AS id, ${groupDisplayName("a.target_id")} AS name, a.at,
                   jsonb_build_object('action', a.action, 'members', a.changes->'members', 'actor', a.actor_name,
-                                     'actorId', a.actor_id, 'auditSeq', a.seq) AS detail,
-                  ARRAY[a.seq::text] AS key
-           FROM ${membershipChangesOnScimGroups("a", "'admin'")}${after ? " AND a.seq > $2::bigint" : ""}
-           ORDER BY a.seq LIMIT $1`,
+                                     'actorId', a.actor_id, 'auditSeq', s.seq) AS detail,
+                  ARRAY[a.id::text] AS key
+           FROM ${membershipChangesOnScimGroups("a", "s", "'admin'")}${after ? " AND a.id > $2::bigint" : ""}
+           ORDER BY a.id LIMIT $1`,
           [n, ...(after ?? [])],
         );
     }

@@ -13,12 +13,12 @@ export function auditRoutes(audit: AuditLogService): Router {
     const q = parseListQuery(req.query as Record<string, unknown>);
     const page = await audit.page(adminCtx(req, res), q.filter, {
       order: q.order,
-      afterSeq: q.afterSeq,
+      afterId: q.afterId,
       limit: q.limit,
     });
     res.json({
       items: page.records.map(auditJson),
-      nextCursor: page.nextAfterSeq === null ? null : auditCursor(q.order, page.nextAfterSeq),
+      nextCursor: page.nextAfterId === null ? null : auditCursor(q.order, page.nextAfterId),
     });
   });
 

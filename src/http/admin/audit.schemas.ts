@@ -74,7 +74,7 @@ export interface AuditListQuery {
   filter: AuditFilter;
   order: AuditOrder;
   limit: number;
-  afterSeq?: number;
+  afterId?: number;
 }
 
 /** GET /admin/v1/audit query: filters, order (newest first by default), limit (capped), opaque cursor. */
@@ -93,7 +93,7 @@ export function parseListQuery(query: Record<string, unknown>): AuditListQuery {
     filter: toFilter(q),
     order,
     limit: Math.min(q.limit ?? AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX),
-    afterSeq: cursor?.seq,
+    afterId: cursor?.id,
   };
 }
 
@@ -107,11 +107,11 @@ export function parseExportQuery(query: Record<string, unknown>): {
   return { filter: toFilter(q), order: q.order ?? "asc", format: q.format };
 }
 
-/** Cursors are opaque to clients: base64url of `v1.<order>.<seq>`. */
-export const auditCursor = (order: AuditOrder, seq: number) => encodeCursor(`v1.${order}.${seq}`);
+/** Cursors are opaque to clients: base64url of `v2.<order>.<id>` (v1 carried a seq: pages were in seq order then). */
+export const auditCursor = (order: AuditOrder, id: number) => encodeCursor(`v2.${order}.${id}`);
 
-function decodeCursor(cursor: string): { order: AuditOrder; seq: number } {
-  const m = /^v1\.(desc|asc)\.(\d{1,15})$/.exec(cursorText(cursor) ?? "");
+function decodeCursor(cursor: string): { order: AuditOrder; id: number } {
+  const m = /^v2\.(desc|asc)\.(\d{1,15})$/.exec(cursorText(cursor) ?? "");
   if (!m) throw new Problem(400, "invalid_request", `cursor: ${NOT_A_CURSOR}`, "cursor");
-  return { order: m[1] as AuditOrder, seq: Number(m[2]) };
+  return { order: m[1] as AuditOrder, id: Number(m[2]) };
 }

@@ -11,7 +11,10 @@ export function ChainResult({ lang, report, at }: { lang: Language; report: Chai
     <div id="chain" role="status" aria-live="polite">
       {report.broken ? (
         <Notice kind="error">
-          {fill(t.broken, { seq: String(report.broken.seq), problem: report.broken.problem })}
+          {fill(t.broken, {
+            seq: String(report.broken.seq ?? `id ${report.broken.id}`),
+            problem: report.broken.problem,
+          })}
         </Notice>
       ) : report.head.seq === 0 ? (
         <Notice>{t.empty}</Notice>

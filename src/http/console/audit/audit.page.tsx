@@ -31,7 +31,7 @@ export function auditPage(d: ConsolePageDeps): Router {
     const page = query
       ? await audit.page(consoleCtx(req, res), query.filter, {
           order: query.order,
-          afterSeq: query.afterSeq,
+          afterId: query.afterId,
           limit: 50,
         })
       : null;
@@ -66,8 +66,8 @@ export function auditPage(d: ConsolePageDeps): Router {
         <Pager
           prev={cursor ? auditHref("/console/audit", typed) : null}
           next={
-            page?.nextAfterSeq != null && query
-              ? auditHref("/console/audit", typed, { cursor: auditCursor(query.order, page.nextAfterSeq) })
+            page?.nextAfterId != null && query
+              ? auditHref("/console/audit", typed, { cursor: auditCursor(query.order, page.nextAfterId) })
               : null
           }
           labels={{ prev: t.first, next: t.next, nav: t.pages }}

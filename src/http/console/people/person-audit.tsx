@@ -40,15 +40,15 @@ const T: Texts<
   },
 };
 
-/** `?after=` of the person page: the audit seq to continue after (newest first); anything else starts at the top. */
+/** `?after=` of the person page: the audit record id to continue after (newest first); anything else starts at the top. */
 export function auditAfterOf(query: Record<string, unknown>): number | undefined {
   const after = query.after;
   return typeof after === "string" && /^\d{1,15}$/.test(after) ? Number(after) : undefined;
 }
 
 /** One page of the person's audit records, newest first, as the audit log service reads them (scope applied there). */
-export function personAudit(audit: AuditLogService, ctx: Ctx, userId: string, afterSeq: number | undefined) {
-  return audit.page(ctx, { userId }, { order: "desc", afterSeq, limit: PAGE });
+export function personAudit(audit: AuditLogService, ctx: Ctx, userId: string, afterId: number | undefined) {
+  return audit.page(ctx, { userId }, { order: "desc", afterId, limit: PAGE });
 }
 
 const shown = (v: unknown) => (v === null || v === undefined ? "∅" : typeof v === "string" ? v : JSON.stringify(v));
@@ -63,12 +63,12 @@ function changesOf(r: AuditRecord): string[] {
     );
 }
 
-/** The audit trail table and its pager (the first page links back to the top; older pages by seq). */
+/** The audit trail table and its pager (the first page links back to the top; older pages by id). */
 export function PersonAudit(p: {
   lang: Language;
   userId: string;
   records: AuditRecord[];
-  nextAfterSeq: number | null;
+  nextAfterId: number | null;
   paged: boolean;
 }) {
   const t = T[p.lang];
@@ -111,7 +111,7 @@ export function PersonAudit(p: {
       )}
       <Pager
         prev={p.paged ? `${base}#audit-trail` : null}
-        next={p.nextAfterSeq === null ? null : `${base}?after=${p.nextAfterSeq}#audit-trail`}
+        next={p.nextAfterId === null ? null : `${base}?after=${p.nextAfterId}#audit-trail`}
         labels={{ prev: t.prev, next: t.next, nav: t.nav }}
       />
     </section>

@@ -59,8 +59,8 @@ async function showPerson(d: ConsolePageDeps, req: Request, res: Response, id: s
   const lang = locals.language;
   const t = T[lang];
   const view = await d.services.people.get(ctx, id);
-  const afterSeq = auditAfterOf(req.query as Record<string, unknown>);
-  const audit = await personAudit(d.services.audit, ctx, id, afterSeq);
+  const afterId = auditAfterOf(req.query as Record<string, unknown>);
+  const audit = await personAudit(d.services.audit, ctx, id, afterId);
   const done = DONE.find((c) => c === req.query.done);
   const title = view.user.displayName || view.user.userName;
   sendView(
@@ -90,8 +90,8 @@ async function showPerson(d: ConsolePageDeps, req: Request, res: Response, id: s
         lang={lang}
         userId={id}
         records={audit.records}
-        nextAfterSeq={audit.nextAfterSeq}
-        paged={afterSeq !== undefined}
+        nextAfterId={audit.nextAfterId}
+        paged={afterId !== undefined}
       />
     </Layout>,
     shown.status ?? 200,
