@@ -174,7 +174,8 @@ async function lag(pool: Pool): Promise<string> {
  * below the export's size; it can only finish if the export streams.
  */
 async function cappedExport(dbUrl: string, runId: string, auditor: string, exportBytes: number): Promise<string> {
-  const capMb = Number(process.env.BENCH_AUDIT_HEAP_MB ?? 48);
+  // 96 MB: the server itself (console, OpenID Provider, password dictionaries) no longer starts under 48 MB.
+  const capMb = Number(process.env.BENCH_AUDIT_HEAP_MB ?? 96);
   const saved = { url: process.env.DATABASE_URL, options: process.env.NODE_OPTIONS };
   process.env.DATABASE_URL = dbUrl;
   process.env.NODE_OPTIONS = `${saved.options ?? ""} --max-old-space-size=${capMb}`.trim();
@@ -191,7 +192,8 @@ async function cappedExport(dbUrl: string, runId: string, auditor: string, expor
     let bytes = 0;
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
     clearInterval(sampler);
-    return `export ndjson through a server with a ${capMb} MB heap cap: ${res.status}, ${(bytes / 1e6).toFixed(1)} MB (the csv was ${(exportBytes / 1e6).toFixed(1)} MB), RSS peak ${peak.toFixed(0)} MB`;
+    const proof = bytes > capMb * 2 ** 20 ? "larger than the cap: it streamed" : "NOT larger than the cap: no proof";
+    return `export ndjson through a server with a ${capMb} MB heap cap: ${res.status}, ${(bytes / 1e6).toFixed(1)} MB, ${proof} (the csv was ${(exportBytes / 1e6).toFixed(1)} MB), RSS peak ${peak.toFixed(0)} MB`;
   } finally {
     const problem = await capped.stop();
     if (problem) say(`capped server: ${problem}`);
