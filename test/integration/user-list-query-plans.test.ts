@@ -148,10 +148,11 @@ describe(`GET /Users list pages at ${SMALL.toLocaleString("en")} and ${LARGE.toL
       });
     }
     expect(large.reads.map((r) => r.text)).toEqual(small.reads.map((r) => r.text));
-    // the buffers each statement touches grow with the indexes' depth at most (the page's users found through one more
-    // level of the primary key), not with the rows
+    // the buffers each statement touches grow with the indexes' depth at most (each of the page's users found through
+    // one more level of the primary key and of group_members' index: 89 against 88 allowed for one level was seen), not
+    // with the rows (reading the larger table's 20,000 inactive users would be hundreds more)
     for (const [k, r] of large.reads.entries())
-      expect(r.buffers).toBeLessThanOrEqual(small.reads[k].buffers + PAGE + 16);
+      expect(r.buffers).toBeLessThanOrEqual(small.reads[k].buffers + 2 * PAGE + 16);
   });
 
   it("no filter, a deep startIndex page (0.9 of the list): placed by the tallies, the same statements, planned once", async () => {
