@@ -187,7 +187,7 @@ describe("the audit hash chain", () => {
 
   it("lets one sealer at a time hold the head: another skips (NULL) without waiting, or waits if asked", async () => {
     await appendAudits(t.ds, 4, { seal: false });
-    await markAudits(t.ds);
+    await markAudits(t.ds, { ready: true });
     const holder = t.ds.createQueryRunner();
     try {
       await holder.startTransaction();
@@ -213,7 +213,7 @@ describe("the audit hash chain", () => {
       await m.query(insert, [4]);
     });
     await appendAudits(t.ds, 1, { seal: false });
-    await markAudits(t.ds);
+    await markAudits(t.ds, { ready: true });
     expect(await t.ds.query("SELECT roster_audit_seal(500) AS n")).toEqual([{ n: 500 }]);
     expect(await chain.verify({ seal: false })).toMatchObject({
       records: 500,

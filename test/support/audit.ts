@@ -22,8 +22,20 @@ export const sealAudits = (ds: DataSource): Promise<number> => new AuditSealer(d
  * Lets the sealer take its watermark now (a call sealing nothing, when caught up): the next call seals every record
  * committed before this one, once the transactions older than the mark have ended.
  */
-export async function markAudits(ds: DataSource): Promise<void> {
+export async function markAudits(ds: DataSource, opts: { ready?: boolean } = {}): Promise<void> {
   await ds.query("SELECT roster_audit_seal(0, true)");
+  if (!opts.ready) return;
+  // With `ready`, returns once the mark is sealable: no transaction older than it runs anywhere on the cluster (the
+  // other jest workers' databases share it, and one of their transactions may still be open: a seal at once would then
+  // seal nothing).
+  for (const until = Date.now() + 10_000; Date.now() < until; ) {
+    const [{ ready }] = await ds.query(
+      "SELECT mark_xmax IS NULL OR pg_snapshot_xmin(pg_current_snapshot()) >= mark_xmax AS ready FROM audit_chain_head",
+    );
+    if (ready) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error("markAudits: a transaction older than the mark was still running after 10 s");
 }
 
 export interface RawAudit {
