@@ -1,10 +1,10 @@
 import type { Server } from "node:http";
-import { Client } from "pg";
 import { FILTER_CANDIDATES_CAP } from "../../src/domain/users/users-search.choice";
 import { COUNT_CAP, PAGE_SIZE } from "../../src/http/console/people/people-list.page";
 import type { TestApp } from "../support/app";
 import { consolePerson, signInToConsole } from "../support/console";
 import { type Browser, startProviderApp } from "../support/oidc-browser";
+import { type Sent, statementsDuring } from "../support/statements";
 
 // GET /console/people on more people than the list ever counts, and more than the search ever gathers to sort (its
 // candidates' cap): the statements the page sends, as PostgreSQL receives them, each run again under EXPLAIN ANALYZE.
@@ -29,29 +29,6 @@ afterAll(async () => {
   server.close();
   await t.close();
 });
-
-interface Sent {
-  text: string;
-  values: unknown[];
-}
-
-/** Every statement the app's pg clients send while `fn` runs (both TypeORM's queries and src/db/sql.ts's). */
-async function statementsDuring(fn: () => Promise<void>): Promise<Sent[]> {
-  const sent: Sent[] = [];
-  const original = Client.prototype.query;
-  const spy = jest.spyOn(Client.prototype, "query").mockImplementation(function (this: Client, ...args: unknown[]) {
-    const [first, second] = args as [string | { text: string; values?: unknown[] }, unknown];
-    if (typeof first === "string") sent.push({ text: first, values: Array.isArray(second) ? second : [] });
-    else if (first && typeof first === "object") sent.push({ text: first.text, values: first.values ?? [] });
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as never);
-  try {
-    await fn();
-  } finally {
-    spy.mockRestore();
-  }
-  return sent;
-}
 
 const overUsers = (s: Sent) => /\bFROM users\b/i.test(s.text);
 const rowIds = (html: string) => [...html.matchAll(/href="\/console\/people\/([0-9a-f-]{36})"/g)].map((m) => m[1]);

@@ -1,5 +1,5 @@
-import { Client } from "pg";
 import { startTestApp, type TestApp } from "../support/app";
+import { type Sent, statementsDuring } from "../support/statements";
 
 /**
  * GET /Users?filter=active eq false&count=50 (and the unfiltered first page) as the population grows 20-fold: the
@@ -13,29 +13,6 @@ const PAGE = 50;
 // Half inactive, so that the inactive users alone are many at the larger size (the bench's 5% of a million: 50,000).
 const SMALL = 2_000;
 const LARGE = 40_000;
-
-interface Sent {
-  text: string;
-  values: unknown[];
-}
-
-/** Every statement the app's pg clients send while `fn` runs (TypeORM's queries and src/db/sql.ts's named ones). */
-async function statementsDuring(fn: () => Promise<void>): Promise<Sent[]> {
-  const sent: Sent[] = [];
-  const original = Client.prototype.query;
-  const spy = jest.spyOn(Client.prototype, "query").mockImplementation(function (this: Client, ...args: unknown[]) {
-    const [first, second] = args as [string | { text: string; values?: unknown[] }, unknown];
-    if (typeof first === "string") sent.push({ text: first, values: Array.isArray(second) ? second : [] });
-    else if (first && typeof first === "object") sent.push({ text: first.text, values: first.values ?? [] });
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as never);
-  try {
-    await fn();
-  } finally {
-    spy.mockRestore();
-  }
-  return sent;
-}
 
 interface PlanNode {
   "Actual Rows": number;
