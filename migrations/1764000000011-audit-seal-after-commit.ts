@@ -1,8 +1,7 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
 import { LOCKED_CHAIN_TRIGGERS, REFUSE_CHANGES_FN } from "./1764000000008-audit-chain";
 
-/** Migration 1764000000250 puts this back in its down(). */
-export const UNCHAINED_FN = `
+const UNCHAINED_FN = `
       CREATE FUNCTION roster_audit_unchained() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         NEW.seq := NULL;
@@ -11,8 +10,7 @@ export const UNCHAINED_FN = `
         RETURN NEW;
       END $$`;
 
-/** Migration 1764000000250 puts this back in its down(). */
-export const SEAL_AFTER_COMMIT_FN = `
+const SEAL_AFTER_COMMIT_FN = `
       CREATE FUNCTION roster_audit_seal(max_records integer, wait boolean DEFAULT false) RETURNS integer
       LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
       DECLARE
@@ -59,8 +57,7 @@ export const SEAL_AFTER_COMMIT_FN = `
         RETURN s - head.seq;
       END $$`;
 
-/** Migration 1764000000250 puts this back in its down(). */
-export const REFUSE_EXCEPT_SEALER_FN = `
+const REFUSE_EXCEPT_SEALER_FN = `
       CREATE OR REPLACE FUNCTION roster_audit_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF TG_OP = 'UPDATE' AND current_setting('roster.audit_sealing', true) IS NOT DISTINCT FROM txid_current()::text THEN
@@ -70,8 +67,7 @@ export const REFUSE_EXCEPT_SEALER_FN = `
           USING ERRCODE = 'insufficient_privilege', HINT = 'audit records are only ever inserted; see docs/ARCHITECTURE.md';
       END $$`;
 
-/** Migration 1764000000250 puts this back in its down(). */
-export const SEAL_ONLY_FN = `
+const SEAL_ONLY_FN = `
       CREATE FUNCTION roster_audit_seal_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF OLD.seq IS NOT NULL THEN
@@ -84,6 +80,29 @@ export const SEAL_ONLY_FN = `
         END IF;
         RETURN NEW;
       END $$`;
+
+/**
+ * The after-commit sealer's index, functions and triggers, as this migration installs them; migration 1764000000250's
+ * down() puts them back with the same call.
+ */
+export async function installSealAfterCommit(q: QueryRunner): Promise<void> {
+  await q.query(`CREATE INDEX audit_events_unsealed_idx ON audit_events (id) WHERE seq IS NULL`);
+  await q.query(UNCHAINED_FN);
+  await q.query(
+    `CREATE TRIGGER audit_events_unchained BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION roster_audit_unchained()`,
+  );
+  // SECURITY DEFINER: a service role that does not own the tables needs EXECUTE on this, not UPDATE on them.
+  // Call it in its own READ COMMITTED transaction: each statement then sees what committed before it, so after the
+  // lock the unsealed rows read are exactly those the previous sealer left.
+  await q.query(SEAL_AFTER_COMMIT_FN);
+  // Statement level (so even an UPDATE of no row is refused): only the sealer may UPDATE either table.
+  await q.query(REFUSE_EXCEPT_SEALER_FN);
+  // Row level: what the sealer may do to a record, whoever sets the marker.
+  await q.query(SEAL_ONLY_FN);
+  await q.query(
+    `CREATE TRIGGER audit_events_seal_only BEFORE UPDATE ON audit_events FOR EACH ROW EXECUTE FUNCTION roster_audit_seal_only()`,
+  );
+}
 
 /**
  * Seals the audit hash chain after commit instead of under a lock held until each audited transaction commits.
@@ -106,25 +125,7 @@ export class AuditSealAfterCommit1764000000011 implements MigrationInterface {
     await q.query(`ALTER TABLE audit_events ALTER COLUMN seq DROP NOT NULL, ALTER COLUMN prev_hash DROP NOT NULL,
                    ALTER COLUMN hash DROP NOT NULL,
                    ADD CONSTRAINT audit_events_sealed_whole CHECK ((seq IS NULL) = (prev_hash IS NULL) AND (seq IS NULL) = (hash IS NULL))`);
-    await q.query(`CREATE INDEX audit_events_unsealed_idx ON audit_events (id) WHERE seq IS NULL`);
-
-    await q.query(UNCHAINED_FN);
-    await q.query(
-      `CREATE TRIGGER audit_events_unchained BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION roster_audit_unchained()`,
-    );
-
-    // SECURITY DEFINER: a service role that does not own the tables needs EXECUTE on this, not UPDATE on them.
-    // Call it in its own READ COMMITTED transaction: each statement then sees what committed before it, so after the
-    // lock the unsealed rows read are exactly those the previous sealer left.
-    await q.query(SEAL_AFTER_COMMIT_FN);
-
-    // Statement level (so even an UPDATE of no row is refused): only the sealer may UPDATE either table.
-    await q.query(REFUSE_EXCEPT_SEALER_FN);
-    // Row level: what the sealer may do to a record, whoever sets the marker.
-    await q.query(SEAL_ONLY_FN);
-    await q.query(
-      `CREATE TRIGGER audit_events_seal_only BEFORE UPDATE ON audit_events FOR EACH ROW EXECUTE FUNCTION roster_audit_seal_only()`,
-    );
+    await installSealAfterCommit(q);
     // Each record is now written twice (insert, then seal): keep dead versions from piling up between autovacuums.
     await q.query(`ALTER TABLE audit_events SET (autovacuum_vacuum_scale_factor = 0.05)`);
     // Nothing is unsealed yet (the old trigger chained every row), but seal anyway, so the invariant is checked here.

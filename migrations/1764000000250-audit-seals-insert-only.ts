@@ -1,10 +1,5 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import {
-  REFUSE_EXCEPT_SEALER_FN,
-  SEAL_AFTER_COMMIT_FN,
-  SEAL_ONLY_FN,
-  UNCHAINED_FN,
-} from "./1764000000011-audit-seal-after-commit";
+import { installSealAfterCommit } from "./1764000000011-audit-seal-after-commit";
 
 /**
  * The sealer of the chain in id order behind a commit watermark (decision 0152). A mark is (L, X): L the id sequence's
@@ -99,20 +94,16 @@ const REFUSE_BUT_SEALS_FN = `
           USING ERRCODE = 'insufficient_privilege', HINT = 'audit records are only ever inserted; see docs/ARCHITECTURE.md';
       END $$`;
 
-const ID_INDEXES: readonly [string, string][] = [
-  ["audit_events_target_idx", "(target_type, target_id, id)"],
-  ["audit_events_actor_id_idx", "(actor_id, id)"],
-  ["audit_events_actor_name_idx", "(lower(actor_name), id)"],
-  ["audit_events_door_idx", "(door, id)"],
-  ["audit_events_action_idx", `((action COLLATE "C"), id)`],
+/** The filter indexes of audit_events, keyed on id from here on (on seq before): one list, two names and shapes. */
+const FILTERS: readonly [name: string, keys: string][] = [
+  ["target", "target_type, target_id"],
+  ["actor_id", "actor_id"],
+  ["actor_name", "lower(actor_name)"],
+  ["door", "door"],
+  ["action", `(action COLLATE "C")`],
 ];
-const SEQ_INDEXES: readonly [string, string][] = [
-  ["audit_events_target_seq_idx", "(target_type, target_id, seq)"],
-  ["audit_events_actor_id_seq_idx", "(actor_id, seq)"],
-  ["audit_events_actor_name_seq_idx", "(lower(actor_name), seq)"],
-  ["audit_events_door_seq_idx", "(door, seq)"],
-  ["audit_events_action_seq_idx", `((action COLLATE "C"), seq)`],
-];
+const ID_INDEXES = FILTERS.map(([n, k]) => [`audit_events_${n}_idx`, `(${k}, id)`] as const);
+const SEQ_INDEXES = FILTERS.map(([n, k]) => [`audit_events_${n}_seq_idx`, `(${k}, seq)`] as const);
 
 /**
  * The audit log becomes insert-only (decision 0152): sealing no longer UPDATEs `audit_events` (each seal rewrote the
@@ -199,17 +190,7 @@ export class AuditSealsInsertOnly1764000000250 implements MigrationInterface {
     await q.query(`ALTER TABLE audit_events ADD CONSTRAINT audit_events_seq_key UNIQUE (seq),
                    ADD CONSTRAINT audit_events_sealed_whole CHECK ((seq IS NULL) = (prev_hash IS NULL) AND (seq IS NULL) = (hash IS NULL)),
                    SET (autovacuum_vacuum_scale_factor = 0.05)`);
-    await q.query(`CREATE INDEX audit_events_unsealed_idx ON audit_events (id) WHERE seq IS NULL`);
-    await q.query(UNCHAINED_FN);
-    await q.query(
-      `CREATE TRIGGER audit_events_unchained BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION roster_audit_unchained()`,
-    );
-    await q.query(SEAL_AFTER_COMMIT_FN);
-    await q.query(REFUSE_EXCEPT_SEALER_FN);
-    await q.query(SEAL_ONLY_FN);
-    await q.query(
-      `CREATE TRIGGER audit_events_seal_only BEFORE UPDATE ON audit_events FOR EACH ROW EXECUTE FUNCTION roster_audit_seal_only()`,
-    );
+    await installSealAfterCommit(q);
     await q.query(`SELECT roster_audit_seal(2147483647, true)`);
   }
 }
