@@ -52,12 +52,11 @@ export class AuditSealer {
     const target = await this.lastIdHandedOut();
     const giveUpAt = Date.now() + this.waitBoundMs;
     let total = 0;
+    // One read of the head per round: a full batch goes straight on, an empty one waits a step first.
     for (;;) {
-      if ((await this.sealedThrough()) >= target) return total;
+      if ((await this.sealedThrough()) >= target || Date.now() >= giveUpAt) return total;
       const n = (await this.sealBatch(batch, true)) ?? 0;
       total += n;
-      if (n === batch) continue;
-      if ((await this.sealedThrough()) >= target || Date.now() >= giveUpAt) return total;
       if (n === 0) await new Promise((r) => setTimeout(r, WAIT_STEP_MS));
     }
   }
