@@ -71,3 +71,8 @@ export const eventsAfter = (xidExpr: string, seqExpr: string, limitParam: string
         FROM events e
         WHERE (e.xid, e.seq) > (${xidExpr}, ${seqExpr}) AND e.xid < ${FEED_HORIZON}
         ORDER BY e.xid, e.seq LIMIT ${limitParam}`;
+
+/** The position of the newest event after (`xidExpr`, `seqExpr`) below the horizon: one step back on events_order_idx. */
+export const lastEventAfter = (xidExpr: string, seqExpr: string) => `SELECT e.xid, e.seq FROM events e
+        WHERE (e.xid, e.seq) > (${xidExpr}, ${seqExpr}) AND e.xid < ${FEED_HORIZON}
+        ORDER BY e.xid DESC, e.seq DESC LIMIT 1`;

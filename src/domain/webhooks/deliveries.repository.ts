@@ -1,6 +1,6 @@
 import type { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
-import { eventsAfter } from "../events/events.fragments";
+import { eventsAfter, lastEventAfter } from "../events/events.fragments";
 
 /** A delivery claimed for one attempt, with what sending it needs. */
 export interface ClaimedDelivery {
@@ -68,14 +68,20 @@ export class DeliveriesRepository {
    * One step of the dispatcher: the next `limit` events after its cursor become a delivery per enabled endpoint
    * subscribed to their type (created before the event), in feed order, and the cursor moves past them: one
    * statement, so a crash repeats nothing and loses nothing. The cursor row is locked SKIP LOCKED: one dispatcher at
-   * a time across replicas (`held` 0: another one is at work).
+   * a time across replicas (`held` 0: another one is at work). With no endpoint enabled there is nothing to fan out:
+   * the cursor moves to the newest event below the horizon (one step back along the feed's index) without reading
+   * the events, which an import's thousands of feed events per second would otherwise cost for nothing. The same
+   * events would be skipped by the join anyway: an endpoint only gets events from after its creation, and a disabled
+   * one gets none of the events dispatched while it is disabled.
    */
   async dispatch(m: EntityManager, limit: number): Promise<{ events: number; deliveries: number; held: number }> {
     const rows = await sql<{ events: number; deliveries: number; held: number }>(
       m,
       `
-      WITH cur AS MATERIALIZED (SELECT after_xid, after_seq FROM webhook_dispatch FOR UPDATE SKIP LOCKED),
-      batch AS MATERIALIZED (SELECT b.* FROM cur, LATERAL (${eventsAfter("cur.after_xid", "cur.after_seq", "$1")}) b),
+      WITH cur AS MATERIALIZED (SELECT after_xid, after_seq, EXISTS (SELECT 1 FROM webhooks WHERE enabled) AS fans
+                                FROM webhook_dispatch FOR UPDATE SKIP LOCKED),
+      batch AS MATERIALIZED (SELECT b.* FROM cur, LATERAL (${eventsAfter("cur.after_xid", "cur.after_seq", "$1")}) b
+                             WHERE cur.fans),
       ins AS (
         INSERT INTO webhook_deliveries (webhook_id, event_id, event_type, subject_key, payload)
         SELECT w.id, b.id, b.type, b.subject_type || ':' || b.subject_id,
@@ -86,7 +92,9 @@ export class DeliveriesRepository {
         FROM batch b JOIN webhooks w ON w.enabled AND b.type = ANY(w.events) AND b.time >= w.created_at
         ORDER BY b.xid, b.seq, w.id
         ON CONFLICT (webhook_id, event_id) DO NOTHING RETURNING 1),
-      last AS (SELECT xid, seq FROM batch ORDER BY xid DESC, seq DESC LIMIT 1),
+      last AS ((SELECT xid, seq FROM batch ORDER BY xid DESC, seq DESC LIMIT 1)
+               UNION ALL
+               SELECT e.xid, e.seq FROM cur, LATERAL (${lastEventAfter("cur.after_xid", "cur.after_seq")}) e WHERE NOT cur.fans),
       mv AS (UPDATE webhook_dispatch SET after_xid = last.xid, after_seq = last.seq FROM last RETURNING 1)
       SELECT (SELECT count(*) FROM batch)::int AS events, (SELECT count(*) FROM ins)::int AS deliveries,
              (SELECT count(*) FROM cur)::int AS held`,
