@@ -3,6 +3,7 @@ import { once } from "node:events";
 import os from "node:os";
 import path from "node:path";
 import { Pool } from "pg";
+import { type CpuWindow, startCpuWindow } from "./machine";
 import { startRoster } from "./server";
 
 /**
@@ -69,6 +70,39 @@ async function batchInsertRate(dbUrl: string, n: number, batch: number, runId: s
   }
 }
 
+/** CPU time per row (µs) over a window, per part; null where /proc is not there. */
+interface CpuUse {
+  app: number | null;
+  bench: number | null;
+  db: number | null;
+  kernel: number | null;
+  /** Other processes of the machine, in cores over the window: how far to trust the rest. */
+  othersCores: number | null;
+}
+
+function cpuUse(w: CpuWindow, seconds: number, rows: number): CpuUse {
+  const perRow = (cores: number | null) => (cores === null ? null : (cores * seconds * 1e6) / rows);
+  return {
+    app: perRow(w.app),
+    bench: perRow(w.bench),
+    db: perRow(w.db),
+    kernel: perRow(w.kernel),
+    othersCores: w.others,
+  };
+}
+
+const us = (v: number | null) => (v === null ? "?" : `${v.toFixed(0)} µs`);
+
+/**
+ * CPU per row, beside the rates: on a machine shared with other work the rates move with the load, CPU time much
+ * less, so it says where a change saved work even when the ratio is noise. The floor's client is this process.
+ */
+function cpuLine(label: string, c: CpuUse | null, client: "app" | "bench"): string {
+  if (!c) return `${label}: CPU per row not measured`;
+  const total = (c[client] ?? 0) + (c.db ?? 0) + (c.kernel ?? 0);
+  return `${label}: CPU per row ${us(total)} = ${client === "app" ? "server" : "client"} ${us(c[client])} + PostgreSQL ${us(c.db)} + kernel ${us(c.kernel)} (other processes ${c.othersCores?.toFixed(2) ?? "?"} cores)`;
+}
+
 /** The server process's peak resident set (VmHWM), MB. */
 function peakRssMb(pid: number): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -79,8 +113,10 @@ async function importOnce(
   baseUrl: string,
   token: string,
   file: string,
-): Promise<{ rows: number; applySeconds: number; totalSeconds: number; counts: unknown }> {
+): Promise<{ rows: number; applySeconds: number; totalSeconds: number; counts: unknown; cpu: CpuUse | null }> {
   const t0 = performance.now();
+  // CPU from the first poll that sees the import running to the one that sees it done (a poll every 250 ms).
+  let window: { stop: () => CpuWindow; at: number } | null = null;
   const res = await fetch(`${baseUrl}/admin/v1/imports?mode=upsert`, {
     method: "POST",
     headers: {
@@ -94,7 +130,7 @@ async function importOnce(
   if (res.status !== 202) throw new Error(`upload: ${res.status} ${await res.text()}`);
   const { id } = (await res.json()) as { id: string };
   for (;;) {
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, 250)); // often enough that the CPU window below starts and ends near the apply
     const v = (await (
       await fetch(`${baseUrl}/admin/v1/imports/${id}`, { headers: { Authorization: `Bearer ${token}` } })
     ).json()) as {
@@ -105,13 +141,16 @@ async function importOnce(
       error: string | null;
     };
     if (v.status === "failed" || v.status === "cancelled") throw new Error(`import ${v.status}: ${v.error}`);
+    if (v.status === "running" && !window) window = { stop: startCpuWindow(), at: performance.now() };
     if (v.status === "succeeded") {
+      const cpu = window ? cpuUse(window.stop(), (performance.now() - window.at) / 1000, v.counts.total) : null;
       const apply = (Date.parse(v.finishedAt!) - Date.parse(v.startedAt!)) / 1000;
       return {
         rows: v.counts.total,
         applySeconds: apply,
         totalSeconds: (performance.now() - t0) / 1000,
         counts: v.counts,
+        cpu,
       };
     }
   }
@@ -145,11 +184,16 @@ export async function importBench(): Promise<void> {
       // The server's warnings and errors (LOG_LEVEL=warn) say which statement or wait refused it.
       say(`server log tail:\n${roster.logTail()}`);
     }
+    const floorWindow = startCpuWindow();
+    const floorStarted = performance.now();
     const ceiling = await batchInsertRate(roster.dbUrl, n, batch, runId);
+    const floorCpu = cpuUse(floorWindow(), (performance.now() - floorStarted) / 1000, n);
     const rate = first.rows / first.applySeconds;
     say(`database batch-insert rate (unnest, ${batch} rows per transaction): ${ceiling.toFixed(0)} rows/s`);
     say(`import / database: ${((rate * 100) / ceiling).toFixed(1)}% (target >= 50%)`);
     say(`server peak RSS: ${peakRssMb(roster.pid).toFixed(0)} MB (target < 300 MB)`);
+    say(cpuLine("creates", first.cpu, "app"));
+    say(cpuLine("database batch insert", floorCpu, "bench"));
   } catch (e) {
     say(`server log tail:\n${roster.logTail()}`);
     throw e;
