@@ -78,6 +78,7 @@ const schema = z
     ADMIN_JOBS_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     // Imports (POST /admin/v1/imports): rows per batch (one transaction each), import loops per process (0: another
     // replica works them), the largest upload, and the share of an entity's people a sync may deactivate unconfirmed.
+    // A batch takes at most the rest of one range of the file (1,000 rows, as stored: decision 0155).
     IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
     IMPORT_CONCURRENCY: z.coerce.number().int().min(0).max(16).default(1),
     IMPORT_MAX_BYTES: z.coerce

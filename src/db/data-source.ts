@@ -20,6 +20,7 @@ import { Console1764000000150 } from "../../migrations/1764000000150-console";
 import { PeopleConsole1764000000190 } from "../../migrations/1764000000190-people-console";
 import { TokenLastUse1764000000230 } from "../../migrations/1764000000230-token-last-use";
 import { AuditSealsInsertOnly1764000000250 } from "../../migrations/1764000000250-audit-seals-insert-only";
+import { ImportResults1764000000300 } from "../../migrations/1764000000300-import-results";
 import { ImportRowsDuplicatesAndStalls1764000000160 } from "../../migrations/1764000000160-import-rows-duplicates-and-stalls";
 import { SearchUserNameCoveringIndex1764000000170 } from "../../migrations/1764000000170-search-user-name-covering-index";
 import { SearchTextStatistics1764000000171 } from "../../migrations/1764000000171-search-text-statistics";
@@ -67,6 +68,7 @@ export const migrations = [
   ImportsStaged1764000000210,
   ImportRowsDuplicatesAndStalls1764000000160,
   AuditSealsInsertOnly1764000000250,
+  ImportResults1764000000300,
 ];
 
 /** How long a database call may wait, in ms (0: no bound). See DB_*_TIMEOUT_MS in src/config/env.ts. */

@@ -66,8 +66,14 @@ it("a kill -9 of `roster import` mid-way loses and repeats no row: a worker carr
   const people = `SELECT count(*)::int AS n FROM users WHERE emails->0->>'value' LIKE $1`;
   expect((await one<{ n: number }>(people, [`%@${domain}`])).n).toBe(killed.done);
 
-  // A worker (here: this process's) carries on.
-  while (await t.services.importBatches.step()) {}
+  // A worker (here: this process's) carries on. Its loop looks again after a poll while the killed session still holds
+  // its batch's range (until PostgreSQL has seen that connection go, decision 0155), as a worker's loop does.
+  const status = "SELECT status FROM imports WHERE id = $1";
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+    while (await t.services.importBatches.step()) {}
+    if ((await one<{ status: string }>(status, [killed.id])).status !== "running") break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
   const done = (await t.admin.get(`/imports/${killed.id}`).expect(200)).body;
   expect(done).toMatchObject({ status: "succeeded", counts: { total: ROWS, created: ROWS, failed: 0 } });
   expect((await one<{ n: number }>(people, [`%@${domain}`])).n).toBe(ROWS);

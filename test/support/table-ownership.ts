@@ -31,6 +31,8 @@ export const OWNERS: Record<string, string> = {
   signup_links: "src/domain/sso",
   imports: "src/domain/imports",
   import_rows: "src/domain/imports",
+  import_results: "src/domain/imports",
+  import_ranges: "src/domain/imports",
   console_sessions: "src/domain/console",
 };
 

@@ -14,9 +14,9 @@ export interface BatchSettings {
 }
 
 /**
- * The workers' side of imports: `step()` applies one batch of the oldest open import in one transaction (rows claimed
- * FOR UPDATE SKIP LOCKED, so replicas share an import; their results written in the same transaction, so a killed
- * worker's batch is simply claimed again), and finishes an import whose rows are all done (sync's deactivations, in
+ * The workers' side of imports: `step()` applies one batch of the oldest open import in one transaction (a range of
+ * rows claimed FOR UPDATE SKIP LOCKED, so replicas share an import; their results inserted and the range moved on in
+ * the same transaction, so a killed worker's batch is simply claimed again, 0155), and finishes an import whose rows are all done (sync's deactivations, in
  * batches too). The import's actor acts, through the door `import`, request id `import:<id>` in every audit record.
  */
 export class ImportBatches {
@@ -43,16 +43,17 @@ export class ImportBatches {
     const ctx = importCtx(imp);
     const options = { ...imp.options, mode: imp.mode, dryRun: imp.dryRun, mapping: {} };
     const { claimed, created } = await unitOfWork(this.ds, ctx, async (tx) => {
-      const rows = await this.repo.claim(tx.manager, imp.id, this.s.batchSize);
-      const outcomes = await this.rows.applyAll(tx, { options, fields: imp.mappingFields }, rows);
-      if (outcomes.length) await this.repo.record(tx.manager, imp.id, outcomes);
-      return { claimed: rows.length, created: outcomes.some((o) => o.result === "created") };
+      const batch = await this.repo.claim(tx.manager, imp.id, this.s.batchSize);
+      if (!batch) return { claimed: false, created: false };
+      const outcomes = await this.rows.applyAll(tx, { options, fields: imp.mappingFields }, batch.rows);
+      // also when every row of the span was a duplicate: the range moves on
+      await this.repo.record(tx.manager, imp.id, batch, outcomes);
+      return { claimed: true, created: outcomes.some((o) => o.result === "created") };
     });
     // A store an import fills from empty: the next batches' lookups plan on its real size, not "two rows" (0150).
     if (created && Date.now() >= this.statisticsRetryAt) await this.refreshStatistics();
-    if (claimed === 0 && !(await withDb(() => this.repo.hasRowsLeft(this.ds.manager, imp.id))))
-      await this.finish(imp, ctx);
-    return claimed > 0;
+    if (!claimed && !(await withDb(() => this.repo.hasRowsLeft(this.ds.manager, imp.id)))) await this.finish(imp, ctx);
+    return claimed;
   }
 
   /**

@@ -15,6 +15,13 @@ export interface ClaimedRow {
   cells: string[];
 }
 
+/** A batch's claim: rows `next_n`..`upto` of the range ending at row `last`, and those of them still to do. */
+export interface ClaimedBatch {
+  last: number;
+  upto: number;
+  rows: ClaimedRow[];
+}
+
 export interface RowOutcome {
   n: number;
   result: RowResult;
@@ -24,7 +31,7 @@ export interface RowOutcome {
 
 /** A person (`users u`) no row of import $1 names: neither by one of their emails nor as the person a row matched. */
 export const ABSENT = `NOT EXISTS (SELECT 1 FROM import_rows r WHERE r.import_id = $1 AND r.email_key = ANY(roster_lower_values(u.emails)))
-  AND NOT EXISTS (SELECT 1 FROM import_rows r WHERE r.import_id = $1 AND r.user_id = u.id)`;
+  AND NOT EXISTS (SELECT 1 FROM import_results r WHERE r.import_id = $1 AND r.user_id = u.id)`;
 
 export const SELECT = `SELECT id, status, mode, dry_run AS "dryRun", file_name AS "fileName", format, options, mapping, ignored,
   total, done, created, updated, unchanged, skipped, failed, deactivated, error, cancel_requested AS "cancelRequested",

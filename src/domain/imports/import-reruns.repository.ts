@@ -10,7 +10,7 @@ export interface StoredRow {
   reason: string | null;
 }
 
-/** SQL over `imports` and `import_rows` for staged imports and runs started from an earlier import's rows (0147). */
+/** SQL over `imports`, `import_rows` and `import_results` for staged imports and runs started from an earlier import's rows (0147). */
 export class ImportRerunsRepository {
   /** receiving -> staged: the whole file is stored, nothing is to be applied. */
   async stage(m: EntityManager, id: string, total: number): Promise<void> {
@@ -32,7 +32,7 @@ export class ImportRerunsRepository {
 
   /**
    * A page of an import's rows in file order after row `after`; `result` keeps only the rows that came to it
-   * ('not done': rows without a result yet). The primary key (import_id, n) walks the pages.
+   * ('not done': rows without a result yet). The primary keys (import_id, n) walk the pages.
    */
   async rowsPage(
     m: EntityManager,
@@ -43,9 +43,10 @@ export class ImportRerunsRepository {
   ): Promise<StoredRow[]> {
     return sql<StoredRow>(
       m,
-      `SELECT n, line, cells, result, reason FROM import_rows
-       WHERE import_id = $1 AND n > $2 AND ($4::text IS NULL OR coalesce(result, 'not done') = $4)
-       ORDER BY n LIMIT $3`,
+      `SELECT r.n, r.line, r.cells, x.result, x.reason FROM import_rows r
+       LEFT JOIN import_results x ON x.import_id = r.import_id AND x.n = r.n
+       WHERE r.import_id = $1 AND r.n > $2 AND ($4::text IS NULL OR coalesce(x.result, 'not done') = $4)
+       ORDER BY r.n LIMIT $3`,
       [id, after, limit, result],
     );
   }

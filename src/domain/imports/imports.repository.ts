@@ -5,9 +5,16 @@ import type { ImportOptions } from "./import";
 import { type ImportRecord, SELECT, type Stored, toRecord } from "./import-record";
 import { ImportRowsRepository } from "./import-rows.repository";
 
-export type { ClaimedRow, ImportRecord, RowOutcome } from "./import-record";
+/** The tables of an import's rows, emptied before it (prune), and the column that with import_id keys each. */
+const PRUNED = [
+  ["import_results", "n"],
+  ["import_rows", "n"],
+  ["import_ranges", "last_n"],
+] as const;
 
-/** SQL over `imports` (the rows' statements inherited from ImportRowsRepository). */
+export type { ClaimedBatch, ClaimedRow, ImportRecord, RowOutcome } from "./import-record";
+
+/** SQL over `imports` (the rows', ranges' and results' statements inherited from ImportRowsRepository). */
 export class ImportsRepository extends ImportRowsRepository {
   async insert(m: EntityManager, id: string, ctx: Ctx, o: ImportOptions, fileName: string | null, format: string) {
     await sql(
@@ -114,29 +121,36 @@ export class ImportsRepository extends ImportRowsRepository {
     return rows.length;
   }
   /**
-   * Imports finished more than `days` ago go, their rows first, at most `limit` rows a statement (a 1,000,000-row
-   * import is not one long delete); an import is deleted once it has no row left. A staged file nobody started within
-   * the window goes too: it never finishes, and its rows would stay for good. How many rows and imports went.
+   * Imports finished more than `days` ago go, their results, rows and ranges first, at most `limit` rows a step (a
+   * 1,000,000-row import is not one long delete); an import is deleted once it has none left. A staged file nobody
+   * started within the window goes too: it never finishes, and its rows would stay for good. How many rows went.
    */
   async prune(m: EntityManager, days: number, limit: number): Promise<number> {
     const old = `SELECT id FROM imports WHERE finished_at < now() - $1 * interval '1 day'
                    OR (status = 'staged' AND created_at < now() - $1 * interval '1 day')`;
-    const rows = await sql(
-      m,
-      `DELETE FROM import_rows WHERE (import_id, n) IN (
-         SELECT r.import_id, r.n FROM (${old}) i JOIN LATERAL (
-           SELECT import_id, n FROM import_rows WHERE import_id = i.id LIMIT $2) r ON true LIMIT $2)
-       RETURNING 1`,
-      [days, limit],
-    );
-    if (rows.length >= limit) return rows.length;
-    const gone = await sql(
+    let gone = 0;
+    // No foreign key ties results and ranges to their import (0155): they go here, before it.
+    for (const [table, key] of PRUNED) {
+      const rows = await sql(
+        m,
+        `DELETE FROM ${table} WHERE (import_id, ${key}) IN (
+           SELECT r.import_id, r.${key} FROM (${old}) i JOIN LATERAL (
+             SELECT import_id, ${key} FROM ${table} WHERE import_id = i.id LIMIT $2) r ON true LIMIT $2)
+         RETURNING 1`,
+        [days, limit - gone],
+      );
+      gone += rows.length;
+      if (gone >= limit) return gone;
+    }
+    const imports = await sql(
       m,
       `DELETE FROM imports i WHERE i.id IN (${old})
-         AND NOT EXISTS (SELECT 1 FROM import_rows r WHERE r.import_id = i.id) RETURNING 1`,
+         AND NOT EXISTS (SELECT 1 FROM import_rows r WHERE r.import_id = i.id)
+         AND NOT EXISTS (SELECT 1 FROM import_results r WHERE r.import_id = i.id)
+         AND NOT EXISTS (SELECT 1 FROM import_ranges r WHERE r.import_id = i.id) RETURNING 1`,
       [days],
     );
-    return rows.length + gone.length;
+    return gone + imports.length;
   }
   async addDeactivated(m: EntityManager, id: string, n: number): Promise<void> {
     await sql(m, `UPDATE imports SET deactivated = deactivated + $2 WHERE id = $1`, [id, n]);
