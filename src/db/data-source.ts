@@ -21,6 +21,7 @@ import { PeopleConsole1764000000190 } from "../../migrations/1764000000190-peopl
 import { TokenLastUse1764000000230 } from "../../migrations/1764000000230-token-last-use";
 import { AuditSealsInsertOnly1764000000250 } from "../../migrations/1764000000250-audit-seals-insert-only";
 import { ImportResults1764000000300 } from "../../migrations/1764000000300-import-results";
+import { ImportTallies1764000000310 } from "../../migrations/1764000000310-import-tallies";
 import { ImportRowsDuplicatesAndStalls1764000000160 } from "../../migrations/1764000000160-import-rows-duplicates-and-stalls";
 import { SearchUserNameCoveringIndex1764000000170 } from "../../migrations/1764000000170-search-user-name-covering-index";
 import { SearchTextStatistics1764000000171 } from "../../migrations/1764000000171-search-text-statistics";
@@ -69,6 +70,7 @@ export const migrations = [
   ImportRowsDuplicatesAndStalls1764000000160,
   AuditSealsInsertOnly1764000000250,
   ImportResults1764000000300,
+  ImportTallies1764000000310,
 ];
 
 /** How long a database call may wait, in ms (0: no bound). See DB_*_TIMEOUT_MS in src/config/env.ts. */

@@ -115,6 +115,12 @@ describe("IMPORTS_RETENTION_DAYS", () => {
       [old],
     );
     await t.ds.query(`DELETE FROM import_ranges WHERE import_id = $1 AND last_n <= 5000`, [old]);
+    // ... and the counts of 10 of those batches not folded (an import that failed mid-way keeps its tallies, 0157).
+    await t.ds.query(
+      `INSERT INTO import_tallies (import_id, upto, done, created, updated, unchanged, skipped, failed)
+       SELECT $1, b * 500, 500, 500, 0, 0, 0, 0 FROM generate_series(1, 10) b`,
+      [old],
+    );
     const recent = (await upload(t, `Email\nrecent@${d}\n`, "recent.csv", { dryRun: "true" })).body.id;
     await runImport(t, recent);
     const open = (await upload(t, `Email\nopen@${d}\n`, "open.csv")).body.id;
@@ -125,7 +131,7 @@ describe("IMPORTS_RETENTION_DAYS", () => {
     expect(await t.services.imports.upkeep(30)).toBe(false);
     const left = await t.ds.query(`SELECT id FROM imports WHERE id = ANY($1::uuid[])`, [[old, recent, open]]);
     expect(left.map((r: { id: string }) => r.id).sort()).toEqual([recent, open].sort());
-    for (const table of ["import_rows", "import_results", "import_ranges"]) {
+    for (const table of ["import_rows", "import_results", "import_ranges", "import_tallies"]) {
       const left = await t.ds.query(`SELECT count(*)::int AS n FROM ${table} WHERE import_id = $1`, [old]);
       expect({ table, n: left[0].n }).toEqual({ table, n: 0 });
     }

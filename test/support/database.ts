@@ -32,7 +32,7 @@ export async function resetDatabase(ds: DataSource): Promise<void> {
     // The audit log refuses TRUNCATE through ordinary triggers, which a replica-role session does not fire.
     await m.query("SET LOCAL session_replication_role = replica");
     await m.query(
-      "TRUNCATE sso_login_states, sso_links, sso_connections, signup_links, rate_limit_hits, invitations, settings, group_members, groups, users, user_tallies, audit_events, audit_seals, outbox, api_tokens, entities, admin_jobs, admin_job_items, oidc_payloads, oidc_keys, oidc_clients, events, webhooks, webhook_deliveries, console_sessions, imports, import_rows, import_results, import_ranges RESTART IDENTITY",
+      "TRUNCATE sso_login_states, sso_links, sso_connections, signup_links, rate_limit_hits, invitations, settings, group_members, groups, users, user_tallies, audit_events, audit_seals, outbox, api_tokens, entities, admin_jobs, admin_job_items, oidc_payloads, oidc_keys, oidc_clients, events, webhooks, webhook_deliveries, console_sessions, imports, import_rows, import_results, import_ranges, import_tallies RESTART IDENTITY",
     );
     await m.query("UPDATE webhook_dispatch SET after_xid = '0', after_seq = 0");
     await m.query(

@@ -33,6 +33,7 @@ export const OWNERS: Record<string, string> = {
   import_rows: "src/domain/imports",
   import_results: "src/domain/imports",
   import_ranges: "src/domain/imports",
+  import_tallies: "src/domain/imports",
   console_sessions: "src/domain/console",
 };
 

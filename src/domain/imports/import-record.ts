@@ -33,10 +33,22 @@ export interface RowOutcome {
 export const ABSENT = `NOT EXISTS (SELECT 1 FROM import_rows r WHERE r.import_id = $1 AND r.email_key = ANY(roster_lower_values(u.emails)))
   AND NOT EXISTS (SELECT 1 FROM import_results r WHERE r.import_id = $1 AND r.user_id = u.id)`;
 
+/** The counts kept per batch in `import_tallies` until `finish` folds them into the import's row (0157). */
+const COUNTS = ["done", "created", "updated", "unchanged", "skipped", "failed"] as const;
+
+/** An import as read: its own counts plus its batches' tallies not folded yet. Callers append WHERE/ORDER BY. */
 export const SELECT = `SELECT id, status, mode, dry_run AS "dryRun", file_name AS "fileName", format, options, mapping, ignored,
-  total, done, created, updated, unchanged, skipped, failed, deactivated, error, cancel_requested AS "cancelRequested",
+  total, ${COUNTS.map((c) => `${c} + t_${c} AS ${c}`).join(", ")}, deactivated, error, cancel_requested AS "cancelRequested",
   actor_type, actor_id, actor_name, entity_scope AS "entityScope", created_at AS "createdAt", started_at AS "startedAt",
-  finished_at AS "finishedAt" FROM imports`;
+  finished_at AS "finishedAt"
+  FROM imports CROSS JOIN LATERAL (SELECT ${COUNTS.map((c) => `coalesce(sum(x.${c}), 0)::int AS t_${c}`).join(", ")}
+    FROM import_tallies x WHERE x.import_id = imports.id) t`;
+
+/** `finish`'s fold: the tallies of the import locked in CTE `i`, deleted, and the SET that adds them to its row. */
+export const FOLD_TALLIES = {
+  cte: `t AS (DELETE FROM import_tallies WHERE import_id IN (SELECT id FROM i) RETURNING *)`,
+  set: COUNTS.map((c) => `${c} = ${c} + (SELECT coalesce(sum(t.${c}), 0) FROM t)`).join(", "),
+};
 
 export interface Stored {
   id: string;

@@ -94,15 +94,16 @@ export class ImportRowsRepository {
     return rows.length > 0;
   }
   /**
-   * A batch's outcomes (inserted), its range moved past the batch (deleted once done) and the import's counts, in one
+   * A batch's outcomes (inserted), its range moved past the batch (deleted once done) and its counts (a row of
+   * `import_tallies`, not an update of the import's row, which the import's other loops would wait for: 0157), in one
    * statement: one round trip, and in the batch's transaction, so a killed batch leaves its range as it was.
    */
   async record(m: EntityManager, id: string, batch: ClaimedBatch, outcomes: RowOutcome[]): Promise<void> {
     const count = (r: RowResult) => outcomes.filter((o) => o.result === r).length;
     await sql(
       m,
-      `WITH counted AS (UPDATE imports SET done = done + $6, created = created + $7, updated = updated + $8,
-         unchanged = unchanged + $9, skipped = skipped + $10, failed = failed + $11 WHERE id = $1 AND $6 > 0),
+      `WITH counted AS (INSERT INTO import_tallies (import_id, upto, done, created, updated, unchanged, skipped, failed)
+         SELECT $1, $13, $6, $7, $8, $9, $10, $11 WHERE $6 > 0),
        moved AS (UPDATE import_ranges SET next_n = $13 + 1 WHERE import_id = $1 AND last_n = $12 AND $13 < $12),
        ended AS (DELETE FROM import_ranges WHERE import_id = $1 AND last_n = $12 AND $13 >= $12)
        INSERT INTO import_results (import_id, n, result, reason, user_id)

@@ -2,7 +2,7 @@ import type { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
 import type { Ctx } from "../context";
 import type { ImportOptions } from "./import";
-import { type ImportRecord, SELECT, type Stored, toRecord } from "./import-record";
+import { FOLD_TALLIES, type ImportRecord, SELECT, type Stored, toRecord } from "./import-record";
 import { ImportRowsRepository } from "./import-rows.repository";
 
 /** The tables of an import's rows, emptied before it (prune), and the column that with import_id keys each. */
@@ -10,6 +10,7 @@ const PRUNED = [
   ["import_results", "n"],
   ["import_rows", "n"],
   ["import_ranges", "last_n"],
+  ["import_tallies", "upto"],
 ] as const;
 
 export type { ClaimedBatch, ClaimedRow, ImportRecord, RowOutcome } from "./import-record";
@@ -104,7 +105,8 @@ export class ImportsRepository extends ImportRowsRepository {
   async finish(m: EntityManager, id: string, status: "succeeded" | "cancelled"): Promise<boolean> {
     const rows = await sql(
       m,
-      `UPDATE imports SET status = $2, finished_at = now() WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
+      `WITH i AS (SELECT id FROM imports WHERE id = $1 AND status IN ('queued', 'running') FOR UPDATE), ${FOLD_TALLIES.cte}
+       UPDATE imports SET status = $2, finished_at = now(), ${FOLD_TALLIES.set} WHERE id IN (SELECT id FROM i) RETURNING id`,
       [id, status],
     );
     return rows.length > 0;
@@ -147,7 +149,8 @@ export class ImportsRepository extends ImportRowsRepository {
       `DELETE FROM imports i WHERE i.id IN (${old})
          AND NOT EXISTS (SELECT 1 FROM import_rows r WHERE r.import_id = i.id)
          AND NOT EXISTS (SELECT 1 FROM import_results r WHERE r.import_id = i.id)
-         AND NOT EXISTS (SELECT 1 FROM import_ranges r WHERE r.import_id = i.id) RETURNING 1`,
+         AND NOT EXISTS (SELECT 1 FROM import_ranges r WHERE r.import_id = i.id)
+         AND NOT EXISTS (SELECT 1 FROM import_tallies r WHERE r.import_id = i.id) RETURNING 1`,
       [days],
     );
     return gone + imports.length;
