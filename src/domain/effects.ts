@@ -17,11 +17,14 @@ export interface Statement {
 }
 
 /**
- * Audit records and outbox events a write computes itself (its before-state read in the same statement): SQL
- * expressions over the write's returned rows `w`, each a jsonb array, of {action, target_type, target_id, changes}
- * and of {topic, payload}. The unit of work adds the actor, door and request id (writeAloneDerived).
+ * Audit records and outbox events a write computes itself (its before-state read in the same statement, or the rows
+ * it inserted): SQL expressions over the write's returned rows `w`, each a jsonb array, of {action, target_type,
+ * target_id, changes} and of {topic, payload}. The unit of work adds the actor, door and request id
+ * (writeAloneDerived, writeInDerived).
  */
 export interface DerivedEffects {
   audits: string;
   events: string;
+  /** What the statement answers of `w` (default every column): a write returning columns only for its records. */
+  answer?: string;
 }

@@ -15,6 +15,7 @@ import { CONSUMED_TOPICS, isConsumedTopic } from "./topics";
  *
  *   unitOfWork(ds, ctx, async (tx) => { ... writeIn(tx, statement, effects) ... recordIn(tx, effects) ... })
  *   writeAlone(ds, ctx, statement, effects)   a unit of work of one statement (the hot SCIM path: one round trip)
+ *   writeInDerived / writeAloneDerived        the same, the records built in SQL from the write's RETURNING
  *   withDb(() => read)                        reads outside a unit, with the same error translation
  *
  * Either way the change, its audit record(s), its feed events and the outbox jobs of the topics a side module consumes
@@ -91,21 +92,37 @@ export async function writeAloneDerived<T extends object>(
   derived: DerivedEffects,
 ): Promise<T | null> {
   if ("manager" in ctx) throw new Error("writeAloneDerived inside a unit of work");
-  const n = write.values.length;
+  const rows = await withDb(() => runDerived<T>(ds.manager, ctx, write, derived));
+  return rows[0] ?? null;
+}
+
+/**
+ * Inside a unit: writeIn for a write whose records are SQL over its RETURNING (`derived`), so that a set-based write
+ * gets one record per row it actually wrote, built by the database rather than sent to it. The answer is every row the
+ * statement returned (`derived.answer` of each), not only the first: the write may insert many.
+ */
+export function writeInDerived<T extends object>(tx: TxCtx, write: Statement, derived: DerivedEffects): Promise<T[]> {
+  return runDerived<T>(tx.manager, tx, write, derived);
+}
+
+/** The write and its derived records as ONE statement (derivedText), with who did it as its last two parameters. */
+function runDerived<T extends object>(
+  m: EntityManager,
+  ctx: Ctx,
+  write: Statement,
+  derived: DerivedEffects,
+): Promise<T[]> {
   let text = DERIVED_TEXTS.get(write.text);
   if (text === undefined) {
-    text = derivedText(write.text, n, derived);
+    text = derivedText(write.text, write.values.length, derived);
     if (DERIVED_TEXTS.size < MAX_EFFECTS_TEXTS) DERIVED_TEXTS.set(write.text, text);
   }
   const who = { actor_type: ctx.actor.type, actor_id: ctx.actor.id, actor_name: ctx.actor.name, door: ctx.door };
-  const rows = await withDb(() =>
-    sql<T>(ds.manager, text, [
-      ...write.values,
-      JSON.stringify({ ...who, request_id: ctx.requestId }),
-      JSON.stringify({ requestId: ctx.requestId, door: ctx.door }),
-    ]),
-  );
-  return rows[0] ?? null;
+  return sql<T>(m, text, [
+    ...write.values,
+    JSON.stringify({ ...who, request_id: ctx.requestId }),
+    JSON.stringify({ requestId: ctx.requestId, door: ctx.door }),
+  ]);
 }
 
 /**
@@ -245,7 +262,7 @@ function derivedText(write: string, n: number, derived: DerivedEffects): string 
   a AS (${auditInsertCte(audits, "EXISTS (SELECT 1 FROM w)")}),
   o AS (${outboxInsertCte(events, "EXISTS (SELECT 1 FROM w)")}),
   e AS (${derivedEventsInsertCte(derived.audits, derived.events, `$${n + 1}::jsonb`, "EXISTS (SELECT 1 FROM w)")})
-  SELECT * FROM w`;
+  SELECT ${derived.answer ?? "*"} FROM w`;
 }
 
 function effectsText(write: string, n: number): string {

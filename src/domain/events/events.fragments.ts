@@ -17,7 +17,7 @@ const SUBJECTS = `(VALUES ('user', 'user', 'userId'), ('group', 'group', 'groupI
   ('entity', 'entity', 'entityId')) AS s(prefix, subject_type, key)`;
 
 /**
- * The INSERT of the feed's events for a write whose effects are SQL (unit-of-work.ts's writeAloneDerived): from the
+ * The INSERT of the feed's events for a write whose effects are SQL (unit-of-work.ts's runDerived): from the
  * jsonb arrays `audits` (action, target_id, changes) and `events` (topic, payload) the write derives, who did it from
  * `who` ({actor_type, actor_id, actor_name, door, request_id}). The same rows feed.ts's feedRows makes in JS: one per
  * event of a feed type, an `*.updated` one with its audit record's changes as {field: {old, new}}.
