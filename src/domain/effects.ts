@@ -28,3 +28,21 @@ export interface DerivedEffects {
   /** What the statement answers of `w` (default every column): a write returning columns only for its records. */
   answer?: string;
 }
+
+/**
+ * One audit record and one event for EACH row of a set-based write's `w` (an import's new people), their action and
+ * topic fixed: the target's id, the changes and the payload are SQL expressions over that row, so each record goes
+ * straight from the row into its table (no jsonb array built and taken apart again, as DerivedEffects' are). The unit
+ * of work adds who did it (writeInDerived); the feed event's data is the payload, as feedRows makes it. Not for a
+ * topic a side module consumes (its outbox row) nor an `*.updated` one (its feed event carries the record's changes):
+ * those take DerivedEffects.
+ */
+export interface DerivedEachRow {
+  action: string;
+  subject: { type: AuditSubject["type"]; id: string };
+  changes: string;
+  topic: OutboxTopic;
+  payload: string;
+  /** What the statement answers of `w` (default every column). */
+  answer?: string;
+}

@@ -1,3 +1,7 @@
+import type { Ctx } from "../../src/domain/context";
+import { unitOfWork } from "../../src/domain/unit-of-work";
+import { type UserProfile, defaultAccount, emptyProfile } from "../../src/domain/users/user";
+import { createEffects } from "../../src/domain/users/users.effects";
 import { entity, person } from "../support/admin-fixtures";
 import { type TestApp, startTestApp } from "../support/app";
 import { report, runImport, upload } from "../support/imports";
@@ -208,3 +212,45 @@ it.each([
     }
   },
 );
+
+it("builds createEffects' changes in SQL for the profiles an import never sends too: extras, and extras over a field", async () => {
+  const tag = letters();
+  const profile = (n: number, extras: Record<string, unknown[]>, more: Partial<UserProfile> = {}): UserProfile => ({
+    ...emptyProfile(`extra.${tag}${"abcdefgh"[n]}`),
+    emails: [{ value: `extra${n}@${tag}.test`, primary: true }],
+    title: "Chemist",
+    displayName: "Ana Extra",
+    extras,
+    ...more,
+  });
+  const items = [
+    profile(0, { addresses: [{ formatted: "1 rue de la Paix", type: "work" }], ims: [], roles: [{ value: "lead" }] }),
+    // auditView lays the extras over the fields: an empty list takes `title` out, a value replaces `displayName`.
+    profile(1, { title: [], displayName: [{ value: "other" }] }),
+    profile(
+      2,
+      {},
+      {
+        active: false,
+        phoneNumbers: [],
+        nickName: "",
+        enterprise: { ...emptyProfile("x").enterprise, managerId: "m-1" },
+      },
+    ),
+  ].map((p) => ({ profile: p, account: { ...defaultAccount(), external: true } }));
+  const ctx: Ctx = {
+    actor: { type: "system", id: null, name: "extras-test" },
+    door: "system",
+    requestId: `extras:${tag}`,
+  };
+  const ids = await unitOfWork(t.ds, ctx, (tx) => t.services.users.createManyIn(tx, items, "csv", null));
+  expect(ids.every((id) => typeof id === "string")).toBe(true);
+  for (const [i, id] of ids.entries()) {
+    const [audit] = await t.ds.query(
+      "SELECT changes FROM audit_events WHERE action = 'user.created' AND target_id = $1",
+      [id],
+    );
+    const expected = createEffects(String(id), items[i].profile, items[i].account, "csv").audits[0].changes;
+    expect(audit.changes).toEqual(JSON.parse(JSON.stringify(expected)));
+  }
+});
