@@ -24,7 +24,7 @@ const FEED = new Set<string>(EVENT_TYPES);
 export const isEventType = (t: string): t is EventType => FEED.has(t);
 
 /** Payload keys naming the subject, by the topic's prefix. */
-const SUBJECT_KEY: Record<string, [type: string, key: string]> = {
+export const SUBJECT_KEY: Record<string, [type: string, key: string]> = {
   user: ["user", "userId"],
   group: ["group", "groupId"],
   membership: ["group", "groupId"],

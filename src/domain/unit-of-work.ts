@@ -1,11 +1,11 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { sql } from "../db/sql";
-import { type AuditRecordRow, auditInsertCte } from "./audit-log/audit.fragments";
+import { type AuditRecordRow, auditInsertCte, auditRowsInsertCte } from "./audit-log/audit.fragments";
 import type { Ctx, TxCtx } from "./context";
-import type { DerivedEffects, Effects, Statement } from "./effects";
+import type { DerivedEachRow, DerivedEffects, Effects, Statement } from "./effects";
 import { ConflictError, DomainError, InvalidError, UnavailableError } from "./errors";
 import { outboxInsertCte } from "./outbox/outbox.fragments";
-import { derivedEventsInsertCte, eventsInsertCte } from "./events/events.fragments";
+import { derivedEventsInsertCte, eachRowEventsInsertCte, eventsInsertCte } from "./events/events.fragments";
 import { feedRows, isEventType } from "./feed";
 import { CONSUMED_TOPICS, isConsumedTopic } from "./topics";
 
@@ -15,6 +15,7 @@ import { CONSUMED_TOPICS, isConsumedTopic } from "./topics";
  *
  *   unitOfWork(ds, ctx, async (tx) => { ... writeIn(tx, statement, effects) ... recordIn(tx, effects) ... })
  *   writeAlone(ds, ctx, statement, effects)   a unit of work of one statement (the hot SCIM path: one round trip)
+ *   writeInDerived / writeAloneDerived        the same, the records built in SQL from the write's RETURNING
  *   withDb(() => read)                        reads outside a unit, with the same error translation
  *
  * Either way the change, its audit record(s), its feed events and the outbox jobs of the topics a side module consumes
@@ -91,21 +92,41 @@ export async function writeAloneDerived<T extends object>(
   derived: DerivedEffects,
 ): Promise<T | null> {
   if ("manager" in ctx) throw new Error("writeAloneDerived inside a unit of work");
-  const n = write.values.length;
+  const rows = await withDb(() => runDerived<T>(ds.manager, ctx, write, derived));
+  return rows[0] ?? null;
+}
+
+/**
+ * Inside a unit: writeIn for a write whose records are SQL over its RETURNING (`derived`), so that a set-based write
+ * gets one record per row it actually wrote (DerivedEachRow), built by the database rather than sent to it. The answer
+ * is every row the statement returned (`derived.answer` of each), not only the first: the write may insert many.
+ */
+export function writeInDerived<T extends object>(
+  tx: TxCtx,
+  write: Statement,
+  derived: DerivedEffects | DerivedEachRow,
+): Promise<T[]> {
+  return runDerived<T>(tx.manager, tx, write, derived);
+}
+
+/** The write and its derived records as ONE statement (derivedText), with who did it as its last two parameters. */
+function runDerived<T extends object>(
+  m: EntityManager,
+  ctx: Ctx,
+  write: Statement,
+  derived: DerivedEffects | DerivedEachRow,
+): Promise<T[]> {
   let text = DERIVED_TEXTS.get(write.text);
   if (text === undefined) {
-    text = derivedText(write.text, n, derived);
+    text = derivedText(write.text, write.values.length, derived);
     if (DERIVED_TEXTS.size < MAX_EFFECTS_TEXTS) DERIVED_TEXTS.set(write.text, text);
   }
   const who = { actor_type: ctx.actor.type, actor_id: ctx.actor.id, actor_name: ctx.actor.name, door: ctx.door };
-  const rows = await withDb(() =>
-    sql<T>(ds.manager, text, [
-      ...write.values,
-      JSON.stringify({ ...who, request_id: ctx.requestId }),
-      JSON.stringify({ requestId: ctx.requestId, door: ctx.door }),
-    ]),
-  );
-  return rows[0] ?? null;
+  const values = [...write.values, JSON.stringify({ ...who, request_id: ctx.requestId })];
+  // The arrays' outbox payloads are merged with $n+2; a row's are built from $n+1 alone (a text has only the
+  // parameters it reads).
+  if (!("action" in derived)) values.push(JSON.stringify({ requestId: ctx.requestId, door: ctx.door }));
+  return sql<T>(m, text, values);
 }
 
 /**
@@ -232,20 +253,42 @@ const DERIVED_TEXTS = new Map<string, string>();
 const CONSUMED_SQL = `ARRAY[${CONSUMED_TOPICS.map((t) => `'${t}'`).join(", ")}]::text[]`;
 
 /**
- * The text of a write whose effects are SQL over `w`: each record merged with who did it ($n+1, $n+2), the outbox
- * given only the consumed topics' events (as runWithEffects does in JS); the feed's events derived from all the same
- * records in SQL, as feedRows does in JS for the other writes.
+ * The text of a write whose effects are SQL over `w`, who did it in $n+1 (and, for the arrays' outbox, $n+2).
+ * DerivedEffects: each record of its arrays merged with who did it, the outbox given only the consumed topics' events
+ * (as runWithEffects does in JS), the feed's events derived from the same records in SQL, as feedRows does in JS.
+ * DerivedEachRow: one record per row of `w` inserted straight from the row, and its event in the feed.
  */
-function derivedText(write: string, n: number, derived: DerivedEffects): string {
-  const audits = `(SELECT COALESCE(jsonb_agg(r || $${n + 1}::jsonb ORDER BY i), '[]'::jsonb)
+function derivedText(write: string, n: number, derived: DerivedEffects | DerivedEachRow): string {
+  const who = `$${n + 1}::jsonb`;
+  return `WITH w AS (${write}),
+  ${"action" in derived ? eachRowCtes(derived, who) : arrayCtes(derived, who, n)}
+  SELECT ${derived.answer ?? "*"} FROM w`;
+}
+
+function arrayCtes(derived: DerivedEffects, who: string, n: number): string {
+  const audits = `(SELECT COALESCE(jsonb_agg(r || ${who} ORDER BY i), '[]'::jsonb)
     FROM jsonb_array_elements(${derived.audits}) WITH ORDINALITY AS x(r, i))`;
   const events = `(SELECT COALESCE(jsonb_agg(jsonb_build_object('topic', r->'topic', 'payload', (r->'payload') || $${n + 2}::jsonb) ORDER BY i), '[]'::jsonb)
     FROM jsonb_array_elements(${derived.events}) WITH ORDINALITY AS x(r, i) WHERE x.r->>'topic' = ANY(${CONSUMED_SQL}))`;
-  return `WITH w AS (${write}),
-  a AS (${auditInsertCte(audits, "EXISTS (SELECT 1 FROM w)")}),
+  return `a AS (${auditInsertCte(audits, "EXISTS (SELECT 1 FROM w)")}),
   o AS (${outboxInsertCte(events, "EXISTS (SELECT 1 FROM w)")}),
-  e AS (${derivedEventsInsertCte(derived.audits, derived.events, `$${n + 1}::jsonb`, "EXISTS (SELECT 1 FROM w)")})
-  SELECT * FROM w`;
+  e AS (${derivedEventsInsertCte(derived.audits, derived.events, who, "EXISTS (SELECT 1 FROM w)")})`;
+}
+
+/** A constant of the caller's text as an SQL string literal. */
+const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+function eachRowCtes(d: DerivedEachRow, who: string): string {
+  // Neither is needed yet (user.created is neither): an `*.updated` feed event carries its record's changes, a consumed
+  // topic needs its outbox row; both are what DerivedEffects' arrays do.
+  if (d.topic.endsWith(".updated") || isConsumedTopic(d.topic))
+    throw new Error(`${d.topic}: written per row only when not consumed and not *.updated; use DerivedEffects`);
+  const ctes = [
+    `a AS (${auditRowsInsertCte(`SELECT ${who}->>'actor_type', ${who}->>'actor_id', ${who}->>'actor_name', ${who}->>'door',
+      ${literal(d.action)}, ${literal(d.subject.type)}, ${d.subject.id}, ${d.changes}, ${who}->>'request_id' FROM w`)})`,
+  ];
+  if (isEventType(d.topic)) ctes.push(`e AS (${eachRowEventsInsertCte(d.topic, d.payload, who)})`);
+  return ctes.join(",\n  ");
 }
 
 function effectsText(write: string, n: number): string {

@@ -1,4 +1,8 @@
-import { person } from "../support/admin-fixtures";
+import type { Ctx } from "../../src/domain/context";
+import { unitOfWork } from "../../src/domain/unit-of-work";
+import { type UserProfile, defaultAccount, emptyProfile } from "../../src/domain/users/user";
+import { createEffects } from "../../src/domain/users/users.effects";
+import { entity, person } from "../support/admin-fixtures";
 import { type TestApp, startTestApp } from "../support/app";
 import { report, runImport, upload } from "../support/imports";
 
@@ -113,4 +117,140 @@ it("writes the same columns and the same audit record as the one-by-one path (a 
   for (const r of rows) expect(r.source_ref).toMatch(/^test-admin-/);
   expect(rows[0].changes).toEqual(rows[1].changes);
   expect(Object.keys(rows[0].changes)).toEqual(expect.arrayContaining(["title", "enterprise.department"]));
+});
+
+/** The user.created audit record and feed event of the person holding `email`, as the import wrote them. */
+async function recordsOf(email: string) {
+  const [u] = await t.ds.query("SELECT id, user_name, emails FROM users WHERE emails->0->>'value' = $1", [email]);
+  const audits = await t.ds.query(
+    `SELECT actor_type, actor_id, actor_name, door, target_type, changes, request_id FROM audit_events
+      WHERE action = 'user.created' AND target_id = $1`,
+    [u.id],
+  );
+  const events = await t.ds.query(
+    "SELECT type, subject_type, subject_id, data, door, actor, request_id FROM events WHERE subject_id = $1",
+    [u.id],
+  );
+  return { user: u, audits, events };
+}
+
+it.each([
+  [
+    "every importable field",
+    "Email,Username,First name,Last name,Job title,Department,Phone,Employee number,Language,Internal / external",
+    (email: string, userName: string) =>
+      `${email},${userName},Ana,Allfields,Chemist,Lab,+33 1 23 45 67 89,E-7,fr,external`,
+    true,
+  ],
+  ["few fields", "Email,First name,Last name", (email: string) => `${email},Ana,Fewfields`, false],
+])(
+  "writes the same audit changes and feed event in SQL as createEffects does one by one (%s)",
+  async (_, header, line, placed) => {
+    const tag = `e${letters()}`;
+    const d = `${tag}.test`;
+    const where: Record<string, string> = placed
+      ? { role: "auditor", entityId: await entity(t, `Lab ${letters()}`) }
+      : {};
+    const paths: Record<string, Awaited<ReturnType<typeof recordsOf>>> = {};
+    for (const path of ["set", "alone"]) {
+      const email = `${path}@${d}`;
+      // A one-time password sends the row down the one-by-one path (importIn -> createIn -> createEffects).
+      const csv =
+        path === "set"
+          ? [header, line(email, `set.${tag}`)].join("\n")
+          : [`${header},One-time password`, `${line(email, `alone.${tag}`)},Tr0ub4dor&3-horse`].join("\n");
+      const res = await upload(t, csv, `${path}.csv`, where);
+      const done = await runImport(t, res.body.id);
+      expect([done.counts, (await report(t, res.body.id)).slice(1).map((r) => r.at(-1))]).toEqual([
+        expect.objectContaining({ created: 1, failed: 0 }),
+        [""],
+      ]);
+      paths[path] = await recordsOf(email);
+      const { user, audits, events } = paths[path];
+      expect(audits).toHaveLength(1);
+      expect(events).toHaveLength(1);
+      // Who did it: the admin's token that uploaded, through the door `import`, under the import's request id.
+      expect(audits[0]).toMatchObject({ actor_type: "token", door: "import", request_id: `import:${res.body.id}` });
+      expect(events[0]).toMatchObject({ door: "import", request_id: `import:${res.body.id}`, subject_id: user.id });
+      expect(events[0].data).toEqual({ userId: user.id, source: "csv" });
+      const { actor_type, actor_id, actor_name } = audits[0];
+      expect(events[0].actor).toEqual({ type: actor_type, id: actor_id, name: actor_name });
+      // The userName and the address, told apart per path, are recorded as the row holds them.
+      expect(audits[0].changes.userName).toEqual({ before: null, after: user.user_name });
+      expect(audits[0].changes.emails).toEqual({ before: null, after: user.emails });
+    }
+    const { set, alone } = paths;
+    // The rest of the record, the changes included, is the same; so is the event, but for whom it is about and who
+    // uploaded it (each upload here is by its own token, under its own import's request id: both checked above).
+    const rest = (c: Record<string, unknown>) => {
+      const { userName, emails, ...others } = c;
+      return others;
+    };
+    expect(rest(set.audits[0].changes)).toEqual(rest(alone.audits[0].changes));
+    const { actor_id: _si, actor_name: _sn, request_id: _sr, changes: _sc, ...setAudit } = set.audits[0];
+    const { actor_id: _ai, actor_name: _an, request_id: _ar, changes: _ac, ...aloneAudit } = alone.audits[0];
+    expect(setAudit).toEqual(aloneAudit);
+    const { subject_id: _s, request_id: _r, actor: sa, data: sd, ...setEvent } = set.events[0];
+    const { subject_id: _a, request_id: _q, actor: aa, data: ad, ...aloneEvent } = alone.events[0];
+    expect([setEvent, sa.type, Object.keys(sd)]).toEqual([aloneEvent, aa.type, Object.keys(ad)]);
+    if (placed) {
+      expect(rest(set.audits[0].changes)).toMatchObject({
+        title: { before: null, after: "Chemist" },
+        "enterprise.department": { before: null, after: "Lab" },
+        "enterprise.employeeNumber": { before: null, after: "E-7" },
+        preferredLanguage: { before: null, after: "fr" },
+        phoneNumbers: { before: null, after: [expect.objectContaining({ value: "+33 1 23 45 67 89" })] },
+        entityId: { before: null, after: where.entityId },
+        systemRole: { before: "member", after: "auditor" },
+        external: { before: false, after: true },
+      });
+    } else {
+      // No empty list, no null and no default account value is recorded as a change.
+      expect(Object.keys(set.audits[0].changes).sort()).toEqual(
+        ["active", "displayName", "emails", "name.familyName", "name.formatted", "name.givenName", "userName"].sort(),
+      );
+    }
+  },
+);
+
+it("builds createEffects' changes in SQL for the profiles an import never sends too: extras, and extras over a field", async () => {
+  const tag = letters();
+  const profile = (n: number, extras: Record<string, unknown[]>, more: Partial<UserProfile> = {}): UserProfile => ({
+    ...emptyProfile(`extra.${tag}${"abcdefgh"[n]}`),
+    emails: [{ value: `extra${n}@${tag}.test`, primary: true }],
+    title: "Chemist",
+    displayName: "Ana Extra",
+    extras,
+    ...more,
+  });
+  const items = [
+    profile(0, { addresses: [{ formatted: "1 rue de la Paix", type: "work" }], ims: [], roles: [{ value: "lead" }] }),
+    // auditView lays the extras over the fields: an empty list takes `title` out, a value replaces `displayName`.
+    profile(1, { title: [], displayName: [{ value: "other" }] }),
+    profile(
+      2,
+      {},
+      {
+        active: false,
+        phoneNumbers: [],
+        nickName: "",
+        enterprise: { ...emptyProfile("x").enterprise, managerId: "m-1" },
+      },
+    ),
+  ].map((p) => ({ profile: p, account: { ...defaultAccount(), external: true } }));
+  const ctx: Ctx = {
+    actor: { type: "system", id: null, name: "extras-test" },
+    door: "system",
+    requestId: `extras:${tag}`,
+  };
+  const ids = await unitOfWork(t.ds, ctx, (tx) => t.services.users.createManyIn(tx, items, "csv", null));
+  expect(ids.every((id) => typeof id === "string")).toBe(true);
+  for (const [i, id] of ids.entries()) {
+    const [audit] = await t.ds.query(
+      "SELECT changes FROM audit_events WHERE action = 'user.created' AND target_id = $1",
+      [id],
+    );
+    const expected = createEffects(String(id), items[i].profile, items[i].account, "csv").audits[0].changes;
+    expect(audit.changes).toEqual(JSON.parse(JSON.stringify(expected)));
+  }
 });

@@ -26,6 +26,14 @@ export const auditInsertCte = (
         WHERE ${guard}`;
 
 /**
+ * The INSERT of the records `rows` selects (a SELECT of AuditRecordRow's columns, in its order): a data-modifying CTE
+ * of a set-based write's own statement (unit-of-work.ts, its only user), one record per row it wrote.
+ */
+export const auditRowsInsertCte = (rows: string) => `INSERT INTO audit_events
+          (actor_type, actor_id, actor_name, door, action, target_type, target_id, changes, request_id)
+        ${rows}`;
+
+/**
  * Sealed membership changes (membership.added / .removed) made through door `doorParam` on groups an identity provider
  * created (their group.created record came through SCIM): a FROM over `audit_events <a>` joined to its seal
  * `<s>` (`<s>.seq` is the record's place in the chain) for the reconciliation report, keyset by `<a>.id` (the action

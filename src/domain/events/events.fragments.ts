@@ -1,4 +1,4 @@
-import { EVENT_TYPES } from "../feed";
+import { EVENT_TYPES, SUBJECT_KEY } from "../feed";
 /**
  * The INSERT of the feed's events in `eventsParam` (a jsonb array of EventRow), written only when `guard` holds: a
  * data-modifying CTE of a change's own statement (unit-of-work.ts, its only user), so the events commit with the
@@ -17,7 +17,7 @@ const SUBJECTS = `(VALUES ('user', 'user', 'userId'), ('group', 'group', 'groupI
   ('entity', 'entity', 'entityId')) AS s(prefix, subject_type, key)`;
 
 /**
- * The INSERT of the feed's events for a write whose effects are SQL (unit-of-work.ts's writeAloneDerived): from the
+ * The INSERT of the feed's events for a write whose effects are SQL (unit-of-work.ts's runDerived): from the
  * jsonb arrays `audits` (action, target_id, changes) and `events` (topic, payload) the write derives, who did it from
  * `who` ({actor_type, actor_id, actor_name, door, request_id}). The same rows feed.ts's feedRows makes in JS: one per
  * event of a feed type, an `*.updated` one with its audit record's changes as {field: {old, new}}.
@@ -44,6 +44,20 @@ export const derivedEventsInsertCte = (
             AND a.r->>'target_id' = x.r->'payload'->>s.key LIMIT 1) m ON true
         WHERE ${guard} AND x.r->>'topic' = ANY(ARRAY[${EVENT_TYPES.map((t) => `'${t}'`).join(", ")}])
         ORDER BY x.i`;
+
+/**
+ * The INSERT of one feed event of type `topic` for each row of `w` (unit-of-work.ts's set-based derived write): data
+ * the row's `payload` (SQL over `w`), the subject named in it by the topic's key (feed.ts's SUBJECT_KEY), who did it
+ * from `who` as derivedEventsInsertCte reads it. `topic` is a constant of the caller's text, never input.
+ */
+export const eachRowEventsInsertCte = (topic: string, payload: string, who: string) => {
+  const [subjectType, key] = SUBJECT_KEY[topic.split(".")[0]];
+  return `INSERT INTO events (type, subject_type, subject_id, data, door, actor, request_id)
+        SELECT '${topic}', '${subjectType}', x.p->>'${key}', x.p, ${who}->>'door',
+               jsonb_build_object('type', ${who}->>'actor_type', 'id', ${who}->'actor_id', 'name', ${who}->'actor_name'),
+               ${who}->>'request_id'
+        FROM w, LATERAL (SELECT ${payload} AS p) AS x`;
+};
 
 /** A feed event as the unit of work writes it: `events`' columns. */
 export interface EventRow {

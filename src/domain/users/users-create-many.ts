@@ -1,13 +1,12 @@
 // Many new people written at once (an import's batch): the set-based twin of UserCreation.createIn.
 import { randomUUID } from "node:crypto";
 import type { TxCtx } from "../context";
-import type { Effects } from "../effects";
 import { DomainError } from "../errors";
-import { recordIn } from "../unit-of-work";
+import { writeInDerived } from "../unit-of-work";
 import { type UserAccount, type UserProfile, type UserSource, pickProfile } from "./user";
 import type { UserAccounts } from "./user-accounts";
 import { lowerEmails } from "./users-create";
-import { createEffects } from "./users.effects";
+import { CREATE_MANY_EFFECTS } from "./users-create-many.sql";
 import type { UsersRepository } from "./users.repository";
 import { assertValidProfile } from "./users.rules";
 
@@ -17,11 +16,13 @@ export interface NewUser {
 }
 
 /**
- * Creates in `tx` the people of `items` (their ids, in order) that can be created as they are, in a few statements whatever their number:
- * their addresses locked (sorted, as every email claim) and checked free in one statement each, the users inserted in
- * one statement, every audit record and outbox event written in one more. No invitation, no password, no restore of a
- * removed account: an item that needs any of these, whose address is taken or whose userName exists comes back null,
- * for the caller's one-by-one path (which says why). A check that fails for an item throws, as createIn would.
+ * Creates in `tx` the people of `items` (their ids, in order) that can be created as they are, in a few statements
+ * whatever their number: their addresses locked (sorted, as every email claim) and checked free in one statement each,
+ * then ONE statement that inserts the users and writes, for each row it inserted, the user.created audit record and
+ * feed event createEffects would give, built in SQL from the inserted row (CREATE_MANY_EFFECTS, decision 0153). No
+ * invitation, no password, no restore of a removed account: an item that needs any of these, whose address is taken or
+ * whose userName exists comes back null, for the caller's one-by-one path (which says why). A check that fails for an
+ * item throws, as createIn would.
  */
 export async function createManyIn(
   tx: TxCtx,
@@ -49,15 +50,12 @@ export async function createManyIn(
   const held = await repo.heldEmails(tx.manager, emails);
   const free = prepared.filter((p) => !lowerEmails(p.profile).some((e) => held.has(e)));
   if (free.length === 0) return out;
-  const created = await repo.insertMany(tx.manager, free, source, sourceRef);
-  const effects: Effects = { audits: [], events: [] };
-  for (const p of free) {
-    if (!created.has(p.id)) continue;
-    const e = createEffects(p.id, p.profile, p.account, source);
-    effects.audits.push(...e.audits);
-    effects.events.push(...e.events);
-    out[p.at] = p.id;
-  }
-  await recordIn(tx, effects);
+  const created = await writeInDerived<{ id: string }>(
+    tx,
+    repo.insertManyStatement(free, source, sourceRef),
+    CREATE_MANY_EFFECTS,
+  );
+  const ids = new Set(created.map((r) => r.id));
+  for (const p of free) if (ids.has(p.id)) out[p.at] = p.id;
   return out;
 }

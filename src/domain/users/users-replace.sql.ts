@@ -5,8 +5,11 @@ import type { DerivedEffects } from "../effects";
 import { P, PROFILE_COLUMNS, RETURNING, SET_PROFILE } from "./user-rows";
 import { liveUser } from "./users.fragments";
 
-/** auditView's keys in its order (profile fields, then name.*, then enterprise.*), each with its column. */
-const AUDITED: [string, string][] = [
+/**
+ * auditView's keys in its order (profile fields, then name.*, then enterprise.*), each with its column; the extras'
+ * keys follow (the set-based create's records read them too: users-create-many.sql.ts).
+ */
+export const AUDITED: [string, string][] = [
   ["userName", "user_name"],
   ["externalId", "external_id"],
   ["displayName", "display_name"],

@@ -2,7 +2,7 @@ import type { EntityManager } from "typeorm";
 import { sql } from "../../db/sql";
 import { isUuid } from "../ids";
 import { type Keyset, type KeysetPage, keysetPage, keysetSql, readKeysetPage } from "../keyset";
-import type { LeaveSnapshot, User, UserAccount, UserSource } from "./user";
+import type { LeaveSnapshot, User, UserAccount } from "./user";
 import { listTexts } from "./user-list.texts";
 import { seekPosition, tallied, tallyFor } from "./user-list.tallies";
 import { SELECT, type UserRow, toUser } from "./user-rows";
@@ -55,17 +55,6 @@ export class UsersRepository extends UserStatements {
     const rows = await sql<UserRow>(m, LIVE_MATCHING, [emails, userNames]);
     const seen = new Set<string>();
     return rows.filter((r) => !seen.has(r.id) && seen.add(r.id)).map(toUser);
-  }
-
-  /** Runs insertManyStatement in the caller's transaction (its audit and outbox rows: recordIn): the ids inserted. */
-  async insertMany(
-    m: EntityManager,
-    rows: Parameters<UserStatements["insertManyStatement"]>[0],
-    source: UserSource,
-    sourceRef: string | null,
-  ): Promise<Set<string>> {
-    const s = this.insertManyStatement(rows, source, sourceRef);
-    return new Set((await sql<{ id: string }>(m, s.text, s.values)).map((r) => r.id));
   }
 
   /** Which of `emails` (lower-cased) a live user holds, read in one statement (one index probe per address). */

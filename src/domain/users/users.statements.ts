@@ -4,6 +4,7 @@ import type { Statement } from "../effects";
 import { type UserAccount, type UserProfile, type UserSource, defaultAccount } from "./user";
 import { P, RETURNING, SET_PROFILE, JSONB, PROFILE_COLUMNS, accountValues, profileValues } from "./user-rows";
 import { userGroupIdsJson } from "../groups/groups.fragments";
+import { CREATED_RETURNING } from "./users-create-many.sql";
 import { liveUser, removedUser } from "./users.fragments";
 
 /** last_pushed_at's new value: now when `$n` (the write is a push) is true, else as it was. */
@@ -16,8 +17,9 @@ const INSERT_TEXT = `INSERT INTO users (id, ${PROFILE_COLUMNS.map(([, c]) => c).
              ON CONFLICT DO NOTHING RETURNING ${RETURNING}`;
 /**
  * Many inserts in one statement (an import's new people): one jsonb array of rows keyed by column, read as `users`
- * records; a row whose userName (any casing) or id exists is skipped, as the single insert's. Only the ids come back
- * (the caller has the rest): no row serialised, no groups read per row.
+ * records; a row whose userName (any casing) or id exists is skipped, as the single insert's. It returns what the
+ * records of the rows written need (CREATED_RETURNING, for CREATE_MANY_EFFECTS in the same statement); the caller gets
+ * only the ids: no row serialised, no groups read per row.
  */
 const INSERT_MANY_COLUMNS = [
   "id",
@@ -32,7 +34,7 @@ const INSERT_MANY_COLUMNS = [
 ];
 const INSERT_MANY_TEXT = `INSERT INTO users (${INSERT_MANY_COLUMNS.join(", ")})
              SELECT ${INSERT_MANY_COLUMNS.map((c) => `r.${c}`).join(", ")} FROM jsonb_populate_recordset(NULL::users, $1::jsonb) AS r
-             ON CONFLICT DO NOTHING RETURNING id`;
+             ON CONFLICT DO NOTHING RETURNING ${CREATED_RETURNING}`;
 const UPDATE_TEXT = `UPDATE users SET ${SET_PROFILE}, password_hash = COALESCE($${P + 3}, password_hash),
              entity_id = $${P + 4}, system_role = $${P + 5}, admin_scope = $${P + 6}::uuid[], external = $${P + 7},
              last_pushed_at = ${pushStamp(P + 8)}, updated_at = clock_timestamp(), version = version + 1
@@ -66,7 +68,10 @@ export class UserStatements {
     };
   }
 
-  /** Inserts the new users of `rows` in one statement; those whose userName exists in any casing are not returned. */
+  /**
+   * Inserts the new users of `rows` in one statement (run with CREATE_MANY_EFFECTS, writeInDerived); those whose
+   * userName exists in any casing are not returned.
+   */
   insertManyStatement(
     rows: { id: string; profile: UserProfile; account: UserAccount }[],
     source: UserSource,
