@@ -17,12 +17,26 @@ const newest = async () =>
   (
     await t.ds.query("SELECT xid::text AS xid, seq::text AS seq FROM events e ORDER BY e.xid DESC, e.seq DESC LIMIT 1")
   )[0];
-const addEvents = (n: number, type = "user.updated") =>
-  t.ds.query(
+/**
+ * Adds `n` events and waits until the feed's horizon has passed them: another jest worker's open transaction, in its
+ * own database on the same cluster, holds the horizon (the oldest running xid) back, and the dispatcher rightly reads
+ * only below it.
+ */
+const addEvents = async (n: number, type = "user.updated") => {
+  await t.ds.query(
     `INSERT INTO events (type, subject_type, subject_id, data, door, actor)
      SELECT $2, 'user', 's' || g, '{}', 'scim', '{}' FROM generate_series(1, $1::int) g`,
     [n, type],
   );
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+    const [{ settled }] = await t.ds.query(
+      "SELECT max(xid) < pg_snapshot_xmin(pg_current_snapshot()) AS settled FROM events",
+    );
+    if (settled) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("the feed's horizon did not pass the new events within 30 s");
+};
 
 it("no endpoint enabled: one step moves the cursor to the newest event, reading none and delivering none", async () => {
   await t.ds.query("UPDATE webhooks SET enabled = false");
